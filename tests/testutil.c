@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: BSD-2-Clause
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "common/file_io.h"
+
+static const char *env_or(const char *name, const char *fallback)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : fallback;
+}
+
+void rpt_require_vectors(void)
+{
+	struct stat st;
+	const char *dir = env_or("RPT_VECTORS", "../shared/vectors");
+
+	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		return;
+	fprintf(stderr, "SKIP: reference vectors not found at %s\n", dir);
+	exit(RPT_TEST_SKIP);
+}
+
+static const char *join(char *buf, size_t size, const char *dir, const char *rel)
+{
+	snprintf(buf, size, "%s/%s", dir, rel);
+	return buf;
+}
+
+const char *rpt_vector_path(const char *rel)
+{
+	static char buf[4096];
+
+	return join(buf, sizeof(buf), env_or("RPT_VECTORS", "../shared/vectors"), rel);
+}
+
+const char *rpt_source_path(const char *rel)
+{
+	static char buf[4096];
+
+	return join(buf, sizeof(buf), env_or("RPT_SOURCE_DIR", "."), rel);
+}
+
+const char *rpt_binary_path(const char *rel)
+{
+	static char buf[4096];
+
+	return join(buf, sizeof(buf), env_or("RPT_BINARY_DIR", "build"), rel);
+}
+
+uint8_t *rpt_slurp(const char *path, size_t *size)
+{
+	struct rpt_error err = {0};
+	uint8_t *data = NULL;
+
+	if (rpt_read_file(path, &data, size, &err)) {
+		fail_msg("cannot read %s: %s", path, rpt_error_msg(&err));
+		return NULL;
+	}
+	return data;
+}
+
+const char *rpt_tmpdir(void)
+{
+	static char dir[256];
+
+	if (!dir[0]) {
+		snprintf(dir, sizeof(dir), "/tmp/rpt-test-XXXXXX");
+		if (!mkdtemp(dir)) {
+			fail_msg("mkdtemp failed");
+			return NULL;
+		}
+	}
+	return dir;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Helpers shared by the tests: paths to the reference vectors, whole-file reads. */
+#ifndef RPT_TESTS_TESTUTIL_H
+#define RPT_TESTS_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+/* Test executables exit with this when the reference vectors are absent (ctest: skipped). */
+#define RPT_TEST_SKIP 77
+
+/* Exit with RPT_TEST_SKIP (and say so) unless ../shared/vectors exists. Call from main(). */
+void rpt_require_vectors(void);
+
+/* "<vectors>/<rel>" in a static buffer (valid until the next call). */
+const char *rpt_vector_path(const char *rel);
+/* "<source dir>/<rel>" and "<binary dir>/<rel>", same rules. */
+const char *rpt_source_path(const char *rel);
+const char *rpt_binary_path(const char *rel);
+
+/* Read a whole file; fails the test if it cannot. free() the result. */
+uint8_t *rpt_slurp(const char *path, size_t *size);
+
+/* A fresh temporary directory for this test process (created once, path static). */
+const char *rpt_tmpdir(void);
+
+#endif
