@@ -26,6 +26,7 @@ void rpt_error_prefix(struct rpt_error *err, const char *fmt, ...)
 	char prefix[RPT_ERROR_MSG_MAX];
 	char old[RPT_ERROR_MSG_MAX];
 	va_list ap;
+	size_t plen;
 
 	if (!err || !err->code)
 		return;
@@ -33,7 +34,11 @@ void rpt_error_prefix(struct rpt_error *err, const char *fmt, ...)
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
 	memcpy(old, err->msg, sizeof(old));
-	snprintf(err->msg, sizeof(err->msg), "%s%s", prefix, old);
+	plen = strnlen(prefix, sizeof(err->msg) - 1);
+	memcpy(err->msg, prefix, plen);
+	/* Keep what fits of the old reason after the prefix, always NUL-terminated. */
+	strncpy(err->msg + plen, old, sizeof(err->msg) - plen - 1);
+	err->msg[sizeof(err->msg) - 1] = '\0';
 }
 
 void rpt_error_clear(struct rpt_error *err)
