@@ -25,31 +25,33 @@ void rpt_require_vectors(void)
 	exit(RPT_TEST_SKIP);
 }
 
-static const char *join(char *buf, size_t size, const char *dir, const char *rel)
+/*
+ * Paths live in a small ring of static buffers so that several can be used in
+ * one call (`f(rpt_vector_path(a), rpt_vector_path(b))`).
+ */
+static const char *join(const char *dir, const char *rel)
 {
-	snprintf(buf, size, "%s/%s", dir, rel);
+	static char ring[RPT_PATH_RING][4096];
+	static unsigned int next;
+	char *buf = ring[next++ % RPT_PATH_RING];
+
+	snprintf(buf, sizeof(ring[0]), "%s/%s", dir, rel);
 	return buf;
 }
 
 const char *rpt_vector_path(const char *rel)
 {
-	static char buf[4096];
-
-	return join(buf, sizeof(buf), env_or("RPT_VECTORS", "../shared/vectors"), rel);
+	return join(env_or("RPT_VECTORS", "../shared/vectors"), rel);
 }
 
 const char *rpt_source_path(const char *rel)
 {
-	static char buf[4096];
-
-	return join(buf, sizeof(buf), env_or("RPT_SOURCE_DIR", "."), rel);
+	return join(env_or("RPT_SOURCE_DIR", "."), rel);
 }
 
 const char *rpt_binary_path(const char *rel)
 {
-	static char buf[4096];
-
-	return join(buf, sizeof(buf), env_or("RPT_BINARY_DIR", "build"), rel);
+	return join(env_or("RPT_BINARY_DIR", "build"), rel);
 }
 
 uint8_t *rpt_slurp(const char *path, size_t *size)

@@ -15,7 +15,10 @@
 /* Exit with RPT_TEST_SKIP (and say so) unless ../shared/vectors exists. Call from main(). */
 void rpt_require_vectors(void);
 
-/* "<vectors>/<rel>" in a static buffer (valid until the next call). */
+/* How many path results stay valid at once (they come from a ring of buffers). */
+#define RPT_PATH_RING 16
+
+/* "<vectors>/<rel>", valid for the next RPT_PATH_RING - 1 path calls. */
 const char *rpt_vector_path(const char *rel);
 /* "<source dir>/<rel>" and "<binary dir>/<rel>", same rules. */
 const char *rpt_source_path(const char *rel);

@@ -194,4 +194,29 @@ int simg_hashtable_append(struct simg_tlv_builder *ht, const struct elf32_file *
 void simg_header_encode(uint8_t hdr[SIMG_HEADER_SIZE], uint32_t tlv_len, uint32_t sign_len,
 			uint32_t img_len);
 
+
+/* ---- images inside a whole file, and their resource table ---- */
+
+/* Where image idx lies in a file whose layout and TLVs were checked (sizes add up). */
+uint64_t simg_image_offset(const struct simg_layout *lay, const struct simg_tlvs *t,
+			   unsigned int idx);
+
+/* Location of a `.resource_table` tied to a signed PT_LOAD segment. */
+struct simg_rsc_location {
+	unsigned int phdr;  /* index of the PT_LOAD segment holding it */
+	uint32_t da;        /* device address: segment p_paddr + offset in segment */
+	uint32_t size;      /* bytes */
+	uint32_t seg_off;   /* offset of the table inside the segment's file bytes */
+};
+
+/*
+ * Find `.resource_table` (exact, NUL-terminated name) and tie it to the file
+ * bytes of exactly one PT_LOAD segment: wholly inside that segment's p_filesz,
+ * with sh_addr consistent with the segment's p_vaddr. Section headers are not
+ * signed, so the address reported comes from the (signed) program header.
+ * Returns 0, -ENOENT if the ELF has no such section, -RPT_EFORMAT otherwise.
+ */
+int simg_locate_rsc_table(const struct elf32_file *elf, struct simg_rsc_location *loc,
+			  struct rpt_error *err);
+
 #endif

@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * rproc-sign through its command line: byte-for-byte compatibility with
+ * OP-TEE's signer, verification results and exit codes, info, keys.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "testutil.h"
+
+static char tool[4096];
+static char out_path[4096]; /* stdout+stderr of the last run */
+
+/* Run rproc-sign with the given arguments; returns its exit status. */
+static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int run(const char *fmt, ...)
+{
+	char args[8192], cmd[8192 + 2 * 4096 + 16];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "'%s' %s >'%s' 2>&1", tool, args, out_path);
+	st = system(cmd);
+	assert_true(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+/* The last run's output, in a static buffer. */
+static const char *output(void)
+{
+	static char buf[65536];
+	FILE *f = fopen(out_path, "r");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static void assert_same_file(const char *a, const char *b)
+{
+	size_t la, lb;
+	uint8_t *da = rpt_slurp(a, &la), *db = rpt_slurp(b, &lb);
+
+	assert_int_equal(la, lb);
+	assert_memory_equal(da, db, la);
+	free(da);
+	free(db);
+}
+
+static const char *tmp(const char *name)
+{
+	static char buf[8][4096];
+	static int next;
+	char *p = buf[next++ % 8];
+
+	snprintf(p, sizeof(buf[0]), "%s/%s", rpt_tmpdir(), name);
+	return p;
+}
+
+#define V(x) rpt_vector_path(x)
+
+static void test_reproduces_rsa_vectors_byte_for_byte(void **state)
+{
+	char elf[4096], elf2[4096], key[4096], info[4096], ref[4096];
+
+	(void)state;
+	snprintf(elf, sizeof(elf), "%s", V("elf/m4-demo.elf"));
+	snprintf(key, sizeof(key), "%s", V("keys/rsa2048.pem"));
+
+	snprintf(ref, sizeof(ref), "%s", V("signed/m4-demo.rsa2048.sign"));
+	assert_int_equal(run("sign --in %s --out %s --key %s", elf, tmp("a.sign"), key), 0);
+	assert_same_file(tmp("a.sign"), ref);
+
+	snprintf(elf2, sizeof(elf2), "%s", V("elf/m33-ns.elf"));
+	snprintf(ref, sizeof(ref), "%s", V("signed/multi.rsa2048.sign"));
+	assert_int_equal(run("sign --in %s --in %s --out %s --key %s", V("elf/m33-tfm.elf"), elf2,
+			     tmp("b.sign"), key),
+			 0);
+	assert_same_file(tmp("b.sign"), ref);
+
+	/* The reference signer's spellings, unchanged. */
+	snprintf(info, sizeof(info), "%s", V("keys/keyinfo.bin"));
+	snprintf(ref, sizeof(ref), "%s", V("signed/m4-demo.rsa2048.keyinfo-plattlv.sign"));
+	assert_int_equal(run("sign --in %s --key %s --key_info %s --plat-tlv 0x10000 0x1 "
+			     "--plat-tlv 0x10001 hello --out %s",
+			     elf, key, info, tmp("c.sign")),
+			 0);
+	assert_same_file(tmp("c.sign"), ref);
+
+	snprintf(ref, sizeof(ref), "%s", V("signed/large.rsa2048.sign"));
+	assert_int_equal(run("sign --in %s --out %s --key %s --key_type RSA", V("elf/large.elf"),
+			     tmp("d.sign"), key),
+			 0);
+	assert_same_file(tmp("d.sign"), ref);
+}
+
+static void test_ecdsa_signs_and_verifies(void **state)
+{
+	char key[4096];
+
+	(void)state;
+	snprintf(key, sizeof(key), "%s", V("keys/ecp256.pem"));
+	assert_int_equal(run("sign --in %s --out %s --key %s --key_type ECC", V("elf/m4-demo.elf"),
+			     tmp("e.sign"), key),
+			 0);
+	assert_int_equal(run("verify --key %s %s", V("keys/ecp256.pub.pem"), tmp("e.sign")), 0);
+	assert_non_null(strstr(output(), "OK"));
+	/* Same size as the reference's ECDSA image; signatures differ (ECDSA is randomised). */
+	{
+		size_t a, b;
+		uint8_t *x = rpt_slurp(tmp("e.sign"), &a);
+		uint8_t *y = rpt_slurp(V("signed/m4-demo.ecp256.sign"), &b);
+
+		assert_int_equal(a, b);
+		assert_memory_equal(x, y, 20 + 0x118); /* header and TLVs are deterministic */
+		free(x);
+		free(y);
+	}
+}
+
+static void test_verify_every_vector_with_its_key_only(void **state)
+{
+	static const char *const imgs[] = {
+		"signed/m4-demo.rsa2048.sign", "signed/multi.rsa2048.sign",
+		"signed/m4-demo.rsa2048.keyinfo-plattlv.sign", "signed/large.rsa2048.sign",
+		"signed/m4-demo.ecp256.sign"};
+	char rsa[4096], ecc[4096];
+	size_t i;
+
+	(void)state;
+	snprintf(rsa, sizeof(rsa), "%s", V("keys/rsa2048.pub.pem"));
+	snprintf(ecc, sizeof(ecc), "%s", V("keys/ecp256.pub.pem"));
+	for (i = 0; i < 5; i++) {
+		const char *good = i < 4 ? rsa : ecc, *bad = i < 4 ? ecc : rsa;
+
+		assert_int_equal(run("verify --key %s %s", good, V(imgs[i])), 0);
+		assert_int_equal(run("verify --key %s %s", bad, V(imgs[i])), 1);
+		assert_non_null(strstr(output(), "INVALID: signature"));
+		/* Several keys: the right one among them is found. */
+		assert_int_equal(run("verify --key %s --key %s %s", bad, good, V(imgs[i])), 0);
+	}
+}
+
+static void test_verify_names_the_tampered_segment(void **state)
+{
+	size_t size;
+	uint8_t *buf = rpt_slurp(V("signed/m4-demo.rsa2048.sign"), &size);
+	FILE *f;
+
+	(void)state;
+	buf[0x22c + 0x1000 + 8] ^= 1; /* a code byte of segment 0 */
+	f = fopen(tmp("t.sign"), "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, size, f), size);
+	fclose(f);
+	free(buf);
+	assert_int_equal(run("verify --key %s %s", V("keys/rsa2048.pub.pem"), tmp("t.sign")), 1);
+	assert_non_null(strstr(output(), "image 1: segment 0"));
+	assert_non_null(strstr(output(), "SHA-256 differs"));
+}
+
+static void test_usage_errors_exit_2(void **state)
+{
+	(void)state;
+	assert_int_equal(run(" "), 2);
+	assert_int_equal(run("frobnicate"), 2);
+	assert_int_equal(run("verify %s", V("signed/m4-demo.rsa2048.sign")), 2);
+	assert_int_equal(run("sign --in %s --key %s", V("elf/m4-demo.elf"), V("keys/rsa2048.pem")),
+			 2);
+	assert_int_equal(run("sign --in %s --out %s --key %s --bogus", V("elf/m4-demo.elf"),
+			     tmp("x"), V("keys/rsa2048.pem")),
+			 2);
+	assert_int_equal(run("sign --in %s --out %s --key %s --plat-tlv 0x20000 1",
+			     V("elf/m4-demo.elf"), tmp("x"), V("keys/rsa2048.pem")),
+			 2);
+	assert_non_null(strstr(output(), "platform range"));
+	assert_int_equal(run("sign --in %s --out %s --key %s --key_type ECC", V("elf/m4-demo.elf"),
+			     tmp("x"), V("keys/rsa2048.pem")),
+			 2);
+	assert_int_equal(run("keygen --type dsa512 --out %s", tmp("k")), 2);
+	assert_int_equal(run("getpub --key %s --format der", V("keys/rsa2048.pem")), 2);
+	assert_int_equal(run("info"), 2);
+}
+
+static void test_operation_failures_exit_1(void **state)
+{
+	(void)state;
+	assert_int_equal(run("verify --key %s /nonexistent/image", V("keys/rsa2048.pub.pem")), 1);
+	assert_non_null(strstr(output(), "/nonexistent/image"));
+	assert_int_equal(run("sign --in /nonexistent.elf --out %s --key %s", tmp("x"),
+			     V("keys/rsa2048.pem")),
+			 1);
+	/* A public key cannot sign. */
+	assert_int_equal(run("sign --in %s --out %s --key %s", V("elf/m4-demo.elf"), tmp("x"),
+			     V("keys/rsa2048.pub.pem")),
+			 1);
+	/* An image is not an ELF. */
+	assert_int_equal(run("sign --in %s --out %s --key %s", V("signed/m4-demo.rsa2048.sign"),
+			     tmp("x"), V("keys/rsa2048.pem")),
+			 1);
+	assert_int_equal(run("info %s", V("elf/m4-demo.elf")), 1);
+	assert_non_null(strstr(output(), "not a signed image"));
+}
+
+static void test_info_text_and_json(void **state)
+{
+	const char *o;
+
+	(void)state;
+	assert_int_equal(run("info %s", V("signed/m4-demo.rsa2048.keyinfo-plattlv.sign")), 0);
+	o = output();
+	assert_non_null(strstr(o, "PKEYINFO"));
+	assert_non_null(strstr(o, "text: hello"));
+	assert_non_null(strstr(o, "hash: ok"));
+	assert_non_null(strstr(o, "name: vdev0buffer"));
+	assert_non_null(strstr(o, "name: trace0"));
+	assert_non_null(strstr(o, "structure: ok"));
+
+	assert_int_equal(run("info --json %s", V("signed/multi.rsa2048.sign")), 0);
+	o = output();
+	assert_non_null(strstr(o, "\"structure\": \"ok\""));
+	assert_non_null(strstr(o, "\"da\": 268435556")); /* 0x10000064 */
+	assert_non_null(strstr(o, "\"vrings\": ["));
+	assert_true(o[0] == '{');
+}
+
+static void test_keygen_getpub_roundtrip(void **state)
+{
+	static const char *const types[] = {"ecdsa-p256", "rsa2048"};
+	char key[4096], pub[4096], img[4096];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		snprintf(key, sizeof(key), "%s", tmp("gen.pem"));
+		snprintf(pub, sizeof(pub), "%s", tmp("gen.pub.pem"));
+		snprintf(img, sizeof(img), "%s", tmp("gen.sign"));
+		assert_int_equal(run("keygen --type %s --out %s", types[i], key), 0);
+		assert_int_equal(run("getpub --key %s", key), 0);
+		assert_non_null(strstr(output(), "BEGIN PUBLIC KEY"));
+		assert_int_equal(rename(out_path, pub), 0);
+		assert_int_equal(run("sign --in %s --out %s --key %s", V("elf/m4-demo.elf"), img, key),
+				 0);
+		assert_int_equal(run("verify --key %s %s", pub, img), 0);
+		assert_int_equal(run("verify --key %s %s", V("keys/rsa2048.pub.pem"), img), 1);
+	}
+	assert_int_equal(run("getpub --key %s --format c", V("keys/ecp256.pub.pem")), 0);
+	assert_non_null(strstr(output(), "static const unsigned char rproc_pubkey[]"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reproduces_rsa_vectors_byte_for_byte),
+		cmocka_unit_test(test_ecdsa_signs_and_verifies),
+		cmocka_unit_test(test_verify_every_vector_with_its_key_only),
+		cmocka_unit_test(test_verify_names_the_tampered_segment),
+		cmocka_unit_test(test_usage_errors_exit_2),
+		cmocka_unit_test(test_operation_failures_exit_1),
+		cmocka_unit_test(test_info_text_and_json),
+		cmocka_unit_test(test_keygen_getpub_roundtrip),
+	};
+
+	rpt_require_vectors();
+	snprintf(tool, sizeof(tool), "%s", rpt_binary_path("tools/rproc-sign/rproc-sign"));
+	snprintf(out_path, sizeof(out_path), "%s/out.txt", rpt_tmpdir());
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

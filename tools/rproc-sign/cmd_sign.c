@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: BSD-2-Clause
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+#include "common/file_io.h"
+#include "formats/signed_image.h"
+#include "signer.h"
+
+/* Command-line state of `sign`; everything it allocates is freed by sign_args_free(). */
+struct sign_args {
+	const char *in[SIMG_MAX_IMAGES];   /* input ELF paths */
+	unsigned int num_in;
+	const char *out;                   /* output image path */
+	const char *key;                   /* private key path */
+	const char *key_type;              /* "rsa"/"ecc" (any case), NULL = from the key */
+	const char *key_info;              /* PKEYINFO file */
+	const char *key_pwd;               /* PEM password */
+	struct signer_plat_tlv plat[SIGNER_MAX_PLAT_TLVS];
+	unsigned int num_plat;
+};
+
+enum { OPT_IN = 1, OPT_OUT, OPT_KEY, OPT_KEY_TYPE, OPT_KEY_INFO, OPT_KEY_PWD, OPT_PLAT_TLV };
+
+static int parse_sign_args(int argc, char **argv, struct sign_args *a)
+{
+	static const struct option opts[] = {
+		{"in", required_argument, NULL, OPT_IN},
+		{"out", required_argument, NULL, OPT_OUT},
+		{"key", required_argument, NULL, OPT_KEY},
+		{"key-type", required_argument, NULL, OPT_KEY_TYPE},
+		{"key_type", required_argument, NULL, OPT_KEY_TYPE},
+		{"key-info", required_argument, NULL, OPT_KEY_INFO},
+		{"key_info", required_argument, NULL, OPT_KEY_INFO},
+		{"key-pwd", required_argument, NULL, OPT_KEY_PWD},
+		{"key_pwd", required_argument, NULL, OPT_KEY_PWD},
+		{"plat-tlv", required_argument, NULL, OPT_PLAT_TLV},
+		{"plat_tlv", required_argument, NULL, OPT_PLAT_TLV},
+		{NULL, 0, NULL, 0},
+	};
+	struct rpt_error err = {0};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_IN:
+			if (a->num_in == SIMG_MAX_IMAGES)
+				return cli_fail(EXIT_USAGE, "sign: more than %d --in images",
+						SIMG_MAX_IMAGES);
+			a->in[a->num_in++] = optarg;
+			break;
+		case OPT_OUT:
+			a->out = optarg;
+			break;
+		case OPT_KEY:
+			a->key = optarg;
+			break;
+		case OPT_KEY_TYPE:
+			a->key_type = optarg;
+			break;
+		case OPT_KEY_INFO:
+			a->key_info = optarg;
+			break;
+		case OPT_KEY_PWD:
+			a->key_pwd = optarg;
+			break;
+		case OPT_PLAT_TLV:
+			if (optind >= argc)
+				return cli_fail(EXIT_USAGE, "sign: --plat-tlv needs ID and VALUE");
+			if (signer_add_plat_tlv(a->plat, &a->num_plat, optarg, argv[optind++],
+						&err))
+				return cli_fail_err(EXIT_USAGE, "sign", &err);
+			break;
+		default:
+			return cli_fail(EXIT_USAGE, "sign: unknown or incomplete option '%s'",
+					argv[optind - 1]);
+		}
+	}
+	if (optind != argc)
+		return cli_fail(EXIT_USAGE, "sign: unexpected argument '%s'", argv[optind]);
+	if (!a->num_in || !a->out || !a->key)
+		return cli_fail(EXIT_USAGE, "sign: --in, --out and --key are required");
+	if (a->key_type && strcasecmp(a->key_type, "rsa") && strcasecmp(a->key_type, "ecc"))
+		return cli_fail(EXIT_USAGE, "sign: --key-type '%s': expected rsa or ecc",
+				a->key_type);
+	return EXIT_OK;
+}
+
+/* --key-type, when given, must name the key's own type (the reference would fail later). */
+static int check_key_type(const struct sign_args *a, const struct crypto_key *key)
+{
+	enum crypto_key_type want;
+
+	if (!a->key_type)
+		return EXIT_OK;
+	want = strcasecmp(a->key_type, "rsa") ? CRYPTO_KEY_ECDSA_P256 : CRYPTO_KEY_RSA;
+	if (crypto_key_type(key) != want)
+		return cli_fail(EXIT_USAGE, "sign: --key-type %s but %s is a%s key", a->key_type,
+				a->key, crypto_key_type(key) == CRYPTO_KEY_RSA ? "n RSA" : "n EC");
+	return EXIT_OK;
+}
+
+/* Read every input, then build and write the image. */
+static int sign_files(const struct sign_args *a, const struct crypto_key *key,
+		      const uint8_t *info, size_t info_len)
+{
+	struct signer_input inputs[SIMG_MAX_IMAGES] = {0};
+	struct signer_request req = {
+		.inputs = inputs,
+		.num_inputs = a->num_in,
+		.key = key,
+		.key_info = info,
+		.key_info_len = info_len,
+		.plat = a->plat,
+		.num_plat = a->num_plat,
+	};
+	struct rpt_error err = {0};
+	uint8_t *out = NULL;
+	size_t out_len = 0;
+	unsigned int i;
+	int rc = EXIT_FAIL;
+
+	for (i = 0; i < a->num_in; i++) {
+		inputs[i].name = a->in[i];
+		if (rpt_read_file(a->in[i], (uint8_t **)&inputs[i].elf, &inputs[i].size, &err))
+			goto out;
+	}
+	if (signer_build(&req, &out, &out_len, &err) ||
+	    rpt_write_file_atomic(a->out, out, out_len, &err))
+		goto out;
+	printf("%s: signed %u image%s, %zu bytes\n", a->out, a->num_in, a->num_in == 1 ? "" : "s",
+	       out_len);
+	rc = EXIT_OK;
+out:
+	if (rc)
+		cli_fail_err(rc, "sign", &err);
+	for (i = 0; i < a->num_in; i++)
+		free((void *)inputs[i].elf);
+	free(out);
+	return rc;
+}
+
+int cmd_sign(int argc, char **argv)
+{
+	struct sign_args a = {0};
+	struct rpt_error err = {0};
+	struct crypto_key *key = NULL;
+	uint8_t *info = NULL;
+	size_t info_len = 0;
+	int rc;
+
+	rc = parse_sign_args(argc, argv, &a);
+	if (rc)
+		return rc;
+	if (crypto_key_load_private(a.key, a.key_pwd, &key, &err))
+		return cli_fail_err(EXIT_FAIL, "sign", &err);
+	rc = check_key_type(&a, key);
+	if (rc)
+		goto out;
+	if (a.key_info && rpt_read_file(a.key_info, &info, &info_len, &err)) {
+		rc = cli_fail_err(EXIT_FAIL, "sign", &err);
+		goto out;
+	}
+	rc = sign_files(&a, key, info, info_len);
+out:
+	free(info);
+	crypto_key_free(key);
+	return rc;
+}

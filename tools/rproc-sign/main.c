@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * rproc-sign: sign, verify and inspect remoteproc firmware images in the
+ * format of OP-TEE's sign_rproc_fw.py, and manage the keys.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+int cli_fail(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("rproc-sign: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return code;
+}
+
+int cli_fail_err(int code, const char *what, const struct rpt_error *err)
+{
+	return cli_fail(code, "%s: %s", what, rpt_error_msg(err));
+}
+
+static void usage(FILE *out)
+{
+	fputs("usage: rproc-sign COMMAND [options]\n"
+	      "\n"
+	      "  sign    --in ELF [--in ELF ...] --out IMAGE --key KEY.pem\n"
+	      "          [--key-type rsa|ecc] [--key-info FILE] [--key-pwd PASS]\n"
+	      "          [--plat-tlv ID VALUE ...]\n"
+	      "          (sign_rproc_fw.py spellings --key_type RSA|ECC, --key_info, --key_pwd\n"
+	      "          are accepted too)\n"
+	      "  verify  --key PUB.pem [--key PUB.pem ...] IMAGE\n"
+	      "  info    IMAGE [--json]\n"
+	      "  keygen  --type rsa2048|rsa3072|rsa4096|ecdsa-p256 --out KEY.pem\n"
+	      "  getpub  --key KEY.pem [--format pem|c]\n"
+	      "\n"
+	      "Exit status: 0 success, 1 the operation failed (e.g. verification), 2 usage error.\n",
+	      out);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} cmds[] = {
+		{"sign", cmd_sign},     {"verify", cmd_verify}, {"info", cmd_info},
+		{"keygen", cmd_keygen}, {"getpub", cmd_getpub},
+	};
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
+	cli_fail(EXIT_USAGE, "unknown command '%s'", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Produce a signed image, byte-compatible with OP-TEE's sign_rproc_fw.py:
+ * TLVs in its order (SIGNTYPE, NUM_IMG, IMGTYPE, IMGSIZE, HASHTYPE, HASHTABLE,
+ * [PKEYINFO], [platform TLVs]), each ELF copied whole and padded to 8.
+ */
+#ifndef RPT_TOOLS_SIGNER_H
+#define RPT_TOOLS_SIGNER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/crypto.h"
+
+#define SIGNER_MAX_PLAT_TLVS 32
+
+/* One platform TLV given on the command line (--plat-tlv ID VALUE). */
+struct signer_plat_tlv {
+	uint32_t type;      /* 0x10000..0x1FFFF */
+	uint8_t value[256]; /* encoded value */
+	size_t len;         /* bytes in value */
+};
+
+struct signer_input {
+	const uint8_t *elf; /* the ELF file bytes */
+	size_t size;        /* its size (not padded) */
+	const char *name;   /* for messages */
+};
+
+struct signer_request {
+	const struct signer_input *inputs; /* images, in order */
+	unsigned int num_inputs;
+	const struct crypto_key *key;      /* private signing key */
+	const uint8_t *key_info;           /* PKEYINFO value, or NULL */
+	size_t key_info_len;
+	const struct signer_plat_tlv *plat; /* platform TLVs, in first-given order */
+	unsigned int num_plat;
+};
+
+/* Build the signed image into a new buffer (free()). */
+int signer_build(const struct signer_request *req, uint8_t **out, size_t *out_len,
+		 struct rpt_error *err);
+
+/*
+ * Parse a --plat-tlv pair the way the reference does: ID (decimal or 0x-hex)
+ * must be in the platform range; VALUE "0x..." is a u32 stored little-endian,
+ * anything else is the string's bytes. A later TLV with the same ID replaces
+ * the earlier value in place (the reference keeps them in a dict).
+ */
+int signer_add_plat_tlv(struct signer_plat_tlv *list, unsigned int *count, const char *id,
+			const char *value, struct rpt_error *err);
+
+#endif
