@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The normal world's only way into the secure world: a GlobalPlatform-shaped
+ * TEE client API (context, session on a TA by UUID, invoke with 4 params).
+ * Transports live behind it: in-process (the TA linked in), a secure-world
+ * daemon over a Unix socket, or the Linux TEE device.
+ */
+#ifndef RPT_NORMAL_TEE_CLIENT_H
+#define RPT_NORMAL_TEE_CLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/tee_defs.h"
+
+struct tee_transport;
+
+/* A connection to one TEE. */
+struct tee_context {
+	const struct tee_transport *ops; /* the transport */
+	void *priv;                      /* transport state */
+};
+
+/* An open session on a TA. */
+struct tee_session {
+	struct tee_context *ctx; /* its TEE */
+	void *handle;            /* transport's session handle */
+};
+
+/* A parameter as the client gives it (same meaning as the TA's TEE_Param). */
+struct tee_param {
+	uint32_t type; /* TEE_PARAM_TYPE_* */
+	union {
+		struct {
+			void *buffer; /* client memory, shared for the call */
+			size_t size;  /* in: its size; out: bytes written or needed */
+		} memref;
+		struct {
+			uint32_t a;
+			uint32_t b;
+		} value;
+	} u;
+};
+
+/* The functions a transport provides. */
+struct tee_transport {
+	const char *name;
+	TEE_Result (*open_session)(struct tee_context *ctx, const TEE_UUID *uuid,
+				   struct tee_param params[TEE_NUM_PARAMS], void **handle,
+				   uint32_t *origin);
+	void (*close_session)(struct tee_context *ctx, void *handle);
+	TEE_Result (*invoke)(struct tee_context *ctx, void *handle, uint32_t cmd,
+			     struct tee_param params[TEE_NUM_PARAMS], uint32_t *origin);
+	void (*finalize)(struct tee_context *ctx);
+};
+
+/* Where a failure came from (GlobalPlatform TEEC_ORIGIN_*). */
+#define TEE_ORIGIN_API         1
+#define TEE_ORIGIN_COMMS       2
+#define TEE_ORIGIN_TEE         3
+#define TEE_ORIGIN_TRUSTED_APP 4
+
+TEE_Result tee_open_session(struct tee_context *ctx, const TEE_UUID *uuid,
+			    struct tee_param params[TEE_NUM_PARAMS], struct tee_session *sess,
+			    uint32_t *origin);
+void tee_close_session(struct tee_session *sess);
+TEE_Result tee_invoke(struct tee_session *sess, uint32_t cmd,
+		      struct tee_param params[TEE_NUM_PARAMS], uint32_t *origin);
+void tee_finalize(struct tee_context *ctx);
+
+/* In-process transport: the TA runs in this process (tests, simplest demo). */
+struct rproc_ta;
+int tee_inproc_init(struct tee_context *ctx, struct rproc_ta *ta);
+
+#endif

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The secure platform layer under the remoteproc TA — our counterpart of
+ * OP-TEE's remoteproc pseudo-TA. The TA is portable; this is what a board
+ * port replaces. It owns the coprocessor memories, the trusted keys, the
+ * rollback state and the link to the coprocessor itself.
+ *
+ * Every service takes device addresses (as the coprocessor sees them) and
+ * refuses any range that is not wholly inside one memory of the board.
+ */
+#ifndef RPT_SECURE_PLATFORM_H
+#define RPT_SECURE_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "board/board.h"
+#include "common/error.h"
+#include "crypto/keyring.h"
+
+/* How the platform starts and stops the coprocessor (the emulator, or a test double). */
+struct coproc_ops {
+	/* Release the core from reset; boot_addr is the image's entry (vector table at da 0). */
+	int (*start)(void *priv, uint32_t boot_addr);
+	/* Hold the core in reset. Must be safe when the core already stopped on its own. */
+	int (*stop)(void *priv);
+};
+
+/* One memory, mapped in the secure world's address space. */
+struct plat_memory {
+	const struct board_memory *desc; /* name, addresses, size, access */
+	uint8_t *host;                   /* mapping of the whole memory */
+	int fd;                          /* memfd behind the mapping (shareable), or -1 */
+};
+
+/* Secure-side state of one coprocessor. */
+struct plat_rproc {
+	const struct board_rproc *desc;              /* the board's description */
+	struct plat_memory mems[BOARD_MAX_MEMS];     /* its memories */
+	unsigned int num_mems;
+	struct keyring keys;                         /* trusted public keys */
+	const struct coproc_ops *coproc;             /* NULL until a coprocessor is attached */
+	void *coproc_priv;
+	bool running;                                /* started and not stopped */
+};
+
+struct platform {
+	const struct board *board;                   /* not owned; outlives the platform */
+	struct plat_rproc rprocs[BOARD_MAX_RPROCS];
+	unsigned int num_rprocs;
+};
+
+/*
+ * Map every memory of every coprocessor (zero-filled memfd mappings) and load
+ * each one's trusted keys. On failure nothing stays allocated.
+ */
+int platform_init(struct platform *p, const struct board *b, struct rpt_error *err);
+void platform_exit(struct platform *p);
+
+/* The coprocessor with this id, or NULL (ids not on the board do not exist). */
+struct plat_rproc *platform_rproc(struct platform *p, uint32_t id);
+
+/* Attach the coprocessor's start/stop (the emulator or a test double). */
+void platform_attach_coproc(struct plat_rproc *rp, const struct coproc_ops *ops, void *priv);
+
+/* Add a trusted key at run time (a daemon's --trust). Takes ownership of key. */
+int platform_trust_key(struct plat_rproc *rp, struct crypto_key *key, const char *name,
+		       struct rpt_error *err);
+
+/* ---- services of the pseudo-TA ---- */
+
+/* The memory wholly holding [da, da + size), or NULL (wrap and partial overlap refused). */
+struct plat_memory *plat_find_memory(struct plat_rproc *rp, uint32_t da, uint32_t size);
+
+/* Host pointer to [da, da + size) if inside one memory, else NULL. */
+uint8_t *plat_da_to_va(struct plat_rproc *rp, uint32_t da, uint32_t size);
+
+/* Physical address of [da, da + size); -RPT_ERANGE if not inside one memory. */
+int plat_da_to_pa(struct plat_rproc *rp, uint32_t da, uint32_t size, uint64_t *pa,
+		  struct rpt_error *err);
+
+/* True if [da, da + size) is inside one memory the normal world may access. */
+bool plat_da_is_shared(struct plat_rproc *rp, uint32_t da, uint32_t size);
+
+/*
+ * Check that a segment [da, da + memsz) may be loaded: wholly inside one
+ * loadable memory, no wrap. -RPT_ERANGE with the segment named otherwise.
+ */
+int plat_check_segment(struct plat_rproc *rp, uint32_t da, uint32_t memsz, struct rpt_error *err);
+
+/*
+ * Copy `size` bytes from `src` (possibly shared, possibly changing) into
+ * coprocessor memory at da, then hash THE COPY and compare it with `hash`.
+ * On mismatch the copy is wiped and -RPT_EHASH returned.
+ */
+int plat_load_segment(struct plat_rproc *rp, uint32_t da, const void *src, uint32_t size,
+		      const uint8_t hash[32], struct rpt_error *err);
+
+/* Fill [da, da + size) with `value` (zero-fill of bss; wiping). */
+int plat_set_memory(struct plat_rproc *rp, uint32_t da, uint32_t size, uint8_t value,
+		    struct rpt_error *err);
+
+/* Verify the image's signature over `digest` with the trusted keys (keyring rule). */
+int plat_verify_digest(struct plat_rproc *rp, uint8_t sign_type, const uint8_t digest[32],
+		       const uint8_t *sig, size_t sig_len, const uint8_t *keyinfo,
+		       size_t keyinfo_len, struct rpt_error *err);
+
+/*
+ * Rollback protection. check: refuse a counter lower than the highest one
+ * accepted before for this rproc (-RPT_EROLLBACK), and an image without
+ * counter unless the policy allows it. commit: remember the counter (atomic
+ * write of the state file) once the image is loaded.
+ */
+int plat_rollback_check(struct plat_rproc *rp, bool has_counter, uint32_t counter,
+			struct rpt_error *err);
+int plat_rollback_commit(struct plat_rproc *rp, bool has_counter, uint32_t counter,
+			 struct rpt_error *err);
+
+int plat_start(struct plat_rproc *rp, uint32_t boot_addr, struct rpt_error *err);
+int plat_stop(struct plat_rproc *rp, struct rpt_error *err);
+
+#endif

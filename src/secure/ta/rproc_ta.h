@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The remoteproc trusted application (OP-TEE's ta/remoteproc contract, with
+ * the weaknesses of DESIGN section 9 fixed). Entry points are shaped like a
+ * GlobalPlatform TA: open session, invoke command, close session.
+ */
+#ifndef RPT_SECURE_RPROC_TA_H
+#define RPT_SECURE_RPROC_TA_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/error.h"
+#include "common/tee_defs.h"
+#include "secure/platform/platform.h"
+
+enum ta_rproc_state {
+	TA_RPROC_OFF = 0,
+	TA_RPROC_LOADED,
+	TA_RPROC_STARTED,
+};
+
+/* One range of coprocessor memory the TA wrote (to wipe it on failure or release). */
+struct ta_written {
+	uint32_t da;
+	uint32_t size;
+};
+
+#define TA_MAX_WRITTEN 64
+
+/* TA state for one rproc id of the board. */
+struct ta_rproc_ctx {
+	uint32_t id;                          /* rproc id */
+	struct plat_rproc *plat;              /* platform side of this coprocessor */
+	enum ta_rproc_state state;            /* OFF / LOADED / STARTED */
+	uint8_t image_id[32];                 /* SHA-256 of the loaded header + TLV area */
+	uint32_t boot_addr;                   /* entry of the first image */
+	bool has_rsc;                         /* the image has a resource table */
+	uint32_t rsc_da;                      /* its device address */
+	uint32_t rsc_size;                    /* and size */
+	struct ta_written written[TA_MAX_WRITTEN]; /* ranges holding firmware bytes */
+	unsigned int num_written;
+	bool dump_valid;                      /* memory holds a (stopped) firmware to dump */
+	unsigned int sessions;                /* open sessions on this id */
+	struct rpt_error last_error;          /* why the last command failed */
+};
+
+/* The TA instance: one per secure world. Commands are serialised by `lock`. */
+struct rproc_ta {
+	struct platform *plat;                      /* not owned */
+	struct ta_rproc_ctx ctx[BOARD_MAX_RPROCS];  /* one per board rproc */
+	unsigned int num_ctx;
+	pthread_mutex_t lock;                       /* one command at a time */
+	bool fuzz_skip_signature;                   /* fuzz builds only: accept any signature */
+	/* Secure-world console: every failure is reported here ("remoteproc TA: ..."). */
+	void (*log)(void *log_priv, const char *msg);
+	void *log_priv;
+};
+
+int rproc_ta_init(struct rproc_ta *ta, struct platform *plat, struct rpt_error *err);
+void rproc_ta_exit(struct rproc_ta *ta);
+
+/* Session context handed back to the caller: the rproc id's context. */
+TEE_Result rproc_ta_open_session(struct rproc_ta *ta, uint32_t param_types,
+				 TEE_Param params[TEE_NUM_PARAMS], void **session);
+void rproc_ta_close_session(struct rproc_ta *ta, void *session);
+TEE_Result rproc_ta_invoke(struct rproc_ta *ta, void *session, uint32_t cmd,
+			   uint32_t param_types, TEE_Param params[TEE_NUM_PARAMS]);
+
+/* For tests and the daemon's logs: the context of an id, NULL if not on the board. */
+struct ta_rproc_ctx *rproc_ta_ctx(struct rproc_ta *ta, uint32_t id);
+
+/* Map a project error code (negative errno) to the GlobalPlatform code that names it. */
+TEE_Result rproc_ta_errno_to_tee(int code);
+
+#endif
