@@ -44,7 +44,9 @@ static void member(struct emit *e, const char *key)
 			fputs(": ", e->out);
 		}
 	} else {
-		fprintf(e->out, "%*s%s", 2 * d, "", e->in_array[d] ? "- " : "");
+		if (!e->inline_next)
+			fprintf(e->out, "%*s%s", 2 * d, "", e->in_array[d] ? "- " : "");
+		e->inline_next = false;
 		if (!e->in_array[d])
 			fprintf(e->out, "%s: ", key);
 	}
@@ -53,9 +55,13 @@ static void member(struct emit *e, const char *key)
 
 static void begin(struct emit *e, const char *key, bool array)
 {
+	bool item = e->in_array[e->depth];
+
 	member(e, key);
 	if (e->json)
 		fputc(array ? '[' : '{', e->out);
+	else if (item && !array)
+		e->inline_next = true; /* "- first: value" on one line, like YAML */
 	else
 		fputc('\n', e->out);
 	if (e->depth + 1 < EMIT_MAX_DEPTH) {

@@ -18,6 +18,7 @@ struct emit {
 	int depth;                     /* current nesting */
 	bool first[EMIT_MAX_DEPTH];    /* no member written yet at this depth (JSON commas) */
 	bool in_array[EMIT_MAX_DEPTH]; /* this depth is an array (members have no key) */
+	bool inline_next;              /* text: the next member continues a "- " line */
 };
 
 void emit_init(struct emit *e, FILE *out, bool json);
