@@ -52,7 +52,9 @@ struct rproc_ta {
 	struct ta_rproc_ctx ctx[BOARD_MAX_RPROCS];  /* one per board rproc */
 	unsigned int num_ctx;
 	pthread_mutex_t lock;                       /* one command at a time */
-	bool fuzz_skip_signature;                   /* fuzz builds only: accept any signature */
+#ifdef RPT_FUZZ_BUILD
+	bool fuzz_skip_signature; /* fuzz builds only (never compiled elsewhere): no signature */
+#endif
 	/* Secure-world console: every failure is reported here ("remoteproc TA: ..."). */
 	void (*log)(void *log_priv, const char *msg);
 	void *log_priv;

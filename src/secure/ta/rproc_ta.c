@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The remoteproc TA: sessions, parameter checks, the state machine of DESIGN
+ * section 4, and the small commands. LOAD_FW lives in ta_load.c.
+ */
+#include "secure/ta/rproc_ta.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "formats/coredump.h"
+#include "ta_internal.h"
+
+#define PT(a, b, c, d)                                                                   \
+	TEE_PARAM_TYPES(TEE_PARAM_TYPE_##a, TEE_PARAM_TYPE_##b, TEE_PARAM_TYPE_##c,      \
+			TEE_PARAM_TYPE_##d)
+
+TEE_Result rproc_ta_errno_to_tee(int code)
+{
+	switch (code) {
+	case 0:
+		return TEE_SUCCESS;
+	case -RPT_EFORMAT:
+		return TEE_ERROR_BAD_FORMAT;
+	case -RPT_ESIGNATURE:
+	case -RPT_ENOKEY:
+		return TEE_ERROR_SIGNATURE_INVALID;
+	case -RPT_EHASH:
+	case -RPT_EROLLBACK:
+		return TEE_ERROR_SECURITY;
+	case -RPT_ERANGE:
+		return TEE_ERROR_ACCESS_DENIED;
+	case -RPT_ESTATE:
+		return TEE_ERROR_BAD_STATE;
+	case -ENOMEM:
+		return TEE_ERROR_OUT_OF_MEMORY;
+	case -EINVAL:
+		return TEE_ERROR_BAD_PARAMETERS;
+	case -ENOSPC:
+		return TEE_ERROR_SHORT_BUFFER;
+	case -EACCES:
+		return TEE_ERROR_ACCESS_DENIED;
+	case -ENODATA:
+		return TEE_ERROR_NO_DATA;
+	default:
+		return TEE_ERROR_GENERIC;
+	}
+}
+
+static void ta_log(struct rproc_ta *ta, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void ta_log(struct rproc_ta *ta, const char *fmt, ...)
+{
+	char msg[RPT_ERROR_MSG_MAX + 64];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (ta->log)
+		ta->log(ta->log_priv, msg);
+	else
+		fprintf(stderr, "remoteproc TA: %s\n", msg);
+}
+
+int rproc_ta_init(struct rproc_ta *ta, struct platform *plat, struct rpt_error *err)
+{
+	unsigned int i;
+
+	memset(ta, 0, sizeof(*ta));
+	if (plat->num_rprocs > BOARD_MAX_RPROCS)
+		return rpt_error_set(err, EINVAL, "platform has too many coprocessors");
+	if (pthread_mutex_init(&ta->lock, NULL))
+		return rpt_error_set(err, ENOMEM, "cannot create the TA lock");
+	ta->plat = plat;
+	for (i = 0; i < plat->num_rprocs; i++) {
+		ta->ctx[i].plat = &plat->rprocs[i];
+		ta->ctx[i].id = plat->rprocs[i].desc->id;
+	}
+	ta->num_ctx = plat->num_rprocs;
+	return 0;
+}
+
+void rproc_ta_exit(struct rproc_ta *ta)
+{
+	unsigned int i;
+
+	for (i = 0; i < ta->num_ctx; i++) {
+		struct ta_rproc_ctx *ctx = &ta->ctx[i];
+
+		if (ctx->state == TA_RPROC_STARTED)
+			plat_stop(ctx->plat, NULL);
+		ta_wipe_written(ctx);
+	}
+	pthread_mutex_destroy(&ta->lock);
+}
+
+struct ta_rproc_ctx *rproc_ta_ctx(struct rproc_ta *ta, uint32_t id)
+{
+	unsigned int i;
+
+	for (i = 0; i < ta->num_ctx; i++)
+		if (ta->ctx[i].id == id)
+			return &ta->ctx[i];
+	return NULL;
+}
+
+void ta_wipe_written(struct ta_rproc_ctx *ctx)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->num_written; i++)
+		plat_set_memory(ctx->plat, ctx->written[i].da, ctx->written[i].size, 0, NULL);
+	ctx->num_written = 0;
+}
+
+TEE_Result rproc_ta_open_session(struct rproc_ta *ta, uint32_t param_types,
+				 TEE_Param params[TEE_NUM_PARAMS], void **session)
+{
+	struct ta_rproc_ctx *ctx;
+
+	if (param_types != PT(VALUE_INPUT, NONE, NONE, NONE))
+		return TEE_ERROR_BAD_PARAMETERS;
+	pthread_mutex_lock(&ta->lock);
+	/* Only the board's coprocessors exist: no context is ever made for another id. */
+	ctx = rproc_ta_ctx(ta, params[0].value.a);
+	if (ctx)
+		ctx->sessions++;
+	pthread_mutex_unlock(&ta->lock);
+	if (!ctx) {
+		ta_log(ta, "open session: rproc id %u is not on this board", params[0].value.a);
+		return TEE_ERROR_BAD_PARAMETERS;
+	}
+	*session = ctx;
+	return TEE_SUCCESS;
+}
+
+void rproc_ta_close_session(struct rproc_ta *ta, void *session)
+{
+	struct ta_rproc_ctx *ctx = session;
+
+	pthread_mutex_lock(&ta->lock);
+	if (ctx && ctx->sessions)
+		ctx->sessions--;
+	pthread_mutex_unlock(&ta->lock);
+}
+
+static int cmd_start(struct ta_rproc_ctx *ctx)
+{
+	int ret;
+
+	if (ctx->state == TA_RPROC_STARTED)
+		return 0;
+	if (ctx->state != TA_RPROC_LOADED)
+		return rpt_error_set(&ctx->last_error, RPT_ESTATE, "START_FW with no firmware loaded");
+	ret = plat_start(ctx->plat, ctx->boot_addr, &ctx->last_error);
+	if (!ret)
+		ctx->state = TA_RPROC_STARTED;
+	return ret;
+}
+
+static int cmd_stop(struct ta_rproc_ctx *ctx)
+{
+	int ret;
+
+	if (ctx->state == TA_RPROC_OFF)
+		return 0;
+	if (ctx->state != TA_RPROC_STARTED)
+		return rpt_error_set(&ctx->last_error, RPT_ESTATE,
+				     "STOP_FW on firmware that was loaded but never started");
+	ret = plat_stop(ctx->plat, &ctx->last_error);
+	if (ret)
+		return ret;
+	/* Memory keeps the stopped firmware until RELEASE or the next LOAD: Linux dumps it now. */
+	ctx->state = TA_RPROC_OFF;
+	ctx->dump_valid = true;
+	ctx->has_rsc = false;
+	return 0;
+}
+
+static int cmd_release(struct ta_rproc_ctx *ctx)
+{
+	if (ctx->state == TA_RPROC_STARTED)
+		return rpt_error_set(&ctx->last_error, RPT_ESTATE,
+				     "RELEASE_FW while the firmware runs (stop it first)");
+	ta_wipe_written(ctx);
+	ctx->state = TA_RPROC_OFF;
+	ctx->dump_valid = false;
+	ctx->has_rsc = false;
+	memset(ctx->image_id, 0, sizeof(ctx->image_id));
+	return 0;
+}
+
+static int cmd_get_rsc_table(struct ta_rproc_ctx *ctx, TEE_Param *params)
+{
+	uint64_t pa = 0, size = 0;
+	int ret;
+
+	if (ctx->state == TA_RPROC_OFF)
+		return rpt_error_set(&ctx->last_error, RPT_ESTATE,
+				     "GET_RSC_TABLE with no firmware loaded");
+	if (ctx->has_rsc) {
+		ret = plat_da_to_pa(ctx->plat, ctx->rsc_da, ctx->rsc_size, &pa, &ctx->last_error);
+		if (ret)
+			return ret;
+		size = ctx->rsc_size;
+	}
+	params[1].value.a = (uint32_t)pa;
+	params[1].value.b = (uint32_t)(pa >> 32);
+	params[2].value.a = (uint32_t)size;
+	params[2].value.b = (uint32_t)(size >> 32);
+	return 0;
+}
+
+/* The segments of a coredump: every memory of the coprocessor, whole. */
+static unsigned int dump_segments(struct ta_rproc_ctx *ctx, struct coredump_segment *segs)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->plat->num_mems; i++) {
+		segs[i].da = ctx->plat->mems[i].desc->da;
+		segs[i].size = ctx->plat->mems[i].desc->size;
+		segs[i].data = ctx->plat->mems[i].host;
+	}
+	return ctx->plat->num_mems;
+}
+
+static int cmd_get_coredump(struct ta_rproc_ctx *ctx, TEE_Param *params)
+{
+	struct coredump_segment segs[BOARD_MAX_MEMS];
+	unsigned int n;
+	size_t need;
+
+	if (!ctx->plat->desc->policy.coredump_allowed)
+		return rpt_error_set(&ctx->last_error, EACCES,
+				     "GET_COREDUMP denied by the board's policy");
+	if (ctx->state != TA_RPROC_STARTED && !ctx->dump_valid)
+		return rpt_error_set(&ctx->last_error, ENODATA, "GET_COREDUMP: no firmware to dump");
+	n = dump_segments(ctx, segs);
+	need = coredump_size(segs, n);
+	if (!need)
+		return rpt_error_set(&ctx->last_error, EINVAL, "GET_COREDUMP: memories too large");
+	if (params[1].memref.size < need || !params[1].memref.buffer) {
+		params[1].memref.size = need;
+		return -ENOSPC;
+	}
+	params[1].memref.size = need;
+	return coredump_write(segs, n, params[1].memref.buffer, need, &ctx->last_error);
+}
+
+/* Exact parameter types per command: anything else is BAD_PARAMETERS. */
+static uint32_t expected_types(uint32_t cmd)
+{
+	switch (cmd) {
+	case TA_RPROC_CMD_LOAD_FW:
+		return PT(VALUE_INPUT, MEMREF_INPUT, NONE, NONE);
+	case TA_RPROC_CMD_START_FW:
+	case TA_RPROC_CMD_STOP_FW:
+	case TA_RPROC_CMD_RELEASE_FW:
+		return PT(VALUE_INPUT, NONE, NONE, NONE);
+	case TA_RPROC_CMD_GET_RSC_TABLE:
+		return PT(VALUE_INPUT, VALUE_OUTPUT, VALUE_OUTPUT, NONE);
+	case TA_RPROC_CMD_GET_COREDUMP:
+		return PT(VALUE_INPUT, MEMREF_OUTPUT, NONE, NONE);
+	default:
+		return 0;
+	}
+}
+
+static int dispatch(struct rproc_ta *ta, struct ta_rproc_ctx *ctx, uint32_t cmd, TEE_Param *p)
+{
+	switch (cmd) {
+	case TA_RPROC_CMD_LOAD_FW:
+		return ta_load_fw(ta, ctx, p[1].memref.buffer, p[1].memref.size);
+	case TA_RPROC_CMD_START_FW:
+		return cmd_start(ctx);
+	case TA_RPROC_CMD_STOP_FW:
+		return cmd_stop(ctx);
+	case TA_RPROC_CMD_GET_RSC_TABLE:
+		return cmd_get_rsc_table(ctx, p);
+	case TA_RPROC_CMD_GET_COREDUMP:
+		return cmd_get_coredump(ctx, p);
+	case TA_RPROC_CMD_RELEASE_FW:
+		return cmd_release(ctx);
+	default:
+		return -EINVAL;
+	}
+}
+
+static const char *cmd_name(uint32_t cmd)
+{
+	static const char *const names[] = {"?",	     "LOAD_FW",	      "START_FW", "STOP_FW",
+					    "GET_RSC_TABLE", "GET_COREDUMP", "RELEASE_FW"};
+
+	return cmd < sizeof(names) / sizeof(names[0]) ? names[cmd] : "?";
+}
+
+TEE_Result rproc_ta_invoke(struct rproc_ta *ta, void *session, uint32_t cmd, uint32_t param_types,
+			   TEE_Param params[TEE_NUM_PARAMS])
+{
+	struct ta_rproc_ctx *ctx = session;
+	uint32_t want = expected_types(cmd);
+	TEE_Result res;
+	int ret;
+
+	if (!want)
+		return TEE_ERROR_NOT_SUPPORTED;
+	if (!ctx || param_types != want)
+		return TEE_ERROR_BAD_PARAMETERS;
+	/* The session was opened for one id; a command for another is refused. */
+	if (params[0].value.a != ctx->id)
+		return TEE_ERROR_BAD_PARAMETERS;
+	pthread_mutex_lock(&ta->lock);
+	rpt_error_clear(&ctx->last_error);
+	ret = dispatch(ta, ctx, cmd, params);
+	res = rproc_ta_errno_to_tee(ret);
+	if (ret && ret != -ENOSPC)
+		ta_log(ta, "rproc %u: %s failed (%s): %s", ctx->id, cmd_name(cmd),
+		       tee_result_name(res), rpt_error_msg(&ctx->last_error));
+	pthread_mutex_unlock(&ta->lock);
+	return res;
+}

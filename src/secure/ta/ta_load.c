@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * LOAD_FW: authenticate a signed image held in a normal-world buffer and load
+ * it into coprocessor memory.
+ *
+ * The buffer is shared: the normal world may rewrite it while we work. So the
+ * header, TLV area and signature are copied once into private memory and only
+ * those copies are used; the ELF reader takes private copies of every header
+ * it checks; segment bytes are copied into coprocessor memory and the COPY is
+ * hashed. Nothing is read twice from the shared buffer for the same purpose.
+ *
+ * Unsigned parts (the ELF headers) are bound to the signed hash table one to
+ * one, across all images. Any failure wipes every byte written.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/safe_math.h"
+#include "formats/image_verify.h"
+#include "formats/rsc_table.h"
+#include "ta_internal.h"
+
+/* Private state of one LOAD_FW. */
+struct ta_load {
+	struct rproc_ta *ta;                    /* the TA */
+	struct ta_rproc_ctx *ctx;               /* the rproc being loaded */
+	const uint8_t *shared;                  /* the normal world's image buffer */
+	size_t size;                            /* its size */
+	uint8_t hdr[SIMG_HEADER_SIZE];          /* private copy of the header */
+	struct simg_layout lay;                 /* decoded from hdr */
+	uint8_t *meta;                          /* private copy: TLV area, then signature */
+	struct simg_tlvs tlvs;                  /* decoded from meta */
+	uint8_t digest[32];                     /* SHA-256(header || TLV area) */
+	bool has_counter;                       /* the image carries a security counter */
+	uint32_t counter;                       /* its value */
+	struct elf32_file elf[SIMG_MAX_IMAGES]; /* each image's checked headers */
+	unsigned int num_open;                  /* elf[] entries opened */
+	struct simg_load_range ranges[ELF32_MAX_PHDRS]; /* PT_LOAD spans of all images */
+	unsigned int num_ranges;
+	struct rpt_error *err;                  /* where the reason goes */
+};
+
+/* Header, size rule, then a private copy of TLV area and signature. */
+static int copy_metadata(struct ta_load *ld)
+{
+	int ret;
+
+	if (ld->size < SIMG_HEADER_SIZE)
+		return rpt_error_set(ld->err, RPT_EFORMAT,
+				     "image of %zu bytes is shorter than the 20-byte header",
+				     ld->size);
+	memcpy(ld->hdr, ld->shared, SIMG_HEADER_SIZE);
+	ret = simg_parse_header(ld->hdr, &ld->lay, ld->err);
+	if (!ret)
+		ret = simg_check_size(&ld->lay, ld->size, ld->err);
+	if (ret)
+		return ret;
+	/* Both lengths are bounded by the header parser, so the sum cannot overflow. */
+	ld->meta = malloc((size_t)ld->lay.tlv_len + ld->lay.sign_len);
+	if (!ld->meta)
+		return rpt_error_set(ld->err, ENOMEM, "no memory for the TLV area");
+	memcpy(ld->meta, ld->shared + ld->lay.tlv_off, ld->lay.tlv_len);
+	memcpy(ld->meta + ld->lay.tlv_len, ld->shared + ld->lay.sig_off, ld->lay.sign_len);
+	ret = simg_decode_tlvs(&ld->lay, ld->meta, &ld->tlvs, ld->err);
+	if (!ret)
+		ret = simg_signed_digest(ld->hdr, ld->meta, ld->lay.tlv_len, ld->digest);
+	return ret;
+}
+
+static int verify_signature(struct ta_load *ld)
+{
+#ifdef RPT_FUZZ_BUILD
+	/* Lets the fuzzer reach the ELF and hash-table paths; absent from every other build. */
+	if (ld->ta->fuzz_skip_signature)
+		return 0;
+#endif
+	return plat_verify_digest(ld->ctx->plat, ld->tlvs.sign_type, ld->digest,
+				  ld->meta + ld->lay.tlv_len, ld->lay.sign_len, ld->tlvs.pkeyinfo,
+				  ld->tlvs.pkeyinfo_len, ld->err);
+}
+
+/* The security counter (platform TLV), then the platform's rollback rule. */
+static int check_rollback(struct ta_load *ld)
+{
+	struct simg_tlv t;
+	int ret;
+
+	ret = simg_find_tlv(ld->meta, ld->lay.tlv_len, SIMG_TLV_SECURITY_COUNTER, &t, ld->err);
+	if (ret && ret != -ENOENT)
+		return ret;
+	if (!ret) {
+		if (t.len != 4)
+			return rpt_error_set(ld->err, RPT_EFORMAT,
+					     "security counter TLV 0x%x: %u bytes, expected 4",
+					     SIMG_TLV_SECURITY_COUNTER, t.len);
+		ld->has_counter = true;
+		ld->counter = get_le32(t.value);
+	}
+	return plat_rollback_check(ld->ctx->plat, ld->has_counter, ld->counter, ld->err);
+}
+
+/* Every PT_LOAD of one image: allowed memory, remembered for the overlap check. */
+static int collect_segments(struct ta_load *ld, unsigned int img)
+{
+	const struct elf32_file *elf = &ld->elf[img];
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < elf32_phnum(elf); i++) {
+		const Elf32_Phdr *ph = elf32_phdr(elf, i);
+
+		if (ph->p_type != PT_LOAD)
+			continue;
+		ret = plat_check_segment(ld->ctx->plat, ph->p_paddr, ph->p_memsz, ld->err);
+		if (ret) {
+			rpt_error_prefix(ld->err, "image %u: segment %u: ", img + 1, i);
+			return ret;
+		}
+		if (ld->num_ranges == ELF32_MAX_PHDRS)
+			return rpt_error_set(ld->err, RPT_EFORMAT, "more than %d loadable segments",
+					     ELF32_MAX_PHDRS);
+		ld->ranges[ld->num_ranges++] = (struct simg_load_range){ph->p_paddr, ph->p_memsz,
+									 img, i};
+	}
+	return 0;
+}
+
+/* Open every image's ELF (private header copies) and bind it to the hash table. */
+static int check_images(struct ta_load *ld)
+{
+	unsigned int img, next_entry = 0;
+	int ret;
+
+	for (img = 0; img < ld->tlvs.num_img; img++) {
+		uint64_t off = simg_image_offset(&ld->lay, &ld->tlvs, img);
+
+		ret = elf32_open(&ld->elf[img], ld->shared + off, simg_img_size(&ld->tlvs, img),
+				 ld->err);
+		if (ret) {
+			rpt_error_prefix(ld->err, "image %u: ", img + 1);
+			return ret;
+		}
+		ld->num_open++;
+		ret = simg_bind_phdrs(&ld->tlvs, img, &ld->elf[img], &next_entry, ld->err);
+		if (!ret)
+			ret = collect_segments(ld, img);
+		if (ret)
+			return ret;
+	}
+	if (next_entry != simg_hash_entries(&ld->tlvs))
+		return rpt_error_set(ld->err, RPT_EFORMAT,
+				     "hash table: %u entries signed but the images have only %u "
+				     "program headers (a header was dropped)",
+				     simg_hash_entries(&ld->tlvs), next_entry);
+	return simg_check_no_overlap(ld->ranges, ld->num_ranges, ld->err);
+}
+
+/* Remember a range before writing it, so a failure half-way still wipes it. */
+static int note_written(struct ta_rproc_ctx *ctx, uint32_t da, uint32_t size,
+			struct rpt_error *err)
+{
+	if (ctx->num_written == TA_MAX_WRITTEN)
+		return rpt_error_set(err, RPT_EFORMAT, "more than %d loadable segments",
+				     TA_MAX_WRITTEN);
+	ctx->written[ctx->num_written++] = (struct ta_written){da, size};
+	return 0;
+}
+
+/* Copy one segment in, hash the copy, zero-fill the rest of p_memsz. */
+static int load_segment(struct ta_load *ld, unsigned int img, unsigned int phdr,
+			unsigned int entry)
+{
+	const struct elf32_file *elf = &ld->elf[img];
+	const Elf32_Phdr *ph = elf32_phdr(elf, phdr);
+	struct simg_hash_entry e;
+	int ret;
+
+	simg_hash_entry_get(&ld->tlvs, entry, &e);
+	ret = note_written(ld->ctx, ph->p_paddr, ph->p_memsz, ld->err);
+	if (!ret)
+		ret = plat_load_segment(ld->ctx->plat, ph->p_paddr, elf32_segment_data(elf, ph),
+					ph->p_filesz, e.hash, ld->err);
+	if (!ret && ph->p_memsz > ph->p_filesz)
+		ret = plat_set_memory(ld->ctx->plat, ph->p_paddr + ph->p_filesz,
+				      ph->p_memsz - ph->p_filesz, 0, ld->err);
+	if (ret)
+		rpt_error_prefix(ld->err, "image %u: segment %u: ", img + 1, phdr);
+	return ret;
+}
+
+static int load_segments(struct ta_load *ld)
+{
+	unsigned int img, i, entry = 0;
+	int ret;
+
+	for (img = 0; img < ld->tlvs.num_img; img++) {
+		for (i = 0; i < elf32_phnum(&ld->elf[img]); i++, entry++) {
+			if (elf32_phdr(&ld->elf[img], i)->p_type != PT_LOAD)
+				continue;
+			ret = load_segment(ld, img, i, entry);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+/* Locate the table of every image: at most one image may carry one. */
+static int locate_rsc_table(struct ta_load *ld, struct simg_rsc_location *loc, int *owner)
+{
+	struct simg_rsc_location l;
+	unsigned int img;
+	int ret;
+
+	*owner = -1;
+	for (img = 0; img < ld->tlvs.num_img; img++) {
+		ret = simg_locate_rsc_table(&ld->elf[img], &l, ld->err);
+		if (ret == -ENOENT) {
+			rpt_error_clear(ld->err);
+			continue;
+		}
+		if (!ret && *owner >= 0)
+			ret = rpt_error_set(ld->err, RPT_EFORMAT,
+					    "a second resource table (image %d has one already)",
+					    *owner + 1);
+		if (ret) {
+			rpt_error_prefix(ld->err, "image %u: ", img + 1);
+			return ret;
+		}
+		*owner = (int)img;
+		*loc = l;
+	}
+	return 0;
+}
+
+/*
+ * The resource table: tied to a signed loaded segment, in memory the normal
+ * world can read (it never sees secure memory), and valid as loaded.
+ */
+static int find_rsc_table(struct ta_load *ld)
+{
+	struct ta_rproc_ctx *ctx = ld->ctx;
+	struct simg_rsc_location loc;
+	const uint8_t *va;
+	int ret, owner;
+
+	ret = locate_rsc_table(ld, &loc, &owner);
+	if (ret || owner < 0)
+		return ret;
+	if (!plat_da_is_shared(ctx->plat, loc.da, loc.size))
+		ret = rpt_error_set(ld->err, RPT_EFORMAT,
+				    "resource table at 0x%08x (%u bytes) is not in memory shared "
+				    "with the normal world",
+				    loc.da, loc.size);
+	va = ret ? NULL : plat_da_to_va(ctx->plat, loc.da, loc.size);
+	if (!ret && !va)
+		ret = rpt_error_set(ld->err, RPT_ERANGE, "resource table at 0x%08x not mapped",
+				    loc.da);
+	if (!ret)
+		ret = rsc_table_validate(va, loc.size, ld->err);
+	if (ret) {
+		rpt_error_prefix(ld->err, "image %d: resource table: ", owner + 1);
+		return ret;
+	}
+	ctx->has_rsc = true;
+	ctx->rsc_da = loc.da;
+	ctx->rsc_size = loc.size;
+	return 0;
+}
+
+static void load_cleanup(struct ta_load *ld)
+{
+	unsigned int i;
+
+	for (i = 0; i < ld->num_open; i++)
+		elf32_close(&ld->elf[i]);
+	free(ld->meta);
+}
+
+/* Everything after the metadata copy: only runs for a new image in state OFF. */
+static int load_new_image(struct ta_load *ld)
+{
+	struct ta_rproc_ctx *ctx = ld->ctx;
+	int ret;
+
+	ret = verify_signature(ld);
+	if (!ret)
+		ret = check_rollback(ld);
+	if (!ret)
+		ret = check_images(ld);
+	if (ret)
+		return ret;
+	/* Bytes of an earlier run (kept for a coredump) go before anything new is written. */
+	ta_wipe_written(ctx);
+	ctx->dump_valid = false;
+	ret = load_segments(ld);
+	if (!ret)
+		ret = find_rsc_table(ld);
+	if (!ret)
+		ret = plat_rollback_commit(ctx->plat, ld->has_counter, ld->counter, ld->err);
+	if (ret) {
+		ta_wipe_written(ctx);
+		ctx->has_rsc = false;
+		return ret;
+	}
+	memcpy(ctx->image_id, ld->digest, sizeof(ctx->image_id));
+	ctx->boot_addr = ld->elf[0].ehdr.e_entry;
+	ctx->state = TA_RPROC_LOADED;
+	return 0;
+}
+
+int ta_load_fw(struct rproc_ta *ta, struct ta_rproc_ctx *ctx, const uint8_t *shared, size_t size)
+{
+	struct ta_load ld = {.ta = ta, .ctx = ctx, .shared = shared, .size = size,
+			     .err = &ctx->last_error};
+	int ret;
+
+	if (ctx->state == TA_RPROC_STARTED)
+		return rpt_error_set(ld.err, RPT_ESTATE, "LOAD_FW while the firmware runs");
+	ret = copy_metadata(&ld);
+	if (ret)
+		goto out;
+	if (ctx->state == TA_RPROC_LOADED) {
+		/* Linux may load twice; only the very same signed image is a no-op. */
+		if (memcmp(ld.digest, ctx->image_id, sizeof(ld.digest)))
+			ret = rpt_error_set(ld.err, RPT_ESTATE,
+					    "LOAD_FW of a different image while one is loaded");
+		goto out;
+	}
+	ret = load_new_image(&ld);
+out:
+	load_cleanup(&ld);
+	return ret;
+}

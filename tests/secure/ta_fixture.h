@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * A secure world for TA tests: an STM32MP15 board (optionally with DDR), the
+ * platform layer over it, a recording coprocessor double, and the TA.
+ */
+#ifndef RPT_TESTS_TA_FIXTURE_H
+#define RPT_TESTS_TA_FIXTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "secure/ta/rproc_ta.h"
+
+/* Counts what the platform asked of the coprocessor. */
+struct coproc_double {
+	int starts;          /* start() calls */
+	int stops;           /* stop() calls */
+	uint32_t boot_addr;  /* last boot address */
+	int fail_start;      /* start() returns this if non-zero */
+};
+
+struct ta_fixture {
+	struct board board;        /* one rproc, id 0 */
+	struct platform plat;      /* its secure side */
+	struct rproc_ta ta;        /* the TA under test */
+	struct coproc_double co;   /* the coprocessor */
+	void *sess;                /* session on rproc 0 */
+	char last_log[512];        /* last message the TA logged */
+	unsigned int logs;         /* messages logged */
+};
+
+/* Options of a fixture. keys: NULL-terminated list of vector-relative public key paths. */
+struct ta_fixture_opts {
+	bool ddr;                  /* add the 32 MiB DDR memory (large.elf) */
+	bool coredump_allowed;
+	bool versioned_only;       /* refuse images without a security counter */
+	const char *rollback_state; /* state file, or NULL */
+	const char *const *keys;
+};
+
+struct ta_fixture *ta_fixture_new(const struct ta_fixture_opts *o);
+void ta_fixture_free(struct ta_fixture *f);
+
+TEE_Result ta_load(struct ta_fixture *f, const void *img, size_t size);
+/* START, STOP or RELEASE. */
+TEE_Result ta_simple(struct ta_fixture *f, uint32_t cmd);
+TEE_Result ta_get_rsc(struct ta_fixture *f, uint64_t *pa, uint64_t *size);
+TEE_Result ta_state_of(struct ta_fixture *f);
+
+/* All coprocessor memory, concatenated (free()). */
+uint8_t *ta_snapshot(struct ta_fixture *f, size_t *len);
+
+/*
+ * True if every PT_LOAD segment of the given ELF files (vector-relative paths,
+ * NULL-terminated) is in coprocessor memory: file bytes then zeros up to memsz.
+ */
+bool ta_segments_loaded(struct ta_fixture *f, const char *const *elfs);
+
+#endif
