@@ -62,8 +62,8 @@ void craft_resign_key(struct craft *c, const struct crypto_key *key)
 	struct rpt_error err = {0};
 	size_t len;
 
-	assert_int_equal(simg_signed_digest(c->buf, c->buf + c->lay.tlv_off, c->lay.tlv_len, digest),
-			 0);
+	assert_int_equal(
+		simg_signed_digest(c->buf, c->buf + c->lay.tlv_off, c->lay.tlv_len, digest), 0);
 	if (crypto_sign_digest(key, digest, sig, &len, &err))
 		fail_msg("craft: sign: %s", rpt_error_msg(&err));
 	assert_int_equal(len, c->lay.sign_len);

@@ -15,10 +15,10 @@
 
 /* A signed image being crafted; owns its bytes. */
 struct craft {
-	uint8_t *buf;           /* the file */
-	size_t size;            /* bytes */
+	uint8_t *buf;		/* the file */
+	size_t size;		/* bytes */
 	struct simg_layout lay; /* its header (refreshed by craft_refresh) */
-	struct simg_tlvs tlvs;  /* its TLVs (pointers into buf) */
+	struct simg_tlvs tlvs;	/* its TLVs (pointers into buf) */
 };
 
 /* Load a vector and decode it (fails the test if it is not a valid container). */

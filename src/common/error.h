@@ -16,21 +16,21 @@
 #define RPT_ERROR_MSG_MAX 256
 
 struct rpt_error {
-	int code;                     /* negative errno of the first failure, 0 if none */
-	char msg[RPT_ERROR_MSG_MAX];  /* human-readable reason, NUL-terminated */
+	int code;		     /* negative errno of the first failure, 0 if none */
+	char msg[RPT_ERROR_MSG_MAX]; /* human-readable reason, NUL-terminated */
 };
 
 /*
  * Error codes with a meaning of their own in this project, mapped onto errno
  * values so that plain libc failures (-ENOMEM, -EIO) pass through unchanged.
  */
-#define RPT_EFORMAT    EBADMSG      /* malformed bytes: size rule, TLV, ELF, table */
+#define RPT_EFORMAT    EBADMSG	    /* malformed bytes: size rule, TLV, ELF, table */
 #define RPT_ESIGNATURE EKEYREJECTED /* signature does not verify with any trusted key */
-#define RPT_EHASH      EILSEQ       /* a segment's bytes do not match the signed hash */
-#define RPT_ENOKEY     ENOKEY       /* no trusted key matches the requested key id */
-#define RPT_EROLLBACK  EPERM        /* security counter lower than the one accepted before */
-#define RPT_ERANGE     ERANGE       /* an address or length outside the allowed memory */
-#define RPT_ESTATE     EBUSY        /* operation not allowed in the current state */
+#define RPT_EHASH      EILSEQ	    /* a segment's bytes do not match the signed hash */
+#define RPT_ENOKEY     ENOKEY	    /* no trusted key matches the requested key id */
+#define RPT_EROLLBACK  EPERM	    /* security counter lower than the one accepted before */
+#define RPT_ERANGE     ERANGE	    /* an address or length outside the allowed memory */
+#define RPT_ESTATE     EBUSY	    /* operation not allowed in the current state */
 
 /* Record the first failure: later calls do not overwrite an earlier reason. Returns -code. */
 int rpt_error_set(struct rpt_error *err, int code, const char *fmt, ...)

@@ -62,8 +62,7 @@ out_close:
 	return ret;
 }
 
-int rpt_write_file_atomic(const char *path, const void *data, size_t size,
-			  struct rpt_error *err)
+int rpt_write_file_atomic(const char *path, const void *data, size_t size, struct rpt_error *err)
 {
 	const uint8_t *p = data;
 	char tmp[4096];

@@ -14,7 +14,6 @@
 int rpt_read_file(const char *path, uint8_t **data, size_t *size, struct rpt_error *err);
 
 /* Write a file atomically: to PATH.tmp, fsync, rename over PATH. */
-int rpt_write_file_atomic(const char *path, const void *data, size_t size,
-			  struct rpt_error *err);
+int rpt_write_file_atomic(const char *path, const void *data, size_t size, struct rpt_error *err);
 
 #endif

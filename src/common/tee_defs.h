@@ -12,28 +12,28 @@
 
 typedef uint32_t TEE_Result;
 
-#define TEE_SUCCESS                0x00000000u
-#define TEE_ERROR_GENERIC          0xFFFF0000u
-#define TEE_ERROR_ACCESS_DENIED    0xFFFF0001u
-#define TEE_ERROR_CANCEL           0xFFFF0002u
-#define TEE_ERROR_BAD_FORMAT       0xFFFF0005u
-#define TEE_ERROR_BAD_PARAMETERS   0xFFFF0006u
-#define TEE_ERROR_BAD_STATE        0xFFFF0007u
-#define TEE_ERROR_ITEM_NOT_FOUND   0xFFFF0008u
-#define TEE_ERROR_NOT_IMPLEMENTED  0xFFFF0009u
-#define TEE_ERROR_NOT_SUPPORTED    0xFFFF000Au
-#define TEE_ERROR_NO_DATA          0xFFFF000Bu
-#define TEE_ERROR_OUT_OF_MEMORY    0xFFFF000Cu
-#define TEE_ERROR_BUSY             0xFFFF000Du
-#define TEE_ERROR_COMMUNICATION    0xFFFF000Eu
-#define TEE_ERROR_SECURITY         0xFFFF000Fu
-#define TEE_ERROR_SHORT_BUFFER     0xFFFF0010u
-#define TEE_ERROR_OVERFLOW         0xFFFF300Fu
-#define TEE_ERROR_TARGET_DEAD      0xFFFF3024u
+#define TEE_SUCCESS		    0x00000000u
+#define TEE_ERROR_GENERIC	    0xFFFF0000u
+#define TEE_ERROR_ACCESS_DENIED	    0xFFFF0001u
+#define TEE_ERROR_CANCEL	    0xFFFF0002u
+#define TEE_ERROR_BAD_FORMAT	    0xFFFF0005u
+#define TEE_ERROR_BAD_PARAMETERS    0xFFFF0006u
+#define TEE_ERROR_BAD_STATE	    0xFFFF0007u
+#define TEE_ERROR_ITEM_NOT_FOUND    0xFFFF0008u
+#define TEE_ERROR_NOT_IMPLEMENTED   0xFFFF0009u
+#define TEE_ERROR_NOT_SUPPORTED	    0xFFFF000Au
+#define TEE_ERROR_NO_DATA	    0xFFFF000Bu
+#define TEE_ERROR_OUT_OF_MEMORY	    0xFFFF000Cu
+#define TEE_ERROR_BUSY		    0xFFFF000Du
+#define TEE_ERROR_COMMUNICATION	    0xFFFF000Eu
+#define TEE_ERROR_SECURITY	    0xFFFF000Fu
+#define TEE_ERROR_SHORT_BUFFER	    0xFFFF0010u
+#define TEE_ERROR_OVERFLOW	    0xFFFF300Fu
+#define TEE_ERROR_TARGET_DEAD	    0xFFFF3024u
 #define TEE_ERROR_SIGNATURE_INVALID 0xFFFF3072u
 
 /* Parameter types, 4 bits each, parameter 0 in the low nibble. */
-#define TEE_PARAM_TYPE_NONE          0u
+#define TEE_PARAM_TYPE_NONE	     0u
 #define TEE_PARAM_TYPE_VALUE_INPUT   1u
 #define TEE_PARAM_TYPE_VALUE_OUTPUT  2u
 #define TEE_PARAM_TYPE_VALUE_INOUT   3u
@@ -41,9 +41,9 @@ typedef uint32_t TEE_Result;
 #define TEE_PARAM_TYPE_MEMREF_OUTPUT 6u
 #define TEE_PARAM_TYPE_MEMREF_INOUT  7u
 
-#define TEE_PARAM_TYPES(t0, t1, t2, t3) \
+#define TEE_PARAM_TYPES(t0, t1, t2, t3)                                                            \
 	((uint32_t)(t0) | ((uint32_t)(t1) << 4) | ((uint32_t)(t2) << 8) | ((uint32_t)(t3) << 12))
-#define TEE_PARAM_TYPE_GET(t, i) (((t) >> ((i) * 4)) & 0xFu)
+#define TEE_PARAM_TYPE_GET(t, i) (((t) >> ((i)*4)) & 0xFu)
 
 #define TEE_NUM_PARAMS 4
 
@@ -60,9 +60,12 @@ typedef union {
 } TEE_Param;
 
 /* The remoteproc TA of OP-TEE (ta/remoteproc): UUID and commands. */
-#define TA_RPROC_UUID                                                                   \
-	{                                                                               \
-		0x80a4c275, 0x0a47, 0x4905, { 0x82, 0x85, 0x14, 0x86, 0xa9, 0x77, 0x1a, 0x08 } \
+#define TA_RPROC_UUID                                                                              \
+	{                                                                                          \
+		0x80a4c275, 0x0a47, 0x4905,                                                        \
+		{                                                                                  \
+			0x82, 0x85, 0x14, 0x86, 0xa9, 0x77, 0x1a, 0x08                             \
+		}                                                                                  \
 	}
 
 enum ta_rproc_cmd {

@@ -21,10 +21,10 @@
 #define KEYRING_MAX 16
 
 struct keyring {
-	struct crypto_key *keys[KEYRING_MAX]; /* owned */
+	struct crypto_key *keys[KEYRING_MAX];	      /* owned */
 	uint8_t ids[KEYRING_MAX][CRYPTO_SHA256_SIZE]; /* key id of keys[i] */
-	char names[KEYRING_MAX][64];          /* where each key came from, for messages */
-	unsigned int count;                   /* keys in use */
+	char names[KEYRING_MAX][64];		      /* where each key came from, for messages */
+	unsigned int count;			      /* keys in use */
 };
 
 void keyring_init(struct keyring *ring);

@@ -16,9 +16,10 @@ int simg_check_no_overlap(const struct simg_load_range *r, unsigned int n, struc
 
 	for (i = 0; i < n; i++) {
 		if (add_overflow(r[i].da, r[i].memsz, &end) && end)
-			return rpt_error_set(err, RPT_ERANGE,
-					     "image %u: segment %u at 0x%08x + 0x%x wraps past 4 GiB",
-					     r[i].img + 1, r[i].phdr, r[i].da, r[i].memsz);
+			return rpt_error_set(
+				err, RPT_ERANGE,
+				"image %u: segment %u at 0x%08x + 0x%x wraps past 4 GiB",
+				r[i].img + 1, r[i].phdr, r[i].da, r[i].memsz);
 		for (j = 0; j < i; j++)
 			if (ranges_overlap(r[i].da, r[i].memsz, r[j].da, r[j].memsz))
 				return rpt_error_set(err, RPT_ERANGE,
@@ -80,17 +81,18 @@ static int check_hashes(const struct elf32_file *elf, unsigned int img, unsigned
 			return rpt_error_set(err, ret, "image %u: segment %u: hashing failed",
 					     img + 1, i);
 		if (memcmp(digest, e.hash, sizeof(digest)))
-			return rpt_error_set(err, RPT_EHASH,
-					     "image %u: segment %u (paddr 0x%08x, %u bytes at file "
-					     "offset 0x%x): SHA-256 differs from the signed hash table",
-					     img + 1, i, ph->p_paddr, ph->p_filesz, ph->p_offset);
+			return rpt_error_set(
+				err, RPT_EHASH,
+				"image %u: segment %u (paddr 0x%08x, %u bytes at file "
+				"offset 0x%x): SHA-256 differs from the signed hash table",
+				img + 1, i, ph->p_paddr, ph->p_filesz, ph->p_offset);
 		sum->hashes_checked++;
 	}
 	return 0;
 }
 
-static int check_rsc_table(const struct elf32_file *elf, unsigned int img,
-			   struct simg_summary *sum, struct rpt_error *err)
+static int check_rsc_table(const struct elf32_file *elf, unsigned int img, struct simg_summary *sum,
+			   struct rpt_error *err)
 {
 	struct simg_rsc_location loc;
 	const Elf32_Phdr *ph;

@@ -12,10 +12,10 @@
 
 /* A span of device memory one PT_LOAD segment occupies, for overlap checks. */
 struct simg_load_range {
-	uint32_t da;        /* p_paddr */
-	uint32_t memsz;     /* p_memsz */
-	unsigned int img;   /* image index (0-based) */
-	unsigned int phdr;  /* program header index in that image */
+	uint32_t da;	   /* p_paddr */
+	uint32_t memsz;	   /* p_memsz */
+	unsigned int img;  /* image index (0-based) */
+	unsigned int phdr; /* program header index in that image */
 };
 
 /* Refuse two segments (of the same or different images) sharing a byte, or one that wraps. */
@@ -23,14 +23,14 @@ int simg_check_no_overlap(const struct simg_load_range *r, unsigned int n, struc
 
 /* What a successful verification found. */
 struct simg_summary {
-	struct simg_layout lay;        /* decoded header */
-	struct simg_tlvs tlvs;         /* decoded TLVs (pointers into the file) */
-	unsigned int key_index;        /* keyring index that verified the signature */
-	unsigned int hashes_checked;   /* hash-table entries whose bytes matched */
-	unsigned int load_segments;    /* PT_LOAD segments in all images */
-	bool has_rsc;                  /* a resource table was found */
-	unsigned int rsc_image;        /* its image (0-based) */
-	struct simg_rsc_location rsc;  /* and where */
+	struct simg_layout lay;	      /* decoded header */
+	struct simg_tlvs tlvs;	      /* decoded TLVs (pointers into the file) */
+	unsigned int key_index;	      /* keyring index that verified the signature */
+	unsigned int hashes_checked;  /* hash-table entries whose bytes matched */
+	unsigned int load_segments;   /* PT_LOAD segments in all images */
+	bool has_rsc;		      /* a resource table was found */
+	unsigned int rsc_image;	      /* its image (0-based) */
+	struct simg_rsc_location rsc; /* and where */
 };
 
 /*

@@ -38,7 +38,8 @@ int simg_parse_header(const uint8_t hdr[SIMG_HEADER_SIZE], struct simg_layout *l
 	tlv_len = lay->tlv_len;
 	if (tlv_len % 8)
 		return rpt_error_set(err, RPT_EFORMAT,
-				     "header: tlv_len %u at offset 8 is not a multiple of 8", tlv_len);
+				     "header: tlv_len %u at offset 8 is not a multiple of 8",
+				     tlv_len);
 	if (tlv_len > SIMG_TLV_MAX)
 		return rpt_error_set(err, RPT_EFORMAT,
 				     "header: tlv_len %u at offset 8 exceeds the %u-byte limit",
@@ -48,9 +49,10 @@ int simg_parse_header(const uint8_t hdr[SIMG_HEADER_SIZE], struct simg_layout *l
 				     "header: sign_len %u at offset 12 not in 1..%u", lay->sign_len,
 				     SIMG_SIG_MAX);
 	if (round_up8_overflow(lay->img_len, &img_pad))
-		return rpt_error_set(err, RPT_EFORMAT,
-				     "header: img_len 0x%08x at offset 16 overflows when padded to 8",
-				     lay->img_len);
+		return rpt_error_set(
+			err, RPT_EFORMAT,
+			"header: img_len 0x%08x at offset 16 overflows when padded to 8",
+			lay->img_len);
 	if (!lay->img_len)
 		return rpt_error_set(err, RPT_EFORMAT, "header: img_len 0 at offset 16: no image");
 	/* sign_len is bounded above, so its rounding cannot wrap; 64-bit sums cannot either. */
@@ -92,8 +94,8 @@ int simg_tlv_next(const uint8_t *area, size_t len, size_t *pos, struct simg_tlv 
 	if (rest < 8) {
 		if (!all_zero(area + off, rest))
 			return rpt_error_set(err, RPT_EFORMAT,
-					     "TLV area: %zu stray non-zero bytes at offset %zu", rest,
-					     off);
+					     "TLV area: %zu stray non-zero bytes at offset %zu",
+					     rest, off);
 		*pos = len;
 		return 0;
 	}
@@ -101,10 +103,11 @@ int simg_tlv_next(const uint8_t *area, size_t len, size_t *pos, struct simg_tlv 
 	tlv->len = get_le32(area + off + 4);
 	tlv->offset = off;
 	if (round_up8_overflow_size((size_t)tlv->len + 8, &padded) || padded > rest)
-		return rpt_error_set(err, RPT_EFORMAT,
-				     "TLV type 0x%x at offset %zu: length %u runs past the TLV area "
-				     "(%zu bytes left)",
-				     tlv->type, off, tlv->len, rest - 8);
+		return rpt_error_set(
+			err, RPT_EFORMAT,
+			"TLV type 0x%x at offset %zu: length %u runs past the TLV area "
+			"(%zu bytes left)",
+			tlv->type, off, tlv->len, rest - 8);
 	tlv->value = area + off + 8;
 	if (!all_zero(tlv->value + tlv->len, padded - 8 - tlv->len))
 		return rpt_error_set(err, RPT_EFORMAT,
@@ -127,12 +130,12 @@ int simg_find_tlv(const uint8_t *area, size_t len, uint32_t type, struct simg_tl
 }
 
 /* A generic TLV whose value must be exactly one byte. */
-static int tlv_u8(const struct simg_tlv *tlv, const char *name, uint8_t *out,
-		  struct rpt_error *err)
+static int tlv_u8(const struct simg_tlv *tlv, const char *name, uint8_t *out, struct rpt_error *err)
 {
 	if (tlv->len != 1)
-		return rpt_error_set(err, RPT_EFORMAT, "TLV %s at offset %zu: length %u, expected 1",
-				     name, tlv->offset, tlv->len);
+		return rpt_error_set(err, RPT_EFORMAT,
+				     "TLV %s at offset %zu: length %u, expected 1", name,
+				     tlv->offset, tlv->len);
 	*out = tlv->value[0];
 	return 0;
 }
@@ -162,8 +165,8 @@ static int tlv_bit(uint32_t type)
 
 static const char *tlv_name(uint32_t type)
 {
-	static const char *const names[] = {"SIGNTYPE", "HASHTYPE", "NUM_IMG", "IMGTYPE",
-					    "IMGSIZE", "HASHTABLE", "PKEYINFO"};
+	static const char *const names[] = {"SIGNTYPE", "HASHTYPE",  "NUM_IMG", "IMGTYPE",
+					    "IMGSIZE",	"HASHTABLE", "PKEYINFO"};
 	int bit = tlv_bit(type);
 
 	return bit < 0 ? "unknown" : names[bit];
@@ -196,7 +199,8 @@ static int tlv_store(const struct simg_tlv *tlv, struct simg_tlvs *out, struct s
 
 static int check_generic_values(const struct simg_tlvs *t, struct rpt_error *err)
 {
-	if (t->sign_type != SIMG_SIGN_RSA_PKCS1_SHA256 && t->sign_type != SIMG_SIGN_ECDSA_P256_SHA256)
+	if (t->sign_type != SIMG_SIGN_RSA_PKCS1_SHA256 &&
+	    t->sign_type != SIMG_SIGN_ECDSA_P256_SHA256)
 		return rpt_error_set(err, RPT_EFORMAT,
 				     "TLV SIGNTYPE: %u is neither 1 (RSA) nor 2 (ECDSA P-256)",
 				     t->sign_type);
@@ -234,16 +238,18 @@ static int check_images(const struct simg_layout *lay, const struct simg_tlv *ty
 		uint32_t sz = simg_img_size(t, i);
 
 		if (t->img_type[i] != SIMG_IMG_ELF)
-			return rpt_error_set(err, RPT_EFORMAT,
-					     "TLV IMGTYPE: image %u has type %u, only 1 (ELF) is known",
-					     i + 1, t->img_type[i]);
+			return rpt_error_set(
+				err, RPT_EFORMAT,
+				"TLV IMGTYPE: image %u has type %u, only 1 (ELF) is known", i + 1,
+				t->img_type[i]);
 		if (!sz || sz % 8)
 			return rpt_error_set(err, RPT_EFORMAT,
 					     "TLV IMGSIZE: image %u size %u is not a non-zero "
 					     "multiple of 8",
 					     i + 1, sz);
 		if (add_overflow(sum, sz, &sum))
-			return rpt_error_set(err, RPT_EFORMAT, "TLV IMGSIZE: sizes overflow 32 bits");
+			return rpt_error_set(err, RPT_EFORMAT,
+					     "TLV IMGSIZE: sizes overflow 32 bits");
 	}
 	if (sum != lay->img_len)
 		return rpt_error_set(err, RPT_EFORMAT,
@@ -451,9 +457,8 @@ int simg_hashtable_append(struct simg_tlv_builder *ht, const struct elf32_file *
 
 	for (i = 0; i < elf32_phnum(elf); i++) {
 		const Elf32_Phdr *ph = elf32_phdr(elf, i);
-		const uint32_t fields[8] = {ph->p_type,   ph->p_offset, ph->p_vaddr,
-					    ph->p_paddr,  ph->p_filesz, ph->p_memsz,
-					    ph->p_flags,  ph->p_align};
+		const uint32_t fields[8] = {ph->p_type,	  ph->p_offset, ph->p_vaddr, ph->p_paddr,
+					    ph->p_filesz, ph->p_memsz,	ph->p_flags, ph->p_align};
 		unsigned int f;
 
 		for (f = 0; f < 8; f++)

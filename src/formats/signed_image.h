@@ -20,12 +20,12 @@
 #include "common/error.h"
 #include "formats/elf32.h"
 
-#define SIMG_MAGIC       0x3543A468u
-#define SIMG_VERSION     1u
+#define SIMG_MAGIC	 0x3543A468u
+#define SIMG_VERSION	 1u
 #define SIMG_HEADER_SIZE 20u
 /* A TLV area or signature larger than this is refused before anything is allocated. */
-#define SIMG_TLV_MAX     (1u << 20)
-#define SIMG_SIG_MAX     512u
+#define SIMG_TLV_MAX (1u << 20)
+#define SIMG_SIG_MAX 512u
 
 enum simg_tlv_type {
 	SIMG_TLV_SIGNTYPE = 0x01,
@@ -48,8 +48,8 @@ enum simg_sign_type {
 	SIMG_SIGN_ECDSA_P256_SHA256 = 2,
 };
 
-#define SIMG_HASH_SHA256 1
-#define SIMG_IMG_ELF     1
+#define SIMG_HASH_SHA256     1
+#define SIMG_IMG_ELF	     1
 #define SIMG_HASH_ENTRY_SIZE 64u
 
 /* The header, decoded, with the layout it implies (all offsets checked for overflow). */
@@ -62,7 +62,7 @@ struct simg_layout {
 	uint64_t tlv_off;  /* = 20 */
 	uint64_t sig_off;  /* = 20 + tlv_len */
 	uint64_t img_off;  /* = sig_off + r8(sign_len) */
-	uint64_t total;    /* = img_off + r8(img_len): the file size the header demands */
+	uint64_t total;	   /* = img_off + r8(img_len): the file size the header demands */
 };
 
 /* One TLV record; value points into the TLV area given to the walker. */
@@ -75,14 +75,14 @@ struct simg_tlv {
 
 /* The generic TLVs, decoded. Pointers go into the TLV area given to simg_decode_tlvs(). */
 struct simg_tlvs {
-	uint8_t sign_type;          /* enum simg_sign_type */
-	uint8_t hash_type;          /* SIMG_HASH_SHA256 */
-	uint8_t num_img;            /* 1..SIMG_MAX_IMAGES */
-	const uint8_t *img_type;    /* num_img bytes */
-	const uint8_t *img_size;    /* num_img little-endian u32 */
-	const uint8_t *hashtable;   /* hashtable_len bytes, SIMG_HASH_ENTRY_SIZE per entry */
+	uint8_t sign_type;	  /* enum simg_sign_type */
+	uint8_t hash_type;	  /* SIMG_HASH_SHA256 */
+	uint8_t num_img;	  /* 1..SIMG_MAX_IMAGES */
+	const uint8_t *img_type;  /* num_img bytes */
+	const uint8_t *img_size;  /* num_img little-endian u32 */
+	const uint8_t *hashtable; /* hashtable_len bytes, SIMG_HASH_ENTRY_SIZE per entry */
 	uint32_t hashtable_len;
-	const uint8_t *pkeyinfo;    /* NULL if absent */
+	const uint8_t *pkeyinfo; /* NULL if absent */
 	uint32_t pkeyinfo_len;
 };
 
@@ -172,15 +172,14 @@ int simg_signed_digest(const uint8_t hdr[SIMG_HEADER_SIZE], const uint8_t *tlv, 
 
 /* A TLV area under construction. */
 struct simg_tlv_builder {
-	uint8_t *buf;  /* records so far (owned) */
-	size_t len;    /* bytes used */
-	size_t cap;    /* bytes allocated */
+	uint8_t *buf; /* records so far (owned) */
+	size_t len;   /* bytes used */
+	size_t cap;   /* bytes allocated */
 };
 
 void simg_tlv_builder_init(struct simg_tlv_builder *b);
 /* Append a record, zero-padded so that 8 + len is a multiple of 8. */
-int simg_tlv_builder_add(struct simg_tlv_builder *b, uint32_t type, const void *value,
-			 size_t len);
+int simg_tlv_builder_add(struct simg_tlv_builder *b, uint32_t type, const void *value, size_t len);
 void simg_tlv_builder_free(struct simg_tlv_builder *b);
 
 /*
@@ -194,7 +193,6 @@ int simg_hashtable_append(struct simg_tlv_builder *ht, const struct elf32_file *
 void simg_header_encode(uint8_t hdr[SIMG_HEADER_SIZE], uint32_t tlv_len, uint32_t sign_len,
 			uint32_t img_len);
 
-
 /* ---- images inside a whole file, and their resource table ---- */
 
 /* Where image idx lies in a file whose layout and TLVs were checked (sizes add up). */
@@ -203,10 +201,10 @@ uint64_t simg_image_offset(const struct simg_layout *lay, const struct simg_tlvs
 
 /* Location of a `.resource_table` tied to a signed PT_LOAD segment. */
 struct simg_rsc_location {
-	unsigned int phdr;  /* index of the PT_LOAD segment holding it */
-	uint32_t da;        /* device address: segment p_paddr + offset in segment */
-	uint32_t size;      /* bytes */
-	uint32_t seg_off;   /* offset of the table inside the segment's file bytes */
+	unsigned int phdr; /* index of the PT_LOAD segment holding it */
+	uint32_t da;	   /* device address: segment p_paddr + offset in segment */
+	uint32_t size;	   /* bytes */
+	uint32_t seg_off;  /* offset of the table inside the segment's file bytes */
 };
 
 /*

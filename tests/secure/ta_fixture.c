@@ -97,10 +97,9 @@ TEE_Result ta_load(struct ta_fixture *f, const void *img, size_t size)
 	p[0].value.a = 0;
 	p[1].memref.buffer = (void *)img;
 	p[1].memref.size = size;
-	return rproc_ta_invoke(&f->ta, f->sess, TA_RPROC_CMD_LOAD_FW,
-			       TEE_PARAM_TYPES(TEE_PARAM_TYPE_VALUE_INPUT,
-					       TEE_PARAM_TYPE_MEMREF_INPUT, 0, 0),
-			       p);
+	return rproc_ta_invoke(
+		&f->ta, f->sess, TA_RPROC_CMD_LOAD_FW,
+		TEE_PARAM_TYPES(TEE_PARAM_TYPE_VALUE_INPUT, TEE_PARAM_TYPE_MEMREF_INPUT, 0, 0), p);
 }
 
 TEE_Result ta_simple(struct ta_fixture *f, uint32_t cmd)

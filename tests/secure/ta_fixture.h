@@ -14,27 +14,27 @@
 
 /* Counts what the platform asked of the coprocessor. */
 struct coproc_double {
-	int starts;          /* start() calls */
-	int stops;           /* stop() calls */
-	uint32_t boot_addr;  /* last boot address */
-	int fail_start;      /* start() returns this if non-zero */
+	int starts;	    /* start() calls */
+	int stops;	    /* stop() calls */
+	uint32_t boot_addr; /* last boot address */
+	int fail_start;	    /* start() returns this if non-zero */
 };
 
 struct ta_fixture {
-	struct board board;        /* one rproc, id 0 */
-	struct platform plat;      /* its secure side */
-	struct rproc_ta ta;        /* the TA under test */
-	struct coproc_double co;   /* the coprocessor */
-	void *sess;                /* session on rproc 0 */
-	char last_log[512];        /* last message the TA logged */
-	unsigned int logs;         /* messages logged */
+	struct board board;	 /* one rproc, id 0 */
+	struct platform plat;	 /* its secure side */
+	struct rproc_ta ta;	 /* the TA under test */
+	struct coproc_double co; /* the coprocessor */
+	void *sess;		 /* session on rproc 0 */
+	char last_log[512];	 /* last message the TA logged */
+	unsigned int logs;	 /* messages logged */
 };
 
 /* Options of a fixture. keys: NULL-terminated list of vector-relative public key paths. */
 struct ta_fixture_opts {
-	bool ddr;                  /* add the 32 MiB DDR memory (large.elf) */
+	bool ddr; /* add the 32 MiB DDR memory (large.elf) */
 	bool coredump_allowed;
-	bool versioned_only;       /* refuse images without a security counter */
+	bool versioned_only;	    /* refuse images without a security counter */
 	const char *rollback_state; /* state file, or NULL */
 	const char *const *keys;
 };

@@ -50,8 +50,8 @@ static void test_every_vector_loads(void **state)
 	(void)state;
 	load_vector_and_check("signed/m4-demo.rsa2048.sign", m4, false, 0x10000000, 0xc8);
 	load_vector_and_check("signed/m4-demo.ecp256.sign", m4, false, 0x10000000, 0xc8);
-	load_vector_and_check("signed/m4-demo.rsa2048.keyinfo-plattlv.sign", m4, false,
-			      0x10000000, 0xc8);
+	load_vector_and_check("signed/m4-demo.rsa2048.keyinfo-plattlv.sign", m4, false, 0x10000000,
+			      0xc8);
 	load_vector_and_check("signed/multi.rsa2048.sign", multi, false, 0x10000064, 0xc8);
 	load_vector_and_check("signed/large.rsa2048.sign", large, true, 0, 0);
 }
@@ -76,7 +76,16 @@ static void test_large_needs_the_ddr_memory(void **state)
 
 /* ---- state machine ---- */
 
-enum st_cmd { C_LOAD_SAME, C_LOAD_OTHER, C_START, C_STOP, C_RSC, C_DUMP, C_RELEASE, C_NUM };
+enum st_cmd {
+	C_LOAD_SAME,
+	C_LOAD_OTHER,
+	C_START,
+	C_STOP,
+	C_RSC,
+	C_DUMP,
+	C_RELEASE,
+	C_NUM
+};
 
 static TEE_Result run_cmd(struct ta_fixture *f, enum st_cmd c, const uint8_t *img, size_t len,
 			  const uint8_t *other, size_t olen)
@@ -181,11 +190,10 @@ static void test_parameter_types_and_ids(void **state)
 	(void)state;
 	for (cmd = TA_RPROC_CMD_LOAD_FW; cmd <= TA_RPROC_CMD_RELEASE_FW; cmd++) {
 		/* No command takes a bare VALUE_INOUT first parameter. */
-		assert_int_equal(rproc_ta_invoke(&f->ta, f->sess, cmd,
-						 TEE_PARAM_TYPES(TEE_PARAM_TYPE_VALUE_INOUT, 0, 0,
-								 0),
-						 p),
-				 TEE_ERROR_BAD_PARAMETERS);
+		assert_int_equal(
+			rproc_ta_invoke(&f->ta, f->sess, cmd,
+					TEE_PARAM_TYPES(TEE_PARAM_TYPE_VALUE_INOUT, 0, 0, 0), p),
+			TEE_ERROR_BAD_PARAMETERS);
 	}
 	/* LOAD_FW with the image as MEMREF_INOUT, or an extra parameter. */
 	assert_int_equal(rproc_ta_invoke(&f->ta, f->sess, TA_RPROC_CMD_LOAD_FW,
@@ -240,7 +248,10 @@ static void test_coredump_short_buffer_and_policy(void **state)
 	p[1].memref.buffer = dump;
 	assert_int_equal(rproc_ta_invoke(&f->ta, f->sess, TA_RPROC_CMD_GET_COREDUMP, types, p),
 			 TEE_SUCCESS);
-	assert_memory_equal(dump, "\x7f" "ELF", 4);
+	assert_memory_equal(dump,
+			    "\x7f"
+			    "ELF",
+			    4);
 	assert_int_equal(get_le16(dump + 16), 4); /* ET_CORE */
 	free(dump);
 	/* After STOP the stopped firmware can still be dumped (Linux dumps after stop). */

@@ -18,8 +18,8 @@
 #include "ta_fixture.h"
 #include "testutil.h"
 
-#define M4_RSA  "signed/m4-demo.rsa2048.sign"
-#define MULTI   "signed/multi.rsa2048.sign"
+#define M4_RSA	"signed/m4-demo.rsa2048.sign"
+#define MULTI	"signed/multi.rsa2048.sign"
 #define RSA_PEM "keys/rsa2048.pem"
 
 static const char *const both_keys[] = {"keys/rsa2048.pub.pem", "keys/ecp256.pub.pem", NULL};
@@ -84,11 +84,11 @@ static void test_w1_length_wrap(void **state)
 
 /* A racing writer for the TOCTOU tests: keeps changing bytes of [lo, hi) of the buffer. */
 struct racer {
-	uint8_t *buf;           /* the shared image buffer */
-	size_t lo, hi;          /* region it attacks */
-	atomic_bool stop;       /* set to end the race */
-	atomic_bool running;    /* set by the racer once it is attacking */
-	unsigned int seed;      /* rand_r state */
+	uint8_t *buf;	     /* the shared image buffer */
+	size_t lo, hi;	     /* region it attacks */
+	atomic_bool stop;    /* set to end the race */
+	atomic_bool running; /* set by the racer once it is attacking */
+	unsigned int seed;   /* rand_r state */
 };
 
 /* Busy-wait a random while, so that changes last long enough to be read. */
@@ -241,7 +241,7 @@ static void test_w5_rsc_table_location(void **state)
 
 	(void)state;
 	craft_load(&c, rpt_vector_path(M4_RSA));
-	sh3 = shdr_off(&c, 0, 3); /* .resource_table */
+	sh3 = shdr_off(&c, 0, 3);	   /* .resource_table */
 	put_le32(c.buf + sh3 + 20, 0x100); /* sized past its segment (filesz 0xcc) */
 	expect_refused(&c, TEE_ERROR_BAD_FORMAT, "not inside the file bytes of any loaded segment");
 	put_le32(c.buf + sh3 + 20, 0x40);
@@ -323,16 +323,14 @@ static void test_w6_every_image_checked(void **state)
 		struct rpt_error err = {0};
 		struct simg_tlv t;
 
-		assert_int_equal(simg_find_tlv(c.buf + 20, c.lay.tlv_len, SIMG_TLV_IMGSIZE, &t,
-					       &err),
-				 0);
+		assert_int_equal(
+			simg_find_tlv(c.buf + 20, c.lay.tlv_len, SIMG_TLV_IMGSIZE, &t, &err), 0);
 		put_le32(c.buf + 20 + t.offset + 8, get_le32(t.value) + 8);
 		craft_resign(&c, rpt_vector_path(RSA_PEM));
 		expect_refused(&c, TEE_ERROR_BAD_FORMAT, "add up");
 		put_le32(c.buf + 20 + t.offset + 8, get_le32(t.value) - 8);
-		assert_int_equal(simg_find_tlv(c.buf + 20, c.lay.tlv_len, SIMG_TLV_HASHTYPE, &t,
-					       &err),
-				 0);
+		assert_int_equal(
+			simg_find_tlv(c.buf + 20, c.lay.tlv_len, SIMG_TLV_HASHTYPE, &t, &err), 0);
 		c.buf[20 + t.offset + 8] = 2;
 		craft_resign(&c, rpt_vector_path(RSA_PEM));
 		expect_refused(&c, TEE_ERROR_BAD_FORMAT, "HASHTYPE");
@@ -384,11 +382,11 @@ static void test_w9_only_board_rproc_ids(void **state)
 	/* Thousands of ids: every one refused, and no context is ever created for them. */
 	for (id = 1; id < 5000; id++) {
 		p[0].value.a = id;
-		assert_int_equal(rproc_ta_open_session(&f->ta,
-						       TEE_PARAM_TYPES(TEE_PARAM_TYPE_VALUE_INPUT,
-								       0, 0, 0),
-						       p, &sess),
-				 TEE_ERROR_BAD_PARAMETERS);
+		assert_int_equal(
+			rproc_ta_open_session(&f->ta,
+					      TEE_PARAM_TYPES(TEE_PARAM_TYPE_VALUE_INPUT, 0, 0, 0),
+					      p, &sess),
+			TEE_ERROR_BAD_PARAMETERS);
 	}
 	assert_int_equal(f->ta.num_ctx, 1);
 	assert_null(rproc_ta_ctx(&f->ta, 1));
@@ -510,8 +508,8 @@ static uint8_t *signed_with_counter(const char *counter, size_t *len)
 	in.name = "m4-demo.elf";
 	assert_int_equal(crypto_key_load_private(rpt_vector_path(RSA_PEM), NULL, &key, &err), 0);
 	assert_int_equal(signer_add_plat_tlv(plat, &n, "0x10100", counter, &err), 0);
-	req = (struct signer_request){.inputs = &in, .num_inputs = 1, .key = key, .plat = plat,
-				      .num_plat = n};
+	req = (struct signer_request){
+		.inputs = &in, .num_inputs = 1, .key = key, .plat = plat, .num_plat = n};
 	if (signer_build(&req, &out, len, &err))
 		fail_msg("%s", rpt_error_msg(&err));
 	crypto_key_free(key);
@@ -531,8 +529,8 @@ static TEE_Result load_release(struct ta_fixture *f, const uint8_t *img, size_t 
 static void test_rollback_counter(void **state)
 {
 	char path[512];
-	struct ta_fixture_opts o = {.keys = both_keys, .versioned_only = true,
-				    .rollback_state = path};
+	struct ta_fixture_opts o = {
+		.keys = both_keys, .versioned_only = true, .rollback_state = path};
 	size_t l4, l5, l6, lv;
 	uint8_t *v4 = signed_with_counter("0x4", &l4), *v5 = signed_with_counter("0x5", &l5);
 	uint8_t *v6 = signed_with_counter("0x6", &l6);

@@ -248,8 +248,8 @@ static void test_keygen_getpub_roundtrip(void **state)
 		assert_int_equal(run("getpub --key %s", key), 0);
 		assert_non_null(strstr(output(), "BEGIN PUBLIC KEY"));
 		assert_int_equal(rename(out_path, pub), 0);
-		assert_int_equal(run("sign --in %s --out %s --key %s", V("elf/m4-demo.elf"), img, key),
-				 0);
+		assert_int_equal(
+			run("sign --in %s --out %s --key %s", V("elf/m4-demo.elf"), img, key), 0);
 		assert_int_equal(run("verify --key %s %s", pub, img), 0);
 		assert_int_equal(run("verify --key %s %s", V("keys/rsa2048.pub.pem"), img), 1);
 	}

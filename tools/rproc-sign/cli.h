@@ -6,7 +6,7 @@
 #include "common/error.h"
 
 /* Exit codes of every tool of the project. */
-#define EXIT_OK    0
+#define EXIT_OK	   0
 #define EXIT_FAIL  1 /* the operation failed (verification, I/O) */
 #define EXIT_USAGE 2 /* the command line is wrong */
 

@@ -60,16 +60,17 @@ static const char *tlv_label(uint32_t type)
 		return "SECURITY_COUNTER (platform)";
 	default:
 		return type >= SIMG_TLV_PLATFORM_MIN && type <= SIMG_TLV_PLATFORM_MAX ? "platform"
-										       : "unknown";
+										      : "unknown";
 	}
 }
 
 static void emit_tlv_value(struct emit *e, const struct simg_tlv *t)
 {
 	if (t->type == SIMG_TLV_SIGNTYPE && t->len == 1)
-		emit_str(e, "value", t->value[0] == 1   ? "RSA PKCS#1 v1.5 SHA-256"
-				     : t->value[0] == 2 ? "ECDSA P-256 SHA-256"
-							: "unknown");
+		emit_str(e, "value",
+			 t->value[0] == 1   ? "RSA PKCS#1 v1.5 SHA-256"
+			 : t->value[0] == 2 ? "ECDSA P-256 SHA-256"
+					    : "unknown");
 	else if (t->type == SIMG_TLV_HASHTABLE)
 		emit_u64(e, "entries", t->len / SIMG_HASH_ENTRY_SIZE);
 	else if (t->len == 1)
@@ -196,8 +197,8 @@ static void emit_rsc_table(struct emit *e, const struct elf32_file *elf, unsigne
 	emit_hex(e, "da", loc.da);
 	emit_u64(e, "size", loc.size);
 	copy = malloc(loc.size);
-	if (copy && !rsc_table_validate(elf32_segment_data(elf, ph) + loc.seg_off, loc.size,
-					&err)) {
+	if (copy &&
+	    !rsc_table_validate(elf32_segment_data(elf, ph) + loc.seg_off, loc.size, &err)) {
 		memcpy(copy, elf32_segment_data(elf, ph) + loc.seg_off, loc.size);
 		emit_begin_array(e, "entries");
 		rsc_table_for_each(copy, loc.size, emit_rsc_entry, e);

@@ -38,7 +38,7 @@ int cmd_keygen(int argc, char **argv)
 	if (crypto_key_generate(type, &key, &err))
 		return cli_fail_err(EXIT_FAIL, "keygen", &err);
 	rc = crypto_key_write_private_pem(key, out, &err) ? cli_fail_err(EXIT_FAIL, "keygen", &err)
-							    : EXIT_OK;
+							  : EXIT_OK;
 	if (!rc)
 		printf("%s: new %s private key (keep it secret)\n", out, type);
 	crypto_key_free(key);

@@ -12,18 +12,26 @@
 
 /* Command-line state of `sign`; everything it allocates is freed by sign_args_free(). */
 struct sign_args {
-	const char *in[SIMG_MAX_IMAGES];   /* input ELF paths */
+	const char *in[SIMG_MAX_IMAGES]; /* input ELF paths */
 	unsigned int num_in;
-	const char *out;                   /* output image path */
-	const char *key;                   /* private key path */
-	const char *key_type;              /* "rsa"/"ecc" (any case), NULL = from the key */
-	const char *key_info;              /* PKEYINFO file */
-	const char *key_pwd;               /* PEM password */
+	const char *out;      /* output image path */
+	const char *key;      /* private key path */
+	const char *key_type; /* "rsa"/"ecc" (any case), NULL = from the key */
+	const char *key_info; /* PKEYINFO file */
+	const char *key_pwd;  /* PEM password */
 	struct signer_plat_tlv plat[SIGNER_MAX_PLAT_TLVS];
 	unsigned int num_plat;
 };
 
-enum { OPT_IN = 1, OPT_OUT, OPT_KEY, OPT_KEY_TYPE, OPT_KEY_INFO, OPT_KEY_PWD, OPT_PLAT_TLV };
+enum {
+	OPT_IN = 1,
+	OPT_OUT,
+	OPT_KEY,
+	OPT_KEY_TYPE,
+	OPT_KEY_INFO,
+	OPT_KEY_PWD,
+	OPT_PLAT_TLV
+};
 
 static int parse_sign_args(int argc, char **argv, struct sign_args *a)
 {
@@ -105,8 +113,8 @@ static int check_key_type(const struct sign_args *a, const struct crypto_key *ke
 }
 
 /* Read every input, then build and write the image. */
-static int sign_files(const struct sign_args *a, const struct crypto_key *key,
-		      const uint8_t *info, size_t info_len)
+static int sign_files(const struct sign_args *a, const struct crypto_key *key, const uint8_t *info,
+		      size_t info_len)
 {
 	struct signer_input inputs[SIMG_MAX_IMAGES] = {0};
 	struct signer_request req = {

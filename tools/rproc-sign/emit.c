@@ -118,8 +118,8 @@ void emit_hex(struct emit *e, const char *key, uint64_t val)
 void emit_bool(struct emit *e, const char *key, bool val)
 {
 	member(e, key);
-	fprintf(e->out, e->json ? "%s" : "%s\n", val ? (e->json ? "true" : "yes")
-						   : (e->json ? "false" : "no"));
+	fprintf(e->out, e->json ? "%s" : "%s\n",
+		val ? (e->json ? "true" : "yes") : (e->json ? "false" : "no"));
 }
 
 void emit_bytes(struct emit *e, const char *key, const uint8_t *p, size_t n)

@@ -13,12 +13,12 @@
 #define EMIT_MAX_DEPTH 16
 
 struct emit {
-	FILE *out;                     /* where to write */
-	bool json;                     /* JSON instead of text */
-	int depth;                     /* current nesting */
+	FILE *out;		       /* where to write */
+	bool json;		       /* JSON instead of text */
+	int depth;		       /* current nesting */
 	bool first[EMIT_MAX_DEPTH];    /* no member written yet at this depth (JSON commas) */
 	bool in_array[EMIT_MAX_DEPTH]; /* this depth is an array (members have no key) */
-	bool inline_next;              /* text: the next member continues a "- " line */
+	bool inline_next;	       /* text: the next member continues a "- " line */
 };
 
 void emit_init(struct emit *e, FILE *out, bool json);

@@ -50,7 +50,7 @@ int main(int argc, char **argv)
 		const char *name;
 		int (*fn)(int, char **);
 	} cmds[] = {
-		{"sign", cmd_sign},     {"verify", cmd_verify}, {"info", cmd_info},
+		{"sign", cmd_sign},	{"verify", cmd_verify}, {"info", cmd_info},
 		{"keygen", cmd_keygen}, {"getpub", cmd_getpub},
 	};
 	size_t i;

@@ -31,8 +31,7 @@ int signer_add_plat_tlv(struct signer_plat_tlv *list, unsigned int *count, const
 	uint32_t type, v;
 	unsigned int i;
 
-	if (parse_u32(id, 0, &type) || type < SIMG_TLV_PLATFORM_MIN ||
-	    type > SIMG_TLV_PLATFORM_MAX)
+	if (parse_u32(id, 0, &type) || type < SIMG_TLV_PLATFORM_MIN || type > SIMG_TLV_PLATFORM_MAX)
 		return rpt_error_set(err, EINVAL,
 				     "--plat-tlv: ID '%s' is not in the platform range "
 				     "0x10000..0x1ffff",

@@ -16,22 +16,22 @@
 
 /* One platform TLV given on the command line (--plat-tlv ID VALUE). */
 struct signer_plat_tlv {
-	uint32_t type;      /* 0x10000..0x1FFFF */
+	uint32_t type;	    /* 0x10000..0x1FFFF */
 	uint8_t value[256]; /* encoded value */
-	size_t len;         /* bytes in value */
+	size_t len;	    /* bytes in value */
 };
 
 struct signer_input {
 	const uint8_t *elf; /* the ELF file bytes */
-	size_t size;        /* its size (not padded) */
+	size_t size;	    /* its size (not padded) */
 	const char *name;   /* for messages */
 };
 
 struct signer_request {
 	const struct signer_input *inputs; /* images, in order */
 	unsigned int num_inputs;
-	const struct crypto_key *key;      /* private signing key */
-	const uint8_t *key_info;           /* PKEYINFO value, or NULL */
+	const struct crypto_key *key; /* private signing key */
+	const uint8_t *key_info;      /* PKEYINFO value, or NULL */
 	size_t key_info_len;
 	const struct signer_plat_tlv *plat; /* platform TLVs, in first-given order */
 	unsigned int num_plat;

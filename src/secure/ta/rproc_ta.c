@@ -14,8 +14,8 @@
 #include "formats/coredump.h"
 #include "ta_internal.h"
 
-#define PT(a, b, c, d)                                                                   \
-	TEE_PARAM_TYPES(TEE_PARAM_TYPE_##a, TEE_PARAM_TYPE_##b, TEE_PARAM_TYPE_##c,      \
+#define PT(a, b, c, d)                                                                             \
+	TEE_PARAM_TYPES(TEE_PARAM_TYPE_##a, TEE_PARAM_TYPE_##b, TEE_PARAM_TYPE_##c,                \
 			TEE_PARAM_TYPE_##d)
 
 TEE_Result rproc_ta_errno_to_tee(int code)
@@ -154,7 +154,8 @@ static int cmd_start(struct ta_rproc_ctx *ctx)
 	if (ctx->state == TA_RPROC_STARTED)
 		return 0;
 	if (ctx->state != TA_RPROC_LOADED)
-		return rpt_error_set(&ctx->last_error, RPT_ESTATE, "START_FW with no firmware loaded");
+		return rpt_error_set(&ctx->last_error, RPT_ESTATE,
+				     "START_FW with no firmware loaded");
 	ret = plat_start(ctx->plat, ctx->boot_addr, &ctx->last_error);
 	if (!ret)
 		ctx->state = TA_RPROC_STARTED;
@@ -237,7 +238,8 @@ static int cmd_get_coredump(struct ta_rproc_ctx *ctx, TEE_Param *params)
 		return rpt_error_set(&ctx->last_error, EACCES,
 				     "GET_COREDUMP denied by the board's policy");
 	if (ctx->state != TA_RPROC_STARTED && !ctx->dump_valid)
-		return rpt_error_set(&ctx->last_error, ENODATA, "GET_COREDUMP: no firmware to dump");
+		return rpt_error_set(&ctx->last_error, ENODATA,
+				     "GET_COREDUMP: no firmware to dump");
 	n = dump_segments(ctx, segs);
 	need = coredump_size(segs, n);
 	if (!need)
@@ -291,8 +293,9 @@ static int dispatch(struct rproc_ta *ta, struct ta_rproc_ctx *ctx, uint32_t cmd,
 
 static const char *cmd_name(uint32_t cmd)
 {
-	static const char *const names[] = {"?",	     "LOAD_FW",	      "START_FW", "STOP_FW",
-					    "GET_RSC_TABLE", "GET_COREDUMP", "RELEASE_FW"};
+	static const char *const names[] = {"?",	 "LOAD_FW",	  "START_FW",
+					    "STOP_FW",	 "GET_RSC_TABLE", "GET_COREDUMP",
+					    "RELEASE_FW"};
 
 	return cmd < sizeof(names) / sizeof(names[0]) ? names[cmd] : "?";
 }

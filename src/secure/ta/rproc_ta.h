@@ -31,27 +31,27 @@ struct ta_written {
 
 /* TA state for one rproc id of the board. */
 struct ta_rproc_ctx {
-	uint32_t id;                          /* rproc id */
-	struct plat_rproc *plat;              /* platform side of this coprocessor */
-	enum ta_rproc_state state;            /* OFF / LOADED / STARTED */
-	uint8_t image_id[32];                 /* SHA-256 of the loaded header + TLV area */
-	uint32_t boot_addr;                   /* entry of the first image */
-	bool has_rsc;                         /* the image has a resource table */
-	uint32_t rsc_da;                      /* its device address */
-	uint32_t rsc_size;                    /* and size */
+	uint32_t id;				   /* rproc id */
+	struct plat_rproc *plat;		   /* platform side of this coprocessor */
+	enum ta_rproc_state state;		   /* OFF / LOADED / STARTED */
+	uint8_t image_id[32];			   /* SHA-256 of the loaded header + TLV area */
+	uint32_t boot_addr;			   /* entry of the first image */
+	bool has_rsc;				   /* the image has a resource table */
+	uint32_t rsc_da;			   /* its device address */
+	uint32_t rsc_size;			   /* and size */
 	struct ta_written written[TA_MAX_WRITTEN]; /* ranges holding firmware bytes */
 	unsigned int num_written;
-	bool dump_valid;                      /* memory holds a (stopped) firmware to dump */
-	unsigned int sessions;                /* open sessions on this id */
-	struct rpt_error last_error;          /* why the last command failed */
+	bool dump_valid;	     /* memory holds a (stopped) firmware to dump */
+	unsigned int sessions;	     /* open sessions on this id */
+	struct rpt_error last_error; /* why the last command failed */
 };
 
 /* The TA instance: one per secure world. Commands are serialised by `lock`. */
 struct rproc_ta {
-	struct platform *plat;                      /* not owned */
-	struct ta_rproc_ctx ctx[BOARD_MAX_RPROCS];  /* one per board rproc */
+	struct platform *plat;			   /* not owned */
+	struct ta_rproc_ctx ctx[BOARD_MAX_RPROCS]; /* one per board rproc */
 	unsigned int num_ctx;
-	pthread_mutex_t lock;                       /* one command at a time */
+	pthread_mutex_t lock; /* one command at a time */
 #ifdef RPT_FUZZ_BUILD
 	bool fuzz_skip_signature; /* fuzz builds only (never compiled elsewhere): no signature */
 #endif
@@ -67,8 +67,8 @@ void rproc_ta_exit(struct rproc_ta *ta);
 TEE_Result rproc_ta_open_session(struct rproc_ta *ta, uint32_t param_types,
 				 TEE_Param params[TEE_NUM_PARAMS], void **session);
 void rproc_ta_close_session(struct rproc_ta *ta, void *session);
-TEE_Result rproc_ta_invoke(struct rproc_ta *ta, void *session, uint32_t cmd,
-			   uint32_t param_types, TEE_Param params[TEE_NUM_PARAMS]);
+TEE_Result rproc_ta_invoke(struct rproc_ta *ta, void *session, uint32_t cmd, uint32_t param_types,
+			   TEE_Param params[TEE_NUM_PARAMS]);
 
 /* For tests and the daemon's logs: the context of an id, NULL if not on the board. */
 struct ta_rproc_ctx *rproc_ta_ctx(struct rproc_ta *ta, uint32_t id);

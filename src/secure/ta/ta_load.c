@@ -23,22 +23,22 @@
 
 /* Private state of one LOAD_FW. */
 struct ta_load {
-	struct rproc_ta *ta;                    /* the TA */
-	struct ta_rproc_ctx *ctx;               /* the rproc being loaded */
-	const uint8_t *shared;                  /* the normal world's image buffer */
-	size_t size;                            /* its size */
-	uint8_t hdr[SIMG_HEADER_SIZE];          /* private copy of the header */
-	struct simg_layout lay;                 /* decoded from hdr */
-	uint8_t *meta;                          /* private copy: TLV area, then signature */
-	struct simg_tlvs tlvs;                  /* decoded from meta */
-	uint8_t digest[32];                     /* SHA-256(header || TLV area) */
-	bool has_counter;                       /* the image carries a security counter */
-	uint32_t counter;                       /* its value */
-	struct elf32_file elf[SIMG_MAX_IMAGES]; /* each image's checked headers */
-	unsigned int num_open;                  /* elf[] entries opened */
+	struct rproc_ta *ta;				/* the TA */
+	struct ta_rproc_ctx *ctx;			/* the rproc being loaded */
+	const uint8_t *shared;				/* the normal world's image buffer */
+	size_t size;					/* its size */
+	uint8_t hdr[SIMG_HEADER_SIZE];			/* private copy of the header */
+	struct simg_layout lay;				/* decoded from hdr */
+	uint8_t *meta;					/* private copy: TLV area, then signature */
+	struct simg_tlvs tlvs;				/* decoded from meta */
+	uint8_t digest[32];				/* SHA-256(header || TLV area) */
+	bool has_counter;				/* the image carries a security counter */
+	uint32_t counter;				/* its value */
+	struct elf32_file elf[SIMG_MAX_IMAGES];		/* each image's checked headers */
+	unsigned int num_open;				/* elf[] entries opened */
 	struct simg_load_range ranges[ELF32_MAX_PHDRS]; /* PT_LOAD spans of all images */
 	unsigned int num_ranges;
-	struct rpt_error *err;                  /* where the reason goes */
+	struct rpt_error *err; /* where the reason goes */
 };
 
 /* Header, size rule, then a private copy of TLV area and signature. */
@@ -120,8 +120,8 @@ static int collect_segments(struct ta_load *ld, unsigned int img)
 		if (ld->num_ranges == ELF32_MAX_PHDRS)
 			return rpt_error_set(ld->err, RPT_EFORMAT, "more than %d loadable segments",
 					     ELF32_MAX_PHDRS);
-		ld->ranges[ld->num_ranges++] = (struct simg_load_range){ph->p_paddr, ph->p_memsz,
-									 img, i};
+		ld->ranges[ld->num_ranges++] =
+			(struct simg_load_range){ph->p_paddr, ph->p_memsz, img, i};
 	}
 	return 0;
 }
@@ -157,8 +157,7 @@ static int check_images(struct ta_load *ld)
 }
 
 /* Remember a range before writing it, so a failure half-way still wipes it. */
-static int note_written(struct ta_rproc_ctx *ctx, uint32_t da, uint32_t size,
-			struct rpt_error *err)
+static int note_written(struct ta_rproc_ctx *ctx, uint32_t da, uint32_t size, struct rpt_error *err)
 {
 	if (ctx->num_written == TA_MAX_WRITTEN)
 		return rpt_error_set(err, RPT_EFORMAT, "more than %d loadable segments",
@@ -168,8 +167,7 @@ static int note_written(struct ta_rproc_ctx *ctx, uint32_t da, uint32_t size,
 }
 
 /* Copy one segment in, hash the copy, zero-fill the rest of p_memsz. */
-static int load_segment(struct ta_load *ld, unsigned int img, unsigned int phdr,
-			unsigned int entry)
+static int load_segment(struct ta_load *ld, unsigned int img, unsigned int phdr, unsigned int entry)
 {
 	const struct elf32_file *elf = &ld->elf[img];
 	const Elf32_Phdr *ph = elf32_phdr(elf, phdr);
@@ -312,8 +310,8 @@ static int load_new_image(struct ta_load *ld)
 
 int ta_load_fw(struct rproc_ta *ta, struct ta_rproc_ctx *ctx, const uint8_t *shared, size_t size)
 {
-	struct ta_load ld = {.ta = ta, .ctx = ctx, .shared = shared, .size = size,
-			     .err = &ctx->last_error};
+	struct ta_load ld = {
+		.ta = ta, .ctx = ctx, .shared = shared, .size = size, .err = &ctx->last_error};
 	int ret;
 
 	if (ctx->state == TA_RPROC_STARTED)
