@@ -34,6 +34,16 @@ struct plat_memory {
 	int fd;                          /* memfd behind the mapping (shareable), or -1 */
 };
 
+/*
+ * Rollback protection state of one coprocessor: the highest security counter
+ * accepted so far (read from policy.rollback_state at init, kept in memory
+ * only when that path is empty).
+ */
+struct plat_rollback {
+	bool known;                                  /* a counter was accepted before */
+	uint32_t counter;                            /* highest accepted; valid if known */
+};
+
 /* Secure-side state of one coprocessor. */
 struct plat_rproc {
 	const struct board_rproc *desc;              /* the board's description */
@@ -43,6 +53,7 @@ struct plat_rproc {
 	const struct coproc_ops *coproc;             /* NULL until a coprocessor is attached */
 	void *coproc_priv;
 	bool running;                                /* started and not stopped */
+	struct plat_rollback rollback;               /* highest accepted security counter */
 };
 
 struct platform {
@@ -52,23 +63,36 @@ struct platform {
 };
 
 /*
- * Map every memory of every coprocessor (zero-filled memfd mappings) and load
- * each one's trusted keys. On failure nothing stays allocated.
+ * Map every memory of every coprocessor (zero-filled memfd mappings, sealed
+ * against resizing), load each one's trusted keys and read its rollback state.
+ * The board is checked first (memory sizes, no wrap, no overlap, unique ids).
+ * A corrupt rollback state file refuses init. On failure nothing stays allocated.
  */
 int platform_init(struct platform *p, const struct board *b, struct rpt_error *err);
+/*
+ * Stop any coprocessor still running (through its coproc_ops, which must still
+ * be valid), discard the memories' contents (also for other holders of the
+ * memfds), unmap them and free the keys.
+ */
 void platform_exit(struct platform *p);
 
 /* The coprocessor with this id, or NULL (ids not on the board do not exist). */
 struct plat_rproc *platform_rproc(struct platform *p, uint32_t id);
 
-/* Attach the coprocessor's start/stop (the emulator or a test double). */
+/* Attach the coprocessor's start/stop (the emulator or a test double); NULL ops detaches. */
 void platform_attach_coproc(struct plat_rproc *rp, const struct coproc_ops *ops, void *priv);
 
 /* Add a trusted key at run time (a daemon's --trust). Takes ownership of key. */
 int platform_trust_key(struct plat_rproc *rp, struct crypto_key *key, const char *name,
 		       struct rpt_error *err);
 
-/* ---- services of the pseudo-TA ---- */
+/*
+ * ---- services of the pseudo-TA ----
+ *
+ * Size 0: an empty range [da, da) is treated as the position da, which must be
+ * a byte inside a memory (as a one-byte range would): the end of a memory or a
+ * gap between memories is refused. Operations on it then do nothing.
+ */
 
 /* The memory wholly holding [da, da + size), or NULL (wrap and partial overlap refused). */
 struct plat_memory *plat_find_memory(struct plat_rproc *rp, uint32_t da, uint32_t size);
@@ -97,7 +121,7 @@ int plat_check_segment(struct plat_rproc *rp, uint32_t da, uint32_t memsz, struc
 int plat_load_segment(struct plat_rproc *rp, uint32_t da, const void *src, uint32_t size,
 		      const uint8_t hash[32], struct rpt_error *err);
 
-/* Fill [da, da + size) with `value` (zero-fill of bss; wiping). */
+/* Fill [da, da + size) with `value` (zero-fill of bss; wiping). Any memory of the board. */
 int plat_set_memory(struct plat_rproc *rp, uint32_t da, uint32_t size, uint8_t value,
 		    struct rpt_error *err);
 
@@ -109,14 +133,23 @@ int plat_verify_digest(struct plat_rproc *rp, uint8_t sign_type, const uint8_t d
 /*
  * Rollback protection. check: refuse a counter lower than the highest one
  * accepted before for this rproc (-RPT_EROLLBACK), and an image without
- * counter unless the policy allows it. commit: remember the counter (atomic
- * write of the state file) once the image is loaded.
+ * counter unless the policy allows it. An allowed image without counter
+ * counts as counter 0, so it is refused once a higher counter was accepted
+ * (otherwise it would be the way back). commit: remember max(stored, counter)
+ * (atomic write of the state file, format in rollback.c) once the image is
+ * loaded; an image without counter changes nothing. On a failed commit the
+ * stored counter is unchanged.
  */
 int plat_rollback_check(struct plat_rproc *rp, bool has_counter, uint32_t counter,
 			struct rpt_error *err);
 int plat_rollback_commit(struct plat_rproc *rp, bool has_counter, uint32_t counter,
 			 struct rpt_error *err);
 
+/*
+ * start: -RPT_ESTATE without an attached coprocessor or when already running,
+ * -RPT_ERANGE if boot_addr is in no memory. stop: holds the core in reset if it
+ * runs; without a coprocessor, or when not running, there is nothing to do (0).
+ */
 int plat_start(struct plat_rproc *rp, uint32_t boot_addr, struct rpt_error *err);
 int plat_stop(struct plat_rproc *rp, struct rpt_error *err);
 
