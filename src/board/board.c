@@ -19,10 +19,15 @@ const struct board_rproc *board_find_rproc(const struct board *b, uint32_t id)
 const struct board_memory *board_find_memory(const struct board_rproc *rp, uint32_t da,
 					     uint32_t size)
 {
+	/*
+	 * An empty range is the position da: it must be a byte of the memory,
+	 * else [end, end) would "fit" one past the end of every memory.
+	 */
+	uint32_t len = size ? size : 1;
 	unsigned int i;
 
 	for (i = 0; i < rp->num_mems; i++)
-		if (range_within(da, size, rp->mems[i].da, rp->mems[i].size))
+		if (range_within(da, len, rp->mems[i].da, rp->mems[i].size))
 			return &rp->mems[i];
 	return NULL;
 }

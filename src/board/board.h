@@ -35,6 +35,25 @@ struct board_policy {
 	unsigned int num_keys;
 };
 
+/* A mailbox channel that is not wired (board_mailbox.vq0/vq1/shutdown). */
+#define BOARD_MBOX_NONE     UINT32_MAX
+/* Channels one mailbox offers (channel numbers are below this). */
+#define BOARD_MBOX_CHANNELS 32
+
+/*
+ * The IPCC-like mailbox of one coprocessor (its mboxes/mbox-names): doorbells
+ * for vring kicks and the shutdown request the firmware acknowledges.
+ */
+struct board_mailbox {
+	char name[BOARD_NAME_MAX]; /* mailbox node name ("mailbox"), "" when the rproc has none */
+	uint64_t pa;               /* register block, as the host sees it */
+	uint32_t da;               /* register block, as the coprocessor sees it */
+	uint32_t size;             /* bytes of the register block */
+	uint32_t vq0;              /* channel kicked for vring 0, or BOARD_MBOX_NONE */
+	uint32_t vq1;              /* channel kicked for vring 1, or BOARD_MBOX_NONE */
+	uint32_t shutdown;         /* channel of the shutdown request, or BOARD_MBOX_NONE */
+};
+
 /* One coprocessor. */
 struct board_rproc {
 	uint32_t id;                               /* rproc id the TA is addressed with */
@@ -46,6 +65,7 @@ struct board_rproc {
 	unsigned int num_mems;
 	struct board_policy policy;                /* secure-world policy */
 	uint32_t watchdog_ms;                      /* watchdog period, 0 = none */
+	struct board_mailbox mbox;                 /* its mailbox (mbox.name "" = none) */
 };
 
 struct board {
@@ -57,7 +77,10 @@ struct board {
 /* The coprocessor with this rproc id, or NULL. */
 const struct board_rproc *board_find_rproc(const struct board *b, uint32_t id);
 
-/* The memory that wholly holds [da, da + size) (no wrap), or NULL. */
+/*
+ * The memory that wholly holds [da, da + size) (no wrap), or NULL. Size 0 is
+ * the position da, which must be a byte of the memory.
+ */
 const struct board_memory *board_find_memory(const struct board_rproc *rp, uint32_t da,
 					     uint32_t size);
 

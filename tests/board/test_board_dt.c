@@ -1,0 +1,851 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Board device trees: the shipped boards parse to exact values, malformed
+ * variants are refused with the node and property named, and a corrupted
+ * blob never crashes the reader nor leaves a half-filled board behind.
+ */
+#include "testutil.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "board/board_dt.h"
+
+/* A board pre-filled with a pattern, to prove that failures leave it alone. */
+static struct board *sentinel_board(void)
+{
+	struct board *b = malloc(sizeof(*b));
+
+	assert_non_null(b);
+	memset(b, 0xA5, sizeof(*b));
+	return b;
+}
+
+static void assert_board_untouched(const struct board *b)
+{
+	const uint8_t *p = (const uint8_t *)b;
+	size_t i;
+
+	for (i = 0; i < sizeof(*b); i++)
+		if (p[i] != 0xA5)
+			fail_msg("board byte %zu changed by a failed load", i);
+}
+
+/* The absolute form of a directory (the loader makes base directories absolute). */
+static const char *real_dir(const char *dir)
+{
+	static char buf[PATH_MAX];
+
+	assert_non_null(realpath(dir, buf));
+	return buf;
+}
+
+static void assert_mem(const struct board_memory *got, const struct board_memory *want)
+{
+	assert_string_equal(got->name, want->name);
+	assert_int_equal(got->da, want->da);
+	assert_int_equal(got->pa, want->pa);
+	assert_int_equal(got->size, want->size);
+	assert_int_equal(got->secure, want->secure);
+	assert_int_equal(got->loadable, want->loadable);
+}
+
+/* The memories of rp equal the reference layout of board.h. */
+static void assert_stm32mp15_mems(const struct board_rproc *rp, bool with_ddr, bool secure_ok)
+{
+	struct board_rproc *ref = calloc(1, sizeof(*ref));
+	unsigned int i;
+
+	assert_non_null(ref);
+	board_stm32mp15_layout(ref, with_ddr);
+	assert_int_equal(rp->num_mems, ref->num_mems);
+	for (i = 0; i < ref->num_mems; i++) {
+		if (!secure_ok)
+			ref->mems[i].secure = false;
+		assert_mem(&rp->mems[i], &ref->mems[i]);
+	}
+	free(ref);
+}
+
+static void assert_ipcc(const struct board_mailbox *mb, uint64_t pa)
+{
+	assert_string_equal(mb->name, "mailbox");
+	assert_int_equal(mb->pa, pa);
+	assert_int_equal(mb->da, (uint32_t)pa);
+	assert_int_equal(mb->size, 0x400);
+	assert_int_equal(mb->vq0, 0);
+	assert_int_equal(mb->vq1, 1);
+	assert_int_equal(mb->shutdown, 2);
+}
+
+/* Policy of the shipped TEE boards, keys resolved against dir. */
+static void assert_demo_policy(const struct board_policy *pol, const char *dir)
+{
+	char want[BOARD_PATH_MAX];
+
+	assert_true(pol->coredump_allowed);
+	assert_true(pol->allow_unversioned);
+	assert_string_equal(pol->rollback_state, "");
+	assert_int_equal(pol->num_keys, 1);
+	snprintf(want, sizeof(want), "%s/../keys/demo-test-only.pub.pem", dir);
+	assert_string_equal(pol->trusted_keys[0], want);
+}
+
+static struct board *load_ok(const char *path)
+{
+	struct rpt_error err = {0};
+	struct board *b = sentinel_board();
+	int ret;
+
+	ret = board_load_file(b, path, &err);
+	if (ret)
+		fail_msg("%s: %s", path, rpt_error_msg(&err));
+	return b;
+}
+
+static void check_m4_tee(const struct board *b, const char *dir, bool with_ddr)
+{
+	const struct board_rproc *rp = &b->rprocs[0];
+
+	assert_int_equal(b->num_rprocs, 1);
+	assert_int_equal(rp->id, 0);
+	assert_string_equal(rp->name, "m4");
+	assert_string_equal(rp->compatible, "st,stm32mp1-m4-tee");
+	assert_true(rp->tee);
+	assert_string_equal(rp->cpu, "cortex-m4");
+	assert_int_equal(rp->watchdog_ms, 0); /* the demo firmware kicks no watchdog */
+	assert_stm32mp15_mems(rp, with_ddr, true);
+	assert_ipcc(&rp->mbox, 0x4c001000);
+	assert_demo_policy(&rp->policy, dir);
+	assert_ptr_equal(board_find_rproc(b, 0), rp);
+	assert_null(board_find_rproc(b, 1));
+}
+
+static void test_m4_tee_dtb(void **state)
+{
+	struct board *b = load_ok(rpt_binary_path("boards/vstm32mp15-m4-tee.dtb"));
+
+	(void)state;
+	assert_string_equal(b->model, "vstm32mp15-m4-tee");
+	check_m4_tee(b, real_dir(rpt_binary_path("boards")), false);
+	free(b);
+}
+
+/* The .dts compiled by the loader itself gives the same board, keys next to the source. */
+static void test_m4_tee_dts(void **state)
+{
+	struct board *b = load_ok(rpt_source_path("boards/vstm32mp15-m4-tee.dts"));
+
+	(void)state;
+	assert_string_equal(b->model, "vstm32mp15-m4-tee");
+	check_m4_tee(b, real_dir(rpt_source_path("boards")), false);
+	free(b);
+}
+
+static void test_m4_tee_ddr(void **state)
+{
+	struct board *b = load_ok(rpt_binary_path("boards/vstm32mp15-m4-tee-ddr.dtb"));
+	const struct board_memory *ddr;
+
+	(void)state;
+	assert_string_equal(b->model, "vstm32mp15-m4-tee-ddr");
+	check_m4_tee(b, real_dir(rpt_binary_path("boards")), true);
+	/* large.elf's segments: 4 x 1 MiB at 0x90000000 + n * 4 MiB. */
+	ddr = board_find_memory(&b->rprocs[0], 0x90C00000, 1 << 20);
+	assert_non_null(ddr);
+	assert_string_equal(ddr->name, "ddr");
+	free(b);
+}
+
+static void test_m4_direct(void **state)
+{
+	struct board *b = load_ok(rpt_binary_path("boards/vstm32mp15-m4.dtb"));
+	const struct board_rproc *rp = &b->rprocs[0];
+
+	(void)state;
+	assert_string_equal(b->model, "vstm32mp15-m4");
+	assert_int_equal(b->num_rprocs, 1);
+	assert_int_equal(rp->id, 0);
+	assert_string_equal(rp->compatible, "st,stm32mp1-m4");
+	assert_false(rp->tee);
+	assert_string_equal(rp->cpu, "cortex-m4");
+	/* Same memories, none secure: without a TEE nothing could load them. */
+	assert_stm32mp15_mems(rp, false, false);
+	assert_ipcc(&rp->mbox, 0x4c001000);
+	assert_false(rp->policy.coredump_allowed);
+	assert_false(rp->policy.allow_unversioned);
+	assert_int_equal(rp->policy.num_keys, 0);
+	free(b);
+}
+
+static void test_m33_tee(void **state)
+{
+	static const struct board_memory want[] = {
+		{"retram", 0x00000000, 0x0e080000, 128 << 10, true, true},
+		{"mcuram2", 0x10000000, 0x0e040000, 256 << 10, false, true},
+		{"vdev0vring0", 0x10040000, 0x812f8000, 4 << 10, false, false},
+		{"vdev0vring1", 0x10041000, 0x812f9000, 4 << 10, false, false},
+		{"vdev0buffer", 0x10042000, 0x812fa000, 16 << 10, false, false},
+	};
+	struct board *b = load_ok(rpt_binary_path("boards/vstm32mp25-m33-tee.dtb"));
+	const struct board_rproc *rp = &b->rprocs[0];
+	unsigned int i;
+
+	(void)state;
+	assert_string_equal(b->model, "vstm32mp25-m33-tee");
+	assert_int_equal(b->num_rprocs, 1);
+	assert_string_equal(rp->name, "m33");
+	assert_string_equal(rp->compatible, "st,stm32mp2-m33-tee");
+	assert_true(rp->tee);
+	assert_string_equal(rp->cpu, "cortex-m33");
+	assert_int_equal(rp->num_mems, 5);
+	for (i = 0; i < 5; i++)
+		assert_mem(&rp->mems[i], &want[i]);
+	assert_ipcc(&rp->mbox, 0x40490000);
+	assert_demo_policy(&rp->policy, real_dir(rpt_binary_path("boards")));
+	free(b);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Hand-written boards.                                                     */
+
+#define HEAD1                                                                                      \
+	"/dts-v1/;\n/ {\n\tmodel = \"t\";\n\t#address-cells = <1>;\n\t#size-cells = <1>;\n"        \
+	"\treserved-memory {\n\t\t#address-cells = <1>;\n\t\t#size-cells = <1>;\n\t\tranges;\n"    \
+	"\t\tretram: retram@38000000 { reg = <0x38000000 0x10000>; "                               \
+	"rproc,device-address = <0x0>; rproc,secure; rproc,loadable; };\n"                         \
+	"\t\tmcuram2: mcuram2@10000000 { reg = <0x10000000 0x40000>; rproc,loadable; };\n"
+
+#define HEAD2                                                                                      \
+	"/dts-v1/;\n/ {\n\tmodel = \"t\";\n\t#address-cells = <1>;\n\t#size-cells = <1>;\n"        \
+	"\treserved-memory {\n\t\t#address-cells = <2>;\n\t\t#size-cells = <2>;\n\t\tranges;\n"    \
+	"\t\tretram: retram@38000000 { reg = <0x0 0x38000000 0x0 0x10000>; "                       \
+	"rproc,device-address = <0x0>; rproc,secure; rproc,loadable; };\n"                         \
+	"\t\tmcuram2: mcuram2@10000000 { reg = <0x0 0x10000000 0x0 0x40000>; rproc,loadable; };\n"
+
+#define MID                                                                                        \
+	"\t};\n\tipcc: mailbox@4c001000 { compatible = \"vst,ipcc\"; reg = <0x4c001000 0x400>; "   \
+	"#mbox-cells = <1>; };\n"
+
+/* A TEE M4 node named NAME with id ID and the given extra body. */
+#define RPROC(name, id, body)                                                                      \
+	"\t" name " {\n\t\tcompatible = \"st,stm32mp1-m4-tee\";\n\t\trproc,id = <" id ">;\n" body  \
+	"\t};\n"
+#define MEMS "\t\tmemory-region = <&retram>, <&mcuram2>;\n"
+#define MBOX                                                                                       \
+	"\t\tmboxes = <&ipcc 0>, <&ipcc 1>, <&ipcc 2>;\n\t\tmbox-names = \"vq0\", \"vq1\", \"shutdown\";\n"
+#define EVIL(reg, extra) "\t\tevil: evil@20000000 { reg = <" reg ">; " extra " };\n"
+
+/* Write text to <tmpdir>/<name>.dts and return the path (static buffer). */
+static const char *write_dts(const char *name, const char *text)
+{
+	static char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s.dts", rpt_tmpdir(), name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+	return path;
+}
+
+/* Assemble head + resmem extras + MID + nodes + "};". free() the result. */
+static char *build_dts(const char *head, const char *resmem, const char *nodes)
+{
+	char *s = NULL;
+
+	assert_true(asprintf(&s, "%s%s%s%s};\n", head, resmem, MID, nodes) > 0);
+	return s;
+}
+
+/* A malformed board: refused, every expected fragment in the message, board untouched. */
+struct bad_case {
+	const char *name;    /* file name and label */
+	const char *head;    /* HEAD1 or HEAD2 */
+	const char *resmem;  /* extra reserved-memory children */
+	const char *nodes;   /* coprocessor nodes */
+	const char *want[4]; /* fragments the message must contain (node, property, why) */
+};
+
+static const struct bad_case bad_cases[] = {
+	{"no-memory-region", HEAD1, "", RPROC("m4", "0", MBOX), {"/m4: memory-region", "missing"}},
+	{"empty-memory-region",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0", "\t\tmemory-region;\n"),
+	 {"/m4: memory-region", "empty"}},
+	{"dangling-phandle",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0", "\t\tmemory-region = <&retram 0x99>;\n"),
+	 {"/m4: memory-region", "phandle 0x99", "no node"}},
+	{"not-reserved-memory",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0", "\t\tmemory-region = <&ipcc>;\n"),
+	 {"/m4: memory-region", "/mailbox@4c001000", "not a child of /reserved-memory"}},
+	{"overlap-physical",
+	 HEAD1,
+	 "\t\tevil: evil@10001000 { reg = <0x10001000 0x1000>; };\n",
+	 RPROC("m4", "0", "\t\tmemory-region = <&retram>, <&mcuram2>, <&evil>;\n"),
+	 {"/reserved-memory/evil@10001000: reg", "physical range overlaps",
+	  "/reserved-memory/mcuram2@10000000"}},
+	{"overlap-device",
+	 HEAD1,
+	 EVIL("0x20000000 0x1000", "rproc,device-address = <0x8000>;"),
+	 RPROC("m4", "0", "\t\tmemory-region = <&retram>, <&evil>;\n"),
+	 {"/reserved-memory/evil@20000000: rproc,device-address", "device range overlaps",
+	  "retram@38000000"}},
+	{"same-memory-twice",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0", "\t\tmemory-region = <&retram>, <&retram>;\n"),
+	 {"retram@38000000: reg", "overlaps"}},
+	{"shared-across-rprocs",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0", MEMS) RPROC("m4b", "1", "\t\tmemory-region = <&retram>;\n"),
+	 {"retram@38000000: reg", "physical range overlaps", "(memory of /m4)"}},
+	{"unknown-compatible",
+	 HEAD1,
+	 "",
+	 "\tm4 {\n\t\tcompatible = \"st,stm32mp1-m7-tee\";\n\t\trproc,id = <0>;\n" MEMS "\t};\n",
+	 {"/m4: compatible", "st,stm32mp1-m7-tee", "unknown"}},
+	{"missing-reg",
+	 HEAD1,
+	 "\t\tevil: evil@20000000 { rproc,loadable; };\n",
+	 RPROC("m4", "0", "\t\tmemory-region = <&evil>;\n"),
+	 {"/reserved-memory/evil@20000000: reg", "missing"}},
+	{"short-reg",
+	 HEAD1,
+	 EVIL("0x20000000", ""),
+	 RPROC("m4", "0", "\t\tmemory-region = <&evil>;\n"),
+	 {"evil@20000000: reg", "4 bytes, expected 8"}},
+	{"two-ranges",
+	 HEAD1,
+	 EVIL("0x20000000 0x1000 0x30000000 0x1000", ""),
+	 RPROC("m4", "0", "\t\tmemory-region = <&evil>;\n"),
+	 {"evil@20000000: reg", "16 bytes"}},
+	{"zero-size",
+	 HEAD1,
+	 EVIL("0x20000000 0x0", ""),
+	 RPROC("m4", "0", "\t\tmemory-region = <&evil>;\n"),
+	 {"evil@20000000: reg", "zero size"}},
+	{"duplicate-id",
+	 HEAD1,
+	 EVIL("0x20000000 0x1000", ""),
+	 RPROC("m4", "0", MEMS) RPROC("m4b", "0", "\t\tmemory-region = <&evil>;\n"),
+	 {"/m4b: rproc,id", "already used by /m4"}},
+	{"missing-id",
+	 HEAD1,
+	 "",
+	 "\tm4 {\n\t\tcompatible = \"st,stm32mp1-m4-tee\";\n" MEMS "\t};\n",
+	 {"/m4: rproc,id", "missing"}},
+	{"long-id", HEAD1, "", RPROC("m4", "0 1", MEMS), {"/m4: rproc,id", "8 bytes"}},
+	{"device-wraps-32",
+	 HEAD1,
+	 EVIL("0x20000000 0x2000", "rproc,device-address = <0xfffff000>;"),
+	 RPROC("m4", "0", "\t\tmemory-region = <&evil>;\n"),
+	 {"evil@20000000: rproc,device-address", "wraps past 4 GiB"}},
+	{"physical-wraps-64",
+	 HEAD2,
+	 EVIL("0xffffffff 0xfffff000 0x0 0x2000", "rproc,device-address = <0x20000000>;"),
+	 RPROC("m4", "0", "\t\tmemory-region = <&evil>;\n"),
+	 {"evil@20000000: reg", "wraps"}},
+	{"above-4g-no-da",
+	 HEAD2,
+	 EVIL("0x1 0x0 0x0 0x1000", ""),
+	 RPROC("m4", "0", "\t\tmemory-region = <&evil>;\n"),
+	 {"evil@20000000: reg", "above 4 GiB"}},
+	{"size-over-32",
+	 HEAD2,
+	 EVIL("0x0 0x0 0x1 0x0", "rproc,device-address = <0x0>;"),
+	 RPROC("m4", "0", "\t\tmemory-region = <&evil>;\n"),
+	 {"evil@20000000: reg", "larger than 4 GiB"}},
+	{"cpu-unterminated",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0", MEMS "\t\tcpu = [63 6f];\n"),
+	 {"/m4: cpu", "not NUL-terminated"}},
+	{"cpu-unprintable",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0", MEMS "\t\tcpu = [63 01 00];\n"),
+	 {"/m4: cpu", "non-printable"}},
+	{"cpu-too-long",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0", MEMS "\t\tcpu = \"cortex-m4-but-longer\";\n"),
+	 {"/m4: cpu", "at most 15"}},
+	{"cpu-mismatch",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0", MEMS "\t\tcpu = \"cortex-m33\";\n"),
+	 {"/m4: cpu", "cortex-m33"}},
+	{"cpu-two-strings",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0", MEMS "\t\tcpu = \"a\", \"b\";\n"),
+	 {"/m4: cpu", "2 strings"}},
+	{"bool-with-value",
+	 HEAD1,
+	 EVIL("0x20000000 0x1000", "rproc,secure = <0>;"),
+	 RPROC("m4", "0", "\t\tmemory-region = <&evil>;\n"),
+	 {"evil@20000000: rproc,secure", "must be empty"}},
+	{"too-many-memories",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0",
+	       "\t\tmemory-region = <&retram &retram &retram &retram &retram &retram &retram "
+	       "&retram &retram &retram &retram &retram &retram &retram &retram &retram "
+	       "&retram>;\n"),
+	 {"/m4: memory-region", "17 memories, at most 16"}},
+	{"watchdog-bytes",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0", MEMS "\t\trproc,watchdog-ms = [01];\n"),
+	 {"/m4: rproc,watchdog-ms", "1 bytes"}},
+	{"mbox-unknown-name",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0",
+	       MEMS "\t\tmboxes = <&ipcc 0>, <&ipcc 1>;\n\t\tmbox-names = \"vq0\", \"bogus\";\n"),
+	 {"/m4: mbox-names", "\"bogus\""}},
+	{"mbox-count",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0", MEMS "\t\tmboxes = <&ipcc 0>;\n\t\tmbox-names = \"vq0\", \"vq1\";\n"),
+	 {"/m4: mboxes", "8 bytes, expected 2 entries"}},
+	{"mbox-no-names",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0", MEMS "\t\tmboxes = <&ipcc 0>;\n"),
+	 {"/m4: mbox-names", "missing"}},
+	{"mbox-names-only",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0", MEMS "\t\tmbox-names = \"vq0\";\n"),
+	 {"/m4: mboxes", "missing"}},
+	{"mbox-not-ipcc",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0", MEMS "\t\tmboxes = <&retram 0>;\n\t\tmbox-names = \"vq0\";\n"),
+	 {"retram@38000000: compatible", "vst,ipcc"}},
+	{"mbox-channel-twice",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0",
+	       MEMS "\t\tmboxes = <&ipcc 0>, <&ipcc 0>;\n\t\tmbox-names = \"vq0\", \"vq1\";\n"),
+	 {"/m4: mboxes", "channel 0 used twice"}},
+	{"mbox-name-twice",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0",
+	       MEMS "\t\tmboxes = <&ipcc 0>, <&ipcc 1>;\n\t\tmbox-names = \"vq0\", \"vq0\";\n"),
+	 {"/m4: mbox-names", "\"vq0\" listed twice"}},
+	{"mbox-channel-range",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0", MEMS "\t\tmboxes = <&ipcc 40>;\n\t\tmbox-names = \"vq0\";\n"),
+	 {"/m4: mboxes", "channel 40"}},
+	{"mbox-second",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0",
+	       MEMS "\t\tmboxes = <&ipcc 0>, <&other 1>;\n\t\tmbox-names = \"vq0\", \"vq1\";\n"
+		    "\t\tother: other { compatible = \"vst,ipcc\"; #mbox-cells = <1>; };\n"),
+	 {"/m4: mboxes", "second mailbox"}},
+	{"mbox-over-memory",
+	 HEAD1,
+	 EVIL("0x20000000 0x1000", "rproc,device-address = <0x4c001000>;"),
+	 RPROC("m4", "0", "\t\tmemory-region = <&evil>;\n" MBOX),
+	 {"/mailbox@4c001000: reg", "overlap memory", "evil@20000000"}},
+	{"direct-secure",
+	 HEAD1,
+	 "",
+	 "\tm4 {\n\t\tcompatible = \"st,stm32mp1-m4\";\n\t\trproc,id = <0>;\n" MEMS "\t};\n",
+	 {"retram@38000000: rproc,secure", "no TEE"}},
+	{"direct-policy",
+	 HEAD1,
+	 "",
+	 "\tm4 {\n\t\tcompatible = \"st,stm32mp1-m4\";\n\t\trproc,id = <0>;\n"
+	 "\t\tmemory-region = <&mcuram2>;\n\t\tsecure-policy { coredump-allowed; };\n\t};\n",
+	 {"/m4/secure-policy", "only a TEE coprocessor"}},
+	{"too-many-keys",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0",
+	       MEMS "\t\tsecure-policy { trusted-keys = \"1\", \"2\", \"3\", \"4\", \"5\", \"6\", "
+		    "\"7\", \"8\", \"9\"; };\n"),
+	 {"/m4/secure-policy: trusted-keys", "9 keys, at most 8"}},
+	{"empty-key",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0", MEMS "\t\tsecure-policy { trusted-keys = \"a\", \"\"; };\n"),
+	 {"/m4/secure-policy: trusted-keys", "empty string"}},
+	{"policy-bool-value",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0", MEMS "\t\tsecure-policy { coredump-allowed = \"no\"; };\n"),
+	 {"/m4/secure-policy: coredump-allowed", "must be empty"}},
+	{"no-coprocessor", HEAD1, "", "", {"no coprocessor node"}},
+};
+
+/* Load text as a .dts: refused, with every fragment of want in the message. */
+static void expect_refused(const char *name, const char *text, const char *const want[4])
+{
+	struct rpt_error err = {0};
+	struct board *b = sentinel_board();
+	unsigned int i;
+	int ret;
+
+	ret = board_load_file(b, write_dts(name, text), &err);
+	if (!ret)
+		fail_msg("%s: accepted", name);
+	assert_true(ret < 0);
+	assert_int_equal(err.code, ret);
+	for (i = 0; i < 4 && want[i]; i++)
+		if (!strstr(err.msg, want[i]))
+			fail_msg("%s: message \"%s\" lacks \"%s\"", name, err.msg, want[i]);
+	assert_board_untouched(b);
+	free(b);
+}
+
+static void test_refused(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		const struct bad_case *c = &bad_cases[i];
+		char *text;
+
+		text = build_dts(c->head, c->resmem, c->nodes);
+		expect_refused(c->name, text, c->want);
+		free(text);
+	}
+}
+
+/* #address-cells of /reserved-memory outside 1..2. */
+static void test_bad_cells(void **state)
+{
+	static const char *const want[4] = {"/reserved-memory: #address-cells", "3, only 1 or 2"};
+	static const char text[] =
+		"/dts-v1/;\n/ {\n\treserved-memory {\n\t\t#address-cells = <3>;\n"
+		"\t\t#size-cells = <1>;\n\t\tr: r@0 { reg = <0 0 0 0x1000>; };\n\t};\n"
+		"\tm4 { compatible = \"st,stm32mp1-m4-tee\"; rproc,id = <0>; memory-region = <&r>; };\n"
+		"};\n";
+
+	(void)state;
+	expect_refused("address-cells-3", text, want);
+}
+
+/* A model longer than struct board keeps. */
+static void test_long_model(void **state)
+{
+	static const char *const want[4] = {"/: model", "70 bytes long, at most 63"};
+	static const char text[] =
+		"/dts-v1/;\n/ {\n\tmodel = "
+		"\"0123456789012345678901234567890123456789012345678901234567890123456789\";\n"
+		"\treserved-memory {\n\t\t#address-cells = <1>;\n\t\t#size-cells = <1>;\n"
+		"\t\tr: r@0 { reg = <0 0x1000>; };\n\t};\n"
+		"\tm4 { compatible = \"st,stm32mp1-m4-tee\"; rproc,id = <0>; memory-region = <&r>; };\n"
+		"};\n";
+
+	(void)state;
+	expect_refused("long-model", text, want);
+}
+
+/* Nine coprocessors, each with its own memory: one more than BOARD_MAX_RPROCS. */
+static void test_too_many_rprocs(void **state)
+{
+	static const char *const want[4] = {"/m8: rproc,id", "more than 8 coprocessors"};
+	char *resmem = NULL, *nodes = NULL, *text, *tmp;
+	unsigned int i;
+
+	(void)state;
+	assert_true(asprintf(&resmem, "%s", "") >= 0);
+	assert_true(asprintf(&nodes, "%s", "") >= 0);
+	for (i = 0; i <= BOARD_MAX_RPROCS; i++) {
+		assert_true(asprintf(&tmp, "%s\t\tm%u: m%u@%x { reg = <0x%x 0x1000>; };\n", resmem,
+				     i, i, 0x20000000 + i * 0x1000, 0x20000000 + i * 0x1000) > 0);
+		free(resmem);
+		resmem = tmp;
+		assert_true(asprintf(&tmp,
+				     "%s\tm%u { compatible = \"st,stm32mp1-m4-tee\"; "
+				     "rproc,id = <%u>; memory-region = <&m%u>; };\n",
+				     nodes, i, i, i) > 0);
+		free(nodes);
+		nodes = tmp;
+	}
+	text = build_dts(HEAD1, resmem, nodes);
+	expect_refused("too-many-rprocs", text, want);
+	free(text);
+	free(nodes);
+	free(resmem);
+}
+
+/* A key path that does not fit BOARD_PATH_MAX once resolved. */
+static void test_long_key_path(void **state)
+{
+	static const char *const want[4] = {"/m4/secure-policy: trusted-keys", "longer than 255"};
+	char longname[300], *nodes = NULL, *text;
+
+	(void)state;
+	memset(longname, 'k', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	assert_true(
+		asprintf(&nodes,
+			 RPROC("m4", "0", MEMS "\t\tsecure-policy { trusted-keys = \"%s\"; };\n"),
+			 longname) > 0);
+	text = build_dts(HEAD1, "", nodes);
+	expect_refused("long-key", text, want);
+	free(text);
+	free(nodes);
+}
+
+/* Defaults, optional parts and path resolution on an accepted hand-written board. */
+static void test_defaults_and_paths(void **state)
+{
+	static const char nodes[] = RPROC(
+		"m4", "3",
+		MEMS
+		"\t\tsecure-policy {\n\t\t\trollback-state = \"state/rb\";\n"
+		"\t\t\ttrusted-keys = \"k1.pem\", \"/abs/k2.pem\";\n\t\t};\n") "\tm4b {\n\t\tcompatible = \"st,stm32mp1-m4\";\n\t\trproc,id = <7>;\n"
+									       "\t\tmemory-region = <&big>;\n\t\trproc,watchdog-ms = <250>;\n\t};\n";
+	static const char resmem[] = "\t\tbig: big@100000000 { reg = <0x1 0x0 0x0 0x1000>; "
+				     "rproc,device-address = <0xfffff000>; rproc,loadable; };\n";
+	char *text = NULL, want[BOARD_PATH_MAX];
+	struct rpt_error err = {0};
+	struct board *b = sentinel_board();
+	const struct board_rproc *rp;
+
+	(void)state;
+	/* HEAD2 (two cells) so that big@100000000 can sit above 4 GiB. */
+	text = build_dts(HEAD2, resmem, nodes);
+	if (board_load_file(b, write_dts("defaults", text), &err))
+		fail_msg("%s", rpt_error_msg(&err));
+	assert_int_equal(b->num_rprocs, 2);
+
+	rp = board_find_rproc(b, 3);
+	assert_non_null(rp);
+	assert_string_equal(rp->cpu, "cortex-m4"); /* from the compatible */
+	assert_int_equal(rp->watchdog_ms, 0);
+	assert_string_equal(rp->mbox.name, ""); /* no mboxes: no mailbox */
+	assert_int_equal(rp->mbox.vq0, BOARD_MBOX_NONE);
+	assert_int_equal(rp->mbox.shutdown, BOARD_MBOX_NONE);
+	assert_false(rp->policy.coredump_allowed);
+	snprintf(want, sizeof(want), "%s/state/rb", real_dir(rpt_tmpdir()));
+	assert_string_equal(rp->policy.rollback_state, want);
+	assert_int_equal(rp->policy.num_keys, 2);
+	snprintf(want, sizeof(want), "%s/k1.pem", real_dir(rpt_tmpdir()));
+	assert_string_equal(rp->policy.trusted_keys[0], want);
+	assert_string_equal(rp->policy.trusted_keys[1], "/abs/k2.pem");
+
+	rp = board_find_rproc(b, 7);
+	assert_non_null(rp);
+	assert_false(rp->tee);
+	assert_int_equal(rp->watchdog_ms, 250);
+	assert_int_equal(rp->num_mems, 1);
+	assert_int_equal(rp->mems[0].pa, 0x100000000ULL);
+	assert_int_equal(rp->mems[0].da, 0xfffff000); /* ends exactly at 4 GiB: allowed */
+	assert_non_null(board_find_memory(rp, 0xfffffff0, 0x10));
+	free(text);
+	free(b);
+}
+
+/* board_load_dtb with no base directory keeps relative paths as written. */
+static void test_dtb_no_base_dir(void **state)
+{
+	struct rpt_error err = {0};
+	struct board *b = sentinel_board();
+	size_t size;
+	uint8_t *dtb = rpt_slurp(rpt_binary_path("boards/vstm32mp15-m4-tee.dtb"), &size);
+
+	(void)state;
+	if (board_load_dtb(b, dtb, size, NULL, &err))
+		fail_msg("%s", rpt_error_msg(&err));
+	assert_string_equal(b->rprocs[0].policy.trusted_keys[0], "../keys/demo-test-only.pub.pem");
+	free(dtb);
+	free(b);
+}
+
+/* Files that are not boards at all. */
+static void test_bad_files(void **state)
+{
+	struct rpt_error err = {0};
+	struct board *b = sentinel_board();
+	char path[PATH_MAX];
+	FILE *f;
+
+	(void)state;
+	/* dtc's own complaint reaches the message. */
+	assert_true(board_load_file(b, write_dts("syntax", "/dts-v1/;\n/ { a = <1 ; };\n"), &err) <
+		    0);
+	assert_non_null(strstr(err.msg, "dtc failed"));
+	assert_non_null(strstr(err.msg, "syntax.dts"));
+	assert_board_untouched(b);
+
+	rpt_error_clear(&err);
+	snprintf(path, sizeof(path), "%s/garbage.dtb", rpt_tmpdir());
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("this is not a device tree blob, not at all", f);
+	fclose(f);
+	assert_true(board_load_file(b, path, &err) < 0);
+	assert_non_null(strstr(err.msg, "garbage.dtb: device tree: bad header"));
+	assert_board_untouched(b);
+
+	rpt_error_clear(&err);
+	snprintf(path, sizeof(path), "%s/absent.dtb", rpt_tmpdir());
+	assert_true(board_load_file(b, path, &err) < 0);
+	assert_non_null(strstr(err.msg, "absent.dtb"));
+	assert_board_untouched(b);
+
+	rpt_error_clear(&err);
+	assert_true(board_load_dtb(b, "", 0, NULL, &err) < 0);
+	assert_non_null(strstr(err.msg, "shorter than a header"));
+	assert_board_untouched(b);
+	free(b);
+}
+
+/* A header whose totalsize claims more than the bytes given. */
+static void test_totalsize_lies(void **state)
+{
+	struct rpt_error err = {0};
+	struct board *b = sentinel_board();
+	size_t size;
+	uint8_t *dtb = rpt_slurp(rpt_binary_path("boards/vstm32mp15-m4-tee.dtb"), &size);
+
+	(void)state;
+	assert_true(board_load_dtb(b, dtb, size - 1, NULL, &err) < 0);
+	assert_non_null(strstr(err.msg, "device tree"));
+	assert_board_untouched(b);
+	free(dtb);
+	free(b);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Corruption: never a crash, never a half-filled board.                    */
+
+static uint32_t rng_state = 0x2545F491u;
+
+static uint32_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 17;
+	rng_state ^= rng_state << 5;
+	return rng_state;
+}
+
+/* An accepted board must still be self-consistent. */
+static void assert_sane(const struct board *b)
+{
+	unsigned int i, j;
+
+	assert_true(b->num_rprocs >= 1 && b->num_rprocs <= BOARD_MAX_RPROCS);
+	assert_true(memchr(b->model, 0, sizeof(b->model)) != NULL);
+	for (i = 0; i < b->num_rprocs; i++) {
+		const struct board_rproc *rp = &b->rprocs[i];
+
+		assert_true(rp->num_mems >= 1 && rp->num_mems <= BOARD_MAX_MEMS);
+		assert_true(rp->policy.num_keys <= BOARD_MAX_KEYS);
+		for (j = 0; j < rp->num_mems; j++) {
+			assert_true(rp->mems[j].size > 0);
+			assert_true((uint64_t)rp->mems[j].da + rp->mems[j].size <= 1ULL << 32);
+		}
+	}
+}
+
+/* Load [data, data + size) from an exact-size heap copy (so ASan sees overreads). */
+static void load_corrupt(const uint8_t *data, size_t size)
+{
+	struct rpt_error err = {0};
+	struct board *b = sentinel_board();
+	uint8_t *copy = malloc(size ? size : 1);
+	int ret;
+
+	assert_non_null(copy);
+	memcpy(copy, data, size);
+	ret = board_load_dtb(b, copy, size, "/base", &err);
+	if (ret) {
+		assert_true(ret < 0);
+		assert_true(err.msg[0] != '\0');
+		assert_board_untouched(b);
+	} else {
+		assert_sane(b);
+	}
+	free(copy);
+	free(b);
+}
+
+static void test_corrupt_flips(void **state)
+{
+	size_t size, i;
+	uint8_t *dtb = rpt_slurp(rpt_binary_path("boards/vstm32mp15-m4-tee.dtb"), &size);
+	uint8_t *work = malloc(size);
+	unsigned int iter, n;
+
+	(void)state;
+	assert_non_null(work);
+	for (iter = 0; iter < 4000; iter++) {
+		memcpy(work, dtb, size);
+		n = 1 + rng() % 4;
+		for (i = 0; i < n; i++) {
+			size_t at = rng() % size;
+
+			/* Half of the flips are single bits, half whole random bytes. */
+			if (rng() & 1)
+				work[at] ^= (uint8_t)(1u << (rng() % 8));
+			else
+				work[at] = (uint8_t)rng();
+		}
+		load_corrupt(work, size);
+	}
+	free(work);
+	free(dtb);
+}
+
+static void test_corrupt_truncate(void **state)
+{
+	const char *boards[] = {"boards/vstm32mp15-m4-tee.dtb", "boards/vstm32mp25-m33-tee.dtb"};
+	size_t size, len;
+	unsigned int k;
+
+	(void)state;
+	for (k = 0; k < 2; k++) {
+		uint8_t *dtb = rpt_slurp(rpt_binary_path(boards[k]), &size);
+
+		for (len = 0; len < size; len += 64)
+			load_corrupt(dtb, len);
+		load_corrupt(dtb, size); /* the whole blob still loads */
+		free(dtb);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_m4_tee_dtb),
+		cmocka_unit_test(test_m4_tee_dts),
+		cmocka_unit_test(test_m4_tee_ddr),
+		cmocka_unit_test(test_m4_direct),
+		cmocka_unit_test(test_m33_tee),
+		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_bad_cells),
+		cmocka_unit_test(test_long_model),
+		cmocka_unit_test(test_too_many_rprocs),
+		cmocka_unit_test(test_long_key_path),
+		cmocka_unit_test(test_defaults_and_paths),
+		cmocka_unit_test(test_dtb_no_base_dir),
+		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_totalsize_lies),
+		cmocka_unit_test(test_corrupt_flips),
+		cmocka_unit_test(test_corrupt_truncate),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
