@@ -11,9 +11,10 @@
 #include "cli.h"
 #include "common/file_io.h"
 #include "crypto/crypto.h"
-#include "emit.h"
+#include "common/emit.h"
 #include "formats/image_verify.h"
 #include "common/safe_math.h"
+#include "formats/rsc_emit.h"
 #include "formats/rsc_table.h"
 
 static bool printable(const uint8_t *p, size_t n)
@@ -137,51 +138,6 @@ static void emit_segment(struct emit *e, const struct elf32_file *elf, unsigned 
 	emit_end(e);
 }
 
-/* Entry printer for rsc_table_for_each. */
-static int emit_rsc_entry(void *ctx, unsigned int idx, uint32_t type, void *body, size_t len)
-{
-	struct emit *e = ctx;
-
-	(void)len;
-	emit_begin_object(e, "");
-	emit_u64(e, "index", idx);
-	emit_str(e, "type", rsc_type_name(type));
-	if (type == RSC_CARVEOUT || type == RSC_DEVMEM) {
-		const struct fw_rsc_carveout *c = body;
-
-		emit_str(e, "name", (const char *)c->name);
-		emit_hex(e, "da", c->da);
-		emit_hex(e, "pa", c->pa);
-		emit_hex(e, "len", c->len);
-	} else if (type == RSC_TRACE) {
-		const struct fw_rsc_trace *tr = body;
-
-		emit_str(e, "name", (const char *)tr->name);
-		emit_hex(e, "da", tr->da);
-		emit_hex(e, "len", tr->len);
-	} else if (type == RSC_VDEV) {
-		const struct fw_rsc_vdev *v = body;
-		unsigned int r;
-
-		emit_u64(e, "id", v->id);
-		emit_u64(e, "notifyid", v->notifyid);
-		emit_hex(e, "dfeatures", v->dfeatures);
-		emit_u64(e, "config_len", v->config_len);
-		emit_begin_array(e, "vrings");
-		for (r = 0; r < v->num_of_vrings; r++) {
-			emit_begin_object(e, "");
-			emit_hex(e, "da", v->vring[r].da);
-			emit_u64(e, "align", v->vring[r].align);
-			emit_u64(e, "num", v->vring[r].num);
-			emit_u64(e, "notifyid", v->vring[r].notifyid);
-			emit_end(e);
-		}
-		emit_end(e);
-	}
-	emit_end(e);
-	return 0;
-}
-
 static void emit_rsc_table(struct emit *e, const struct elf32_file *elf, unsigned int img)
 {
 	struct rpt_error err = {0};
@@ -200,9 +156,7 @@ static void emit_rsc_table(struct emit *e, const struct elf32_file *elf, unsigne
 	if (copy &&
 	    !rsc_table_validate(elf32_segment_data(elf, ph) + loc.seg_off, loc.size, &err)) {
 		memcpy(copy, elf32_segment_data(elf, ph) + loc.seg_off, loc.size);
-		emit_begin_array(e, "entries");
-		rsc_table_for_each(copy, loc.size, emit_rsc_entry, e);
-		emit_end(e);
+		rsc_table_emit(e, copy, loc.size);
 	} else {
 		emit_str(e, "error", rpt_error_msg(&err));
 	}

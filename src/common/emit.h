@@ -3,8 +3,8 @@
  * One tree of facts, two renderings: indented "key: value" text for people,
  * or JSON for scripts. `info` describes an image once through these calls.
  */
-#ifndef RPT_TOOLS_EMIT_H
-#define RPT_TOOLS_EMIT_H
+#ifndef RPT_COMMON_EMIT_H
+#define RPT_COMMON_EMIT_H
 
 #include <stdbool.h>
 #include <stdint.h>

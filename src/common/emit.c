@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-#include "emit.h"
+#include "common/emit.h"
 
 void emit_init(struct emit *e, FILE *out, bool json)
 {
