@@ -401,7 +401,7 @@ static int load_public_bio(BIO *bio, const char *what, struct crypto_key **out,
 	char *label = NULL;
 	char *header = NULL;
 	uint8_t *der = NULL;
-	EVP_PKEY *pkey;
+	EVP_PKEY *pkey = NULL;
 	long len = 0;
 	int ret;
 
