@@ -220,7 +220,7 @@ static int check_key(EVP_PKEY *pkey, const char *what, enum crypto_key_type *typ
 static int key_wrap(EVP_PKEY *pkey, bool is_private, const char *what, struct crypto_key **out,
 		    struct rpt_error *err)
 {
-	enum crypto_key_type type;
+	enum crypto_key_type type = CRYPTO_KEY_RSA;
 	struct crypto_key *key;
 	int ret;
 

@@ -83,7 +83,7 @@ static void assert_ipcc(const struct board_mailbox *mb, uint64_t pa)
 /* Policy of the shipped TEE boards, keys resolved against dir. */
 static void assert_demo_policy(const struct board_policy *pol, const char *dir)
 {
-	char want[BOARD_PATH_MAX];
+	char want[BOARD_PATH_MAX + 4096];
 
 	assert_true(pol->coredump_allowed);
 	assert_true(pol->allow_unversioned);
