@@ -83,7 +83,7 @@ static void assert_ipcc(const struct board_mailbox *mb, uint64_t pa)
 /* Policy of the shipped TEE boards, keys resolved against dir. */
 static void assert_demo_policy(const struct board_policy *pol, const char *dir)
 {
-	char want[BOARD_PATH_MAX + 4096];
+	char want[BOARD_PATH_MAX];
 
 	assert_true(pol->coredump_allowed);
 	assert_true(pol->allow_unversioned);
@@ -618,7 +618,7 @@ static void test_defaults_and_paths(void **state)
 									       "\t\tmemory-region = <&big>;\n\t\trproc,watchdog-ms = <250>;\n\t};\n";
 	static const char resmem[] = "\t\tbig: big@100000000 { reg = <0x1 0x0 0x0 0x1000>; "
 				     "rproc,device-address = <0xfffff000>; rproc,loadable; };\n";
-	char *text = NULL, want[BOARD_PATH_MAX];
+	char *text = NULL, want[BOARD_PATH_MAX + 4096];
 	struct rpt_error err = {0};
 	struct board *b = sentinel_board();
 	const struct board_rproc *rp;
