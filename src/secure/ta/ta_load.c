@@ -239,7 +239,7 @@ static int locate_rsc_table(struct ta_load *ld, struct simg_rsc_location *loc, i
 static int find_rsc_table(struct ta_load *ld)
 {
 	struct ta_rproc_ctx *ctx = ld->ctx;
-	struct simg_rsc_location loc;
+	struct simg_rsc_location loc = {0};
 	const uint8_t *va;
 	int ret, owner;
 
