@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The normal world's remoteproc core, modelled on Linux drivers/remoteproc:
+ * a remote processor is allocated by a driver with an ops table, registered
+ * (named remoteproc0, remoteproc1, ... like /sys/class/remoteproc), booted and
+ * shut down with a power reference count, and recovered after a crash.
+ *
+ * Two boot sequences (DESIGN section 2):
+ *  - classic (rproc_fw_boot): parse_fw caches the resource table, resources
+ *    are handled on the cache, load, the cache is copied over the loaded
+ *    table, start;
+ *  - alternate (rproc_alt_fw_boot, rproc->alt_boot, the TEE case): load, get
+ *    the loaded table, handle resources directly on it, start. No cache
+ *    exists until the first stop.
+ * Recovery is the same for both: stop (the loaded table is saved into the
+ * cache first), coredump, load, copy the cache over the new loaded table,
+ * start.
+ *
+ * Locking: every public function takes the rproc's mutex except
+ * rproc_report_crash(), which only queues work for the rproc's crash worker
+ * thread and may be called from any thread, including from inside an op.
+ * Ops are called with the mutex held: an op must not call back into the
+ * public API of the same rproc (rproc_log() and the helpers marked "for ops"
+ * are fine).
+ */
+#ifndef RPT_NORMAL_REMOTEPROC_H
+#define RPT_NORMAL_REMOTEPROC_H
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "common/error.h"
+
+#define RPROC_NAME_MAX	  32  /* processor and device names, with the NUL */
+#define RPROC_FW_NAME_MAX 128 /* firmware names, with the NUL */
+#define RPROC_MAX_MEMS	  16  /* memories of one processor */
+#define RPROC_MAX_DEVICES 64  /* remoteproc<N> indices in use at once */
+#define RPROC_MAX_VRINGS  2   /* vrings per vdev, as Linux (RVDEV_NUM_VRINGS) */
+
+/* Processor states, in Linux's order; rproc_state_string() gives the sysfs text. */
+enum rproc_state {
+	RPROC_OFFLINE = 0,   /* powered off, nothing loaded */
+	RPROC_SUSPENDED = 1, /* kept for Linux compatibility: never entered here */
+	RPROC_RUNNING = 2,   /* booted by us and running */
+	RPROC_CRASHED = 3,   /* a crash was reported, recovery pending or disabled */
+	RPROC_DELETED = 4,   /* rproc_del() was called */
+	RPROC_ATTACHED = 5,  /* started by someone else, we attached to it */
+	RPROC_DETACHED = 6,  /* running without us, ready to be attached */
+	RPROC_LAST = 7,	     /* number of states ("invalid") */
+};
+
+/* Crash types of rproc_report_crash(), named as Linux names them. */
+enum rproc_crash_type {
+	RPROC_MMUFAULT = 0,    /* "mmufault" */
+	RPROC_WATCHDOG = 1,    /* "watchdog" */
+	RPROC_FATAL_ERROR = 2, /* "fatal error" */
+};
+
+/* What happens to a coredump on a crash (Linux debugfs "coredump"). */
+enum rproc_dump_mechanism {
+	RPROC_COREDUMP_DISABLED = 0, /* no dump is taken */
+	RPROC_COREDUMP_ENABLED = 1,  /* a dump is taken and kept (the default) */
+	RPROC_COREDUMP_INLINE = 2,   /* same here: the dump is taken and kept */
+};
+
+enum rproc_log_level {
+	RPROC_LOG_ERR = 0,  /* something failed */
+	RPROC_LOG_WARN = 1, /* degraded but going on (shutdown not acknowledged, ...) */
+	RPROC_LOG_INFO = 2, /* progress (booting, up, stopped) */
+};
+
+/* A firmware file's bytes, as a loader hands them over (Linux struct firmware). */
+struct rproc_fw {
+	const uint8_t *data; /* the bytes (owned by the loader) */
+	size_t size;	     /* bytes in data */
+	void *priv;	     /* loader's own handle for release */
+};
+
+/* Where firmware comes from: name -> bytes (tests, the daemon and the demo supply one). */
+struct rproc_fw_loader {
+	/* Fill *fw with the firmware called name; 0 or a negative errno (message in err). */
+	int (*request)(void *priv, const char *name, struct rproc_fw *fw, struct rpt_error *err);
+	/* Give back what request() handed out. */
+	void (*release)(void *priv, struct rproc_fw *fw);
+	void *priv; /* passed to both */
+};
+
+/*
+ * One memory of the processor (a reserved-memory region of the board), as the
+ * normal world sees it. Every address a resource table or an ELF asks for
+ * must lie wholly inside one of these.
+ */
+struct rproc_memory {
+	char name[RPROC_NAME_MAX]; /* reserved-memory name: "retram", "vdev0buffer", ... */
+	uint32_t da;		   /* device address, as the processor sees it */
+	uint64_t pa;		   /* physical address, as the host sees it */
+	uint32_t size;		   /* bytes */
+	void *va;		   /* host mapping of the whole memory, NULL if none (secure) */
+	bool loadable;		   /* firmware lives here: never handed out as a free carveout */
+};
+
+struct rproc;
+
+/*
+ * The driver's operations (Linux struct rproc_ops, with the ones that apply).
+ * Every op that can fail returns 0 or a negative errno and may explain the
+ * failure in err; the core prefixes it with the device and the step
+ * ("remoteproc0: load failed: ..."). Only load is mandatory.
+ */
+struct rproc_ops {
+	/* Power/clock the processor's surroundings before anything is loaded (optional). */
+	int (*prepare)(struct rproc *rproc, struct rpt_error *err);
+	/* Undo prepare: always called once for every successful prepare. */
+	void (*unprepare)(struct rproc *rproc);
+	/* Release the processor from reset, running what load put in memory. */
+	int (*start)(struct rproc *rproc, struct rpt_error *err);
+	/* Put the processor back into reset (rproc->state says if it crashed). */
+	int (*stop)(struct rproc *rproc, struct rpt_error *err);
+	/* Attach to a processor another entity started (state DETACHED). */
+	int (*attach)(struct rproc *rproc, struct rpt_error *err);
+	/* Let go of an attached processor, leaving it running. */
+	int (*detach)(struct rproc *rproc, struct rpt_error *err);
+	/* Ring the doorbell of the virtqueue with this notify id. */
+	void (*kick)(struct rproc *rproc, int vqid);
+	/* Host pointer to [da, da + len) (optional: by default the memories' mappings). */
+	void *(*da_to_va)(struct rproc *rproc, uint32_t da, size_t len);
+	/* Classic boot: find the resource table in fw and cache it (rproc_cache_rsc_table). */
+	int (*parse_fw)(struct rproc *rproc, const struct rproc_fw *fw, struct rpt_error *err);
+	/*
+	 * The resource table as loaded in device memory, for the firmware fw that
+	 * load just loaded: *table = NULL if the firmware has none.
+	 */
+	int (*find_loaded_rsc_table)(struct rproc *rproc, const struct rproc_fw *fw, void **table,
+				     size_t *len, struct rpt_error *err);
+	/* Same without the firmware (alternate boot, attach): asks whoever loaded it. */
+	int (*get_loaded_rsc_table)(struct rproc *rproc, void **table, size_t *len,
+				    struct rpt_error *err);
+	/* Put the firmware into the processor's memory (mandatory; the TA authenticates here). */
+	int (*load)(struct rproc *rproc, const struct rproc_fw *fw, struct rpt_error *err);
+	/* Reject a firmware that is not for this driver before anything is done (optional). */
+	int (*sanity_check)(struct rproc *rproc, const struct rproc_fw *fw, struct rpt_error *err);
+	/* Entry point of fw, stored in rproc->bootaddr for start (optional). */
+	uint32_t (*get_boot_addr)(struct rproc *rproc, const struct rproc_fw *fw);
+	/*
+	 * Produce a coredump (ELF core file, malloc'ed, the core frees it). If
+	 * NULL, the core dumps the segments registered with
+	 * rproc_coredump_add_segment() from the memories' mappings.
+	 */
+	int (*coredump)(struct rproc *rproc, uint8_t **dump, size_t *len, struct rpt_error *err);
+	/* Forget the loaded firmware (the TA wipes it): after a stop or a failed boot. */
+	void (*release_fw)(struct rproc *rproc);
+};
+
+/* Counters a user can read (crashes seen, recoveries that brought it back). */
+struct rproc_stats {
+	unsigned int crashes;	 /* crashes handled (the first of a burst) */
+	unsigned int recoveries; /* recoveries that ended running */
+	unsigned int
+		failed_recoveries; /* recoveries that failed (processor left offline/crashed) */
+	unsigned int coredumps;	   /* coredumps taken */
+};
+
+struct rproc_rsc;
+struct rproc_dump_segment;
+
+/*
+ * A remote processor. Drivers set the fields marked (driver) between
+ * rproc_alloc() and rproc_add(); after that, use the functions.
+ */
+struct rproc {
+	/* ---- identity ---- */
+	char name[RPROC_NAME_MAX];     /* the driver's name for it ("m4") */
+	char dev_name[RPROC_NAME_MAX]; /* "remoteproc<index>": prefix of every message */
+	int index;		       /* the <index>, lowest free at rproc_alloc() */
+	const struct rproc_ops *ops;   /* the driver's ops (not owned) */
+	void *priv;		       /* the driver's data */
+
+	/* ---- configuration ---- */
+	char firmware[RPROC_FW_NAME_MAX]; /* firmware name handed to the loader */
+	struct rproc_fw_loader fw_loader; /* (driver) name -> bytes */
+	bool alt_boot;			  /* (driver) alternate boot: TA loads, table after load */
+	bool auto_boot;			  /* (driver) boot at rproc_add() */
+	bool recovery_disabled;		  /* crashes are not recovered automatically */
+	enum rproc_dump_mechanism dump_conf;	  /* coredump on crash: disabled/enabled/inline */
+	struct rproc_memory mems[RPROC_MAX_MEMS]; /* its memories (rproc_add_memory) */
+	unsigned int num_mems;
+	/* (driver) where messages go; NULL: errors and warnings to stderr */
+	void (*log)(void *log_priv, enum rproc_log_level level, const char *line);
+	void *log_priv;
+
+	/* ---- state, under lock ---- */
+	pthread_mutex_t lock;		      /* serialises every state change and op call */
+	enum rproc_state state;		      /* see enum rproc_state */
+	unsigned int power;		      /* rproc_boot() references */
+	bool registered;		      /* between rproc_add() and rproc_del() */
+	bool prepared;			      /* ops->prepare succeeded, unprepare pending */
+	bool fw_loaded;			      /* ops->load succeeded, release_fw pending */
+	uint32_t bootaddr;		      /* from get_boot_addr */
+	void *cached_table;		      /* our private copy of the resource table, or NULL */
+	void *table_ptr;		      /* table in use: cached or loaded, or NULL */
+	size_t table_sz;		      /* bytes of the table */
+	struct rproc_rsc *rsc;		      /* handled resources, most recent first */
+	unsigned int nb_vdev;		      /* vdevs handled */
+	unsigned int nb_trace;		      /* trace buffers handled */
+	int max_notifyid;		      /* highest vring notify id given, -1 if none */
+	struct rproc_dump_segment *dump_segs; /* segments of the default coredump (array) */
+	unsigned int num_dump_segs;
+	uint8_t *dump; /* the last coredump, or NULL */
+	size_t dump_len;
+	struct rproc_stats stats;    /* counters */
+	struct rpt_error last_error; /* why the last operation failed */
+
+	/* ---- crash work (Linux crash_handler work), under work_lock ---- */
+	pthread_mutex_t work_lock;	  /* protects the fields below */
+	pthread_cond_t work_cond;	  /* signalled on new work and on completion */
+	pthread_t worker;		  /* the thread handling crashes */
+	bool worker_started;		  /* worker exists (between add and del) */
+	bool worker_exit;		  /* asks the worker to end */
+	bool work_pending;		  /* a crash report waits for the worker */
+	bool work_running;		  /* the worker handles a crash right now */
+	enum rproc_crash_type crash_type; /* type of the pending report */
+};
+
+/* ---- life cycle ---- */
+
+/*
+ * Allocate an rproc named remoteproc<lowest free index>. name: the driver's
+ * name; firmware: default firmware name (NULL: "rproc-<name>-fw"); ops must
+ * have load. NULL on failure (reason in err).
+ */
+struct rproc *rproc_alloc(const char *name, const struct rproc_ops *ops, const char *firmware,
+			  void *priv, struct rpt_error *err);
+/* Add a memory (before rproc_add). Checks size, no wrap, no overlap with the others. */
+int rproc_add_memory(struct rproc *rproc, const struct rproc_memory *mem, struct rpt_error *err);
+/* Register: start the crash worker, boot if auto_boot. */
+int rproc_add(struct rproc *rproc, struct rpt_error *err);
+/* Unregister: finish crash work, shut down whatever the power count, state deleted. */
+void rproc_del(struct rproc *rproc);
+/* Free (rproc_del first if it was added). Safe on NULL. */
+void rproc_free(struct rproc *rproc);
+
+/* ---- use ---- */
+
+/* Power up (first reference boots; a DETACHED processor is attached). */
+int rproc_boot(struct rproc *rproc);
+/* Drop a reference; the last one stops the processor and releases everything. */
+int rproc_shutdown(struct rproc *rproc);
+/* Let go of an attached processor (it keeps running): state DETACHED. */
+int rproc_detach(struct rproc *rproc);
+/* Firmware name, settable only while offline (-EBUSY otherwise). */
+int rproc_set_firmware(struct rproc *rproc, const char *name);
+void rproc_get_firmware(struct rproc *rproc, char *buf, size_t len);
+enum rproc_state rproc_get_state(struct rproc *rproc);
+/* Linux sysfs text of a state ("offline", ..., "invalid" for anything else). */
+const char *rproc_state_string(enum rproc_state state);
+/* "mmufault", "watchdog", "fatal error", "unknown". */
+const char *rproc_crash_to_string(enum rproc_crash_type type);
+/* "disabled", "enabled", "inline". */
+const char *rproc_coredump_string(enum rproc_dump_mechanism conf);
+
+/* ---- crashes ---- */
+
+/* Report a crash from any thread: handled by the crash worker (state crashed, recovery). */
+void rproc_report_crash(struct rproc *rproc, enum rproc_crash_type type);
+/* Wait until no crash report is pending or being handled (tests, orderly exits). */
+void rproc_flush_crash_work(struct rproc *rproc);
+/* Recover a CRASHED processor now (what recovery does automatically when enabled). */
+int rproc_recover(struct rproc *rproc);
+void rproc_set_recovery(struct rproc *rproc, bool enabled);
+bool rproc_recovery_enabled(struct rproc *rproc);
+void rproc_set_coredump(struct rproc *rproc, enum rproc_dump_mechanism conf);
+void rproc_get_stats(struct rproc *rproc, struct rproc_stats *stats);
+/* A copy of the last coredump (free() it); -ENOENT if none was taken. */
+int rproc_get_coredump(struct rproc *rproc, uint8_t **dump, size_t *len);
+/* The reason of the last failure (empty string if none) into buf. */
+void rproc_last_error(struct rproc *rproc, char *buf, size_t len);
+
+/* ---- resources ---- */
+
+/*
+ * Copy trace buffer idx (trace0 = 0) into buf like Linux debugfs traceN: the
+ * bytes up to the first NUL within the buffer, at most len - 1, NUL-terminated.
+ * Returns the bytes copied, -ENOENT if there is no such trace.
+ */
+ssize_t rproc_trace_read(struct rproc *rproc, unsigned int idx, char *buf, size_t len);
+unsigned int rproc_trace_count(struct rproc *rproc);
+/*
+ * A copy of the resource table in use (the loaded one while running; debugfs
+ * resource_table). free() it. -ENOENT if no table is in use.
+ */
+int rproc_get_rsc_table(struct rproc *rproc, void **copy, size_t *len);
+/* Kick the virtqueue with this notify id (the driver's doorbell). */
+int rproc_kick(struct rproc *rproc, int vqid);
+/* The virtio status byte of vdev idx in the table in use (Linux rproc_virtio get/set). */
+int rproc_vdev_get_status(struct rproc *rproc, unsigned int idx, uint8_t *status);
+int rproc_vdev_set_status(struct rproc *rproc, unsigned int idx, uint8_t status);
+
+/* ---- for ops and drivers (no locking: called from ops or before rproc_add) ---- */
+
+/* Host pointer to [da, da + len) inside one memory (or the driver's da_to_va), else NULL. */
+void *rproc_da_to_va(struct rproc *rproc, uint32_t da, size_t len);
+/* The memory that wholly holds [da, da + len) (no wrap), or NULL. */
+const struct rproc_memory *rproc_find_memory(struct rproc *rproc, uint32_t da, uint32_t len);
+/* parse_fw helper: validate a resource table and keep a private copy as the cache. */
+int rproc_cache_rsc_table(struct rproc *rproc, const void *table, size_t len,
+			  struct rpt_error *err);
+/* Register [da, da + size) for the default coredump. */
+int rproc_coredump_add_segment(struct rproc *rproc, uint32_t da, uint32_t size);
+/* Forget the registered segments. */
+void rproc_coredump_cleanup(struct rproc *rproc);
+/* A message prefixed with "remoteproc<N>: " to the rproc's log. */
+void rproc_log(struct rproc *rproc, enum rproc_log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

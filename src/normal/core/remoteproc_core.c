@@ -1,0 +1,1064 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * remoteproc core: life cycle, boot sequences, shutdown, crash handling and
+ * recovery. The order of operations follows Linux drivers/remoteproc with the
+ * TEE series' changes (load never called from start, alternate boot, optional
+ * release_fw); see remoteproc.h and DESIGN section 2.
+ */
+#include "normal/core/remoteproc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/safe_math.h"
+#include "normal/core/remoteproc_internal.h"
+
+/* remoteproc<N> indices in use, lowest free first (Linux uses an IDA). */
+static pthread_mutex_t index_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool index_used[RPROC_MAX_DEVICES];
+
+static int index_get(void)
+{
+	int i, found = -1;
+
+	pthread_mutex_lock(&index_lock);
+	for (i = 0; i < RPROC_MAX_DEVICES; i++) {
+		if (!index_used[i]) {
+			index_used[i] = true;
+			found = i;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&index_lock);
+	return found;
+}
+
+static void index_put(int i)
+{
+	if (i < 0 || i >= RPROC_MAX_DEVICES)
+		return;
+	pthread_mutex_lock(&index_lock);
+	index_used[i] = false;
+	pthread_mutex_unlock(&index_lock);
+}
+
+/* ---- strings ---- */
+
+const char *rproc_state_string(enum rproc_state state)
+{
+	static const char *const names[RPROC_LAST + 1] = {
+		[RPROC_OFFLINE] = "offline",   [RPROC_SUSPENDED] = "suspended",
+		[RPROC_RUNNING] = "running",   [RPROC_CRASHED] = "crashed",
+		[RPROC_DELETED] = "deleted",   [RPROC_ATTACHED] = "attached",
+		[RPROC_DETACHED] = "detached", [RPROC_LAST] = "invalid",
+	};
+
+	if ((unsigned int)state > RPROC_LAST)
+		state = RPROC_LAST;
+	return names[state];
+}
+
+const char *rproc_crash_to_string(enum rproc_crash_type type)
+{
+	switch (type) {
+	case RPROC_MMUFAULT:
+		return "mmufault";
+	case RPROC_WATCHDOG:
+		return "watchdog";
+	case RPROC_FATAL_ERROR:
+		return "fatal error";
+	default:
+		return "unknown";
+	}
+}
+
+const char *rproc_coredump_string(enum rproc_dump_mechanism conf)
+{
+	switch (conf) {
+	case RPROC_COREDUMP_DISABLED:
+		return "disabled";
+	case RPROC_COREDUMP_ENABLED:
+		return "enabled";
+	case RPROC_COREDUMP_INLINE:
+		return "inline";
+	default:
+		return "invalid";
+	}
+}
+
+/* ---- messages ---- */
+
+void rproc_log(struct rproc *rproc, enum rproc_log_level level, const char *fmt, ...)
+{
+	char msg[RPT_ERROR_MSG_MAX + 128];
+	char line[sizeof(msg) + RPROC_NAME_MAX + 2];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(line, sizeof(line), "%s: %s", rproc->dev_name, msg);
+	if (rproc->log)
+		rproc->log(rproc->log_priv, level, line);
+	else if (level <= RPROC_LOG_WARN)
+		fprintf(stderr, "%s\n", line);
+}
+
+int rproc_fail(struct rproc *rproc, const char *step, int ret, const struct rpt_error *err)
+{
+	const char *why;
+
+	if (ret >= 0)
+		ret = -EIO; /* an op that failed with a positive value still failed */
+	why = err && err->code ? rpt_error_msg(err) : strerror(-ret);
+	rpt_error_clear(&rproc->last_error);
+	rpt_error_set(&rproc->last_error, ret, "%s failed: %s", step, why);
+	rproc_log(rproc, RPROC_LOG_ERR, "%s failed: %s", step, why);
+	return ret;
+}
+
+void rproc_last_error(struct rproc *rproc, char *buf, size_t len)
+{
+	if (!buf || !len)
+		return;
+	pthread_mutex_lock(&rproc->lock);
+	snprintf(buf, len, "%s", rproc->last_error.code ? rproc->last_error.msg : "");
+	pthread_mutex_unlock(&rproc->lock);
+}
+
+/* ---- op wrappers (rproc->lock held) ---- */
+
+static int rproc_prepare_device(struct rproc *rproc)
+{
+	struct rpt_error e = {0};
+	int ret;
+
+	if (rproc->ops->prepare) {
+		ret = rproc->ops->prepare(rproc, &e);
+		if (ret)
+			return rproc_fail(rproc, "prepare", ret, &e);
+	}
+	rproc->prepared = true;
+	return 0;
+}
+
+static void rproc_unprepare_device(struct rproc *rproc)
+{
+	if (rproc->prepared && rproc->ops->unprepare)
+		rproc->ops->unprepare(rproc);
+	rproc->prepared = false;
+}
+
+static int rproc_sanity_check(struct rproc *rproc, const struct rproc_fw *fw)
+{
+	struct rpt_error e = {0};
+	int ret;
+
+	if (!rproc->ops->sanity_check)
+		return 0;
+	ret = rproc->ops->sanity_check(rproc, fw, &e);
+	return ret ? rproc_fail(rproc, "firmware sanity check", ret, &e) : 0;
+}
+
+static void rproc_get_boot_addr(struct rproc *rproc, const struct rproc_fw *fw)
+{
+	rproc->bootaddr = rproc->ops->get_boot_addr ? rproc->ops->get_boot_addr(rproc, fw) : 0;
+}
+
+static int rproc_parse_fw(struct rproc *rproc, const struct rproc_fw *fw)
+{
+	struct rpt_error e = {0};
+	int ret;
+
+	if (!rproc->ops->parse_fw)
+		return 0;
+	ret = rproc->ops->parse_fw(rproc, fw, &e);
+	return ret ? rproc_fail(rproc, "parse_fw (resource table)", ret, &e) : 0;
+}
+
+static int rproc_load_segments(struct rproc *rproc, const struct rproc_fw *fw)
+{
+	struct rpt_error e = {0};
+	int ret;
+
+	ret = rproc->ops->load(rproc, fw, &e);
+	if (ret)
+		return rproc_fail(rproc, "load", ret, &e);
+	rproc->fw_loaded = true;
+	return 0;
+}
+
+/* release_fw is owed once for every successful load. */
+static void rproc_release_fw(struct rproc *rproc)
+{
+	if (rproc->fw_loaded && rproc->ops->release_fw)
+		rproc->ops->release_fw(rproc);
+	rproc->fw_loaded = false;
+}
+
+static int rproc_start_device(struct rproc *rproc)
+{
+	struct rpt_error e = {0};
+	int ret;
+
+	if (!rproc->ops->start)
+		return rproc_fail(rproc, "start", -EINVAL, NULL);
+	ret = rproc->ops->start(rproc, &e);
+	return ret ? rproc_fail(rproc, "start", ret, &e) : 0;
+}
+
+static void rproc_free_tables(struct rproc *rproc)
+{
+	free(rproc->cached_table);
+	rproc->cached_table = NULL;
+	rproc->table_ptr = NULL;
+	rproc->table_sz = 0;
+}
+
+int rproc_cache_rsc_table(struct rproc *rproc, const void *table, size_t len, struct rpt_error *err)
+{
+	void *copy;
+	int ret;
+
+	ret = rsc_table_validate(table, len, err);
+	if (ret)
+		return ret;
+	copy = malloc(len);
+	if (!copy)
+		return rpt_error_set(err, ENOMEM, "no memory for a %zu-byte resource table", len);
+	memcpy(copy, table, len);
+	free(rproc->cached_table);
+	rproc->cached_table = copy;
+	rproc->table_ptr = copy;
+	rproc->table_sz = len;
+	return 0;
+}
+
+/* Ask the driver where the table lies in device memory (per boot kind, else the other op). */
+static int rproc_locate_loaded_table(struct rproc *rproc, const struct rproc_fw *fw, void **table,
+				     size_t *len)
+{
+	const struct rproc_ops *ops = rproc->ops;
+	struct rpt_error e = {0};
+	bool use_get = ops->get_loaded_rsc_table &&
+		       (rproc->alt_boot || !fw || !ops->find_loaded_rsc_table);
+	int ret = 0;
+
+	*table = NULL;
+	*len = 0;
+	if (use_get)
+		ret = ops->get_loaded_rsc_table(rproc, table, len, &e);
+	else if (ops->find_loaded_rsc_table && fw)
+		ret = ops->find_loaded_rsc_table(rproc, fw, table, len, &e);
+	if (ret) {
+		*table = NULL;
+		return rproc_fail(rproc, "getting the loaded resource table", ret, &e);
+	}
+	if (*table && !*len) {
+		*table = NULL;
+		rpt_error_set(&e, RPT_EFORMAT, "the driver reports a 0-byte table");
+		return rproc_fail(rproc, "getting the loaded resource table", -RPT_EFORMAT, &e);
+	}
+	return 0;
+}
+
+/*
+ * Point table_ptr at the table in device memory. adopt (first alternate boot,
+ * attach): the loaded table becomes the table in use, validated, no cache.
+ * Otherwise (classic start, recovery): the cache, if there is one, is copied
+ * over the loaded table, which must be at least as large.
+ */
+static int rproc_install_loaded_table(struct rproc *rproc, const struct rproc_fw *fw, bool adopt)
+{
+	struct rpt_error e = {0};
+	void *loaded;
+	size_t len;
+	int ret;
+
+	ret = rproc_locate_loaded_table(rproc, fw, &loaded, &len);
+	if (ret)
+		return ret;
+	if (!loaded)
+		return 0; /* no table in device memory: keep using the cache, if any */
+	if (adopt) {
+		ret = rsc_table_validate(loaded, len, &e);
+		if (ret)
+			return rproc_fail(rproc, "loaded resource table", ret, &e);
+		rproc->table_ptr = loaded;
+		rproc->table_sz = len;
+		return 0;
+	}
+	if (!rproc->cached_table)
+		return 0; /* nothing of ours to give the firmware */
+	if (len < rproc->table_sz) {
+		rpt_error_set(
+			&e, RPT_EFORMAT,
+			"the loaded table is %zu bytes, smaller than the %zu-byte cached table",
+			len, rproc->table_sz);
+		return rproc_fail(rproc, "restoring the resource table", -RPT_EFORMAT, &e);
+	}
+	memcpy(loaded, rproc->cached_table, rproc->table_sz);
+	rproc->table_ptr = loaded;
+	return 0;
+}
+
+/*
+ * Linux rproc_start(): load, give the firmware our table, start. Used by the
+ * classic boot and by recovery. On failure what load did is still owed a
+ * release_fw (rproc->fw_loaded): the caller unwinds it with the rest.
+ */
+static int rproc_start(struct rproc *rproc, const struct rproc_fw *fw)
+{
+	int ret;
+
+	ret = rproc_load_segments(rproc, fw);
+	if (ret)
+		return ret;
+	ret = rproc_install_loaded_table(rproc, fw, false);
+	if (ret)
+		return ret;
+	ret = rproc_start_device(rproc);
+	if (ret)
+		goto reset_table_ptr;
+	rproc->state = RPROC_RUNNING;
+	rproc_log(rproc, RPROC_LOG_INFO, "remote processor %s is now up", rproc->name);
+	return 0;
+
+reset_table_ptr:
+	rproc->table_ptr = rproc->cached_table;
+	return ret;
+}
+
+static int rproc_handle_resources_step(struct rproc *rproc)
+{
+	struct rpt_error e = {0};
+	int ret;
+
+	rproc->max_notifyid = -1;
+	rproc->nb_vdev = 0;
+	rproc->nb_trace = 0;
+	ret = rproc_handle_resources(rproc, &e);
+	return ret ? rproc_fail(rproc, "resource handling", ret, &e) : 0;
+}
+
+/* Classic boot: parse_fw caches the table, resources on the cache, load, copy, start. */
+static int rproc_fw_boot(struct rproc *rproc, const struct rproc_fw *fw)
+{
+	int ret;
+
+	ret = rproc_sanity_check(rproc, fw);
+	if (ret)
+		return ret;
+	rproc_log(rproc, RPROC_LOG_INFO, "Booting fw image %s, size %zu", rproc->firmware,
+		  fw->size);
+	ret = rproc_prepare_device(rproc);
+	if (ret)
+		return ret;
+	rproc_get_boot_addr(rproc, fw);
+	ret = rproc_parse_fw(rproc, fw);
+	if (ret)
+		goto free_tables;
+	ret = rproc_handle_resources_step(rproc);
+	if (ret)
+		goto clean_up_resources;
+	ret = rproc_start(rproc, fw);
+	if (ret)
+		goto release_fw;
+	return 0;
+
+release_fw:
+	rproc_release_fw(rproc);
+clean_up_resources:
+	rproc_resource_cleanup(rproc);
+free_tables:
+	rproc_free_tables(rproc);
+	rproc_unprepare_device(rproc);
+	return ret;
+}
+
+/*
+ * Alternate boot (TEE): load first (the TA authenticates), then the loaded
+ * table is the only one there is: resources are handled on it, then start.
+ */
+static int rproc_alt_fw_boot(struct rproc *rproc, const struct rproc_fw *fw)
+{
+	int ret;
+
+	ret = rproc_sanity_check(rproc, fw);
+	if (ret)
+		return ret;
+	rproc_log(rproc, RPROC_LOG_INFO, "Booting fw image %s, size %zu (alternate boot)",
+		  rproc->firmware, fw->size);
+	ret = rproc_prepare_device(rproc);
+	if (ret)
+		return ret;
+	rproc_get_boot_addr(rproc, fw);
+	ret = rproc_load_segments(rproc, fw);
+	if (ret)
+		goto unprepare;
+	ret = rproc_install_loaded_table(rproc, fw, true);
+	if (ret)
+		goto release_fw;
+	ret = rproc_handle_resources_step(rproc);
+	if (ret)
+		goto clean_up_resources;
+	ret = rproc_start_device(rproc);
+	if (ret)
+		goto clean_up_resources;
+	rproc->state = RPROC_RUNNING;
+	rproc_log(rproc, RPROC_LOG_INFO, "remote processor %s is now up", rproc->name);
+	return 0;
+
+clean_up_resources:
+	rproc_resource_cleanup(rproc);
+release_fw:
+	rproc_free_tables(rproc);
+	rproc_release_fw(rproc);
+unprepare:
+	rproc_unprepare_device(rproc);
+	return ret;
+}
+
+/* Attach to a processor someone else started: its loaded table, resources, attach. */
+static int rproc_attach(struct rproc *rproc)
+{
+	struct rpt_error e = {0};
+	int ret;
+
+	if (!rproc->ops->attach)
+		return rproc_fail(rproc, "attach", -EINVAL, NULL);
+	ret = rproc_prepare_device(rproc);
+	if (ret)
+		return ret;
+	ret = rproc_install_loaded_table(rproc, NULL, true);
+	if (ret)
+		goto unprepare;
+	ret = rproc_handle_resources_step(rproc);
+	if (ret)
+		goto clean_up_resources;
+	ret = rproc->ops->attach(rproc, &e);
+	if (ret) {
+		ret = rproc_fail(rproc, "attach", ret, &e);
+		goto clean_up_resources;
+	}
+	rproc->state = RPROC_ATTACHED;
+	rproc_log(rproc, RPROC_LOG_INFO, "remote processor %s is now attached", rproc->name);
+	return 0;
+
+clean_up_resources:
+	rproc_resource_cleanup(rproc);
+	rproc_free_tables(rproc);
+unprepare:
+	rproc_unprepare_device(rproc);
+	return ret;
+}
+
+/*
+ * Save the table in use into the cache before the processor stops: what we
+ * and the firmware wrote there (vring addresses, virtio status) is what a
+ * recovery gives back to the next instance. The cache is created here the
+ * first time in the alternate boot.
+ */
+static int rproc_save_table(struct rproc *rproc)
+{
+	if (!rproc->table_ptr || rproc->table_ptr == rproc->cached_table)
+		return 0;
+	if (!rproc->cached_table) {
+		rproc->cached_table = malloc(rproc->table_sz);
+		if (!rproc->cached_table)
+			return rproc_fail(rproc, "saving the resource table", -ENOMEM, NULL);
+	}
+	memcpy(rproc->cached_table, rproc->table_ptr, rproc->table_sz);
+	rproc->table_ptr = rproc->cached_table;
+	return 0;
+}
+
+/* Linux rproc_stop(): save the table, stop, state offline. */
+static int rproc_stop(struct rproc *rproc)
+{
+	struct rpt_error e = {0};
+	void *in_use = rproc->table_ptr;
+	int ret;
+
+	if (!rproc->ops->stop)
+		return rproc_fail(rproc, "stop", -EINVAL, NULL);
+	ret = rproc_save_table(rproc);
+	if (ret)
+		return ret;
+	ret = rproc->ops->stop(rproc, &e);
+	if (ret) {
+		/* Still running on its loaded table: keep using it. */
+		rproc->table_ptr = in_use;
+		return rproc_fail(rproc, "stop", ret, &e);
+	}
+	rproc->state = RPROC_OFFLINE;
+	rproc_log(rproc, RPROC_LOG_INFO, "stopped remote processor %s", rproc->name);
+	return 0;
+}
+
+/* Everything after a successful stop: resources, the loaded firmware, the device. */
+static void rproc_teardown(struct rproc *rproc)
+{
+	rproc_resource_cleanup(rproc);
+	rproc_release_fw(rproc);
+	rproc_free_tables(rproc);
+	rproc_unprepare_device(rproc);
+	rproc->state = RPROC_OFFLINE;
+	rproc->power = 0;
+}
+
+static int rproc_request_fw(struct rproc *rproc, struct rproc_fw *fw)
+{
+	struct rpt_error e = {0};
+	int ret;
+
+	memset(fw, 0, sizeof(*fw));
+	if (!rproc->fw_loader.request) {
+		rpt_error_set(&e, ENOENT, "no firmware loader");
+		return rproc_fail(rproc, "request_firmware", -ENOENT, &e);
+	}
+	ret = rproc->fw_loader.request(rproc->fw_loader.priv, rproc->firmware, fw, &e);
+	if (ret)
+		return rproc_fail(rproc, "request_firmware", ret, &e);
+	if (!fw->data || !fw->size) {
+		if (rproc->fw_loader.release)
+			rproc->fw_loader.release(rproc->fw_loader.priv, fw);
+		rpt_error_set(&e, ENOEXEC, "firmware %s is empty", rproc->firmware);
+		return rproc_fail(rproc, "request_firmware", -ENOEXEC, &e);
+	}
+	return 0;
+}
+
+static void rproc_release_fw_bytes(struct rproc *rproc, struct rproc_fw *fw)
+{
+	if (rproc->fw_loader.release)
+		rproc->fw_loader.release(rproc->fw_loader.priv, fw);
+	memset(fw, 0, sizeof(*fw));
+}
+
+static int rproc_boot_locked(struct rproc *rproc)
+{
+	struct rproc_fw fw;
+	int ret;
+
+	if (rproc->state == RPROC_DELETED || !rproc->registered)
+		return rproc_fail(rproc, "boot", -ENODEV, NULL);
+	/* Already powered up: only count the reference. */
+	if (rproc->power++ > 0)
+		return 0;
+	rpt_error_clear(&rproc->last_error);
+	if (rproc->state == RPROC_DETACHED) {
+		ret = rproc_attach(rproc);
+		goto out;
+	}
+	rproc_log(rproc, RPROC_LOG_INFO, "powering up %s", rproc->name);
+	ret = rproc_request_fw(rproc, &fw);
+	if (ret)
+		goto out;
+	ret = rproc->alt_boot ? rproc_alt_fw_boot(rproc, &fw) : rproc_fw_boot(rproc, &fw);
+	rproc_release_fw_bytes(rproc, &fw);
+out:
+	if (ret)
+		rproc->power--;
+	return ret;
+}
+
+int rproc_boot(struct rproc *rproc)
+{
+	int ret;
+
+	if (!rproc)
+		return -EINVAL;
+	pthread_mutex_lock(&rproc->lock);
+	ret = rproc_boot_locked(rproc);
+	pthread_mutex_unlock(&rproc->lock);
+	return ret;
+}
+
+static int rproc_shutdown_locked(struct rproc *rproc)
+{
+	int ret;
+
+	if (rproc->state != RPROC_RUNNING && rproc->state != RPROC_ATTACHED &&
+	    rproc->state != RPROC_CRASHED) {
+		rproc_log(rproc, RPROC_LOG_ERR, "shutdown: %s is %s, not running", rproc->name,
+			  rproc_state_string(rproc->state));
+		return -EINVAL;
+	}
+	/* Still needed by another user: only drop the reference. */
+	if (rproc->power > 1) {
+		rproc->power--;
+		return 0;
+	}
+	ret = rproc_stop(rproc);
+	if (ret)
+		return ret;
+	rproc_teardown(rproc);
+	return 0;
+}
+
+int rproc_shutdown(struct rproc *rproc)
+{
+	int ret;
+
+	if (!rproc)
+		return -EINVAL;
+	pthread_mutex_lock(&rproc->lock);
+	ret = rproc_shutdown_locked(rproc);
+	pthread_mutex_unlock(&rproc->lock);
+	return ret;
+}
+
+int rproc_detach(struct rproc *rproc)
+{
+	struct rpt_error e = {0};
+	int ret = 0;
+
+	if (!rproc)
+		return -EINVAL;
+	pthread_mutex_lock(&rproc->lock);
+	if (rproc->state != RPROC_ATTACHED && rproc->state != RPROC_RUNNING) {
+		ret = -EINVAL;
+		goto out;
+	}
+	if (!rproc->ops->detach) {
+		ret = rproc_fail(rproc, "detach", -EINVAL, NULL);
+		goto out;
+	}
+	if (rproc->power > 1) {
+		rproc->power--;
+		goto out;
+	}
+	ret = rproc->ops->detach(rproc, &e);
+	if (ret) {
+		ret = rproc_fail(rproc, "detach", ret, &e);
+		goto out;
+	}
+	/* It keeps running what was loaded: nothing to release. */
+	rproc->fw_loaded = false;
+	rproc_resource_cleanup(rproc);
+	rproc_free_tables(rproc);
+	rproc_unprepare_device(rproc);
+	rproc->power = 0;
+	rproc->state = RPROC_DETACHED;
+out:
+	pthread_mutex_unlock(&rproc->lock);
+	return ret;
+}
+
+/* ---- crashes ---- */
+
+/* Linux rproc_boot_recovery(): stop, coredump, load, restore the table, start. */
+static int rproc_boot_recovery(struct rproc *rproc)
+{
+	struct rproc_fw fw;
+	int ret;
+
+	rproc_log(rproc, RPROC_LOG_ERR, "recovering %s", rproc->name);
+	ret = rproc_stop(rproc);
+	if (ret) {
+		/* It may still run: stay crashed, a later recovery or shutdown can retry. */
+		rproc->stats.failed_recoveries++;
+		return ret;
+	}
+	rproc_do_coredump(rproc);
+	ret = rproc_request_fw(rproc, &fw);
+	if (ret)
+		goto teardown;
+	ret = rproc_start(rproc, &fw);
+	rproc_release_fw_bytes(rproc, &fw);
+	if (ret)
+		goto teardown;
+	rproc->stats.recoveries++;
+	return 0;
+
+teardown:
+	/* Stopped and not restarted: release it all, as a shutdown would. */
+	rproc_teardown(rproc);
+	rproc->stats.failed_recoveries++;
+	rproc_log(rproc, RPROC_LOG_ERR, "recovery of %s failed, it is now offline", rproc->name);
+	return ret;
+}
+
+int rproc_recover(struct rproc *rproc)
+{
+	int ret;
+
+	if (!rproc)
+		return -EINVAL;
+	pthread_mutex_lock(&rproc->lock);
+	if (rproc->state != RPROC_CRASHED) {
+		rproc_log(rproc, RPROC_LOG_ERR, "recover: %s is %s, not crashed", rproc->name,
+			  rproc_state_string(rproc->state));
+		ret = -EINVAL;
+	} else {
+		ret = rproc_boot_recovery(rproc);
+	}
+	pthread_mutex_unlock(&rproc->lock);
+	return ret;
+}
+
+/* Linux rproc_crash_handler_work(), run by the worker thread. */
+static void rproc_crash_handler(struct rproc *rproc)
+{
+	pthread_mutex_lock(&rproc->lock);
+	/* Handle only the first crash; a stopped processor has nothing to recover. */
+	if (rproc->state != RPROC_RUNNING && rproc->state != RPROC_ATTACHED) {
+		pthread_mutex_unlock(&rproc->lock);
+		return;
+	}
+	rproc->state = RPROC_CRASHED;
+	rproc->stats.crashes++;
+	rproc_log(rproc, RPROC_LOG_ERR, "handling crash #%u in %s", rproc->stats.crashes,
+		  rproc->name);
+	if (!rproc->recovery_disabled)
+		rproc_boot_recovery(rproc);
+	pthread_mutex_unlock(&rproc->lock);
+}
+
+static void *rproc_crash_worker(void *arg)
+{
+	struct rproc *rproc = arg;
+
+	pthread_mutex_lock(&rproc->work_lock);
+	for (;;) {
+		while (!rproc->work_pending && !rproc->worker_exit)
+			pthread_cond_wait(&rproc->work_cond, &rproc->work_lock);
+		if (rproc->worker_exit)
+			break;
+		rproc->work_pending = false;
+		rproc->work_running = true;
+		pthread_mutex_unlock(&rproc->work_lock);
+		rproc_crash_handler(rproc);
+		pthread_mutex_lock(&rproc->work_lock);
+		rproc->work_running = false;
+		pthread_cond_broadcast(&rproc->work_cond);
+	}
+	pthread_mutex_unlock(&rproc->work_lock);
+	return NULL;
+}
+
+void rproc_report_crash(struct rproc *rproc, enum rproc_crash_type type)
+{
+	if (!rproc)
+		return;
+	rproc_log(rproc, RPROC_LOG_ERR, "crash detected in %s: type %s", rproc->name,
+		  rproc_crash_to_string(type));
+	pthread_mutex_lock(&rproc->work_lock);
+	if (!rproc->worker_started || rproc->worker_exit) {
+		pthread_mutex_unlock(&rproc->work_lock);
+		rproc_log(rproc, RPROC_LOG_WARN, "not registered: crash report ignored");
+		return;
+	}
+	/* Like queue_work() on queued work: a burst of reports is one crash. */
+	if (!rproc->work_pending) {
+		rproc->work_pending = true;
+		rproc->crash_type = type;
+		pthread_cond_broadcast(&rproc->work_cond);
+	}
+	pthread_mutex_unlock(&rproc->work_lock);
+}
+
+void rproc_flush_crash_work(struct rproc *rproc)
+{
+	if (!rproc)
+		return;
+	pthread_mutex_lock(&rproc->work_lock);
+	while (rproc->worker_started && (rproc->work_pending || rproc->work_running))
+		pthread_cond_wait(&rproc->work_cond, &rproc->work_lock);
+	pthread_mutex_unlock(&rproc->work_lock);
+}
+
+/* ---- settings and queries ---- */
+
+int rproc_set_firmware(struct rproc *rproc, const char *name)
+{
+	size_t len;
+	int ret = 0;
+
+	if (!rproc || !name)
+		return -EINVAL;
+	/* Like sysfs: one trailing newline is not part of the name. */
+	len = strnlen(name, RPROC_FW_NAME_MAX);
+	if (len && name[len - 1] == '\n')
+		len--;
+	if (!len || len >= RPROC_FW_NAME_MAX)
+		return -EINVAL;
+	pthread_mutex_lock(&rproc->lock);
+	if (rproc->state != RPROC_OFFLINE) {
+		rproc_log(rproc, RPROC_LOG_ERR, "can't change firmware while %s",
+			  rproc_state_string(rproc->state));
+		ret = -EBUSY;
+	} else {
+		memcpy(rproc->firmware, name, len);
+		rproc->firmware[len] = '\0';
+	}
+	pthread_mutex_unlock(&rproc->lock);
+	return ret;
+}
+
+void rproc_get_firmware(struct rproc *rproc, char *buf, size_t len)
+{
+	if (!buf || !len)
+		return;
+	pthread_mutex_lock(&rproc->lock);
+	snprintf(buf, len, "%s", rproc->firmware);
+	pthread_mutex_unlock(&rproc->lock);
+}
+
+enum rproc_state rproc_get_state(struct rproc *rproc)
+{
+	enum rproc_state s;
+
+	pthread_mutex_lock(&rproc->lock);
+	s = rproc->state;
+	pthread_mutex_unlock(&rproc->lock);
+	return s;
+}
+
+void rproc_set_recovery(struct rproc *rproc, bool enabled)
+{
+	pthread_mutex_lock(&rproc->lock);
+	rproc->recovery_disabled = !enabled;
+	pthread_mutex_unlock(&rproc->lock);
+}
+
+bool rproc_recovery_enabled(struct rproc *rproc)
+{
+	bool en;
+
+	pthread_mutex_lock(&rproc->lock);
+	en = !rproc->recovery_disabled;
+	pthread_mutex_unlock(&rproc->lock);
+	return en;
+}
+
+void rproc_set_coredump(struct rproc *rproc, enum rproc_dump_mechanism conf)
+{
+	pthread_mutex_lock(&rproc->lock);
+	if (conf <= RPROC_COREDUMP_INLINE)
+		rproc->dump_conf = conf;
+	pthread_mutex_unlock(&rproc->lock);
+}
+
+void rproc_get_stats(struct rproc *rproc, struct rproc_stats *stats)
+{
+	pthread_mutex_lock(&rproc->lock);
+	*stats = rproc->stats;
+	pthread_mutex_unlock(&rproc->lock);
+}
+
+int rproc_get_coredump(struct rproc *rproc, uint8_t **dump, size_t *len)
+{
+	int ret = 0;
+
+	*dump = NULL;
+	*len = 0;
+	pthread_mutex_lock(&rproc->lock);
+	if (!rproc->dump) {
+		ret = -ENOENT;
+	} else {
+		*dump = malloc(rproc->dump_len);
+		if (!*dump) {
+			ret = -ENOMEM;
+		} else {
+			memcpy(*dump, rproc->dump, rproc->dump_len);
+			*len = rproc->dump_len;
+		}
+	}
+	pthread_mutex_unlock(&rproc->lock);
+	return ret;
+}
+
+/* ---- life cycle ---- */
+
+static int rproc_check_ops(const struct rproc_ops *ops, struct rpt_error *err)
+{
+	if (!ops)
+		return rpt_error_set(err, EINVAL, "no ops table");
+	/* Load is separate from start in both boot sequences: a driver must provide it. */
+	if (!ops->load)
+		return rpt_error_set(err, EINVAL, "ops table without load: refused");
+	return 0;
+}
+
+static int rproc_init_sync(struct rproc *rproc)
+{
+	if (pthread_mutex_init(&rproc->lock, NULL))
+		return -ENOMEM;
+	if (pthread_mutex_init(&rproc->work_lock, NULL))
+		goto destroy_lock;
+	if (pthread_cond_init(&rproc->work_cond, NULL))
+		goto destroy_work_lock;
+	return 0;
+
+destroy_work_lock:
+	pthread_mutex_destroy(&rproc->work_lock);
+destroy_lock:
+	pthread_mutex_destroy(&rproc->lock);
+	return -ENOMEM;
+}
+
+struct rproc *rproc_alloc(const char *name, const struct rproc_ops *ops, const char *firmware,
+			  void *priv, struct rpt_error *err)
+{
+	struct rproc *rproc;
+
+	if (!name || !*name || strlen(name) >= RPROC_NAME_MAX) {
+		rpt_error_set(err, EINVAL, "rproc_alloc: missing or too long name");
+		return NULL;
+	}
+	if (firmware && (!*firmware || strlen(firmware) >= RPROC_FW_NAME_MAX)) {
+		rpt_error_set(err, EINVAL, "rproc_alloc: empty or too long firmware name");
+		return NULL;
+	}
+	if (rproc_check_ops(ops, err))
+		return NULL;
+	rproc = calloc(1, sizeof(*rproc));
+	if (!rproc) {
+		rpt_error_set(err, ENOMEM, "rproc_alloc: out of memory");
+		return NULL;
+	}
+	rproc->index = index_get();
+	if (rproc->index < 0) {
+		rpt_error_set(err, ENOSPC, "rproc_alloc: all %d remoteproc indices in use",
+			      RPROC_MAX_DEVICES);
+		goto free_rproc;
+	}
+	if (rproc_init_sync(rproc)) {
+		rpt_error_set(err, ENOMEM, "rproc_alloc: cannot create locks");
+		goto put_index;
+	}
+	snprintf(rproc->name, sizeof(rproc->name), "%s", name);
+	snprintf(rproc->dev_name, sizeof(rproc->dev_name), "remoteproc%d", rproc->index);
+	if (firmware)
+		snprintf(rproc->firmware, sizeof(rproc->firmware), "%s", firmware);
+	else
+		snprintf(rproc->firmware, sizeof(rproc->firmware), "rproc-%s-fw", name);
+	rproc->ops = ops;
+	rproc->priv = priv;
+	rproc->state = RPROC_OFFLINE;
+	rproc->dump_conf = RPROC_COREDUMP_ENABLED;
+	rproc->max_notifyid = -1;
+	return rproc;
+
+put_index:
+	index_put(rproc->index);
+free_rproc:
+	free(rproc);
+	return NULL;
+}
+
+int rproc_add_memory(struct rproc *rproc, const struct rproc_memory *mem, struct rpt_error *err)
+{
+	unsigned int i;
+
+	if (!rproc || !mem)
+		return rpt_error_set(err, EINVAL, "rproc_add_memory: NULL argument");
+	if (rproc->registered)
+		return rpt_error_set(err, EBUSY, "%s: memories are fixed once registered",
+				     rproc->dev_name);
+	if (rproc->num_mems >= RPROC_MAX_MEMS)
+		return rpt_error_set(err, ENOSPC, "%s: more than %d memories", rproc->dev_name,
+				     RPROC_MAX_MEMS);
+	if (!mem->size || !range_within(mem->da, mem->size, 0, (uint64_t)1 << 32) ||
+	    !range_within(mem->pa, mem->size, 0, UINT64_MAX))
+		return rpt_error_set(err, RPT_ERANGE,
+				     "%s: memory %s: da 0x%x size 0x%x is empty or wraps",
+				     rproc->dev_name, mem->name, mem->da, mem->size);
+	if (!memchr(mem->name, '\0', sizeof(mem->name)))
+		return rpt_error_set(err, EINVAL, "%s: memory name not NUL-terminated",
+				     rproc->dev_name);
+	for (i = 0; i < rproc->num_mems; i++) {
+		if (ranges_overlap(mem->da, mem->size, rproc->mems[i].da, rproc->mems[i].size))
+			return rpt_error_set(err, RPT_ERANGE, "%s: memory %s overlaps memory %s",
+					     rproc->dev_name, mem->name, rproc->mems[i].name);
+		if (!strcmp(mem->name, rproc->mems[i].name))
+			return rpt_error_set(err, EINVAL, "%s: two memories named %s",
+					     rproc->dev_name, mem->name);
+	}
+	rproc->mems[rproc->num_mems++] = *mem;
+	return 0;
+}
+
+int rproc_add(struct rproc *rproc, struct rpt_error *err)
+{
+	int ret;
+
+	if (!rproc)
+		return rpt_error_set(err, EINVAL, "rproc_add: NULL rproc");
+	ret = rproc_check_ops(rproc->ops, err);
+	if (ret)
+		return ret;
+	if (rproc->registered)
+		return rpt_error_set(err, EBUSY, "%s: already registered", rproc->dev_name);
+	rproc->worker_exit = false;
+	if (pthread_create(&rproc->worker, NULL, rproc_crash_worker, rproc))
+		return rpt_error_set(err, EAGAIN, "%s: cannot start the crash worker",
+				     rproc->dev_name);
+	rproc->worker_started = true;
+	rproc->registered = true;
+	rproc_log(rproc, RPROC_LOG_INFO, "%s is available", rproc->name);
+	if (rproc->auto_boot) {
+		ret = rproc_boot(rproc);
+		if (ret)
+			rproc_log(rproc, RPROC_LOG_WARN, "auto boot failed: it stays %s",
+				  rproc_state_string(rproc_get_state(rproc)));
+	}
+	return 0;
+}
+
+static void rproc_stop_worker(struct rproc *rproc)
+{
+	pthread_mutex_lock(&rproc->work_lock);
+	if (!rproc->worker_started) {
+		pthread_mutex_unlock(&rproc->work_lock);
+		return;
+	}
+	rproc->worker_exit = true;
+	pthread_cond_broadcast(&rproc->work_cond);
+	pthread_mutex_unlock(&rproc->work_lock);
+	pthread_join(rproc->worker, NULL);
+	pthread_mutex_lock(&rproc->work_lock);
+	rproc->worker_started = false;
+	rproc->work_pending = false;
+	pthread_mutex_unlock(&rproc->work_lock);
+}
+
+void rproc_del(struct rproc *rproc)
+{
+	if (!rproc || !rproc->registered)
+		return;
+	rproc_flush_crash_work(rproc);
+	rproc_stop_worker(rproc);
+	pthread_mutex_lock(&rproc->lock);
+	/* Whoever still holds references, the device goes away: stop it. */
+	if (rproc->state == RPROC_RUNNING || rproc->state == RPROC_ATTACHED ||
+	    rproc->state == RPROC_CRASHED) {
+		rproc->power = 1;
+		if (rproc_shutdown_locked(rproc))
+			rproc_log(rproc, RPROC_LOG_ERR, "deleted while it could not be stopped");
+	}
+	/* A failed stop leaves resources behind: release them anyway, it is going away. */
+	rproc_teardown(rproc);
+	rproc->state = RPROC_DELETED;
+	rproc->registered = false;
+	pthread_mutex_unlock(&rproc->lock);
+}
+
+void rproc_free(struct rproc *rproc)
+{
+	if (!rproc)
+		return;
+	rproc_del(rproc);
+	rproc_resource_cleanup(rproc);
+	rproc_free_tables(rproc);
+	rproc_coredump_free(rproc);
+	pthread_cond_destroy(&rproc->work_cond);
+	pthread_mutex_destroy(&rproc->work_lock);
+	pthread_mutex_destroy(&rproc->lock);
+	index_put(rproc->index);
+	free(rproc);
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* A struct rproc_fw_loader that reads firmware files from one directory. */
+#ifndef RPT_NORMAL_RPROC_FW_FILE_H
+#define RPT_NORMAL_RPROC_FW_FILE_H
+
+#include "normal/core/remoteproc.h"
+
+#define RPROC_FW_DIR_MAX 256
+
+/* The directory the loader reads from (must outlive the loader). */
+struct rproc_fw_dir {
+	char dir[RPROC_FW_DIR_MAX]; /* firmware directory, like /lib/firmware */
+};
+
+/*
+ * Fill loader to read "<dir>/<name>" whole. Names that are absolute or have
+ * "." or ".." components are refused. -EINVAL if dir is empty or too long.
+ */
+int rproc_fw_dir_loader(struct rproc_fw_loader *loader, struct rproc_fw_dir *d, const char *dir);
+
+#endif

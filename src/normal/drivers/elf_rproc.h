@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Direct-ELF remote processor ("st,stm32mp1-m4"): the normal world loads a
+ * plain ELF itself into memories it maps (classic boot, no TEE), then starts
+ * and stops the core through a coprocessor interface.
+ */
+#ifndef RPT_NORMAL_ELF_RPROC_H
+#define RPT_NORMAL_ELF_RPROC_H
+
+#include "normal/core/remoteproc.h"
+#include "normal/drivers/stm32_rproc.h"
+#include "secure/platform/platform.h" /* struct coproc_ops: the same start/stop shape */
+
+/* What elf_rproc_create() needs. Copied: the caller's struct may go away. */
+struct elf_rproc_config {
+	const char *name;		 /* processor name ("m4") */
+	const char *firmware;		 /* default firmware name, NULL for "rproc-<name>-fw" */
+	const struct rproc_memory *mems; /* its memories; loadable ones need a host mapping */
+	unsigned int num_mems;
+	const struct coproc_ops *coproc; /* start(boot_addr)/stop of the core (not owned) */
+	void *coproc_priv;
+	struct rproc_mbox mbox;	       /* shutdown request and doorbells (ops may be NULL) */
+	struct rproc_fw_loader loader; /* firmware name -> bytes */
+	/* where the rproc's messages go (NULL: stderr) */
+	void (*log)(void *log_priv, enum rproc_log_level level, const char *line);
+	void *log_priv;
+};
+
+/* Allocate, add the memories, register. NULL on failure (reason in err). */
+struct rproc *elf_rproc_create(const struct elf_rproc_config *cfg, struct rpt_error *err);
+/* Unregister (stopping it if needed) and free. Safe on NULL. */
+void elf_rproc_destroy(struct rproc *rproc);
+
+#endif

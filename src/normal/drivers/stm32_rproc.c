@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* Mailbox parts of the STM32 platform driver (see stm32_rproc.h). */
+#include "normal/drivers/stm32_rproc.h"
+
+#include <errno.h>
+#include <string.h>
+
+int stm32_rproc_request_shutdown(struct rproc *rproc, const struct rproc_mbox *mb)
+{
+	unsigned int timeout;
+	int ret;
+
+	if (!mb || !mb->ops || !mb->ops->request_shutdown || !mb->ops->wait_shutdown_ack)
+		return 0;
+	/* A crashed firmware cannot acknowledge anything: go straight to the hard stop. */
+	if (rproc->state == RPROC_CRASHED || rproc->state == RPROC_OFFLINE)
+		return 0;
+	timeout =
+		mb->shutdown_timeout_ms ? mb->shutdown_timeout_ms : STM32_RPROC_SHUTDOWN_TIMEOUT_MS;
+	ret = mb->ops->request_shutdown(mb->priv);
+	if (ret) {
+		rproc_log(rproc, RPROC_LOG_WARN, "shutdown request not sent (%s), forcing stop",
+			  strerror(ret < 0 ? -ret : ret));
+		return ret < 0 ? ret : -EIO;
+	}
+	ret = mb->ops->wait_shutdown_ack(mb->priv, timeout);
+	if (ret) {
+		rproc_log(rproc, RPROC_LOG_WARN, "shutdown not acknowledged in %u ms, forcing stop",
+			  timeout);
+		return ret < 0 ? ret : -ETIMEDOUT;
+	}
+	return 0;
+}
+
+void stm32_rproc_kick(struct rproc *rproc, const struct rproc_mbox *mb, int vqid)
+{
+	int ret;
+
+	if (!mb || !mb->ops || !mb->ops->kick || vqid < 0)
+		return;
+	ret = mb->ops->kick(mb->priv, (unsigned int)vqid);
+	if (ret)
+		rproc_log(rproc, RPROC_LOG_ERR, "kick of vq %d failed: %s", vqid,
+			  strerror(ret < 0 ? -ret : ret));
+}

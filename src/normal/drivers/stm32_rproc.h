@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The platform-driver side of the virtual STM32 board (Linux stm32_rproc.c):
+ * the IPCC-like mailbox used to ask the firmware to shut down and to ring
+ * virtqueue doorbells. The mailbox itself (the emulator's, or a test double)
+ * stays behind this interface.
+ */
+#ifndef RPT_NORMAL_STM32_RPROC_H
+#define RPT_NORMAL_STM32_RPROC_H
+
+#include "normal/core/remoteproc.h"
+
+/* How long a stop waits for the firmware's shutdown acknowledgement by default. */
+#define STM32_RPROC_SHUTDOWN_TIMEOUT_MS 500u
+
+/* The mailbox channels the driver uses. */
+struct rproc_mbox_ops {
+	/* Post the shutdown request to the firmware (IPCC "shutdown" channel). */
+	int (*request_shutdown)(void *priv);
+	/* Wait at most timeout_ms for the firmware's acknowledgement: 0 or -ETIMEDOUT. */
+	int (*wait_shutdown_ack)(void *priv, unsigned int timeout_ms);
+	/* Ring the doorbell of the virtqueue with this notify id. */
+	int (*kick)(void *priv, unsigned int vqid);
+};
+
+/* A mailbox as a driver holds it. ops NULL: the board has none (stop is immediate). */
+struct rproc_mbox {
+	const struct rproc_mbox_ops *ops; /* the channels, or NULL */
+	void *priv;			  /* passed to every op */
+	unsigned int shutdown_timeout_ms; /* 0: STM32_RPROC_SHUTDOWN_TIMEOUT_MS */
+};
+
+/*
+ * Before a stop: ask a running firmware to shut down and wait (bounded) for
+ * its acknowledgement. Never fails the stop: without an answer it warns
+ * "shutdown not acknowledged in N ms, forcing stop" and the caller stops hard.
+ * Skipped for a crashed processor, which cannot answer. Returns 0 if acked,
+ * -ETIMEDOUT (or the mailbox's error) otherwise, 0 also when skipped.
+ */
+int stm32_rproc_request_shutdown(struct rproc *rproc, const struct rproc_mbox *mb);
+
+/* Ring the doorbell of vqid (logs a failure: a kick has no caller to tell). */
+void stm32_rproc_kick(struct rproc *rproc, const struct rproc_mbox *mb, int vqid);
+
+#endif

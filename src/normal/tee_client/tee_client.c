@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The transport-independent half of the TEE client API: argument checks, then
+ * dispatch to the context's transport. A bad argument is the caller's bug and
+ * is reported with origin API without reaching any TEE.
+ */
+#include "normal/tee_client/tee_client.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+static void set_origin(uint32_t *origin, uint32_t value)
+{
+	if (origin)
+		*origin = value;
+}
+
+static bool param_type_known(uint32_t type)
+{
+	switch (type) {
+	case TEE_PARAM_TYPE_NONE:
+	case TEE_PARAM_TYPE_VALUE_INPUT:
+	case TEE_PARAM_TYPE_VALUE_OUTPUT:
+	case TEE_PARAM_TYPE_VALUE_INOUT:
+	case TEE_PARAM_TYPE_MEMREF_INPUT:
+	case TEE_PARAM_TYPE_MEMREF_OUTPUT:
+	case TEE_PARAM_TYPE_MEMREF_INOUT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Known types only, and a memref names memory: a NULL buffer is allowed only
+ * with size 0 (an output asking for the size it needs).
+ */
+static bool params_ok(const struct tee_param *params)
+{
+	unsigned int i;
+
+	if (!params)
+		return true;
+	for (i = 0; i < TEE_NUM_PARAMS; i++) {
+		uint32_t t = params[i].type;
+
+		if (!param_type_known(t))
+			return false;
+		if (t >= TEE_PARAM_TYPE_MEMREF_INPUT && !params[i].u.memref.buffer &&
+		    params[i].u.memref.size)
+			return false;
+	}
+	return true;
+}
+
+static bool ctx_ok(const struct tee_context *ctx)
+{
+	return ctx && ctx->ops && ctx->ops->open_session && ctx->ops->invoke;
+}
+
+TEE_Result tee_open_session(struct tee_context *ctx, const TEE_UUID *uuid,
+			    struct tee_param params[TEE_NUM_PARAMS], struct tee_session *sess,
+			    uint32_t *origin)
+{
+	struct tee_param none[TEE_NUM_PARAMS];
+	void *handle = NULL;
+	TEE_Result res;
+
+	set_origin(origin, TEE_ORIGIN_API);
+	if (!ctx_ok(ctx) || !uuid || !sess || !params_ok(params))
+		return TEE_ERROR_BAD_PARAMETERS;
+	if (!params) {
+		memset(none, 0, sizeof(none));
+		params = none;
+	}
+	res = ctx->ops->open_session(ctx, uuid, params, &handle, origin);
+	if (res != TEE_SUCCESS)
+		return res;
+	sess->ctx = ctx;
+	sess->handle = handle;
+	return TEE_SUCCESS;
+}
+
+void tee_close_session(struct tee_session *sess)
+{
+	if (!sess || !sess->ctx)
+		return;
+	if (ctx_ok(sess->ctx) && sess->ctx->ops->close_session)
+		sess->ctx->ops->close_session(sess->ctx, sess->handle);
+	sess->ctx = NULL;
+	sess->handle = NULL;
+}
+
+TEE_Result tee_invoke(struct tee_session *sess, uint32_t cmd,
+		      struct tee_param params[TEE_NUM_PARAMS], uint32_t *origin)
+{
+	struct tee_param none[TEE_NUM_PARAMS];
+
+	set_origin(origin, TEE_ORIGIN_API);
+	if (!sess || !ctx_ok(sess->ctx) || !params_ok(params))
+		return TEE_ERROR_BAD_PARAMETERS;
+	if (!params) {
+		memset(none, 0, sizeof(none));
+		params = none;
+	}
+	return sess->ctx->ops->invoke(sess->ctx, sess->handle, cmd, params, origin);
+}
+
+void tee_finalize(struct tee_context *ctx)
+{
+	if (!ctx || !ctx->ops)
+		return;
+	if (ctx->ops->finalize)
+		ctx->ops->finalize(ctx);
+	ctx->ops = NULL;
+	ctx->priv = NULL;
+}
