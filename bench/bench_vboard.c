@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The virtual platform's costs: boot (TEE vs direct ELF of the same
+ * firmware), start -> first trace byte, crash -> running again with a
+ * 256 KiB image, and the emulator's speed on a busy loop against raw Unicorn
+ * running the same code. Prints "key value unit" lines for scripts/bench.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unicorn/unicorn.h>
+#include <unistd.h>
+
+#include "common/file_io.h"
+#include "common/safe_math.h"
+#include "signer.h"
+#include "vboard/vboard.h"
+
+#define RUNS 20
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void quiet(void *priv, enum rproc_log_level level, const char *line)
+{
+	(void)priv;
+	if (level == RPROC_LOG_ERR)
+		fprintf(stderr, "%s\n", line);
+}
+
+static struct vboard *board(const char *src, const char *name)
+{
+	struct vboard_opts o = {.log = quiet};
+	struct rpt_error err = {0};
+	struct vboard *vb;
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/boards/%s", src, name);
+	o.board_path = path;
+	if (vboard_create(&vb, &o, &err)) {
+		fprintf(stderr, "bench: %s: %s\n", name, rpt_error_msg(&err));
+		exit(1);
+	}
+	return vb;
+}
+
+/* Poll the trace until it holds `needle`; seconds waited, or -1. */
+static double wait_trace(struct rproc *rp, const char *needle, double t0)
+{
+	char buf[4096];
+
+	while (now() - t0 < 5) {
+		if (rproc_trace_read(rp, 0, buf, sizeof(buf)) > 0 && strstr(buf, needle))
+			return now() - t0;
+	}
+	return -1;
+}
+
+/* Mean boot time (rproc_boot) and boot -> greeting, over RUNS boots. */
+static void bench_boot(const char *src, const char *board_name, const char *fw, const char *tag)
+{
+	struct vboard *vb = board(src, board_name);
+	struct rproc *rp = vb->procs[0].rproc;
+	double boot = 0, greet = 0, t0;
+	int i;
+
+	rproc_set_firmware(rp, fw);
+	for (i = 0; i < RUNS; i++) {
+		t0 = now();
+		if (rproc_boot(rp)) {
+			fprintf(stderr, "bench: boot %s failed\n", fw);
+			exit(1);
+		}
+		boot += now() - t0;
+		greet += wait_trace(rp, "hello from the coprocessor", t0);
+		rproc_shutdown(rp);
+	}
+	printf("%s_boot_ms %.3f ms\n", tag, boot / RUNS * 1e3);
+	printf("%s_boot_to_greeting_ms %.3f ms\n", tag, greet / RUNS * 1e3);
+	vboard_destroy(vb);
+}
+
+/*
+ * A copy of an ELF with one more PT_LOAD: `size` bytes of data at device
+ * address da, appended with a new program header table.
+ */
+static uint8_t *elf_with_blob(const uint8_t *elf, size_t len, uint32_t da, uint32_t size,
+			      size_t *out_len)
+{
+	uint32_t phoff = get_le32(elf + 28), phnum = get_le16(elf + 44);
+	size_t data_off = (len + 0xfff) & ~(size_t)0xfff, ph_off = data_off + size;
+	size_t total = ph_off + (phnum + 1) * 32;
+	uint8_t *out = calloc(1, total), *ph;
+	uint32_t i;
+
+	memcpy(out, elf, len);
+	for (i = 0; i < size; i++)
+		out[data_off + i] = (uint8_t)(i * 2654435761u >> 24);
+	memcpy(out + ph_off, elf + phoff, phnum * 32);
+	ph = out + ph_off + phnum * 32;
+	put_le32(ph + 0, 1);                 /* PT_LOAD */
+	put_le32(ph + 4, (uint32_t)data_off);
+	put_le32(ph + 8, da);
+	put_le32(ph + 12, da);
+	put_le32(ph + 16, size);
+	put_le32(ph + 20, size);
+	put_le32(ph + 24, 6);                /* RW */
+	put_le32(ph + 28, 0x1000);
+	put_le32(out + 28, (uint32_t)ph_off);
+	out[44] = (uint8_t)(phnum + 1);
+	*out_len = total;
+	return out;
+}
+
+static const char *sign_big_image(const char *src, const char *build)
+{
+	static char out[4096];
+	struct signer_input in = {.name = "rproc-demo-256k"};
+	struct signer_request req = {.inputs = &in, .num_inputs = 1};
+	struct rpt_error err = {0};
+	struct crypto_key *key;
+	char path[4096];
+	uint8_t *elf, *img;
+	size_t len, img_len;
+
+	snprintf(path, sizeof(path), "%s/firmware/rproc-demo.elf", build);
+	if (rpt_read_file(path, &elf, &len, &err))
+		exit(1);
+	in.elf = elf_with_blob(elf, len, 0x90000000, 256 << 10, &in.size);
+	snprintf(path, sizeof(path), "%s/keys/demo-test-only.pem", src);
+	if (crypto_key_load_private(path, NULL, &key, &err))
+		exit(1);
+	req.key = key;
+	if (signer_build(&req, &img, &img_len, &err)) {
+		fprintf(stderr, "bench: %s\n", rpt_error_msg(&err));
+		exit(1);
+	}
+	snprintf(out, sizeof(out), "/tmp/rproc-bench-256k.%d.sign", (int)getpid());
+	rpt_write_file_atomic(out, img, img_len, &err);
+	printf("big_image_bytes %zu B\n", img_len);
+	free(img);
+	free(elf);
+	free((void *)in.elf);
+	crypto_key_free(key);
+	return out;
+}
+
+static void bench_recovery(const char *src, const char *build)
+{
+	const char *fw = sign_big_image(src, build);
+	struct vboard *vb = board(src, "vstm32mp15-m4-tee-ddr.dts");
+	struct rproc *rp = vb->procs[0].rproc;
+	struct rproc_stats st;
+	double total = 0, t0;
+	int i;
+
+	rproc_set_firmware(rp, fw);
+	rproc_set_coredump(rp, RPROC_COREDUMP_DISABLED);
+	if (rproc_boot(rp))
+		exit(1);
+	for (i = 0; i < RUNS; i++) {
+		rproc_get_stats(rp, &st);
+		t0 = now();
+		vboard_inject_crash(&vb->procs[0], RPROC_FATAL_ERROR);
+		rproc_flush_crash_work(rp);
+		while (rproc_get_state(rp) != RPROC_RUNNING && now() - t0 < 5)
+			;
+		total += now() - t0;
+	}
+	rproc_get_stats(rp, &st);
+	printf("crash_to_running_ms %.3f ms\n", total / RUNS * 1e3);
+	printf("recoveries %u of %d\n", st.recoveries, RUNS);
+	rproc_shutdown(rp);
+	vboard_destroy(vb);
+	unlink(fw);
+}
+
+/* Thumb: r0 = N; loop: subs r0, #1; bne loop; str marker; b . */
+static const uint16_t busy_loop[] = {
+	0x4803,         /* ldr r0, [pc, #12]  (count) */
+	0x4904,         /* ldr r1, [pc, #16]  (marker address) */
+	0x3801,         /* loop: subs r0, #1 */
+	0xd1fd,         /* bne loop */
+	0x2201,         /* movs r2, #1 */
+	0x600a,         /* str r2, [r1] */
+	0xe7fe,         /* b . */
+	0xbf00,         /* nop (align) */
+};
+#define LOOP_COUNT 50000000u
+#define CODE_DA    0x100u
+#define MARK_DA    0x10000000u
+
+/* Vector table + the loop, at device address 0 of a 64 KiB memory. */
+static void write_loop(uint8_t *mem)
+{
+	put_le32(mem + 0, 0x00010000);      /* initial SP: top of the 64 KiB */
+	put_le32(mem + 4, CODE_DA | 1);     /* reset: the loop, thumb */
+	memcpy(mem + CODE_DA, busy_loop, sizeof(busy_loop));
+	put_le32(mem + CODE_DA + 16, LOOP_COUNT);
+	put_le32(mem + CODE_DA + 20, MARK_DA);
+}
+
+/* Raw Unicorn: the same code, no peripherals, run to the marker store. */
+static double raw_unicorn(uint8_t *code)
+{
+	uc_engine *uc;
+	uint32_t sp = 0x10000, pc = CODE_DA | 1;
+	double t0, t;
+
+	uc_open(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS, &uc);
+	uc_ctl_set_cpu_model(uc, UC_CPU_ARM_CORTEX_M4);
+	uc_mem_map_ptr(uc, 0, 0x10000, UC_PROT_ALL, code);
+	uc_mem_map(uc, MARK_DA, 0x1000, UC_PROT_ALL);
+	uc_reg_write(uc, UC_ARM_REG_SP, &sp);
+	t0 = now();
+	uc_emu_start(uc, pc, CODE_DA + 12, 0, 0); /* until the marker store */
+	t = now() - t0;
+	uc_close(uc);
+	return t;
+}
+
+static double our_emulator(uint8_t *code, uint8_t *ram)
+{
+	struct coproc_mem mems[2] = {{"retram", 0, code, 0x10000}, {"mcuram2", MARK_DA, ram, 0x40000}};
+	struct coproc_events ev = {0};
+	struct rpt_error err = {0};
+	struct coproc *c = coproc_create("cortex-m4", mems, 2, &ev, NULL, &err);
+	volatile uint32_t *mark = (volatile uint32_t *)ram;
+	double t0, t;
+
+	if (!c)
+		exit(1);
+	*mark = 0;
+	t0 = now();
+	coproc_boot(c, 0, &err);
+	while (!*mark)
+		;
+	t = now() - t0;
+	coproc_destroy(c);
+	return t;
+}
+
+static void bench_mips(void)
+{
+	uint8_t *code = mmap(NULL, 0x10000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+			     0);
+	uint8_t *ram = mmap(NULL, 0x40000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+			    0);
+	double raw, ours, insns = 2.0 * LOOP_COUNT;
+
+	write_loop(code);
+	raw = raw_unicorn(code);
+	ours = our_emulator(code, ram);
+	printf("raw_unicorn_mips %.0f MIPS\n", insns / raw / 1e6);
+	printf("emulator_mips %.0f MIPS\n", insns / ours / 1e6);
+	munmap(code, 0x10000);
+	munmap(ram, 0x40000);
+}
+
+int main(int argc, char **argv)
+{
+	char fw[4096];
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: bench_vboard SOURCE_DIR BUILD_DIR\n");
+		return 2;
+	}
+	bench_mips();
+	snprintf(fw, sizeof(fw), "%s/firmware/rproc-demo.sign", argv[2]);
+	bench_boot(argv[1], "vstm32mp15-m4-tee.dts", fw, "tee");
+	snprintf(fw, sizeof(fw), "%s/firmware/rproc-demo.elf", argv[2]);
+	bench_boot(argv[1], "vstm32mp15-m4.dts", fw, "elf");
+	bench_recovery(argv[1], argv[2]);
+	return 0;
+}

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The wire protocol between the normal world's socket transport
+ * (src/normal/tee_client/tee_socket.c) and the secure-world daemon
+ * (src/secure/teed): small messages over a Unix SOCK_SEQPACKET socket, so
+ * that one message is one packet and the descriptors that travel with it
+ * (SCM_RIGHTS) belong to that message and no other.
+ *
+ * A message is a 24-byte header and a body of at most TEE_WIRE_BODY_MAX
+ * bytes, all integers little-endian:
+ *
+ *   0  u32 magic     TEE_WIRE_MAGIC
+ *   4  u16 version   TEE_WIRE_VERSION
+ *   6  u16 op        enum tee_wire_op, | TEE_WIRE_OP_REPLY in replies
+ *   8  u32 seq       chosen by the client, echoed by the reply
+ *  12  u32 body_len  bytes after the header (exactly the packet's rest)
+ *  16  u32 num_fds   descriptors attached to this packet
+ *  20  u32 reserved  0
+ *
+ * Bodies (each field u32 unless said otherwise, "rsv" = 0):
+ *
+ *   HELLO          req: version, rsv                 reply: result, origin, version, rsv
+ *   OPEN_SESSION   req: uuid[16], param[4]           reply: result, origin, session, rsv, param[4]
+ *   INVOKE         req: session, cmd, param[4]       reply: result, origin, param[4]
+ *   CLOSE_SESSION  req: session, rsv                 reply: result, origin
+ *   GET_SHM        req: rproc_id, rsv                reply: result, origin, count, rsv, shm[count]
+ *
+ *   uuid:  u32 timeLow, u16 timeMid, u16 timeHiAndVersion, u8 clockSeqAndNode[8]
+ *   param: type, fd_index, a, b, u64 offset, u64 size               (32 bytes)
+ *   shm:   name[32] (NUL-terminated), da, size, u64 pa              (48 bytes)
+ *
+ * Bulk data never travels in a message: a MEMREF parameter names one of the
+ * packet's descriptors (a sealed memfd) and a range inside it. A GET_SHM reply
+ * carries one descriptor per shared memory, in the order of its entries.
+ *
+ * Everything is checked when decoded: magic, version, op, lengths (exact for
+ * each op), reserved fields, parameter types, descriptor indexes (in a request
+ * every descriptor is named by exactly one memref, and every memref with a
+ * buffer names one) and the fields each type leaves unused (must be 0).
+ */
+#ifndef RPT_COMMON_TEE_WIRE_H
+#define RPT_COMMON_TEE_WIRE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/error.h"
+#include "common/tee_defs.h"
+
+#define TEE_WIRE_MAGIC	    0x57545052u /* "RPTW" */
+#define TEE_WIRE_VERSION    1u
+#define TEE_WIRE_HDR_SIZE   24u
+#define TEE_WIRE_BODY_MAX   (64u << 10)
+#define TEE_WIRE_MSG_MAX    (TEE_WIRE_HDR_SIZE + TEE_WIRE_BODY_MAX)
+#define TEE_WIRE_PARAM_SIZE 32u
+#define TEE_WIRE_SHM_SIZE   48u
+
+/* Largest request (OPEN_SESSION) and largest reply (GET_SHM listing TEE_WIRE_MAX_SHM). */
+#define TEE_WIRE_REQUEST_MAX (TEE_WIRE_HDR_SIZE + 16 + TEE_NUM_PARAMS * TEE_WIRE_PARAM_SIZE)
+#define TEE_WIRE_REPLY_MAX   (TEE_WIRE_HDR_SIZE + 16 + TEE_WIRE_MAX_SHM * TEE_WIRE_SHM_SIZE)
+
+/* Shared memories one GET_SHM reply may list (a board rproc has at most 16 memories). */
+#define TEE_WIRE_MAX_SHM 16u
+/* Descriptors one message may carry: a reply listing every shared memory. */
+#define TEE_WIRE_MAX_FDS TEE_WIRE_MAX_SHM
+/* Bytes of a shared memory's name, NUL included (board.h's BOARD_NAME_MAX). */
+#define TEE_WIRE_NAME_MAX 32u
+/* Largest memref: the largest file the tools read whole (file_io.h's RPT_FILE_MAX). */
+#define TEE_WIRE_MEMREF_MAX ((uint64_t)256 << 20)
+/* fd_index of a parameter that carries no descriptor. */
+#define TEE_WIRE_FD_NONE 0xFFFFFFFFu
+
+enum tee_wire_op {
+	TEE_WIRE_OP_HELLO = 1,	       /* handshake: protocol version, is this peer served */
+	TEE_WIRE_OP_OPEN_SESSION = 2,  /* open a session on a TA by UUID */
+	TEE_WIRE_OP_INVOKE = 3,	       /* invoke a command in a session */
+	TEE_WIRE_OP_CLOSE_SESSION = 4, /* close a session */
+	TEE_WIRE_OP_GET_SHM = 5,       /* the shared memories of one rproc, as memfds */
+};
+
+/*
+ * Where a result came from, as replies carry it: GlobalPlatform's
+ * TEEC_ORIGIN_* values (the same as tee_client.h's TEE_ORIGIN_*, which is
+ * normal-world API and not for the secure side to include).
+ */
+#define TEE_WIRE_ORIGIN_API	    1u
+#define TEE_WIRE_ORIGIN_COMMS	    2u
+#define TEE_WIRE_ORIGIN_TEE	    3u
+#define TEE_WIRE_ORIGIN_TRUSTED_APP 4u
+
+/* Set in the op of every reply. */
+#define TEE_WIRE_OP_REPLY 0x8000u
+
+/* One parameter on the wire. */
+struct tee_wire_param {
+	uint32_t type;	   /* TEE_PARAM_TYPE_* */
+	uint32_t fd_index; /* memref: the packet's descriptor holding the buffer, or FD_NONE */
+	uint32_t a;	   /* value: a */
+	uint32_t b;	   /* value: b */
+	uint64_t offset;   /* memref: where the buffer starts inside the descriptor */
+	uint64_t size;	   /* memref: request: buffer size; reply: bytes written or needed */
+};
+
+/* One shared memory listed by a GET_SHM reply. */
+struct tee_wire_shm {
+	char name[TEE_WIRE_NAME_MAX]; /* reserved-memory name, NUL-terminated */
+	uint32_t da;		      /* device address (as the coprocessor sees it) */
+	uint32_t size;		      /* bytes (the descriptor is at least this big) */
+	uint64_t pa;		      /* physical address (as GET_RSC_TABLE reports them) */
+};
+
+/*
+ * A decoded message: the header fields and the union of every op's body
+ * fields (flat, so that one encoder and one decoder serve all ops). Fields the
+ * op does not carry are ignored when encoding and zero after decoding.
+ */
+struct tee_wire_msg {
+	uint16_t op;	   /* enum tee_wire_op, with TEE_WIRE_OP_REPLY in replies */
+	uint32_t seq;	   /* request number, echoed by the reply */
+	uint32_t num_fds;  /* descriptors that travel with the packet */
+	uint32_t version;  /* HELLO: protocol version */
+	TEE_UUID uuid;	   /* OPEN_SESSION request: the TA */
+	uint32_t session;  /* INVOKE / CLOSE_SESSION request, OPEN_SESSION reply */
+	uint32_t cmd;	   /* INVOKE request: the TA command */
+	uint32_t rproc_id; /* GET_SHM request */
+	uint32_t result;   /* replies: TEE_Result */
+	uint32_t origin;   /* replies: TEE_ORIGIN_* of the result */
+	uint32_t num_shm;  /* GET_SHM reply: entries of shm[] */
+	struct tee_wire_param params[TEE_NUM_PARAMS]; /* OPEN_SESSION, INVOKE, their replies */
+	struct tee_wire_shm shm[TEE_WIRE_MAX_SHM];    /* GET_SHM reply */
+};
+
+/* True if the op (without the reply bit) is one of enum tee_wire_op. */
+bool tee_wire_op_known(uint16_t op);
+/* "INVOKE", "INVOKE reply", "op 0x1234": for messages. */
+const char *tee_wire_op_name(uint16_t op, char *buf, size_t len);
+
+/*
+ * Encode m into buf (header + body). m must be valid (what decode accepts);
+ * -EINVAL with a message otherwise, so that a bug never reaches the peer.
+ */
+int tee_wire_encode(const struct tee_wire_msg *m, uint8_t *buf, size_t cap, size_t *len,
+		    struct rpt_error *err);
+
+/*
+ * Decode and validate the packet [buf, buf + len) that arrived with nfds
+ * descriptors. -RPT_EFORMAT, and err names the field, for anything that is
+ * not a well-formed message.
+ */
+int tee_wire_decode(const uint8_t *buf, size_t len, unsigned int nfds, struct tee_wire_msg *m,
+		    struct rpt_error *err);
+
+/* ---- sockets ---- */
+
+/*
+ * Send one packet with nfds descriptors (SCM_RIGHTS). Never raises SIGPIPE;
+ * with nonblock, a peer that does not read its replies gives -EAGAIN instead
+ * of blocking the sender.
+ */
+int tee_wire_send(int sock, const uint8_t *buf, size_t len, const int *fds, unsigned int nfds,
+		  bool nonblock, struct rpt_error *err);
+
+/*
+ * Receive one packet of at most cap bytes and its descriptors (close-on-exec).
+ * -EPIPE when the peer closed the connection. A packet longer than cap, too
+ * many descriptors or an unexpected control message give -RPT_EFORMAT. On any
+ * error no received descriptor stays open.
+ */
+int tee_wire_recv(int sock, uint8_t *buf, size_t cap, size_t *len, int fds[TEE_WIRE_MAX_FDS],
+		  unsigned int *nfds, bool nonblock, struct rpt_error *err);
+
+/* Close n descriptors and set them to -1. */
+void tee_wire_close_fds(int *fds, unsigned int n);
+
+/*
+ * The daemon's default socket: $XDG_RUNTIME_DIR/rproc-teed.sock, else
+ * /tmp/rproc-teed-$UID.sock. -ENAMETOOLONG if it does not fit a sun_path.
+ */
+int tee_wire_default_path(char *buf, size_t len, struct rpt_error *err);
+
+/* Check that path fits a Unix socket address (sun_path, NUL included). */
+int tee_wire_check_path(const char *path, struct rpt_error *err);
+
+#endif

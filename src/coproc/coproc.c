@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Life cycle of the emulated coprocessor: creation (checking the memories),
+ * start (a fresh engine and its threads), stop (interrupt, join, close) and
+ * the host-side controls that are not mailbox registers.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/safe_math.h"
+#include "coproc/coproc_internal.h"
+#include "coproc/vmmio.h"
+
+const struct coproc_ops coproc_emu_ops = {
+	.start = coproc_start,
+	.stop = coproc_stop,
+};
+
+#if defined(__SANITIZE_ADDRESS__)
+/*
+ * Unicorn 2.0.1 itself leaks one small bitmap (tb_invalidate_phys_page_fast,
+ * when firmware writes into a page it also runs code from) that uc_close()
+ * never frees. Tell LeakSanitizer about that one frame only, for every program
+ * that links the emulator, so that leaks of our own still fail the tests.
+ */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:tb_invalidate_phys_page_fast_arm\n";
+}
+#endif
+
+uint64_t coproc_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- creation ---- */
+
+static int cpu_model(const char *cpu, int *model, struct rpt_error *err)
+{
+	if (cpu && !strcmp(cpu, "cortex-m4"))
+		*model = UC_CPU_ARM_CORTEX_M4;
+	else if (cpu && !strcmp(cpu, "cortex-m33"))
+		*model = UC_CPU_ARM_CORTEX_M33;
+	else
+		return rpt_error_set(err, EINVAL,
+				     "coprocessor: unknown cpu '%s' (cortex-m4 or cortex-m33)",
+				     cpu ? cpu : "(null)");
+	return 0;
+}
+
+static int check_mem(const struct coproc_mem *m, unsigned int idx, struct rpt_error *err)
+{
+	const char *name = m->name ? m->name : "?";
+
+	if (!m->host || ((uintptr_t)m->host & (COPROC_PAGE - 1)))
+		return rpt_error_set(
+			err, EINVAL,
+			"coprocessor: memory %u '%s': host mapping %p not 4 KiB aligned", idx, name,
+			(void *)m->host);
+	if (!m->size || (m->size & (COPROC_PAGE - 1)) || (m->da & (COPROC_PAGE - 1)))
+		return rpt_error_set(err, EINVAL,
+				     "coprocessor: memory %u '%s': da 0x%08x size 0x%x not whole "
+				     "4 KiB pages",
+				     idx, name, m->da, m->size);
+	if (!range_within(m->da, m->size, 0, 1ull << 32))
+		return rpt_error_set(err, RPT_ERANGE,
+				     "coprocessor: memory %u '%s': da 0x%08x size 0x%x wraps past "
+				     "4 GiB",
+				     idx, name, m->da, m->size);
+	if (ranges_overlap(m->da, m->size, VMMIO_BASE, VMMIO_SIZE))
+		return rpt_error_set(err, RPT_ERANGE,
+				     "coprocessor: memory %u '%s' overlaps the mailbox at 0x%08x",
+				     idx, name, VMMIO_BASE);
+	return 0;
+}
+
+static int copy_mems(struct coproc *c, const struct coproc_mem *mems, unsigned int n,
+		     struct rpt_error *err)
+{
+	unsigned int i, j;
+	int ret;
+
+	if (!mems || !n || n > COPROC_MAX_MEMS)
+		return rpt_error_set(err, EINVAL, "coprocessor: %u memories (1 to %u allowed)", n,
+				     COPROC_MAX_MEMS);
+	for (i = 0; i < n; i++) {
+		ret = check_mem(&mems[i], i, err);
+		if (ret)
+			return ret;
+		for (j = 0; j < i; j++) {
+			if (ranges_overlap(mems[i].da, mems[i].size, mems[j].da, mems[j].size))
+				return rpt_error_set(err, RPT_ERANGE,
+						     "coprocessor: memories %u and %u overlap at "
+						     "0x%08x",
+						     j, i, mems[i].da);
+		}
+		snprintf(c->mems[i].name, sizeof(c->mems[i].name), "%s",
+			 mems[i].name ? mems[i].name : "?");
+		c->mems[i].da = mems[i].da;
+		c->mems[i].host = mems[i].host;
+		c->mems[i].size = mems[i].size;
+	}
+	c->num_mems = n;
+	return 0;
+}
+
+static int init_sync(struct coproc *c, struct rpt_error *err)
+{
+	pthread_condattr_t attr;
+	int ret;
+
+	ret = pthread_condattr_init(&attr);
+	if (ret)
+		goto err;
+	ret = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	if (!ret)
+		ret = pthread_cond_init(&c->cond, &attr);
+	pthread_condattr_destroy(&attr);
+	if (ret)
+		goto err;
+	ret = pthread_mutex_init(&c->lock, NULL);
+	if (ret)
+		goto err_cond;
+	ret = pthread_mutex_init(&c->ctl, NULL);
+	if (ret)
+		goto err_lock;
+	return 0;
+
+err_lock:
+	pthread_mutex_destroy(&c->lock);
+err_cond:
+	pthread_cond_destroy(&c->cond);
+err:
+	return rpt_error_set(err, ret, "coprocessor: cannot create its locks: %s", strerror(ret));
+}
+
+static void fini_sync(struct coproc *c)
+{
+	pthread_mutex_destroy(&c->ctl);
+	pthread_mutex_destroy(&c->lock);
+	pthread_cond_destroy(&c->cond);
+}
+
+struct coproc *coproc_create(const char *cpu, const struct coproc_mem *mems, unsigned int n,
+			     const struct coproc_events *ev, void *ev_priv, struct rpt_error *err)
+{
+	struct coproc *c;
+	uc_engine *probe;
+
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		rpt_error_set(err, ENOMEM, "coprocessor: out of memory");
+		return NULL;
+	}
+	if (cpu_model(cpu, &c->uc_model, err) || copy_mems(c, mems, n, err))
+		goto err_free;
+	snprintf(c->cpu, sizeof(c->cpu), "%s", cpu);
+	if (ev)
+		c->ev = *ev;
+	c->ev_priv = ev_priv;
+	/* Build one engine now so that a layout Unicorn refuses fails here, not at start. */
+	if (coproc_engine_open(c, &probe, err))
+		goto err_free;
+	uc_close(probe);
+	if (init_sync(c, err))
+		goto err_free;
+	c->state = COPROC_STOPPED;
+	return c;
+
+err_free:
+	free(c);
+	return NULL;
+}
+
+/* ---- stop ---- */
+
+/* With ctl held: make sure no thread of a previous run is left, and drop its engine. */
+static int reap(struct coproc *c, unsigned int timeout_ms, struct rpt_error *err)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&c->lock);
+	if (c->thread_live) {
+		c->stop_req = true;
+		pthread_cond_broadcast(&c->cond);
+		ret = coproc_interrupt_locked(c, timeout_ms);
+	}
+	pthread_mutex_unlock(&c->lock);
+	if (ret)
+		return rpt_error_set(err, ret,
+				     "coprocessor: the core did not stop within %u ms (an event "
+				     "callback is stuck?)",
+				     timeout_ms);
+	if (c->thread_live) {
+		pthread_join(c->thread, NULL);
+		c->thread_live = false;
+	}
+	if (c->wdg.thread_live) {
+		pthread_join(c->wdg.thread, NULL);
+		c->wdg.thread_live = false;
+	}
+	pthread_mutex_lock(&c->lock);
+	if (c->uc)
+		uc_close(c->uc);
+	c->uc = NULL;
+	c->state = COPROC_STOPPED;
+	c->stop_req = false;
+	pthread_mutex_unlock(&c->lock);
+	return 0;
+}
+
+int coproc_halt(struct coproc *c, struct rpt_error *err)
+{
+	int ret;
+
+	if (coproc_on_core_thread(c))
+		return rpt_error_set(err, EDEADLK,
+				     "coprocessor: stop called from its own event callback");
+	pthread_mutex_lock(&c->ctl);
+	ret = reap(c, COPROC_STOP_TIMEOUT_MS, err);
+	pthread_mutex_unlock(&c->ctl);
+	return ret;
+}
+
+void coproc_destroy(struct coproc *c)
+{
+	if (!c)
+		return;
+	/* Memory cannot be freed under a live thread: wait as long as it takes. */
+	pthread_mutex_lock(&c->ctl);
+	while (reap(c, COPROC_STOP_TIMEOUT_MS, NULL))
+		fprintf(stderr, "coprocessor: still waiting for the core to stop\n");
+	pthread_mutex_unlock(&c->ctl);
+	fini_sync(c);
+	free(c);
+}
+
+/* ---- start ---- */
+
+/* SP and PC from the vector table at device address 0, read once from host memory. */
+static int read_vectors(struct coproc *c, struct rpt_error *err)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->num_mems; i++) {
+		const struct coproc_region *m = &c->mems[i];
+
+		if (m->da == 0 && m->size >= 8) {
+			c->boot_sp = get_le32(m->host);
+			c->boot_pc = get_le32(m->host + 4);
+			return 0;
+		}
+	}
+	return rpt_error_set(err, RPT_ERANGE,
+			     "coprocessor: no memory at device address 0 holds a vector table");
+}
+
+/*
+ * With ctl held and the engine built: reset the run state, create the
+ * threads. Takes the engine: on failure it is closed.
+ */
+static int launch(struct coproc *c, uc_engine *uc, struct rpt_error *err)
+{
+	uint64_t now = coproc_now_ns();
+	int ret;
+
+	memset(&c->fault, 0, sizeof(c->fault));
+	coproc_mbox_reset(c);
+	coproc_wdg_reset(c, now);
+	c->reset_ns = now;
+	pthread_mutex_lock(&c->lock);
+	c->uc = uc;
+	c->stop_req = false;
+	c->crash_req = false;
+	c->state = COPROC_RUNNING;
+	pthread_mutex_unlock(&c->lock);
+
+	ret = pthread_create(&c->thread, NULL, coproc_core_main, c);
+	if (ret) {
+		pthread_mutex_lock(&c->lock);
+		c->uc = NULL;
+		c->state = COPROC_STOPPED;
+		pthread_mutex_unlock(&c->lock);
+		uc_close(uc);
+		return rpt_error_set(err, ret, "coprocessor: cannot create the core thread: %s",
+				     strerror(ret));
+	}
+	c->thread_live = true;
+	if (!c->wdg.period_ms)
+		return 0;
+	ret = pthread_create(&c->wdg.thread, NULL, coproc_wdg_main, c);
+	if (ret) {
+		rpt_error_set(err, ret, "coprocessor: cannot create the watchdog thread: %s",
+			      strerror(ret));
+		reap(c, COPROC_STOP_TIMEOUT_MS, NULL); /* closes uc */
+		return -ret;
+	}
+	c->wdg.thread_live = true;
+	return 0;
+}
+
+static int boot_locked(struct coproc *c, struct rpt_error *err)
+{
+	uc_engine *uc;
+	int ret;
+
+	pthread_mutex_lock(&c->lock);
+	ret = c->state == COPROC_RUNNING ? -RPT_ESTATE : 0;
+	pthread_mutex_unlock(&c->lock);
+	if (ret)
+		return rpt_error_set(err, ret, "coprocessor: start: already running");
+	ret = reap(c, COPROC_STOP_TIMEOUT_MS, err); /* a crashed run's threads and engine */
+	if (ret)
+		return ret;
+	ret = read_vectors(c, err);
+	if (ret)
+		return ret;
+	ret = coproc_engine_open(c, &uc, err);
+	if (ret)
+		return ret;
+	ret = coproc_engine_reset(c, uc, err);
+	if (ret)
+		goto err_close;
+	return launch(c, uc, err);
+
+err_close:
+	uc_close(uc);
+	return ret;
+}
+
+int coproc_boot(struct coproc *c, uint32_t boot_addr, struct rpt_error *err)
+{
+	int ret;
+
+	(void)boot_addr; /* the core boots through its vector table at da 0 */
+	if (coproc_on_core_thread(c))
+		return rpt_error_set(err, EDEADLK,
+				     "coprocessor: start called from its own event callback");
+	pthread_mutex_lock(&c->ctl);
+	ret = boot_locked(c, err);
+	pthread_mutex_unlock(&c->ctl);
+	return ret;
+}
+
+/* ---- adapters for struct coproc_ops ---- */
+
+static void keep_error(struct coproc *c, const struct rpt_error *err)
+{
+	pthread_mutex_lock(&c->lock);
+	c->last_err = *err;
+	pthread_mutex_unlock(&c->lock);
+}
+
+int coproc_start(void *priv, uint32_t boot_addr)
+{
+	struct rpt_error err = {0};
+	int ret;
+
+	ret = coproc_boot(priv, boot_addr, &err);
+	keep_error(priv, &err);
+	return ret;
+}
+
+int coproc_stop(void *priv)
+{
+	struct rpt_error err = {0};
+	int ret;
+
+	ret = coproc_halt(priv, &err);
+	keep_error(priv, &err);
+	return ret;
+}
+
+const char *coproc_last_error(struct coproc *c)
+{
+	return c->last_err.code ? c->last_err.msg : "";
+}
+
+/* ---- other host controls ---- */
+
+int coproc_set_watchdog(struct coproc *c, uint32_t period_ms, bool autostart)
+{
+	int ret = 0;
+
+	if (coproc_on_core_thread(c))
+		return -EDEADLK;
+	pthread_mutex_lock(&c->ctl);
+	pthread_mutex_lock(&c->lock);
+	if (c->state == COPROC_RUNNING) {
+		ret = -RPT_ESTATE;
+	} else {
+		c->wdg.period_ms = period_ms;
+		c->wdg.autostart = autostart;
+	}
+	pthread_mutex_unlock(&c->lock);
+	pthread_mutex_unlock(&c->ctl);
+	return ret;
+}
+
+enum coproc_state coproc_state(struct coproc *c)
+{
+	enum coproc_state s;
+
+	pthread_mutex_lock(&c->lock);
+	s = c->state;
+	pthread_mutex_unlock(&c->lock);
+	return s;
+}
+
+const char *coproc_state_name(enum coproc_state s)
+{
+	switch (s) {
+	case COPROC_STOPPED:
+		return "stopped";
+	case COPROC_RUNNING:
+		return "running";
+	case COPROC_CRASHED:
+		return "crashed";
+	}
+	return "unknown";
+}
+
+const char *coproc_crash_name(int type)
+{
+	switch (type) {
+	case COPROC_CRASH_MMUFAULT:
+		return "mmufault";
+	case COPROC_CRASH_WATCHDOG:
+		return "watchdog";
+	case COPROC_CRASH_FATAL:
+		return "fatal error";
+	default:
+		return "unknown";
+	}
+}
+
+int coproc_inject_crash(struct coproc *c, int type, const char *why)
+{
+	int ret = 0;
+
+	if (type != COPROC_CRASH_MMUFAULT && type != COPROC_CRASH_WATCHDOG &&
+	    type != COPROC_CRASH_FATAL)
+		return -EINVAL;
+	pthread_mutex_lock(&c->lock);
+	if (c->state != COPROC_RUNNING || c->stop_req) {
+		ret = -RPT_ESTATE;
+	} else {
+		coproc_request_crash_locked(c, type, why ? why : "crash injected by the host");
+		if (coproc_on_core_thread(c))
+			uc_emu_stop(c->uc); /* the loop sees the request when the engine returns */
+		else
+			ret = coproc_interrupt_locked(c, COPROC_STOP_TIMEOUT_MS);
+	}
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}

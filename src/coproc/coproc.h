@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The emulated Cortex-M coprocessor (Unicorn engine).
+ *
+ * Its memories are the board's memories: the host buffers given to
+ * coproc_create() (the secure world's memfd mappings) are mapped into the
+ * emulator as they are, without a copy, so what the TA loads is what the core
+ * runs and what the core writes (trace, vrings) is what the host reads.
+ *
+ * Each run has its own thread and its own Unicorn engine: coproc_start()
+ * builds a fresh engine (a real reset: no CPU state and no translated code
+ * survive from the previous firmware), reads the initial SP and PC from the
+ * vector table at device address 0 and runs until stopped or crashed.
+ * Nothing hooks single instructions (DESIGN section 7): peripherals are
+ * memory-mapped callbacks (the mailbox of vmmio.h), faults come back from
+ * Unicorn as errors, stops and crashes from other threads use uc_emu_stop(),
+ * the watchdog runs on host time in a thread of its own.
+ *
+ * Threads: the events below are called on the coprocessor's own thread.
+ * They must be quick and must not call coproc_stop() or coproc_destroy() (those
+ * wait for that very thread: they return -EDEADLK if called from it); defer
+ * such work, as Linux defers crash recovery to a workqueue. Every other
+ * function may be called from any thread.
+ */
+#ifndef RPT_COPROC_COPROC_H
+#define RPT_COPROC_COPROC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/error.h"
+#include "secure/platform/platform.h"
+
+/* At most this many memories per core (as many as a board rproc may have). */
+#define COPROC_MAX_MEMS BOARD_MAX_MEMS
+
+/* Crash types, numbered exactly like Linux's enum rproc_crash_type. */
+enum coproc_crash_type {
+	COPROC_CRASH_MMUFAULT = 0, /* RPROC_MMUFAULT: invalid memory access */
+	COPROC_CRASH_WATCHDOG = 1, /* RPROC_WATCHDOG: watchdog not refreshed in time */
+	COPROC_CRASH_FATAL = 2,	   /* RPROC_FATAL_ERROR: undefined instruction, fault, lockup */
+};
+
+enum coproc_state {
+	COPROC_STOPPED = 0, /* held in reset (never started, or stopped by the host) */
+	COPROC_RUNNING,	    /* executing firmware */
+	COPROC_CRASHED,	    /* stopped on its own by a fault or the watchdog; stop() resets it */
+};
+
+/* One memory of the core, as the host sees it. */
+struct coproc_mem {
+	const char *name; /* reserved-memory name, for messages (copied) */
+	uint32_t da;	  /* device address (4 KiB aligned) */
+	uint8_t *host;	  /* host mapping (4 KiB aligned), not owned, must outlive the core */
+	uint32_t size;	  /* bytes (a non-zero multiple of 4 KiB) */
+};
+
+/* What the core tells the host. Any may be NULL. Called on the core's thread. */
+struct coproc_events {
+	/* The firmware rang the doorbell of virtqueue `vq` (0..31). */
+	void (*kick)(void *priv, uint32_t vq);
+	/* The firmware acknowledged the pending shutdown request. */
+	void (*shutdown_ack)(void *priv);
+	/* The core stopped on its own: `type` is an enum coproc_crash_type, `why` says what. */
+	void (*crash)(void *priv, int type, const char *why);
+};
+
+struct coproc;
+
+/*
+ * Make a core ("cortex-m4" or "cortex-m33") over `n` memories. Memories must
+ * not overlap each other or the mailbox page and must not wrap past 4 GiB.
+ * The array is copied; the host buffers are not. The core starts STOPPED.
+ */
+struct coproc *coproc_create(const char *cpu, const struct coproc_mem *mems, unsigned int n,
+			     const struct coproc_events *ev, void *ev_priv, struct rpt_error *err);
+
+/* Stop the core if it runs, then free everything. NULL is fine. */
+void coproc_destroy(struct coproc *c);
+
+/*
+ * Configure the watchdog for the next runs: period_ms 0 = no watchdog (the
+ * default). With autostart the watchdog is armed from reset, otherwise when
+ * the firmware writes VMMIO_WDG_START_KEY. -RPT_ESTATE while running.
+ */
+int coproc_set_watchdog(struct coproc *c, uint32_t period_ms, bool autostart);
+
+/*
+ * Release the core from reset: SP = word at da 0, PC = word at da 4 (with
+ * the Thumb bit). boot_addr is the image's entry as the TA knows it; a
+ * Cortex-M always boots through its vector table, which the STM32 cores find
+ * at device address 0, so it is only reported. -RPT_ESTATE if running,
+ * -RPT_ERANGE if no memory holds the vector table. A CRASHED core is reset
+ * first.
+ */
+int coproc_boot(struct coproc *c, uint32_t boot_addr, struct rpt_error *err);
+
+/*
+ * Hold the core in reset: interrupt the emulation (bounded wait), join its
+ * threads. Also fine on a STOPPED or CRASHED core (then it only resets the
+ * state to STOPPED). -ETIMEDOUT if the core did not stop in time (the events
+ * callback is stuck); -EDEADLK from an event callback.
+ */
+int coproc_halt(struct coproc *c, struct rpt_error *err);
+
+/* struct coproc_ops adapters (priv is the struct coproc *); errors in coproc_last_error(). */
+int coproc_start(void *c, uint32_t boot_addr);
+int coproc_stop(void *c);
+extern const struct coproc_ops coproc_emu_ops;
+
+/* Why the last coproc_start()/coproc_stop() failed ("" if it did not). */
+const char *coproc_last_error(struct coproc *c);
+
+enum coproc_state coproc_state(struct coproc *c);
+const char *coproc_state_name(enum coproc_state s);
+
+/* Ring the firmware's doorbell for virtqueue vq (0..31). -EINVAL, -RPT_ESTATE if not running. */
+int coproc_kick(struct coproc *c, uint32_t vq);
+
+/* Ask the firmware to shut down (it answers with the shutdown_ack event). -RPT_ESTATE if not running. */
+int coproc_request_shutdown(struct coproc *c);
+
+/* Ask the firmware to crash itself (demo: it then makes a bad access). -RPT_ESTATE if not running. */
+int coproc_request_crash(struct coproc *c);
+
+/*
+ * Debug: crash the core from the host, as if it had failed with `type` (the
+ * crash event carries `why`). Waits (bounded) until the core has stopped,
+ * except when called from an event callback. -RPT_ESTATE if not running,
+ * -EINVAL for an unknown type.
+ */
+int coproc_inject_crash(struct coproc *c, int type, const char *why);
+
+/* Short name of a crash type ("mmufault", "watchdog", "fatal error"). */
+const char *coproc_crash_name(int type);
+
+#endif

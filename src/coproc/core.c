@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The Unicorn engine of one run and the thread that drives it.
+ *
+ * The thread calls uc_emu_start() once and normally stays in it until the
+ * host interrupts it with uc_emu_stop(). When the engine returns, the thread
+ * decides why: a host request (stop, injected crash), a fault recorded by a
+ * hook, an error from the engine, or a WFI/WFE hint (then it simply resumes:
+ * without interrupts there is nothing to wait for).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "coproc/coproc_internal.h"
+#include "coproc/vmmio.h"
+
+/* A Thumb address never equals this (it is odd), so the engine never stops on its own. */
+#define COPROC_UNTIL 0xFFFFFFFFull
+
+/* Thumb encodings of the hint instructions Unicorn 2.0 stops on instead of ignoring. */
+#define THUMB_WFE   0xBF20u
+#define THUMB_YIELD 0xBF10u
+/* UDF: 0xDExx (T1), 0xF7Fx 0xAxxx (T2). */
+#define THUMB_UDF_T1	0xDE00u
+#define THUMB_UDF_T2_HI 0xF7F0u
+#define THUMB_UDF_T2_LO 0xA000u
+
+static _Thread_local const struct coproc *tls_core;
+
+bool coproc_on_core_thread(const struct coproc *c)
+{
+	return tls_core == c;
+}
+
+static int uc_fail(struct rpt_error *err, uc_err e, const char *what)
+{
+	return rpt_error_set(err, EIO, "coprocessor: %s: %s", what, uc_strerror(e));
+}
+
+/* Unmapped or forbidden access: keep the first one and let the engine stop with an error. */
+static bool hook_mem_invalid(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
+			     int64_t value, void *priv)
+{
+	struct coproc *c = priv;
+
+	(void)uc;
+	(void)value;
+	if (!c->fault.set) {
+		c->fault.set = true;
+		c->fault.is_intr = false;
+		c->fault.access = type;
+		c->fault.addr = addr;
+		c->fault.size = size;
+	}
+	return false;
+}
+
+/*
+ * A CPU exception Unicorn does not stop on by itself (SVC, BKPT, a branch to
+ * an exception-return address...). There is no exception model behind it, so
+ * it is fatal: record it and stop at the end of the current block.
+ */
+static void hook_intr(uc_engine *uc, uint32_t intno, void *priv)
+{
+	struct coproc *c = priv;
+
+	if (!c->fault.set) {
+		c->fault.set = true;
+		c->fault.is_intr = true;
+		c->fault.intno = intno;
+	}
+	uc_emu_stop(uc);
+}
+
+static int engine_map(struct coproc *c, uc_engine *uc, struct rpt_error *err)
+{
+	char what[96];
+	unsigned int i;
+	uc_err e;
+
+	for (i = 0; i < c->num_mems; i++) {
+		const struct coproc_region *m = &c->mems[i];
+
+		e = uc_mem_map_ptr(uc, m->da, m->size, UC_PROT_ALL, m->host);
+		if (e != UC_ERR_OK) {
+			snprintf(what, sizeof(what), "mapping memory '%s' at 0x%08x (0x%x bytes)",
+				 m->name, m->da, m->size);
+			return uc_fail(err, e, what);
+		}
+	}
+	e = uc_mmio_map(uc, VMMIO_BASE, VMMIO_SIZE, coproc_mbox_read, c, coproc_mbox_write, c);
+	if (e != UC_ERR_OK)
+		return uc_fail(err, e, "mapping the mailbox");
+	return 0;
+}
+
+static int engine_hooks(struct coproc *c, uc_engine *uc, struct rpt_error *err)
+{
+	uc_hook h;
+	uc_err e;
+
+	/* begin > end: every address. Neither hook runs per instruction. */
+	e = uc_hook_add(uc, &h, UC_HOOK_MEM_INVALID, (void *)hook_mem_invalid, c, 1, 0);
+	if (e != UC_ERR_OK)
+		return uc_fail(err, e, "adding the memory fault hook");
+	e = uc_hook_add(uc, &h, UC_HOOK_INTR, (void *)hook_intr, c, 1, 0);
+	if (e != UC_ERR_OK)
+		return uc_fail(err, e, "adding the exception hook");
+	return 0;
+}
+
+int coproc_engine_open(struct coproc *c, uc_engine **out, struct rpt_error *err)
+{
+	uc_engine *uc = NULL;
+	uc_err e;
+	int ret;
+
+	e = uc_open(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS, &uc);
+	if (e != UC_ERR_OK)
+		return uc_fail(err, e, "opening the Unicorn engine");
+	e = uc_ctl_set_cpu_model(uc, c->uc_model);
+	if (e != UC_ERR_OK) {
+		ret = uc_fail(err, e, c->cpu);
+		goto err_close;
+	}
+	ret = engine_map(c, uc, err);
+	if (ret)
+		goto err_close;
+	ret = engine_hooks(c, uc, err);
+	if (ret)
+		goto err_close;
+	*out = uc;
+	return 0;
+
+err_close:
+	uc_close(uc);
+	return ret;
+}
+
+int coproc_engine_reset(struct coproc *c, uc_engine *uc, struct rpt_error *err)
+{
+	uint32_t lr = 0xFFFFFFFFu; /* the architectural reset value */
+	uc_err e;
+
+	e = uc_reg_write(uc, UC_ARM_REG_SP, &c->boot_sp);
+	if (e == UC_ERR_OK)
+		e = uc_reg_write(uc, UC_ARM_REG_LR, &lr);
+	if (e != UC_ERR_OK)
+		return uc_fail(err, e, "setting the reset registers");
+	return 0;
+}
+
+int coproc_interrupt_locked(struct coproc *c, unsigned int timeout_ms)
+{
+	uint64_t give_up = coproc_now_ns() + (uint64_t)timeout_ms * 1000000u;
+	struct timespec ts;
+	uint64_t next;
+
+	while (c->state == COPROC_RUNNING) {
+		/*
+		 * A stop that lands while the core thread is between two
+		 * uc_emu_start() calls is forgotten by the next one: send it
+		 * again until the thread has gone.
+		 */
+		if (c->uc)
+			uc_emu_stop(c->uc);
+		next = coproc_now_ns();
+		if (next >= give_up)
+			return -ETIMEDOUT;
+		next += COPROC_STOP_RETRY_MS * 1000000ull;
+		ts.tv_sec = (time_t)(next / 1000000000u);
+		ts.tv_nsec = (long)(next % 1000000000u);
+		pthread_cond_timedwait(&c->cond, &c->lock, &ts);
+	}
+	return 0;
+}
+
+void coproc_request_crash_locked(struct coproc *c, int type, const char *why)
+{
+	if (c->crash_req || c->stop_req)
+		return;
+	c->crash_req = true;
+	c->crash_req_type = type;
+	snprintf(c->crash_req_why, sizeof(c->crash_req_why), "%s", why);
+	pthread_cond_broadcast(&c->cond);
+}
+
+/* With c->lock held: did the host decide how this run ends? */
+static bool host_outcome_locked(struct coproc *c, struct coproc_outcome *out)
+{
+	if (c->stop_req) {
+		out->crashed = false;
+		return true;
+	}
+	if (c->crash_req) {
+		out->crashed = true;
+		out->type = c->crash_req_type;
+		snprintf(out->why, sizeof(out->why), "%s", c->crash_req_why);
+		return true;
+	}
+	return false;
+}
+
+static bool host_outcome(struct coproc *c, struct coproc_outcome *out)
+{
+	bool done;
+
+	pthread_mutex_lock(&c->lock);
+	done = host_outcome_locked(c, out);
+	pthread_mutex_unlock(&c->lock);
+	return done;
+}
+
+/* Registers for the crash message. */
+struct core_regs {
+	uint32_t pc; /* where the engine stopped (a block start after a memory fault) */
+	uint32_t lr;
+	uint32_t sp;
+};
+
+static void read_regs(uc_engine *uc, struct core_regs *r)
+{
+	memset(r, 0, sizeof(*r));
+	uc_reg_read(uc, UC_ARM_REG_PC, &r->pc);
+	uc_reg_read(uc, UC_ARM_REG_LR, &r->lr);
+	uc_reg_read(uc, UC_ARM_REG_SP, &r->sp);
+}
+
+static const char *access_name(uc_mem_type t)
+{
+	switch (t) {
+	case UC_MEM_READ_UNMAPPED:
+	case UC_MEM_READ_PROT:
+		return "read";
+	case UC_MEM_WRITE_UNMAPPED:
+	case UC_MEM_WRITE_PROT:
+		return "write";
+	case UC_MEM_FETCH_UNMAPPED:
+	case UC_MEM_FETCH_PROT:
+		return "instruction fetch";
+	default:
+		return "access";
+	}
+}
+
+static const char *access_reason(uc_mem_type t)
+{
+	switch (t) {
+	case UC_MEM_READ_PROT:
+	case UC_MEM_WRITE_PROT:
+	case UC_MEM_FETCH_PROT:
+		return "not permitted";
+	default:
+		return "no memory there";
+	}
+}
+
+/* QEMU's numbers for the ARM exceptions the hook can see. */
+static const char *intr_name(uint32_t intno)
+{
+	switch (intno) {
+	case 1:
+		return "undefined instruction";
+	case 2:
+		return "SVC without an exception model";
+	case 3:
+		return "prefetch abort (bad branch target)";
+	case 4:
+		return "data abort";
+	case 7:
+		return "BKPT";
+	case 8:
+		return "exception return outside a handler";
+	case 16:
+		return "coprocessor/FPU access while disabled";
+	case 17:
+		return "invalid state (branch without the Thumb bit)";
+	case 18:
+		return "stack limit overflow";
+	case 21:
+		return "unaligned access";
+	default:
+		return "CPU exception";
+	}
+}
+
+static void fault_outcome(struct coproc *c, const struct core_regs *r, struct coproc_outcome *out)
+{
+	const struct coproc_fault *f = &c->fault;
+
+	out->crashed = true;
+	if (f->is_intr) {
+		out->type = COPROC_CRASH_FATAL;
+		snprintf(out->why, sizeof(out->why),
+			 "fatal: %s (exception %u) near PC 0x%08x (LR 0x%08x, SP 0x%08x)",
+			 intr_name(f->intno), f->intno, r->pc, r->lr, r->sp);
+		return;
+	}
+	out->type = COPROC_CRASH_MMUFAULT;
+	snprintf(out->why, sizeof(out->why),
+		 "mmu fault: invalid %s of %d bytes at address 0x%08llx (%s), in the block at PC "
+		 "0x%08x (LR 0x%08x, SP 0x%08x)",
+		 access_name(f->access), f->size, (unsigned long long)f->addr,
+		 access_reason(f->access), r->pc, r->lr, r->sp);
+}
+
+static bool read_insn16(uc_engine *uc, uint32_t addr, uint16_t *insn)
+{
+	uint8_t b[2];
+
+	if (uc_mem_read(uc, addr, b, sizeof(b)) != UC_ERR_OK)
+		return false;
+	*insn = (uint16_t)(b[0] | b[1] << 8);
+	return true;
+}
+
+/*
+ * Unicorn 2.0 reports WFE and YIELD as invalid instructions, with PC just
+ * after them; a real undefined instruction is reported with PC on it. So: a
+ * hint if the halfword before PC is WFE/YIELD and the one at PC is not a
+ * permanently undefined instruction (UDF, T1 or T2 encoding). (Any other
+ * undefined encoding placed right after a WFE would look like a hint too.)
+ */
+static bool after_hint(uc_engine *uc, uint32_t pc)
+{
+	uint16_t prev, cur, next;
+
+	if (pc < 2 || !read_insn16(uc, pc - 2, &prev))
+		return false;
+	if (prev != THUMB_WFE && prev != THUMB_YIELD)
+		return false;
+	if (!read_insn16(uc, pc, &cur))
+		return true; /* the fetch will fault and be reported as such */
+	if ((cur & 0xFF00u) == THUMB_UDF_T1)
+		return false;
+	if ((cur & 0xFFF0u) == THUMB_UDF_T2_HI && read_insn16(uc, pc + 2, &next) &&
+	    (next & 0xF000u) == THUMB_UDF_T2_LO)
+		return false;
+	return true;
+}
+
+/*
+ * The engine returned without a host request. Decide whether the run ends
+ * (true, *out filled) or resumes at *pc.
+ */
+static bool core_outcome(struct coproc *c, uc_err e, uint32_t *pc, struct coproc_outcome *out)
+{
+	struct core_regs r;
+
+	read_regs(c->uc, &r);
+	if (c->fault.set) {
+		fault_outcome(c, &r, out);
+		return true;
+	}
+	if (e == UC_ERR_OK || (e == UC_ERR_INSN_INVALID && after_hint(c->uc, r.pc))) {
+		/* WFI/WFE: with no interrupt to wait for, they are no-ops. */
+		*pc = r.pc | 1u;
+		return false;
+	}
+	out->crashed = true;
+	out->type = COPROC_CRASH_FATAL;
+	if (e == UC_ERR_INSN_INVALID)
+		snprintf(out->why, sizeof(out->why),
+			 "fatal: undefined instruction at PC 0x%08x (LR 0x%08x, SP 0x%08x)", r.pc,
+			 r.lr, r.sp);
+	else
+		snprintf(out->why, sizeof(out->why),
+			 "fatal: %s at PC 0x%08x (LR 0x%08x, SP 0x%08x)", uc_strerror(e), r.pc,
+			 r.lr, r.sp);
+	return true;
+}
+
+static void run(struct coproc *c, struct coproc_outcome *out)
+{
+	uint32_t pc = c->boot_pc;
+	uc_err e;
+
+	if (!(pc & 1u)) {
+		/* A real core takes a UsageFault on the very first fetch and locks up. */
+		out->crashed = true;
+		out->type = COPROC_CRASH_FATAL;
+		snprintf(out->why, sizeof(out->why),
+			 "fatal: reset vector 0x%08x has no Thumb bit (the core locks up)", pc);
+		return;
+	}
+	for (;;) {
+		if (host_outcome(c, out))
+			return;
+		e = uc_emu_start(c->uc, pc, COPROC_UNTIL, 0, 0);
+		/* A host request wins over what the firmware did meanwhile. */
+		if (host_outcome(c, out))
+			return;
+		if (core_outcome(c, e, &pc, out))
+			return;
+	}
+}
+
+void *coproc_core_main(void *arg)
+{
+	struct coproc *c = arg;
+	struct coproc_outcome out = {0};
+
+	tls_core = c;
+	run(c, &out);
+	pthread_mutex_lock(&c->lock);
+	c->state = out.crashed ? COPROC_CRASHED : COPROC_STOPPED;
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+	if (out.crashed && c->ev.crash)
+		c->ev.crash(c->ev_priv, out.type, out.why);
+	return NULL;
+}

@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The secure-world server's socket side: listening, admitting clients by
+ * uid, the poll loop, receiving packets and sending replies. What a request
+ * does is in teed_ops.c.
+ */
+#include "secure/teed/teed.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "secure/teed/teed_internal.h"
+
+#define TEED_BACKLOG 16
+
+void teed_log(struct teed *d, const char *fmt, ...)
+{
+	char msg[RPT_ERROR_MSG_MAX + 128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (d->log)
+		d->log(d->log_priv, msg);
+	else
+		fprintf(stderr, "rproc-teed: %s\n", msg);
+}
+
+/* ---- listening ---- */
+
+/*
+ * A socket file already at the path: replace it only if no server answers
+ * there (left by one that died), never remove a live server's socket or a
+ * file that is not a socket.
+ */
+static int remove_stale_socket(const char *path, struct rpt_error *err)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct stat st;
+	int fd, ret;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0
+				       : rpt_error_set(err, errno, "%s: %s", path, strerror(errno));
+	if (!S_ISSOCK(st.st_mode))
+		return rpt_error_set(err, EEXIST, "%s exists and is not a socket", path);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return rpt_error_set(err, errno, "socket: %s", strerror(errno));
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	ret = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	close(fd);
+	if (!ret)
+		return rpt_error_set(err, EADDRINUSE, "%s: another server is listening there",
+				     path);
+	if (unlink(path) < 0 && errno != ENOENT)
+		return rpt_error_set(err, errno, "%s: cannot remove the stale socket: %s", path,
+				     strerror(errno));
+	return 0;
+}
+
+static int listen_on(struct teed *d, struct rpt_error *err)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int ret;
+
+	ret = remove_stale_socket(d->path, err);
+	if (ret)
+		return ret;
+	d->listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (d->listen_fd < 0)
+		return rpt_error_set(err, errno, "socket: %s", strerror(errno));
+	memcpy(sa.sun_path, d->path, strlen(d->path) + 1);
+	if (bind(d->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		ret = rpt_error_set(err, errno, "bind %s: %s", d->path, strerror(errno));
+		goto out_close;
+	}
+	/* The uid check is the gate; the mode keeps other users from even connecting. */
+	if (chmod(d->path, 0600) < 0) {
+		ret = rpt_error_set(err, errno, "chmod %s: %s", d->path, strerror(errno));
+		goto out_unlink;
+	}
+	if (listen(d->listen_fd, TEED_BACKLOG) < 0) {
+		ret = rpt_error_set(err, errno, "listen %s: %s", d->path, strerror(errno));
+		goto out_unlink;
+	}
+	return 0;
+
+out_unlink:
+	unlink(d->path);
+out_close:
+	close(d->listen_fd);
+	d->listen_fd = -1;
+	return ret;
+}
+
+/* Remember which files are coprocessor memories (see teed_memfile). */
+static int note_memfiles(struct teed *d, struct rpt_error *err)
+{
+	struct platform *p = d->ta->plat;
+	unsigned int i, j;
+	struct stat st;
+
+	for (i = 0; i < p->num_rprocs; i++) {
+		for (j = 0; j < p->rprocs[i].num_mems; j++) {
+			const struct plat_memory *pm = &p->rprocs[i].mems[j];
+
+			if (pm->fd < 0)
+				continue;
+			if (fstat(pm->fd, &st) < 0)
+				return rpt_error_set(err, errno, "memory %s: fstat: %s",
+						     pm->desc->name, strerror(errno));
+			d->memfiles[d->num_memfiles].dev = st.st_dev;
+			d->memfiles[d->num_memfiles].ino = st.st_ino;
+			d->num_memfiles++;
+		}
+	}
+	return 0;
+}
+
+static int config_path(struct teed *d, const struct teed_config *cfg, struct rpt_error *err)
+{
+	int ret;
+
+	if (!cfg->socket_path)
+		return tee_wire_default_path(d->path, sizeof(d->path), err);
+	ret = tee_wire_check_path(cfg->socket_path, err);
+	if (ret)
+		return ret;
+	memcpy(d->path, cfg->socket_path, strlen(cfg->socket_path) + 1);
+	return 0;
+}
+
+struct teed *teed_create(struct rproc_ta *ta, const struct teed_config *cfg, struct rpt_error *err)
+{
+	struct teed *d;
+	int ret;
+
+	d = calloc(1, sizeof(*d));
+	if (!d) {
+		rpt_error_set(err, ENOMEM, "out of memory for the server");
+		return NULL;
+	}
+	d->ta = ta;
+	d->listen_fd = -1;
+	d->allowed_uid = cfg->allowed_uid;
+	d->max_clients = cfg->max_clients ? cfg->max_clients : TEED_DEFAULT_CLIENTS;
+	d->log = cfg->log;
+	d->log_priv = cfg->log_priv;
+	d->next_id = 1;
+	ret = config_path(d, cfg, err);
+	if (ret)
+		goto out_free;
+	ret = note_memfiles(d, err);
+	if (ret)
+		goto out_free;
+	d->rx = malloc(TEE_WIRE_MSG_MAX);
+	d->clients = calloc(d->max_clients, sizeof(*d->clients));
+	if (!d->rx || !d->clients) {
+		rpt_error_set(err, ENOMEM, "out of memory for the server's buffers");
+		goto out_bufs;
+	}
+	if (pipe2(d->stop_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+		rpt_error_set(err, errno, "pipe: %s", strerror(errno));
+		goto out_bufs;
+	}
+	ret = listen_on(d, err);
+	if (ret)
+		goto out_pipe;
+	return d;
+
+out_pipe:
+	close(d->stop_pipe[0]);
+	close(d->stop_pipe[1]);
+out_bufs:
+	free(d->clients);
+	free(d->rx);
+out_free:
+	free(d);
+	return NULL;
+}
+
+/* ---- clients ---- */
+
+static void drop_client(struct teed *d, unsigned int idx)
+{
+	struct teed_client *c = d->clients[idx];
+
+	teed_close_sessions(d, c);
+	close(c->fd);
+	free(c);
+	d->clients[idx] = d->clients[--d->num_clients];
+	d->clients[d->num_clients] = NULL;
+}
+
+/* Tell a peer we will not serve it why (one packet, best effort), then hang up. */
+static void refuse(int fd, TEE_Result why)
+{
+	struct tee_wire_msg m = {
+		.op = TEE_WIRE_OP_HELLO | TEE_WIRE_OP_REPLY,
+		.result = why,
+		.origin = TEE_WIRE_ORIGIN_COMMS,
+		.version = TEE_WIRE_VERSION,
+	};
+	struct rpt_error err = {0};
+	uint8_t buf[TEE_WIRE_REPLY_MAX];
+	size_t len;
+
+	if (!tee_wire_encode(&m, buf, sizeof(buf), &len, &err))
+		(void)tee_wire_send(fd, buf, len, NULL, 0, true, &err);
+	close(fd);
+}
+
+static void accept_client(struct teed *d)
+{
+	struct ucred cred;
+	socklen_t clen = sizeof(cred);
+	struct teed_client *c;
+	int fd;
+
+	fd = accept4(d->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (fd < 0) {
+		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+			teed_log(d, "accept: %s", strerror(errno));
+		return;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0 || clen != sizeof(cred)) {
+		teed_log(d, "refusing a client: no peer credentials (%s)", strerror(errno));
+		close(fd);
+		return;
+	}
+	if (cred.uid != d->allowed_uid) {
+		teed_log(d, "refusing pid %d: uid %u, only uid %u is served", (int)cred.pid,
+			 (unsigned int)cred.uid, (unsigned int)d->allowed_uid);
+		refuse(fd, TEE_ERROR_ACCESS_DENIED);
+		return;
+	}
+	if (d->num_clients >= d->max_clients) {
+		teed_log(d, "refusing pid %d: already %u clients", (int)cred.pid, d->num_clients);
+		refuse(fd, TEE_ERROR_BUSY);
+		return;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		teed_log(d, "refusing pid %d: out of memory", (int)cred.pid);
+		refuse(fd, TEE_ERROR_OUT_OF_MEMORY);
+		return;
+	}
+	c->fd = fd;
+	c->pid = cred.pid;
+	c->id = d->next_id++;
+	d->clients[d->num_clients++] = c;
+	teed_log(d, "client %u (pid %d) connected", c->id, (int)c->pid);
+}
+
+static int send_reply(struct teed_client *c, const struct tee_wire_msg *reply, const int *fds,
+		      struct rpt_error *err)
+{
+	uint8_t buf[TEE_WIRE_REPLY_MAX];
+	size_t len;
+	int ret;
+
+	ret = tee_wire_encode(reply, buf, sizeof(buf), &len, err);
+	if (ret)
+		return ret;
+	/* Non-blocking: a client that does not read its replies is dropped, not waited for. */
+	ret = tee_wire_send(c->fd, buf, len, fds, reply->num_fds, true, err);
+	if (ret == -EAGAIN)
+		rpt_error_prefix(err, "client does not read its replies: ");
+	return ret;
+}
+
+/*
+ * Receive one packet of client c and answer it. Negative when the client must
+ * go (it left, or broke the protocol: err says how); 0 also when there was
+ * nothing to read after all.
+ */
+static int serve_packet(struct teed *d, struct teed_client *c, struct rpt_error *err)
+{
+	int fds[TEE_WIRE_MAX_FDS], reply_fds[TEE_WIRE_MAX_FDS];
+	struct tee_wire_msg req, reply;
+	unsigned int nfds;
+	size_t len;
+	int ret;
+
+	ret = tee_wire_recv(c->fd, d->rx, TEE_WIRE_MSG_MAX, &len, fds, &nfds, true, err);
+	if (ret == -EAGAIN)
+		return 0;
+	if (ret)
+		return ret;
+	ret = tee_wire_decode(d->rx, len, nfds, &req, err);
+	if (ret)
+		goto out_close;
+	if (req.op & TEE_WIRE_OP_REPLY) {
+		ret = rpt_error_set(err, RPT_EFORMAT, "a reply sent to the server");
+		goto out_close;
+	}
+	ret = teed_handle(d, c, &req, fds, &reply, reply_fds, err);
+	/* Our copies of the client's descriptors go now: nothing keeps them past the call. */
+	tee_wire_close_fds(fds, nfds);
+	if (ret)
+		return ret;
+	return send_reply(c, &reply, reply_fds, err);
+
+out_close:
+	tee_wire_close_fds(fds, nfds);
+	return ret;
+}
+
+/* ---- the loop ---- */
+
+static void serve_ready(struct teed *d, struct pollfd *pfd, unsigned int n)
+{
+	struct rpt_error err;
+	unsigned int k;
+	int ret;
+
+	/* pfd[2 + k] is client k at poll time; walk backwards so that dropping keeps indexes. */
+	for (k = n; k-- > 0;) {
+		struct teed_client *c = d->clients[k];
+
+		if (!pfd[2 + k].revents)
+			continue;
+		rpt_error_clear(&err);
+		ret = serve_packet(d, c, &err);
+		if (!ret)
+			continue;
+		if (ret == -EPIPE || ret == -ECONNRESET)
+			teed_log(d, "client %u (pid %d) disconnected", c->id, (int)c->pid);
+		else
+			teed_log(d, "client %u (pid %d): %s; disconnecting it", c->id, (int)c->pid,
+				 rpt_error_msg(&err));
+		/* drop_client moves the last client into slot k: one served already. */
+		drop_client(d, k);
+	}
+}
+
+int teed_run(struct teed *d, struct rpt_error *err)
+{
+	struct pollfd *pfd;
+	unsigned int i, n;
+	int ret = 0;
+
+	pfd = calloc(d->max_clients + 2, sizeof(*pfd));
+	if (!pfd)
+		return rpt_error_set(err, ENOMEM, "out of memory for the poll set");
+	teed_log(d, "serving on %s (uid %u)", d->path, (unsigned int)d->allowed_uid);
+	while (!d->stopping) {
+		n = d->num_clients;
+		pfd[0] = (struct pollfd){.fd = d->stop_pipe[0], .events = POLLIN};
+		pfd[1] = (struct pollfd){.fd = d->listen_fd, .events = POLLIN};
+		for (i = 0; i < n; i++)
+			pfd[2 + i] = (struct pollfd){.fd = d->clients[i]->fd, .events = POLLIN};
+		if (poll(pfd, n + 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = rpt_error_set(err, errno, "poll: %s", strerror(errno));
+			break;
+		}
+		if (pfd[0].revents || d->stopping)
+			break;
+		serve_ready(d, pfd, n);
+		if (pfd[1].revents)
+			accept_client(d);
+	}
+	free(pfd);
+	return ret;
+}
+
+void teed_stop(struct teed *d)
+{
+	int saved = errno;
+	char c = 1;
+	ssize_t n;
+
+	d->stopping = 1;
+	/* A full pipe means a stop is pending already: nothing more to do. */
+	n = write(d->stop_pipe[1], &c, 1);
+	(void)n;
+	errno = saved;
+}
+
+void teed_destroy(struct teed *d)
+{
+	if (!d)
+		return;
+	while (d->num_clients)
+		drop_client(d, d->num_clients - 1);
+	close(d->listen_fd);
+	unlink(d->path);
+	close(d->stop_pipe[0]);
+	close(d->stop_pipe[1]);
+	free(d->clients);
+	free(d->rx);
+	free(d);
+}
+
+const char *teed_socket_path(const struct teed *d)
+{
+	return d->path;
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Shared between the files of the secure-world server; not part of its API. */
+#ifndef RPT_SECURE_TEED_INTERNAL_H
+#define RPT_SECURE_TEED_INTERNAL_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/types.h>
+#include <sys/un.h>
+
+#include "common/tee_wire.h"
+#include "secure/teed/teed.h"
+
+/* One connected client. */
+struct teed_client {
+	int fd;				   /* its socket (non-blocking) */
+	unsigned int id;		   /* connection number, for logs */
+	pid_t pid;			   /* peer process (SO_PEERCRED), for logs */
+	bool greeted;			   /* HELLO done: other ops are allowed */
+	void *sessions[TEED_MAX_SESSIONS]; /* TA sessions; handle = index + 1 */
+};
+
+/* A coprocessor memory's file identity: a memref naming one is refused. */
+struct teed_memfile {
+	dev_t dev; /* st_dev of the memory's memfd */
+	ino_t ino; /* st_ino */
+};
+
+/* The server. */
+struct teed {
+	struct rproc_ta *ta;					/* the TA served (not owned) */
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)]; /* socket file */
+	uid_t allowed_uid;					/* the only peer uid served */
+	int listen_fd;						/* listening socket */
+	int stop_pipe[2];		/* teed_stop() writes [1]; poll watches [0] */
+	volatile sig_atomic_t stopping; /* set by teed_stop() */
+	struct teed_client **clients;	/* connected clients */
+	unsigned int num_clients;
+	unsigned int max_clients;
+	unsigned int next_id; /* number of the next connection */
+	uint8_t *rx;	      /* one received packet (TEE_WIRE_MSG_MAX) */
+	struct teed_memfile memfiles[BOARD_MAX_RPROCS * BOARD_MAX_MEMS]; /* see above */
+	unsigned int num_memfiles;
+	void (*log)(void *log_priv, const char *msg);
+	void *log_priv;
+};
+
+void teed_log(struct teed *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * Handle one decoded request of client c that came with fds (still owned by
+ * the caller) and fill the reply (op, seq, result, ...; reply_fds are the
+ * platform's own descriptors, not to be closed). A negative errno means the
+ * client broke the protocol: it is disconnected, err says why.
+ */
+int teed_handle(struct teed *d, struct teed_client *c, const struct tee_wire_msg *req,
+		const int *fds, struct tee_wire_msg *reply, int *reply_fds, struct rpt_error *err);
+
+/* Close every session the client still holds. */
+void teed_close_sessions(struct teed *d, struct teed_client *c);
+
+#endif

@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * What each request of the wire protocol does in the secure world: sessions
+ * on the TA, invoking it with the client's buffers mapped from the memfds
+ * that came with the request, and handing out the shared memories.
+ *
+ * A client's descriptor is hostile: it may be no memfd at all, smaller than
+ * the memref says, or a file the client can still shrink (a mapping past a
+ * file's end faults, and would kill the whole secure world). So a memref is
+ * mapped only if it names a regular file sealed against shrinking, whose real
+ * size (fstat) holds the range, and which is not a coprocessor memory.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/safe_math.h"
+#include "secure/teed/teed_internal.h"
+
+/* The TEE_Params of one call and the mappings behind its memrefs. */
+struct teed_call {
+	uint32_t types;			  /* TEE_PARAM_TYPES of the request */
+	TEE_Param params[TEE_NUM_PARAMS]; /* what the TA sees */
+	void *map[TEE_NUM_PARAMS];	  /* mapping of each memref, or NULL */
+	size_t map_len[TEE_NUM_PARAMS];	  /* its length */
+};
+
+static bool is_memref(uint32_t type)
+{
+	return type == TEE_PARAM_TYPE_MEMREF_INPUT || type == TEE_PARAM_TYPE_MEMREF_OUTPUT ||
+	       type == TEE_PARAM_TYPE_MEMREF_INOUT;
+}
+
+static bool is_memfile(struct teed *d, const struct stat *st)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->num_memfiles; i++)
+		if (d->memfiles[i].dev == st->st_dev && d->memfiles[i].ino == st->st_ino)
+			return true;
+	return false;
+}
+
+/* Everything that must hold before mapping [offset, offset + size) of fd. */
+static int check_memref_fd(struct teed *d, int fd, const struct tee_wire_param *wp, bool writable,
+			   struct rpt_error *err)
+{
+	struct stat st;
+	int seals;
+
+	if (fstat(fd, &st) < 0)
+		return rpt_error_set(err, errno, "fstat: %s", strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return rpt_error_set(err, RPT_EFORMAT, "descriptor is not a memfd (mode 0%o)",
+				     (unsigned int)st.st_mode);
+	seals = fcntl(fd, F_GET_SEALS);
+	if (seals < 0 || !(seals & F_SEAL_SHRINK))
+		return rpt_error_set(err, RPT_EFORMAT,
+				     "memfd not sealed against shrinking (F_SEAL_SHRINK)");
+	if (writable && (seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)))
+		return rpt_error_set(err, RPT_EFORMAT, "output memfd is sealed against writes");
+	if (!range_inside(wp->offset, wp->size, (uint64_t)st.st_size))
+		return rpt_error_set(err, RPT_EFORMAT,
+				     "memref [0x%llx, +0x%llx) beyond the memfd's 0x%llx bytes",
+				     (unsigned long long)wp->offset, (unsigned long long)wp->size,
+				     (unsigned long long)st.st_size);
+	/* Loading firmware from coprocessor memory into itself would overlap the copy. */
+	if (is_memfile(d, &st))
+		return rpt_error_set(err, RPT_EFORMAT, "memref names a coprocessor memory");
+	return 0;
+}
+
+static int map_memref(struct teed *d, struct teed_call *call, unsigned int i, int fd,
+		      const struct tee_wire_param *wp, struct rpt_error *err)
+{
+	bool writable = wp->type != TEE_PARAM_TYPE_MEMREF_INPUT;
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t start, delta;
+	void *base;
+	int ret;
+
+	ret = check_memref_fd(d, fd, wp, writable, err);
+	if (ret)
+		return ret;
+	if (!wp->size)
+		return 0; /* no bytes: the TA gets NULL, 0 */
+	/* No overflow: decode bounded offset and size (TEE_WIRE_MEMREF_MAX). */
+	start = wp->offset & ~(page - 1);
+	delta = wp->offset - start;
+	base = mmap(NULL, (size_t)(delta + wp->size), PROT_READ | (writable ? PROT_WRITE : 0),
+		    MAP_SHARED, fd, (off_t)start);
+	if (base == MAP_FAILED)
+		return rpt_error_set(err, errno, "mmap of 0x%llx bytes: %s",
+				     (unsigned long long)wp->size, strerror(errno));
+	call->map[i] = base;
+	call->map_len[i] = (size_t)(delta + wp->size);
+	call->params[i].memref.buffer = (uint8_t *)base + delta;
+	call->params[i].memref.size = (size_t)wp->size;
+	return 0;
+}
+
+static void call_unmap(struct teed_call *call)
+{
+	unsigned int i;
+
+	for (i = 0; i < TEE_NUM_PARAMS; i++) {
+		if (call->map[i])
+			munmap(call->map[i], call->map_len[i]);
+		call->map[i] = NULL;
+	}
+}
+
+/* Build the TA's parameters from the request; the memrefs are mapped from fds. */
+static int call_map(struct teed *d, struct teed_call *call, const struct tee_wire_msg *req,
+		    const int *fds, struct rpt_error *err)
+{
+	unsigned int i;
+	int ret;
+
+	memset(call, 0, sizeof(*call));
+	for (i = 0; i < TEE_NUM_PARAMS; i++) {
+		const struct tee_wire_param *wp = &req->params[i];
+
+		call->types |= wp->type << (4 * i);
+		if (!is_memref(wp->type)) {
+			call->params[i].value.a = wp->a;
+			call->params[i].value.b = wp->b;
+			continue;
+		}
+		/* decode checked fd_index < num_fds when it is not FD_NONE. */
+		if (wp->fd_index == TEE_WIRE_FD_NONE)
+			continue;
+		ret = map_memref(d, call, i, fds[wp->fd_index], wp, err);
+		if (ret) {
+			rpt_error_prefix(err, "param %u: ", i);
+			call_unmap(call);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* The reply's parameters: the request's types, with the values and sizes the TA left. */
+static void call_reply(const struct teed_call *call, const struct tee_wire_msg *req,
+		       struct tee_wire_msg *reply)
+{
+	unsigned int i;
+
+	for (i = 0; i < TEE_NUM_PARAMS; i++) {
+		struct tee_wire_param *wp = &reply->params[i];
+
+		wp->type = req->params[i].type;
+		wp->fd_index = TEE_WIRE_FD_NONE;
+		if (is_memref(wp->type)) {
+			wp->size = call->params[i].memref.size;
+		} else if (wp->type != TEE_PARAM_TYPE_NONE) {
+			wp->a = call->params[i].value.a;
+			wp->b = call->params[i].value.b;
+		}
+	}
+}
+
+/* A reply that carries the request's parameter types back unchanged (failures). */
+static void echo_params(const struct tee_wire_msg *req, struct tee_wire_msg *reply)
+{
+	unsigned int i;
+
+	for (i = 0; i < TEE_NUM_PARAMS; i++) {
+		reply->params[i] = req->params[i];
+		reply->params[i].fd_index = TEE_WIRE_FD_NONE;
+		reply->params[i].offset = 0;
+	}
+}
+
+/* ---- ops ---- */
+
+static void *session_of(struct teed_client *c, uint32_t handle)
+{
+	if (!handle || handle > TEED_MAX_SESSIONS)
+		return NULL;
+	return c->sessions[handle - 1];
+}
+
+static int free_session_slot(struct teed_client *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < TEED_MAX_SESSIONS; i++)
+		if (!c->sessions[i])
+			return (int)i;
+	return -1;
+}
+
+static int op_open_session(struct teed *d, struct teed_client *c, const struct tee_wire_msg *req,
+			   const int *fds, struct tee_wire_msg *reply, struct rpt_error *err)
+{
+	static const TEE_UUID rproc_uuid = TA_RPROC_UUID;
+	struct teed_call call;
+	void *sess = NULL;
+	int slot, ret;
+
+	echo_params(req, reply);
+	if (memcmp(&req->uuid, &rproc_uuid, sizeof(rproc_uuid))) {
+		reply->result = TEE_ERROR_ITEM_NOT_FOUND;
+		reply->origin = TEE_WIRE_ORIGIN_TEE;
+		return 0;
+	}
+	slot = free_session_slot(c);
+	if (slot < 0) {
+		teed_log(d, "client %u: all %d sessions in use", c->id, TEED_MAX_SESSIONS);
+		reply->result = TEE_ERROR_OUT_OF_MEMORY;
+		reply->origin = TEE_WIRE_ORIGIN_TEE;
+		return 0;
+	}
+	ret = call_map(d, &call, req, fds, err);
+	if (ret)
+		return ret;
+	reply->result = rproc_ta_open_session(d->ta, call.types, call.params, &sess);
+	reply->origin = TEE_WIRE_ORIGIN_TRUSTED_APP;
+	call_unmap(&call);
+	call_reply(&call, req, reply);
+	if (reply->result == TEE_SUCCESS) {
+		c->sessions[slot] = sess;
+		reply->session = (uint32_t)slot + 1;
+	}
+	return 0;
+}
+
+static int op_invoke(struct teed *d, struct teed_client *c, const struct tee_wire_msg *req,
+		     const int *fds, struct tee_wire_msg *reply, struct rpt_error *err)
+{
+	void *sess = session_of(c, req->session);
+	struct teed_call call;
+	int ret;
+
+	echo_params(req, reply);
+	if (!sess) {
+		reply->result = TEE_ERROR_BAD_PARAMETERS;
+		reply->origin = TEE_WIRE_ORIGIN_TEE;
+		return 0;
+	}
+	ret = call_map(d, &call, req, fds, err);
+	if (ret)
+		return ret;
+	reply->result = rproc_ta_invoke(d->ta, sess, req->cmd, call.types, call.params);
+	reply->origin = TEE_WIRE_ORIGIN_TRUSTED_APP;
+	call_unmap(&call);
+	call_reply(&call, req, reply);
+	return 0;
+}
+
+static void op_close_session(struct teed *d, struct teed_client *c, const struct tee_wire_msg *req,
+			     struct tee_wire_msg *reply)
+{
+	void *sess = session_of(c, req->session);
+
+	if (!sess) {
+		reply->result = TEE_ERROR_BAD_PARAMETERS;
+		reply->origin = TEE_WIRE_ORIGIN_TEE;
+		return;
+	}
+	rproc_ta_close_session(d->ta, sess);
+	c->sessions[req->session - 1] = NULL;
+	reply->result = TEE_SUCCESS;
+	reply->origin = TEE_WIRE_ORIGIN_TEE;
+}
+
+/* The rproc's memories the normal world may touch, never a secure one. */
+static void op_get_shm(struct teed *d, const struct tee_wire_msg *req, struct tee_wire_msg *reply,
+		       int *reply_fds)
+{
+	struct plat_rproc *rp = platform_rproc(d->ta->plat, req->rproc_id);
+	unsigned int i;
+
+	reply->origin = TEE_WIRE_ORIGIN_TEE;
+	if (!rp) {
+		reply->result = TEE_ERROR_ITEM_NOT_FOUND;
+		return;
+	}
+	reply->result = TEE_SUCCESS;
+	for (i = 0; i < rp->num_mems && reply->num_shm < TEE_WIRE_MAX_SHM; i++) {
+		const struct plat_memory *pm = &rp->mems[i];
+		struct tee_wire_shm *s = &reply->shm[reply->num_shm];
+
+		if (pm->desc->secure || pm->fd < 0)
+			continue;
+		memcpy(s->name, pm->desc->name, strnlen(pm->desc->name, sizeof(s->name) - 1));
+		s->da = pm->desc->da;
+		s->size = pm->desc->size;
+		s->pa = pm->desc->pa;
+		reply_fds[reply->num_shm++] = pm->fd;
+	}
+	reply->num_fds = reply->num_shm;
+}
+
+void teed_close_sessions(struct teed *d, struct teed_client *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < TEED_MAX_SESSIONS; i++) {
+		if (c->sessions[i])
+			rproc_ta_close_session(d->ta, c->sessions[i]);
+		c->sessions[i] = NULL;
+	}
+}
+
+int teed_handle(struct teed *d, struct teed_client *c, const struct tee_wire_msg *req,
+		const int *fds, struct tee_wire_msg *reply, int *reply_fds, struct rpt_error *err)
+{
+	memset(reply, 0, sizeof(*reply));
+	reply->op = req->op | TEE_WIRE_OP_REPLY;
+	reply->seq = req->seq;
+	if (req->op != TEE_WIRE_OP_HELLO && !c->greeted)
+		return rpt_error_set(err, RPT_EFORMAT, "request before HELLO");
+	switch (req->op) {
+	case TEE_WIRE_OP_HELLO:
+		c->greeted = true;
+		reply->version = TEE_WIRE_VERSION;
+		reply->origin = TEE_WIRE_ORIGIN_TEE;
+		return 0;
+	case TEE_WIRE_OP_OPEN_SESSION:
+		return op_open_session(d, c, req, fds, reply, err);
+	case TEE_WIRE_OP_INVOKE:
+		return op_invoke(d, c, req, fds, reply, err);
+	case TEE_WIRE_OP_CLOSE_SESSION:
+		op_close_session(d, c, req, reply);
+		return 0;
+	case TEE_WIRE_OP_GET_SHM:
+		op_get_shm(d, req, reply, reply_fds);
+		return 0;
+	default:
+		return rpt_error_set(err, RPT_EFORMAT, "op %u is not a request", req->op);
+	}
+}

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Bringing up rproc-teed's secure world: board, platform, trusted keys (with
+ * a loud warning for the published demo key, DESIGN section 9 item 11), TA,
+ * and the emulated coprocessors when the emulator is built in.
+ */
+#include "world.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "board/board_dt.h"
+#include "crypto/keyring.h"
+#include "demo_key.h"
+#ifdef RPT_HAVE_COPROC
+#include "coproc/coproc.h"
+#endif
+
+/* ---- board ---- */
+
+/* The board of boards/vstm32mp15-m4-tee.dts, without its key (give one with --trust). */
+static void builtin_board(struct board *b)
+{
+	struct board_rproc *rp = &b->rprocs[0];
+
+	memset(b, 0, sizeof(*b));
+	snprintf(b->model, sizeof(b->model), "vstm32mp15-m4-tee (built-in)");
+	b->num_rprocs = 1;
+	rp->id = 0;
+	snprintf(rp->name, sizeof(rp->name), "m4");
+	snprintf(rp->compatible, sizeof(rp->compatible), "%s", BOARD_COMPAT_M4_TEE);
+	rp->tee = true;
+	snprintf(rp->cpu, sizeof(rp->cpu), "cortex-m4");
+	board_stm32mp15_layout(rp, false);
+	rp->policy.coredump_allowed = true;
+	rp->policy.allow_unversioned = true;
+	snprintf(rp->mbox.name, sizeof(rp->mbox.name), "mailbox");
+	rp->mbox.pa = 0x4c001000;
+	rp->mbox.da = 0x4c001000;
+	rp->mbox.size = 0x400;
+	rp->mbox.vq0 = 0;
+	rp->mbox.vq1 = 1;
+	rp->mbox.shutdown = 2;
+}
+
+static int load_board(struct world *w, const struct world_options *o, struct rpt_error *err)
+{
+	int ret;
+
+	if (o->builtin) {
+		builtin_board(&w->board);
+		return 0;
+	}
+	ret = board_load_file(&w->board, o->board_path, err);
+	if (ret)
+		rpt_error_prefix(err, "board %s: ", o->board_path);
+	return ret;
+}
+
+/* ---- keys ---- */
+
+static int trust_key(struct plat_rproc *rp, const char *path, struct rpt_error *err)
+{
+	struct crypto_key *key;
+	int ret;
+
+	ret = crypto_key_load_public(path, &key, err);
+	if (ret)
+		return ret;
+	/* Takes the key, also on failure. */
+	return platform_trust_key(rp, key, path, err);
+}
+
+static int trust_keys(struct world *w, const struct world_options *o, struct rpt_error *err)
+{
+	unsigned int i, k;
+	int ret;
+
+	for (i = 0; i < w->plat.num_rprocs; i++) {
+		struct plat_rproc *rp = &w->plat.rprocs[i];
+
+		if (!rp->desc->tee)
+			continue;
+		for (k = 0; k < o->num_trust; k++) {
+			ret = trust_key(rp, o->trust[k], err);
+			if (ret) {
+				rpt_error_prefix(err, "--trust %s: ", o->trust[k]);
+				return ret;
+			}
+		}
+	}
+	return 0;
+}
+
+static bool demo_key_id(uint8_t id[CRYPTO_SHA256_SIZE])
+{
+	struct crypto_key *key;
+	bool ok;
+
+	if (!rpt_demo_pub_pem[0] ||
+	    crypto_key_load_public_mem(rpt_demo_pub_pem, strlen(rpt_demo_pub_pem), &key, NULL))
+		return false;
+	ok = !crypto_key_id(key, id);
+	crypto_key_free(key);
+	return ok;
+}
+
+/* Anyone can sign with the demo key: say so, loudly, whenever a coprocessor trusts it. */
+static void warn_demo_key(struct world *w)
+{
+	uint8_t demo[CRYPTO_SHA256_SIZE];
+	unsigned int i, k;
+
+	if (!demo_key_id(demo))
+		return;
+	for (i = 0; i < w->plat.num_rprocs; i++) {
+		const struct keyring *ring = &w->plat.rprocs[i].keys;
+
+		for (k = 0; k < ring->count; k++) {
+			if (memcmp(ring->ids[k], demo, sizeof(demo)))
+				continue;
+			fprintf(stderr,
+				"rproc-teed: WARNING: rproc %u trusts the PUBLISHED TEST-ONLY demo key (%s).\n"
+				"rproc-teed: WARNING: its private half is in the source tree: ANYONE can sign\n"
+				"rproc-teed: WARNING: firmware this coprocessor will run. Never use it outside tests.\n",
+				w->plat.rprocs[i].desc->id, ring->names[k]);
+		}
+	}
+}
+
+/* ---- coprocessors ---- */
+
+#ifdef RPT_HAVE_COPROC
+static void on_crash(void *priv, int type, const char *why)
+{
+	const struct plat_rproc *rp = priv;
+
+	fprintf(stderr, "rproc-teed: rproc %u: coprocessor crashed (%s): %s\n", rp->desc->id,
+		coproc_crash_name(type), why);
+}
+
+static void on_shutdown_ack(void *priv)
+{
+	const struct plat_rproc *rp = priv;
+
+	fprintf(stderr, "rproc-teed: rproc %u: firmware acknowledged the shutdown request\n",
+		rp->desc->id);
+}
+
+static const struct coproc_events world_events = {
+	.crash = on_crash,
+	.shutdown_ack = on_shutdown_ack,
+};
+
+/* An emulated core over exactly the platform's mappings of the rproc's memories. */
+static int attach_coproc(struct world *w, unsigned int idx, struct rpt_error *err)
+{
+	struct plat_rproc *rp = &w->plat.rprocs[idx];
+	struct coproc_mem mems[COPROC_MAX_MEMS];
+	struct coproc *c;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < rp->num_mems && i < COPROC_MAX_MEMS; i++) {
+		mems[i].name = rp->mems[i].desc->name;
+		mems[i].da = rp->mems[i].desc->da;
+		mems[i].host = rp->mems[i].host;
+		mems[i].size = rp->mems[i].desc->size;
+	}
+	c = coproc_create(rp->desc->cpu[0] ? rp->desc->cpu : "cortex-m4", mems, i, &world_events,
+			  rp, err);
+	if (!c)
+		return err && err->code ? err->code : -ENOMEM;
+	ret = coproc_set_watchdog(c, rp->desc->watchdog_ms, false);
+	if (ret) {
+		coproc_destroy(c);
+		return rpt_error_set(err, ret, "cannot set the watchdog to %u ms",
+				     rp->desc->watchdog_ms);
+	}
+	platform_attach_coproc(rp, &coproc_emu_ops, c);
+	w->coprocs[idx] = c;
+	return 0;
+}
+
+static void detach_coprocs(struct world *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < BOARD_MAX_RPROCS; i++) {
+		if (!w->coprocs[i])
+			continue;
+		/* Halted before its memories go: platform_exit unmaps them. */
+		coproc_destroy(w->coprocs[i]);
+		platform_attach_coproc(&w->plat.rprocs[i], NULL, NULL);
+		w->coprocs[i] = NULL;
+	}
+}
+
+static int attach_coprocs(struct world *w, struct rpt_error *err)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < w->plat.num_rprocs; i++) {
+		if (!w->plat.rprocs[i].desc->tee)
+			continue;
+		ret = attach_coproc(w, i, err);
+		if (ret) {
+			rpt_error_prefix(err, "rproc %u: emulated coprocessor: ",
+					 w->plat.rprocs[i].desc->id);
+			detach_coprocs(w);
+			return ret;
+		}
+	}
+	return 0;
+}
+#else
+static void detach_coprocs(struct world *w)
+{
+	(void)w;
+}
+
+static int attach_coprocs(struct world *w, struct rpt_error *err)
+{
+	(void)err;
+	fprintf(stderr, "rproc-teed: built without the emulator: coprocessors stay unattached\n");
+	(void)w;
+	return 0;
+}
+#endif
+
+/* ---- the whole ---- */
+
+static void log_ta(void *priv, const char *msg)
+{
+	(void)priv;
+	fprintf(stderr, "rproc-teed: TA: %s\n", msg);
+}
+
+int world_init(struct world *w, const struct world_options *o, struct rpt_error *err)
+{
+	int ret;
+
+	memset(w, 0, sizeof(*w));
+	ret = load_board(w, o, err);
+	if (ret)
+		return ret;
+	ret = platform_init(&w->plat, &w->board, err);
+	if (ret)
+		return ret;
+	w->plat_up = true;
+	ret = trust_keys(w, o, err);
+	if (ret)
+		goto out_plat;
+	warn_demo_key(w);
+	if (!o->no_coproc) {
+		ret = attach_coprocs(w, err);
+		if (ret)
+			goto out_plat;
+	}
+	ret = rproc_ta_init(&w->ta, &w->plat, err);
+	if (ret)
+		goto out_coprocs;
+	w->ta.log = log_ta;
+	w->ta_up = true;
+	return 0;
+
+out_coprocs:
+	detach_coprocs(w);
+out_plat:
+	platform_exit(&w->plat);
+	w->plat_up = false;
+	return ret;
+}
+
+void world_exit(struct world *w)
+{
+	/* The TA stops what runs and wipes what it loaded; then the cores, then the memory. */
+	if (w->ta_up)
+		rproc_ta_exit(&w->ta);
+	w->ta_up = false;
+	detach_coprocs(w);
+	if (w->plat_up)
+		platform_exit(&w->plat);
+	w->plat_up = false;
+}

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * rprocctl: the words of Linux remoteproc's sysfs and debugfs, sent to rprocd.
+ *
+ *   rprocctl list
+ *   rprocctl remoteproc0 state [start|stop]        (cat/echo .../state)
+ *   rprocctl remoteproc0 firmware [FILE]           (cat/echo .../firmware)
+ *   rprocctl remoteproc0 recovery [enabled|disabled|recover]
+ *   rprocctl remoteproc0 coredump [disabled|enabled|inline]
+ *   rprocctl remoteproc0 trace [N]                 (cat debugfs .../traceN)
+ *   rprocctl remoteproc0 crash [mmufault|watchdog|fatal]
+ *   rprocctl remoteproc0 dump --out core.elf
+ *   rprocctl remoteproc0 resource-table
+ *
+ * Exit status: 0 ok, 1 the operation failed, 2 usage error.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "common/file_io.h"
+#include "normal/ctl/ctl_proto.h"
+
+static int usage(void)
+{
+	fputs("usage: rprocctl [--socket PATH] COMMAND\n"
+	      "  list\n"
+	      "  remoteprocN state [start|stop]\n"
+	      "  remoteprocN firmware [FILE]\n"
+	      "  remoteprocN recovery [enabled|disabled|recover]\n"
+	      "  remoteprocN coredump [disabled|enabled|inline]\n"
+	      "  remoteprocN trace [N]\n"
+	      "  remoteprocN crash [mmufault|watchdog|fatal]\n"
+	      "  remoteprocN dump --out core.elf\n"
+	      "  remoteprocN resource-table\n"
+	      "exit status: 0 ok, 1 the operation failed, 2 usage error\n",
+	      stderr);
+	return CTL_USAGE;
+}
+
+static int connect_daemon(const char *path)
+{
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	int fd;
+
+	if (strlen(path) >= sizeof(addr.sun_path)) {
+		fprintf(stderr, "rprocctl: socket path too long: %s\n", path);
+		return -1;
+	}
+	strcpy(addr.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		fprintf(stderr, "rprocctl: cannot reach rprocd at %s: %s (is rprocd running?)\n",
+			path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Words the daemon should see: firmware paths made absolute (the daemon has
+ * another working directory), `dump --out F` reduced to `dump` (we write F).
+ */
+static int prepare_words(int argc, char **argv, char *abs, const char **dump_out)
+{
+	if (argc == 3 && !strcmp(argv[1], "firmware")) {
+		if (!realpath(argv[2], abs)) {
+			fprintf(stderr, "rprocctl: %s: %s\n", argv[2], strerror(errno));
+			return CTL_FAIL;
+		}
+		argv[2] = abs;
+	}
+	if (argc >= 2 && !strcmp(argv[1], "dump")) {
+		if (argc != 4 || strcmp(argv[2], "--out")) {
+			fprintf(stderr, "rprocctl: usage: rprocctl %s dump --out FILE\n", argv[0]);
+			return CTL_USAGE;
+		}
+		*dump_out = argv[3];
+	}
+	return CTL_OK;
+}
+
+/* Print (or save) the reply; its status is our exit code. */
+static int handle_reply(const uint8_t *reply, size_t len, const char *dump_out)
+{
+	struct rpt_error err = {0};
+	int status;
+
+	if (!len || reply[0] > CTL_USAGE) {
+		fprintf(stderr, "rprocctl: malformed reply from rprocd\n");
+		return CTL_FAIL;
+	}
+	status = reply[0];
+	if (status != CTL_OK) {
+		fprintf(stderr, "%.*s", (int)(len - 1), (const char *)reply + 1);
+		return status;
+	}
+	if (dump_out) {
+		if (rpt_write_file_atomic(dump_out, reply + 1, len - 1, &err)) {
+			fprintf(stderr, "rprocctl: %s\n", rpt_error_msg(&err));
+			return CTL_FAIL;
+		}
+		printf("%s: %zu bytes\n", dump_out, len - 1);
+		return CTL_OK;
+	}
+	fwrite(reply + 1, 1, len - 1, stdout);
+	return CTL_OK;
+}
+
+static int run(const char *path, int argc, char **argv)
+{
+	const char *dump_out = NULL;
+	struct rpt_error err = {0};
+	uint8_t *req = NULL, *reply = NULL;
+	char abs[PATH_MAX];
+	size_t req_len, reply_len;
+	int fd, status;
+
+	status = prepare_words(argc, argv, abs, &dump_out);
+	if (status)
+		return status;
+	if (dump_out)
+		argc = 2;
+	if (ctl_encode_request(argc, argv, &req, &req_len, &err)) {
+		fprintf(stderr, "rprocctl: %s\n", rpt_error_msg(&err));
+		return CTL_USAGE;
+	}
+	fd = connect_daemon(path);
+	if (fd < 0) {
+		free(req);
+		return CTL_FAIL;
+	}
+	if (ctl_send_frame(fd, req, req_len, &err) ||
+	    ctl_recv_frame(fd, &reply, &reply_len, CTL_REPLY_MAX, &err)) {
+		fprintf(stderr, "rprocctl: rprocd at %s: %s\n", path, rpt_error_msg(&err));
+		status = CTL_FAIL;
+	} else {
+		status = handle_reply(reply, reply_len, dump_out);
+	}
+	close(fd);
+	free(req);
+	free(reply);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	char def[256];
+	const char *path = ctl_default_socket(def, sizeof(def));
+	int i = 1;
+
+	if (i < argc && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
+		usage();
+		return CTL_OK;
+	}
+	if (i < argc && !strcmp(argv[i], "--socket")) {
+		if (i + 1 >= argc)
+			return usage();
+		path = argv[i + 1];
+		i += 2;
+	}
+	if (i >= argc)
+		return usage();
+	return run(path, argc - i, argv + i);
+}

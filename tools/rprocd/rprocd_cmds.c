@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The rprocctl commands, as Linux remoteproc's sysfs and debugfs files:
+ * state, firmware, recovery, coredump, traceN, crash, resource_table.
+ * Every reply is built in a memory stream; errors name the processor.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "common/emit.h"
+#include "formats/rsc_emit.h"
+#include "rprocd.h"
+
+/* A reply being written. */
+struct reply {
+	FILE *f;         /* memory stream */
+	char *buf;       /* its buffer */
+	size_t len;      /* and length (valid after fclose) */
+};
+
+static enum ctl_status say(struct reply *r, enum ctl_status st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static enum ctl_status say(struct reply *r, enum ctl_status st, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(r->f, fmt, ap);
+	va_end(ap);
+	fputc('\n', r->f);
+	return st;
+}
+
+static struct rprocd_proc *find_proc(struct rprocd *d, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->num_procs; i++)
+		if (!strcmp(d->procs[i].rproc->dev_name, name))
+			return &d->procs[i];
+	return NULL;
+}
+
+/* The reason of the processor's last failure, or strerror. */
+static enum ctl_status failed(struct reply *r, struct rproc *rp, const char *what, int ret)
+{
+	char why[RPT_ERROR_MSG_MAX];
+
+	rproc_last_error(rp, why, sizeof(why));
+	return say(r, CTL_FAIL, "%s: %s failed: %s", rp->dev_name, what,
+		   why[0] ? why : strerror(-ret));
+}
+
+static enum ctl_status cmd_list(struct rprocd *d, struct reply *r)
+{
+	char fw[RPROC_FW_NAME_MAX];
+	unsigned int i;
+
+	for (i = 0; i < d->num_procs; i++) {
+		struct rproc *rp = d->procs[i].rproc;
+
+		rproc_get_firmware(rp, fw, sizeof(fw));
+		fprintf(r->f, "%-12s %-8s %-9s %s\n", rp->dev_name, rp->name,
+			rproc_state_string(rproc_get_state(rp)), fw);
+	}
+	return CTL_OK;
+}
+
+static enum ctl_status cmd_state(struct rproc *rp, int argc, const char *const *argv,
+				 struct reply *r)
+{
+	enum rproc_state st = rproc_get_state(rp);
+	int ret;
+
+	if (argc == 0)
+		return say(r, CTL_OK, "%s", rproc_state_string(st));
+	if (!strcmp(argv[0], "start")) {
+		if (st == RPROC_RUNNING || st == RPROC_ATTACHED)
+			return say(r, CTL_FAIL, "%s: already %s", rp->dev_name,
+				   rproc_state_string(st));
+		ret = rproc_boot(rp);
+		if (ret)
+			return failed(r, rp, "start", ret);
+		return say(r, CTL_OK, "%s", rproc_state_string(rproc_get_state(rp)));
+	}
+	if (!strcmp(argv[0], "stop")) {
+		if (st != RPROC_RUNNING && st != RPROC_ATTACHED && st != RPROC_CRASHED)
+			return say(r, CTL_FAIL, "%s: not running (state %s)", rp->dev_name,
+				   rproc_state_string(st));
+		ret = rproc_shutdown(rp);
+		if (ret)
+			return failed(r, rp, "stop", ret);
+		return say(r, CTL_OK, "%s", rproc_state_string(rproc_get_state(rp)));
+	}
+	return say(r, CTL_USAGE, "%s: state: '%s' is not start or stop", rp->dev_name, argv[0]);
+}
+
+static enum ctl_status cmd_firmware(struct rproc *rp, int argc, const char *const *argv,
+				    struct reply *r)
+{
+	char fw[RPROC_FW_NAME_MAX];
+	struct stat st;
+	int ret;
+
+	if (argc == 0) {
+		rproc_get_firmware(rp, fw, sizeof(fw));
+		return say(r, CTL_OK, "%s", fw);
+	}
+	if (stat(argv[0], &st) || !S_ISREG(st.st_mode))
+		return say(r, CTL_FAIL, "%s: firmware %s: %s", rp->dev_name, argv[0],
+			   errno ? strerror(errno) : "not a regular file");
+	ret = rproc_set_firmware(rp, argv[0]);
+	if (ret == -EBUSY)
+		return say(r, CTL_FAIL, "%s: firmware can only be changed while offline (state %s)",
+			   rp->dev_name, rproc_state_string(rproc_get_state(rp)));
+	if (ret)
+		return say(r, CTL_FAIL, "%s: firmware %s: %s", rp->dev_name, argv[0],
+			   strerror(-ret));
+	return say(r, CTL_OK, "%s", argv[0]);
+}
+
+static enum ctl_status cmd_recovery(struct rproc *rp, int argc, const char *const *argv,
+				    struct reply *r)
+{
+	int ret;
+
+	if (argc == 0)
+		return say(r, CTL_OK, "%s", rproc_recovery_enabled(rp) ? "enabled" : "disabled");
+	if (!strcmp(argv[0], "enabled") || !strcmp(argv[0], "disabled")) {
+		rproc_set_recovery(rp, !strcmp(argv[0], "enabled"));
+		return say(r, CTL_OK, "%s", argv[0]);
+	}
+	if (!strcmp(argv[0], "recover")) {
+		if (rproc_get_state(rp) != RPROC_CRASHED)
+			return say(r, CTL_FAIL, "%s: recover: not crashed (state %s)", rp->dev_name,
+				   rproc_state_string(rproc_get_state(rp)));
+		ret = rproc_recover(rp);
+		if (ret)
+			return failed(r, rp, "recover", ret);
+		return say(r, CTL_OK, "%s", rproc_state_string(rproc_get_state(rp)));
+	}
+	return say(r, CTL_USAGE, "%s: recovery: '%s' is not enabled, disabled or recover",
+		   rp->dev_name, argv[0]);
+}
+
+static enum ctl_status cmd_coredump(struct rproc *rp, int argc, const char *const *argv,
+				    struct reply *r)
+{
+	static const char *const names[] = {"disabled", "enabled", "inline"};
+	unsigned int i;
+
+	if (argc == 0) {
+		pthread_mutex_lock(&rp->lock);
+		i = rp->dump_conf;
+		pthread_mutex_unlock(&rp->lock);
+		return say(r, CTL_OK, "%s", rproc_coredump_string((enum rproc_dump_mechanism)i));
+	}
+	for (i = 0; i < 3; i++) {
+		if (!strcmp(argv[0], names[i])) {
+			rproc_set_coredump(rp, (enum rproc_dump_mechanism)i);
+			return say(r, CTL_OK, "%s", names[i]);
+		}
+	}
+	return say(r, CTL_USAGE, "%s: coredump: '%s' is not disabled, enabled or inline",
+		   rp->dev_name, argv[0]);
+}
+
+static enum ctl_status cmd_trace(struct rproc *rp, int argc, const char *const *argv,
+				 struct reply *r)
+{
+	unsigned long idx = 0;
+	char *end, buf[64 << 10];
+	ssize_t n;
+
+	if (argc == 1) {
+		idx = strtoul(argv[0], &end, 10);
+		if (!*argv[0] || *end || idx > 255)
+			return say(r, CTL_USAGE, "%s: trace: '%s' is not a trace number",
+				   rp->dev_name, argv[0]);
+	}
+	n = rproc_trace_read(rp, (unsigned int)idx, buf, sizeof(buf));
+	if (n < 0)
+		return say(r, CTL_FAIL, "%s: no trace%lu (the firmware declares %u trace buffer%s)",
+			   rp->dev_name, idx, rproc_trace_count(rp),
+			   rproc_trace_count(rp) == 1 ? "" : "s");
+	fwrite(buf, 1, (size_t)n, r->f);
+	return CTL_OK;
+}
+
+static enum ctl_status cmd_crash(struct rprocd_proc *p, int argc, const char *const *argv,
+				 struct reply *r)
+{
+	static const struct {
+		const char *word;
+		enum rproc_crash_type type;
+	} types[] = {{"mmufault", RPROC_MMUFAULT},
+		     {"watchdog", RPROC_WATCHDOG},
+		     {"fatal", RPROC_FATAL_ERROR}};
+	struct rproc *rp = p->rproc;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < 3; i++) {
+		if (argc == 0 || !strcmp(argv[0], types[i].word))
+			break;
+	}
+	if (i == 3)
+		return say(r, CTL_USAGE, "%s: crash: '%s' is not mmufault, watchdog or fatal",
+			   rp->dev_name, argv[0]);
+	if (rproc_get_state(rp) != RPROC_RUNNING)
+		return say(r, CTL_FAIL, "%s: crash: not running (state %s)", rp->dev_name,
+			   rproc_state_string(rproc_get_state(rp)));
+	ret = p->inject_crash ? p->inject_crash(p->priv, types[i].type) : 0;
+	if (!p->inject_crash)
+		rproc_report_crash(rp, types[i].type);
+	if (ret)
+		return say(r, CTL_FAIL, "%s: crash: %s", rp->dev_name, strerror(-ret));
+	return say(r, CTL_OK, "%s: %s crash injected", rp->dev_name, types[i].word);
+}
+
+static enum ctl_status cmd_resource_table(struct rproc *rp, struct reply *r)
+{
+	struct emit e;
+	void *table;
+	size_t len;
+	int ret;
+
+	ret = rproc_get_rsc_table(rp, &table, &len);
+	if (ret)
+		return say(r, CTL_FAIL, "%s: no resource table in use (state %s)", rp->dev_name,
+			   rproc_state_string(rproc_get_state(rp)));
+	emit_init(&e, r->f, false);
+	emit_u64(&e, "size", len);
+	rsc_table_emit(&e, table, len);
+	emit_finish(&e);
+	free(table);
+	return CTL_OK;
+}
+
+/* dump: the coredump's bytes are the reply. */
+static enum ctl_status cmd_dump(struct rproc *rp, struct reply *r)
+{
+	uint8_t *dump;
+	size_t len;
+
+	if (rproc_get_coredump(rp, &dump, &len))
+		return say(r, CTL_FAIL,
+			   "%s: no coredump taken yet (coredump is taken on a crash when enabled)",
+			   rp->dev_name);
+	fwrite(dump, 1, len, r->f);
+	free(dump);
+	return CTL_OK;
+}
+
+/* Commands of one processor: argv[0] is "remoteprocN", argv[1] the file. */
+static enum ctl_status proc_command(struct rprocd_proc *p, int argc, const char *const *argv,
+				    struct reply *r)
+{
+	const char *cmd = argv[1];
+	int rest = argc - 2;
+	const char *const *args = argv + 2;
+
+	if (rest > 1)
+		return say(r, CTL_USAGE, "%s %s: too many arguments", argv[0], cmd);
+	if (!strcmp(cmd, "state"))
+		return cmd_state(p->rproc, rest, args, r);
+	if (!strcmp(cmd, "firmware"))
+		return cmd_firmware(p->rproc, rest, args, r);
+	if (!strcmp(cmd, "recovery"))
+		return cmd_recovery(p->rproc, rest, args, r);
+	if (!strcmp(cmd, "coredump"))
+		return cmd_coredump(p->rproc, rest, args, r);
+	if (!strcmp(cmd, "trace"))
+		return cmd_trace(p->rproc, rest, args, r);
+	if (!strcmp(cmd, "crash"))
+		return cmd_crash(p, rest, args, r);
+	if (rest)
+		return say(r, CTL_USAGE, "%s %s: takes no argument", argv[0], cmd);
+	if (!strcmp(cmd, "resource-table"))
+		return cmd_resource_table(p->rproc, r);
+	if (!strcmp(cmd, "dump"))
+		return cmd_dump(p->rproc, r);
+	return say(r, CTL_USAGE, "%s: unknown command '%s' (see rprocctl --help)", argv[0], cmd);
+}
+
+static enum ctl_status dispatch(struct rprocd *d, const struct ctl_request *req, struct reply *r)
+{
+	struct rprocd_proc *p;
+
+	if (req->argc == 1 && !strcmp(req->argv[0], "list"))
+		return cmd_list(d, r);
+	if (req->argc < 2)
+		return say(r, CTL_USAGE, "usage: rprocctl list | rprocctl remoteprocN COMMAND ...");
+	p = find_proc(d, req->argv[0]);
+	if (!p)
+		return say(r, CTL_FAIL, "%s: no such remote processor (rprocctl list shows them)",
+			   req->argv[0]);
+	return proc_command(p, req->argc, req->argv, r);
+}
+
+enum ctl_status rprocd_handle(struct rprocd *d, const struct ctl_request *req, char **out,
+			      size_t *out_len)
+{
+	struct reply r = {0};
+	enum ctl_status st;
+
+	r.f = open_memstream(&r.buf, &r.len);
+	if (!r.f) {
+		*out = NULL;
+		*out_len = 0;
+		return CTL_FAIL;
+	}
+	st = dispatch(d, req, &r);
+	fclose(r.f);
+	*out = r.buf;
+	*out_len = r.len;
+	return st;
+}
