@@ -576,7 +576,7 @@ int tee_wire_decode(const uint8_t *buf, size_t len, unsigned int nfds, struct te
 		    struct rpt_error *err)
 {
 	struct rcur r = {.buf = buf, .len = len, .pos = TEE_WIRE_HDR_SIZE};
-	uint32_t body_len;
+	uint32_t body_len = 0;
 	char name[32];
 	int ret;
 
