@@ -282,8 +282,8 @@ static void proc_log(void *priv, enum rproc_log_level level, const char *line)
 static int core_create(struct vboard_proc *p, const struct coproc_mem *mems, unsigned int n,
 		       struct rpt_error *err)
 {
-	p->core = coproc_create(p->desc->cpu[0] ? p->desc->cpu : "cortex-m4", mems, n,
-				&core_events, p, err);
+	p->core = coproc_create(p->desc->cpu[0] ? p->desc->cpu : "cortex-m4", mems, n, &core_events,
+				p, err);
 	if (!p->core)
 		return err && err->code ? err->code : -ENOMEM;
 	if (p->desc->watchdog_ms)
@@ -335,8 +335,11 @@ static int nw_memories(struct vboard_proc *p, struct coproc_mem *mems, struct rp
 			return rpt_error_set(err, ENOMEM, "%s: cannot map %u bytes", m->name,
 					     m->size);
 		p->nw_maps[i] = va;
-		p->nw_mems[i] = (struct rproc_memory){.da = m->da, .pa = m->pa, .size = m->size,
-						      .va = va, .loadable = m->loadable};
+		p->nw_mems[i] = (struct rproc_memory){.da = m->da,
+						      .pa = m->pa,
+						      .size = m->size,
+						      .va = va,
+						      .loadable = m->loadable};
 		snprintf(p->nw_mems[i].name, sizeof(p->nw_mems[i].name), "%s", m->name);
 		mems[i] = (struct coproc_mem){m->name, m->da, va, m->size};
 	}

@@ -28,10 +28,10 @@
 #define VBOARD_MAX_TRUST 8
 
 struct vboard_opts {
-	const char *board_path;               /* .dts or .dtb */
-	const char *trust[VBOARD_MAX_TRUST];  /* extra trusted public keys (PEM) */
+	const char *board_path;		     /* .dts or .dtb */
+	const char *trust[VBOARD_MAX_TRUST]; /* extra trusted public keys (PEM) */
 	unsigned int num_trust;
-	const char *firmware_dir;             /* relative firmware names resolve here */
+	const char *firmware_dir; /* relative firmware names resolve here */
 	/* where every message goes (remoteproc, TA); NULL: stderr */
 	void (*log)(void *log_priv, enum rproc_log_level level, const char *line);
 	void *log_priv;
@@ -41,26 +41,26 @@ struct vboard;
 
 /* One coprocessor of the board and everything that drives it. */
 struct vboard_proc {
-	struct vboard *vb;                      /* back pointer */
-	const struct board_rproc *desc;         /* its board description */
-	struct rproc *rproc;                    /* the remoteproc */
-	struct coproc *core;                    /* the emulated Cortex-M */
-	uint8_t *nw_maps[BOARD_MAX_MEMS];       /* normal-world memories (direct-ELF boards) */
+	struct vboard *vb;		  /* back pointer */
+	const struct board_rproc *desc;	  /* its board description */
+	struct rproc *rproc;		  /* the remoteproc */
+	struct coproc *core;		  /* the emulated Cortex-M */
+	uint8_t *nw_maps[BOARD_MAX_MEMS]; /* normal-world memories (direct-ELF boards) */
 	struct rproc_memory nw_mems[BOARD_MAX_MEMS];
-	pthread_mutex_t ack_lock;               /* protects shutdown_acked */
-	pthread_cond_t ack_cond;                /* signalled when the firmware acknowledges */
-	bool shutdown_acked;                    /* acknowledgement of the pending request */
-	unsigned long kicks;                    /* doorbells the firmware rang */
+	pthread_mutex_t ack_lock; /* protects shutdown_acked */
+	pthread_cond_t ack_cond;  /* signalled when the firmware acknowledges */
+	bool shutdown_acked;	  /* acknowledgement of the pending request */
+	unsigned long kicks;	  /* doorbells the firmware rang */
 };
 
 struct vboard {
-	struct board board;                     /* the description (read once) */
-	struct vboard_opts opts;                /* as given */
-	struct platform plat;                   /* secure world: memories, keys, rollback */
+	struct board board;	 /* the description (read once) */
+	struct vboard_opts opts; /* as given */
+	struct platform plat;	 /* secure world: memories, keys, rollback */
 	bool plat_up;
-	struct rproc_ta ta;                     /* secure world: the TA */
+	struct rproc_ta ta; /* secure world: the TA */
 	bool ta_up;
-	struct tee_context tee;                 /* in-process TEE client context */
+	struct tee_context tee; /* in-process TEE client context */
 	bool tee_up;
 	struct vboard_proc procs[BOARD_MAX_RPROCS];
 	unsigned int num_procs;

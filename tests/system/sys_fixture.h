@@ -8,10 +8,10 @@
 #include "vboard/vboard.h"
 
 struct sys {
-	struct vboard *vb;       /* the board */
-	struct rproc *rp;        /* its first processor */
-	pthread_mutex_t lock;    /* protects log */
-	char log[64 << 10];      /* every message, one per line */
+	struct vboard *vb;    /* the board */
+	struct rproc *rp;     /* its first processor */
+	pthread_mutex_t lock; /* protects log */
+	char log[64 << 10];   /* every message, one per line */
 	size_t log_len;
 };
 

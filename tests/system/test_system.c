@@ -18,11 +18,11 @@
 #include "sys_fixture.h"
 #include "testutil.h"
 
-#define TEE_BOARD   "boards/vstm32mp15-m4-tee.dts"
-#define ELF_BOARD   "boards/vstm32mp15-m4.dts"
-#define M33_BOARD   "boards/vstm32mp25-m33-tee.dts"
-#define GREETING    "m4-demo: hello from the coprocessor"
-#define OUR_HELLO   "rproc-demo: hello from the coprocessor"
+#define TEE_BOARD "boards/vstm32mp15-m4-tee.dts"
+#define ELF_BOARD "boards/vstm32mp15-m4.dts"
+#define M33_BOARD "boards/vstm32mp25-m33-tee.dts"
+#define GREETING  "m4-demo: hello from the coprocessor"
+#define OUR_HELLO "rproc-demo: hello from the coprocessor"
 
 static char fw_dir[4096];
 

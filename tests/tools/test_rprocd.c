@@ -71,8 +71,8 @@ static void start_daemon(void)
 	assert_true(daemon_pid >= 0);
 	if (daemon_pid == 0) {
 		freopen(log_path, "w", stderr);
-		execl(rpt_binary_path("tools/rprocd/rprocd"), "rprocd", "--socket", sock,
-		      "--trust", rpt_vector_path("keys/rsa2048.pub.pem"), (char *)NULL);
+		execl(rpt_binary_path("tools/rprocd/rprocd"), "rprocd", "--socket", sock, "--trust",
+		      rpt_vector_path("keys/rsa2048.pub.pem"), (char *)NULL);
 		_exit(127);
 	}
 	for (i = 0; i < 500 && stat(sock, &st); i++)
@@ -108,9 +108,8 @@ static void test_vector_end_to_end(void **state)
 	struct rpt_error err = {0};
 
 	(void)state;
-	assert_int_equal(ctl("remoteproc0 firmware %s",
-			     rpt_vector_path("signed/m4-demo.rsa2048.sign")),
-			 0);
+	assert_int_equal(
+		ctl("remoteproc0 firmware %s", rpt_vector_path("signed/m4-demo.rsa2048.sign")), 0);
 	assert_int_equal(ctl("remoteproc0 state start"), 0);
 	assert_string_equal(output(), "running\n");
 	assert_true(wait_output("remoteproc0 trace", "m4-demo: hello from the coprocessor", 5000));

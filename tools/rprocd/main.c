@@ -23,13 +23,13 @@
 
 /* The daemon: its board, its socket and the handlers in flight. */
 struct daemon {
-	struct rprocd d;          /* what the commands act on */
-	struct vboard *vb;        /* the board */
-	int listen_fd;            /* control socket */
-	char path[108];           /* its path (removed at exit) */
-	pthread_mutex_t lock;     /* protects active */
-	pthread_cond_t idle;      /* signalled when active drops */
-	unsigned int active;      /* connections being handled */
+	struct rprocd d;      /* what the commands act on */
+	struct vboard *vb;    /* the board */
+	int listen_fd;	      /* control socket */
+	char path[108];	      /* its path (removed at exit) */
+	pthread_mutex_t lock; /* protects active */
+	pthread_cond_t idle;  /* signalled when active drops */
+	unsigned int active;  /* connections being handled */
 };
 
 /* One connection being handled. */
@@ -201,12 +201,16 @@ static int start_board(struct daemon *dm, struct vboard_opts *o)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"board", required_argument, NULL, 'b'},  {"trust", required_argument, NULL, 't'},
-		{"socket", required_argument, NULL, 's'}, {"firmware-dir", required_argument, NULL, 'f'},
-		{"tee", required_argument, NULL, 'e'},    {"help", no_argument, NULL, 'h'},
+		{"board", required_argument, NULL, 'b'},
+		{"trust", required_argument, NULL, 't'},
+		{"socket", required_argument, NULL, 's'},
+		{"firmware-dir", required_argument, NULL, 'f'},
+		{"tee", required_argument, NULL, 'e'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct vboard_opts o = {.board_path = RPT_DEFAULT_BOARD, .firmware_dir = RPT_FIRMWARE_DIR,
+	struct vboard_opts o = {.board_path = RPT_DEFAULT_BOARD,
+				.firmware_dir = RPT_FIRMWARE_DIR,
 				.log = log_stderr};
 	struct daemon dm = {.listen_fd = -1};
 	char def[256];
@@ -232,7 +236,8 @@ int main(int argc, char **argv)
 			break;
 		case 'e':
 			if (strcmp(optarg, "inproc")) {
-				fprintf(stderr, "rprocd: --tee %s: only 'inproc' is built in\n", optarg);
+				fprintf(stderr, "rprocd: --tee %s: only 'inproc' is built in\n",
+					optarg);
 				return 2;
 			}
 			break;

@@ -16,7 +16,7 @@ struct rprocd_proc {
 	struct rproc *rproc; /* the remoteproc (owned by the board assembly) */
 	/* Make the coprocessor crash for real (debugfs "crash"); NULL: report only. */
 	int (*inject_crash)(void *priv, enum rproc_crash_type type);
-	void *priv;          /* passed to inject_crash */
+	void *priv; /* passed to inject_crash */
 };
 
 struct rprocd {

@@ -17,9 +17,9 @@
 
 /* A reply being written. */
 struct reply {
-	FILE *f;         /* memory stream */
-	char *buf;       /* its buffer */
-	size_t len;      /* and length (valid after fclose) */
+	FILE *f;    /* memory stream */
+	char *buf;  /* its buffer */
+	size_t len; /* and length (valid after fclose) */
 };
 
 static enum ctl_status say(struct reply *r, enum ctl_status st, const char *fmt, ...)

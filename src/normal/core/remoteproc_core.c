@@ -700,6 +700,16 @@ int rproc_recover(struct rproc *rproc)
 	return ret;
 }
 
+/* Microseconds since a CLOCK_MONOTONIC instant. */
+static uint64_t rproc_elapsed_us(const struct timespec *since)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)((t.tv_sec - since->tv_sec) * 1000000LL +
+			  (t.tv_nsec - since->tv_nsec) / 1000);
+}
+
 /* Linux rproc_crash_handler_work(), run by the worker thread. */
 static void rproc_crash_handler(struct rproc *rproc)
 {
@@ -713,8 +723,11 @@ static void rproc_crash_handler(struct rproc *rproc)
 	rproc->stats.crashes++;
 	rproc_log(rproc, RPROC_LOG_ERR, "handling crash #%u in %s", rproc->stats.crashes,
 		  rproc->name);
-	if (!rproc->recovery_disabled)
-		rproc_boot_recovery(rproc);
+	if (!rproc->recovery_disabled && !rproc_boot_recovery(rproc)) {
+		rproc->stats.last_recovery_us = rproc_elapsed_us(&rproc->crash_at);
+		rproc_log(rproc, RPROC_LOG_INFO, "%s recovered %.2f ms after the crash report",
+			  rproc->name, rproc->stats.last_recovery_us / 1000.0);
+	}
 	pthread_mutex_unlock(&rproc->lock);
 }
 
@@ -756,6 +769,7 @@ void rproc_report_crash(struct rproc *rproc, enum rproc_crash_type type)
 	if (!rproc->work_pending) {
 		rproc->work_pending = true;
 		rproc->crash_type = type;
+		clock_gettime(CLOCK_MONOTONIC, &rproc->crash_at);
 		pthread_cond_broadcast(&rproc->work_cond);
 	}
 	pthread_mutex_unlock(&rproc->work_lock);

@@ -70,8 +70,8 @@ int ctl_recv_frame(int fd, uint8_t **data, size_t *len, size_t max, struct rpt_e
 		return rpt_error_set(err, ret, "receive: %s", strerror(-ret));
 	n = get_le32(hdr);
 	if (n > max)
-		return rpt_error_set(err, EMSGSIZE, "message of %u bytes exceeds the %zu-byte limit",
-				     n, max);
+		return rpt_error_set(err, EMSGSIZE,
+				     "message of %u bytes exceeds the %zu-byte limit", n, max);
 	buf = malloc((size_t)n + 1);
 	if (!buf)
 		return rpt_error_set(err, ENOMEM, "no memory for a %u-byte message", n);

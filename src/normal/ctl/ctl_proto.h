@@ -18,8 +18,8 @@
 #include "common/error.h"
 
 #define CTL_REQUEST_MAX (16u << 10)  /* a request: a few words and a path */
-#define CTL_REPLY_MAX   (256u << 20) /* a reply: up to a whole coredump */
-#define CTL_MAX_ARGS    16
+#define CTL_REPLY_MAX	(256u << 20) /* a reply: up to a whole coredump */
+#define CTL_MAX_ARGS	16
 
 enum ctl_status {
 	CTL_OK = 0,
