@@ -2,8 +2,10 @@
 #include "testutil.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "common/file_io.h"
 
@@ -78,4 +80,31 @@ const char *rpt_tmpdir(void)
 		}
 	}
 	return dir;
+}
+
+int rpt_run_capture(const char *capture, const char *prog, const char *args)
+{
+	size_t len = strlen(prog) + strlen(args) + strlen(capture) + 32;
+	char *cmd = malloc(len);
+	int st;
+
+	assert_non_null(cmd);
+	snprintf(cmd, len, "'%s' %s >'%s' 2>&1", prog, args, capture);
+	st = system(cmd);
+	free(cmd);
+	assert_true(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+const char *rpt_captured(const char *capture)
+{
+	static char buf[65536];
+	FILE *f = fopen(capture, "r");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
 }

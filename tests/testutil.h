@@ -27,6 +27,15 @@ const char *rpt_binary_path(const char *rel);
 /* Read a whole file; fails the test if it cannot. free() the result. */
 uint8_t *rpt_slurp(const char *path, size_t *size);
 
+/*
+ * Run `prog args` through the shell with stdout and stderr captured in the
+ * file `capture`; returns the exit status (fails the test if it did not exit).
+ * args is one string of already-quoted arguments.
+ */
+int rpt_run_capture(const char *capture, const char *prog, const char *args);
+/* What the last run captured, NUL-terminated, in a static buffer (64 KiB at most). */
+const char *rpt_captured(const char *capture);
+
 /* A fresh temporary directory for this test process (created once, path static). */
 const char *rpt_tmpdir(void);
 

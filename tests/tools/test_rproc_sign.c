@@ -18,31 +18,19 @@ static char out_path[4096]; /* stdout+stderr of the last run */
 static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int run(const char *fmt, ...)
 {
-	char args[8192], cmd[8192 + 2 * 4096 + 16];
+	char args[8192];
 	va_list ap;
-	int st;
 
 	va_start(ap, fmt);
 	vsnprintf(args, sizeof(args), fmt, ap);
 	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "'%s' %s >'%s' 2>&1", tool, args, out_path);
-	st = system(cmd);
-	assert_true(WIFEXITED(st));
-	return WEXITSTATUS(st);
+	return rpt_run_capture(out_path, tool, args);
 }
 
 /* The last run's output, in a static buffer. */
 static const char *output(void)
 {
-	static char buf[65536];
-	FILE *f = fopen(out_path, "r");
-	size_t n;
-
-	assert_non_null(f);
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
+	return rpt_captured(out_path);
 }
 
 static void assert_same_file(const char *a, const char *b)

@@ -24,31 +24,19 @@ static pid_t daemon_pid;
 static int ctl(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int ctl(const char *fmt, ...)
 {
-	char args[4096], cmd[8192];
+	char words[4096], args[4096 + 600];
 	va_list ap;
-	int st;
 
 	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
+	vsnprintf(words, sizeof(words), fmt, ap);
 	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "'%s' --socket '%s' %s >'%s' 2>&1",
-		 rpt_binary_path("tools/rprocctl/rprocctl"), sock, args, out_path);
-	st = system(cmd);
-	assert_true(WIFEXITED(st));
-	return WEXITSTATUS(st);
+	snprintf(args, sizeof(args), "--socket '%s' %s", sock, words);
+	return rpt_run_capture(out_path, rpt_binary_path("tools/rprocctl/rprocctl"), args);
 }
 
 static const char *output(void)
 {
-	static char buf[65536];
-	FILE *f = fopen(out_path, "r");
-	size_t n;
-
-	assert_non_null(f);
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
+	return rpt_captured(out_path);
 }
 
 /* Exactly one line of output. */
