@@ -10,33 +10,33 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define BOARD_MAX_RPROCS   8
-#define BOARD_MAX_MEMS     16
-#define BOARD_MAX_KEYS     8
-#define BOARD_NAME_MAX     32
-#define BOARD_PATH_MAX     256
+#define BOARD_MAX_RPROCS 8
+#define BOARD_MAX_MEMS	 16
+#define BOARD_MAX_KEYS	 8
+#define BOARD_NAME_MAX	 32
+#define BOARD_PATH_MAX	 256
 
 /* One memory of a coprocessor (a reserved-memory node). */
 struct board_memory {
 	char name[BOARD_NAME_MAX]; /* reserved-memory node name: "retram", "mcuram2", ... */
-	uint32_t da;               /* device address, as the coprocessor sees it */
-	uint64_t pa;               /* physical address, as the host sees it */
-	uint32_t size;             /* bytes */
-	bool secure;               /* after load only the secure world may touch it */
-	bool loadable;             /* firmware segments may be loaded into it */
+	uint32_t da;		   /* device address, as the coprocessor sees it */
+	uint64_t pa;		   /* physical address, as the host sees it */
+	uint32_t size;		   /* bytes */
+	bool secure;		   /* after load only the secure world may touch it */
+	bool loadable;		   /* firmware segments may be loaded into it */
 };
 
 /* What the secure world allows for one coprocessor. */
 struct board_policy {
-	bool coredump_allowed;                  /* GET_COREDUMP permitted (default: no) */
-	bool allow_unversioned;                 /* accept images without a security counter */
-	char rollback_state[BOARD_PATH_MAX];    /* file keeping the highest counter ("" = none) */
+	bool coredump_allowed;		     /* GET_COREDUMP permitted (default: no) */
+	bool allow_unversioned;		     /* accept images without a security counter */
+	char rollback_state[BOARD_PATH_MAX]; /* file keeping the highest counter ("" = none) */
 	char trusted_keys[BOARD_MAX_KEYS][BOARD_PATH_MAX]; /* PEM public keys */
 	unsigned int num_keys;
 };
 
 /* A mailbox channel that is not wired (board_mailbox.vq0/vq1/shutdown). */
-#define BOARD_MBOX_NONE     UINT32_MAX
+#define BOARD_MBOX_NONE UINT32_MAX
 /* Channels one mailbox offers (channel numbers are below this). */
 #define BOARD_MBOX_CHANNELS 32
 
@@ -46,30 +46,30 @@ struct board_policy {
  */
 struct board_mailbox {
 	char name[BOARD_NAME_MAX]; /* mailbox node name ("mailbox"), "" when the rproc has none */
-	uint64_t pa;               /* register block, as the host sees it */
-	uint32_t da;               /* register block, as the coprocessor sees it */
-	uint32_t size;             /* bytes of the register block */
-	uint32_t vq0;              /* channel kicked for vring 0, or BOARD_MBOX_NONE */
-	uint32_t vq1;              /* channel kicked for vring 1, or BOARD_MBOX_NONE */
-	uint32_t shutdown;         /* channel of the shutdown request, or BOARD_MBOX_NONE */
+	uint64_t pa;		   /* register block, as the host sees it */
+	uint32_t da;		   /* register block, as the coprocessor sees it */
+	uint32_t size;		   /* bytes of the register block */
+	uint32_t vq0;		   /* channel kicked for vring 0, or BOARD_MBOX_NONE */
+	uint32_t vq1;		   /* channel kicked for vring 1, or BOARD_MBOX_NONE */
+	uint32_t shutdown;	   /* channel of the shutdown request, or BOARD_MBOX_NONE */
 };
 
 /* One coprocessor. */
 struct board_rproc {
-	uint32_t id;                               /* rproc id the TA is addressed with */
-	char name[BOARD_NAME_MAX];                 /* device-tree node name ("m4") */
-	char compatible[48];                       /* "st,stm32mp1-m4-tee" or "st,stm32mp1-m4" */
-	bool tee;                                  /* loaded through the TA (alternate boot) */
-	char cpu[16];                              /* "cortex-m4" or "cortex-m33" */
-	struct board_memory mems[BOARD_MAX_MEMS];  /* its memories, from memory-region */
+	uint32_t id;				  /* rproc id the TA is addressed with */
+	char name[BOARD_NAME_MAX];		  /* device-tree node name ("m4") */
+	char compatible[48];			  /* "st,stm32mp1-m4-tee" or "st,stm32mp1-m4" */
+	bool tee;				  /* loaded through the TA (alternate boot) */
+	char cpu[16];				  /* "cortex-m4" or "cortex-m33" */
+	struct board_memory mems[BOARD_MAX_MEMS]; /* its memories, from memory-region */
 	unsigned int num_mems;
-	struct board_policy policy;                /* secure-world policy */
-	uint32_t watchdog_ms;                      /* watchdog period, 0 = none */
-	struct board_mailbox mbox;                 /* its mailbox (mbox.name "" = none) */
+	struct board_policy policy; /* secure-world policy */
+	uint32_t watchdog_ms;	    /* watchdog period, 0 = none */
+	struct board_mailbox mbox;  /* its mailbox (mbox.name "" = none) */
 };
 
 struct board {
-	char model[64];                            /* "vstm32mp15-m4-tee" */
+	char model[64]; /* "vstm32mp15-m4-tee" */
 	struct board_rproc rprocs[BOARD_MAX_RPROCS];
 	unsigned int num_rprocs;
 };

@@ -277,7 +277,7 @@ static int dt_node_name(const struct dt_ctx *c, int node, char *out, size_t size
  */
 static int dt_reg(const struct dt_ctx *c, int node, uint64_t *pa, uint32_t *size)
 {
-	uint32_t ac, sc;
+	uint32_t ac = 0, sc = 0;
 	const fdt32_t *reg;
 	uint64_t sz, end;
 	int parent, len, ret;
@@ -415,7 +415,7 @@ static int dt_parse_memories(struct dt_ctx *c, unsigned int r, int node, struct 
 /* The mailbox node itself: compatible, #mbox-cells = <1>, one reg range. */
 static int dt_parse_mailbox_node(const struct dt_ctx *c, int node, struct board_mailbox *mb)
 {
-	uint32_t cells;
+	uint32_t cells = 0;
 	int ret;
 
 	if (fdt_node_check_compatible(c->fdt, node, BOARD_COMPAT_MBOX))
@@ -517,8 +517,8 @@ static int dt_parse_mailbox(struct dt_ctx *c, unsigned int r, int node, struct b
 			       "%d bytes, expected %u entries of <&mailbox channel> for mbox-names",
 			       len, n);
 	for (i = 0; i < n; i++) {
-		ret = dt_parse_mbox_entry(c, node, i, cells + 2 * i, dt_string_at(names, nlen, i),
-					  &c->mbox_node[r], mb);
+		ret = dt_parse_mbox_entry(c, node, i, cells + 2 * (size_t)i,
+					  dt_string_at(names, nlen, i), &c->mbox_node[r], mb);
 		if (ret)
 			return ret;
 	}
@@ -628,7 +628,7 @@ static int dt_parse_cpu(const struct dt_ctx *c, int node, const struct dt_compat
 		return ret;
 	if (!rp->cpu[0])
 		snprintf(rp->cpu, sizeof(rp->cpu), "%s", compat->cpu);
-	else if (strcmp(rp->cpu, compat->cpu))
+	else if (strcmp(rp->cpu, compat->cpu) != 0)
 		return dt_fail(c, node, "cpu", -RPT_EFORMAT, "\"%s\", but %s is a %s", rp->cpu,
 			       compat->compatible, compat->cpu);
 	return 0;
@@ -723,8 +723,8 @@ static int dt_parse_rproc(struct dt_ctx *c, struct board *b, unsigned int r, int
 	ret = dt_node_name(c, node, rp->name, sizeof(rp->name));
 	if (!ret)
 		ret = dt_parse_compatible(c, node, &compat);
-	if (ret)
-		return ret;
+	if (ret || !compat)
+		return ret ? ret : -RPT_EFORMAT;
 	snprintf(rp->compatible, sizeof(rp->compatible), "%s", compat->compatible);
 	rp->tee = compat->tee;
 	ret = dt_u32(c, node, "rproc,id", true, &rp->id);

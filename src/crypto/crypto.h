@@ -13,9 +13,9 @@
 
 #include "common/error.h"
 
-#define CRYPTO_SHA256_SIZE   32
+#define CRYPTO_SHA256_SIZE	   32
 #define CRYPTO_ECDSA_P256_SIG_SIZE 64
-#define CRYPTO_SIG_MAX       512 /* RSA-4096 */
+#define CRYPTO_SIG_MAX		   512 /* RSA-4096 */
 
 /* Incremental SHA-256. */
 struct crypto_sha256 {
@@ -32,7 +32,7 @@ void crypto_sha256_abort(struct crypto_sha256 *h);
 int crypto_sha256(const void *data, size_t len, uint8_t out[CRYPTO_SHA256_SIZE]);
 
 enum crypto_key_type {
-	CRYPTO_KEY_RSA = 1,        /* same numbers as the image's SIGNTYPE TLV */
+	CRYPTO_KEY_RSA = 1, /* same numbers as the image's SIGNTYPE TLV */
 	CRYPTO_KEY_ECDSA_P256 = 2,
 };
 

@@ -79,7 +79,7 @@ static int core_layout(const struct coredump_segment *segs, unsigned int n, stru
 
 size_t coredump_size(const struct coredump_segment *segs, unsigned int n)
 {
-	struct core_layout l;
+	struct core_layout l = {0};
 
 	if (core_layout(segs, n, &l, NULL))
 		return 0;
@@ -129,7 +129,7 @@ static void write_headers(unsigned int n, const struct core_layout *l, uint8_t *
 int coredump_write(const struct coredump_segment *segs, unsigned int n, uint8_t *buf,
 		   size_t buf_len, struct rpt_error *err)
 {
-	struct core_layout l;
+	struct core_layout l = {0};
 	uint32_t off, cur;
 	Elf32_Phdr ph;
 	unsigned int i;
@@ -171,7 +171,7 @@ int coredump_write(const struct coredump_segment *segs, unsigned int n, uint8_t 
 int coredump_build(const struct coredump_segment *segs, unsigned int n, uint8_t **out,
 		   size_t *out_len, struct rpt_error *err)
 {
-	struct core_layout l;
+	struct core_layout l = {0};
 	uint8_t *buf;
 	int ret;
 
@@ -182,7 +182,7 @@ int coredump_build(const struct coredump_segment *segs, unsigned int n, uint8_t 
 	ret = core_layout(segs, n, &l, err);
 	if (ret)
 		return ret;
-	buf = malloc(l.total);
+	buf = l.total ? malloc(l.total) : NULL; /* a valid layout is never empty */
 	if (!buf)
 		return rpt_error_set(err, ENOMEM, "coredump: cannot allocate %u bytes", l.total);
 	ret = coredump_write(segs, n, buf, l.total, err);

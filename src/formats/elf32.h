@@ -26,11 +26,11 @@
 
 struct elf32_file {
 	const uint8_t *data;  /* the whole file as given (not owned, may be shared) */
-	size_t size;          /* bytes in data */
+	size_t size;	      /* bytes in data */
 	Elf32_Ehdr ehdr;      /* private copy of the checked ELF header */
 	Elf32_Phdr *phdrs;    /* private copy of e_phnum program headers (owned) */
 	Elf32_Shdr *shdrs;    /* private copy of e_shnum section headers, NULL if none (owned) */
-	char *shstrtab;       /* private copy of the section-name string table, NUL-ended (owned) */
+	char *shstrtab;	      /* private copy of the section-name string table, NUL-ended (owned) */
 	size_t shstrtab_size; /* bytes in shstrtab, not counting the extra NUL we append */
 };
 

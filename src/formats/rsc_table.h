@@ -20,8 +20,8 @@
 
 #define RSC_TABLE_SECTION ".resource_table"
 #define RSC_TABLE_VERSION 1
-#define RSC_NAME_SIZE     32
-#define FW_RSC_ADDR_ANY   0xFFFFFFFFu
+#define RSC_NAME_SIZE	  32
+#define FW_RSC_ADDR_ANY	  0xFFFFFFFFu
 /* More entries than this is not a firmware, it is an attack on our loops. */
 #define RSC_TABLE_MAX_ENTRIES 256
 
@@ -36,8 +36,8 @@ enum fw_resource_type {
 };
 
 struct resource_table {
-	uint32_t ver;         /* must be 1 */
-	uint32_t num;         /* number of entries */
+	uint32_t ver;	      /* must be 1 */
+	uint32_t num;	      /* number of entries */
 	uint32_t reserved[2]; /* must be zero */
 	uint32_t offset[];    /* byte offset of each entry from the table start */
 } __attribute__((packed));
@@ -48,10 +48,10 @@ struct fw_rsc_hdr {
 } __attribute__((packed));
 
 struct fw_rsc_carveout {
-	uint32_t da;      /* device address, or FW_RSC_ADDR_ANY */
-	uint32_t pa;      /* physical address, or FW_RSC_ADDR_ANY */
-	uint32_t len;     /* bytes */
-	uint32_t flags;   /* IOMMU protection flags */
+	uint32_t da;	/* device address, or FW_RSC_ADDR_ANY */
+	uint32_t pa;	/* physical address, or FW_RSC_ADDR_ANY */
+	uint32_t len;	/* bytes */
+	uint32_t flags; /* IOMMU protection flags */
 	uint32_t reserved;
 	uint8_t name[RSC_NAME_SIZE];
 } __attribute__((packed));
@@ -73,15 +73,15 @@ struct fw_rsc_trace {
 } __attribute__((packed));
 
 struct fw_rsc_vdev_vring {
-	uint32_t da;       /* device address, written by the host if FW_RSC_ADDR_ANY */
-	uint32_t align;    /* alignment between consumer and producer parts */
-	uint32_t num;      /* number of buffers */
+	uint32_t da;	   /* device address, written by the host if FW_RSC_ADDR_ANY */
+	uint32_t align;	   /* alignment between consumer and producer parts */
+	uint32_t num;	   /* number of buffers */
 	uint32_t notifyid; /* id the host assigns for kicks */
-	uint32_t pa;       /* physical address (filled by the host) */
+	uint32_t pa;	   /* physical address (filled by the host) */
 } __attribute__((packed));
 
 struct fw_rsc_vdev {
-	uint32_t id;       /* virtio device id (7 = rpmsg) */
+	uint32_t id;	   /* virtio device id (7 = rpmsg) */
 	uint32_t notifyid; /* assigned by the host */
 	uint32_t dfeatures;
 	uint32_t gfeatures;

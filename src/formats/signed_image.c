@@ -123,6 +123,7 @@ int simg_find_tlv(const uint8_t *area, size_t len, uint32_t type, struct simg_tl
 	size_t pos = 0;
 	int ret;
 
+	memset(tlv, 0, sizeof(*tlv));
 	while ((ret = simg_tlv_next(area, len, &pos, tlv, err)) > 0)
 		if (tlv->type == type)
 			return 0;
@@ -136,6 +137,8 @@ static int tlv_u8(const struct simg_tlv *tlv, const char *name, uint8_t *out, st
 		return rpt_error_set(err, RPT_EFORMAT,
 				     "TLV %s at offset %zu: length %u, expected 1", name,
 				     tlv->offset, tlv->len);
+	if (!tlv->value)
+		return rpt_error_set(err, RPT_EFORMAT, "TLV %s: no value", name);
 	*out = tlv->value[0];
 	return 0;
 }
@@ -283,7 +286,7 @@ int simg_decode_tlvs(const struct simg_layout *lay, const uint8_t *area, struct 
 	static const uint32_t required[] = {SIMG_TLV_SIGNTYPE, SIMG_TLV_HASHTYPE,
 					    SIMG_TLV_NUM_IMG,  SIMG_TLV_IMGTYPE,
 					    SIMG_TLV_IMGSIZE,  SIMG_TLV_HASHTABLE};
-	struct simg_tlv tlv, types = {0}, sizes = {0};
+	struct simg_tlv tlv = {0}, types = {0}, sizes = {0};
 	unsigned int seen = 0, i;
 	size_t pos = 0;
 	int ret;
@@ -431,12 +434,11 @@ static int builder_append(struct simg_tlv_builder *b, const void *data, size_t l
 int simg_tlv_builder_add(struct simg_tlv_builder *b, uint32_t type, const void *value, size_t len)
 {
 	uint8_t hdr[8];
-	size_t padded;
+	size_t padded = 0;
 	int ret;
 
-	if (len > SIMG_TLV_MAX)
+	if (len > SIMG_TLV_MAX || round_up8_overflow_size(len + 8, &padded))
 		return -EFBIG;
-	round_up8_overflow_size(len + 8, &padded);
 	put_le32(hdr, type);
 	put_le32(hdr + 4, (uint32_t)len);
 	ret = builder_grow(b, padded);
@@ -462,7 +464,7 @@ int simg_hashtable_append(struct simg_tlv_builder *ht, const struct elf32_file *
 		unsigned int f;
 
 		for (f = 0; f < 8; f++)
-			put_le32(entry + 4 * f, fields[f]);
+			put_le32(entry + 4 * (size_t)f, fields[f]);
 		ret = crypto_sha256(elf32_segment_data(elf, ph), ph->p_filesz, entry + 32);
 		if (ret)
 			return ret;

@@ -76,7 +76,7 @@ static int image_sizes(const struct signer_request *req, uint8_t *sizes_le, uint
 		    add_overflow(*total, (uint32_t)padded, total))
 			return rpt_error_set(err, EFBIG, "%s: images too large for the format",
 					     req->inputs[i].name);
-		put_le32(sizes_le + 4 * i, (uint32_t)padded);
+		put_le32(sizes_le + 4 * (size_t)i, (uint32_t)padded);
 	}
 	return 0;
 }
@@ -124,7 +124,7 @@ static int build_tlvs(const struct signer_request *req, struct simg_tlv_builder 
 	ret = simg_tlv_builder_add(tlv, SIMG_TLV_SIGNTYPE, &sign_type, 1);
 	ret = ret ? ret : simg_tlv_builder_add(tlv, SIMG_TLV_NUM_IMG, &num, 1);
 	ret = ret ? ret : simg_tlv_builder_add(tlv, SIMG_TLV_IMGTYPE, types, num);
-	ret = ret ? ret : simg_tlv_builder_add(tlv, SIMG_TLV_IMGSIZE, sizes, 4u * num);
+	ret = ret ? ret : simg_tlv_builder_add(tlv, SIMG_TLV_IMGSIZE, sizes, 4 * (size_t)num);
 	ret = ret ? ret : simg_tlv_builder_add(tlv, SIMG_TLV_HASHTYPE, &hash_type, 1);
 	ret = ret ? ret : simg_tlv_builder_add(tlv, SIMG_TLV_HASHTABLE, ht.buf, ht.len);
 	if (!ret && req->key_info)

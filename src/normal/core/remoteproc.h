@@ -163,7 +163,7 @@ struct rproc_stats {
 	unsigned int
 		failed_recoveries; /* recoveries that failed (processor left offline/crashed) */
 	unsigned int coredumps;	   /* coredumps taken */
-	uint64_t last_recovery_us;	   /* crash report -> running again, last recovery */
+	uint64_t last_recovery_us; /* crash report -> running again, last recovery */
 };
 
 struct rproc_rsc;
@@ -225,7 +225,7 @@ struct rproc {
 	bool work_pending;		  /* a crash report waits for the worker */
 	bool work_running;		  /* the worker handles a crash right now */
 	enum rproc_crash_type crash_type; /* type of the pending report */
-	struct timespec crash_at;         /* when it was reported (CLOCK_MONOTONIC) */
+	struct timespec crash_at;	  /* when it was reported (CLOCK_MONOTONIC) */
 };
 
 /* ---- life cycle ---- */

@@ -43,7 +43,7 @@ static const struct rproc_memory *memory_by_name(struct rproc *rproc, const char
 
 void *rproc_da_to_va(struct rproc *rproc, uint32_t da, size_t len)
 {
-	const struct rproc_memory *mem;
+	const struct rproc_memory *mem = NULL;
 
 	if (rproc->ops->da_to_va)
 		return rproc->ops->da_to_va(rproc, da, len);
@@ -183,7 +183,7 @@ static void copy_name(char *dst, const uint8_t *src)
 static int handle_carveout(struct rsc_walk *w, struct fw_rsc_carveout *rsc)
 {
 	struct rproc *rproc = w->rproc;
-	const struct rproc_memory *mem;
+	const struct rproc_memory *mem = NULL;
 	uint32_t da = rsc->da, len = rsc->len, reserved = rsc->reserved;
 	char name[RSC_NAME_SIZE];
 	struct rproc_rsc *r;
@@ -245,7 +245,7 @@ static int handle_carveout(struct rsc_walk *w, struct fw_rsc_carveout *rsc)
 static int handle_devmem(struct rsc_walk *w, struct fw_rsc_devmem *rsc)
 {
 	uint32_t da = rsc->da, pa = rsc->pa, len = rsc->len, reserved = rsc->reserved;
-	const struct rproc_memory *mem;
+	const struct rproc_memory *mem = NULL;
 	char name[RSC_NAME_SIZE];
 	struct rproc_rsc *r;
 
@@ -261,12 +261,12 @@ static int handle_devmem(struct rsc_walk *w, struct fw_rsc_devmem *rsc)
 			"entry %u (devmem \"%s\"): da 0x%x len 0x%x is outside every memory of the processor",
 			w->idx, name, da, len);
 	/* The mapping must be the board's own: no arbitrary host physical range. */
-	if (pa != FW_RSC_ADDR_ANY && (uint64_t)pa != mem->pa + (da - mem->da))
+	if (pa != FW_RSC_ADDR_ANY && (uint64_t)pa != mem->pa + (uint64_t)(da - mem->da))
 		return rpt_error_set(
 			w->err, RPT_ERANGE,
 			"entry %u (devmem \"%s\"): pa 0x%x does not match memory %s (da 0x%x is pa 0x%llx)",
 			w->idx, name, pa, mem->name, da,
-			(unsigned long long)(mem->pa + (da - mem->da)));
+			(unsigned long long)mem->pa + (da - mem->da));
 	r = rsc_new(w->rproc, RPROC_RSC_DEVMEM, name);
 	if (!r)
 		return rpt_error_set(w->err, ENOMEM, "entry %u: out of memory", w->idx);
@@ -282,7 +282,7 @@ static int handle_trace(struct rsc_walk *w, struct fw_rsc_trace *rsc)
 {
 	struct rproc *rproc = w->rproc;
 	uint32_t da = rsc->da, len = rsc->len, reserved = rsc->reserved;
-	const struct rproc_memory *mem;
+	const struct rproc_memory *mem = NULL;
 	char name[RSC_NAME_SIZE];
 	struct rproc_rsc *r;
 	void *va;
@@ -332,7 +332,7 @@ static int place_vring(struct rsc_walk *w, unsigned int vdev, unsigned int i, ui
 		       bool *by_name)
 {
 	struct rproc *rproc = w->rproc;
-	const struct rproc_memory *mem;
+	const struct rproc_memory *mem = NULL;
 	char mname[RPROC_NAME_MAX];
 
 	snprintf(mname, sizeof(mname), "vdev%uvring%u", vdev, i);
@@ -389,8 +389,8 @@ static int handle_vring(struct rsc_walk *w, unsigned int vdev, unsigned int i,
 		return rpt_error_set(w->err, EINVAL, "entry %u (vdev %u vring %u): too large",
 				     w->idx, vdev, i);
 	ret = place_vring(w, vdev, i, da, (uint32_t)size, &mem, &da, &by_name);
-	if (ret)
-		return ret;
+	if (ret || !mem)
+		return ret ? ret : -EINVAL;
 	r = rsc_new(w->rproc, RPROC_RSC_VRING, NULL);
 	if (!r)
 		return rpt_error_set(w->err, ENOMEM, "entry %u: out of memory", w->idx);

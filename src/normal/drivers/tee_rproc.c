@@ -168,7 +168,7 @@ static int tee_rproc_load(struct rproc *rproc, const struct rproc_fw *fw, struct
 	memset(p, 0, sizeof(p));
 	p[1].type = TEE_PARAM_TYPE_MEMREF_INPUT;
 	/* An input memref: the TA only reads it (the API has no const buffers). */
-	p[1].u.memref.buffer = (void *)(uintptr_t)fw->data;
+	p[1].u.memref.buffer = (void *)fw->data;
 	p[1].u.memref.size = fw->size;
 	res = ta_call(drv, TA_RPROC_CMD_LOAD_FW, p);
 	return res == TEE_SUCCESS ? 0 : ta_fail(TA_RPROC_CMD_LOAD_FW, res, err);

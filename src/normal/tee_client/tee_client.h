@@ -18,13 +18,13 @@ struct tee_transport;
 /* A connection to one TEE. */
 struct tee_context {
 	const struct tee_transport *ops; /* the transport */
-	void *priv;                      /* transport state */
+	void *priv;			 /* transport state */
 };
 
 /* An open session on a TA. */
 struct tee_session {
 	struct tee_context *ctx; /* its TEE */
-	void *handle;            /* transport's session handle */
+	void *handle;		 /* transport's session handle */
 };
 
 /* A parameter as the client gives it (same meaning as the TA's TEE_Param). */
@@ -55,9 +55,9 @@ struct tee_transport {
 };
 
 /* Where a failure came from (GlobalPlatform TEEC_ORIGIN_*). */
-#define TEE_ORIGIN_API         1
+#define TEE_ORIGIN_API	       1
 #define TEE_ORIGIN_COMMS       2
-#define TEE_ORIGIN_TEE         3
+#define TEE_ORIGIN_TEE	       3
 #define TEE_ORIGIN_TRUSTED_APP 4
 
 TEE_Result tee_open_session(struct tee_context *ctx, const TEE_UUID *uuid,

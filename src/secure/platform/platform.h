@@ -30,8 +30,8 @@ struct coproc_ops {
 /* One memory, mapped in the secure world's address space. */
 struct plat_memory {
 	const struct board_memory *desc; /* name, addresses, size, access */
-	uint8_t *host;                   /* mapping of the whole memory */
-	int fd;                          /* memfd behind the mapping (shareable), or -1 */
+	uint8_t *host;			 /* mapping of the whole memory */
+	int fd;				 /* memfd behind the mapping (shareable), or -1 */
 };
 
 /*
@@ -40,24 +40,24 @@ struct plat_memory {
  * only when that path is empty).
  */
 struct plat_rollback {
-	bool known;                                  /* a counter was accepted before */
-	uint32_t counter;                            /* highest accepted; valid if known */
+	bool known;	  /* a counter was accepted before */
+	uint32_t counter; /* highest accepted; valid if known */
 };
 
 /* Secure-side state of one coprocessor. */
 struct plat_rproc {
-	const struct board_rproc *desc;              /* the board's description */
-	struct plat_memory mems[BOARD_MAX_MEMS];     /* its memories */
+	const struct board_rproc *desc;		 /* the board's description */
+	struct plat_memory mems[BOARD_MAX_MEMS]; /* its memories */
 	unsigned int num_mems;
-	struct keyring keys;                         /* trusted public keys */
-	const struct coproc_ops *coproc;             /* NULL until a coprocessor is attached */
+	struct keyring keys;		 /* trusted public keys */
+	const struct coproc_ops *coproc; /* NULL until a coprocessor is attached */
 	void *coproc_priv;
-	bool running;                                /* started and not stopped */
-	struct plat_rollback rollback;               /* highest accepted security counter */
+	bool running;		       /* started and not stopped */
+	struct plat_rollback rollback; /* highest accepted security counter */
 };
 
 struct platform {
-	const struct board *board;                   /* not owned; outlives the platform */
+	const struct board *board; /* not owned; outlives the platform */
 	struct plat_rproc rprocs[BOARD_MAX_RPROCS];
 	unsigned int num_rprocs;
 };

@@ -56,8 +56,8 @@ static int copy_metadata(struct ta_load *ld)
 		ret = simg_check_size(&ld->lay, ld->size, ld->err);
 	if (ret)
 		return ret;
-	/* Both lengths are bounded by the header parser, so the sum cannot overflow. */
-	ld->meta = malloc((size_t)ld->lay.tlv_len + ld->lay.sign_len);
+	/* Both lengths are bounded by the header parser (sign_len >= 1): no overflow, no 0. */
+	ld->meta = malloc((size_t)ld->lay.tlv_len + ld->lay.sign_len + 1);
 	if (!ld->meta)
 		return rpt_error_set(ld->err, ENOMEM, "no memory for the TLV area");
 	memcpy(ld->meta, ld->shared + ld->lay.tlv_off, ld->lay.tlv_len);
