@@ -36,10 +36,13 @@ static int file_request(void *priv, const char *name, struct rproc_fw *fw, struc
 	size_t size = 0;
 	int ret;
 
-	if (!name_ok(name))
+	if (d->allow_absolute && name[0] == '/')
+		snprintf(path, sizeof(path), "%s", name);
+	else if (!name_ok(name))
 		return rpt_error_set(err, EINVAL, "firmware name \"%s\" refused (must stay in %s)",
 				     name, d->dir);
-	snprintf(path, sizeof(path), "%s/%s", d->dir, name);
+	else
+		snprintf(path, sizeof(path), "%s/%s", d->dir, name);
 	ret = rpt_read_file(path, &data, &size, err);
 	if (ret)
 		return ret;
@@ -61,6 +64,7 @@ int rproc_fw_dir_loader(struct rproc_fw_loader *loader, struct rproc_fw_dir *d, 
 	if (!dir || !*dir || strlen(dir) >= sizeof(d->dir))
 		return -EINVAL;
 	snprintf(d->dir, sizeof(d->dir), "%s", dir);
+	d->allow_absolute = false;
 	loader->request = file_request;
 	loader->release = file_release;
 	loader->priv = d;
