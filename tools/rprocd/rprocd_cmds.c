@@ -183,10 +183,12 @@ static enum ctl_status cmd_trace(struct rproc *rp, int argc, const char *const *
 				   rp->dev_name, argv[0]);
 	}
 	n = rproc_trace_read(rp, (unsigned int)idx, buf, sizeof(buf));
-	if (n < 0)
+	if (n < 0) {
+		unsigned int count = rproc_trace_count(rp); /* read once: it may change meanwhile */
+
 		return say(r, CTL_FAIL, "%s: no trace%lu (the firmware declares %u trace buffer%s)",
-			   rp->dev_name, idx, rproc_trace_count(rp),
-			   rproc_trace_count(rp) == 1 ? "" : "s");
+			   rp->dev_name, idx, count, count == 1 ? "" : "s");
+	}
 	fwrite(buf, 1, (size_t)n, r->f);
 	return CTL_OK;
 }
@@ -217,6 +219,8 @@ static enum ctl_status cmd_crash(struct rprocd_proc *p, int argc, const char *co
 	ret = p->inject_crash ? p->inject_crash(p->priv, types[i].type) : 0;
 	if (!p->inject_crash)
 		rproc_report_crash(rp, types[i].type);
+	if (ret == -ETIMEDOUT)
+		return say(r, CTL_FAIL, "%s: crash: the core did not stop in time", rp->dev_name);
 	if (ret)
 		return say(r, CTL_FAIL, "%s: crash: %s", rp->dev_name, strerror(-ret));
 	return say(r, CTL_OK, "%s: %s crash injected", rp->dev_name, types[i].word);
