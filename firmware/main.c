@@ -8,29 +8,46 @@
  * when the host asks for a crash, reads unmapped memory.
  *
  * Variants (compile-time): FW_NOACK never acknowledges a shutdown request;
- * FW_NOWDG arms the watchdog and then stops refreshing it after the greeting.
+ * FW_NOWDG arms the watchdog and then stops refreshing it after the greeting;
+ * FW_CRASHY makes the same bad access on its own CRASHY_AFTER_MS after the
+ * greeting, every run (a crash storm for the host's recovery path).
  */
 #include "fw.h"
 
 #define HEARTBEAT_MS 500u
 /* Nothing is mapped there: reading it is the demo's bad access. */
 #define BAD_ADDRESS 0xF0000000u
+/* FW_CRASHY: mailbox milliseconds from the greeting to the bad access. */
+#define CRASHY_AFTER_MS 10u
 
 /* Mailbox state this firmware keeps between loop turns. */
 struct demo_state {
 	uint32_t wdg_period; /* watchdog period from the board, 0 = none */
 	uint32_t last_beat;  /* tick of the last heartbeat */
 	uint32_t beats;	     /* heartbeats written */
+	uint32_t started;    /* tick of the greeting (FW_CRASHY counts from it) */
 	int shutting_down;   /* shutdown acknowledged: stay quiet until stopped */
 	int shutdown_seen;   /* (FW_NOACK) request logged once */
 };
 
-static void crash_now(void)
+/* why: the trace line saying who wanted the crash. */
+static void crash_now(const char *why)
 {
-	trace_puts("rproc-demo: crash requested, reading unmapped memory at 0xf0000000\n");
+	trace_puts(why);
 	(void)*(volatile uint32_t *)BAD_ADDRESS;
 	for (;;)
 		;
+}
+
+/* FW_CRASHY: crash on our own once CRASHY_AFTER_MS have passed since the greeting. */
+static void crash_when_due(const struct demo_state *st)
+{
+#ifdef FW_CRASHY
+	if (mbox_read(VMMIO_TICK_MS) - st->started >= CRASHY_AFTER_MS)
+		crash_now("rproc-demo: crashy build, reading unmapped memory at 0xf0000000\n");
+#else
+	(void)st;
+#endif
 }
 
 static void handle_shutdown(struct demo_state *st)
@@ -92,10 +109,13 @@ int main(void)
 	if (st.wdg_period)
 		mbox_write(VMMIO_WDG_KEY, VMMIO_WDG_START_KEY);
 	st.last_beat = mbox_read(VMMIO_TICK_MS);
+	st.started = st.last_beat;
 	for (;;) {
 		req = mbox_read(VMMIO_REQ);
 		if (req & VMMIO_REQ_CRASH)
-			crash_now();
+			crash_now("rproc-demo: crash requested, reading unmapped memory at "
+				  "0xf0000000\n");
+		crash_when_due(&st);
 		if (req & VMMIO_REQ_SHUTDOWN)
 			handle_shutdown(&st);
 		answer_kicks();

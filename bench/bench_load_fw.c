@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * LOAD_FW throughput of the remoteproc TA on the 4 MiB reference image
+ * (signed/large.rsa2048.sign): signature, hash table, copy-then-hash of every
+ * segment into coprocessor memory. Measured two ways on the board with DDR
+ * (boards/vstm32mp15-m4-tee-ddr.dts), trusting the vectors' RSA-2048 key:
+ *  - in process: a TEE session on the board's in-process TA (vboard);
+ *  - across the socket: rproc-teed in a child process, reached through the
+ *    socket transport (each call copies the image into a fresh memfd).
+ * Each LOAD_FW is followed by RELEASE_FW (which wipes what was loaded), so
+ * every run loads from scratch; only LOAD_FW is timed.
+ *
+ * usage: bench_load_fw SOURCE_DIR BUILD_DIR VECTORS_DIR
+ * Prints "key value unit" lines for scripts/bench.
+ */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/file_io.h"
+#include "normal/tee_client/tee_socket.h"
+#include "vboard/vboard.h"
+
+#define RUNS	   10
+#define RPROC_ID   0
+#define DDR_BOARD  "boards/vstm32mp15-m4-tee-ddr.dts"
+#define LARGE_SIGN "signed/large.rsa2048.sign"
+#define RSA_PUB	   "keys/rsa2048.pub.pem"
+
+/* The command line, as paths. */
+struct bench_paths {
+	char board[4096]; /* the DDR board */
+	char image[4096]; /* the 4 MiB signed image */
+	char key[4096];	  /* the public key to trust */
+	char teed[4096];  /* the rproc-teed binary */
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void quiet(void *priv, enum rproc_log_level level, const char *line)
+{
+	(void)priv;
+	if (level == RPROC_LOG_ERR)
+		fprintf(stderr, "%s\n", line);
+}
+
+static TEE_Result open_rproc(struct tee_context *ctx, struct tee_session *sess)
+{
+	const TEE_UUID uuid = TA_RPROC_UUID;
+	struct tee_param p[TEE_NUM_PARAMS] = {0};
+	uint32_t origin;
+
+	p[0].type = TEE_PARAM_TYPE_VALUE_INPUT;
+	p[0].u.value.a = RPROC_ID;
+	return tee_open_session(ctx, &uuid, p, sess, &origin);
+}
+
+/* LOAD_FW (memref: the image) or, with img NULL, the simple command cmd. */
+static TEE_Result invoke(struct tee_session *sess, uint32_t cmd, const uint8_t *img, size_t len)
+{
+	struct tee_param p[TEE_NUM_PARAMS] = {0};
+	uint32_t origin;
+
+	p[0].type = TEE_PARAM_TYPE_VALUE_INPUT;
+	p[0].u.value.a = RPROC_ID;
+	if (img) {
+		p[1].type = TEE_PARAM_TYPE_MEMREF_INPUT;
+		p[1].u.memref.buffer = (void *)img;
+		p[1].u.memref.size = len;
+	}
+	return tee_invoke(sess, cmd, p, &origin);
+}
+
+/* Mean seconds per LOAD_FW over RUNS loads (each released after), or -1. */
+static double time_loads(struct tee_session *sess, const uint8_t *img, size_t len, const char *how)
+{
+	double total = 0, t0;
+	TEE_Result res;
+	int i;
+
+	for (i = 0; i < RUNS; i++) {
+		t0 = now();
+		res = invoke(sess, TA_RPROC_CMD_LOAD_FW, img, len);
+		total += now() - t0;
+		if (res != TEE_SUCCESS) {
+			fprintf(stderr, "bench: %s LOAD_FW: 0x%08x\n", how, res);
+			return -1;
+		}
+		res = invoke(sess, TA_RPROC_CMD_RELEASE_FW, NULL, 0);
+		if (res != TEE_SUCCESS) {
+			fprintf(stderr, "bench: %s RELEASE_FW: 0x%08x\n", how, res);
+			return -1;
+		}
+	}
+	return total / RUNS;
+}
+
+static void report(const char *tag, double secs, size_t len)
+{
+	printf("load_fw_%s_ms %.2f ms\n", tag, secs * 1e3);
+	printf("load_fw_%s_mbps %.1f MB/s\n", tag, (double)len / secs / 1e6);
+}
+
+static int bench_inproc(const struct bench_paths *bp, const uint8_t *img, size_t len)
+{
+	struct vboard_opts o = {.log = quiet, .board_path = bp->board};
+	struct rpt_error err = {0};
+	struct tee_session sess;
+	struct vboard *vb;
+	double secs;
+
+	o.trust[o.num_trust++] = bp->key;
+	if (vboard_create(&vb, &o, &err)) {
+		fprintf(stderr, "bench: %s: %s\n", bp->board, rpt_error_msg(&err));
+		return -1;
+	}
+	if (open_rproc(&vb->tee, &sess) != TEE_SUCCESS) {
+		fprintf(stderr, "bench: cannot open a session on the in-process TA\n");
+		vboard_destroy(vb);
+		return -1;
+	}
+	secs = time_loads(&sess, img, len, "in-process");
+	tee_close_session(&sess);
+	vboard_destroy(vb);
+	if (secs < 0)
+		return -1;
+	report("inproc", secs, len);
+	return 0;
+}
+
+/* rproc-teed on the DDR board in a child (its log in log_path); -1 if it cannot start. */
+static pid_t spawn_teed(const struct bench_paths *bp, const char *sock, const char *log_path)
+{
+	pid_t pid;
+	int fd;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid != 0)
+		return pid;
+	fd = open(log_path, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd < 0 || dup2(fd, 2) < 0)
+		_exit(127);
+	execl(bp->teed, "rproc-teed", "--board", bp->board, "--trust", bp->key, "--socket", sock,
+	      (char *)NULL);
+	_exit(127);
+}
+
+/* Connect once the daemon listens (10 s at most); false if it died or never did. */
+static bool connect_teed(pid_t pid, const char *sock, struct tee_context *ctx)
+{
+	struct rpt_error err;
+	int i, status;
+
+	for (i = 0; i < 1000; i++) {
+		rpt_error_clear(&err);
+		if (!tee_socket_init(ctx, sock, &err))
+			return true;
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return false;
+		usleep(10 * 1000);
+	}
+	fprintf(stderr, "bench: rproc-teed at %s: %s\n", sock, rpt_error_msg(&err));
+	return false;
+}
+
+static void stop_teed(pid_t pid)
+{
+	int status;
+
+	kill(pid, SIGTERM);
+	waitpid(pid, &status, 0);
+}
+
+static int bench_socket(const struct bench_paths *bp, const uint8_t *img, size_t len)
+{
+	char sock[108], log_path[256];
+	struct tee_context ctx;
+	struct tee_session sess;
+	double secs = -1;
+	pid_t pid;
+
+	snprintf(sock, sizeof(sock), "/tmp/bench-teed-%d.sock", (int)getpid());
+	snprintf(log_path, sizeof(log_path), "/tmp/bench-teed-%d.log", (int)getpid());
+	pid = spawn_teed(bp, sock, log_path);
+	if (pid < 0)
+		return -1;
+	if (!connect_teed(pid, sock, &ctx)) {
+		fprintf(stderr, "bench: rproc-teed did not come up (see %s)\n", log_path);
+		stop_teed(pid);
+		return -1;
+	}
+	if (open_rproc(&ctx, &sess) == TEE_SUCCESS) {
+		secs = time_loads(&sess, img, len, "socket");
+		tee_close_session(&sess);
+	} else {
+		fprintf(stderr, "bench: cannot open a session through rproc-teed\n");
+	}
+	tee_finalize(&ctx);
+	stop_teed(pid);
+	if (secs < 0)
+		return -1;
+	unlink(log_path);
+	report("socket", secs, len);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct rpt_error err = {0};
+	struct bench_paths bp;
+	uint8_t *img;
+	size_t len;
+	int ret;
+
+	if (argc != 4) {
+		fprintf(stderr, "usage: bench_load_fw SOURCE_DIR BUILD_DIR VECTORS_DIR\n");
+		return 2;
+	}
+	snprintf(bp.board, sizeof(bp.board), "%s/%s", argv[1], DDR_BOARD);
+	snprintf(bp.teed, sizeof(bp.teed), "%s/tools/rproc-teed/rproc-teed", argv[2]);
+	snprintf(bp.image, sizeof(bp.image), "%s/%s", argv[3], LARGE_SIGN);
+	snprintf(bp.key, sizeof(bp.key), "%s/%s", argv[3], RSA_PUB);
+	signal(SIGPIPE, SIG_IGN);
+	if (rpt_read_file(bp.image, &img, &len, &err)) {
+		fprintf(stderr, "bench: %s\n", rpt_error_msg(&err));
+		return 1;
+	}
+	printf("load_fw_image_bytes %zu B\n", len);
+	ret = bench_inproc(&bp, img, len);
+	/* The socket transport is measured if it works; its absence is reported, not fatal. */
+	if (!ret && bench_socket(&bp, img, len))
+		printf("load_fw_socket_mbps n/a MB/s\n");
+	free(img);
+	return ret ? 1 : 0;
+}
