@@ -106,15 +106,25 @@ bool tee_wire_op_known(uint16_t op)
 {
 	uint16_t base = op & (uint16_t)~TEE_WIRE_OP_REPLY;
 
-	return base >= TEE_WIRE_OP_HELLO && base <= TEE_WIRE_OP_GET_SHM;
+	/* An event is never answered: "EVENT reply" is not a message. */
+	if (base == TEE_WIRE_OP_EVENT)
+		return !(op & TEE_WIRE_OP_REPLY);
+	return base >= TEE_WIRE_OP_HELLO && base < TEE_WIRE_OP_EVENT;
 }
 
 const char *tee_wire_op_name(uint16_t op, char *buf, size_t len)
 {
 	static const char *const names[] = {
-		[TEE_WIRE_OP_HELLO] = "HELLO",	   [TEE_WIRE_OP_OPEN_SESSION] = "OPEN_SESSION",
-		[TEE_WIRE_OP_INVOKE] = "INVOKE",   [TEE_WIRE_OP_CLOSE_SESSION] = "CLOSE_SESSION",
+		[TEE_WIRE_OP_HELLO] = "HELLO",
+		[TEE_WIRE_OP_OPEN_SESSION] = "OPEN_SESSION",
+		[TEE_WIRE_OP_INVOKE] = "INVOKE",
+		[TEE_WIRE_OP_CLOSE_SESSION] = "CLOSE_SESSION",
 		[TEE_WIRE_OP_GET_SHM] = "GET_SHM",
+		[TEE_WIRE_OP_KICK] = "KICK",
+		[TEE_WIRE_OP_REQUEST_SHUTDOWN] = "REQUEST_SHUTDOWN",
+		[TEE_WIRE_OP_INJECT_CRASH] = "INJECT_CRASH",
+		[TEE_WIRE_OP_SUBSCRIBE] = "SUBSCRIBE",
+		[TEE_WIRE_OP_EVENT] = "EVENT",
 	};
 
 	if (!tee_wire_op_known(op))
@@ -134,8 +144,18 @@ static size_t body_size(uint16_t op)
 	case TEE_WIRE_OP_HELLO:
 	case TEE_WIRE_OP_CLOSE_SESSION:
 	case TEE_WIRE_OP_GET_SHM:
+	case TEE_WIRE_OP_KICK:
+	case TEE_WIRE_OP_REQUEST_SHUTDOWN:
+	case TEE_WIRE_OP_INJECT_CRASH:
+	case TEE_WIRE_OP_SUBSCRIBE:
 	case TEE_WIRE_OP_CLOSE_SESSION | TEE_WIRE_OP_REPLY:
+	case TEE_WIRE_OP_KICK | TEE_WIRE_OP_REPLY:
+	case TEE_WIRE_OP_REQUEST_SHUTDOWN | TEE_WIRE_OP_REPLY:
+	case TEE_WIRE_OP_INJECT_CRASH | TEE_WIRE_OP_REPLY:
+	case TEE_WIRE_OP_SUBSCRIBE | TEE_WIRE_OP_REPLY:
 		return 8;
+	case TEE_WIRE_OP_EVENT:
+		return TEE_WIRE_EVENT_BODY;
 	case TEE_WIRE_OP_HELLO | TEE_WIRE_OP_REPLY:
 	case TEE_WIRE_OP_GET_SHM | TEE_WIRE_OP_REPLY:
 		return 16;
@@ -185,16 +205,31 @@ static void put_uuid(struct wcur *w, const TEE_UUID *u)
 	put_bytes(w, u->clockSeqAndNode, sizeof(u->clockSeqAndNode));
 }
 
+/* A text field: up to the NUL only, the bytes after it go out as zeros, as decode requires. */
+static void put_text(struct wcur *w, const char *text, size_t field)
+{
+	char buf[TEE_WIRE_WHY_MAX > TEE_WIRE_NAME_MAX ? TEE_WIRE_WHY_MAX : TEE_WIRE_NAME_MAX];
+
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, text, strnlen(text, field - 1));
+	put_bytes(w, buf, field);
+}
+
 static void put_shm(struct wcur *w, const struct tee_wire_shm *s)
 {
-	char name[TEE_WIRE_NAME_MAX] = {0};
-
-	/* Copy up to the NUL only: the bytes after it go out as zeros, as decode requires. */
-	memcpy(name, s->name, strnlen(s->name, sizeof(name) - 1));
-	put_bytes(w, name, sizeof(name));
+	put_text(w, s->name, sizeof(s->name));
 	put_u32(w, s->da);
 	put_u32(w, s->size);
 	put_u64(w, s->pa);
+}
+
+static void put_event_body(struct wcur *w, const struct tee_wire_msg *m)
+{
+	put_u32(w, m->rproc_id);
+	put_u32(w, m->kind);
+	put_u32(w, m->arg);
+	put_u32(w, 0);
+	put_text(w, m->why, sizeof(m->why));
 }
 
 static void put_request_body(struct wcur *w, const struct tee_wire_msg *m)
@@ -218,8 +253,18 @@ static void put_request_body(struct wcur *w, const struct tee_wire_msg *m)
 		put_u32(w, 0);
 		break;
 	case TEE_WIRE_OP_GET_SHM:
+	case TEE_WIRE_OP_REQUEST_SHUTDOWN:
+	case TEE_WIRE_OP_SUBSCRIBE:
 		put_u32(w, m->rproc_id);
 		put_u32(w, 0);
+		break;
+	case TEE_WIRE_OP_KICK:
+	case TEE_WIRE_OP_INJECT_CRASH:
+		put_u32(w, m->rproc_id);
+		put_u32(w, m->arg);
+		break;
+	case TEE_WIRE_OP_EVENT:
+		put_event_body(w, m);
 		break;
 	}
 }
@@ -408,23 +453,39 @@ static int check_reserved(uint32_t v, const char *where, struct rpt_error *err)
 	return 0;
 }
 
+/*
+ * A text field of `field` bytes: NUL-terminated inside the field and only
+ * zeros after the NUL, so that no byte travels unseen. Empty only if allowed.
+ */
+static int check_text(const char *text, size_t field, bool empty_ok, const char *what,
+		      struct rpt_error *err)
+{
+	const char *nul = memchr(text, '\0', field);
+
+	if (!nul || (nul == text && !empty_ok))
+		return rpt_error_set(err, RPT_EFORMAT, "%s %s", what,
+				     nul ? "empty" : "not terminated");
+	for (; nul < text + field; nul++)
+		if (*nul)
+			return rpt_error_set(err, RPT_EFORMAT, "%s: bytes after the text's end",
+					     what);
+	return 0;
+}
+
 static int decode_shm(struct rcur *r, struct tee_wire_shm *s, unsigned int i, struct rpt_error *err)
 {
-	const char *nul;
+	char what[48];
 	uint64_t end;
+	int ret;
 
 	get_bytes(r, s->name, sizeof(s->name));
 	s->da = get_u32(r);
 	s->size = get_u32(r);
 	s->pa = get_u64(r);
-	nul = memchr(s->name, '\0', sizeof(s->name));
-	if (!nul || nul == s->name)
-		return rpt_error_set(err, RPT_EFORMAT, "shared memory %u: name %s", i,
-				     nul ? "empty" : "not terminated");
-	for (; nul < s->name + sizeof(s->name); nul++)
-		if (*nul)
-			return rpt_error_set(err, RPT_EFORMAT,
-					     "shared memory %u: bytes after the name's end", i);
+	snprintf(what, sizeof(what), "shared memory %u: name", i);
+	ret = check_text(s->name, sizeof(s->name), false, what, err);
+	if (ret)
+		return ret;
 	if (!s->size)
 		return rpt_error_set(err, RPT_EFORMAT, "shared memory %u (%s): size 0", i, s->name);
 	if ((uint64_t)s->da + s->size > (uint64_t)UINT32_MAX + 1 ||
@@ -464,6 +525,64 @@ static int decode_get_shm_reply(struct rcur *r, struct tee_wire_msg *m, struct r
 	return 0;
 }
 
+/* The argument of an event must fit its kind; only a crash carries a reason. */
+static int check_event(const struct tee_wire_msg *m, struct rpt_error *err)
+{
+	static const char zeros[TEE_WIRE_WHY_MAX];
+
+	if (m->seq)
+		return rpt_error_set(err, RPT_EFORMAT, "seq %u, an event carries 0", m->seq);
+	switch (m->kind) {
+	case TEE_WIRE_EVENT_CRASH:
+		if (m->arg > TEE_WIRE_CRASH_MAX)
+			return rpt_error_set(err, RPT_EFORMAT, "crash of unknown type %u", m->arg);
+		return check_text(m->why, sizeof(m->why), true, "crash reason", err);
+	case TEE_WIRE_EVENT_KICK:
+		if (m->arg >= TEE_WIRE_MAX_VQ)
+			return rpt_error_set(err, RPT_EFORMAT,
+					     "doorbell of vq %u, a mailbox has %u", m->arg,
+					     TEE_WIRE_MAX_VQ);
+		break;
+	case TEE_WIRE_EVENT_SHUTDOWN_ACK:
+		if (m->arg)
+			return rpt_error_set(err, RPT_EFORMAT,
+					     "shutdown acknowledgement with argument %u", m->arg);
+		break;
+	default:
+		return rpt_error_set(err, RPT_EFORMAT, "unknown event kind %u", m->kind);
+	}
+	if (memcmp(m->why, zeros, sizeof(zeros)))
+		return rpt_error_set(err, RPT_EFORMAT, "reason text on a kind %u event", m->kind);
+	return 0;
+}
+
+static int decode_event(struct rcur *r, struct tee_wire_msg *m, struct rpt_error *err)
+{
+	int ret;
+
+	m->rproc_id = get_u32(r);
+	m->kind = get_u32(r);
+	m->arg = get_u32(r);
+	ret = check_reserved(get_u32(r), "EVENT", err);
+	if (ret)
+		return ret;
+	get_bytes(r, m->why, sizeof(m->why));
+	return check_event(m, err);
+}
+
+/* KICK and INJECT_CRASH: the rproc id and an argument bounded by the op. */
+static int decode_hw_arg(struct rcur *r, struct tee_wire_msg *m, struct rpt_error *err)
+{
+	m->rproc_id = get_u32(r);
+	m->arg = get_u32(r);
+	if (m->op == TEE_WIRE_OP_KICK && m->arg >= TEE_WIRE_MAX_VQ)
+		return rpt_error_set(err, RPT_EFORMAT, "vq %u, a mailbox has %u doorbells", m->arg,
+				     TEE_WIRE_MAX_VQ);
+	if (m->op == TEE_WIRE_OP_INJECT_CRASH && m->arg > TEE_WIRE_CRASH_MAX)
+		return rpt_error_set(err, RPT_EFORMAT, "unknown crash type %u", m->arg);
+	return 0;
+}
+
 static int decode_request(struct rcur *r, struct tee_wire_msg *m, struct rpt_error *err)
 {
 	switch (m->op) {
@@ -480,9 +599,14 @@ static int decode_request(struct rcur *r, struct tee_wire_msg *m, struct rpt_err
 	case TEE_WIRE_OP_CLOSE_SESSION:
 		m->session = get_u32(r);
 		return check_reserved(get_u32(r), "CLOSE_SESSION", err);
-	default: /* TEE_WIRE_OP_GET_SHM */
+	case TEE_WIRE_OP_KICK:
+	case TEE_WIRE_OP_INJECT_CRASH:
+		return decode_hw_arg(r, m, err);
+	case TEE_WIRE_OP_EVENT:
+		return decode_event(r, m, err);
+	default: /* GET_SHM, REQUEST_SHUTDOWN, SUBSCRIBE: the rproc id alone */
 		m->rproc_id = get_u32(r);
-		return check_reserved(get_u32(r), "GET_SHM", err);
+		return check_reserved(get_u32(r), "request", err);
 	}
 }
 
@@ -504,10 +628,10 @@ static int decode_reply(struct rcur *r, struct tee_wire_msg *m, struct rpt_error
 		return ret ? ret : decode_params(r, m, err);
 	case TEE_WIRE_OP_INVOKE:
 		return decode_params(r, m, err);
-	case TEE_WIRE_OP_CLOSE_SESSION:
-		return 0;
-	default: /* TEE_WIRE_OP_GET_SHM */
+	case TEE_WIRE_OP_GET_SHM:
 		return decode_get_shm_reply(r, m, err);
+	default: /* CLOSE_SESSION and the hardware channel: result and origin alone */
+		return 0;
 	}
 }
 

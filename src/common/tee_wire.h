@@ -24,19 +24,39 @@
  *   INVOKE         req: session, cmd, param[4]       reply: result, origin, param[4]
  *   CLOSE_SESSION  req: session, rsv                 reply: result, origin
  *   GET_SHM        req: rproc_id, rsv                reply: result, origin, count, rsv, shm[count]
+ *   KICK           req: rproc_id, vq                 reply: result, origin
+ *   REQUEST_SHUTDOWN req: rproc_id, rsv              reply: result, origin
+ *   INJECT_CRASH   req: rproc_id, type               reply: result, origin
+ *   SUBSCRIBE      req: rproc_id, rsv                reply: result, origin
+ *   EVENT          (server -> client, unasked, seq 0): rproc_id, kind, arg, rsv, why[96]
  *
  *   uuid:  u32 timeLow, u16 timeMid, u16 timeHiAndVersion, u8 clockSeqAndNode[8]
  *   param: type, fd_index, a, b, u64 offset, u64 size               (32 bytes)
  *   shm:   name[32] (NUL-terminated), da, size, u64 pa              (48 bytes)
+ *   why:   text, NUL-terminated, zeros after the NUL (all zeros unless a crash)
  *
  * Bulk data never travels in a message: a MEMREF parameter names one of the
  * packet's descriptors (a sealed memfd) and a range inside it. A GET_SHM reply
  * carries one descriptor per shared memory, in the order of its entries.
  *
+ * The hardware channel (KICK, REQUEST_SHUTDOWN, INJECT_CRASH, SUBSCRIBE,
+ * EVENT): on the real SoC the mailbox (IPCC) and the coprocessor's fault and
+ * watchdog interrupts reach Linux directly, not through the TEE. Here the
+ * emulated cores live in the daemon, on the hardware side of the process
+ * boundary, so the daemon relays them: doorbells and the shutdown request go
+ * in as requests, and a connection that SUBSCRIBEd to an rproc id gets its
+ * EVENTs (crash with type and reason, doorbell with vq, shutdown
+ * acknowledgement) pushed unasked. EVENT is the only op a server sends
+ * without being asked; it never carries the reply bit and its seq is 0. A
+ * client should read events on a connection of their own, so that an event
+ * never sits between a request and its reply.
+ *
  * Everything is checked when decoded: magic, version, op, lengths (exact for
  * each op), reserved fields, parameter types, descriptor indexes (in a request
  * every descriptor is named by exactly one memref, and every memref with a
- * buffer names one) and the fields each type leaves unused (must be 0).
+ * buffer names one), the fields each type leaves unused (must be 0), and
+ * for the hardware channel the argument of each op and event kind (a vq below
+ * TEE_WIRE_MAX_VQ, a known crash type, a reason text only on a crash).
  */
 #ifndef RPT_COMMON_TEE_WIRE_H
 #define RPT_COMMON_TEE_WIRE_H
@@ -48,15 +68,24 @@
 #include "common/error.h"
 #include "common/tee_defs.h"
 
-#define TEE_WIRE_MAGIC	    0x57545052u /* "RPTW" */
-#define TEE_WIRE_VERSION    1u
+#define TEE_WIRE_MAGIC 0x57545052u /* "RPTW" */
+/* 2: the hardware channel (KICK .. EVENT). A peer of another version is refused. */
+#define TEE_WIRE_VERSION    2u
 #define TEE_WIRE_HDR_SIZE   24u
 #define TEE_WIRE_BODY_MAX   (64u << 10)
 #define TEE_WIRE_MSG_MAX    (TEE_WIRE_HDR_SIZE + TEE_WIRE_BODY_MAX)
 #define TEE_WIRE_PARAM_SIZE 32u
 #define TEE_WIRE_SHM_SIZE   48u
 
-/* Largest request (OPEN_SESSION) and largest reply (GET_SHM listing TEE_WIRE_MAX_SHM). */
+/* Bytes of an event's reason text, NUL included. */
+#define TEE_WIRE_WHY_MAX 96u
+/* Body of an EVENT: rproc_id, kind, arg, rsv, why. */
+#define TEE_WIRE_EVENT_BODY (16u + TEE_WIRE_WHY_MAX)
+
+/*
+ * Largest request (OPEN_SESSION) and largest message a server sends (a GET_SHM
+ * reply listing TEE_WIRE_MAX_SHM; an EVENT is far smaller).
+ */
 #define TEE_WIRE_REQUEST_MAX (TEE_WIRE_HDR_SIZE + 16 + TEE_NUM_PARAMS * TEE_WIRE_PARAM_SIZE)
 #define TEE_WIRE_REPLY_MAX   (TEE_WIRE_HDR_SIZE + 16 + TEE_WIRE_MAX_SHM * TEE_WIRE_SHM_SIZE)
 
@@ -70,13 +99,29 @@
 #define TEE_WIRE_MEMREF_MAX ((uint64_t)256 << 20)
 /* fd_index of a parameter that carries no descriptor. */
 #define TEE_WIRE_FD_NONE 0xFFFFFFFFu
+/* Doorbells of one mailbox: a KICK's or kick EVENT's vq is below this. */
+#define TEE_WIRE_MAX_VQ 32u
+/* Largest crash type (Linux's rproc_crash_type: 0 mmufault, 1 watchdog, 2 fatal error). */
+#define TEE_WIRE_CRASH_MAX 2u
 
 enum tee_wire_op {
-	TEE_WIRE_OP_HELLO = 1,	       /* handshake: protocol version, is this peer served */
-	TEE_WIRE_OP_OPEN_SESSION = 2,  /* open a session on a TA by UUID */
-	TEE_WIRE_OP_INVOKE = 3,	       /* invoke a command in a session */
-	TEE_WIRE_OP_CLOSE_SESSION = 4, /* close a session */
-	TEE_WIRE_OP_GET_SHM = 5,       /* the shared memories of one rproc, as memfds */
+	TEE_WIRE_OP_HELLO = 1,		  /* handshake: protocol version, is this peer served */
+	TEE_WIRE_OP_OPEN_SESSION = 2,	  /* open a session on a TA by UUID */
+	TEE_WIRE_OP_INVOKE = 3,		  /* invoke a command in a session */
+	TEE_WIRE_OP_CLOSE_SESSION = 4,	  /* close a session */
+	TEE_WIRE_OP_GET_SHM = 5,	  /* the shared memories of one rproc, as memfds */
+	TEE_WIRE_OP_KICK = 6,		  /* ring the doorbell of one of the rproc's virtqueues */
+	TEE_WIRE_OP_REQUEST_SHUTDOWN = 7, /* ask the rproc's firmware to shut down */
+	TEE_WIRE_OP_INJECT_CRASH = 8,	  /* debug: make the core fail as a real fault would */
+	TEE_WIRE_OP_SUBSCRIBE = 9,	  /* push the rproc's EVENTs to this connection */
+	TEE_WIRE_OP_EVENT = 10,		  /* server -> client: something the hardware did */
+};
+
+/* What an EVENT reports. */
+enum tee_wire_event_kind {
+	TEE_WIRE_EVENT_CRASH = 1,	 /* the core stopped on its own: arg = type, why = reason */
+	TEE_WIRE_EVENT_KICK = 2,	 /* the firmware rang the doorbell of vq arg */
+	TEE_WIRE_EVENT_SHUTDOWN_ACK = 3, /* the firmware acknowledged the shutdown request */
 };
 
 /*
@@ -123,15 +168,18 @@ struct tee_wire_msg {
 	TEE_UUID uuid;	   /* OPEN_SESSION request: the TA */
 	uint32_t session;  /* INVOKE / CLOSE_SESSION request, OPEN_SESSION reply */
 	uint32_t cmd;	   /* INVOKE request: the TA command */
-	uint32_t rproc_id; /* GET_SHM request */
-	uint32_t result;   /* replies: TEE_Result */
-	uint32_t origin;   /* replies: TEE_ORIGIN_* of the result */
-	uint32_t num_shm;  /* GET_SHM reply: entries of shm[] */
+	uint32_t rproc_id; /* GET_SHM and hardware-channel requests, EVENT */
+	uint32_t arg;	   /* KICK: vq; INJECT_CRASH: crash type; EVENT: crash type or vq */
+	uint32_t kind;	   /* EVENT: enum tee_wire_event_kind */
+	char why[TEE_WIRE_WHY_MAX]; /* EVENT (crash): what happened, NUL-terminated */
+	uint32_t result;	    /* replies: TEE_Result */
+	uint32_t origin;	    /* replies: TEE_ORIGIN_* of the result */
+	uint32_t num_shm;	    /* GET_SHM reply: entries of shm[] */
 	struct tee_wire_param params[TEE_NUM_PARAMS]; /* OPEN_SESSION, INVOKE, their replies */
 	struct tee_wire_shm shm[TEE_WIRE_MAX_SHM];    /* GET_SHM reply */
 };
 
-/* True if the op (without the reply bit) is one of enum tee_wire_op. */
+/* True if op is a request of enum tee_wire_op, the reply to one, or EVENT (never a reply). */
 bool tee_wire_op_known(uint16_t op);
 /* "INVOKE", "INVOKE reply", "op 0x1234": for messages. */
 const char *tee_wire_op_name(uint16_t op, char *buf, size_t len);

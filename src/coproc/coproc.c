@@ -281,6 +281,7 @@ static int launch(struct coproc *c, uc_engine *uc, struct rpt_error *err)
 	c->stop_req = false;
 	c->crash_req = false;
 	c->state = COPROC_RUNNING;
+	c->run_gen++;
 	pthread_mutex_unlock(&c->lock);
 
 	ret = pthread_create(&c->thread, NULL, coproc_core_main, c);

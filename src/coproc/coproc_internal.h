@@ -86,6 +86,7 @@ struct coproc {
 	pthread_mutex_t lock;		    /* protects the fields below */
 	pthread_cond_t cond;		    /* broadcast on state changes and host requests */
 	enum coproc_state state;	    /* RUNNING while the core thread is in its loop */
+	unsigned long run_gen;		    /* runs started so far: tells one run from the next */
 	uc_engine *uc;			    /* engine of the current/last run, NULL if none */
 	bool stop_req;			    /* host wants the core in reset */
 	bool crash_req;			    /* a crash was injected (host or watchdog) */

@@ -155,10 +155,15 @@ int coproc_engine_reset(struct coproc *c, uc_engine *uc, struct rpt_error *err)
 int coproc_interrupt_locked(struct coproc *c, unsigned int timeout_ms)
 {
 	uint64_t give_up = coproc_now_ns() + (uint64_t)timeout_ms * 1000000u;
+	unsigned long gen = c->run_gen;
 	struct timespec ts;
 	uint64_t next;
 
-	while (c->state == COPROC_RUNNING) {
+	/*
+	 * Wait for THIS run to end: once it crashed, the host may recover and
+	 * start the next run before we wake up, and that one is not ours to stop.
+	 */
+	while (c->state == COPROC_RUNNING && c->run_gen == gen) {
 		/*
 		 * A stop that lands while the core thread is between two
 		 * uc_emu_start() calls is forgotten by the next one: send it

@@ -1,4 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The board assembly (vboard.h): the board file, the in-process secure world,
+ * the processors with their drivers, mailbox and crash wiring. A secure world
+ * in another process or behind the TEE device is vboard_remote.c's.
+ */
 #include "vboard/vboard.h"
 
 #include <errno.h>
@@ -13,11 +18,9 @@
 #include "common/file_io.h"
 #include "common/safe_math.h"
 #include "normal/drivers/elf_rproc.h"
-#include "normal/drivers/tee_rproc.h"
+#include "vboard/vboard_internal.h"
 
-static void vb_log(struct vboard *vb, enum rproc_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void vb_log(struct vboard *vb, enum rproc_log_level level, const char *fmt, ...)
+void vb_log(struct vboard *vb, enum rproc_log_level level, const char *fmt, ...)
 {
 	char line[512];
 	va_list ap;
@@ -63,17 +66,23 @@ static void fw_release(void *priv, struct rproc_fw *fw)
 
 /* ---- mailbox and core events ---- */
 
+void vboard_expect_shutdown_ack(struct vboard_proc *p)
+{
+	pthread_mutex_lock(&p->ack_lock);
+	p->shutdown_acked = false;
+	p->crashed_meanwhile = false;
+	pthread_mutex_unlock(&p->ack_lock);
+}
+
 static int mbox_request_shutdown(void *priv)
 {
 	struct vboard_proc *p = priv;
 
-	pthread_mutex_lock(&p->ack_lock);
-	p->shutdown_acked = false;
-	pthread_mutex_unlock(&p->ack_lock);
+	vboard_expect_shutdown_ack(p);
 	return coproc_request_shutdown(p->core);
 }
 
-static int mbox_wait_shutdown_ack(void *priv, unsigned int timeout_ms)
+int vboard_wait_shutdown_ack(void *priv, unsigned int timeout_ms)
 {
 	struct vboard_proc *p = priv;
 	struct timespec until;
@@ -87,9 +96,10 @@ static int mbox_wait_shutdown_ack(void *priv, unsigned int timeout_ms)
 		until.tv_nsec -= 1000000000L;
 	}
 	pthread_mutex_lock(&p->ack_lock);
-	while (!p->shutdown_acked && !ret)
+	while (!p->shutdown_acked && !p->crashed_meanwhile && !ret)
 		ret = pthread_cond_timedwait(&p->ack_cond, &p->ack_lock, &until);
-	ret = p->shutdown_acked ? 0 : -ETIMEDOUT;
+	/* A core that crashed meanwhile will never answer: stop it now, not at the timeout. */
+	ret = p->shutdown_acked ? 0 : p->crashed_meanwhile ? -ECANCELED : -ETIMEDOUT;
 	pthread_mutex_unlock(&p->ack_lock);
 	return ret;
 }
@@ -103,7 +113,7 @@ static int mbox_kick(void *priv, unsigned int vqid)
 
 static const struct rproc_mbox_ops mbox_ops = {
 	.request_shutdown = mbox_request_shutdown,
-	.wait_shutdown_ack = mbox_wait_shutdown_ack,
+	.wait_shutdown_ack = vboard_wait_shutdown_ack,
 	.kick = mbox_kick,
 };
 
@@ -115,29 +125,37 @@ static void ev_kick(void *priv, uint32_t vq)
 	__atomic_add_fetch(&p->kicks, 1, __ATOMIC_RELAXED);
 }
 
-static void ev_shutdown_ack(void *priv)
+void vboard_shutdown_acked(struct vboard_proc *p)
 {
-	struct vboard_proc *p = priv;
-
 	pthread_mutex_lock(&p->ack_lock);
 	p->shutdown_acked = true;
 	pthread_cond_broadcast(&p->ack_cond);
 	pthread_mutex_unlock(&p->ack_lock);
 }
 
-/* The core stopped on its own: the SoC's fault/watchdog interrupt reaches remoteproc. */
-static void ev_crash(void *priv, int type, const char *why)
+static void ev_shutdown_ack(void *priv)
 {
-	struct vboard_proc *p = priv;
+	vboard_shutdown_acked(priv);
+}
 
+void vboard_proc_crashed(struct vboard_proc *p, int type, const char *why)
+{
 	/* ack_lock also guards p->rproc against teardown; reporting only queues work. */
 	pthread_mutex_lock(&p->ack_lock);
+	p->crashed_meanwhile = true;
+	pthread_cond_broadcast(&p->ack_cond);
 	if (p->rproc) {
 		rproc_log(p->rproc, RPROC_LOG_ERR, "coprocessor crashed (%s): %s",
 			  coproc_crash_name(type), why);
 		rproc_report_crash(p->rproc, (enum rproc_crash_type)type);
 	}
 	pthread_mutex_unlock(&p->ack_lock);
+}
+
+/* The core stopped on its own: the SoC's fault/watchdog interrupt reaches remoteproc. */
+static void ev_crash(void *priv, int type, const char *why)
+{
+	vboard_proc_crashed(priv, type, why);
 }
 
 static const struct coproc_events core_events = {
@@ -153,6 +171,8 @@ int vboard_inject_crash(struct vboard_proc *p, enum rproc_crash_type type)
 
 	if ((unsigned int)type > RPROC_FATAL_ERROR)
 		return -EINVAL;
+	if (p->vb->opts.tee != VBOARD_TEE_INPROC)
+		return vboard_remote_inject_crash(p, type);
 	/*
 	 * The core stops and reports as it would for a real fault; any firmware
 	 * (not only ours, which can also be told to fault through the mailbox).
@@ -291,11 +311,24 @@ static int core_create(struct vboard_proc *p, const struct coproc_mem *mems, uns
 	return 0;
 }
 
+void vboard_tee_config(struct vboard *vb, struct vboard_proc *p, struct tee_rproc_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->name = p->desc->name;
+	cfg->tee = &vb->tee;
+	cfg->rproc_id = p->desc->id;
+	cfg->mems = p->desc->mems;
+	cfg->num_mems = p->desc->num_mems;
+	cfg->loader = (struct rproc_fw_loader){fw_request, fw_release, vb};
+	cfg->log = proc_log;
+	cfg->log_priv = vb;
+}
+
 static int tee_proc_create(struct vboard *vb, struct vboard_proc *p, struct rpt_error *err)
 {
 	struct plat_rproc *rp = platform_rproc(&vb->plat, p->desc->id);
 	struct coproc_mem mems[BOARD_MAX_MEMS];
-	struct tee_rproc_config cfg = {0};
+	struct tee_rproc_config cfg;
 	unsigned int i;
 	int ret;
 
@@ -307,16 +340,9 @@ static int tee_proc_create(struct vboard *vb, struct vboard_proc *p, struct rpt_
 		return ret;
 	/* The core sits on the hardware side: only the secure world starts and stops it. */
 	platform_attach_coproc(rp, &coproc_emu_ops, p->core);
-	cfg.name = p->desc->name;
-	cfg.tee = &vb->tee;
-	cfg.rproc_id = p->desc->id;
-	cfg.mems = p->desc->mems;
-	cfg.num_mems = p->desc->num_mems;
+	vboard_tee_config(vb, p, &cfg);
 	cfg.mapper = (struct tee_rproc_shm_mapper){.map = map_shared, .priv = rp};
 	cfg.mbox = (struct rproc_mbox){.ops = &mbox_ops, .priv = p};
-	cfg.loader = (struct rproc_fw_loader){fw_request, fw_release, vb};
-	cfg.log = proc_log;
-	cfg.log_priv = vb;
 	p->rproc = tee_rproc_create(&cfg, err);
 	return p->rproc ? 0 : (err && err->code ? err->code : -ENOMEM);
 }
@@ -408,7 +434,9 @@ void vboard_destroy(struct vboard *vb)
 	/* Processors first (graceful stop through the TA), then the secure world, then cores. */
 	for (i = 0; i < vb->num_procs; i++)
 		proc_destroy(&vb->procs[i]);
-	if (vb->tee_up)
+	if (vb->opts.tee != VBOARD_TEE_INPROC)
+		vboard_remote_down(vb);
+	else if (vb->tee_up)
 		tee_finalize(&vb->tee);
 	if (vb->ta_up)
 		rproc_ta_exit(&vb->ta);
@@ -443,7 +471,12 @@ static int procs_create(struct vboard *vb, struct rpt_error *err)
 		p->desc = &vb->board.rprocs[i];
 		init_ack(p);
 		vb->num_procs++;
-		ret = p->desc->tee ? tee_proc_create(vb, p, err) : elf_proc_create(vb, p, err);
+		if (vb->opts.tee != VBOARD_TEE_INPROC)
+			ret = vboard_remote_proc_create(vb, p, err);
+		else if (p->desc->tee)
+			ret = tee_proc_create(vb, p, err);
+		else
+			ret = elf_proc_create(vb, p, err);
 		if (ret) {
 			rpt_error_prefix(err, "%s: ", p->desc->name);
 			return ret;
@@ -461,15 +494,46 @@ int vboard_create(struct vboard **out, const struct vboard_opts *opts, struct rp
 	if (!vb)
 		return rpt_error_set(err, ENOMEM, "out of memory");
 	vb->opts = *opts;
+	vb->ev_stop[0] = vb->ev_stop[1] = -1;
+	if ((unsigned int)opts->tee > VBOARD_TEE_DEV) {
+		free(vb);
+		return rpt_error_set(err, EINVAL, "unknown secure-world place %u",
+				     (unsigned int)opts->tee);
+	}
 	ret = board_load_file(&vb->board, opts->board_path, err);
 	if (!ret)
-		ret = secure_world_up(vb, err);
+		ret = opts->tee == VBOARD_TEE_INPROC ? secure_world_up(vb, err)
+						     : vboard_remote_up(vb, err);
 	if (!ret)
 		ret = procs_create(vb, err);
+	if (!ret && opts->tee != VBOARD_TEE_INPROC)
+		ret = vboard_remote_start(vb, err);
 	if (ret) {
 		vboard_destroy(vb);
 		return ret;
 	}
 	*out = vb;
 	return 0;
+}
+
+int vboard_parse_tee(const char *spec, enum vboard_tee *tee, const char **path,
+		     struct rpt_error *err)
+{
+	if (spec && !strcmp(spec, "inproc")) {
+		*tee = VBOARD_TEE_INPROC;
+		*path = NULL;
+		return 0;
+	}
+	if (spec && !strncmp(spec, "socket:", 7) && spec[7]) {
+		*tee = VBOARD_TEE_SOCKET;
+		*path = spec + 7;
+		return tee_wire_check_path(*path, err);
+	}
+	if (spec && !strncmp(spec, "dev:", 4) && spec[4]) {
+		*tee = VBOARD_TEE_DEV;
+		*path = spec + 4;
+		return 0;
+	}
+	return rpt_error_set(err, EINVAL, "'%s': expected inproc, socket:PATH or dev:PATH",
+			     spec ? spec : "");
 }

@@ -12,6 +12,27 @@
  * The mailbox (shutdown request, doorbells) and the core's crash reports are
  * wired to the remoteproc as on the real SoC. rprocd, the integration tests
  * and the benchmarks all build the system through this one function.
+ *
+ * Where the secure world is (vboard_opts.tee):
+ *  - VBOARD_TEE_INPROC (the default): as above, everything in this process.
+ *  - VBOARD_TEE_SOCKET: rproc-teed at tee_path holds the platform, the TA,
+ *    the secure memories and the emulated cores (the hardware side of the
+ *    boundary). This process builds none of them: it still reads the board
+ *    file (memory descriptions are public), calls the TA through tee_socket,
+ *    maps only the memories the daemon shares (tee_socket_map_shared: a
+ *    secure memory is never mapped here), and reaches the mailbox and the
+ *    cores' crash reports through the daemon's hardware channel: events
+ *    arrive on a thread of their own and become rproc_report_crash(). If
+ *    the daemon dies, every TEE call fails cleanly, a processor it was
+ *    running is reported crashed (fatal error) and, as recovery cannot reach
+ *    the TA, ends offline; when the daemon is back, the next operation
+ *    reconnects. Every processor of the board must be a TEE one.
+ *  - VBOARD_TEE_DEV: the Linux TEE device at tee_path (/dev/tee0), i.e. the
+ *    real OP-TEE remoteproc TA. There is no emulator and no mailbox here: on
+ *    a real board the kernel owns the IPCC, and this process only drives the
+ *    TA (stop is immediate, "crash" only reports). Shared memories are mapped
+ *    through /dev/mem when that is allowed, else trace and resource table
+ *    cannot be read.
  */
 #ifndef RPT_VBOARD_VBOARD_H
 #define RPT_VBOARD_VBOARD_H
@@ -23,9 +44,17 @@
 #include "coproc/coproc.h"
 #include "normal/core/remoteproc.h"
 #include "normal/tee_client/tee_client.h"
+#include "normal/tee_client/tee_socket.h"
 #include "secure/ta/rproc_ta.h"
 
 #define VBOARD_MAX_TRUST 8
+
+/* Where the secure world (TA, secure memories, cores) lives. */
+enum vboard_tee {
+	VBOARD_TEE_INPROC = 0, /* in this process (the default) */
+	VBOARD_TEE_SOCKET,     /* in rproc-teed, reached over its Unix socket */
+	VBOARD_TEE_DEV,	       /* a real OP-TEE behind the Linux TEE device */
+};
 
 struct vboard_opts {
 	const char *board_path;		     /* .dts or .dtb */
@@ -35,6 +64,9 @@ struct vboard_opts {
 	/* where every message goes (remoteproc, TA); NULL: stderr */
 	void (*log)(void *log_priv, enum rproc_log_level level, const char *line);
 	void *log_priv;
+	enum vboard_tee tee; /* where the secure world is */
+	/* SOCKET: rproc-teed's socket (NULL: its default path); DEV: the device (NULL: /dev/tee0) */
+	const char *tee_path;
 };
 
 struct vboard;
@@ -50,7 +82,11 @@ struct vboard_proc {
 	pthread_mutex_t ack_lock; /* protects shutdown_acked */
 	pthread_cond_t ack_cond;  /* signalled when the firmware acknowledges */
 	bool shutdown_acked;	  /* acknowledgement of the pending request */
+	bool crashed_meanwhile;	  /* the core crashed since the request: no answer will come */
 	unsigned long kicks;	  /* doorbells the firmware rang */
+	struct tee_shm_set shm;	  /* SOCKET: the shared memories, from rproc-teed's memfds */
+	uint8_t *dev_maps[BOARD_MAX_MEMS]; /* DEV: /dev/mem mappings of the shared memories */
+	bool ta_started; /* SOCKET: START_FW succeeded and no STOP/RELEASE since (atomic) */
 };
 
 struct vboard {
@@ -60,10 +96,24 @@ struct vboard {
 	bool plat_up;
 	struct rproc_ta ta; /* secure world: the TA */
 	bool ta_up;
-	struct tee_context tee; /* in-process TEE client context */
+	struct tee_context tee; /* the TEE the drivers use (in-process, guarded socket, device) */
 	bool tee_up;
 	struct vboard_proc procs[BOARD_MAX_RPROCS];
 	unsigned int num_procs;
+	/* ---- SOCKET only ---- */
+	char teed_path[108];		   /* rproc-teed's socket */
+	struct tee_context sock;	   /* the connection to it (tee guards it) */
+	bool sock_up;			   /* sock is open */
+	struct tee_event_channel *events;  /* its hardware events (the event thread's) */
+	uint32_t ev_ids[BOARD_MAX_RPROCS]; /* the rproc ids subscribed to */
+	unsigned int num_ev_ids;
+	pthread_t ev_thread; /* reads events, reconnects the channel */
+	bool ev_thread_up;
+	int ev_stop[2];		 /* written to stop the event thread */
+	pthread_mutex_t ev_lock; /* guards ev_connected */
+	pthread_cond_t ev_cond;	 /* signalled when the channel is back */
+	bool ev_connected;	 /* subscribed: a crash would reach us */
+	bool ev_sync_up;	 /* ev_lock and ev_cond exist */
 };
 
 /* Build everything; on failure nothing is left (reason in err). */
@@ -71,7 +121,20 @@ int vboard_create(struct vboard **out, const struct vboard_opts *opts, struct rp
 /* Shut every processor down and free everything. Safe on NULL. */
 void vboard_destroy(struct vboard *vb);
 
-/* Make the core crash for real: a fault, the watchdog or a fatal error (debugfs "crash"). */
+/*
+ * Make the core crash for real: a fault, the watchdog or a fatal error
+ * (debugfs "crash"); with SOCKET through rproc-teed's INJECT_CRASH.
+ * -EOPNOTSUPP with DEV (there is no emulated core to crash).
+ */
 int vboard_inject_crash(struct vboard_proc *p, enum rproc_crash_type type);
+
+/*
+ * Parse a --tee argument: "inproc", "socket:PATH" or "dev:PATH" (a PATH that
+ * is not empty; a socket path that fits sun_path). *path points into spec
+ * (NULL for inproc). Otherwise a negative errno (-EINVAL, -ENAMETOOLONG) with
+ * err saying what is expected.
+ */
+int vboard_parse_tee(const char *spec, enum vboard_tee *tee, const char **path,
+		     struct rpt_error *err);
 
 #endif

@@ -41,6 +41,33 @@ static int double_stop(void *priv)
 
 static const struct coproc_ops double_ops = {double_start, double_stop};
 
+/*
+ * Hardware double: an echo. A doorbell rings back on the same vq, a shutdown
+ * request is acknowledged, an injected crash is reported, all as events.
+ */
+static int hw_kick(void *priv, uint32_t rproc_id, uint32_t vq)
+{
+	teed_post_event(((struct child_world *)priv)->server, rproc_id, TEE_WIRE_EVENT_KICK, vq,
+			NULL);
+	return 0;
+}
+
+static int hw_request_shutdown(void *priv, uint32_t rproc_id)
+{
+	teed_post_event(((struct child_world *)priv)->server, rproc_id, TEE_WIRE_EVENT_SHUTDOWN_ACK,
+			0, NULL);
+	return 0;
+}
+
+static int hw_inject_crash(void *priv, uint32_t rproc_id, uint32_t type)
+{
+	teed_post_event(((struct child_world *)priv)->server, rproc_id, TEE_WIRE_EVENT_CRASH, type,
+			"injected by the test");
+	return 0;
+}
+
+static const struct teed_hw_ops double_hw = {hw_kick, hw_request_shutdown, hw_inject_crash};
+
 static void child_stop(int sig)
 {
 	(void)sig;
@@ -91,6 +118,8 @@ static void child_main(const char *path, uid_t uid, int ready_fd)
 	}
 	child->ta.log = quiet_log;
 	platform_attach_coproc(platform_rproc(&child->plat, 0), &double_ops, NULL);
+	cfg.hw = &double_hw;
+	cfg.hw_priv = child; /* its server exists by the time a request can come */
 	child->server = teed_create(&child->ta, &cfg, &err);
 	if (!child->server) {
 		fprintf(stderr, "server child: %s\n", rpt_error_msg(&err));
@@ -117,10 +146,16 @@ static void child_main(const char *path, uid_t uid, int ready_fd)
 void teed_server_start(struct teed_server *s, uid_t uid)
 {
 	static unsigned int n;
+
+	snprintf(s->path, sizeof(s->path), "%s/teed-%u.sock", rpt_tmpdir(), n++);
+	teed_server_restart(s, uid);
+}
+
+void teed_server_restart(struct teed_server *s, uid_t uid)
+{
 	int ready[2];
 	char c;
 
-	snprintf(s->path, sizeof(s->path), "%s/teed-%u.sock", rpt_tmpdir(), n++);
 	assert_int_equal(pipe(ready), 0);
 	/* Nothing buffered may be written twice (once by the child). */
 	fflush(stdout);

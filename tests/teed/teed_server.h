@@ -22,8 +22,14 @@ struct teed_server {
 	char path[108]; /* its socket */
 };
 
-/* Fork a server that serves peers of uid `uid`; returns once it listens. */
+/*
+ * Fork a server that serves peers of uid `uid`; returns once it listens. Its
+ * hardware is an echo: a KICK rings back on the same vq, a REQUEST_SHUTDOWN
+ * is acknowledged, an INJECT_CRASH is reported ("injected by the test").
+ */
 void teed_server_start(struct teed_server *s, uid_t uid);
+/* Start a server again at s->path (after the last one died). */
+void teed_server_restart(struct teed_server *s, uid_t uid);
 /* SIGTERM it and check that it stopped cleanly (exit 0, socket file removed). */
 void teed_server_stop(struct teed_server *s);
 

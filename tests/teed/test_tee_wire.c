@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The TEE wire protocol on its own: every op round-trips, every field that
- * could hide garbage is refused, any bit flip either is refused or decodes to
- * exactly the flipped bytes (no field is ignored), and packet I/O never leaks
- * a descriptor.
+ * The TEE wire protocol on its own: every op round-trips (the hardware
+ * channel and its events too), every field that could hide garbage is
+ * refused, any bit flip either is refused or decodes to exactly the flipped
+ * bytes (no field is ignored), and packet I/O never leaks a descriptor.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -99,6 +99,9 @@ static void roundtrip(const struct tee_wire_msg *m)
 	assert_int_equal(out.result, m->result);
 	assert_int_equal(out.origin, m->origin);
 	assert_int_equal(out.num_shm, m->num_shm);
+	assert_int_equal(out.arg, m->arg);
+	assert_int_equal(out.kind, m->kind);
+	assert_memory_equal(out.why, m->why, sizeof(m->why));
 	if (m->op == TEE_WIRE_OP_INVOKE || m->op == TEE_WIRE_OP_OPEN_SESSION ||
 	    m->op == (TEE_WIRE_OP_INVOKE | TEE_WIRE_OP_REPLY) ||
 	    m->op == (TEE_WIRE_OP_OPEN_SESSION | TEE_WIRE_OP_REPLY))
@@ -240,10 +243,10 @@ static void test_header_refused(void **state)
 	put_le32(bad, 0x12345678); /* magic */
 	assert_int_equal(decode(bad, len, 1, &out), -RPT_EFORMAT);
 	memcpy(bad, buf, len);
-	bad[4] = 2; /* version */
+	bad[4] = TEE_WIRE_VERSION - 1; /* version: the one before the hardware channel */
 	assert_int_equal(decode(bad, len, 1, &out), -RPT_EFORMAT);
 	memcpy(bad, buf, len);
-	bad[6] = 9; /* op */
+	bad[6] = TEE_WIRE_OP_EVENT + 1; /* op */
 	assert_int_equal(decode(bad, len, 1, &out), -RPT_EFORMAT);
 	memcpy(bad, buf, len);
 	bad[6] = 0;
@@ -457,6 +460,171 @@ static void test_encode_refuses(void **state)
 	assert_int_equal(tee_wire_encode(&m, buf, sizeof(buf), &len, &err), -EINVAL);
 }
 
+/* ---- the hardware channel ---- */
+
+static void hw_request(struct tee_wire_msg *m, uint16_t op, uint32_t id, uint32_t arg)
+{
+	memset(m, 0, sizeof(*m));
+	m->op = op;
+	m->seq = 11;
+	m->rproc_id = id;
+	m->arg = arg;
+}
+
+static void event_msg(struct tee_wire_msg *m, uint32_t kind, uint32_t arg, const char *why)
+{
+	memset(m, 0, sizeof(*m));
+	m->op = TEE_WIRE_OP_EVENT;
+	m->rproc_id = 3;
+	m->kind = kind;
+	m->arg = arg;
+	if (why)
+		strcpy(m->why, why);
+}
+
+static void test_roundtrip_hw_channel(void **state)
+{
+	static const uint16_t ops[] = {TEE_WIRE_OP_KICK, TEE_WIRE_OP_REQUEST_SHUTDOWN,
+				       TEE_WIRE_OP_INJECT_CRASH, TEE_WIRE_OP_SUBSCRIBE};
+	struct tee_wire_msg m;
+	char name[32];
+	unsigned int i;
+
+	(void)state;
+	hw_request(&m, TEE_WIRE_OP_KICK, 7, TEE_WIRE_MAX_VQ - 1);
+	roundtrip(&m);
+	hw_request(&m, TEE_WIRE_OP_INJECT_CRASH, 0, TEE_WIRE_CRASH_MAX);
+	roundtrip(&m);
+	hw_request(&m, TEE_WIRE_OP_REQUEST_SHUTDOWN, 0xFFFFFFFF, 0);
+	roundtrip(&m);
+	hw_request(&m, TEE_WIRE_OP_SUBSCRIBE, 2, 0);
+	roundtrip(&m);
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		memset(&m, 0, sizeof(m));
+		m.op = ops[i] | TEE_WIRE_OP_REPLY;
+		m.seq = 5;
+		m.result = TEE_ERROR_BAD_STATE;
+		m.origin = TEE_WIRE_ORIGIN_TEE;
+		roundtrip(&m);
+	}
+	event_msg(&m, TEE_WIRE_EVENT_CRASH, 1, "watchdog not refreshed in 500 ms");
+	roundtrip(&m);
+	event_msg(&m, TEE_WIRE_EVENT_CRASH, 0, NULL); /* a crash may say nothing */
+	roundtrip(&m);
+	event_msg(&m, TEE_WIRE_EVENT_KICK, 31, NULL);
+	roundtrip(&m);
+	event_msg(&m, TEE_WIRE_EVENT_SHUTDOWN_ACK, 0, NULL);
+	roundtrip(&m);
+	/* A reason as long as the field allows is cut, never unterminated. */
+	event_msg(&m, TEE_WIRE_EVENT_CRASH, 2, NULL);
+	memset(m.why, 'w', sizeof(m.why));
+	{
+		uint8_t buf[TEE_WIRE_REPLY_MAX];
+		struct tee_wire_msg out;
+		size_t len = encode_ok(&m, buf, sizeof(buf));
+
+		assert_int_equal(decode(buf, len, 0, &out), 0);
+		assert_int_equal(strlen(out.why), TEE_WIRE_WHY_MAX - 1);
+	}
+	assert_string_equal(tee_wire_op_name(TEE_WIRE_OP_EVENT, name, sizeof(name)), "EVENT");
+	assert_false(tee_wire_op_known(TEE_WIRE_OP_EVENT | TEE_WIRE_OP_REPLY));
+	assert_true(tee_wire_op_known(TEE_WIRE_OP_SUBSCRIBE | TEE_WIRE_OP_REPLY));
+}
+
+/* Encode m, apply the byte edit at body offset off, decode: must be refused. */
+static void assert_body_edit_refused(const struct tee_wire_msg *m, size_t off, uint32_t value)
+{
+	uint8_t buf[TEE_WIRE_REPLY_MAX];
+	struct tee_wire_msg out;
+	size_t len = encode_ok(m, buf, sizeof(buf));
+
+	put_le32(buf + TEE_WIRE_HDR_SIZE + off, value);
+	assert_int_equal(decode(buf, len, 0, &out), -RPT_EFORMAT);
+}
+
+static void test_hw_channel_refused(void **state)
+{
+	uint8_t buf[TEE_WIRE_REPLY_MAX];
+	struct tee_wire_msg m, out;
+	size_t len;
+
+	(void)state;
+	/* Requests: a vq past the mailbox, an unknown crash type, reserved fields. */
+	hw_request(&m, TEE_WIRE_OP_KICK, 0, 0);
+	assert_body_edit_refused(&m, 4, TEE_WIRE_MAX_VQ);
+	hw_request(&m, TEE_WIRE_OP_INJECT_CRASH, 0, 0);
+	assert_body_edit_refused(&m, 4, TEE_WIRE_CRASH_MAX + 1);
+	hw_request(&m, TEE_WIRE_OP_REQUEST_SHUTDOWN, 0, 0);
+	assert_body_edit_refused(&m, 4, 1);
+	hw_request(&m, TEE_WIRE_OP_SUBSCRIBE, 0, 0);
+	assert_body_edit_refused(&m, 4, 1);
+
+	/* Events: unknown kind, arguments out of range, reserved, text where none belongs. */
+	event_msg(&m, TEE_WIRE_EVENT_KICK, 0, NULL);
+	assert_body_edit_refused(&m, 4, 0);
+	assert_body_edit_refused(&m, 4, 4);
+	assert_body_edit_refused(&m, 8, TEE_WIRE_MAX_VQ);
+	assert_body_edit_refused(&m, 12, 1);
+	assert_body_edit_refused(&m, 16, 'x');
+	assert_body_edit_refused(&m, 16 + TEE_WIRE_WHY_MAX - 4, 0x01000000);
+	event_msg(&m, TEE_WIRE_EVENT_SHUTDOWN_ACK, 0, NULL);
+	assert_body_edit_refused(&m, 8, 1);
+	event_msg(&m, TEE_WIRE_EVENT_CRASH, 0, "fault");
+	assert_body_edit_refused(&m, 8, TEE_WIRE_CRASH_MAX + 1);
+	/* A crash reason not terminated, or with bytes after its end. */
+	assert_body_edit_refused(&m, 16 + TEE_WIRE_WHY_MAX - 4, 0x41414141);
+	len = encode_ok(&m, buf, sizeof(buf));
+	memset(buf + TEE_WIRE_HDR_SIZE + 16, 'A', TEE_WIRE_WHY_MAX);
+	assert_int_equal(decode(buf, len, 0, &out), -RPT_EFORMAT);
+
+	/* An event has seq 0, no descriptors, never the reply bit, and its exact size. */
+	event_msg(&m, TEE_WIRE_EVENT_KICK, 1, NULL);
+	len = encode_ok(&m, buf, sizeof(buf));
+	assert_int_equal(decode(buf, len, 0, &out), 0);
+	put_le32(buf + 8, 1);
+	assert_int_equal(decode(buf, len, 0, &out), -RPT_EFORMAT);
+	put_le32(buf + 8, 0);
+	put_le32(buf + 16, 1);
+	assert_int_equal(decode(buf, len, 1, &out), -RPT_EFORMAT);
+	put_le32(buf + 16, 0);
+	buf[7] = 0x80;
+	assert_int_equal(decode(buf, len, 0, &out), -RPT_EFORMAT);
+	buf[7] = 0;
+	put_le32(buf + 12, TEE_WIRE_EVENT_BODY - 8);
+	assert_int_equal(decode(buf, len - 8, 0, &out), -RPT_EFORMAT);
+	/* The encoder refuses what the decoder would. */
+	m.seq = 3;
+	assert_int_equal(tee_wire_encode(&m, buf, sizeof(buf), &len, NULL), -EINVAL);
+	event_msg(&m, 9, 0, NULL);
+	assert_int_equal(tee_wire_encode(&m, buf, sizeof(buf), &len, NULL), -EINVAL);
+	hw_request(&m, TEE_WIRE_OP_KICK, 0, 32);
+	assert_int_equal(tee_wire_encode(&m, buf, sizeof(buf), &len, NULL), -EINVAL);
+}
+
+/* Bit flips over an event: refused, or exactly the flipped bytes again. */
+static void test_event_bit_flips(void **state)
+{
+	uint8_t buf[TEE_WIRE_REPLY_MAX], bad[TEE_WIRE_REPLY_MAX], again[TEE_WIRE_REPLY_MAX];
+	struct tee_wire_msg m, out;
+	size_t len, bit;
+	unsigned int accepted = 0;
+
+	(void)state;
+	event_msg(&m, TEE_WIRE_EVENT_CRASH, 1, "wdg");
+	len = encode_ok(&m, buf, sizeof(buf));
+	for (bit = 0; bit < len * 8; bit++) {
+		memcpy(bad, buf, len);
+		bad[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+		if (decode(bad, len, 0, &out))
+			continue;
+		accepted++;
+		assert_int_equal(encode_ok(&out, again, sizeof(again)), len);
+		assert_memory_equal(again, bad, len);
+	}
+	/* Flips in the rproc id and the reason's letters are legal. */
+	assert_true(accepted > 0);
+}
+
 /* ---- paths ---- */
 
 static void test_default_path(void **state)
@@ -574,11 +742,19 @@ static void test_too_many_fds(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_roundtrip_requests), cmocka_unit_test(test_roundtrip_replies),
-		cmocka_unit_test(test_header_refused),	   cmocka_unit_test(test_params_refused),
-		cmocka_unit_test(test_replies_refused),	   cmocka_unit_test(test_bit_flips),
-		cmocka_unit_test(test_encode_refuses),	   cmocka_unit_test(test_default_path),
-		cmocka_unit_test(test_packets_and_fds),	   cmocka_unit_test(test_too_many_fds),
+		cmocka_unit_test(test_roundtrip_requests),
+		cmocka_unit_test(test_roundtrip_replies),
+		cmocka_unit_test(test_header_refused),
+		cmocka_unit_test(test_params_refused),
+		cmocka_unit_test(test_replies_refused),
+		cmocka_unit_test(test_bit_flips),
+		cmocka_unit_test(test_encode_refuses),
+		cmocka_unit_test(test_default_path),
+		cmocka_unit_test(test_packets_and_fds),
+		cmocka_unit_test(test_too_many_fds),
+		cmocka_unit_test(test_roundtrip_hw_channel),
+		cmocka_unit_test(test_hw_channel_refused),
+		cmocka_unit_test(test_event_bit_flips),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,10 +4,15 @@
  * server in a child process, reached only through the socket transport.
  * Firmware loads and its resource table is read through the shared-memory
  * mappings; secure memory is never mapped here; hostile messages cost the
- * sender its connection and nothing else; descriptors never leak.
+ * sender its connection and nothing else; descriptors never leak. The
+ * hardware channel relays doorbells, shutdown and crashes as events, and a
+ * subscriber that does not read is dropped without slowing anyone else. A
+ * server that dies fails the calls cleanly; one that comes back is reached
+ * again, sessions re-opened and shared memories re-mapped in place.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -282,14 +287,17 @@ static void test_session_errors(void **state)
 	assert_int_equal(origin, TEE_ORIGIN_TEE);
 	assert_int_equal(teed_open(&c.ctx, 5, &fake), TEE_ERROR_BAD_PARAMETERS);
 
-	/* A session handle never opened on this connection. */
+	/* A session handle never opened on this context: the transport knows its own. */
 	fake.ctx = &c.ctx;
 	fake.handle = (void *)(uintptr_t)7;
 	memset(p, 0, sizeof(p));
 	p[0].type = TEE_PARAM_TYPE_VALUE_INPUT;
 	assert_int_equal(tee_invoke(&fake, TA_RPROC_CMD_START_FW, p, &origin),
 			 TEE_ERROR_BAD_PARAMETERS);
-	assert_int_equal(origin, TEE_ORIGIN_TEE);
+	assert_int_equal(origin, TEE_ORIGIN_API);
+	fake.handle = (void *)(uintptr_t)(TEE_SOCKET_MAX_SESSIONS + 1);
+	assert_int_equal(tee_invoke(&fake, TA_RPROC_CMD_START_FW, p, &origin),
+			 TEE_ERROR_BAD_PARAMETERS);
 	assert_int_equal(teed_simple(&c.sess, 99), TEE_ERROR_NOT_SUPPORTED);
 
 	/* Refused by the transport itself, before anything is sent or read. */
@@ -583,6 +591,14 @@ static void bad_protocol_cases(void)
 	fd = memfd_of(64, SEALS);
 	send_expect_close(sock, buf, len, &fd, 1);
 
+	/* An event sent to the server: only the server sends those. */
+	sock = raw_session(srv.path, &session);
+	memset(&m, 0, sizeof(m));
+	m.op = TEE_WIRE_OP_EVENT;
+	m.kind = TEE_WIRE_EVENT_SHUTDOWN_ACK;
+	assert_int_equal(tee_wire_encode(&m, buf, sizeof(buf), &len, &err), 0);
+	send_expect_close(sock, buf, len, NULL, 0);
+
 	/* A client that leaves mid-session: its sessions are closed for it. */
 	sock = raw_session(srv.path, &session);
 	close(sock);
@@ -676,17 +692,31 @@ static void test_no_fd_leak(void **state)
 	conn_close(&c);
 }
 
-static void test_server_gone(void **state)
+/* A server killed mid-session, then started again at the same path. */
+static void test_server_gone_and_back(void **state)
 {
 	struct teed_server dying;
-	uint32_t origin = 0;
 	struct tee_param p[TEE_NUM_PARAMS];
+	struct rpt_error err = {0};
+	struct tee_shm_set set;
+	unsigned int client_fds;
+	uint32_t origin = 0;
+	uint8_t *table, *want;
+	size_t want_len;
 	int status;
 	struct conn c;
 
 	(void)state;
+	want = elf_rsc_table(&want_len);
+	client_fds = teed_count_fds(0);
 	teed_server_start(&dying, getuid());
 	conn_open(&c, &dying);
+	assert_int_equal(tee_socket_map_shared(&c.ctx, 0, &set, &err), 0);
+	table = tee_socket_shm_map(&set, RSC_PA, RSC_SIZE);
+	assert_non_null(table);
+	assert_int_equal(teed_load(&c.sess, image, image_size), TEE_SUCCESS);
+	assert_memory_equal(table, want, RSC_SIZE);
+
 	assert_int_equal(kill(dying.pid, SIGKILL), 0);
 	assert_int_equal(waitpid(dying.pid, &status, 0), dying.pid);
 	memset(p, 0, sizeof(p));
@@ -695,11 +725,170 @@ static void test_server_gone(void **state)
 			 TEE_ERROR_COMMUNICATION);
 	assert_int_equal(origin, TEE_ORIGIN_COMMS);
 	assert_non_null(strstr(tee_socket_last_error(&c.ctx), "rproc-teed"));
-	/* And it stays failed, without touching the socket again. */
+	/* Nobody listens: every call fails, saying so, and nothing hangs. */
 	assert_int_equal(teed_load(&c.sess, image, image_size), TEE_ERROR_COMMUNICATION);
-	assert_non_null(strstr(tee_socket_last_error(&c.ctx), "lost earlier"));
+	assert_non_null(strstr(tee_socket_last_error(&c.ctx), "no rproc-teed listening"));
+	assert_int_equal(tee_socket_kick(&c.ctx, 0, 0, &err), -ECONNREFUSED);
+	/* Only we still map the dead server's memory: make it differ from what a load writes. */
+	memset(table, 0, RSC_SIZE);
+
+	teed_server_restart(&dying, getuid());
+	/* The same session, re-opened on the new server, whose TA starts from OFF. */
+	assert_int_equal(teed_simple(&c.sess, TA_RPROC_CMD_START_FW), TEE_ERROR_BAD_STATE);
+	assert_int_equal(teed_load(&c.sess, image, image_size), TEE_SUCCESS);
+	/* Same address, the new server's memory: the table it loaded is there. */
+	assert_ptr_equal(tee_socket_shm_map(&set, RSC_PA, RSC_SIZE), table);
+	assert_memory_equal(table, want, RSC_SIZE);
+	assert_int_equal(teed_simple(&c.sess, TA_RPROC_CMD_RELEASE_FW), TEE_SUCCESS);
+	tee_socket_unmap_shared(&set);
 	conn_close(&c);
-	unlink(dying.path);
+	teed_server_stop(&dying);
+	assert_int_equal(teed_count_fds(0), client_fds);
+	free(want);
+}
+
+/* ---- the hardware channel ---- */
+
+/* The next event of ch, waiting at most 10 s (a guard, not a timing assertion). */
+static void next_event(struct tee_event_channel *ch, struct tee_event *ev)
+{
+	struct pollfd pfd = {.fd = tee_event_fd(ch), .events = POLLIN};
+	struct rpt_error err = {0};
+	int ret;
+
+	for (;;) {
+		ret = tee_event_next(ch, ev, &err);
+		if (ret != -EAGAIN)
+			break;
+		if (poll(&pfd, 1, 10000) != 1)
+			fail_msg("no event in 10 s");
+	}
+	if (ret)
+		fail_msg("event channel: %s", rpt_error_msg(&err));
+}
+
+static void test_hw_channel(void **state)
+{
+	static const uint32_t id0 = 0, id9 = 9;
+	struct tee_event_channel *ch, *idle;
+	struct rpt_error err = {0};
+	struct tee_context ctx;
+	struct tee_event ev;
+
+	(void)state;
+	teed_connect(&srv, &ctx);
+	assert_int_equal(tee_event_open(&ch, srv.path, &id0, 1, &err), 0);
+	assert_int_equal(tee_event_open(&idle, srv.path, NULL, 0, &err), 0);
+
+	assert_int_equal(tee_socket_kick(&ctx, 0, 5, &err), 0);
+	next_event(ch, &ev);
+	assert_int_equal(ev.rproc_id, 0);
+	assert_int_equal(ev.kind, TEE_WIRE_EVENT_KICK);
+	assert_int_equal(ev.arg, 5);
+	assert_string_equal(ev.why, "");
+	assert_int_equal(tee_socket_request_shutdown(&ctx, 0, &err), 0);
+	next_event(ch, &ev);
+	assert_int_equal(ev.kind, TEE_WIRE_EVENT_SHUTDOWN_ACK);
+	assert_int_equal(tee_socket_inject_crash(&ctx, 0, 1, &err), 0);
+	next_event(ch, &ev);
+	assert_int_equal(ev.kind, TEE_WIRE_EVENT_CRASH);
+	assert_int_equal(ev.arg, 1);
+	assert_string_equal(ev.why, "injected by the test");
+	/* Delivered in the same pass as ch's: an unsubscribed channel got nothing. */
+	assert_int_equal(tee_event_next(idle, &ev, &err), -EAGAIN);
+	tee_event_close(idle);
+
+	/* Not on the board, out of range: refused, named. */
+	assert_int_equal(tee_socket_kick(&ctx, 9, 0, &err), -ENOENT);
+	assert_non_null(strstr(rpt_error_msg(&err), "rproc 9"));
+	assert_int_equal(tee_socket_kick(&ctx, 0, TEE_WIRE_MAX_VQ, &err), -EINVAL);
+	assert_int_equal(tee_socket_inject_crash(&ctx, 0, 3, &err), -EINVAL);
+	rpt_error_clear(&err);
+	assert_int_equal(tee_event_open(&idle, srv.path, &id9, 1, &err), -ENOENT);
+	assert_non_null(strstr(rpt_error_msg(&err), "rproc 9"));
+	/* The request connection still works after all that. */
+	assert_int_equal(tee_socket_kick(&ctx, 0, 6, &err), 0);
+	next_event(ch, &ev);
+	assert_int_equal(ev.arg, 6);
+	tee_event_close(ch);
+	tee_finalize(&ctx);
+}
+
+/* A raw connection that says HELLO and subscribes to rproc 0. */
+static int raw_subscriber(const char *path)
+{
+	struct tee_wire_msg m, r;
+	int fd = raw_connect(path);
+
+	memset(&m, 0, sizeof(m));
+	m.op = TEE_WIRE_OP_HELLO;
+	m.seq = 1;
+	m.version = TEE_WIRE_VERSION;
+	raw_send_msg(fd, &m, NULL);
+	raw_reply(fd, &r);
+	assert_int_equal(r.result, TEE_SUCCESS);
+	memset(&m, 0, sizeof(m));
+	m.op = TEE_WIRE_OP_SUBSCRIBE;
+	m.seq = 2;
+	raw_send_msg(fd, &m, NULL);
+	raw_reply(fd, &r);
+	assert_int_equal(r.op, TEE_WIRE_OP_SUBSCRIBE | TEE_WIRE_OP_REPLY);
+	assert_int_equal(r.result, TEE_SUCCESS);
+	return fd;
+}
+
+/* Take what is ready on ch without waiting; returns how many events. */
+static unsigned int drain(struct tee_event_channel *ch)
+{
+	struct rpt_error err = {0};
+	struct tee_event ev;
+	unsigned int n = 0;
+	int ret;
+
+	while (!(ret = tee_event_next(ch, &ev, &err)))
+		n++;
+	if (ret != -EAGAIN)
+		fail_msg("the reading subscriber lost its channel: %s", rpt_error_msg(&err));
+	return n;
+}
+
+static void test_slow_subscriber_dropped(void **state)
+{
+	static const uint32_t id0 = 0;
+	struct tee_event_channel *good;
+	struct rpt_error err = {0};
+	struct tee_context ctx;
+	struct tee_event ev;
+	unsigned int i, got = 0, stuck = 0;
+	uint8_t buf[TEE_WIRE_REPLY_MAX];
+	ssize_t n;
+	int slow;
+
+	(void)state;
+	slow = raw_subscriber(srv.path);
+	assert_int_equal(tee_event_open(&good, srv.path, &id0, 1, &err), 0);
+	teed_connect(&srv, &ctx);
+	/* Far more events than the slow one's socket and queue hold: every request answered. */
+	for (i = 0; i < 4 * TEED_CLIENT_EVENTS + 100; i++) {
+		assert_int_equal(tee_socket_kick(&ctx, 0, i % TEE_WIRE_MAX_VQ, &err), 0);
+		got += drain(good);
+	}
+	/* The reader is still subscribed and served. */
+	assert_int_equal(tee_socket_kick(&ctx, 0, 31, &err), 0);
+	do
+		next_event(good, &ev);
+	while (ev.arg != 31 || ++got == 0);
+	assert_true(got > 0);
+	/* The slow one: what fitted before the server gave up on it, then the hang-up. */
+	while ((n = recv(slow, buf, sizeof(buf), 0)) > 0)
+		stuck++;
+	assert_int_equal(n, 0);
+	assert_true(stuck > 0);
+	assert_true(stuck < i);
+	close(slow);
+	tee_event_close(good);
+	tee_finalize(&ctx);
+	assert_server_serves(&srv);
 }
 
 /* ---- the socket file ---- */
@@ -801,6 +990,7 @@ static bool wait_listening(pid_t pid, const char *sock, struct tee_context *ctx)
 
 static void test_daemon(void **state)
 {
+	struct rpt_error err = {0};
 	char sock[128], log[128];
 	struct tee_session sess;
 	struct tee_context ctx;
@@ -822,8 +1012,10 @@ static void test_daemon(void **state)
 	assert_int_equal(teed_rsc(&sess, &pa, &size), TEE_SUCCESS);
 	assert_int_equal(pa, RSC_PA);
 	assert_int_equal(size, RSC_SIZE);
-	/* No coprocessor attached (--no-coproc): START cannot succeed. */
+	/* No coprocessor attached (--no-coproc): START cannot succeed, no mailbox to ring. */
 	assert_int_equal(teed_simple(&sess, TA_RPROC_CMD_START_FW), TEE_ERROR_BAD_STATE);
+	assert_int_equal(tee_socket_kick(&ctx, 0, 0, &err), -EOPNOTSUPP);
+	assert_int_equal(tee_socket_inject_crash(&ctx, 0, 0, &err), -EOPNOTSUPP);
 	tee_close_session(&sess);
 	tee_finalize(&ctx);
 
@@ -864,11 +1056,18 @@ static int group_teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_load_and_rsc_table), cmocka_unit_test(test_tampered_image),
-		cmocka_unit_test(test_coredump),	   cmocka_unit_test(test_session_errors),
-		cmocka_unit_test(test_malformed_messages), cmocka_unit_test(test_other_uid_refused),
-		cmocka_unit_test(test_no_fd_leak),	   cmocka_unit_test(test_server_gone),
-		cmocka_unit_test(test_socket_file_rules),  cmocka_unit_test(test_daemon),
+		cmocka_unit_test(test_load_and_rsc_table),
+		cmocka_unit_test(test_tampered_image),
+		cmocka_unit_test(test_coredump),
+		cmocka_unit_test(test_session_errors),
+		cmocka_unit_test(test_malformed_messages),
+		cmocka_unit_test(test_other_uid_refused),
+		cmocka_unit_test(test_no_fd_leak),
+		cmocka_unit_test(test_server_gone_and_back),
+		cmocka_unit_test(test_hw_channel),
+		cmocka_unit_test(test_slow_subscriber_dropped),
+		cmocka_unit_test(test_socket_file_rules),
+		cmocka_unit_test(test_daemon),
 	};
 
 	rpt_require_vectors();

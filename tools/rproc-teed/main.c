@@ -2,9 +2,11 @@
 /*
  * rproc-teed: the secure world in its own process. It owns the remoteproc TA
  * and every coprocessor memory, and serves normal-world clients over a Unix
- * socket (src/secure/teed). SIGTERM and SIGINT stop it cleanly: clients are
- * disconnected, running coprocessors stopped, memories wiped, the socket file
- * removed.
+ * socket (src/secure/teed). The emulated coprocessors live here too (the
+ * hardware side of the boundary): their mailbox and their crashes reach the
+ * clients through the server's hardware channel. SIGTERM and SIGINT stop it
+ * cleanly: clients are disconnected, running coprocessors stopped, memories
+ * wiped, the socket file removed.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -12,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "secure/teed/teed.h"
@@ -19,11 +22,19 @@
 
 #define EXIT_USAGE 2
 
+/* --test-stall: hold one TA command open for a while (fault-injection tests only). */
+struct test_stall {
+	bool on;	 /* the option was given */
+	uint32_t cmd;	 /* the TA command to stall before */
+	unsigned int ms; /* for how long */
+};
+
 /* What the command line asked for. */
 struct teed_args {
 	struct world_options world; /* board, keys, emulator */
 	const char *socket_path;    /* --socket, or NULL for the default */
 	uid_t uid;		    /* --uid: the peer uid served */
+	struct test_stall stall;    /* --test-stall */
 };
 
 /* The server the signal handlers stop (set while teed_run serves). */
@@ -49,8 +60,64 @@ static void usage(FILE *out)
 	      "                 else /tmp/rproc-teed-$UID.sock)\n"
 	      "  --trust KEY    also trust this PEM public key for every TEE coprocessor\n"
 	      "  --uid UID      the only client uid served (default: the daemon's own)\n"
-	      "  --no-coproc    do not attach the emulated coprocessors\n",
+	      "  --no-coproc    do not attach the emulated coprocessors\n"
+	      "  --test-stall CMD:MS\n"
+	      "                 TESTS ONLY: wait MS milliseconds before each TA command CMD\n"
+	      "                 (LOAD_FW, START_FW, STOP_FW, GET_RSC_TABLE, GET_COREDUMP,\n"
+	      "                 RELEASE_FW), so that a test can kill the daemon mid-command\n",
 	      out);
+}
+
+static const char *const ta_cmd_names[] = {
+	[TA_RPROC_CMD_LOAD_FW] = "LOAD_FW",
+	[TA_RPROC_CMD_START_FW] = "START_FW",
+	[TA_RPROC_CMD_STOP_FW] = "STOP_FW",
+	[TA_RPROC_CMD_GET_RSC_TABLE] = "GET_RSC_TABLE",
+	[TA_RPROC_CMD_GET_COREDUMP] = "GET_COREDUMP",
+	[TA_RPROC_CMD_RELEASE_FW] = "RELEASE_FW",
+};
+
+#define NUM_TA_CMDS (sizeof(ta_cmd_names) / sizeof(ta_cmd_names[0]))
+
+/* "START_FW:2000": a TA command name and a delay of 1 ms to 60 s. */
+static int parse_stall(const char *s, struct test_stall *st)
+{
+	const char *colon = strchr(s, ':');
+	unsigned long ms;
+	size_t len;
+	uint32_t i;
+	char *end;
+
+	if (!colon)
+		return -EINVAL;
+	len = (size_t)(colon - s);
+	for (i = 0; i < NUM_TA_CMDS; i++)
+		if (ta_cmd_names[i] && strlen(ta_cmd_names[i]) == len &&
+		    !strncmp(ta_cmd_names[i], s, len))
+			break;
+	if (i == NUM_TA_CMDS)
+		return -EINVAL;
+	errno = 0;
+	ms = strtoul(colon + 1, &end, 10);
+	if (errno || end == colon + 1 || *end || colon[1] == '-' || !ms || ms > 60000)
+		return -EINVAL;
+	st->on = true;
+	st->cmd = i;
+	st->ms = (unsigned int)ms;
+	return 0;
+}
+
+/* The test hook: announce the stall (tests wait for this line), then hold the command. */
+static void stall_before_invoke(void *priv, uint32_t cmd)
+{
+	const struct test_stall *st = priv;
+	struct timespec ts = {.tv_sec = st->ms / 1000, .tv_nsec = (long)(st->ms % 1000) * 1000000L};
+
+	if (cmd != st->cmd)
+		return;
+	fprintf(stderr, "rproc-teed: TEST: stalling %u ms before %s\n", st->ms, ta_cmd_names[cmd]);
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
 }
 
 static int parse_uid(const char *s, uid_t *uid)
@@ -94,6 +161,14 @@ static int parse_option(struct teed_args *a, int opt, const char *arg)
 	case 'n':
 		a->world.no_coproc = true;
 		return 0;
+	case 'S':
+		if (parse_stall(arg, &a->stall)) {
+			fprintf(stderr,
+				"rproc-teed: --test-stall %s: expected CMD:MS (e.g. START_FW:2000)\n",
+				arg);
+			return -EINVAL;
+		}
+		return 0;
 	default:
 		return -EINVAL;
 	}
@@ -102,10 +177,15 @@ static int parse_option(struct teed_args *a, int opt, const char *arg)
 static int parse_args(int argc, char **argv, struct teed_args *a)
 {
 	static const struct option opts[] = {
-		{"board", required_argument, NULL, 'b'},  {"builtin", no_argument, NULL, 'B'},
-		{"socket", required_argument, NULL, 's'}, {"trust", required_argument, NULL, 't'},
-		{"uid", required_argument, NULL, 'u'},	  {"no-coproc", no_argument, NULL, 'n'},
-		{"help", no_argument, NULL, 'h'},	  {NULL, 0, NULL, 0},
+		{"board", required_argument, NULL, 'b'},
+		{"builtin", no_argument, NULL, 'B'},
+		{"socket", required_argument, NULL, 's'},
+		{"trust", required_argument, NULL, 't'},
+		{"uid", required_argument, NULL, 'u'},
+		{"no-coproc", no_argument, NULL, 'n'},
+		{"test-stall", required_argument, NULL, 'S'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	int opt;
 
@@ -146,18 +226,36 @@ static int install_signals(void)
 	return 0;
 }
 
+/* The cores' events go to the server's subscribers. */
+static void post_event(void *priv, uint32_t rproc_id, enum tee_wire_event_kind kind, uint32_t arg,
+		       const char *why)
+{
+	teed_post_event(priv, rproc_id, kind, arg, why);
+}
+
 static int serve(struct world *w, const struct teed_args *a)
 {
-	struct teed_config cfg = {.socket_path = a->socket_path, .allowed_uid = a->uid};
+	struct teed_config cfg = {.socket_path = a->socket_path,
+				  .allowed_uid = a->uid,
+				  .hw = &world_hw_ops,
+				  .hw_priv = w};
 	struct rpt_error err = {0};
 	struct teed *d;
 	int ret;
 
+	if (a->stall.on) {
+		fprintf(stderr,
+			"rproc-teed: TEST: --test-stall %s:%u: never use this outside tests\n",
+			ta_cmd_names[a->stall.cmd], a->stall.ms);
+		cfg.before_invoke = stall_before_invoke;
+		cfg.hook_priv = (void *)&a->stall;
+	}
 	d = teed_create(&w->ta, &cfg, &err);
 	if (!d) {
 		fprintf(stderr, "rproc-teed: %s\n", rpt_error_msg(&err));
 		return 1;
 	}
+	world_set_event_sink(w, post_event, d);
 	running_server = d;
 	ret = install_signals();
 	if (ret)
@@ -167,6 +265,8 @@ static int serve(struct world *w, const struct teed_args *a)
 	if (ret && err.code)
 		fprintf(stderr, "rproc-teed: %s\n", rpt_error_msg(&err));
 	running_server = NULL;
+	/* No core may post into the server once it is gone. */
+	world_set_event_sink(w, NULL, NULL);
 	teed_destroy(d);
 	fprintf(stderr, "rproc-teed: stopped\n");
 	return ret ? 1 : 0;

@@ -131,26 +131,104 @@ static void warn_demo_key(struct world *w)
 
 /* ---- coprocessors ---- */
 
+/* ---- events: from the cores' threads to whoever serves the hardware channel ---- */
+
+void world_set_event_sink(struct world *w, world_event_sink sink, void *priv)
+{
+	pthread_mutex_lock(&w->sink_lock);
+	w->sink = sink;
+	w->sink_priv = priv;
+	pthread_mutex_unlock(&w->sink_lock);
+}
+
 #ifdef RPT_HAVE_COPROC
+static void post(struct world_core *wc, enum tee_wire_event_kind kind, uint32_t arg,
+		 const char *why)
+{
+	struct world *w = wc->w;
+
+	pthread_mutex_lock(&w->sink_lock);
+	if (w->sink)
+		w->sink(w->sink_priv, wc->id, kind, arg, why);
+	pthread_mutex_unlock(&w->sink_lock);
+}
+
 static void on_crash(void *priv, int type, const char *why)
 {
-	const struct plat_rproc *rp = priv;
+	struct world_core *wc = priv;
 
-	fprintf(stderr, "rproc-teed: rproc %u: coprocessor crashed (%s): %s\n", rp->desc->id,
+	fprintf(stderr, "rproc-teed: rproc %u: coprocessor crashed (%s): %s\n", wc->id,
 		coproc_crash_name(type), why);
+	post(wc, TEE_WIRE_EVENT_CRASH, (uint32_t)type, why);
 }
 
 static void on_shutdown_ack(void *priv)
 {
-	const struct plat_rproc *rp = priv;
+	struct world_core *wc = priv;
 
 	fprintf(stderr, "rproc-teed: rproc %u: firmware acknowledged the shutdown request\n",
-		rp->desc->id);
+		wc->id);
+	post(wc, TEE_WIRE_EVENT_SHUTDOWN_ACK, 0, NULL);
+}
+
+/* Doorbells are frequent: relayed without a log line. */
+static void on_kick(void *priv, uint32_t vq)
+{
+	post(priv, TEE_WIRE_EVENT_KICK, vq, NULL);
 }
 
 static const struct coproc_events world_events = {
+	.kick = on_kick,
 	.crash = on_crash,
 	.shutdown_ack = on_shutdown_ack,
+};
+
+/* The core of rproc_id, NULL (with *ret set) if there is none. */
+static struct coproc *core_of(struct world *w, uint32_t rproc_id, int *ret)
+{
+	struct plat_rproc *rp = platform_rproc(&w->plat, rproc_id);
+	struct coproc *c;
+
+	*ret = -ENOENT;
+	if (!rp)
+		return NULL;
+	c = w->coprocs[rp - w->plat.rprocs];
+	*ret = c ? 0 : -EOPNOTSUPP;
+	return c;
+}
+
+static int hw_kick(void *priv, uint32_t rproc_id, uint32_t vq)
+{
+	int ret;
+	struct coproc *c = core_of(priv, rproc_id, &ret);
+
+	return c ? coproc_kick(c, vq) : ret;
+}
+
+static int hw_request_shutdown(void *priv, uint32_t rproc_id)
+{
+	int ret;
+	struct coproc *c = core_of(priv, rproc_id, &ret);
+
+	return c ? coproc_request_shutdown(c) : ret;
+}
+
+static int hw_inject_crash(void *priv, uint32_t rproc_id, uint32_t type)
+{
+	static const char *const why[] = {"injected memory fault", "injected watchdog expiry",
+					  "injected fatal error"};
+	int ret;
+	struct coproc *c = core_of(priv, rproc_id, &ret);
+
+	if (type > COPROC_CRASH_FATAL)
+		return -EINVAL;
+	return c ? coproc_inject_crash(c, (int)type, why[type]) : ret;
+}
+
+const struct teed_hw_ops world_hw_ops = {
+	.kick = hw_kick,
+	.request_shutdown = hw_request_shutdown,
+	.inject_crash = hw_inject_crash,
 };
 
 /* An emulated core over exactly the platform's mappings of the rproc's memories. */
@@ -168,8 +246,9 @@ static int attach_coproc(struct world *w, unsigned int idx, struct rpt_error *er
 		mems[i].host = rp->mems[i].host;
 		mems[i].size = rp->mems[i].desc->size;
 	}
+	w->cores[idx] = (struct world_core){.w = w, .id = rp->desc->id};
 	c = coproc_create(rp->desc->cpu[0] ? rp->desc->cpu : "cortex-m4", mems, i, &world_events,
-			  rp, err);
+			  &w->cores[idx], err);
 	if (!c)
 		return err && err->code ? err->code : -ENOMEM;
 	ret = coproc_set_watchdog(c, rp->desc->watchdog_ms, false);
@@ -216,6 +295,9 @@ static int attach_coprocs(struct world *w, struct rpt_error *err)
 	return 0;
 }
 #else
+/* Without the emulator there is no hardware to drive. */
+const struct teed_hw_ops world_hw_ops = {0};
+
 static void detach_coprocs(struct world *w)
 {
 	(void)w;
@@ -243,12 +325,14 @@ int world_init(struct world *w, const struct world_options *o, struct rpt_error 
 	int ret;
 
 	memset(w, 0, sizeof(*w));
+	if (pthread_mutex_init(&w->sink_lock, NULL))
+		return rpt_error_set(err, ENOMEM, "cannot create the event lock");
 	ret = load_board(w, o, err);
 	if (ret)
-		return ret;
+		goto out_lock;
 	ret = platform_init(&w->plat, &w->board, err);
 	if (ret)
-		return ret;
+		goto out_lock;
 	w->plat_up = true;
 	ret = trust_keys(w, o, err);
 	if (ret)
@@ -271,6 +355,8 @@ out_coprocs:
 out_plat:
 	platform_exit(&w->plat);
 	w->plat_up = false;
+out_lock:
+	pthread_mutex_destroy(&w->sink_lock);
 	return ret;
 }
 
@@ -284,4 +370,5 @@ void world_exit(struct world *w)
 	if (w->plat_up)
 		platform_exit(&w->plat);
 	w->plat_up = false;
+	pthread_mutex_destroy(&w->sink_lock);
 }

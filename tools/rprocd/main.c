@@ -2,7 +2,8 @@
 /*
  * rprocd: owns a virtual board (one remoteproc per coprocessor) and answers
  * rprocctl on a Unix socket. Runs in the foreground, logs to stderr, stops
- * cleanly on SIGTERM/SIGINT.
+ * cleanly on SIGTERM/SIGINT. The secure world is in this process by default,
+ * or in rproc-teed (--tee socket:PATH), or a real OP-TEE (--tee dev:PATH).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -43,11 +44,48 @@ struct conn {
 static int usage(int code)
 {
 	fputs("usage: rprocd [--board FILE.dts] [--trust KEY.pem ...] [--socket PATH]\n"
-	      "              [--firmware-dir DIR] [--tee inproc]\n"
+	      "              [--firmware-dir DIR] [--tee inproc|socket:PATH|dev:PATH]\n"
 	      "Owns the virtual board (default: the built-in vstm32mp15-m4-tee board) and\n"
-	      "answers rprocctl. Logs to stderr; SIGTERM/SIGINT stop it.\n",
+	      "answers rprocctl. Logs to stderr; SIGTERM/SIGINT stop it.\n"
+	      "\n"
+	      "  --tee inproc       the secure world (TA, secure memories, emulated cores)\n"
+	      "                     runs in this process (the default)\n"
+	      "  --tee socket:PATH  it runs in rproc-teed listening at PATH (start that\n"
+	      "                     first, with the same --board and the keys to --trust):\n"
+	      "                     this process never maps a secure memory\n"
+	      "  --tee dev:PATH     a real OP-TEE behind the Linux TEE device (/dev/tee0):\n"
+	      "                     no emulator and no mailbox here, the kernel owns them\n"
+	      "  --trust KEY.pem    extra trusted key (in-process secure world only)\n",
 	      code ? stderr : stdout);
 	return code;
+}
+
+/* --tee, strictly: exit status 2 (usage) for anything else. */
+static int parse_tee(struct vboard_opts *o, const char *arg)
+{
+	struct rpt_error err = {0};
+
+	if (vboard_parse_tee(arg, &o->tee, &o->tee_path, &err)) {
+		fprintf(stderr, "rprocd: --tee %s\n", rpt_error_msg(&err));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const char *tee_where(const struct vboard_opts *o, char *buf, size_t len)
+{
+	switch (o->tee) {
+	case VBOARD_TEE_SOCKET:
+		snprintf(buf, len, "secure world in rproc-teed at %s", o->tee_path);
+		break;
+	case VBOARD_TEE_DEV:
+		snprintf(buf, len, "secure world behind the TEE device %s", o->tee_path);
+		break;
+	default:
+		snprintf(buf, len, "secure world in this process");
+		break;
+	}
+	return buf;
 }
 
 static void *serve(void *arg)
@@ -181,6 +219,7 @@ static int inject_crash(void *priv, enum rproc_crash_type type)
 static int start_board(struct daemon *dm, struct vboard_opts *o)
 {
 	struct rpt_error err = {0};
+	char where[160];
 	unsigned int i;
 
 	if (vboard_create(&dm->vb, o, &err)) {
@@ -190,9 +229,13 @@ static int start_board(struct daemon *dm, struct vboard_opts *o)
 	for (i = 0; i < dm->vb->num_procs && i < RPROCD_MAX_PROCS; i++) {
 		struct vboard_proc *p = &dm->vb->procs[i];
 
-		dm->d.procs[i] = (struct rprocd_proc){p->rproc, inject_crash, p};
-		fprintf(stderr, "rprocd: %s: %s (%s, %s boot)\n", p->rproc->dev_name, p->desc->name,
-			p->desc->compatible, p->desc->tee ? "TEE alternate" : "classic ELF");
+		/* A real TEE has no emulated core to crash: "crash" then only reports, as debugfs. */
+		dm->d.procs[i] = (struct rprocd_proc){
+			p->rproc, o->tee == VBOARD_TEE_DEV ? NULL : inject_crash, p};
+		fprintf(stderr, "rprocd: %s: %s (%s, %s boot, %s)\n", p->rproc->dev_name,
+			p->desc->name, p->desc->compatible,
+			p->desc->tee ? "TEE alternate" : "classic ELF",
+			tee_where(o, where, sizeof(where)));
 	}
 	dm->d.num_procs = i;
 	return 0;
@@ -235,11 +278,8 @@ int main(int argc, char **argv)
 			o.firmware_dir = optarg;
 			break;
 		case 'e':
-			if (strcmp(optarg, "inproc")) {
-				fprintf(stderr, "rprocd: --tee %s: only 'inproc' is built in\n",
-					optarg);
-				return 2;
-			}
+			if (parse_tee(&o, optarg))
+				return usage(2);
 			break;
 		case 'h':
 			return usage(0);
@@ -249,6 +289,11 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc)
 		return usage(2);
+	if (o.num_trust && o.tee != VBOARD_TEE_INPROC) {
+		fprintf(stderr, "rprocd: --trust is for the in-process secure world: "
+				"give the keys to rproc-teed (or provision them in OP-TEE)\n");
+		return usage(2);
+	}
 	/* Signals are read from a signalfd by the main loop; block them everywhere. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);

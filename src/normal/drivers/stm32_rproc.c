@@ -24,6 +24,10 @@ int stm32_rproc_request_shutdown(struct rproc *rproc, const struct rproc_mbox *m
 		return ret < 0 ? ret : -EIO;
 	}
 	ret = mb->ops->wait_shutdown_ack(mb->priv, timeout);
+	if (ret == -ECANCELED) {
+		rproc_log(rproc, RPROC_LOG_WARN, "crashed while asked to shut down, forcing stop");
+		return ret;
+	}
 	if (ret) {
 		rproc_log(rproc, RPROC_LOG_WARN, "shutdown not acknowledged in %u ms, forcing stop",
 			  timeout);

@@ -17,7 +17,8 @@
 struct rproc_mbox_ops {
 	/* Post the shutdown request to the firmware (IPCC "shutdown" channel). */
 	int (*request_shutdown)(void *priv);
-	/* Wait at most timeout_ms for the firmware's acknowledgement: 0 or -ETIMEDOUT. */
+	/* Wait at most timeout_ms for the acknowledgement: 0, -ETIMEDOUT, or -ECANCELED if the
+	 * core crashed meanwhile (no answer will come). */
 	int (*wait_shutdown_ack)(void *priv, unsigned int timeout_ms);
 	/* Ring the doorbell of the virtqueue with this notify id. */
 	int (*kick)(void *priv, unsigned int vqid);

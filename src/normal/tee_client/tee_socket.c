@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Secure-world daemon transport (tee_socket.h): requests to rproc-teed over
- * its Unix socket, buffers as sealed memfds, and the daemon's shared memories
- * mapped from the memfds it hands out. The daemon is another process: every
- * reply is decoded and checked like any other bytes from outside.
+ * its Unix socket, buffers as sealed memfds, the daemon's shared memories
+ * mapped from the memfds it hands out, reconnection after the daemon went
+ * away, and the hardware channel (mailbox requests, event subscriptions).
+ * The daemon is another process: every reply and every event is decoded and
+ * checked like any other bytes from outside.
  */
 #include "normal/tee_client/tee_socket.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -16,6 +19,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -26,14 +30,34 @@ _Static_assert(TEE_WIRE_ORIGIN_API == TEE_ORIGIN_API && TEE_WIRE_ORIGIN_COMMS ==
 		       TEE_WIRE_ORIGIN_TRUSTED_APP == TEE_ORIGIN_TRUSTED_APP,
 	       "wire origins are the client API's");
 
+#define PATH_MAX_UN sizeof(((struct sockaddr_un *)0)->sun_path)
+
+/*
+ * A session as the caller knows it (handle = index + 1), and what it takes to
+ * open it again on a new connection after the daemon came back.
+ */
+struct sock_session {
+	bool used;				 /* slot in use */
+	bool reopenable;			 /* opened with values only: can be re-opened */
+	TEE_UUID uuid;				 /* the TA */
+	struct tee_param params[TEE_NUM_PARAMS]; /* the parameters it was opened with */
+	uint32_t remote;			 /* the daemon's handle on connection `conn` */
+	unsigned long conn;			 /* the connection `remote` belongs to */
+};
+
 /* The transport's state (ctx->priv). */
 struct tee_socket {
-	int fd;			     /* connection to the daemon */
-	uint32_t seq;		     /* number of the last request sent */
-	bool broken;		     /* a failed exchange: the stream can no longer be trusted */
-	pthread_mutex_t lock;	     /* one request on the socket at a time */
+	int fd;		      /* connection to the daemon, -1 while there is none */
+	uint32_t seq;	      /* number of the last request sent */
+	bool broken;	      /* a failed exchange: the stream can no longer be trusted */
+	unsigned long conn;   /* number of the current connection (1, 2, ... on reconnects) */
+	pthread_mutex_t lock; /* one request on the socket at a time; guards everything */
 	struct rpt_error last_error; /* why the last call failed (tee_socket_last_error) */
-	char path[sizeof(((struct sockaddr_un *)0)->sun_path)]; /* where the daemon is */
+	char path[PATH_MAX_UN];	     /* where the daemon is */
+	struct sock_session sessions[TEE_SOCKET_MAX_SESSIONS]; /* the caller's sessions */
+	struct tee_shm_set
+		*sets[TEE_SOCKET_MAX_SETS]; /* mapped through us: re-mapped on reconnect */
+	unsigned int num_sets;
 };
 
 /* The memfds behind one call's memrefs. */
@@ -57,6 +81,148 @@ static void set_origin(uint32_t *origin, uint32_t value)
 		*origin = value;
 }
 
+static struct tee_socket *socket_of(const struct tee_context *ctx)
+{
+	return ctx && ctx->ops == &socket_transport ? ctx->priv : NULL;
+}
+
+/* ---- connecting ---- */
+
+/* Bound every wait on the daemon: a hung daemon fails the call instead of hanging us. */
+static void set_timeouts(int fd)
+{
+	struct timeval tv = {.tv_sec = TEE_SOCKET_REPLY_TIMEOUT_S};
+
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+static int connect_fd(const char *path, int *out, struct rpt_error *err)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd, ret;
+
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return rpt_error_set(err, errno, "socket: %s", strerror(errno));
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		ret = errno;
+		close(fd);
+		if (ret == ENOENT || ret == ECONNREFUSED)
+			return rpt_error_set(err, ret, "no rproc-teed listening at %s (%s)", path,
+					     strerror(ret));
+		return rpt_error_set(err, ret, "connect %s: %s", path, strerror(ret));
+	}
+	set_timeouts(fd);
+	*out = fd;
+	return 0;
+}
+
+/*
+ * The HELLO reply, or the refusal a server sends unasked (seq 0) before it
+ * hangs up. A server that closes before reading our HELLO makes the kernel
+ * report ECONNRESET once, ahead of the refusal still queued for us: read on.
+ */
+static int hello_reply(int fd, uint32_t seq, struct tee_wire_msg *reply, struct rpt_error *err)
+{
+	uint8_t in[TEE_WIRE_REPLY_MAX];
+	int fds[TEE_WIRE_MAX_FDS];
+	struct rpt_error first;
+	unsigned int n;
+	size_t len;
+	int ret;
+
+	rpt_error_clear(&first);
+	ret = tee_wire_recv(fd, in, sizeof(in), &len, fds, &n, false, &first);
+	if (ret == -ECONNRESET)
+		ret = tee_wire_recv(fd, in, sizeof(in), &len, fds, &n, false, err);
+	else if (ret)
+		return rpt_error_set(err, -ret, "%s", rpt_error_msg(&first));
+	if (ret)
+		return ret;
+	ret = tee_wire_decode(in, len, n, reply, err);
+	if (ret) {
+		tee_wire_close_fds(fds, n);
+		return ret;
+	}
+	if (reply->op != (TEE_WIRE_OP_HELLO | TEE_WIRE_OP_REPLY) ||
+	    (reply->seq != seq && reply->seq))
+		return rpt_error_set(err, RPT_EFORMAT, "reply op 0x%04x seq %u to HELLO seq %u",
+				     reply->op, reply->seq, seq);
+	return 0;
+}
+
+static int handshake(int fd, const char *path, uint32_t *seq, struct rpt_error *err)
+{
+	struct tee_wire_msg req = {.op = TEE_WIRE_OP_HELLO, .version = TEE_WIRE_VERSION}, reply;
+	uint8_t out[TEE_WIRE_REQUEST_MAX];
+	struct rpt_error ignored = {0};
+	size_t len;
+	int ret;
+
+	req.seq = ++*seq;
+	ret = tee_wire_encode(&req, out, sizeof(out), &len, err);
+	if (ret)
+		return ret;
+	/* A refused client may find the server gone already: its reason is still to read. */
+	ret = tee_wire_send(fd, out, len, NULL, 0, false, &ignored);
+	if (ret && ret != -EPIPE && ret != -ECONNRESET)
+		return rpt_error_set(err, -ret, "rproc-teed at %s: %s", path,
+				     rpt_error_msg(&ignored));
+	ret = hello_reply(fd, req.seq, &reply, err);
+	if (ret == -EPIPE || ret == -ECONNRESET)
+		return rpt_error_set(err, ECONNREFUSED,
+				     "rproc-teed at %s closed the connection at once", path);
+	if (ret) {
+		rpt_error_prefix(err, "rproc-teed at %s: ", path);
+		return ret;
+	}
+	switch (reply.result) {
+	case TEE_SUCCESS:
+		return reply.seq ? 0
+				 : rpt_error_set(err, RPT_EFORMAT,
+						 "rproc-teed at %s: HELLO reply without seq", path);
+	case TEE_ERROR_ACCESS_DENIED:
+		return rpt_error_set(err, EACCES,
+				     "rproc-teed at %s refused this client: it serves another uid",
+				     path);
+	case TEE_ERROR_BUSY:
+		return rpt_error_set(err, EBUSY, "rproc-teed at %s serves too many clients", path);
+	default:
+		return rpt_error_set(err, ECONNREFUSED, "rproc-teed at %s refused this client: %s",
+				     path, tee_result_name(reply.result));
+	}
+}
+
+/* A greeted connection to the daemon at path: *fd, or nothing open and err set. */
+static int open_connection(const char *path, int *fd, uint32_t *seq, struct rpt_error *err)
+{
+	int ret = connect_fd(path, fd, err);
+
+	if (ret)
+		return ret;
+	ret = handshake(*fd, path, seq, err);
+	if (ret) {
+		close(*fd);
+		*fd = -1;
+	}
+	return ret;
+}
+
+/* The path to use: the caller's (checked) or the default. */
+static int choose_path(const char *path, char buf[PATH_MAX_UN], struct rpt_error *err)
+{
+	int ret;
+
+	if (!path)
+		return tee_wire_default_path(buf, PATH_MAX_UN, err);
+	ret = tee_wire_check_path(path, err);
+	if (!ret)
+		memcpy(buf, path, strlen(path) + 1);
+	return ret;
+}
+
 /* ---- one exchange ---- */
 
 /*
@@ -73,9 +239,8 @@ static int exchange(struct tee_socket *s, struct tee_wire_msg *req, const int *f
 	int ret;
 
 	*nreply_fds = 0;
-	if (s->broken)
-		return rpt_error_set(err, EPIPE, "connection to rproc-teed at %s lost earlier",
-				     s->path);
+	if (s->broken || s->fd < 0)
+		return rpt_error_set(err, EPIPE, "connection to rproc-teed at %s lost", s->path);
 	req->seq = ++s->seq;
 	ret = tee_wire_encode(req, out, sizeof(out), &len, err);
 	if (ret)
@@ -83,6 +248,10 @@ static int exchange(struct tee_socket *s, struct tee_wire_msg *req, const int *f
 	ret = tee_wire_send(s->fd, out, len, fds, req->num_fds, false, err);
 	if (!ret)
 		ret = tee_wire_recv(s->fd, in, sizeof(in), &len, reply_fds, nreply_fds, false, err);
+	if (ret == -EAGAIN || ret == -EWOULDBLOCK) {
+		rpt_error_clear(err);
+		ret = rpt_error_set(err, ETIMEDOUT, "no reply in %d s", TEE_SOCKET_REPLY_TIMEOUT_S);
+	}
 	if (!ret) {
 		ret = tee_wire_decode(in, len, *nreply_fds, reply, err);
 		if (ret)
@@ -99,18 +268,6 @@ static int exchange(struct tee_socket *s, struct tee_wire_msg *req, const int *f
 		s->broken = true;
 		rpt_error_prefix(err, "rproc-teed at %s: ", s->path);
 	}
-	return ret;
-}
-
-static int exchange_locked(struct tee_socket *s, struct tee_wire_msg *req, const int *fds,
-			   struct tee_wire_msg *reply, int reply_fds[TEE_WIRE_MAX_FDS],
-			   unsigned int *nreply_fds, struct rpt_error *err)
-{
-	int ret;
-
-	pthread_mutex_lock(&s->lock);
-	ret = exchange(s, req, fds, reply, reply_fds, nreply_fds, err);
-	pthread_mutex_unlock(&s->lock);
 	return ret;
 }
 
@@ -303,8 +460,9 @@ static int call_finish(const struct sock_call *c, const struct tee_wire_msg *rep
 }
 
 /*
- * One call with parameters (OPEN_SESSION or INVOKE): prepare the memfds,
- * exchange, check and apply the reply. Why it failed goes to s->last_error.
+ * One call with parameters (OPEN_SESSION or INVOKE) on a live connection:
+ * prepare the memfds, exchange, check and apply the reply. The caller holds
+ * s->lock; why it failed goes to s->last_error.
  */
 static TEE_Result call_with_params(struct tee_socket *s, struct tee_wire_msg *req,
 				   struct tee_param *params, struct tee_wire_msg *reply,
@@ -316,14 +474,12 @@ static TEE_Result call_with_params(struct tee_socket *s, struct tee_wire_msg *re
 	TEE_Result res;
 	int ret;
 
-	pthread_mutex_lock(&s->lock);
-	rpt_error_clear(&s->last_error);
 	set_origin(origin, TEE_ORIGIN_API);
 	res = call_prepare(params, &c);
 	if (res) {
 		rpt_error_set(&s->last_error, EINVAL, "cannot share a memref: %s",
 			      tee_result_name(res));
-		goto out_unlock;
+		return res;
 	}
 	fill_request(req, &c);
 	set_origin(origin, TEE_ORIGIN_COMMS);
@@ -335,6 +491,7 @@ static TEE_Result call_with_params(struct tee_socket *s, struct tee_wire_msg *re
 	ret = check_reply_params(&c, reply, &s->last_error);
 	if (ret) {
 		s->broken = true;
+		rpt_error_prefix(&s->last_error, "rproc-teed at %s: ", s->path);
 		goto out_free;
 	}
 	ret = call_finish(&c, reply, params);
@@ -350,68 +507,249 @@ static TEE_Result call_with_params(struct tee_socket *s, struct tee_wire_msg *re
 								      : "rproc-teed");
 out_free:
 	call_free(&c);
-out_unlock:
-	pthread_mutex_unlock(&s->lock);
 	return res;
 }
 
+/* ---- reconnecting ---- */
+
+static int remap_sets(struct tee_socket *s, struct rpt_error *err);
+
+/*
+ * A live connection, opening a new one if there is none or the last one
+ * broke: HELLO, then every shared-memory set re-mapped onto the new daemon's
+ * memfds. The caller holds s->lock.
+ */
+/*
+ * Between requests nothing may arrive on the connection: readable or hung up
+ * means the daemon went away (or talks out of turn) while we were idle.
+ * Finding out now lets the next request go to a daemon that restarted
+ * meanwhile, instead of failing on the dead connection.
+ */
+static bool idle_connection_dead(int fd)
+{
+	struct pollfd pfd = {.fd = fd, .events = POLLIN | POLLRDHUP};
+
+	return poll(&pfd, 1, 0) > 0;
+}
+
+static int ensure_connected(struct tee_socket *s, struct rpt_error *err)
+{
+	int fd = -1, ret;
+
+	if (s->fd >= 0 && !s->broken && idle_connection_dead(s->fd))
+		s->broken = true;
+	if (s->fd >= 0 && !s->broken)
+		return 0;
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	ret = open_connection(s->path, &fd, &s->seq, err);
+	if (ret)
+		return ret;
+	s->fd = fd;
+	s->broken = false;
+	s->conn++;
+	ret = remap_sets(s, err);
+	if (ret)
+		s->broken = true; /* try again, whole, on the next call */
+	return ret;
+}
+
+/* The caller's session of this handle, NULL if it names none. */
+static struct sock_session *session_of(struct tee_socket *s, void *handle)
+{
+	uintptr_t h = (uintptr_t)handle;
+
+	if (!h || h > TEE_SOCKET_MAX_SESSIONS || !s->sessions[h - 1].used)
+		return NULL;
+	return &s->sessions[h - 1];
+}
+
+static struct sock_session *free_session(struct tee_socket *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < TEE_SOCKET_MAX_SESSIONS; i++)
+		if (!s->sessions[i].used)
+			return &s->sessions[i];
+	return NULL;
+}
+
+/* OPEN_SESSION on the current connection; *remote is the daemon's handle. */
+static TEE_Result open_remote(struct tee_socket *s, const TEE_UUID *uuid, struct tee_param *params,
+			      uint32_t *remote, uint32_t *origin)
+{
+	struct tee_wire_msg req = {.op = TEE_WIRE_OP_OPEN_SESSION}, reply = {0};
+	TEE_Result res;
+
+	req.uuid = *uuid;
+	res = call_with_params(s, &req, params, &reply, origin);
+	if (res != TEE_SUCCESS)
+		return res;
+	if (!reply.session) {
+		/* A session we could never name again: treat the stream as lost. */
+		s->broken = true;
+		rpt_error_set(&s->last_error, RPT_EFORMAT,
+			      "rproc-teed at %s: OPEN_SESSION reply with session 0", s->path);
+		set_origin(origin, TEE_ORIGIN_COMMS);
+		return TEE_ERROR_COMMUNICATION;
+	}
+	*remote = reply.session;
+	return TEE_SUCCESS;
+}
+
+/* A session opened on an earlier connection: open it again, as it was opened first. */
+static TEE_Result reopen(struct tee_socket *s, struct sock_session *ss, uint32_t *origin)
+{
+	struct tee_param params[TEE_NUM_PARAMS];
+	TEE_Result res;
+
+	set_origin(origin, TEE_ORIGIN_COMMS);
+	if (!ss->reopenable) {
+		rpt_error_set(&s->last_error, EPIPE,
+			      "the session was lost with the connection to rproc-teed at %s "
+			      "(it was opened with a memref, which cannot be given again)",
+			      s->path);
+		return TEE_ERROR_COMMUNICATION;
+	}
+	memcpy(params, ss->params, sizeof(params));
+	res = open_remote(s, &ss->uuid, params, &ss->remote, origin);
+	if (res != TEE_SUCCESS) {
+		rpt_error_prefix(&s->last_error, "re-opening the session after reconnecting: ");
+		return res;
+	}
+	ss->conn = s->conn;
+	return TEE_SUCCESS;
+}
+
+/* Connected, or TEE_ERROR_COMMUNICATION with the reason in last_error. */
+static TEE_Result connected(struct tee_socket *s, uint32_t *origin)
+{
+	if (!ensure_connected(s, &s->last_error))
+		return TEE_SUCCESS;
+	set_origin(origin, TEE_ORIGIN_COMMS);
+	return TEE_ERROR_COMMUNICATION;
+}
+
 /* ---- the transport ---- */
+
+/* Keep what it takes to open the session again: its values (a memref cannot be given again). */
+static void remember_open(struct sock_session *ss, const TEE_UUID *uuid,
+			  const struct tee_param *params)
+{
+	unsigned int i;
+
+	ss->uuid = *uuid;
+	ss->reopenable = true;
+	memset(ss->params, 0, sizeof(ss->params));
+	for (i = 0; i < TEE_NUM_PARAMS; i++) {
+		ss->params[i].type = params[i].type;
+		if (is_memref(params[i].type))
+			ss->reopenable = false;
+		else if (params[i].type != TEE_PARAM_TYPE_NONE)
+			ss->params[i].u.value = params[i].u.value;
+	}
+}
 
 static TEE_Result sock_open_session(struct tee_context *ctx, const TEE_UUID *uuid,
 				    struct tee_param params[TEE_NUM_PARAMS], void **handle,
 				    uint32_t *origin)
 {
-	struct tee_wire_msg req = {.op = TEE_WIRE_OP_OPEN_SESSION}, reply;
+	struct tee_socket *s = ctx->priv;
+	struct sock_session *ss;
 	TEE_Result res;
+	uint32_t remote = 0;
 
-	req.uuid = *uuid;
-	res = call_with_params(ctx->priv, &req, params, &reply, origin);
-	if (res != TEE_SUCCESS)
-		return res;
-	if (!reply.session) {
-		/* A session we could never name again: treat the stream as lost. */
-		struct tee_socket *s = ctx->priv;
-
-		pthread_mutex_lock(&s->lock);
-		s->broken = true;
-		rpt_error_set(&s->last_error, RPT_EFORMAT, "OPEN_SESSION reply with session 0");
-		pthread_mutex_unlock(&s->lock);
-		set_origin(origin, TEE_ORIGIN_COMMS);
-		return TEE_ERROR_COMMUNICATION;
+	pthread_mutex_lock(&s->lock);
+	rpt_error_clear(&s->last_error);
+	set_origin(origin, TEE_ORIGIN_API);
+	ss = free_session(s);
+	if (!ss) {
+		rpt_error_set(&s->last_error, ENOSPC, "all %d sessions of this context are open",
+			      TEE_SOCKET_MAX_SESSIONS);
+		res = TEE_ERROR_OUT_OF_MEMORY;
+		goto out;
 	}
-	*handle = (void *)(uintptr_t)reply.session;
-	return TEE_SUCCESS;
+	res = connected(s, origin);
+	if (res == TEE_SUCCESS)
+		res = open_remote(s, uuid, params, &remote, origin);
+	if (res != TEE_SUCCESS)
+		goto out;
+	memset(ss, 0, sizeof(*ss));
+	remember_open(ss, uuid, params);
+	ss->used = true;
+	ss->remote = remote;
+	ss->conn = s->conn;
+	/* A handle is the slot number, never a pointer. */
+	*handle = (void *)(uintptr_t)(ss - s->sessions + 1); // NOLINT(performance-no-int-to-ptr)
+out:
+	pthread_mutex_unlock(&s->lock);
+	return res;
 }
 
 static void sock_close_session(struct tee_context *ctx, void *handle)
 {
 	struct tee_wire_msg req = {.op = TEE_WIRE_OP_CLOSE_SESSION}, reply;
+	struct tee_socket *s = ctx->priv;
 	int reply_fds[TEE_WIRE_MAX_FDS];
 	struct rpt_error err = {0};
+	struct sock_session *ss;
 	unsigned int n;
 
-	req.session = (uint32_t)(uintptr_t)handle;
-	/* Nothing to report: a daemon that is gone closed the session with the connection. */
-	(void)exchange_locked(ctx->priv, &req, NULL, &reply, reply_fds, &n, &err);
+	pthread_mutex_lock(&s->lock);
+	ss = session_of(s, handle);
+	/* Only on its own connection: a daemon that is gone closed it with the connection. */
+	if (ss && ss->conn == s->conn && s->fd >= 0 && !s->broken) {
+		req.session = ss->remote;
+		(void)exchange(s, &req, NULL, &reply, reply_fds, &n, &err);
+	}
+	if (ss)
+		memset(ss, 0, sizeof(*ss));
+	pthread_mutex_unlock(&s->lock);
 }
 
 static TEE_Result sock_invoke(struct tee_context *ctx, void *handle, uint32_t cmd,
 			      struct tee_param params[TEE_NUM_PARAMS], uint32_t *origin)
 {
-	struct tee_wire_msg req = {.op = TEE_WIRE_OP_INVOKE}, reply;
+	struct tee_wire_msg req = {.op = TEE_WIRE_OP_INVOKE}, reply = {0};
+	struct tee_socket *s = ctx->priv;
+	struct sock_session *ss;
+	TEE_Result res;
 
-	req.session = (uint32_t)(uintptr_t)handle;
+	pthread_mutex_lock(&s->lock);
+	rpt_error_clear(&s->last_error);
+	set_origin(origin, TEE_ORIGIN_API);
+	ss = session_of(s, handle);
+	if (!ss) {
+		rpt_error_set(&s->last_error, EINVAL, "no session %p on this context", handle);
+		res = TEE_ERROR_BAD_PARAMETERS;
+		goto out;
+	}
+	res = connected(s, origin);
+	if (res == TEE_SUCCESS && ss->conn != s->conn)
+		res = reopen(s, ss, origin);
+	if (res != TEE_SUCCESS)
+		goto out;
+	req.session = ss->remote;
 	req.cmd = cmd;
-	return call_with_params(ctx->priv, &req, params, &reply, origin);
+	res = call_with_params(s, &req, params, &reply, origin);
+out:
+	pthread_mutex_unlock(&s->lock);
+	return res;
 }
 
 static void sock_finalize(struct tee_context *ctx)
 {
 	struct tee_socket *s = ctx->priv;
+	unsigned int i;
 
 	if (!s)
 		return;
-	close(s->fd);
+	/* Sets still mapped keep their mappings, but no longer follow reconnects. */
+	for (i = 0; i < s->num_sets; i++)
+		s->sets[i]->ctx = NULL;
+	if (s->fd >= 0)
+		close(s->fd);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 	ctx->priv = NULL;
@@ -425,107 +763,6 @@ static const struct tee_transport socket_transport = {
 	.finalize = sock_finalize,
 };
 
-/* ---- connecting ---- */
-
-static int connect_to(struct tee_socket *s, struct rpt_error *err)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int ret;
-
-	s->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (s->fd < 0)
-		return rpt_error_set(err, errno, "socket: %s", strerror(errno));
-	memcpy(sa.sun_path, s->path, strlen(s->path) + 1);
-	if (connect(s->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		ret = errno;
-		close(s->fd);
-		s->fd = -1;
-		if (ret == ENOENT || ret == ECONNREFUSED)
-			return rpt_error_set(err, ret, "no rproc-teed listening at %s (%s)",
-					     s->path, strerror(ret));
-		return rpt_error_set(err, ret, "connect %s: %s", s->path, strerror(ret));
-	}
-	return 0;
-}
-
-/*
- * The HELLO reply, or the refusal a server sends unasked (seq 0) before it
- * hangs up. A server that closes before reading our HELLO makes the kernel
- * report ECONNRESET once, ahead of the refusal still queued for us: read on.
- */
-static int hello_reply(struct tee_socket *s, struct tee_wire_msg *reply, struct rpt_error *err)
-{
-	uint8_t in[TEE_WIRE_REPLY_MAX];
-	int fds[TEE_WIRE_MAX_FDS];
-	struct rpt_error first;
-	unsigned int n;
-	size_t len;
-	int ret;
-
-	rpt_error_clear(&first);
-	ret = tee_wire_recv(s->fd, in, sizeof(in), &len, fds, &n, false, &first);
-	if (ret == -ECONNRESET)
-		ret = tee_wire_recv(s->fd, in, sizeof(in), &len, fds, &n, false, err);
-	else if (ret)
-		return rpt_error_set(err, -ret, "%s", rpt_error_msg(&first));
-	if (ret)
-		return ret;
-	ret = tee_wire_decode(in, len, n, reply, err);
-	if (ret) {
-		tee_wire_close_fds(fds, n);
-		return ret;
-	}
-	if (reply->op != (TEE_WIRE_OP_HELLO | TEE_WIRE_OP_REPLY) ||
-	    (reply->seq != s->seq && reply->seq))
-		return rpt_error_set(err, RPT_EFORMAT, "reply op 0x%04x seq %u to HELLO seq %u",
-				     reply->op, reply->seq, s->seq);
-	return 0;
-}
-
-static int handshake(struct tee_socket *s, struct rpt_error *err)
-{
-	struct tee_wire_msg req = {.op = TEE_WIRE_OP_HELLO, .version = TEE_WIRE_VERSION}, reply;
-	uint8_t out[TEE_WIRE_REQUEST_MAX];
-	struct rpt_error ignored = {0};
-	size_t len;
-	int ret;
-
-	req.seq = ++s->seq;
-	ret = tee_wire_encode(&req, out, sizeof(out), &len, err);
-	if (ret)
-		return ret;
-	/* A refused client may find the server gone already: its reason is still to read. */
-	ret = tee_wire_send(s->fd, out, len, NULL, 0, false, &ignored);
-	if (ret && ret != -EPIPE && ret != -ECONNRESET)
-		return rpt_error_set(err, -ret, "rproc-teed at %s: %s", s->path,
-				     rpt_error_msg(&ignored));
-	ret = hello_reply(s, &reply, err);
-	if (ret == -EPIPE || ret == -ECONNRESET)
-		return rpt_error_set(err, ECONNREFUSED,
-				     "rproc-teed at %s closed the connection at once", s->path);
-	if (ret) {
-		rpt_error_prefix(err, "rproc-teed at %s: ", s->path);
-		return ret;
-	}
-	switch (reply.result) {
-	case TEE_SUCCESS:
-		return reply.seq ? 0
-				 : rpt_error_set(err, RPT_EFORMAT,
-						 "rproc-teed at %s: HELLO reply without seq",
-						 s->path);
-	case TEE_ERROR_ACCESS_DENIED:
-		return rpt_error_set(err, EACCES,
-				     "rproc-teed at %s refused this client: it serves another uid",
-				     s->path);
-	case TEE_ERROR_BUSY:
-		return rpt_error_set(err, EBUSY, "rproc-teed at %s serves too many clients",
-				     s->path);
-	default:
-		return rpt_error_set(err, ECONNREFUSED, "rproc-teed at %s refused this client: %s",
-				     s->path, tee_result_name(reply.result));
-	}
-}
-
 int tee_socket_init(struct tee_context *ctx, const char *path, struct rpt_error *err)
 {
 	struct tee_socket *s;
@@ -537,30 +774,20 @@ int tee_socket_init(struct tee_context *ctx, const char *path, struct rpt_error 
 	if (!s)
 		return rpt_error_set(err, ENOMEM, "out of memory");
 	s->fd = -1;
-	if (path)
-		ret = tee_wire_check_path(path, err);
-	else
-		ret = tee_wire_default_path(s->path, sizeof(s->path), err);
+	ret = choose_path(path, s->path, err);
 	if (ret)
 		goto out_free;
-	if (path)
-		memcpy(s->path, path, strlen(path) + 1);
 	if (pthread_mutex_init(&s->lock, NULL)) {
 		ret = rpt_error_set(err, ENOMEM, "cannot create the socket lock");
 		goto out_free;
 	}
-	ret = connect_to(s, err);
+	ret = ensure_connected(s, err);
 	if (ret)
 		goto out_lock;
-	ret = handshake(s, err);
-	if (ret)
-		goto out_close;
 	ctx->ops = &socket_transport;
 	ctx->priv = s;
 	return 0;
 
-out_close:
-	close(s->fd);
 out_lock:
 	pthread_mutex_destroy(&s->lock);
 out_free:
@@ -568,10 +795,53 @@ out_free:
 	return ret;
 }
 
+int tee_socket_reconnect(struct tee_context *ctx, struct rpt_error *err)
+{
+	struct tee_socket *s = socket_of(ctx);
+	int ret;
+
+	if (!s)
+		return rpt_error_set(err, EINVAL, "not a connection to rproc-teed");
+	pthread_mutex_lock(&s->lock);
+	ret = ensure_connected(s, err);
+	pthread_mutex_unlock(&s->lock);
+	return ret;
+}
+
+const char *tee_socket_last_error(const struct tee_context *ctx)
+{
+	const struct tee_socket *s = socket_of(ctx);
+
+	if (!s)
+		return "not a connection to rproc-teed";
+	return s->last_error.code ? rpt_error_msg(&s->last_error) : "no error";
+}
+
 /* ---- shared memories ---- */
+
+static void unregister_set(struct tee_socket *s, struct tee_shm_set *set)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->num_sets; i++) {
+		if (s->sets[i] == set) {
+			s->sets[i] = s->sets[--s->num_sets];
+			s->sets[s->num_sets] = NULL;
+			return;
+		}
+	}
+}
 
 void tee_socket_unmap_shared(struct tee_shm_set *set)
 {
+	struct tee_socket *s = socket_of(set->ctx);
+
+	if (s) {
+		pthread_mutex_lock(&s->lock);
+		unregister_set(s, set);
+		pthread_mutex_unlock(&s->lock);
+	}
+	set->ctx = NULL;
 	while (set->num) {
 		struct tee_shm_region *r = &set->regions[--set->num];
 
@@ -624,30 +894,370 @@ static int map_all(struct tee_shm_set *set, const struct tee_wire_msg *reply, co
 	return 0;
 }
 
+/* GET_SHM for rproc_id on the current connection; the reply's descriptors are the caller's. */
+static int get_shm(struct tee_socket *s, uint32_t rproc_id, struct tee_wire_msg *reply,
+		   int fds[TEE_WIRE_MAX_FDS], unsigned int *nfds, struct rpt_error *err)
+{
+	struct tee_wire_msg req = {.op = TEE_WIRE_OP_GET_SHM};
+	unsigned int i;
+	int ret;
+
+	/* Defined whatever happens below (the analyzers cannot follow decode's guarantees). */
+	memset(reply, 0, sizeof(*reply));
+	for (i = 0; i < TEE_WIRE_MAX_FDS; i++)
+		fds[i] = -1;
+	req.rproc_id = rproc_id;
+	ret = exchange(s, &req, NULL, reply, fds, nfds, err);
+	if (ret)
+		return ret;
+	if (reply->result == TEE_SUCCESS)
+		return 0;
+	/* decode allows no descriptors on a failure: none to close. */
+	return rpt_error_set(err, reply->result == TEE_ERROR_ITEM_NOT_FOUND ? ENOENT : EIO,
+			     "rproc-teed: shared memories of rproc %u: %s", rproc_id,
+			     tee_result_name(reply->result));
+}
+
+/* A daemon that came back must share the very same memories, or our addresses mean nothing. */
+static int check_same_layout(const struct tee_shm_set *set, const struct tee_wire_msg *reply,
+			     struct rpt_error *err)
+{
+	unsigned int i;
+
+	if (reply->num_shm != set->num)
+		return rpt_error_set(err, RPT_EFORMAT,
+				     "rproc %u: %u shared memories now, %u before the reconnect",
+				     set->rproc_id, reply->num_shm, set->num);
+	for (i = 0; i < set->num; i++) {
+		const struct tee_shm_region *r = &set->regions[i];
+		const struct tee_wire_shm *w = &reply->shm[i];
+
+		if (strcmp(r->name, w->name) || r->da != w->da || r->pa != w->pa ||
+		    r->size != w->size)
+			return rpt_error_set(
+				err, RPT_EFORMAT,
+				"rproc %u: shared memory %u is %s (pa 0x%llx, 0x%x bytes) "
+				"now, it was %s (pa 0x%llx, 0x%x bytes)",
+				set->rproc_id, i, w->name, (unsigned long long)w->pa, w->size,
+				r->name, (unsigned long long)r->pa, r->size);
+	}
+	return 0;
+}
+
+/* Put the new daemon's memfd where the old mapping was: every pointer into it stays valid. */
+static int remap_region(struct tee_shm_region *r, int fd, struct rpt_error *err)
+{
+	struct stat st;
+	void *addr;
+
+	if (fstat(fd, &st) < 0)
+		return rpt_error_set(err, errno, "shared memory %s: fstat: %s", r->name,
+				     strerror(errno));
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size < r->size)
+		return rpt_error_set(err, RPT_EFORMAT,
+				     "shared memory %s: descriptor of %lld bytes for 0x%x", r->name,
+				     (long long)st.st_size, r->size);
+	addr = mmap(r->addr, r->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0);
+	if (addr == MAP_FAILED)
+		return rpt_error_set(err, errno, "shared memory %s: mmap: %s", r->name,
+				     strerror(errno));
+	return 0;
+}
+
+static int remap_set(struct tee_socket *s, struct tee_shm_set *set, struct rpt_error *err)
+{
+	struct tee_wire_msg reply;
+	int fds[TEE_WIRE_MAX_FDS];
+	unsigned int i, nfds;
+	int ret;
+
+	ret = get_shm(s, set->rproc_id, &reply, fds, &nfds, err);
+	if (ret)
+		return ret;
+	ret = check_same_layout(set, &reply, err);
+	for (i = 0; !ret && i < set->num; i++)
+		ret = remap_region(&set->regions[i], fds[i], err);
+	tee_wire_close_fds(fds, nfds);
+	if (ret)
+		rpt_error_prefix(err, "rproc-teed at %s: ", s->path);
+	return ret;
+}
+
+static int remap_sets(struct tee_socket *s, struct rpt_error *err)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < s->num_sets; i++) {
+		ret = remap_set(s, s->sets[i], err);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 int tee_socket_map_shared(struct tee_context *ctx, uint32_t rproc_id, struct tee_shm_set *set,
 			  struct rpt_error *err)
 {
-	struct tee_wire_msg req = {.op = TEE_WIRE_OP_GET_SHM}, reply;
+	struct tee_socket *s = socket_of(ctx);
+	struct tee_wire_msg reply;
 	int fds[TEE_WIRE_MAX_FDS];
-	unsigned int nfds;
+	unsigned int nfds = 0;
 	int ret;
 
 	memset(set, 0, sizeof(*set));
-	if (!ctx || ctx->ops != &socket_transport || !ctx->priv)
+	if (!s)
 		return rpt_error_set(err, EINVAL, "not a connection to rproc-teed");
-	req.rproc_id = rproc_id;
-	ret = exchange_locked(ctx->priv, &req, NULL, &reply, fds, &nfds, err);
-	if (ret)
-		return ret;
-	if (reply.result != TEE_SUCCESS)
-		ret = rpt_error_set(err, reply.result == TEE_ERROR_ITEM_NOT_FOUND ? ENOENT : EIO,
-				    "rproc-teed: shared memories of rproc %u: %s", rproc_id,
-				    tee_result_name(reply.result));
-	else
+	pthread_mutex_lock(&s->lock);
+	if (s->num_sets == TEE_SOCKET_MAX_SETS) {
+		ret = rpt_error_set(err, ENOSPC, "already %d shared-memory sets on this context",
+				    TEE_SOCKET_MAX_SETS);
+		goto out;
+	}
+	ret = ensure_connected(s, err);
+	if (!ret)
+		ret = get_shm(s, rproc_id, &reply, fds, &nfds, err);
+	if (!ret)
 		ret = map_all(set, &reply, fds, err);
 	/* The mappings keep the memories; the descriptors are not needed any more. */
 	tee_wire_close_fds(fds, nfds);
+	if (ret)
+		goto out;
+	set->ctx = ctx;
+	set->rproc_id = rproc_id;
+	s->sets[s->num_sets++] = set;
+out:
+	pthread_mutex_unlock(&s->lock);
 	return ret;
+}
+
+/* ---- the hardware channel ---- */
+
+static int hw_errno(TEE_Result res)
+{
+	switch (res) {
+	case TEE_ERROR_ITEM_NOT_FOUND:
+		return ENOENT;
+	case TEE_ERROR_BAD_STATE:
+		return RPT_ESTATE;
+	case TEE_ERROR_BAD_PARAMETERS:
+		return EINVAL;
+	case TEE_ERROR_NOT_SUPPORTED:
+		return EOPNOTSUPP;
+	case TEE_ERROR_OUT_OF_MEMORY:
+		return ENOMEM;
+	default:
+		return EIO;
+	}
+}
+
+static int hw_request(struct tee_context *ctx, uint16_t op, uint32_t rproc_id, uint32_t arg,
+		      struct rpt_error *err)
+{
+	struct tee_wire_msg req = {.op = op}, reply = {0};
+	struct tee_socket *s = socket_of(ctx);
+	int fds[TEE_WIRE_MAX_FDS];
+	unsigned int nfds;
+	char name[32];
+	int ret;
+
+	if (!s)
+		return rpt_error_set(err, EINVAL, "not a connection to rproc-teed");
+	req.rproc_id = rproc_id;
+	req.arg = arg;
+	pthread_mutex_lock(&s->lock);
+	ret = ensure_connected(s, err);
+	if (!ret)
+		ret = exchange(s, &req, NULL, &reply, fds, &nfds, err);
+	/* decode allows no descriptors on these replies: nfds is 0. */
+	if (!ret && reply.result != TEE_SUCCESS)
+		ret = rpt_error_set(err, hw_errno(reply.result), "rproc-teed: %s of rproc %u: %s",
+				    tee_wire_op_name(op, name, sizeof(name)), rproc_id,
+				    tee_result_name(reply.result));
+	pthread_mutex_unlock(&s->lock);
+	return ret;
+}
+
+int tee_socket_kick(struct tee_context *ctx, uint32_t rproc_id, uint32_t vq, struct rpt_error *err)
+{
+	if (vq >= TEE_WIRE_MAX_VQ)
+		return rpt_error_set(err, EINVAL, "vq %u: a mailbox has %u doorbells", vq,
+				     TEE_WIRE_MAX_VQ);
+	return hw_request(ctx, TEE_WIRE_OP_KICK, rproc_id, vq, err);
+}
+
+int tee_socket_request_shutdown(struct tee_context *ctx, uint32_t rproc_id, struct rpt_error *err)
+{
+	return hw_request(ctx, TEE_WIRE_OP_REQUEST_SHUTDOWN, rproc_id, 0, err);
+}
+
+int tee_socket_inject_crash(struct tee_context *ctx, uint32_t rproc_id, uint32_t type,
+			    struct rpt_error *err)
+{
+	if (type > TEE_WIRE_CRASH_MAX)
+		return rpt_error_set(err, EINVAL, "unknown crash type %u", type);
+	return hw_request(ctx, TEE_WIRE_OP_INJECT_CRASH, rproc_id, type, err);
+}
+
+/* ---- events ---- */
+
+/* Events that may arrive while the channel is still subscribing. */
+#define EVENT_EARLY_MAX 32
+
+struct tee_event_channel {
+	int fd;			/* subscribed connection */
+	uint32_t seq;		/* number of the last request sent */
+	char path[PATH_MAX_UN]; /* where the daemon is, for messages */
+	struct tee_event
+		early[EVENT_EARLY_MAX]; /* events that came before the last SUBSCRIBE reply */
+	unsigned int early_head;	/* oldest of them */
+	unsigned int num_early;
+};
+
+static void event_of(const struct tee_wire_msg *m, struct tee_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->rproc_id = m->rproc_id;
+	ev->kind = m->kind;
+	ev->arg = m->arg;
+	memcpy(ev->why, m->why, sizeof(ev->why));
+}
+
+/* Receive and decode one message (no descriptor may come with it). */
+static int channel_recv(struct tee_event_channel *ch, bool nonblock, struct tee_wire_msg *m,
+			struct rpt_error *err)
+{
+	uint8_t in[TEE_WIRE_REPLY_MAX];
+	int fds[TEE_WIRE_MAX_FDS];
+	unsigned int n;
+	size_t len;
+	int ret;
+
+	ret = tee_wire_recv(ch->fd, in, sizeof(in), &len, fds, &n, nonblock, err);
+	if (ret)
+		return ret;
+	ret = tee_wire_decode(in, len, n, m, err);
+	/* Decoding refuses descriptors on every message a channel may get: none is kept. */
+	tee_wire_close_fds(fds, n);
+	return ret;
+}
+
+static int subscribe(struct tee_event_channel *ch, uint32_t rproc_id, struct rpt_error *err)
+{
+	struct tee_wire_msg req = {.op = TEE_WIRE_OP_SUBSCRIBE}, m;
+	uint8_t out[TEE_WIRE_REQUEST_MAX];
+	size_t len;
+	int ret;
+
+	req.seq = ++ch->seq;
+	req.rproc_id = rproc_id;
+	ret = tee_wire_encode(&req, out, sizeof(out), &len, err);
+	if (!ret)
+		ret = tee_wire_send(ch->fd, out, len, NULL, 0, false, err);
+	while (!ret) {
+		ret = channel_recv(ch, false, &m, err);
+		if (ret)
+			break;
+		if (m.op == TEE_WIRE_OP_EVENT) {
+			/* An rproc subscribed before already reports: keep it for tee_event_next. */
+			if (ch->num_early == EVENT_EARLY_MAX)
+				return rpt_error_set(err, ENOBUFS,
+						     "over %d events while subscribing",
+						     EVENT_EARLY_MAX);
+			event_of(&m,
+				 &ch->early[(ch->early_head + ch->num_early++) % EVENT_EARLY_MAX]);
+			continue;
+		}
+		if (m.op != (TEE_WIRE_OP_SUBSCRIBE | TEE_WIRE_OP_REPLY) || m.seq != req.seq)
+			return rpt_error_set(err, RPT_EFORMAT,
+					     "reply op 0x%04x seq %u to SUBSCRIBE seq %u", m.op,
+					     m.seq, req.seq);
+		if (m.result == TEE_SUCCESS)
+			return 0;
+		return rpt_error_set(err, hw_errno(m.result), "SUBSCRIBE to rproc %u: %s", rproc_id,
+				     tee_result_name(m.result));
+	}
+	if (ret == -EAGAIN || ret == -EWOULDBLOCK) {
+		rpt_error_clear(err);
+		ret = rpt_error_set(err, ETIMEDOUT, "no reply in %d s", TEE_SOCKET_REPLY_TIMEOUT_S);
+	}
+	return ret;
+}
+
+int tee_event_open(struct tee_event_channel **out, const char *path, const uint32_t *ids,
+		   unsigned int n, struct rpt_error *err)
+{
+	struct tee_event_channel *ch;
+	unsigned int i;
+	int ret;
+
+	*out = NULL;
+	ch = calloc(1, sizeof(*ch));
+	if (!ch)
+		return rpt_error_set(err, ENOMEM, "out of memory");
+	ch->fd = -1;
+	ret = choose_path(path, ch->path, err);
+	if (ret)
+		goto out_free;
+	ret = open_connection(ch->path, &ch->fd, &ch->seq, err);
+	if (ret)
+		goto out_free;
+	for (i = 0; i < n; i++) {
+		ret = subscribe(ch, ids[i], err);
+		if (ret) {
+			rpt_error_prefix(err, "rproc-teed at %s: ", ch->path);
+			goto out_close;
+		}
+	}
+	*out = ch;
+	return 0;
+
+out_close:
+	close(ch->fd);
+out_free:
+	free(ch);
+	return ret;
+}
+
+int tee_event_fd(const struct tee_event_channel *ch)
+{
+	return ch->fd;
+}
+
+int tee_event_next(struct tee_event_channel *ch, struct tee_event *ev, struct rpt_error *err)
+{
+	struct rpt_error why;
+	struct tee_wire_msg m;
+	char name[32];
+	int ret;
+
+	if (ch->num_early) {
+		*ev = ch->early[ch->early_head];
+		ch->early_head = (ch->early_head + 1) % EVENT_EARLY_MAX;
+		ch->num_early--;
+		return 0;
+	}
+	/* Nothing to read is no failure: the caller's err is only for real ones. */
+	rpt_error_clear(&why);
+	ret = channel_recv(ch, true, &m, &why);
+	if (ret == -EAGAIN || ret == -EWOULDBLOCK)
+		return -EAGAIN;
+	if (!ret && m.op != TEE_WIRE_OP_EVENT)
+		ret = rpt_error_set(&why, RPT_EFORMAT, "%s on the event channel",
+				    tee_wire_op_name(m.op, name, sizeof(name)));
+	if (ret)
+		return rpt_error_set(err, -ret, "rproc-teed at %s: %s", ch->path,
+				     rpt_error_msg(&why));
+	event_of(&m, ev);
+	return 0;
+}
+
+void tee_event_close(struct tee_event_channel *ch)
+{
+	if (!ch)
+		return;
+	close(ch->fd);
+	free(ch);
 }
 
 void *tee_socket_shm_map(void *set, uint64_t pa, size_t size)
@@ -663,14 +1273,4 @@ void *tee_socket_shm_map(void *set, uint64_t pa, size_t size)
 			return r->addr + (pa - r->pa);
 	}
 	return NULL;
-}
-
-const char *tee_socket_last_error(const struct tee_context *ctx)
-{
-	const struct tee_socket *s;
-
-	if (!ctx || ctx->ops != &socket_transport || !ctx->priv)
-		return "not a connection to rproc-teed";
-	s = ctx->priv;
-	return s->last_error.code ? rpt_error_msg(&s->last_error) : "no error";
 }

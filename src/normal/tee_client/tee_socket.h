@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Secure-world daemon transport: the TEE client API of tee_client.h carried
- * over rproc-teed's Unix socket (protocol in common/tee_wire.h).
+ * over rproc-teed's Unix socket (protocol in common/tee_wire.h), plus the
+ * daemon's hardware channel (doorbells, shutdown request, crash injection,
+ * and the events of the cores it runs).
  *
  * MEMREF parameters travel as memfds: for each call the caller's buffer is
  * copied into a fresh memfd (sealed against resizing, so the daemon can map
@@ -13,10 +15,18 @@
  * TEE_ERROR_SHORT_BUFFER only the MEMREF output sizes (the size needed) are;
  * on any other result the caller's parameters are left as they were.
  *
- * A broken connection (the daemon went away, or answered something that is
- * not a valid reply) makes this and every later call fail with
- * TEE_ERROR_COMMUNICATION, origin TEE_ORIGIN_COMMS. Calls on one context are
- * serialised (one request on the socket at a time); any thread may make them.
+ * The daemon is another process and may die or misbehave. A broken exchange
+ * (the daemon went away, or answered something that is not a valid reply:
+ * truncated, oversized, garbage, the wrong request's answer) fails the call
+ * in flight with TEE_ERROR_COMMUNICATION, origin TEE_ORIGIN_COMMS; that call
+ * is never retried, since the daemon may have executed it. The next call
+ * reconnects: it says HELLO again, re-maps in place every shared-memory set
+ * mapped through this context (same addresses, the new daemon's memfds), and
+ * re-opens a session on its first use with the parameters it was first opened
+ * with (a new daemon's TA starts from OFF). While the daemon cannot be
+ * reached every call fails with TEE_ERROR_COMMUNICATION, and
+ * tee_socket_last_error() says why. Calls on one context are serialised (one
+ * request on the socket at a time); any thread may make them.
  */
 #ifndef RPT_NORMAL_TEE_SOCKET_H
 #define RPT_NORMAL_TEE_SOCKET_H
@@ -27,6 +37,13 @@
 #include "common/error.h"
 #include "common/tee_wire.h"
 #include "normal/tee_client/tee_client.h"
+
+/* Sessions one context holds at once (the daemon allows TEED_MAX_SESSIONS per connection). */
+#define TEE_SOCKET_MAX_SESSIONS 16
+/* Shared-memory sets one context re-maps after a reconnect. */
+#define TEE_SOCKET_MAX_SETS 16
+/* A daemon that does not answer a request in this long is treated as gone. */
+#define TEE_SOCKET_REPLY_TIMEOUT_S 90
 
 /*
  * Connect ctx to the daemon listening at path (NULL: the default path of
@@ -43,6 +60,13 @@ int tee_socket_init(struct tee_context *ctx, const char *path, struct rpt_error 
  */
 const char *tee_socket_last_error(const struct tee_context *ctx);
 
+/*
+ * Reconnect now if the connection is known to be broken (the next call would
+ * do it anyway). 0 if connected; -ENOENT or -ECONNREFUSED when no daemon
+ * listens at the path any more; another negative errno otherwise.
+ */
+int tee_socket_reconnect(struct tee_context *ctx, struct rpt_error *err);
+
 /* One shared memory of a coprocessor, mapped into this process. */
 struct tee_shm_region {
 	char name[TEE_WIRE_NAME_MAX]; /* reserved-memory name ("mcuram2") */
@@ -56,18 +80,22 @@ struct tee_shm_region {
 struct tee_shm_set {
 	struct tee_shm_region regions[TEE_WIRE_MAX_SHM]; /* mapped regions */
 	unsigned int num;				 /* regions in use */
+	struct tee_context *ctx; /* the context that re-maps it after a reconnect, or NULL */
+	uint32_t rproc_id;	 /* whose memories */
 };
 
 /*
  * Ask the daemon for the memories of rproc_id that the normal world may
  * touch (resource table, trace, vrings, buffers; never a secure-only one) and
  * map each one read-write, shared with the secure world and the coprocessor.
- * On failure nothing stays mapped or open.
+ * The addresses stay valid across reconnects (the context re-maps the set in
+ * place); unmap the set before finalizing ctx, or it simply stops following
+ * reconnects. On failure nothing stays mapped or open.
  */
 int tee_socket_map_shared(struct tee_context *ctx, uint32_t rproc_id, struct tee_shm_set *set,
 			  struct rpt_error *err);
 
-/* Unmap every region (the set is empty afterwards). Fine on an empty set. */
+/* Unmap every region (the set is empty and detached afterwards). Fine on an empty set. */
 void tee_socket_unmap_shared(struct tee_shm_set *set);
 
 /*
@@ -75,5 +103,55 @@ void tee_socket_unmap_shared(struct tee_shm_set *set);
  * else NULL. Shaped as a tee_rproc_shm_mapper's map (priv: the set).
  */
 void *tee_socket_shm_map(void *set, uint64_t pa, size_t size);
+
+/*
+ * ---- the hardware channel ----
+ *
+ * The coprocessors' mailbox as the daemon relays it. Each returns 0 or a
+ * negative errno with err set: -ENOENT no such rproc, -RPT_ESTATE the core is
+ * not running, -EOPNOTSUPP the daemon has no hardware behind it, the errno of
+ * a lost connection (err names rproc-teed and its path).
+ */
+
+/* Ring the firmware's doorbell of virtqueue vq (below TEE_WIRE_MAX_VQ). */
+int tee_socket_kick(struct tee_context *ctx, uint32_t rproc_id, uint32_t vq, struct rpt_error *err);
+/* Ask the firmware to shut down; its acknowledgement comes as an event. */
+int tee_socket_request_shutdown(struct tee_context *ctx, uint32_t rproc_id, struct rpt_error *err);
+/* Debug (debugfs "crash"): make the core fail as a fault of type would; the crash comes as an event. */
+int tee_socket_inject_crash(struct tee_context *ctx, uint32_t rproc_id, uint32_t type,
+			    struct rpt_error *err);
+
+/* One event of a core, as the daemon pushed it. */
+struct tee_event {
+	uint32_t rproc_id;	    /* whose core */
+	uint32_t kind;		    /* enum tee_wire_event_kind */
+	uint32_t arg;		    /* crash: type (Linux rproc_crash_type); kick: vq; else 0 */
+	char why[TEE_WIRE_WHY_MAX]; /* crash: what happened (NUL-terminated); else "" */
+};
+
+/* A connection that receives events; separate from any request connection. */
+struct tee_event_channel;
+
+/*
+ * Connect to the daemon at path (NULL: the default), HELLO, and SUBSCRIBE to
+ * each of the n rproc ids. Bounded: a daemon that does not answer in
+ * TEE_SOCKET_REPLY_TIMEOUT_S fails it. On failure nothing stays open.
+ */
+int tee_event_open(struct tee_event_channel **out, const char *path, const uint32_t *ids,
+		   unsigned int n, struct rpt_error *err);
+
+/* The descriptor to poll for POLLIN (events, or the daemon hanging up). */
+int tee_event_fd(const struct tee_event_channel *ch);
+
+/*
+ * The next event, without blocking: 0; -EAGAIN when none is ready; -EPIPE or
+ * -ECONNRESET when the daemon hung up; -RPT_EFORMAT when it sent something
+ * that is not an event. After any error but -EAGAIN the channel is useless:
+ * close it (and open a new one to follow a restarted daemon).
+ */
+int tee_event_next(struct tee_event_channel *ch, struct tee_event *ev, struct rpt_error *err);
+
+/* Close the channel. NULL is fine. */
+void tee_event_close(struct tee_event_channel *ch);
 
 #endif

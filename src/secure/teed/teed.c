@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * The secure-world server's socket side: listening, admitting clients by
- * uid, the poll loop, receiving packets and sending replies. What a request
- * does is in teed_ops.c.
+ * uid, the poll loop, receiving packets and sending replies, and carrying
+ * hardware events from the threads that post them to the subscribed clients.
+ * What a request does is in teed_ops.c.
  */
 #include "secure/teed/teed.h"
 
@@ -127,6 +128,115 @@ static int note_memfiles(struct teed *d, struct rpt_error *err)
 	return 0;
 }
 
+/* ---- the event inbox ---- */
+
+static int inbox_init(struct teed_inbox *in, struct rpt_error *err)
+{
+	if (pipe2(in->pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		return rpt_error_set(err, errno, "pipe: %s", strerror(errno));
+	if (pthread_mutex_init(&in->lock, NULL)) {
+		close(in->pipe[0]);
+		close(in->pipe[1]);
+		return rpt_error_set(err, ENOMEM, "cannot create the event lock");
+	}
+	return 0;
+}
+
+static void inbox_exit(struct teed_inbox *in)
+{
+	pthread_mutex_destroy(&in->lock);
+	close(in->pipe[0]);
+	close(in->pipe[1]);
+}
+
+/* What an event must be to be encoded (the wire decoder's rules, checked before queueing). */
+static bool event_valid(enum tee_wire_event_kind kind, uint32_t arg)
+{
+	switch (kind) {
+	case TEE_WIRE_EVENT_CRASH:
+		return arg <= TEE_WIRE_CRASH_MAX;
+	case TEE_WIRE_EVENT_KICK:
+		return arg < TEE_WIRE_MAX_VQ;
+	case TEE_WIRE_EVENT_SHUTDOWN_ACK:
+		return arg == 0;
+	default:
+		return false;
+	}
+}
+
+/* A doorbell already pending for the same rproc and vq: ringing it again changes nothing. */
+static bool kick_pending(const struct teed_inbox *in, uint32_t rproc_id, uint32_t vq)
+{
+	unsigned int i;
+
+	for (i = 0; i < in->count; i++) {
+		const struct teed_event *e = &in->ring[(in->head + i) % TEED_INBOX_EVENTS];
+
+		if (e->kind == TEE_WIRE_EVENT_KICK && e->rproc_id == rproc_id && e->arg == vq)
+			return true;
+	}
+	return false;
+}
+
+void teed_post_event(struct teed *d, uint32_t rproc_id, enum tee_wire_event_kind kind, uint32_t arg,
+		     const char *why)
+{
+	struct teed_inbox *in = &d->inbox;
+	struct teed_event *e;
+	ssize_t n;
+
+	if (!event_valid(kind, arg)) {
+		teed_log(d, "rproc %u: dropping a malformed hardware event (kind %u, arg %u)",
+			 rproc_id, (unsigned int)kind, arg);
+		return;
+	}
+	pthread_mutex_lock(&in->lock);
+	if (kind == TEE_WIRE_EVENT_KICK && kick_pending(in, rproc_id, arg))
+		goto out;
+	if (in->count == TEED_INBOX_EVENTS) {
+		in->lost++;
+		goto wake;
+	}
+	e = &in->ring[(in->head + in->count++) % TEED_INBOX_EVENTS];
+	memset(e, 0, sizeof(*e));
+	e->rproc_id = rproc_id;
+	e->kind = kind;
+	e->arg = arg;
+	if (kind == TEE_WIRE_EVENT_CRASH && why)
+		memcpy(e->why, why, strnlen(why, sizeof(e->why) - 1));
+wake:
+	/* One byte wakes the loop; more would only fill the pipe. */
+	if (!in->signalled) {
+		in->signalled = true;
+		n = write(in->pipe[1], "e", 1);
+		(void)n;
+	}
+out:
+	pthread_mutex_unlock(&in->lock);
+}
+
+/* Move the inbox's events into d->batch; returns how many, *lost the ones dropped since. */
+static unsigned int inbox_take(struct teed *d, unsigned long *lost)
+{
+	struct teed_inbox *in = &d->inbox;
+	unsigned int i, n;
+	char drain[64];
+
+	pthread_mutex_lock(&in->lock);
+	while (read(in->pipe[0], drain, sizeof(drain)) > 0)
+		;
+	in->signalled = false;
+	n = in->count;
+	for (i = 0; i < n; i++)
+		d->batch[i] = in->ring[(in->head + i) % TEED_INBOX_EVENTS];
+	in->head = 0;
+	in->count = 0;
+	*lost = in->lost;
+	in->lost = 0;
+	pthread_mutex_unlock(&in->lock);
+	return n;
+}
+
 static int config_path(struct teed *d, const struct teed_config *cfg, struct rpt_error *err)
 {
 	int ret;
@@ -156,6 +266,10 @@ struct teed *teed_create(struct rproc_ta *ta, const struct teed_config *cfg, str
 	d->max_clients = cfg->max_clients ? cfg->max_clients : TEED_DEFAULT_CLIENTS;
 	d->log = cfg->log;
 	d->log_priv = cfg->log_priv;
+	d->hw = cfg->hw;
+	d->hw_priv = cfg->hw_priv;
+	d->before_invoke = cfg->before_invoke;
+	d->hook_priv = cfg->hook_priv;
 	d->next_id = 1;
 	ret = config_path(d, cfg, err);
 	if (ret)
@@ -164,8 +278,9 @@ struct teed *teed_create(struct rproc_ta *ta, const struct teed_config *cfg, str
 	if (ret)
 		goto out_free;
 	d->rx = malloc(TEE_WIRE_MSG_MAX);
-	d->clients = calloc(d->max_clients, sizeof(*d->clients));
-	if (!d->rx || !d->clients) {
+	d->clients = calloc(d->max_clients, sizeof(struct teed_client *));
+	d->batch = calloc(TEED_INBOX_EVENTS, sizeof(*d->batch));
+	if (!d->rx || !d->clients || !d->batch) {
 		rpt_error_set(err, ENOMEM, "out of memory for the server's buffers");
 		goto out_bufs;
 	}
@@ -173,15 +288,20 @@ struct teed *teed_create(struct rproc_ta *ta, const struct teed_config *cfg, str
 		rpt_error_set(err, errno, "pipe: %s", strerror(errno));
 		goto out_bufs;
 	}
+	if (inbox_init(&d->inbox, err))
+		goto out_pipe;
 	ret = listen_on(d, err);
 	if (ret)
-		goto out_pipe;
+		goto out_inbox;
 	return d;
 
+out_inbox:
+	inbox_exit(&d->inbox);
 out_pipe:
 	close(d->stop_pipe[0]);
 	close(d->stop_pipe[1]);
 out_bufs:
+	free(d->batch);
 	free(d->clients);
 	free(d->rx);
 out_free:
@@ -197,6 +317,7 @@ static void drop_client(struct teed *d, unsigned int idx)
 
 	teed_close_sessions(d, c);
 	close(c->fd);
+	free(c->events);
 	free(c);
 	d->clients[idx] = d->clients[--d->num_clients];
 	d->clients[d->num_clients] = NULL;
@@ -316,7 +437,111 @@ out_close:
 	return ret;
 }
 
+/* ---- events to clients ---- */
+
+/*
+ * Send the client's queued events until the socket would block (then the
+ * loop waits for POLLOUT). Negative only when the client must go.
+ */
+static int flush_events(struct teed_client *c, struct rpt_error *err)
+{
+	uint8_t buf[TEE_WIRE_HDR_SIZE + TEE_WIRE_EVENT_BODY];
+	struct tee_wire_msg m;
+	size_t len;
+	int ret;
+
+	while (c->ev_count) {
+		const struct teed_event *e = &c->events[c->ev_head];
+
+		memset(&m, 0, sizeof(m));
+		m.op = TEE_WIRE_OP_EVENT;
+		m.rproc_id = e->rproc_id;
+		m.kind = e->kind;
+		m.arg = e->arg;
+		memcpy(m.why, e->why, sizeof(m.why));
+		ret = tee_wire_encode(&m, buf, sizeof(buf), &len, err);
+		if (ret)
+			return ret;
+		ret = tee_wire_send(c->fd, buf, len, NULL, 0, true, err);
+		if (ret == -EAGAIN)
+			return 0;
+		if (ret)
+			return ret;
+		c->ev_head = (c->ev_head + 1) % TEED_CLIENT_EVENTS;
+		c->ev_count--;
+	}
+	return 0;
+}
+
+/* Queue e for c; when the queue is full, make room by sending, else mark the client as too slow. */
+static void queue_event(struct teed_client *c, const struct teed_event *e)
+{
+	struct rpt_error ignored = {0};
+
+	if (c->ev_overflow)
+		return;
+	/* A send error shows again at the next flush, where it drops the client. */
+	if (c->ev_count == TEED_CLIENT_EVENTS)
+		(void)flush_events(c, &ignored);
+	if (c->ev_count == TEED_CLIENT_EVENTS) {
+		c->ev_overflow = true;
+		return;
+	}
+	c->events[(c->ev_head + c->ev_count++) % TEED_CLIENT_EVENTS] = *e;
+}
+
+/* The inbox's events to every subscribed client, then out as far as each socket takes them. */
+static void deliver_events(struct teed *d)
+{
+	struct rpt_error err;
+	unsigned long lost;
+	unsigned int i, k, n;
+	int idx, ret;
+
+	n = inbox_take(d, &lost);
+	if (lost)
+		teed_log(d, "%lu hardware events lost: the server fell behind", lost);
+	for (i = 0; i < n; i++) {
+		idx = teed_rproc_index(d, d->batch[i].rproc_id);
+		for (k = 0; idx >= 0 && k < d->num_clients; k++)
+			if (d->clients[k]->subs & (1u << idx))
+				queue_event(d->clients[k], &d->batch[i]);
+	}
+	for (k = d->num_clients; k-- > 0;) {
+		struct teed_client *c = d->clients[k];
+
+		rpt_error_clear(&err);
+		if (c->ev_overflow)
+			ret = rpt_error_set(
+				&err, ENOBUFS,
+				"does not read its events (%u queued and its socket full)",
+				c->ev_count);
+		else
+			ret = flush_events(c, &err);
+		if (!ret)
+			continue;
+		teed_log(d, "client %u (pid %d): %s; disconnecting it", c->id, (int)c->pid,
+			 rpt_error_msg(&err));
+		drop_client(d, k);
+	}
+}
+
 /* ---- the loop ---- */
+
+/* Poll slots before the clients': stop pipe, listening socket, event inbox. */
+#define POLL_FIXED 3
+
+/* Client c's poll entry was ready: send what waits, read what came. Negative: drop it. */
+static int serve_client(struct teed *d, struct teed_client *c, short revents, struct rpt_error *err)
+{
+	int ret = 0;
+
+	if (revents & POLLOUT)
+		ret = flush_events(c, err);
+	if (!ret && (revents & (POLLIN | POLLHUP | POLLERR)))
+		ret = serve_packet(d, c, err);
+	return ret;
+}
 
 static void serve_ready(struct teed *d, struct pollfd *pfd, unsigned int n)
 {
@@ -324,14 +549,14 @@ static void serve_ready(struct teed *d, struct pollfd *pfd, unsigned int n)
 	unsigned int k;
 	int ret;
 
-	/* pfd[2 + k] is client k at poll time; walk backwards so that dropping keeps indexes. */
+	/* pfd[POLL_FIXED + k] is client k at poll time; walk backwards so that dropping keeps indexes. */
 	for (k = n; k-- > 0;) {
 		struct teed_client *c = d->clients[k];
 
-		if (!pfd[2 + k].revents)
+		if (!pfd[POLL_FIXED + k].revents)
 			continue;
 		rpt_error_clear(&err);
-		ret = serve_packet(d, c, &err);
+		ret = serve_client(d, c, pfd[POLL_FIXED + k].revents, &err);
 		if (!ret)
 			continue;
 		if (ret == -EPIPE || ret == -ECONNRESET)
@@ -344,23 +569,36 @@ static void serve_ready(struct teed *d, struct pollfd *pfd, unsigned int n)
 	}
 }
 
+static void fill_poll(struct teed *d, struct pollfd *pfd)
+{
+	unsigned int i;
+
+	pfd[0] = (struct pollfd){.fd = d->stop_pipe[0], .events = POLLIN};
+	pfd[1] = (struct pollfd){.fd = d->listen_fd, .events = POLLIN};
+	pfd[2] = (struct pollfd){.fd = d->inbox.pipe[0], .events = POLLIN};
+	for (i = 0; i < d->num_clients; i++) {
+		struct teed_client *c = d->clients[i];
+
+		/* Wait for room only while events wait: a full socket must not spin the loop. */
+		pfd[POLL_FIXED + i] = (struct pollfd){
+			.fd = c->fd, .events = (short)(POLLIN | (c->ev_count ? POLLOUT : 0))};
+	}
+}
+
 int teed_run(struct teed *d, struct rpt_error *err)
 {
 	struct pollfd *pfd;
-	unsigned int i, n;
+	unsigned int n;
 	int ret = 0;
 
-	pfd = calloc(d->max_clients + 2, sizeof(*pfd));
+	pfd = calloc(d->max_clients + POLL_FIXED, sizeof(*pfd));
 	if (!pfd)
 		return rpt_error_set(err, ENOMEM, "out of memory for the poll set");
 	teed_log(d, "serving on %s (uid %u)", d->path, (unsigned int)d->allowed_uid);
 	while (!d->stopping) {
 		n = d->num_clients;
-		pfd[0] = (struct pollfd){.fd = d->stop_pipe[0], .events = POLLIN};
-		pfd[1] = (struct pollfd){.fd = d->listen_fd, .events = POLLIN};
-		for (i = 0; i < n; i++)
-			pfd[2 + i] = (struct pollfd){.fd = d->clients[i]->fd, .events = POLLIN};
-		if (poll(pfd, n + 2, -1) < 0) {
+		fill_poll(d, pfd);
+		if (poll(pfd, n + POLL_FIXED, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			ret = rpt_error_set(err, errno, "poll: %s", strerror(errno));
@@ -369,6 +607,8 @@ int teed_run(struct teed *d, struct rpt_error *err)
 		if (pfd[0].revents || d->stopping)
 			break;
 		serve_ready(d, pfd, n);
+		if (pfd[2].revents)
+			deliver_events(d);
 		if (pfd[1].revents)
 			accept_client(d);
 	}
@@ -399,6 +639,8 @@ void teed_destroy(struct teed *d)
 	unlink(d->path);
 	close(d->stop_pipe[0]);
 	close(d->stop_pipe[1]);
+	inbox_exit(&d->inbox);
+	free(d->batch);
 	free(d->clients);
 	free(d->rx);
 	free(d);

@@ -14,19 +14,54 @@
  *
  * Only peers of one uid (SO_PEERCRED) are served; others get one refusal
  * message and are disconnected.
+ *
+ * The hardware channel (tee_wire.h): the server also relays the coprocessors'
+ * mailbox (doorbells, shutdown request), a debug crash injection, and pushes
+ * the hardware's events (crash, doorbell, shutdown acknowledgement) to the
+ * connections that subscribed to an rproc. Events come from any thread
+ * (teed_post_event, e.g. an emulated core's) into a bounded inbox that the
+ * server thread drains; each client has a bounded queue of its own, written
+ * without blocking. A client that lets its queue overflow is disconnected,
+ * with a log line saying so, and nobody else waits for it.
  */
 #ifndef RPT_SECURE_TEED_H
 #define RPT_SECURE_TEED_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "common/error.h"
+#include "common/tee_wire.h"
 #include "secure/ta/rproc_ta.h"
 
 /* Connections served at once when the configuration says 0. */
 #define TEED_DEFAULT_CLIENTS 16
 /* Sessions one connection may hold open. */
 #define TEED_MAX_SESSIONS 8
+/* Events queued for one client before it counts as not reading them (it is disconnected). */
+#define TEED_CLIENT_EVENTS 64
+/*
+ * Events waiting for the server thread. Doorbells coalesce (one pending per
+ * rproc and vq, as an interrupt line), a core crashes once per run and
+ * acknowledges once per request: far fewer than this can be pending at once.
+ */
+#define TEED_INBOX_EVENTS 512
+
+/*
+ * The coprocessor hardware the server drives for its clients (the emulated
+ * cores in rproc-teed). Called on the server thread; each returns 0 or a
+ * negative errno: -ENOENT no such rproc, -RPT_ESTATE the core is not running,
+ * -EINVAL a bad argument, -EOPNOTSUPP no hardware behind this rproc. A NULL
+ * member answers NOT_SUPPORTED.
+ */
+struct teed_hw_ops {
+	/* Ring the firmware's doorbell of virtqueue vq (below TEE_WIRE_MAX_VQ). */
+	int (*kick)(void *priv, uint32_t rproc_id, uint32_t vq);
+	/* Post the shutdown request; the acknowledgement comes back as an event. */
+	int (*request_shutdown)(void *priv, uint32_t rproc_id);
+	/* Debug: make the core fail as a fault of this type would (the crash comes as an event). */
+	int (*inject_crash)(void *priv, uint32_t rproc_id, uint32_t type);
+};
 
 /* How to serve. */
 struct teed_config {
@@ -36,6 +71,15 @@ struct teed_config {
 	/* Where the server's messages go (one line, no newline); NULL: stderr. */
 	void (*log)(void *log_priv, const char *msg);
 	void *log_priv;
+	const struct teed_hw_ops *hw; /* the coprocessors' mailbox; NULL: none */
+	void *hw_priv;		      /* passed to every hw op */
+	/*
+	 * Test hook, NULL in production: called on the server thread before an
+	 * INVOKE reaches the TA (rproc-teed's --test-stall uses it to hold a
+	 * command open while a fault test kills the daemon).
+	 */
+	void (*before_invoke)(void *hook_priv, uint32_t cmd);
+	void *hook_priv;
 };
 
 struct teed;
@@ -59,5 +103,15 @@ void teed_destroy(struct teed *d);
 
 /* The path the server listens on. */
 const char *teed_socket_path(const struct teed *d);
+
+/*
+ * Something the hardware of rproc_id did, for the clients subscribed to it
+ * (why: a crash's reason, NULL otherwise; cut to TEE_WIRE_WHY_MAX - 1 bytes).
+ * Any thread but a signal handler; never blocks on a client. An event that is
+ * not well-formed (unknown kind, vq or type out of range) is logged and
+ * dropped. Must not race teed_destroy(): stop posting first.
+ */
+void teed_post_event(struct teed *d, uint32_t rproc_id, enum tee_wire_event_kind kind, uint32_t arg,
+		     const char *why);
 
 #endif

@@ -3,6 +3,7 @@
 #ifndef RPT_SECURE_TEED_INTERNAL_H
 #define RPT_SECURE_TEED_INTERNAL_H
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <sys/types.h>
@@ -11,6 +12,14 @@
 #include "common/tee_wire.h"
 #include "secure/teed/teed.h"
 
+/* One hardware event on its way to the clients. */
+struct teed_event {
+	uint32_t rproc_id;	    /* whose hardware */
+	uint32_t kind;		    /* enum tee_wire_event_kind */
+	uint32_t arg;		    /* crash type or vq */
+	char why[TEE_WIRE_WHY_MAX]; /* a crash's reason, NUL-terminated */
+};
+
 /* One connected client. */
 struct teed_client {
 	int fd;				   /* its socket (non-blocking) */
@@ -18,6 +27,24 @@ struct teed_client {
 	pid_t pid;			   /* peer process (SO_PEERCRED), for logs */
 	bool greeted;			   /* HELLO done: other ops are allowed */
 	void *sessions[TEED_MAX_SESSIONS]; /* TA sessions; handle = index + 1 */
+	uint32_t subs;			   /* bit i: subscribed to the platform's rproc i */
+	struct teed_event *events; /* ring of TEED_CLIENT_EVENTS, from the first SUBSCRIBE */
+	unsigned int ev_head;	   /* oldest queued event */
+	unsigned int ev_count;	   /* events queued, not yet sent */
+	bool ev_overflow;	   /* an event found the queue full: drop the client */
+};
+
+_Static_assert(BOARD_MAX_RPROCS <= 32, "subscriptions are a 32-bit mask");
+
+/* Events posted by other threads (the cores'), waiting for the server thread. */
+struct teed_inbox {
+	pthread_mutex_t lock;			   /* guards everything below */
+	struct teed_event ring[TEED_INBOX_EVENTS]; /* pending events, oldest at head */
+	unsigned int head;
+	unsigned int count;
+	unsigned long lost; /* events dropped because the ring was full */
+	bool signalled;	    /* a wake-up byte is in the pipe already */
+	int pipe[2];	    /* [1]: written to wake the loop; [0]: polled */
 };
 
 /* A coprocessor memory's file identity: a memref naming one is refused. */
@@ -43,6 +70,12 @@ struct teed {
 	unsigned int num_memfiles;
 	void (*log)(void *log_priv, const char *msg);
 	void *log_priv;
+	const struct teed_hw_ops *hw; /* the coprocessors' mailbox, or NULL */
+	void *hw_priv;
+	void (*before_invoke)(void *hook_priv, uint32_t cmd); /* test hook, or NULL */
+	void *hook_priv;
+	struct teed_inbox inbox;  /* events from other threads */
+	struct teed_event *batch; /* the inbox's events as the loop took them (TEED_INBOX_EVENTS) */
 };
 
 void teed_log(struct teed *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -58,5 +91,8 @@ int teed_handle(struct teed *d, struct teed_client *c, const struct tee_wire_msg
 
 /* Close every session the client still holds. */
 void teed_close_sessions(struct teed *d, struct teed_client *c);
+
+/* Index of rproc_id among the platform's rprocs (a subscription bit), -1 if not on the board. */
+int teed_rproc_index(struct teed *d, uint32_t rproc_id);
 
 #endif

@@ -2,7 +2,9 @@
 /*
  * What each request of the wire protocol does in the secure world: sessions
  * on the TA, invoking it with the client's buffers mapped from the memfds
- * that came with the request, and handing out the shared memories.
+ * that came with the request, handing out the shared memories, and the
+ * hardware channel (doorbells, shutdown request, crash injection, event
+ * subscriptions).
  *
  * A client's descriptor is hostile: it may be no memfd at all, smaller than
  * the memref says, or a file the client can still shrink (a mapping past a
@@ -12,6 +14,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -245,6 +248,8 @@ static int op_invoke(struct teed *d, struct teed_client *c, const struct tee_wir
 	ret = call_map(d, &call, req, fds, err);
 	if (ret)
 		return ret;
+	if (d->before_invoke)
+		d->before_invoke(d->hook_priv, req->cmd);
 	reply->result = rproc_ta_invoke(d->ta, sess, req->cmd, call.types, call.params);
 	reply->origin = TEE_WIRE_ORIGIN_TRUSTED_APP;
 	call_unmap(&call);
@@ -296,6 +301,77 @@ static void op_get_shm(struct teed *d, const struct tee_wire_msg *req, struct te
 	reply->num_fds = reply->num_shm;
 }
 
+int teed_rproc_index(struct teed *d, uint32_t rproc_id)
+{
+	struct plat_rproc *rp = platform_rproc(d->ta->plat, rproc_id);
+
+	return rp ? (int)(rp - d->ta->plat->rprocs) : -1;
+}
+
+/* ---- the hardware channel ---- */
+
+/* The GlobalPlatform code of a hardware op's errno. */
+static TEE_Result hw_result(int ret)
+{
+	switch (ret) {
+	case 0:
+		return TEE_SUCCESS;
+	case -ENOENT:
+		return TEE_ERROR_ITEM_NOT_FOUND;
+	case -RPT_ESTATE:
+		return TEE_ERROR_BAD_STATE;
+	case -EINVAL:
+		return TEE_ERROR_BAD_PARAMETERS;
+	case -EOPNOTSUPP:
+		return TEE_ERROR_NOT_SUPPORTED;
+	case -ENOMEM:
+		return TEE_ERROR_OUT_OF_MEMORY;
+	default:
+		return TEE_ERROR_GENERIC;
+	}
+}
+
+/* KICK, REQUEST_SHUTDOWN, INJECT_CRASH: straight to the hardware (decode bounded the args). */
+static void op_hw(struct teed *d, const struct tee_wire_msg *req, struct tee_wire_msg *reply)
+{
+	const struct teed_hw_ops *hw = d->hw;
+	int ret = -EOPNOTSUPP;
+
+	reply->origin = TEE_WIRE_ORIGIN_TEE;
+	if (teed_rproc_index(d, req->rproc_id) < 0) {
+		reply->result = TEE_ERROR_ITEM_NOT_FOUND;
+		return;
+	}
+	if (req->op == TEE_WIRE_OP_KICK && hw && hw->kick)
+		ret = hw->kick(d->hw_priv, req->rproc_id, req->arg);
+	else if (req->op == TEE_WIRE_OP_REQUEST_SHUTDOWN && hw && hw->request_shutdown)
+		ret = hw->request_shutdown(d->hw_priv, req->rproc_id);
+	else if (req->op == TEE_WIRE_OP_INJECT_CRASH && hw && hw->inject_crash)
+		ret = hw->inject_crash(d->hw_priv, req->rproc_id, req->arg);
+	reply->result = hw_result(ret);
+}
+
+/* From now on the rproc's events go to this connection too. */
+static void op_subscribe(struct teed *d, struct teed_client *c, const struct tee_wire_msg *req,
+			 struct tee_wire_msg *reply)
+{
+	int idx = teed_rproc_index(d, req->rproc_id);
+
+	reply->origin = TEE_WIRE_ORIGIN_TEE;
+	if (idx < 0) {
+		reply->result = TEE_ERROR_ITEM_NOT_FOUND;
+		return;
+	}
+	if (!c->events)
+		c->events = calloc(TEED_CLIENT_EVENTS, sizeof(*c->events));
+	if (!c->events) {
+		reply->result = TEE_ERROR_OUT_OF_MEMORY;
+		return;
+	}
+	c->subs |= 1u << idx;
+	reply->result = TEE_SUCCESS;
+}
+
 void teed_close_sessions(struct teed *d, struct teed_client *c)
 {
 	unsigned int i;
@@ -330,6 +406,14 @@ int teed_handle(struct teed *d, struct teed_client *c, const struct tee_wire_msg
 		return 0;
 	case TEE_WIRE_OP_GET_SHM:
 		op_get_shm(d, req, reply, reply_fds);
+		return 0;
+	case TEE_WIRE_OP_KICK:
+	case TEE_WIRE_OP_REQUEST_SHUTDOWN:
+	case TEE_WIRE_OP_INJECT_CRASH:
+		op_hw(d, req, reply);
+		return 0;
+	case TEE_WIRE_OP_SUBSCRIBE:
+		op_subscribe(d, c, req, reply);
 		return 0;
 	default:
 		return rpt_error_set(err, RPT_EFORMAT, "op %u is not a request", req->op);

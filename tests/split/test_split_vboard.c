@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The board assembly with its secure world in rproc-teed (VBOARD_TEE_SOCKET),
+ * through the library: our demo firmware boots in the daemon's core while
+ * this process maps only the shared memories; a doorbell rung here reaches
+ * the firmware and its answer comes back as an event; the firmware's
+ * shutdown acknowledgement comes back the same way; an injected crash is
+ * recovered. Then the daemon dies with the firmware running: the processor
+ * is reported crashed and ends offline, and when a daemon is back it boots
+ * again, its trace read through the very same (re-mapped) addresses.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "split_fixture.h"
+#include "testutil.h"
+#include "vboard/vboard.h"
+
+#define TEE_BOARD "boards/vstm32mp15-m4-tee.dts"
+#define OUR_HELLO "rproc-demo: hello from the coprocessor"
+
+/* The board in this process and its log. */
+struct world {
+	struct split sys;     /* rproc-teed (rprocd is not used here) */
+	struct vboard *vb;    /* the board, secure world in rproc-teed */
+	struct rproc *rp;     /* its processor */
+	pthread_mutex_t lock; /* protects log */
+	char log[64 << 10];   /* every message, one per line */
+	size_t log_len;
+};
+
+static struct world w;
+
+static void capture(void *priv, enum rproc_log_level level, const char *line)
+{
+	size_t n = strlen(line);
+
+	(void)priv;
+	(void)level;
+	pthread_mutex_lock(&w.lock);
+	if (w.log_len + n + 2 < sizeof(w.log)) {
+		memcpy(w.log + w.log_len, line, n);
+		w.log_len += n;
+		w.log[w.log_len++] = '\n';
+		w.log[w.log_len] = '\0';
+	}
+	pthread_mutex_unlock(&w.lock);
+	if (getenv("RPT_TEST_VERBOSE"))
+		fprintf(stderr, "%s\n", line);
+}
+
+static bool logged(const char *needle)
+{
+	bool found;
+
+	pthread_mutex_lock(&w.lock);
+	found = strstr(w.log, needle) != NULL;
+	pthread_mutex_unlock(&w.lock);
+	return found;
+}
+
+static void nap_ms(int ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+
+	nanosleep(&ts, NULL);
+}
+
+static bool wait_trace(const char *needle, int ms)
+{
+	static char buf[8192];
+
+	for (; ms > 0; ms -= 5) {
+		if (rproc_trace_read(w.rp, 0, buf, sizeof(buf)) > 0 && strstr(buf, needle))
+			return true;
+		nap_ms(5);
+	}
+	return false;
+}
+
+static bool wait_state(enum rproc_state state, int ms)
+{
+	for (; ms > 0; ms -= 5) {
+		if (rproc_get_state(w.rp) == state)
+			return true;
+		nap_ms(5);
+	}
+	return rproc_get_state(w.rp) == state;
+}
+
+static void boot(void)
+{
+	char why[RPT_ERROR_MSG_MAX];
+
+	if (rproc_boot(w.rp)) {
+		rproc_last_error(w.rp, why, sizeof(why));
+		fail_msg("boot: %s\n%s", why, w.log);
+	}
+	assert_true(wait_trace(OUR_HELLO, 10000));
+}
+
+static void test_doorbells_and_isolation(void **state)
+{
+	unsigned long before;
+	int ms;
+
+	(void)state;
+	boot();
+	assert_true(split_maps_contain(getpid(), "memfd:mcuram2"));
+	assert_false(split_maps_contain(getpid(), "memfd:retram"));
+	assert_false(split_fds_contain(getpid(), "memfd:retram"));
+	before = __atomic_load_n(&w.vb->procs[0].kicks, __ATOMIC_RELAXED);
+	assert_int_equal(rproc_kick(w.rp, 0), 0);
+	/* Our doorbell reached the firmware in rproc-teed; its answer came back as an event. */
+	for (ms = 0; __atomic_load_n(&w.vb->procs[0].kicks, __ATOMIC_RELAXED) == before; ms += 5) {
+		if (ms > 10000)
+			fail_msg("no doorbell back in 10 s\n%s", w.log);
+		nap_ms(5);
+	}
+}
+
+static void test_crash_and_shutdown(void **state)
+{
+	struct rproc_stats st;
+	int ms;
+
+	(void)state;
+	assert_int_equal(rproc_get_state(w.rp), RPROC_RUNNING);
+	assert_int_equal(vboard_inject_crash(&w.vb->procs[0], RPROC_MMUFAULT), 0);
+	for (ms = 0;; ms += 5) {
+		rproc_get_stats(w.rp, &st);
+		if (st.recoveries == 1)
+			break;
+		if (ms > 10000)
+			fail_msg("not recovered in 10 s\n%s", w.log);
+		nap_ms(5);
+	}
+	assert_int_equal(st.crashes, 1);
+	assert_true(logged("coprocessor crashed (mmufault): injected memory fault"));
+	assert_true(wait_state(RPROC_RUNNING, 10000));
+	assert_true(wait_trace(OUR_HELLO, 10000));
+	/* The firmware acknowledges the shutdown request; the event brings it here. */
+	assert_int_equal(rproc_shutdown(w.rp), 0);
+	assert_int_equal(rproc_get_state(w.rp), RPROC_OFFLINE);
+	assert_false(logged("not acknowledged"));
+}
+
+static void test_daemon_dies_and_returns(void **state)
+{
+	void *trace_before, *trace_after;
+	void *table;
+	size_t len;
+
+	(void)state;
+	boot();
+	/* The mapping the trace is read through, before the daemon goes. */
+	assert_int_equal(rproc_get_rsc_table(w.rp, &table, &len), 0);
+	free(table);
+	trace_before = rproc_da_to_va(w.rp, 0x10000000, 4);
+	split_kill(&w.sys.teed);
+	assert_true(wait_state(RPROC_OFFLINE, 10000));
+	assert_true(logged("crashed (fatal error)"));
+	assert_true(logged("is gone"));
+	/* Nobody there: a clean failure, still offline. */
+	assert_int_not_equal(rproc_boot(w.rp), 0);
+	assert_int_equal(rproc_get_state(w.rp), RPROC_OFFLINE);
+
+	split_teed_start(&w.sys, TEE_BOARD, NULL, NULL);
+	boot();
+	trace_after = rproc_da_to_va(w.rp, 0x10000000, 4);
+	assert_ptr_equal(trace_after, trace_before);
+	assert_int_equal(rproc_shutdown(w.rp), 0);
+}
+
+static int group_setup(void **state)
+{
+	struct vboard_opts o = {
+		.log = capture, .board_path = rpt_source_path(TEE_BOARD), .tee = VBOARD_TEE_SOCKET};
+	struct rpt_error err = {0};
+
+	(void)state;
+	pthread_mutex_init(&w.lock, NULL);
+	split_init(&w.sys, "vboard");
+	split_teed_start(&w.sys, TEE_BOARD, NULL, NULL);
+	o.tee_path = w.sys.teed_sock;
+	if (vboard_create(&w.vb, &o, &err))
+		fail_msg("vboard_create: %s", rpt_error_msg(&err));
+	w.rp = w.vb->procs[0].rproc;
+	assert_int_equal(rproc_set_firmware(w.rp, rpt_binary_path("firmware/rproc-demo.sign")), 0);
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	vboard_destroy(w.vb);
+	split_stop(&w.sys.teed);
+	pthread_mutex_destroy(&w.lock);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_doorbells_and_isolation),
+		cmocka_unit_test(test_crash_and_shutdown),
+		cmocka_unit_test(test_daemon_dies_and_returns),
+	};
+
+	rpt_require_vectors();
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
