@@ -17,6 +17,7 @@
 #include "board/board_dt.h"
 #include "common/file_io.h"
 #include "common/safe_math.h"
+#include "normal/core/rproc_fw_file.h"
 #include "normal/drivers/elf_rproc.h"
 #include "vboard/vboard_internal.h"
 
@@ -32,36 +33,6 @@ void vb_log(struct vboard *vb, enum rproc_log_level level, const char *fmt, ...)
 		vb->opts.log(vb->opts.log_priv, level, line);
 	else
 		fprintf(stderr, "%s\n", line);
-}
-
-/* ---- firmware: absolute paths as given, relative names in the firmware directory ---- */
-
-static int fw_request(void *priv, const char *name, struct rproc_fw *fw, struct rpt_error *err)
-{
-	struct vboard *vb = priv;
-	char path[4096];
-	uint8_t *data;
-	size_t size;
-	int ret;
-
-	if (name[0] == '/' || !vb->opts.firmware_dir)
-		snprintf(path, sizeof(path), "%s", name);
-	else
-		snprintf(path, sizeof(path), "%s/%s", vb->opts.firmware_dir, name);
-	ret = rpt_read_file(path, &data, &size, err);
-	if (ret)
-		return ret;
-	fw->data = data;
-	fw->size = size;
-	fw->priv = data;
-	return 0;
-}
-
-static void fw_release(void *priv, struct rproc_fw *fw)
-{
-	(void)priv;
-	free(fw->priv);
-	fw->priv = NULL;
 }
 
 /* ---- mailbox and core events ---- */
@@ -319,7 +290,7 @@ void vboard_tee_config(struct vboard *vb, struct vboard_proc *p, struct tee_rpro
 	cfg->rproc_id = p->desc->id;
 	cfg->mems = p->desc->mems;
 	cfg->num_mems = p->desc->num_mems;
-	cfg->loader = (struct rproc_fw_loader){fw_request, fw_release, vb};
+	cfg->loader = vb->fw_loader;
 	cfg->log = proc_log;
 	cfg->log_priv = vb;
 }
@@ -389,7 +360,7 @@ static int elf_proc_create(struct vboard *vb, struct vboard_proc *p, struct rpt_
 	cfg.coproc = &coproc_emu_ops;
 	cfg.coproc_priv = p->core;
 	cfg.mbox = (struct rproc_mbox){.ops = &mbox_ops, .priv = p};
-	cfg.loader = (struct rproc_fw_loader){fw_request, fw_release, vb};
+	cfg.loader = vb->fw_loader;
 	cfg.log = proc_log;
 	cfg.log_priv = vb;
 	p->rproc = elf_rproc_create(&cfg, err);
@@ -494,6 +465,13 @@ int vboard_create(struct vboard **out, const struct vboard_opts *opts, struct rp
 	if (!vb)
 		return rpt_error_set(err, ENOMEM, "out of memory");
 	vb->opts = *opts;
+	/* Relative names in the firmware directory; absolute paths (rprocctl's) as given. */
+	if (rproc_fw_dir_loader(&vb->fw_loader, &vb->fw_dir,
+				opts->firmware_dir ? opts->firmware_dir : ".")) {
+		free(vb);
+		return rpt_error_set(err, EINVAL, "firmware directory name too long");
+	}
+	vb->fw_dir.allow_absolute = true;
 	vb->ev_stop[0] = vb->ev_stop[1] = -1;
 	if ((unsigned int)opts->tee > VBOARD_TEE_DEV) {
 		free(vb);

@@ -43,6 +43,7 @@
 #include "board/board.h"
 #include "coproc/coproc.h"
 #include "normal/core/remoteproc.h"
+#include "normal/core/rproc_fw_file.h"
 #include "normal/tee_client/tee_client.h"
 #include "normal/tee_client/tee_socket.h"
 #include "secure/ta/rproc_ta.h"
@@ -90,9 +91,11 @@ struct vboard_proc {
 };
 
 struct vboard {
-	struct board board;	 /* the description (read once) */
-	struct vboard_opts opts; /* as given */
-	struct platform plat;	 /* secure world: memories, keys, rollback */
+	struct board board;		  /* the description (read once) */
+	struct vboard_opts opts;	  /* as given */
+	struct rproc_fw_dir fw_dir;	  /* where firmware names resolve */
+	struct rproc_fw_loader fw_loader; /* reads them (for every processor) */
+	struct platform plat;		  /* secure world: memories, keys, rollback */
 	bool plat_up;
 	struct rproc_ta ta; /* secure world: the TA */
 	bool ta_up;
