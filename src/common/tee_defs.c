@@ -46,3 +46,19 @@ const char *tee_result_name(TEE_Result res)
 		return "TEE_ERROR_UNKNOWN";
 	}
 }
+
+const char *ta_rproc_cmd_name(uint32_t cmd)
+{
+	static const char *const names[] = {
+		[TA_RPROC_CMD_LOAD_FW] = "LOAD_FW",
+		[TA_RPROC_CMD_START_FW] = "START_FW",
+		[TA_RPROC_CMD_STOP_FW] = "STOP_FW",
+		[TA_RPROC_CMD_GET_RSC_TABLE] = "GET_RSC_TABLE",
+		[TA_RPROC_CMD_GET_COREDUMP] = "GET_COREDUMP",
+		[TA_RPROC_CMD_RELEASE_FW] = "RELEASE_FW",
+	};
+
+	if (cmd < sizeof(names) / sizeof(names[0]) && names[cmd])
+		return names[cmd];
+	return "?";
+}

@@ -85,6 +85,9 @@ typedef struct {
 	uint8_t clockSeqAndNode[8];
 } TEE_UUID;
 
+/* Name of a remoteproc TA command ("LOAD_FW"), or "?" for any other number. */
+const char *ta_rproc_cmd_name(uint32_t cmd);
+
 /* Name of a return code ("TEE_ERROR_BAD_STATE"), for messages. */
 const char *tee_result_name(TEE_Result res);
 

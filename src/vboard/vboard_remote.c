@@ -47,26 +47,6 @@ static struct vboard_proc *proc_of_id(struct vboard *vb, uint32_t id)
 	return NULL;
 }
 
-static const char *cmd_name(uint32_t cmd)
-{
-	switch (cmd) {
-	case TA_RPROC_CMD_LOAD_FW:
-		return "LOAD_FW";
-	case TA_RPROC_CMD_START_FW:
-		return "START_FW";
-	case TA_RPROC_CMD_STOP_FW:
-		return "STOP_FW";
-	case TA_RPROC_CMD_GET_RSC_TABLE:
-		return "GET_RSC_TABLE";
-	case TA_RPROC_CMD_GET_COREDUMP:
-		return "GET_COREDUMP";
-	case TA_RPROC_CMD_RELEASE_FW:
-		return "RELEASE_FW";
-	default:
-		return "a command";
-	}
-}
-
 /* ---- the guard over the socket transport ---- */
 
 /* A session through the guard. */
@@ -88,7 +68,7 @@ static void track(struct vboard_proc *p, uint32_t cmd, TEE_Result res)
 
 static void log_lost(struct vboard *vb, uint32_t cmd)
 {
-	vb_log(vb, RPROC_LOG_ERR, "remoteproc TA %s: %s", cmd_name(cmd),
+	vb_log(vb, RPROC_LOG_ERR, "remoteproc TA %s: %s", ta_rproc_cmd_name(cmd),
 	       tee_socket_last_error(&vb->sock));
 }
 
@@ -106,13 +86,13 @@ static TEE_Result stop_on_lost(struct vboard *vb, struct guard_session *gs, uint
 	if (!ret)
 		return tee_invoke(&gs->inner, cmd, params, origin);
 	if (ret != -ENOENT && ret != -ECONNREFUSED) {
-		vb_log(vb, RPROC_LOG_ERR, "remoteproc TA %s: %s", cmd_name(cmd),
+		vb_log(vb, RPROC_LOG_ERR, "remoteproc TA %s: %s", ta_rproc_cmd_name(cmd),
 		       rpt_error_msg(&err));
 		return TEE_ERROR_COMMUNICATION;
 	}
 	vb_log(vb, RPROC_LOG_WARN,
 	       "rproc-teed at %s is gone (%s): the coprocessor it ran went with it, %s is done",
-	       vb->teed_path, rpt_error_msg(&err), cmd_name(cmd));
+	       vb->teed_path, rpt_error_msg(&err), ta_rproc_cmd_name(cmd));
 	if (origin)
 		*origin = TEE_ORIGIN_API;
 	return TEE_SUCCESS;

@@ -79,28 +79,10 @@ static const char *tee_explain(TEE_Result res)
 		return "no such TA or remote processor in the TEE";
 	case TEE_ERROR_NO_DATA:
 		return "nothing to return";
+	case TEE_ERROR_COMMUNICATION:
+		return "the connection to the TEE was lost";
 	default:
 		return "the TEE refused";
-	}
-}
-
-static const char *cmd_name(uint32_t cmd)
-{
-	switch (cmd) {
-	case TA_RPROC_CMD_LOAD_FW:
-		return "LOAD_FW";
-	case TA_RPROC_CMD_START_FW:
-		return "START_FW";
-	case TA_RPROC_CMD_STOP_FW:
-		return "STOP_FW";
-	case TA_RPROC_CMD_GET_RSC_TABLE:
-		return "GET_RSC_TABLE";
-	case TA_RPROC_CMD_GET_COREDUMP:
-		return "GET_COREDUMP";
-	case TA_RPROC_CMD_RELEASE_FW:
-		return "RELEASE_FW";
-	default:
-		return "?";
 	}
 }
 
@@ -117,7 +99,7 @@ static TEE_Result ta_call(struct tee_rproc *drv, uint32_t cmd, struct tee_param 
 
 static int ta_fail(uint32_t cmd, TEE_Result res, struct rpt_error *err)
 {
-	return rpt_error_set(err, tee_rproc_errno(res), "TA %s: %s: %s", cmd_name(cmd),
+	return rpt_error_set(err, tee_rproc_errno(res), "TA %s: %s: %s", ta_rproc_cmd_name(cmd),
 			     tee_result_name(res), tee_explain(res));
 }
 

@@ -291,15 +291,6 @@ static int dispatch(struct rproc_ta *ta, struct ta_rproc_ctx *ctx, uint32_t cmd,
 	}
 }
 
-static const char *cmd_name(uint32_t cmd)
-{
-	static const char *const names[] = {"?",	 "LOAD_FW",	  "START_FW",
-					    "STOP_FW",	 "GET_RSC_TABLE", "GET_COREDUMP",
-					    "RELEASE_FW"};
-
-	return cmd < sizeof(names) / sizeof(names[0]) ? names[cmd] : "?";
-}
-
 TEE_Result rproc_ta_invoke(struct rproc_ta *ta, void *session, uint32_t cmd, uint32_t param_types,
 			   TEE_Param params[TEE_NUM_PARAMS])
 {
@@ -320,7 +311,7 @@ TEE_Result rproc_ta_invoke(struct rproc_ta *ta, void *session, uint32_t cmd, uin
 	ret = dispatch(ta, ctx, cmd, params);
 	res = rproc_ta_errno_to_tee(ret);
 	if (ret && ret != -ENOSPC)
-		ta_log(ta, "rproc %u: %s failed (%s): %s", ctx->id, cmd_name(cmd),
+		ta_log(ta, "rproc %u: %s failed (%s): %s", ctx->id, ta_rproc_cmd_name(cmd),
 		       tee_result_name(res), rpt_error_msg(&ctx->last_error));
 	pthread_mutex_unlock(&ta->lock);
 	return res;
