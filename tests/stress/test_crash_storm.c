@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "common/file_io.h"
-#include "signer.h"
+#include "demo_sign.h"
 #include "testutil.h"
 #include "vboard/vboard.h"
 
@@ -225,32 +225,6 @@ static void usage_now(struct storm_usage *u)
 
 /* ---- the board ---- */
 
-/* The crashy firmware, signed with the test-only demo key into the tmpdir. */
-static const char *sign_crashy(void)
-{
-	static char out[4096];
-	struct signer_input in = {.name = "rproc-demo-crashy.elf"};
-	struct signer_request req = {.inputs = &in, .num_inputs = 1};
-	struct rpt_error err = {0};
-	struct crypto_key *key;
-	uint8_t *img;
-	size_t len;
-
-	in.elf = rpt_slurp(rpt_binary_path(CRASHY_ELF), &in.size);
-	if (crypto_key_load_private(rpt_source_path("keys/demo-test-only.pem"), NULL, &key, &err))
-		fail_msg("demo key: %s", rpt_error_msg(&err));
-	req.key = key;
-	if (signer_build(&req, &img, &len, &err))
-		fail_msg("signing %s: %s", CRASHY_ELF, rpt_error_msg(&err));
-	snprintf(out, sizeof(out), "%s/rproc-demo-crashy.sign", rpt_tmpdir());
-	if (rpt_write_file_atomic(out, img, len, &err))
-		fail_msg("%s: %s", out, rpt_error_msg(&err));
-	free(img);
-	free((void *)in.elf);
-	crypto_key_free(key);
-	return out;
-}
-
 static struct vboard *board_up(void)
 {
 	struct vboard_opts o = {.log = count_log};
@@ -426,7 +400,8 @@ static void test_crash_storm(void **state)
 	rp = vb->procs[0].rproc;
 	assert_true(rproc_recovery_enabled(rp));
 	assert_int_equal(rp->dump_conf, RPROC_COREDUMP_ENABLED); /* the default */
-	assert_int_equal(rproc_set_firmware(rp, sign_crashy()), 0);
+	assert_int_equal(
+		rproc_set_firmware(rp, rpt_sign_with_demo_key(rpt_binary_path(CRASHY_ELF))), 0);
 
 	/* Warm-up, then the baseline with the processor offline. */
 	assert_int_equal(rproc_boot(rp), 0);

@@ -14,7 +14,7 @@
 #include "common/file_io.h"
 #include "formats/elf32.h"
 #include "formats/rsc_table.h"
-#include "signer.h"
+#include "demo_sign.h"
 #include "sys_fixture.h"
 #include "testutil.h"
 
@@ -36,29 +36,10 @@ static const char *fw(const char *name)
 	return p;
 }
 
-/* Sign one of our firmware ELFs with the demo key into the tmpdir. */
+/* One of our firmware ELFs, signed with the demo key. */
 static const char *signed_fw(const char *elf_name)
 {
-	static char out[4096];
-	struct signer_input in = {.name = elf_name};
-	struct signer_request req = {.inputs = &in, .num_inputs = 1};
-	struct rpt_error err = {0};
-	struct crypto_key *key;
-	uint8_t *img;
-	size_t len;
-
-	in.elf = rpt_slurp(fw(elf_name), &in.size);
-	assert_int_equal(crypto_key_load_private(rpt_source_path("keys/demo-test-only.pem"), NULL,
-						 &key, &err),
-			 0);
-	req.key = key;
-	assert_int_equal(signer_build(&req, &img, &len, &err), 0);
-	snprintf(out, sizeof(out), "%s/%s.sign", rpt_tmpdir(), elf_name);
-	assert_int_equal(rpt_write_file_atomic(out, img, len, &err), 0);
-	free(img);
-	free((void *)in.elf);
-	crypto_key_free(key);
-	return out;
+	return rpt_sign_with_demo_key(fw(elf_name));
 }
 
 static void test_vector_boots_through_the_tee(void **state)
