@@ -53,19 +53,24 @@ static int mbox_request_shutdown(void *priv)
 	return coproc_request_shutdown(p->core);
 }
 
+void vboard_deadline(struct timespec *until, unsigned int ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, until);
+	until->tv_sec += ms / 1000;
+	until->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (until->tv_nsec >= 1000000000L) {
+		until->tv_sec++;
+		until->tv_nsec -= 1000000000L;
+	}
+}
+
 int vboard_wait_shutdown_ack(void *priv, unsigned int timeout_ms)
 {
 	struct vboard_proc *p = priv;
 	struct timespec until;
 	int ret = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += timeout_ms / 1000;
-	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
+	vboard_deadline(&until, timeout_ms);
 	pthread_mutex_lock(&p->ack_lock);
 	while (!p->shutdown_acked && !p->crashed_meanwhile && !ret)
 		ret = pthread_cond_timedwait(&p->ack_cond, &p->ack_lock, &until);

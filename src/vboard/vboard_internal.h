@@ -3,6 +3,8 @@
 #ifndef RPT_VBOARD_INTERNAL_H
 #define RPT_VBOARD_INTERNAL_H
 
+#include <time.h>
+
 #include "normal/drivers/tee_rproc.h"
 #include "vboard/vboard.h"
 
@@ -38,5 +40,8 @@ int vboard_remote_proc_create(struct vboard *vb, struct vboard_proc *p, struct r
 void vboard_remote_down(struct vboard *vb);
 /* vboard_inject_crash() for a remote secure world. */
 int vboard_remote_inject_crash(struct vboard_proc *p, enum rproc_crash_type type);
+
+/* A CLOCK_MONOTONIC deadline ms milliseconds from now (the conditions use that clock). */
+void vboard_deadline(struct timespec *until, unsigned int ms);
 
 #endif

@@ -146,13 +146,7 @@ static bool wait_connected(struct vboard *vb, unsigned int ms)
 	struct timespec until;
 	bool up;
 
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += ms / 1000;
-	until.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
+	vboard_deadline(&until, ms);
 	pthread_mutex_lock(&vb->ev_lock);
 	while (!vb->ev_connected)
 		if (pthread_cond_timedwait(&vb->ev_cond, &vb->ev_lock, &until))

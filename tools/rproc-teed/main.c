@@ -68,17 +68,6 @@ static void usage(FILE *out)
 	      out);
 }
 
-static const char *const ta_cmd_names[] = {
-	[TA_RPROC_CMD_LOAD_FW] = "LOAD_FW",
-	[TA_RPROC_CMD_START_FW] = "START_FW",
-	[TA_RPROC_CMD_STOP_FW] = "STOP_FW",
-	[TA_RPROC_CMD_GET_RSC_TABLE] = "GET_RSC_TABLE",
-	[TA_RPROC_CMD_GET_COREDUMP] = "GET_COREDUMP",
-	[TA_RPROC_CMD_RELEASE_FW] = "RELEASE_FW",
-};
-
-#define NUM_TA_CMDS (sizeof(ta_cmd_names) / sizeof(ta_cmd_names[0]))
-
 /* "START_FW:2000": a TA command name and a delay of 1 ms to 60 s. */
 static int parse_stall(const char *s, struct test_stall *st)
 {
@@ -91,11 +80,11 @@ static int parse_stall(const char *s, struct test_stall *st)
 	if (!colon)
 		return -EINVAL;
 	len = (size_t)(colon - s);
-	for (i = 0; i < NUM_TA_CMDS; i++)
-		if (ta_cmd_names[i] && strlen(ta_cmd_names[i]) == len &&
-		    !strncmp(ta_cmd_names[i], s, len))
+	/* The TA's command names come from the one table in common/tee_defs. */
+	for (i = TA_RPROC_CMD_LOAD_FW; i <= TA_RPROC_CMD_RELEASE_FW; i++)
+		if (strlen(ta_rproc_cmd_name(i)) == len && !strncmp(ta_rproc_cmd_name(i), s, len))
 			break;
-	if (i == NUM_TA_CMDS)
+	if (i > TA_RPROC_CMD_RELEASE_FW)
 		return -EINVAL;
 	errno = 0;
 	ms = strtoul(colon + 1, &end, 10);
@@ -115,7 +104,8 @@ static void stall_before_invoke(void *priv, uint32_t cmd)
 
 	if (cmd != st->cmd)
 		return;
-	fprintf(stderr, "rproc-teed: TEST: stalling %u ms before %s\n", st->ms, ta_cmd_names[cmd]);
+	fprintf(stderr, "rproc-teed: TEST: stalling %u ms before %s\n", st->ms,
+		ta_rproc_cmd_name(cmd));
 	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;
 }
@@ -246,7 +236,7 @@ static int serve(struct world *w, const struct teed_args *a)
 	if (a->stall.on) {
 		fprintf(stderr,
 			"rproc-teed: TEST: --test-stall %s:%u: never use this outside tests\n",
-			ta_cmd_names[a->stall.cmd], a->stall.ms);
+			ta_rproc_cmd_name(a->stall.cmd), a->stall.ms);
 		cfg.before_invoke = stall_before_invoke;
 		cfg.hook_priv = (void *)&a->stall;
 	}
