@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include <ftw.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <sys/wait.h>
 
 #include "common/file_io.h"
@@ -14,17 +16,6 @@ static const char *env_or(const char *name, const char *fallback)
 	const char *v = getenv(name);
 
 	return v && *v ? v : fallback;
-}
-
-void rpt_require_vectors(void)
-{
-	struct stat st;
-	const char *dir = env_or("RPT_VECTORS", "../shared/vectors");
-
-	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-		return;
-	fprintf(stderr, "SKIP: reference vectors not found at %s\n", dir);
-	exit(RPT_TEST_SKIP);
 }
 
 /*
@@ -43,17 +34,17 @@ static const char *join(const char *dir, const char *rel)
 
 const char *rpt_vector_path(const char *rel)
 {
-	return join(env_or("RPT_VECTORS", "../shared/vectors"), rel);
+	return join(env_or("RPT_VECTORS", RPT_DEFAULT_VECTORS_DIR), rel);
 }
 
 const char *rpt_source_path(const char *rel)
 {
-	return join(env_or("RPT_SOURCE_DIR", "."), rel);
+	return join(env_or("RPT_SOURCE_DIR", RPT_DEFAULT_SOURCE_DIR), rel);
 }
 
 const char *rpt_binary_path(const char *rel)
 {
-	return join(env_or("RPT_BINARY_DIR", "build"), rel);
+	return join(env_or("RPT_BINARY_DIR", RPT_DEFAULT_BINARY_DIR), rel);
 }
 
 uint8_t *rpt_slurp(const char *path, size_t *size)
@@ -68,18 +59,37 @@ uint8_t *rpt_slurp(const char *path, size_t *size)
 	return data;
 }
 
+static char tmpdir_path[256];
+static pid_t tmpdir_owner;
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Only the creating process cleans up: forked children exit through here too. */
+static void remove_tmpdir(void)
+{
+	if (tmpdir_path[0] && getpid() == tmpdir_owner)
+		nftw(tmpdir_path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 const char *rpt_tmpdir(void)
 {
-	static char dir[256];
-
-	if (!dir[0]) {
-		snprintf(dir, sizeof(dir), "/tmp/rpt-test-XXXXXX");
-		if (!mkdtemp(dir)) {
+	if (!tmpdir_path[0]) {
+		snprintf(tmpdir_path, sizeof(tmpdir_path), "/tmp/rpt-test-XXXXXX");
+		if (!mkdtemp(tmpdir_path)) {
+			tmpdir_path[0] = '\0';
 			fail_msg("mkdtemp failed");
 			return NULL;
 		}
+		tmpdir_owner = getpid();
+		atexit(remove_tmpdir);
 	}
-	return dir;
+	return tmpdir_path;
 }
 
 int rpt_run_capture(const char *capture, const char *prog, const char *args)

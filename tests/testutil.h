@@ -9,16 +9,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-/* Test executables exit with this when the reference vectors are absent (ctest: skipped). */
-#define RPT_TEST_SKIP 77
-
-/* Exit with RPT_TEST_SKIP (and say so) unless ../shared/vectors exists. Call from main(). */
-void rpt_require_vectors(void);
-
 /* How many path results stay valid at once (they come from a ring of buffers). */
 #define RPT_PATH_RING 16
 
-/* "<vectors>/<rel>", valid for the next RPT_PATH_RING - 1 path calls. */
+/*
+ * "<vectors>/<rel>", valid for the next RPT_PATH_RING - 1 path calls. The
+ * vectors are the copies in tests/vectors, staged into the build tree by CMake
+ * (RPT_VECTORS overrides the location).
+ */
 const char *rpt_vector_path(const char *rel);
 /* "<source dir>/<rel>" and "<binary dir>/<rel>", same rules. */
 const char *rpt_source_path(const char *rel);
@@ -36,7 +34,10 @@ int rpt_run_capture(const char *capture, const char *prog, const char *args);
 /* What the last run captured, NUL-terminated, in a static buffer (64 KiB at most). */
 const char *rpt_captured(const char *capture);
 
-/* A fresh temporary directory for this test process (created once, path static). */
+/*
+ * A fresh private temporary directory for this test process (created once, path
+ * static), removed with its contents when the process that created it exits.
+ */
 const char *rpt_tmpdir(void);
 
 #endif

@@ -899,6 +899,5 @@ int main(void)
 		cmocka_unit_test(test_callback_reentry),
 	};
 
-	rpt_require_vectors();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -572,6 +572,5 @@ int main(void)
 		cmocka_unit_test(test_header_bytes),
 	};
 
-	rpt_require_vectors();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

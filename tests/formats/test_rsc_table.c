@@ -353,6 +353,5 @@ int main(void)
 		cmocka_unit_test(test_vendor),	      cmocka_unit_test(test_type_names),
 	};
 
-	rpt_require_vectors();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

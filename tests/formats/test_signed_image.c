@@ -449,6 +449,5 @@ int main(void)
 		cmocka_unit_test(test_overlap_and_wrap),
 	};
 
-	rpt_require_vectors();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -320,6 +320,5 @@ int main(void)
 		cmocka_unit_test(test_firmware_names_stay_in_the_directory),
 	};
 
-	rpt_require_vectors();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

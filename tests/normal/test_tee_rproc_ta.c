@@ -250,6 +250,5 @@ int main(void)
 		cmocka_unit_test(test_inproc_transport),
 	};
 
-	rpt_require_vectors();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1263,6 +1263,5 @@ int main(void)
 		T(test_detach),
 	};
 
-	rpt_require_vectors();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

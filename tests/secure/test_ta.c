@@ -314,6 +314,5 @@ int main(void)
 		cmocka_unit_test(test_release_and_stop_states),
 	};
 
-	rpt_require_vectors();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

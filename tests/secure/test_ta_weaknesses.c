@@ -582,6 +582,5 @@ int main(void)
 		cmocka_unit_test(test_rollback_counter),
 	};
 
-	rpt_require_vectors();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

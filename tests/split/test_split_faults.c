@@ -140,7 +140,6 @@ int main(void)
 		cmocka_unit_test(test_kill_during_start),
 	};
 
-	rpt_require_vectors();
 	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

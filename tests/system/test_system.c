@@ -285,7 +285,6 @@ int main(void)
 		cmocka_unit_test(test_double_boot_single_shutdown),
 	};
 
-	rpt_require_vectors();
 	snprintf(fw_dir, sizeof(fw_dir), "%s", rpt_binary_path("firmware"));
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

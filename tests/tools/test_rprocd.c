@@ -201,6 +201,5 @@ int main(void)
 		cmocka_unit_test(test_daemon_not_running),
 	};
 
-	rpt_require_vectors();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
