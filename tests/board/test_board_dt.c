@@ -84,12 +84,14 @@ static void assert_ipcc(const struct board_mailbox *mb, uint64_t pa)
 static void assert_demo_policy(const struct board_policy *pol, const char *dir)
 {
 	char want[BOARD_PATH_MAX];
+	int n;
 
 	assert_true(pol->coredump_allowed);
 	assert_true(pol->allow_unversioned);
 	assert_string_equal(pol->rollback_state, "");
 	assert_int_equal(pol->num_keys, 1);
-	snprintf(want, sizeof(want), "%s/../keys/demo-test-only.pub.pem", dir);
+	n = snprintf(want, sizeof(want), "%s/../keys/demo-test-only.pub.pem", dir);
+	assert_true(n > 0 && (size_t)n < sizeof(want));
 	assert_string_equal(pol->trusted_keys[0], want);
 }
 

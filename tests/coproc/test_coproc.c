@@ -171,8 +171,8 @@ struct demo_rsc {
 	unsigned int carveouts, traces, vdevs;
 	struct fw_rsc_carveout cv;
 	struct fw_rsc_trace tr;
-	struct fw_rsc_vdev vd;
 	struct fw_rsc_vdev_vring vr[2];
+	struct fw_rsc_vdev vd; /* last: it ends in a flexible array (vrings copied to vr) */
 };
 
 static int collect(void *ctx, unsigned int idx, uint32_t type, void *body, size_t len)

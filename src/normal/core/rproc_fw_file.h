@@ -10,7 +10,7 @@
 /* The directory the loader reads from (must outlive the loader). */
 struct rproc_fw_dir {
 	char dir[RPROC_FW_DIR_MAX]; /* firmware directory, like /lib/firmware */
-	bool allow_absolute;        /* absolute paths are read as given (the daemon's users) */
+	bool allow_absolute;	    /* absolute paths are read as given (the daemon's users) */
 };
 
 /*
