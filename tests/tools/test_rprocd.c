@@ -336,6 +336,106 @@ static void test_crash_numbers_and_carveouts(void **state)
 	assert_string_equal(output(), "");
 }
 
+/*
+ * A board of our own whose upper MCU SRAM (stack and trace buffer of the
+ * shared vector) is secure: the normal world cannot map the trace. Its own
+ * file, so that it does not depend on the shipped boards' layouts.
+ */
+static const char secure_trace_board[] =
+	"/dts-v1/;\n"
+	"/ {\n"
+	"\tmodel = \"secure-trace\"; compatible = \"vst,vstm32mp15\";\n"
+	"\t#address-cells = <1>; #size-cells = <1>;\n"
+	"\treserved-memory {\n"
+	"\t\t#address-cells = <1>; #size-cells = <1>; ranges;\n"
+	"\t\tretram: retram@38000000 { reg = <0x38000000 0x10000>;\n"
+	"\t\t\trproc,device-address = <0x0>; rproc,secure; rproc,loadable; };\n"
+	"\t\tmcuram2: mcuram2@10000000 { reg = <0x10000000 0x20000>; rproc,loadable; };\n"
+	"\t\tmcusec: mcusec@10020000 { reg = <0x10020000 0x20000>;\n"
+	"\t\t\trproc,secure; rproc,loadable; };\n"
+	"\t\tvdev0vring0: vdev0vring0@10040000 { reg = <0x10040000 0x1000>; };\n"
+	"\t\tvdev0vring1: vdev0vring1@10041000 { reg = <0x10041000 0x1000>; };\n"
+	"\t\tvdev0buffer: vdev0buffer@10042000 { reg = <0x10042000 0x4000>; };\n"
+	"\t};\n"
+	"\tipcc: mailbox@4c001000 { compatible = \"vst,ipcc\"; reg = <0x4c001000 0x400>;\n"
+	"\t\t#mbox-cells = <1>; };\n"
+	"\tm4 {\n"
+	"\t\tcompatible = \"st,stm32mp1-m4-tee\"; rproc,id = <0>; cpu = \"cortex-m4\";\n"
+	"\t\tmemory-region = <&retram>, <&mcuram2>, <&mcusec>, <&vdev0vring0>,\n"
+	"\t\t\t<&vdev0vring1>, <&vdev0buffer>;\n"
+	"\t\tmboxes = <&ipcc 0>, <&ipcc 1>, <&ipcc 2>;\n"
+	"\t\tmbox-names = \"vq0\", \"vq1\", \"shutdown\";\n"
+	"\t\tsecure-policy { allow-unversioned; trusted-keys = \"%s\"; };\n"
+	"\t};\n"
+	"};\n";
+
+/* Lines of a file holding needle. */
+static unsigned int count_lines_with(const char *path, const char *needle)
+{
+	size_t len;
+	char *text = (char *)rpt_slurp(path, &len), *p;
+	unsigned int n = 0;
+
+	for (p = text; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	free(text);
+	return n;
+}
+
+/*
+ * Linux registers a trace buffer it cannot map and `cat trace0` says "Trace
+ * ... not available": the firmware boots, the reason is logged once.
+ */
+static void test_trace_in_secure_memory_not_available(void **state)
+{
+	char saved[512], board[600], log2[600], text[sizeof(secure_trace_board) + 512];
+	struct rpt_error err = {0};
+	struct stat st;
+	pid_t pid;
+	int i, status;
+
+	(void)state;
+	snprintf(board, sizeof(board), "%s/secure-trace.dts", rpt_tmpdir());
+	snprintf(log2, sizeof(log2), "%s/rprocd-secure-trace.log", rpt_tmpdir());
+	snprintf(text, sizeof(text), secure_trace_board, rpt_vector_path("keys/rsa2048.pub.pem"));
+	assert_int_equal(rpt_write_file_atomic(board, text, strlen(text), &err), 0);
+	snprintf(saved, sizeof(saved), "%s", sock);
+	snprintf(sock, sizeof(sock), "%s/secure-trace.sock", rpt_tmpdir());
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		freopen(log2, "w", stderr);
+		execl(rpt_binary_path("tools/rprocd/rprocd"), "rprocd", "--socket", sock, "--board",
+		      board, (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 500 && stat(sock, &st); i++)
+		usleep(10 * 1000);
+	assert_int_equal(stat(sock, &st), 0);
+
+	assert_int_equal(
+		ctl("remoteproc0 firmware %s", rpt_vector_path("signed/m4-demo.rsa2048.sign")), 0);
+	assert_int_equal(ctl("remoteproc0 state start"), 0);
+	assert_string_equal(output(), "running\n");
+	assert_int_equal(ctl("remoteproc0 trace"), 0);
+	assert_string_equal(output(), "Trace trace0 not available\n");
+	assert_int_equal(ctl("remoteproc0 state"), 0);
+	assert_string_equal(output(), "running\n");
+	assert_int_equal(ctl("remoteproc0 state stop"), 0);
+	assert_string_equal(output(), "offline\n");
+
+	assert_int_equal(kill(pid, SIGTERM), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	snprintf(sock, sizeof(sock), "%s", saved);
+	assert_int_equal(count_lines_with(log2, "which the normal world cannot map: not available"),
+			 1);
+	assert_int_equal(count_lines_with(log2,
+					  "remoteproc0: trace0 \"trace0\" at da 0x10030000 is "
+					  "in memory mcusec"),
+			 1);
+}
+
 static void test_errors_have_one_line_and_exit_codes(void **state)
 {
 	static const struct {
@@ -412,6 +512,7 @@ int main(void)
 		cmocka_unit_test(test_start_stop_while_crashed),
 		cmocka_unit_test(test_firmware_names_in_search_path),
 		cmocka_unit_test(test_crash_numbers_and_carveouts),
+		cmocka_unit_test(test_trace_in_secure_memory_not_available),
 		cmocka_unit_test(test_errors_have_one_line_and_exit_codes),
 		cmocka_unit_test(test_daemon_not_running),
 	};
