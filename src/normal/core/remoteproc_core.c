@@ -973,8 +973,10 @@ struct rproc *rproc_alloc(const char *name, const struct rproc_ops *ops, const c
 		rpt_error_set(err, EINVAL, "rproc_alloc: missing or too long name");
 		return NULL;
 	}
-	if (firmware && (!*firmware || strlen(firmware) >= RPROC_FW_NAME_MAX)) {
-		rpt_error_set(err, EINVAL, "rproc_alloc: empty or too long firmware name");
+	if (firmware && (!*firmware || strlen(firmware) >= RPROC_FW_NAME_MAX ||
+			 !rproc_fw_name_printable(firmware, strlen(firmware)))) {
+		rpt_error_set(err, EINVAL,
+			      "rproc_alloc: empty, too long or unprintable firmware name");
 		return NULL;
 	}
 	if (rproc_check_ops(ops, err))

@@ -17,6 +17,14 @@
 
 #include "common/file_io.h"
 
+/* Tests: resolve as on a kernel without openat2 (see rproc_fw_dir_force_fallback). */
+static bool force_fallback;
+
+void rproc_fw_dir_force_fallback(bool on)
+{
+	force_fallback = on;
+}
+
 /* The name comes from users: no empty, "." or ".." component, relative. */
 static bool name_ok(const char *name)
 {
@@ -77,6 +85,8 @@ static int open_beneath(const char *dir, const char *name, struct rpt_error *err
 	};
 	int dfd, fd;
 
+	if (force_fallback)
+		return open_beneath_fallback(dir, name, err);
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return errno == ENOENT || errno == ENOTDIR

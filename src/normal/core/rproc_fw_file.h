@@ -32,4 +32,7 @@ int rproc_fw_dir_loader(struct rproc_fw_loader *loader, struct rproc_fw_dir *d, 
 /* Append a directory to the search path: -EINVAL if empty or too long, -ENOSPC if full. */
 int rproc_fw_dir_add(struct rproc_fw_dir *d, const char *dir);
 
+/* Tests only: resolve names with realpath and a prefix check, as without openat2. */
+void rproc_fw_dir_force_fallback(bool on);
+
 #endif
