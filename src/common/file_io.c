@@ -11,15 +11,20 @@
 
 int rpt_read_file(const char *path, uint8_t **data, size_t *size, struct rpt_error *err)
 {
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return rpt_error_set(err, errno, "%s: %s", path, strerror(errno));
+	return rpt_read_fd(fd, path, data, size, err);
+}
+
+int rpt_read_fd(int fd, const char *path, uint8_t **data, size_t *size, struct rpt_error *err)
+{
 	struct stat st;
 	uint8_t *buf = NULL;
 	size_t done = 0;
 	int ret;
-	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return rpt_error_set(err, errno, "%s: %s", path, strerror(errno));
 	if (fstat(fd, &st) < 0) {
 		ret = rpt_error_set(err, errno, "%s: %s", path, strerror(errno));
 		goto out_close;

@@ -28,6 +28,8 @@ static int emit_entry(void *ctx, unsigned int idx, uint32_t type, void *body, si
 	emit_begin_object(e, "");
 	emit_u64(e, "index", idx);
 	emit_str(e, "type", rsc_type_name(type));
+	if (!rsc_type_is_known(type))
+		emit_u64(e, "type_id", type); /* vendor or unknown: say which */
 	if (type == RSC_CARVEOUT || type == RSC_DEVMEM) {
 		const struct fw_rsc_carveout *c = body;
 

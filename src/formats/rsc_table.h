@@ -101,7 +101,9 @@ typedef int (*rsc_table_visit_fn)(void *ctx, unsigned int idx, uint32_t type, vo
  * Validate a resource table of `len` bytes: header fits, ver == 1, reserved
  * zero, num <= RSC_TABLE_MAX_ENTRIES, offset array inside, each entry's type
  * header and fixed body inside, a vdev's vrings and config inside, names
- * NUL-terminated, known types or vendor 128-511. Unknown types are rejected.
+ * NUL-terminated. Vendor (RSC_VENDOR_START..RSC_VENDOR_END) and unknown
+ * types are accepted with only their type word checked, as Linux skips them:
+ * each user decides (rsc_type_is_known) and logs what it skips.
  */
 int rsc_table_validate(const void *table, size_t len, struct rpt_error *err);
 
@@ -111,6 +113,18 @@ int rsc_table_validate(const void *table, size_t len, struct rpt_error *err);
  * fixed size of its type being available). Stops at the first non-zero return.
  */
 int rsc_table_for_each(void *table, size_t len, rsc_table_visit_fn fn, void *ctx);
+
+/* Linux counts the vendor range inclusively: RSC_VENDOR_START <= type <= RSC_VENDOR_END. */
+static inline int rsc_type_is_vendor(uint32_t type)
+{
+	return type >= RSC_VENDOR_START && type <= RSC_VENDOR_END;
+}
+
+/* carveout, devmem, trace or vdev: a type whose layout we know. */
+static inline int rsc_type_is_known(uint32_t type)
+{
+	return type < RSC_LAST;
+}
 
 /* Short name of a resource type ("carveout", "vdev", "vendor", "unknown"). */
 const char *rsc_type_name(uint32_t type);

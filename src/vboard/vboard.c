@@ -461,6 +461,23 @@ static int procs_create(struct vboard *vb, struct rpt_error *err)
 	return 0;
 }
 
+/* The loader's search path: opts->firmware_dirs, else opts->firmware_dir, else ".". */
+static int set_firmware_path(struct vboard *vb, const struct vboard_opts *opts)
+{
+	unsigned int i;
+
+	if (!opts->num_firmware_dirs)
+		return rproc_fw_dir_loader(&vb->fw_loader, &vb->fw_dir,
+					   opts->firmware_dir ? opts->firmware_dir : ".");
+	if (opts->num_firmware_dirs > RPROC_FW_DIRS_MAX ||
+	    rproc_fw_dir_loader(&vb->fw_loader, &vb->fw_dir, opts->firmware_dirs[0]))
+		return -EINVAL;
+	for (i = 1; i < opts->num_firmware_dirs; i++)
+		if (rproc_fw_dir_add(&vb->fw_dir, opts->firmware_dirs[i]))
+			return -EINVAL;
+	return 0;
+}
+
 int vboard_create(struct vboard **out, const struct vboard_opts *opts, struct rpt_error *err)
 {
 	struct vboard *vb = calloc(1, sizeof(*vb));
@@ -470,11 +487,10 @@ int vboard_create(struct vboard **out, const struct vboard_opts *opts, struct rp
 	if (!vb)
 		return rpt_error_set(err, ENOMEM, "out of memory");
 	vb->opts = *opts;
-	/* Relative names in the firmware directory; absolute paths (rprocctl's) as given. */
-	if (rproc_fw_dir_loader(&vb->fw_loader, &vb->fw_dir,
-				opts->firmware_dir ? opts->firmware_dir : ".")) {
+	/* Relative names in the firmware search path; absolute paths (rprocctl's) as given. */
+	if (set_firmware_path(vb, opts)) {
 		free(vb);
-		return rpt_error_set(err, EINVAL, "firmware directory name too long");
+		return rpt_error_set(err, EINVAL, "firmware directory name empty or too long");
 	}
 	vb->fw_dir.allow_absolute = true;
 	vb->ev_stop[0] = vb->ev_stop[1] = -1;

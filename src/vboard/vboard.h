@@ -61,7 +61,10 @@ struct vboard_opts {
 	const char *board_path;		     /* .dts or .dtb */
 	const char *trust[VBOARD_MAX_TRUST]; /* extra trusted public keys (PEM) */
 	unsigned int num_trust;
-	const char *firmware_dir; /* relative firmware names resolve here */
+	const char *firmware_dir; /* relative firmware names resolve here (if no firmware_dirs) */
+	/* the firmware search path, in order (replaces firmware_dir when num_firmware_dirs > 0) */
+	const char *firmware_dirs[RPROC_FW_DIRS_MAX];
+	unsigned int num_firmware_dirs;
 	/* where every message goes (remoteproc, TA); NULL: stderr */
 	void (*log)(void *log_priv, enum rproc_log_level level, const char *line);
 	void *log_priv;

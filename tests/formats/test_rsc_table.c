@@ -242,15 +242,6 @@ static void test_reject(void **state)
 	MUTATE(put_le32(t + OFF_VDEV + 4 + 16, 0xFFFFFFFFu), "config_len 4294967295");
 	MUTATE(put_le32(t + OFF_VDEV + 4 + 16, 0xFFFFFFECu), "past end");
 
-	/* Unknown types, with index, offset and type. */
-	MUTATE(put_le32(t + OFF_TRACE, RSC_LAST),
-	       "entry 1 at offset 0x54: unknown resource type 4");
-	MUTATE(put_le32(t + OFF_CARVEOUT, 127),
-	       "entry 0 at offset 0x1c: unknown resource type 127");
-	MUTATE(put_le32(t + OFF_VDEV, 600), "entry 2 at offset 0x84: unknown resource type 600");
-	MUTATE(put_le32(t + OFF_VDEV, RSC_VENDOR_END), "unknown resource type 512");
-	MUTATE(put_le32(t + OFF_VDEV, 0xFFFFFFFFu), "unknown resource type 4294967295");
-
 	/* Names must end inside their 32 bytes. */
 	MUTATE(memset(t + OFF_CARVEOUT + 4 + 20, 'A', RSC_NAME_SIZE),
 	       "entry 0 (carveout, type 0) at offset 0x1c: name not NUL-terminated");
@@ -304,11 +295,14 @@ static void test_vendor(void **state)
 	assert_int_equal(s.type[1], 200);
 	assert_string_equal(rsc_type_name(s.type[1]), "vendor");
 
-	/* Vendor range bounds. */
+	/* Vendor range bounds: Linux counts RSC_VENDOR_END in. */
 	put_le32(t + OFF_TRACE, RSC_VENDOR_START);
 	expect_accept(t, len);
-	put_le32(t + OFF_TRACE, RSC_VENDOR_END - 1);
+	put_le32(t + OFF_TRACE, RSC_VENDOR_END);
 	expect_accept(t, len);
+	assert_true(rsc_type_is_vendor(RSC_VENDOR_END));
+	assert_false(rsc_type_is_vendor(RSC_VENDOR_END + 1));
+	assert_false(rsc_type_is_vendor(RSC_VENDOR_START - 1));
 
 	/* A vendor entry whose type word is the last 4 bytes: body of 0 bytes, still inside. */
 	memcpy(t, orig, len);
@@ -330,6 +324,44 @@ static void test_vendor(void **state)
 	free(orig);
 }
 
+/*
+ * Types nobody knows (4..127, past 512): accepted like Linux, with only their
+ * type word checked, and visited so that each user can skip them with a word.
+ */
+static void test_unknown_types_accepted(void **state)
+{
+	static const uint32_t types[] = {RSC_LAST, 127, RSC_VENDOR_END + 1, 600, 0xFFFFFFFFu};
+	static const size_t where[] = {OFF_CARVEOUT, OFF_TRACE, OFF_VDEV};
+	size_t len, i, j;
+	uint8_t *orig = load_table("elf/m4-demo.elf", &len);
+	uint8_t *t = malloc(len);
+
+	(void)state;
+	assert_non_null(t);
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		for (j = 0; j < sizeof(where) / sizeof(where[0]); j++) {
+			struct seen s = {.stop_at = -1};
+
+			memcpy(t, orig, len);
+			put_le32(t + where[j], types[i]);
+			expect_accept(t, len);
+			visit_base = t;
+			assert_int_equal(rsc_table_for_each(t, len, record, &s), 0);
+			assert_int_equal(s.count, 3);
+			assert_int_equal(s.type[j], types[i]);
+			assert_string_equal(rsc_type_name(types[i]), "unknown");
+			assert_false(rsc_type_is_known(types[i]));
+		}
+	}
+	/* An unknown entry whose type word is the table's last 4 bytes: still accepted. */
+	memcpy(t, orig, len);
+	put_le32(t + 24, TABLE_LEN - 4);
+	put_le32(t + TABLE_LEN - 4, 77);
+	expect_accept(t, len);
+	free(t);
+	free(orig);
+}
+
 static void test_type_names(void **state)
 {
 	(void)state;
@@ -341,7 +373,8 @@ static void test_type_names(void **state)
 	assert_string_equal(rsc_type_name(127), "unknown");
 	assert_string_equal(rsc_type_name(128), "vendor");
 	assert_string_equal(rsc_type_name(511), "vendor");
-	assert_string_equal(rsc_type_name(512), "unknown");
+	assert_string_equal(rsc_type_name(512), "vendor");
+	assert_string_equal(rsc_type_name(513), "unknown");
 	assert_string_equal(rsc_type_name(0xFFFFFFFFu), "unknown");
 }
 
@@ -350,7 +383,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_m4_demo_table), cmocka_unit_test(test_m33_ns_table),
 		cmocka_unit_test(test_truncations),   cmocka_unit_test(test_reject),
-		cmocka_unit_test(test_vendor),	      cmocka_unit_test(test_type_names),
+		cmocka_unit_test(test_vendor),	      cmocka_unit_test(test_unknown_types_accepted),
+		cmocka_unit_test(test_type_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -381,6 +381,11 @@ static size_t body_off(struct tbl *t, void *body)
 	return (size_t)((uint8_t *)body - t->buf);
 }
 
+size_t tbl_raw(struct tbl *t, uint32_t type, size_t body_len)
+{
+	return body_off(t, tbl_entry(t, type, body_len));
+}
+
 size_t tbl_carveout(struct tbl *t, uint32_t da, uint32_t len, const char *name)
 {
 	struct fw_rsc_carveout *c = tbl_entry(t, RSC_CARVEOUT, sizeof(*c));

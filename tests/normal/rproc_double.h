@@ -84,6 +84,8 @@ void tbl_init(struct tbl *t, unsigned int num_entries);
 size_t tbl_carveout(struct tbl *t, uint32_t da, uint32_t len, const char *name);
 size_t tbl_devmem(struct tbl *t, uint32_t da, uint32_t pa, uint32_t len, const char *name);
 size_t tbl_trace(struct tbl *t, uint32_t da, uint32_t len, const char *name);
+/* An entry of any type with body_len zero bytes of body (vendor, unknown). */
+size_t tbl_raw(struct tbl *t, uint32_t type, size_t body_len);
 /* A vdev with nvrings vrings at da[i] (FW_RSC_ADDR_ANY allowed), num buffers, align. */
 size_t tbl_vdev(struct tbl *t, unsigned int nvrings, const uint32_t *da, uint32_t num,
 		uint32_t align);

@@ -11,8 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "board/board.h"
+#include "common/file_io.h"
 #include "formats/elf32.h"
 #include "formats/rsc_table.h"
 #include "normal/core/rproc_fw_file.h"
@@ -251,10 +254,13 @@ static void test_crash_recovery_dumps_segments(void **state)
 	assert_int_equal(st.recoveries, 1);
 	assert_int_equal(e->core.starts, 2);
 	assert_int_equal(e->core.shutdown_reqs, 0); /* crashed: no request */
-	/* The reloaded table got back the vrings and status from the cache. */
+	/*
+	 * The reloaded table got the clean cache, as in Linux: the vrings the
+	 * core gave, not the status the crashed instance's side had written.
+	 */
 	v = (struct fw_rsc_vdev *)(mem_va(e, 0x10000000) + VDEV_OFF);
 	assert_int_equal(v->vring[0].da, 0x10040000);
-	assert_int_equal(v->status, 0x7);
+	assert_int_equal(v->status, 0);
 	/* Coredump: one PT_LOAD per loaded segment, read back with the ELF reader. */
 	assert_int_equal(rproc_get_coredump(e->rproc, &dump, &len), 0);
 	assert_int_equal(elf32_open_any(&core, dump, len, true, &err), 0);
@@ -309,6 +315,99 @@ static void test_firmware_names_stay_in_the_directory(void **state)
 	env_free(e);
 }
 
+/* The loader on its own: file names resolved beneath a search path of two directories. */
+static void check_loader(bool fallback)
+{
+	struct rproc_fw_loader loader;
+	struct rproc_fw_dir d;
+	struct rpt_error err = {0};
+	struct rproc_fw fw = {0};
+	char a[512], b[512], path[700];
+	static const struct {
+		const char *name; /* as the user gives it */
+		int ret;	  /* request's result */
+		const char *what; /* content read, or a part of the message */
+	} cases[] = {
+		{"one.bin", 0, "A"},
+		{"two.bin", 0, "B"},				  /* from the second directory */
+		{"sub/three.bin", 0, "C"},			  /* a subdirectory */
+		{"alias.bin", 0, "A"},				  /* a symlink inside */
+		{"both.bin", 0, "first"},			  /* the first directory wins */
+		{"out.bin", -EACCES, "firmware directory"},	  /* a symlink out */
+		{"updir/two.bin", -EACCES, "firmware directory"}, /* a directory symlink out */
+		{"../b/two.bin", -EINVAL, "refused"},
+		{"sub/../one.bin", -EINVAL, "refused"},
+		{"/etc/passwd", -EINVAL, "refused"}, /* absolute: not allowed here */
+		{"none.bin", -ENOENT, "No such file"},
+	};
+	size_t i;
+
+	rproc_fw_dir_force_fallback(fallback);
+	snprintf(a, sizeof(a), "%s/fw-%d-a", rpt_tmpdir(), fallback);
+	snprintf(b, sizeof(b), "%s/fw-%d-b", rpt_tmpdir(), fallback);
+	assert_int_equal(mkdir(a, 0700), 0);
+	assert_int_equal(mkdir(b, 0700), 0);
+#define PUT(dir, name, text)                                                                       \
+	do {                                                                                       \
+		snprintf(path, sizeof(path), "%s/%s", dir, name);                                  \
+		assert_int_equal(rpt_write_file_atomic(path, text, strlen(text), &err), 0);        \
+	} while (0)
+	PUT(a, "one.bin", "A");
+	PUT(b, "two.bin", "B");
+	snprintf(path, sizeof(path), "%s/sub", a);
+	assert_int_equal(mkdir(path, 0700), 0);
+	PUT(a, "sub/three.bin", "C");
+	PUT(a, "both.bin", "first");
+	PUT(b, "both.bin", "second");
+#undef PUT
+	snprintf(path, sizeof(path), "%s/alias.bin", a);
+	assert_int_equal(symlink("sub/../one.bin", path), 0);
+	snprintf(path, sizeof(path), "%s/out.bin", a);
+	assert_int_equal(symlink(fallback ? "../fw-1-b/two.bin" : "../fw-0-b/two.bin", path), 0);
+	snprintf(path, sizeof(path), "%s/updir", a);
+	assert_int_equal(symlink(b, path), 0);
+
+	assert_int_equal(rproc_fw_dir_loader(&loader, &d, a), 0);
+	assert_int_equal(rproc_fw_dir_add(&d, b), 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int ret;
+
+		rpt_error_clear(&err);
+		ret = loader.request(loader.priv, cases[i].name, &fw, &err);
+		if (ret != cases[i].ret)
+			fail_msg("%s (%s): got %d (%s), expected %d", cases[i].name,
+				 fallback ? "realpath" : "openat2", ret, rpt_error_msg(&err),
+				 cases[i].ret);
+		if (ret) {
+			if (!strstr(rpt_error_msg(&err), cases[i].what))
+				fail_msg("%s: '%s' does not say '%s'", cases[i].name,
+					 rpt_error_msg(&err), cases[i].what);
+			continue;
+		}
+		assert_int_equal(fw.size, strlen(cases[i].what));
+		assert_memory_equal(fw.data, cases[i].what, fw.size);
+		loader.release(loader.priv, &fw);
+	}
+	/* Absolute paths only where the owner allows them (the daemon does). */
+	d.allow_absolute = true;
+	snprintf(path, sizeof(path), "%s/one.bin", a);
+	assert_int_equal(loader.request(loader.priv, path, &fw, &err), 0);
+	loader.release(loader.priv, &fw);
+	/* Search path limits. */
+	while (d.num_dirs < RPROC_FW_DIRS_MAX)
+		assert_int_equal(rproc_fw_dir_add(&d, a), 0);
+	assert_int_equal(rproc_fw_dir_add(&d, a), -ENOSPC);
+	assert_int_equal(rproc_fw_dir_add(&d, ""), -EINVAL);
+	rproc_fw_dir_force_fallback(false);
+}
+
+static void test_firmware_search_path(void **state)
+{
+	(void)state;
+	check_loader(false); /* openat2(RESOLVE_BENEATH) */
+	check_loader(true);  /* realpath and a prefix check */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -318,6 +417,7 @@ int main(void)
 		cmocka_unit_test(test_crash_recovery_dumps_segments),
 		cmocka_unit_test(test_segment_outside_memories_loads_nothing),
 		cmocka_unit_test(test_firmware_names_stay_in_the_directory),
+		cmocka_unit_test(test_firmware_search_path),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -203,6 +203,13 @@ static void test_firmware_name(void **state)
 	rproc_get_firmware(d->rproc, name, sizeof(name));
 	assert_string_equal(name, "m4-demo.sign");
 	assert_int_equal(rproc_set_firmware(d->rproc, ""), -EINVAL);
+	/* A control character would forge a line wherever the name is printed. */
+	assert_int_equal(rproc_set_firmware(d->rproc, "a\nremoteproc9 running evil"), -EINVAL);
+	assert_int_equal(rproc_set_firmware(d->rproc, "a\tb"), -EINVAL);
+	assert_int_equal(rproc_set_firmware(d->rproc, "a\x1b[2Jb"), -EINVAL);
+	assert_int_equal(rproc_set_firmware(d->rproc, "a\x7f"), -EINVAL);
+	rproc_get_firmware(d->rproc, name, sizeof(name));
+	assert_string_equal(name, "m4-demo.sign");
 	assert_int_equal(rproc_boot(d->rproc), 0);
 	assert_int_equal(rproc_set_firmware(d->rproc, "other.sign"), -EBUSY);
 	assert_true(dbl_logged(d, "remoteproc0: can't change firmware while running"));
@@ -412,6 +419,90 @@ static void test_recovery_disabled(void **state)
 	dbl_free(d);
 }
 
+/* Linux recovery_store(): enabling recovery recovers a crashed processor at once. */
+static void test_enabling_recovery_recovers(void **state)
+{
+	bool alt;
+	struct dbl *d;
+	struct rproc_stats st;
+
+	(void)state;
+	for (alt = false;; alt = true) {
+		d = booted(alt);
+		assert_int_equal(rproc_set_recovery(d->rproc, false), 0);
+		crash_and_wait(d, RPROC_WATCHDOG);
+		assert_int_equal(rproc_get_state(d->rproc), RPROC_CRASHED);
+		assert_int_equal(rproc_set_recovery(d->rproc, false), 0); /* no effect */
+		assert_int_equal(rproc_get_state(d->rproc), RPROC_CRASHED);
+		assert_string_equal(dbl_calls(d), "");
+		assert_int_equal(rproc_set_recovery(d->rproc, true), 0);
+		assert_string_equal(dbl_calls(d),
+				    alt ? "stop coredump load get_loaded_rsc_table start"
+					: "stop coredump load find_loaded_rsc_table start");
+		assert_int_equal(rproc_get_state(d->rproc), RPROC_RUNNING);
+		rproc_get_stats(d->rproc, &st);
+		assert_int_equal(st.recoveries, 1);
+		/* Enabling it while running does nothing more. */
+		dbl_clear(d);
+		assert_int_equal(rproc_set_recovery(d->rproc, true), 0);
+		assert_string_equal(dbl_calls(d), "");
+		/* A recovery that fails is reported to whoever enabled it. */
+		assert_int_equal(rproc_set_recovery(d->rproc, false), 0);
+		crash_and_wait(d, RPROC_WATCHDOG);
+		dbl_clear(d);
+		dbl_fail(d, "load", 1);
+		assert_int_not_equal(rproc_set_recovery(d->rproc, true), 0);
+		assert_int_equal(rproc_get_state(d->rproc), RPROC_OFFLINE);
+		assert_true(rproc_recovery_enabled(d->rproc));
+		dbl_free(d);
+		if (alt)
+			break;
+	}
+}
+
+/* Linux coredump_store(): -EBUSY while crashed, the setting unchanged. */
+static void test_coredump_setting_busy_while_crashed(void **state)
+{
+	struct dbl *d = booted(false);
+
+	(void)state;
+	assert_int_equal(rproc_set_coredump(d->rproc, RPROC_COREDUMP_DISABLED), 0);
+	assert_int_equal(rproc_set_coredump(d->rproc, (enum rproc_dump_mechanism)7), -EINVAL);
+	assert_int_equal(d->rproc->dump_conf, RPROC_COREDUMP_DISABLED);
+	rproc_set_recovery(d->rproc, false);
+	crash_and_wait(d, RPROC_FATAL_ERROR);
+	assert_int_equal(rproc_set_coredump(d->rproc, RPROC_COREDUMP_ENABLED), -EBUSY);
+	assert_true(
+		dbl_logged(d, "remoteproc0: can't change coredump configuration while crashed"));
+	assert_int_equal(d->rproc->dump_conf, RPROC_COREDUMP_DISABLED);
+	assert_int_equal(rproc_recover(d->rproc), 0);
+	assert_int_equal(rproc_set_coredump(d->rproc, RPROC_COREDUMP_ENABLED), 0);
+	assert_int_equal(d->rproc->dump_conf, RPROC_COREDUMP_ENABLED);
+	dbl_free(d);
+}
+
+/* Linux rproc_boot() while crashed: one more power reference, nothing else. */
+static void test_boot_while_crashed_counts(void **state)
+{
+	struct dbl *d = booted(true);
+
+	(void)state;
+	rproc_set_recovery(d->rproc, false);
+	crash_and_wait(d, RPROC_MMUFAULT);
+	assert_int_equal(rproc_power_refs(d->rproc), 1);
+	assert_int_equal(rproc_boot(d->rproc), 0);
+	assert_string_equal(dbl_calls(d), "");
+	assert_int_equal(rproc_power_refs(d->rproc), 2);
+	assert_int_equal(rproc_get_state(d->rproc), RPROC_CRASHED);
+	assert_int_equal(rproc_recover(d->rproc), 0);
+	assert_int_equal(rproc_shutdown(d->rproc), 0);
+	assert_int_equal(rproc_get_state(d->rproc), RPROC_RUNNING);
+	assert_int_equal(rproc_power_refs(d->rproc), 1);
+	assert_int_equal(rproc_shutdown(d->rproc), 0);
+	assert_clean_offline(d->rproc);
+	dbl_free(d);
+}
+
 static void test_crashed_processor_can_be_shut_down(void **state)
 {
 	struct dbl *d = booted(false);
@@ -603,6 +694,9 @@ int main(void)
 		cmocka_unit_test(test_shutdown_stop_failure),
 		cmocka_unit_test(test_crash_recovery_order),
 		cmocka_unit_test(test_recovery_disabled),
+		cmocka_unit_test(test_enabling_recovery_recovers),
+		cmocka_unit_test(test_coredump_setting_busy_while_crashed),
+		cmocka_unit_test(test_boot_while_crashed_counts),
 		cmocka_unit_test(test_crashed_processor_can_be_shut_down),
 		cmocka_unit_test(test_crash_when_offline_ignored),
 		cmocka_unit_test(test_coredump_disabled),

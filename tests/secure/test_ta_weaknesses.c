@@ -74,12 +74,74 @@ static void test_w1_length_wrap(void **state)
 	craft_load(&c, rpt_vector_path(M4_RSA));
 	for (i = 0; i < 3; i++) {
 		put_le32(c.buf + 16, lens[i]); /* img_len */
-		expect_refused(&c, TEE_ERROR_BAD_FORMAT, "overflows");
+		expect_refused(&c, TEE_ERROR_BAD_PARAMETERS, "overflows");
 	}
 	put_le32(c.buf + 16, 0x2f50);
 	put_le32(c.buf + 8, 0xFFFFFFF8); /* tlv_len */
-	expect_refused(&c, TEE_ERROR_BAD_FORMAT, "tlv_len");
+	expect_refused(&c, TEE_ERROR_BAD_PARAMETERS, "tlv_len");
 	craft_free(&c);
+}
+
+static size_t shdr_off(const struct craft *c, unsigned int img, unsigned int idx);
+
+/*
+ * OP-TEE's TA answers BAD_PARAMETERS for what its header check refuses:
+ * magic, version, a size that does not add up, an image shorter than the
+ * header. Ours answers the same code (with a message saying which).
+ */
+static void test_header_codes_as_optee(void **state)
+{
+	struct craft c;
+
+	(void)state;
+	craft_load(&c, rpt_vector_path(M4_RSA));
+	put_le32(c.buf, 0x464c457f); /* an ELF given as is */
+	expect_refused(&c, TEE_ERROR_BAD_PARAMETERS, "magic 0x464c457f");
+	put_le32(c.buf, SIMG_MAGIC);
+	put_le32(c.buf + 4, 2);
+	expect_refused(&c, TEE_ERROR_BAD_PARAMETERS, "version 2");
+	put_le32(c.buf + 4, SIMG_VERSION);
+	c.size -= 8; /* one padded word missing */
+	expect_refused(&c, TEE_ERROR_BAD_PARAMETERS, "");
+	c.size = 12;
+	expect_refused(&c, TEE_ERROR_BAD_PARAMETERS, "shorter than the 20-byte header");
+	craft_free(&c);
+}
+
+/*
+ * A resource-table entry of a type nobody knows, and a vendor one, in a
+ * signed image: the TA locates the table without understanding them, loads
+ * the image and says once per entry that it left them to the normal world.
+ */
+static void test_unknown_rsc_entries_loaded(void **state)
+{
+	static const uint32_t types[] = {77, 200, 512};
+	struct ta_fixture *f;
+	struct craft c;
+	size_t sh3, table;
+	unsigned int i, n;
+	uint64_t pa, size;
+
+	(void)state;
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		craft_load(&c, rpt_vector_path(M4_RSA));
+		sh3 = shdr_off(&c, 0, 3); /* .resource_table */
+		table = craft_image_off(&c, 0) + get_le32(c.buf + sh3 + 16);
+		/* Entry 1 (the trace) becomes the exotic one; its bytes are signed again. */
+		put_le32(c.buf + table + get_le32(c.buf + table + 20), types[i]);
+		for (n = 0; n < c.tlvs.hashtable_len / SIMG_HASH_ENTRY_SIZE; n++)
+			craft_rehash(&c, 0, n);
+		craft_resign(&c, rpt_vector_path(RSA_PEM));
+		f = fixture();
+		assert_int_equal(ta_load(f, c.buf, c.size), TEE_SUCCESS);
+		assert_int_equal(ta_get_rsc(f, &pa, &size), TEE_SUCCESS);
+		assert_true(size > 0);
+		if (!strstr(f->last_log, "resource table entry 1") ||
+		    !strstr(f->last_log, "left to the normal world"))
+			fail_msg("type %u: TA log '%s'", types[i], f->last_log);
+		ta_fixture_free(f);
+		craft_free(&c);
+	}
 }
 
 /* A racing writer for the TOCTOU tests: keeps changing bytes of [lo, hi) of the buffer. */
@@ -565,6 +627,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_w1_length_wrap),
+		cmocka_unit_test(test_header_codes_as_optee),
+		cmocka_unit_test(test_unknown_rsc_entries_loaded),
 		cmocka_unit_test(test_w2_header_double_fetch),
 		cmocka_unit_test(test_w3_elf_metadata_in_shared_buffer),
 		cmocka_unit_test(test_w4_completeness),

@@ -19,6 +19,7 @@
 #include "testutil.h"
 
 static char sock[512], out_path[512], log_path[512];
+static char fw_dir[512], fw_dir2[512]; /* the daemon's firmware search path */
 static pid_t daemon_pid;
 
 static int ctl(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -55,12 +56,17 @@ static void start_daemon(void)
 	snprintf(sock, sizeof(sock), "%s/rprocd.sock", rpt_tmpdir());
 	snprintf(out_path, sizeof(out_path), "%s/out.txt", rpt_tmpdir());
 	snprintf(log_path, sizeof(log_path), "%s/rprocd.log", rpt_tmpdir());
+	snprintf(fw_dir, sizeof(fw_dir), "%s/firmware", rpt_tmpdir());
+	snprintf(fw_dir2, sizeof(fw_dir2), "%s/firmware2", rpt_tmpdir());
+	mkdir(fw_dir, 0700);
+	mkdir(fw_dir2, 0700);
 	daemon_pid = fork();
 	assert_true(daemon_pid >= 0);
 	if (daemon_pid == 0) {
 		freopen(log_path, "w", stderr);
 		execl(rpt_binary_path("tools/rprocd/rprocd"), "rprocd", "--socket", sock, "--trust",
-		      rpt_vector_path("keys/rsa2048.pub.pem"), (char *)NULL);
+		      rpt_vector_path("keys/rsa2048.pub.pem"), "--firmware-dir", fw_dir,
+		      "--firmware-dir", fw_dir2, (char *)NULL);
 		_exit(127);
 	}
 	for (i = 0; i < 500 && stat(sock, &st); i++)
@@ -124,6 +130,310 @@ static void test_vector_end_to_end(void **state)
 	assert_non_null(strstr(output(), "remoteproc0"));
 	assert_int_equal(ctl("remoteproc0 state"), 0);
 	assert_string_equal(output(), "offline\n");
+}
+
+/* Boot the shared vector (absolute path) and wait for its hello. */
+static void boot_vector(void)
+{
+	assert_int_equal(
+		ctl("remoteproc0 firmware %s", rpt_vector_path("signed/m4-demo.rsa2048.sign")), 0);
+	assert_int_equal(ctl("remoteproc0 state start"), 0);
+	assert_true(wait_output("remoteproc0 trace", "hello from the coprocessor", 5000));
+}
+
+/* Crash it with recovery disabled: it stays crashed. */
+static void crash_and_stay_crashed(const char *how)
+{
+	assert_int_equal(ctl("remoteproc0 recovery disabled"), 0);
+	assert_int_equal(ctl("remoteproc0 crash %s", how), 0);
+	assert_true(wait_output("remoteproc0 state", "crashed", 5000));
+}
+
+/* Linux recovery_store(): `echo enabled > recovery` recovers a crashed processor at once. */
+static void test_recovery_enabled_recovers_now(void **state)
+{
+	(void)state;
+	boot_vector();
+	crash_and_stay_crashed("watchdog");
+	assert_int_equal(ctl("remoteproc0 state"), 0);
+	assert_string_equal(output(), "crashed\n");
+	assert_int_equal(ctl("remoteproc0 recovery enabled"), 0);
+	assert_string_equal(output(), "enabled (recovered: running)\n");
+	assert_int_equal(ctl("remoteproc0 state"), 0);
+	assert_string_equal(output(), "running\n");
+	assert_true(wait_output("remoteproc0 trace", "hello from the coprocessor", 5000));
+	assert_int_equal(ctl("remoteproc0 state stop"), 0);
+	assert_string_equal(output(), "offline\n");
+}
+
+/* Linux coredump_store(): -EBUSY while crashed; accepted again once recovered. */
+static void test_coredump_change_refused_while_crashed(void **state)
+{
+	(void)state;
+	boot_vector();
+	crash_and_stay_crashed("fatal");
+	assert_int_equal(ctl("remoteproc0 coredump disabled"), 1);
+	assert_true(one_line(output()));
+	assert_non_null(strstr(output(), "remoteproc0: can't change the coredump configuration "
+					 "while crashed"));
+	assert_int_equal(ctl("remoteproc0 coredump"), 0);
+	assert_string_equal(output(), "enabled\n");
+	assert_int_equal(ctl("remoteproc0 recovery recover"), 0);
+	assert_int_equal(ctl("remoteproc0 coredump disabled"), 0);
+	assert_int_equal(ctl("remoteproc0 coredump enabled"), 0);
+	assert_int_equal(ctl("remoteproc0 recovery enabled"), 0);
+	assert_int_equal(ctl("remoteproc0 state stop"), 0);
+	assert_string_equal(output(), "offline\n");
+}
+
+/*
+ * start while crashed takes a power reference (Linux rproc_boot), stop while
+ * crashed is refused (Linux rproc_shutdown), and a stop that only drops a
+ * reference says so: no stop is ever reported that did not happen.
+ */
+static void test_start_stop_while_crashed(void **state)
+{
+	(void)state;
+	boot_vector();
+	crash_and_stay_crashed("mmufault");
+	assert_int_equal(ctl("remoteproc0 state start"), 0);
+	assert_non_null(strstr(output(), "crashed (already powered up"));
+	assert_non_null(strstr(output(), "2 held"));
+	assert_int_equal(ctl("remoteproc0 state stop"), 1);
+	assert_true(one_line(output()));
+	assert_non_null(strstr(output(), "remoteproc0: stop refused: crashed"));
+	assert_int_equal(ctl("remoteproc0 state"), 0);
+	assert_string_equal(output(), "crashed\n");
+	assert_int_equal(ctl("remoteproc0 recovery recover"), 0);
+	assert_string_equal(output(), "running\n");
+	/* Two references: the first stop drops one and says it did not stop. */
+	assert_int_equal(ctl("remoteproc0 state stop"), 0);
+	assert_string_equal(output(),
+			    "running (not stopped: power reference dropped, 1 still held)\n");
+	assert_int_equal(ctl("remoteproc0 state"), 0);
+	assert_string_equal(output(), "running\n");
+	assert_int_equal(ctl("remoteproc0 state stop"), 0);
+	assert_string_equal(output(), "offline\n");
+	assert_int_equal(ctl("remoteproc0 recovery enabled"), 0);
+}
+
+/* Copy the shared signed vector to path. */
+static void put_vector(const char *path)
+{
+	struct rpt_error err = {0};
+	uint8_t *img;
+	size_t len;
+
+	img = rpt_slurp(rpt_vector_path("signed/m4-demo.rsa2048.sign"), &len);
+	assert_int_equal(rpt_write_file_atomic(path, img, len, &err), 0);
+	free(img);
+}
+
+/*
+ * Linux firmware_store() + request_firmware(): the name is passed as given
+ * and found in the daemon's search path (first directory holding it, then the
+ * next); it never leads out of its directory, and never holds a control
+ * character (issue 11 item 13: a newline would forge a line of `list`).
+ */
+static void test_firmware_names_in_search_path(void **state)
+{
+	char path[700], target[700];
+	const char *o;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/m4.sign", fw_dir);
+	put_vector(path);
+	snprintf(path, sizeof(path), "%s/vendor", fw_dir2);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/vendor/m4b.sign", fw_dir2);
+	put_vector(path);
+
+	/* A bare name from the first directory: not looked up in our working directory. */
+	assert_int_equal(ctl("remoteproc0 firmware m4.sign"), 0);
+	assert_string_equal(output(), "m4.sign\n");
+	assert_int_equal(ctl("remoteproc0 firmware"), 0);
+	assert_string_equal(output(), "m4.sign\n");
+	assert_int_equal(ctl("remoteproc0 state start"), 0);
+	assert_string_equal(output(), "running\n");
+	assert_int_equal(ctl("remoteproc0 state stop"), 0);
+	/* A subdirectory of the second one. */
+	assert_int_equal(ctl("remoteproc0 firmware vendor/m4b.sign"), 0);
+	assert_int_equal(ctl("remoteproc0 state start"), 0);
+	assert_int_equal(ctl("remoteproc0 state stop"), 0);
+
+	/* Not in the search path: refused, naming where it looked. */
+	assert_int_equal(ctl("remoteproc0 firmware nothere.sign"), 1);
+	assert_true(one_line(output()));
+	assert_non_null(strstr(output(), "No such file"));
+	assert_non_null(strstr(output(), fw_dir));
+	/* Out of the directory through "..": refused before any lookup. */
+	assert_int_equal(ctl("remoteproc0 firmware ../firmware/m4.sign"), 1);
+	assert_non_null(strstr(output(), "must stay in the firmware directory"));
+	/* Through a symlink: refused; a symlink staying inside works, as in /lib/firmware. */
+	snprintf(path, sizeof(path), "%s/escape.sign", fw_dir);
+	snprintf(target, sizeof(target), "%s", rpt_vector_path("signed/m4-demo.rsa2048.sign"));
+	assert_int_equal(symlink(target, path), 0);
+	assert_int_equal(ctl("remoteproc0 firmware escape.sign"), 1);
+	assert_true(one_line(output()));
+	assert_non_null(strstr(output(), "leads out of the firmware directory"));
+	snprintf(path, sizeof(path), "%s/up.sign", fw_dir);
+	assert_int_equal(symlink("../firmware2/vendor/m4b.sign", path), 0);
+	assert_int_equal(ctl("remoteproc0 firmware up.sign"), 1);
+	assert_non_null(strstr(output(), "leads out of the firmware directory"));
+	snprintf(path, sizeof(path), "%s/alias.sign", fw_dir);
+	assert_int_equal(symlink("m4.sign", path), 0);
+	assert_int_equal(ctl("remoteproc0 firmware alias.sign"), 0);
+
+	/* A newline (or any control character) would inject a line into `list`. */
+	assert_int_equal(ctl("remoteproc0 firmware \"$(printf 'm4.sign\\nremoteproc9  m4  "
+			     "running  evil')\""),
+			 1);
+	assert_true(one_line(output()));
+	assert_non_null(strstr(output(), "control character 0x0a"));
+	assert_int_equal(ctl("remoteproc0 firmware \"$(printf 'm4\\033[2J.sign')\""), 1);
+	assert_non_null(strstr(output(), "control character 0x1b"));
+	assert_int_equal(ctl("list"), 0);
+	o = output();
+	assert_true(one_line(o));
+	assert_non_null(strstr(o, "alias.sign"));
+	assert_null(strstr(o, "evil"));
+}
+
+/*
+ * Linux debugfs `crash` takes a number (0 mmufault, 1 watchdog, 2 fatal
+ * error) and `carveout_memories` lists the memories in its format.
+ */
+static void test_crash_numbers_and_carveouts(void **state)
+{
+	static const char *const words[] = {"mmufault", "watchdog", "fatal"};
+	char want[64];
+	const char *o;
+	unsigned int i;
+
+	(void)state;
+	assert_int_equal(ctl("remoteproc0 carveout-memories"), 0);
+	assert_string_equal(output(), ""); /* offline: nothing handed out */
+	boot_vector();
+	assert_int_equal(ctl("remoteproc0 carveout-memories"), 0);
+	o = output();
+	assert_true(strncmp(o, "Carveout memory entry:\n\tName: ",
+			    strlen("Carveout memory entry:\n\tName: ")) == 0);
+	assert_non_null(strstr(o, "\tName: vdev0buffer\n\tVirtual address: 0000000000000000\n"
+				  "\tDMA address: 0x"));
+	assert_non_null(strstr(o, "\tDevice address: 0x"));
+	assert_non_null(strstr(o, " Bytes\n\n"));
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(ctl("remoteproc0 crash %u", i), 0);
+		snprintf(want, sizeof(want), "remoteproc0: %s crash injected\n", words[i]);
+		assert_string_equal(output(), want);
+		assert_true(wait_output("remoteproc0 state", "running", 5000));
+		assert_true(wait_output("remoteproc0 trace", "hello from the coprocessor", 5000));
+	}
+	assert_int_equal(ctl("remoteproc0 crash 3"), 2);
+	assert_non_null(strstr(output(), "(or 0, 1, 2)"));
+	assert_int_equal(ctl("remoteproc0 state stop"), 0);
+	assert_int_equal(ctl("remoteproc0 carveout-memories"), 0);
+	assert_string_equal(output(), "");
+}
+
+/*
+ * A board of our own whose upper MCU SRAM (stack and trace buffer of the
+ * shared vector) is secure: the normal world cannot map the trace. Its own
+ * file, so that it does not depend on the shipped boards' layouts.
+ */
+static const char secure_trace_board[] =
+	"/dts-v1/;\n"
+	"/ {\n"
+	"\tmodel = \"secure-trace\"; compatible = \"vst,vstm32mp15\";\n"
+	"\t#address-cells = <1>; #size-cells = <1>;\n"
+	"\treserved-memory {\n"
+	"\t\t#address-cells = <1>; #size-cells = <1>; ranges;\n"
+	"\t\tretram: retram@38000000 { reg = <0x38000000 0x10000>;\n"
+	"\t\t\trproc,device-address = <0x0>; rproc,secure; rproc,loadable; };\n"
+	"\t\tmcuram2: mcuram2@10000000 { reg = <0x10000000 0x20000>; rproc,loadable; };\n"
+	"\t\tmcusec: mcusec@10020000 { reg = <0x10020000 0x20000>;\n"
+	"\t\t\trproc,secure; rproc,loadable; };\n"
+	"\t\tvdev0vring0: vdev0vring0@10040000 { reg = <0x10040000 0x1000>; };\n"
+	"\t\tvdev0vring1: vdev0vring1@10041000 { reg = <0x10041000 0x1000>; };\n"
+	"\t\tvdev0buffer: vdev0buffer@10042000 { reg = <0x10042000 0x4000>; };\n"
+	"\t};\n"
+	"\tipcc: mailbox@4c001000 { compatible = \"vst,ipcc\"; reg = <0x4c001000 0x400>;\n"
+	"\t\t#mbox-cells = <1>; };\n"
+	"\tm4 {\n"
+	"\t\tcompatible = \"st,stm32mp1-m4-tee\"; rproc,id = <0>; cpu = \"cortex-m4\";\n"
+	"\t\tmemory-region = <&retram>, <&mcuram2>, <&mcusec>, <&vdev0vring0>,\n"
+	"\t\t\t<&vdev0vring1>, <&vdev0buffer>;\n"
+	"\t\tmboxes = <&ipcc 0>, <&ipcc 1>, <&ipcc 2>;\n"
+	"\t\tmbox-names = \"vq0\", \"vq1\", \"shutdown\";\n"
+	"\t\tsecure-policy { allow-unversioned; trusted-keys = \"%s\"; };\n"
+	"\t};\n"
+	"};\n";
+
+/* Lines of a file holding needle. */
+static unsigned int count_lines_with(const char *path, const char *needle)
+{
+	size_t len;
+	char *text = (char *)rpt_slurp(path, &len), *p;
+	unsigned int n = 0;
+
+	for (p = text; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	free(text);
+	return n;
+}
+
+/*
+ * Linux registers a trace buffer it cannot map and `cat trace0` says "Trace
+ * ... not available": the firmware boots, the reason is logged once.
+ */
+static void test_trace_in_secure_memory_not_available(void **state)
+{
+	char saved[512], board[600], log2[600], text[sizeof(secure_trace_board) + 512];
+	struct rpt_error err = {0};
+	struct stat st;
+	pid_t pid;
+	int i, status;
+
+	(void)state;
+	snprintf(board, sizeof(board), "%s/secure-trace.dts", rpt_tmpdir());
+	snprintf(log2, sizeof(log2), "%s/rprocd-secure-trace.log", rpt_tmpdir());
+	snprintf(text, sizeof(text), secure_trace_board, rpt_vector_path("keys/rsa2048.pub.pem"));
+	assert_int_equal(rpt_write_file_atomic(board, text, strlen(text), &err), 0);
+	snprintf(saved, sizeof(saved), "%s", sock);
+	snprintf(sock, sizeof(sock), "%s/secure-trace.sock", rpt_tmpdir());
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		freopen(log2, "w", stderr);
+		execl(rpt_binary_path("tools/rprocd/rprocd"), "rprocd", "--socket", sock, "--board",
+		      board, (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 500 && stat(sock, &st); i++)
+		usleep(10 * 1000);
+	assert_int_equal(stat(sock, &st), 0);
+
+	assert_int_equal(
+		ctl("remoteproc0 firmware %s", rpt_vector_path("signed/m4-demo.rsa2048.sign")), 0);
+	assert_int_equal(ctl("remoteproc0 state start"), 0);
+	assert_string_equal(output(), "running\n");
+	assert_int_equal(ctl("remoteproc0 trace"), 0);
+	assert_string_equal(output(), "Trace trace0 not available\n");
+	assert_int_equal(ctl("remoteproc0 state"), 0);
+	assert_string_equal(output(), "running\n");
+	assert_int_equal(ctl("remoteproc0 state stop"), 0);
+	assert_string_equal(output(), "offline\n");
+
+	assert_int_equal(kill(pid, SIGTERM), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	snprintf(sock, sizeof(sock), "%s", saved);
+	assert_int_equal(count_lines_with(log2, "which the normal world cannot map: not available"),
+			 1);
+	assert_int_equal(count_lines_with(log2,
+					  "remoteproc0: trace0 \"trace0\" at da 0x10030000 is "
+					  "in memory mcusec"),
+			 1);
 }
 
 static void test_errors_have_one_line_and_exit_codes(void **state)
@@ -197,6 +507,12 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vector_end_to_end),
+		cmocka_unit_test(test_recovery_enabled_recovers_now),
+		cmocka_unit_test(test_coredump_change_refused_while_crashed),
+		cmocka_unit_test(test_start_stop_while_crashed),
+		cmocka_unit_test(test_firmware_names_in_search_path),
+		cmocka_unit_test(test_crash_numbers_and_carveouts),
+		cmocka_unit_test(test_trace_in_secure_memory_not_available),
 		cmocka_unit_test(test_errors_have_one_line_and_exit_codes),
 		cmocka_unit_test(test_daemon_not_running),
 	};

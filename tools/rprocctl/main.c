@@ -4,13 +4,14 @@
  *
  *   rprocctl list
  *   rprocctl remoteproc0 state [start|stop]        (cat/echo .../state)
- *   rprocctl remoteproc0 firmware [FILE]           (cat/echo .../firmware)
+ *   rprocctl remoteproc0 firmware [NAME]           (cat/echo .../firmware)
  *   rprocctl remoteproc0 recovery [enabled|disabled|recover]
  *   rprocctl remoteproc0 coredump [disabled|enabled|inline]
  *   rprocctl remoteproc0 trace [N]                 (cat debugfs .../traceN)
- *   rprocctl remoteproc0 crash [mmufault|watchdog|fatal]
+ *   rprocctl remoteproc0 crash [mmufault|watchdog|fatal|0|1|2]
  *   rprocctl remoteproc0 dump --out core.elf
  *   rprocctl remoteproc0 resource-table
+ *   rprocctl remoteproc0 carveout-memories         (cat debugfs .../carveout_memories)
  *
  * Exit status: 0 ok, 1 the operation failed, 2 usage error.
  */
@@ -31,13 +32,15 @@ static int usage(void)
 	fputs("usage: rprocctl [--socket PATH] COMMAND\n"
 	      "  list\n"
 	      "  remoteprocN state [start|stop]\n"
-	      "  remoteprocN firmware [FILE]\n"
+	      "  remoteprocN firmware [NAME]   (NAME in rprocd's firmware search path,\n"
+	      "                                 or an absolute path)\n"
 	      "  remoteprocN recovery [enabled|disabled|recover]\n"
 	      "  remoteprocN coredump [disabled|enabled|inline]\n"
 	      "  remoteprocN trace [N]\n"
-	      "  remoteprocN crash [mmufault|watchdog|fatal]\n"
+	      "  remoteprocN crash [mmufault|watchdog|fatal|0|1|2]\n"
 	      "  remoteprocN dump --out core.elf\n"
 	      "  remoteprocN resource-table\n"
+	      "  remoteprocN carveout-memories\n"
 	      "exit status: 0 ok, 1 the operation failed, 2 usage error\n",
 	      stderr);
 	return CTL_USAGE;
@@ -65,18 +68,12 @@ static int connect_daemon(const char *path)
 }
 
 /*
- * Words the daemon should see: firmware paths made absolute (the daemon has
- * another working directory), `dump --out F` reduced to `dump` (we write F).
+ * Words the daemon should see: `dump --out F` reduced to `dump` (we write F).
+ * A firmware name goes as given, like `echo NAME > .../firmware`: the daemon
+ * looks it up in its firmware search path.
  */
-static int prepare_words(int argc, char **argv, char *abs, const char **dump_out)
+static int prepare_words(int argc, char **argv, const char **dump_out)
 {
-	if (argc == 3 && !strcmp(argv[1], "firmware")) {
-		if (!realpath(argv[2], abs)) {
-			fprintf(stderr, "rprocctl: %s: %s\n", argv[2], strerror(errno));
-			return CTL_FAIL;
-		}
-		argv[2] = abs;
-	}
 	if (argc >= 2 && !strcmp(argv[1], "dump")) {
 		if (argc != 4 || strcmp(argv[2], "--out")) {
 			fprintf(stderr, "rprocctl: usage: rprocctl %s dump --out FILE\n", argv[0]);
@@ -119,11 +116,10 @@ static int run(const char *path, int argc, char **argv)
 	const char *dump_out = NULL;
 	struct rpt_error err = {0};
 	uint8_t *req = NULL, *reply = NULL;
-	char abs[PATH_MAX];
 	size_t req_len, reply_len;
 	int fd, status;
 
-	status = prepare_words(argc, argv, abs, &dump_out);
+	status = prepare_words(argc, argv, &dump_out);
 	if (status)
 		return status;
 	if (dump_out)

@@ -44,10 +44,16 @@ struct conn {
 static int usage(int code)
 {
 	fputs("usage: rprocd [--board FILE.dts] [--trust KEY.pem ...] [--socket PATH]\n"
-	      "              [--firmware-dir DIR] [--tee inproc|socket:PATH|dev:PATH]\n"
+	      "              [--firmware-dir DIR ...] [--tee inproc|socket:PATH|dev:PATH]\n"
 	      "Owns the virtual board (default: the built-in vstm32mp15-m4-tee board) and\n"
 	      "answers rprocctl. Logs to stderr; SIGTERM/SIGINT stop it.\n"
 	      "\n"
+	      "  --firmware-dir DIR the firmware search path, like Linux's /lib/firmware:\n"
+	      "                     `rprocctl remoteprocN firmware NAME` names a file in the\n"
+	      "                     first DIR holding it (given up to 8 times, in order;\n"
+	      "                     default: /lib/firmware, then " RPT_FIRMWARE_DIR ").\n"
+	      "                     NAME never leaves DIR (no \"..\", no symlink out of it);\n"
+	      "                     an absolute NAME is read as given\n"
 	      "  --tee inproc       the secure world (TA, secure memories, emulated cores)\n"
 	      "                     runs in this process (the default)\n"
 	      "  --tee socket:PATH  it runs in rproc-teed listening at PATH (start that\n"
@@ -253,8 +259,10 @@ int main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	struct vboard_opts o = {.board_path = RPT_DEFAULT_BOARD,
-				.firmware_dir = RPT_FIRMWARE_DIR,
+				.firmware_dirs = {"/lib/firmware", RPT_FIRMWARE_DIR},
+				.num_firmware_dirs = 2,
 				.log = log_stderr};
+	bool dirs_given = false;
 	struct daemon dm = {.listen_fd = -1};
 	char def[256];
 	const char *path = ctl_default_socket(def, sizeof(def));
@@ -275,7 +283,16 @@ int main(int argc, char **argv)
 			path = optarg;
 			break;
 		case 'f':
-			o.firmware_dir = optarg;
+			/* The first --firmware-dir replaces the default search path. */
+			if (!dirs_given)
+				o.num_firmware_dirs = 0;
+			dirs_given = true;
+			if (o.num_firmware_dirs == RPROC_FW_DIRS_MAX || !*optarg) {
+				fprintf(stderr, "rprocd: --firmware-dir: empty, or more than %d\n",
+					RPROC_FW_DIRS_MAX);
+				return usage(2);
+			}
+			o.firmware_dirs[o.num_firmware_dirs++] = optarg;
 			break;
 		case 'e':
 			if (parse_tee(&o, optarg))
@@ -304,6 +321,8 @@ int main(int argc, char **argv)
 	pthread_cond_init(&dm.idle, NULL);
 	if (start_board(&dm, &o))
 		goto out;
+	for (c = 0; c < (int)o.num_firmware_dirs; c++)
+		fprintf(stderr, "rprocd: firmware search path %d: %s\n", c + 1, o.firmware_dirs[c]);
 	if (listen_on(&dm, path))
 		goto out;
 	fprintf(stderr, "rprocd: listening on %s\n", path);

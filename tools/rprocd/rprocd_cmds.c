@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * The rprocctl commands, as Linux remoteproc's sysfs and debugfs files:
- * state, firmware, recovery, coredump, traceN, crash, resource_table.
+ * state, firmware, recovery, coredump, traceN, crash, resource_table,
+ * carveout_memories.
  * Every reply is built in a memory stream; errors name the processor.
  */
 #include <errno.h>
@@ -70,10 +71,18 @@ static enum ctl_status cmd_list(struct rprocd *d, struct reply *r)
 	return CTL_OK;
 }
 
+/*
+ * Linux state_store(). start while crashed: rproc_boot() only takes one more
+ * power reference (the crash handling brings the processor back). stop while
+ * crashed: refused as Linux's rproc_shutdown() refuses it, so that no stop is
+ * ever reported that did not happen; a stop that only drops a reference says
+ * so.
+ */
 static enum ctl_status cmd_state(struct rproc *rp, int argc, const char *const *argv,
 				 struct reply *r)
 {
 	enum rproc_state st = rproc_get_state(rp);
+	unsigned int refs;
 	int ret;
 
 	if (argc == 0)
@@ -85,34 +94,84 @@ static enum ctl_status cmd_state(struct rproc *rp, int argc, const char *const *
 		ret = rproc_boot(rp);
 		if (ret)
 			return failed(r, rp, "start", ret);
-		return say(r, CTL_OK, "%s", rproc_state_string(rproc_get_state(rp)));
+		st = rproc_get_state(rp);
+		refs = rproc_power_refs(rp);
+		if (st == RPROC_CRASHED)
+			return say(r, CTL_OK,
+				   "crashed (already powered up: power reference taken, %u held; "
+				   "recovery restarts it)",
+				   refs);
+		return say(r, CTL_OK, "%s", rproc_state_string(st));
 	}
 	if (!strcmp(argv[0], "stop")) {
-		if (st != RPROC_RUNNING && st != RPROC_ATTACHED && st != RPROC_CRASHED)
+		if (st == RPROC_CRASHED)
+			return say(r, CTL_FAIL,
+				   "%s: stop refused: crashed, not running (as in Linux: "
+				   "`recovery recover` restarts it, then stop it)",
+				   rp->dev_name);
+		if (st != RPROC_RUNNING && st != RPROC_ATTACHED)
 			return say(r, CTL_FAIL, "%s: not running (state %s)", rp->dev_name,
 				   rproc_state_string(st));
 		ret = rproc_shutdown(rp);
 		if (ret)
 			return failed(r, rp, "stop", ret);
-		return say(r, CTL_OK, "%s", rproc_state_string(rproc_get_state(rp)));
+		st = rproc_get_state(rp);
+		refs = rproc_power_refs(rp);
+		if (st != RPROC_OFFLINE && refs)
+			return say(r, CTL_OK,
+				   "%s (not stopped: power reference dropped, %u still held)",
+				   rproc_state_string(st), refs);
+		return say(r, CTL_OK, "%s", rproc_state_string(st));
 	}
 	return say(r, CTL_USAGE, "%s: state: '%s' is not start or stop", rp->dev_name, argv[0]);
 }
 
+/* The first control character of name, or NULL (they would forge lines in `list`). */
+static const char *control_char(const char *name)
+{
+	for (; *name; name++)
+		if ((unsigned char)*name < 0x20 || *name == 0x7f)
+			return name;
+	return NULL;
+}
+
+/*
+ * Linux firmware_store(): the name is kept as given and looked up in the
+ * firmware search path at boot. We also look it up now, so that a name that
+ * cannot be loaded is refused with the loader's reason.
+ */
 static enum ctl_status cmd_firmware(struct rproc *rp, int argc, const char *const *argv,
 				    struct reply *r)
 {
+	struct rpt_error err = {0};
 	char fw[RPROC_FW_NAME_MAX];
-	struct stat st;
+	struct rproc_fw bytes = {0};
+	const char *bad;
 	int ret;
 
 	if (argc == 0) {
 		rproc_get_firmware(rp, fw, sizeof(fw));
 		return say(r, CTL_OK, "%s", fw);
 	}
-	if (stat(argv[0], &st) || !S_ISREG(st.st_mode))
+	bad = control_char(argv[0]);
+	if (bad)
+		return say(r, CTL_FAIL,
+			   "%s: firmware name refused: control character 0x%02x at byte %zu",
+			   rp->dev_name, (unsigned char)*bad, (size_t)(bad - argv[0]));
+	if (strlen(argv[0]) >= RPROC_FW_NAME_MAX)
+		return say(r, CTL_FAIL, "%s: firmware name refused: longer than %d bytes",
+			   rp->dev_name, RPROC_FW_NAME_MAX - 1);
+	if (rproc_get_state(rp) != RPROC_OFFLINE)
+		return say(r, CTL_FAIL, "%s: firmware can only be changed while offline (state %s)",
+			   rp->dev_name, rproc_state_string(rproc_get_state(rp)));
+	if (!rp->fw_loader.request)
+		return say(r, CTL_FAIL, "%s: no firmware loader", rp->dev_name);
+	ret = rp->fw_loader.request(rp->fw_loader.priv, argv[0], &bytes, &err);
+	if (ret)
 		return say(r, CTL_FAIL, "%s: firmware %s: %s", rp->dev_name, argv[0],
-			   errno ? strerror(errno) : "not a regular file");
+			   err.code ? rpt_error_msg(&err) : strerror(-ret));
+	if (rp->fw_loader.release)
+		rp->fw_loader.release(rp->fw_loader.priv, &bytes);
 	ret = rproc_set_firmware(rp, argv[0]);
 	if (ret == -EBUSY)
 		return say(r, CTL_FAIL, "%s: firmware can only be changed while offline (state %s)",
@@ -130,8 +189,20 @@ static enum ctl_status cmd_recovery(struct rproc *rp, int argc, const char *cons
 
 	if (argc == 0)
 		return say(r, CTL_OK, "%s", rproc_recovery_enabled(rp) ? "enabled" : "disabled");
-	if (!strcmp(argv[0], "enabled") || !strcmp(argv[0], "disabled")) {
-		rproc_set_recovery(rp, !strcmp(argv[0], "enabled"));
+	if (!strcmp(argv[0], "disabled")) {
+		rproc_set_recovery(rp, false);
+		return say(r, CTL_OK, "%s", argv[0]);
+	}
+	if (!strcmp(argv[0], "enabled")) {
+		/* Linux recovery_store(): a processor left crashed is recovered at once. */
+		bool was_crashed = rproc_get_state(rp) == RPROC_CRASHED;
+
+		ret = rproc_set_recovery(rp, true);
+		if (ret)
+			return failed(r, rp, "recovery", ret);
+		if (was_crashed)
+			return say(r, CTL_OK, "enabled (recovered: %s)",
+				   rproc_state_string(rproc_get_state(rp)));
 		return say(r, CTL_OK, "%s", argv[0]);
 	}
 	if (!strcmp(argv[0], "recover")) {
@@ -160,10 +231,15 @@ static enum ctl_status cmd_coredump(struct rproc *rp, int argc, const char *cons
 		return say(r, CTL_OK, "%s", rproc_coredump_string((enum rproc_dump_mechanism)i));
 	}
 	for (i = 0; i < 3; i++) {
-		if (!strcmp(argv[0], names[i])) {
-			rproc_set_coredump(rp, (enum rproc_dump_mechanism)i);
-			return say(r, CTL_OK, "%s", names[i]);
-		}
+		if (strcmp(argv[0], names[i]))
+			continue;
+		/* Linux coredump_store(): not while the crash is being handled. */
+		if (rproc_set_coredump(rp, (enum rproc_dump_mechanism)i) == -EBUSY)
+			return say(r, CTL_FAIL,
+				   "%s: can't change the coredump configuration while crashed "
+				   "(recover it first)",
+				   rp->dev_name);
+		return say(r, CTL_OK, "%s", names[i]);
 	}
 	return say(r, CTL_USAGE, "%s: coredump: '%s' is not disabled, enabled or inline",
 		   rp->dev_name, argv[0]);
@@ -210,8 +286,12 @@ static enum ctl_status cmd_crash(struct rprocd_proc *p, int argc, const char *co
 		if (argc == 0 || !strcmp(argv[0], types[i].word))
 			break;
 	}
+	/* Linux debugfs crash takes the number: 0 mmufault, 1 watchdog, 2 fatal error. */
+	if (i == 3 && argv[0][0] >= '0' && argv[0][0] <= '2' && !argv[0][1])
+		i = (unsigned int)(argv[0][0] - '0');
 	if (i == 3)
-		return say(r, CTL_USAGE, "%s: crash: '%s' is not mmufault, watchdog or fatal",
+		return say(r, CTL_USAGE,
+			   "%s: crash: '%s' is not mmufault, watchdog or fatal (or 0, 1, 2)",
 			   rp->dev_name, argv[0]);
 	if (rproc_get_state(rp) != RPROC_RUNNING)
 		return say(r, CTL_FAIL, "%s: crash: not running (state %s)", rp->dev_name,
@@ -242,6 +322,13 @@ static enum ctl_status cmd_resource_table(struct rproc *rp, struct reply *r)
 	rsc_table_emit(&e, table, len);
 	emit_finish(&e);
 	free(table);
+	return CTL_OK;
+}
+
+/* Linux debugfs carveout_memories: the memories handed to the running firmware. */
+static enum ctl_status cmd_carveouts(struct rproc *rp, struct reply *r)
+{
+	rproc_carveouts_show(rp, r->f);
 	return CTL_OK;
 }
 
@@ -288,6 +375,8 @@ static enum ctl_status proc_command(struct rprocd_proc *p, int argc, const char 
 		return cmd_resource_table(p->rproc, r);
 	if (!strcmp(cmd, "dump"))
 		return cmd_dump(p->rproc, r);
+	if (!strcmp(cmd, "carveout-memories"))
+		return cmd_carveouts(p->rproc, r);
 	return say(r, CTL_USAGE, "%s: unknown command '%s' (see rprocctl --help)", argv[0], cmd);
 }
 

@@ -31,6 +31,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -154,6 +155,21 @@ struct rproc_ops {
 	int (*coredump)(struct rproc *rproc, uint8_t **dump, size_t *len, struct rpt_error *err);
 	/* Forget the loaded firmware (the TA wipes it): after a stop or a failed boot. */
 	void (*release_fw)(struct rproc *rproc);
+	/*
+	 * A vendor resource entry (type RSC_VENDOR_START..RSC_VENDOR_END) of the
+	 * table in use: rsc is its body, offset that body's offset in the table,
+	 * avail the bytes from rsc to the table end (check your size against it).
+	 * RSC_HANDLED, RSC_IGNORED (the core warns and skips it) or a negative
+	 * errno (the boot fails). Optional: without it every vendor entry is skipped.
+	 */
+	int (*handle_rsc)(struct rproc *rproc, uint32_t type, void *rsc, size_t offset,
+			  size_t avail, struct rpt_error *err);
+};
+
+/* What handle_rsc did with a vendor entry (Linux enum rsc_handling_status). */
+enum rsc_handling_status {
+	RSC_HANDLED = 0, /* the driver used it */
+	RSC_IGNORED = 1, /* the driver does not know it: skipped with a warning */
 };
 
 /* Counters a user can read (crashes seen, recoveries that brought it back). */
@@ -254,8 +270,13 @@ int rproc_boot(struct rproc *rproc);
 int rproc_shutdown(struct rproc *rproc);
 /* Let go of an attached processor (it keeps running): state DETACHED. */
 int rproc_detach(struct rproc *rproc);
-/* Firmware name, settable only while offline (-EBUSY otherwise). */
+/*
+ * Firmware name, settable only while offline (-EBUSY otherwise); empty, too
+ * long or with a control character (not printable): -EINVAL.
+ */
 int rproc_set_firmware(struct rproc *rproc, const char *name);
+/* True if the len bytes of name hold no control character (firmware names). */
+bool rproc_fw_name_printable(const char *name, size_t len);
 void rproc_get_firmware(struct rproc *rproc, char *buf, size_t len);
 enum rproc_state rproc_get_state(struct rproc *rproc);
 /* Linux sysfs text of a state ("offline", ..., "invalid" for anything else). */
@@ -273,9 +294,16 @@ void rproc_report_crash(struct rproc *rproc, enum rproc_crash_type type);
 void rproc_flush_crash_work(struct rproc *rproc);
 /* Recover a CRASHED processor now (what recovery does automatically when enabled). */
 int rproc_recover(struct rproc *rproc);
-void rproc_set_recovery(struct rproc *rproc, bool enabled);
+/*
+ * Linux recovery_store(): enabling recovery of a CRASHED processor recovers it
+ * at once (the result of that recovery is returned; 0 otherwise).
+ */
+int rproc_set_recovery(struct rproc *rproc, bool enabled);
 bool rproc_recovery_enabled(struct rproc *rproc);
-void rproc_set_coredump(struct rproc *rproc, enum rproc_dump_mechanism conf);
+/* Linux coredump_store(): -EBUSY while CRASHED, -EINVAL for an unknown value. */
+int rproc_set_coredump(struct rproc *rproc, enum rproc_dump_mechanism conf);
+/* rproc_boot() references held now (Linux rproc->power). */
+unsigned int rproc_power_refs(struct rproc *rproc);
 void rproc_get_stats(struct rproc *rproc, struct rproc_stats *stats);
 /* A copy of the last coredump (free() it); -ENOENT if none was taken. */
 int rproc_get_coredump(struct rproc *rproc, uint8_t **dump, size_t *len);
@@ -286,7 +314,8 @@ void rproc_last_error(struct rproc *rproc, char *buf, size_t len);
 
 /*
  * Copy trace buffer idx (trace0 = 0) into buf like Linux debugfs traceN: the
- * bytes up to the first NUL within the buffer, at most len - 1, NUL-terminated.
+ * bytes up to the first NUL within the buffer, at most len - 1, NUL-terminated;
+ * "Trace traceN not available\n" if the normal world cannot map it.
  * Returns the bytes copied, -ENOENT if there is no such trace.
  */
 ssize_t rproc_trace_read(struct rproc *rproc, unsigned int idx, char *buf, size_t len);
@@ -296,6 +325,11 @@ unsigned int rproc_trace_count(struct rproc *rproc);
  * resource_table). free() it. -ENOENT if no table is in use.
  */
 int rproc_get_rsc_table(struct rproc *rproc, void **copy, size_t *len);
+/*
+ * Linux debugfs carveout_memories, written to f: the processor's memories and
+ * the carveouts and vrings allocated beyond them, while it is booted.
+ */
+void rproc_carveouts_show(struct rproc *rproc, FILE *f);
 /* Kick the virtqueue with this notify id (the driver's doorbell). */
 int rproc_kick(struct rproc *rproc, int vqid);
 /* The virtio status byte of vdev idx in the table in use (Linux rproc_virtio get/set). */

@@ -456,15 +456,26 @@ unprepare:
 }
 
 /*
- * Save the table in use into the cache before the processor stops: what we
- * and the firmware wrote there (vring addresses, virtio status) is what a
- * recovery gives back to the next instance. The cache is created here the
- * first time in the alternate boot.
+ * Point table_ptr back at our copy before the processor stops (the loaded
+ * table is no longer ours to read once it is stopped).
+ *
+ * Classic boot, as Linux rproc_stop(): the cache parse_fw made and resource
+ * handling filled (vring addresses, notify ids) is left as it is, so a
+ * recovery gives the next instance that clean table, never what the crashed
+ * instance wrote into its loaded copy.
+ *
+ * Alternate boot (TEE) and attach: there is no cache until the first stop
+ * (DESIGN section 2), so the loaded table is copied into a new cache here, as
+ * Linux rproc_reset_rsc_table_on_stop() does for a processor it did not load.
  */
 static int rproc_save_table(struct rproc *rproc)
 {
 	if (!rproc->table_ptr || rproc->table_ptr == rproc->cached_table)
 		return 0;
+	if (!rproc->alt_boot && rproc->cached_table) {
+		rproc->table_ptr = rproc->cached_table;
+		return 0;
+	}
 	if (!rproc->cached_table) {
 		rproc->cached_table = malloc(rproc->table_sz);
 		if (!rproc->cached_table)
@@ -787,6 +798,17 @@ void rproc_flush_crash_work(struct rproc *rproc)
 
 /* ---- settings and queries ---- */
 
+bool rproc_fw_name_printable(const char *name, size_t len)
+{
+	size_t i;
+
+	/* A control character would forge lines in `list` and in the logs. */
+	for (i = 0; i < len; i++)
+		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
+			return false;
+	return true;
+}
+
 int rproc_set_firmware(struct rproc *rproc, const char *name)
 {
 	size_t len;
@@ -798,7 +820,7 @@ int rproc_set_firmware(struct rproc *rproc, const char *name)
 	len = strnlen(name, RPROC_FW_NAME_MAX);
 	if (len && name[len - 1] == '\n')
 		len--;
-	if (!len || len >= RPROC_FW_NAME_MAX)
+	if (!len || len >= RPROC_FW_NAME_MAX || !rproc_fw_name_printable(name, len))
 		return -EINVAL;
 	pthread_mutex_lock(&rproc->lock);
 	if (rproc->state != RPROC_OFFLINE) {
@@ -832,11 +854,17 @@ enum rproc_state rproc_get_state(struct rproc *rproc)
 	return s;
 }
 
-void rproc_set_recovery(struct rproc *rproc, bool enabled)
+int rproc_set_recovery(struct rproc *rproc, bool enabled)
 {
+	int ret = 0;
+
 	pthread_mutex_lock(&rproc->lock);
 	rproc->recovery_disabled = !enabled;
+	/* Linux recovery_store(): enabling it recovers a processor left crashed, at once. */
+	if (enabled && rproc->state == RPROC_CRASHED)
+		ret = rproc_boot_recovery(rproc);
 	pthread_mutex_unlock(&rproc->lock);
+	return ret;
 }
 
 bool rproc_recovery_enabled(struct rproc *rproc)
@@ -849,12 +877,33 @@ bool rproc_recovery_enabled(struct rproc *rproc)
 	return en;
 }
 
-void rproc_set_coredump(struct rproc *rproc, enum rproc_dump_mechanism conf)
+int rproc_set_coredump(struct rproc *rproc, enum rproc_dump_mechanism conf)
 {
+	int ret = 0;
+
+	if ((unsigned int)conf > RPROC_COREDUMP_INLINE)
+		return -EINVAL;
 	pthread_mutex_lock(&rproc->lock);
-	if (conf <= RPROC_COREDUMP_INLINE)
+	/* Linux coredump_store(): the crash being handled keeps the setting it started with. */
+	if (rproc->state == RPROC_CRASHED) {
+		rproc_log(rproc, RPROC_LOG_ERR,
+			  "can't change coredump configuration while crashed");
+		ret = -EBUSY;
+	} else {
 		rproc->dump_conf = conf;
+	}
 	pthread_mutex_unlock(&rproc->lock);
+	return ret;
+}
+
+unsigned int rproc_power_refs(struct rproc *rproc)
+{
+	unsigned int n;
+
+	pthread_mutex_lock(&rproc->lock);
+	n = rproc->power;
+	pthread_mutex_unlock(&rproc->lock);
+	return n;
 }
 
 void rproc_get_stats(struct rproc *rproc, struct rproc_stats *stats)
@@ -924,8 +973,10 @@ struct rproc *rproc_alloc(const char *name, const struct rproc_ops *ops, const c
 		rpt_error_set(err, EINVAL, "rproc_alloc: missing or too long name");
 		return NULL;
 	}
-	if (firmware && (!*firmware || strlen(firmware) >= RPROC_FW_NAME_MAX)) {
-		rpt_error_set(err, EINVAL, "rproc_alloc: empty or too long firmware name");
+	if (firmware && (!*firmware || strlen(firmware) >= RPROC_FW_NAME_MAX ||
+			 !rproc_fw_name_printable(firmware, strlen(firmware)))) {
+		rpt_error_set(err, EINVAL,
+			      "rproc_alloc: empty, too long or unprintable firmware name");
 		return NULL;
 	}
 	if (rproc_check_ops(ops, err))

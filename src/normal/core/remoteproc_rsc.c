@@ -299,14 +299,19 @@ static int handle_trace(struct rsc_walk *w, struct fw_rsc_trace *rsc)
 			"entry %u (trace \"%s\"): da 0x%x len 0x%x is outside every memory of the processor",
 			w->idx, name, da, len);
 	va = rproc_da_to_va(rproc, da, len);
-	if (!va)
-		return rpt_error_set(
-			w->err, RPT_ERANGE,
-			"entry %u (trace \"%s\"): da 0x%x in memory %s, which the normal world cannot map",
-			w->idx, name, da, mem->name);
 	r = rsc_new(rproc, RPROC_RSC_TRACE, name);
 	if (!r)
 		return rpt_error_set(w->err, ENOMEM, "entry %u: out of memory", w->idx);
+	/*
+	 * Linux registers the trace whatever the mapping and says "not
+	 * available" when it is read: a trace in secure memory is no reason to
+	 * refuse the firmware. Said once, here.
+	 */
+	if (!va)
+		rproc_log(
+			rproc, RPROC_LOG_WARN,
+			"trace%u \"%s\" at da 0x%x is in memory %s, which the normal world cannot map: not available",
+			rproc->nb_trace, name, da, mem->name);
 	r->index = rproc->nb_trace++;
 	r->da = da;
 	r->len = len;
@@ -444,11 +449,39 @@ static int handle_vdev(struct rsc_walk *w, struct fw_rsc_vdev *rsc)
 	return 0;
 }
 
+/*
+ * Entries we have no handler for, as Linux rproc_handle_resources(): vendor
+ * types go to the driver's handle_rsc; what nobody handles is skipped with a
+ * warning, never a reason to refuse the firmware.
+ */
+static int handle_other(struct rsc_walk *w, uint32_t type, void *body, size_t body_len)
+{
+	struct rproc *rproc = w->rproc;
+	struct rpt_error e = {0};
+	int ret = RSC_IGNORED;
+
+	if (!rsc_type_is_vendor(type)) {
+		rproc_log(rproc, RPROC_LOG_WARN,
+			  "resource entry %u: unsupported resource %u skipped", w->idx, type);
+		return 0;
+	}
+	if (rproc->ops->handle_rsc)
+		ret = rproc->ops->handle_rsc(rproc, type, body,
+					     (size_t)((uint8_t *)body - w->table), body_len, &e);
+	if (ret < 0)
+		return rpt_error_set(w->err, -ret, "entry %u (vendor, type %u): %s", w->idx, type,
+				     e.code ? rpt_error_msg(&e) : strerror(-ret));
+	if (ret != RSC_HANDLED)
+		rproc_log(rproc, RPROC_LOG_WARN,
+			  "resource entry %u: unsupported vendor resource %u skipped", w->idx,
+			  type);
+	return 0;
+}
+
 static int visit(void *ctx, unsigned int idx, uint32_t type, void *body, size_t body_len)
 {
 	struct rsc_walk *w = ctx;
 
-	(void)body_len; /* validated: each type's fixed part is there */
 	w->idx = idx;
 	switch (type) {
 	case RSC_CARVEOUT:
@@ -460,10 +493,7 @@ static int visit(void *ctx, unsigned int idx, uint32_t type, void *body, size_t 
 	case RSC_VDEV:
 		return handle_vdev(w, body);
 	default:
-		/* Vendor entries: no driver hook here, ignored like Linux's unhandled ones. */
-		rproc_log(w->rproc, RPROC_LOG_INFO, "resource entry %u: type %u ignored", idx,
-			  type);
-		return 0;
+		return handle_other(w, type, body, body_len);
 	}
 }
 
@@ -497,6 +527,11 @@ ssize_t rproc_trace_read(struct rproc *rproc, unsigned int idx, char *buf, size_
 	r = rsc_find(rproc, RPROC_RSC_TRACE, idx);
 	if (!r) {
 		ret = -ENOENT;
+	} else if (!r->va) {
+		/* What Linux's debugfs traceN reads when it cannot map the buffer. */
+		ret = snprintf(buf, len, "Trace trace%u not available\n", idx);
+		if (ret >= (ssize_t)len)
+			ret = (ssize_t)len - 1;
 	} else {
 		/* The firmware writes it: never trust it to hold a NUL. */
 		n = strnlen(r->va, r->len);

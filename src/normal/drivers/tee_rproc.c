@@ -71,6 +71,9 @@ static const char *tee_explain(TEE_Result res)
 		return "the image failed the TEE's security checks (segment hash or rollback)";
 	case TEE_ERROR_BAD_FORMAT:
 		return "the TA found the image malformed";
+	case TEE_ERROR_BAD_PARAMETERS:
+		/* OP-TEE's code for a refused call, and for an image its header check refuses. */
+		return "the TA refused the call or the image header";
 	case TEE_ERROR_ACCESS_DENIED:
 		return "refused by the TEE's policy or memory map";
 	case TEE_ERROR_BAD_STATE:

@@ -50,8 +50,7 @@ TEE_Result rproc_ta_errno_to_tee(int code)
 	}
 }
 
-static void ta_log(struct rproc_ta *ta, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void ta_log(struct rproc_ta *ta, const char *fmt, ...)
+void ta_log(struct rproc_ta *ta, const char *fmt, ...)
 {
 	char msg[RPT_ERROR_MSG_MAX + 64];
 	va_list ap;
@@ -299,8 +298,9 @@ TEE_Result rproc_ta_invoke(struct rproc_ta *ta, void *session, uint32_t cmd, uin
 	TEE_Result res;
 	int ret;
 
+	/* An unknown command id is a bad parameter for OP-TEE's TA too. */
 	if (!want)
-		return TEE_ERROR_NOT_SUPPORTED;
+		return TEE_ERROR_BAD_PARAMETERS;
 	if (!ctx || param_types != want)
 		return TEE_ERROR_BAD_PARAMETERS;
 	/* The session was opened for one id; a command for another is refused. */

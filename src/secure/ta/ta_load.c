@@ -41,21 +41,34 @@ struct ta_load {
 	struct rpt_error *err; /* where the reason goes */
 };
 
+/*
+ * OP-TEE's TA answers TEE_ERROR_BAD_PARAMETERS for an image its header
+ * refuses (too short, magic, version, lengths that do not add up to the
+ * buffer size): the same code here, the message unchanged.
+ */
+static int header_refused(struct ta_load *ld)
+{
+	if (ld->err)
+		ld->err->code = -EINVAL;
+	return -EINVAL;
+}
+
 /* Header, size rule, then a private copy of TLV area and signature. */
 static int copy_metadata(struct ta_load *ld)
 {
 	int ret;
 
-	if (ld->size < SIMG_HEADER_SIZE)
-		return rpt_error_set(ld->err, RPT_EFORMAT,
-				     "image of %zu bytes is shorter than the 20-byte header",
-				     ld->size);
+	if (ld->size < SIMG_HEADER_SIZE) {
+		rpt_error_set(ld->err, RPT_EFORMAT,
+			      "image of %zu bytes is shorter than the 20-byte header", ld->size);
+		return header_refused(ld);
+	}
 	memcpy(ld->hdr, ld->shared, SIMG_HEADER_SIZE);
 	ret = simg_parse_header(ld->hdr, &ld->lay, ld->err);
 	if (!ret)
 		ret = simg_check_size(&ld->lay, ld->size, ld->err);
 	if (ret)
-		return ret;
+		return header_refused(ld);
 	/* Both lengths are bounded by the header parser (sign_len >= 1): no overflow, no 0. */
 	ld->meta = malloc((size_t)ld->lay.tlv_len + ld->lay.sign_len + 1);
 	if (!ld->meta)
@@ -232,6 +245,31 @@ static int locate_rsc_table(struct ta_load *ld, struct simg_rsc_location *loc, i
 	return 0;
 }
 
+/* Where find_rsc_table's walk logs what it skips. */
+struct rsc_skip_log {
+	struct ta_load *ld; /* the load */
+	int owner;	    /* image number - 1, for the message */
+};
+
+/*
+ * Locating the table needs none of an entry's bytes: vendor and unknown
+ * entries are the normal world's business (Linux skips or hands them to its
+ * driver). Said once per entry, never a refusal.
+ */
+static int log_skipped_entry(void *priv, unsigned int idx, uint32_t type, void *body,
+			     size_t body_len)
+{
+	struct rsc_skip_log *l = priv;
+
+	(void)body;
+	(void)body_len;
+	if (!rsc_type_is_known(type))
+		ta_log(l->ld->ta,
+		       "rproc %u: image %d: resource table entry %u: %s type %u, left to the normal world",
+		       l->ld->ctx->id, l->owner + 1, idx, rsc_type_name(type), type);
+	return 0;
+}
+
 /*
  * The resource table: tied to a signed loaded segment, in memory the normal
  * world can read (it never sees secure memory), and valid as loaded.
@@ -261,6 +299,8 @@ static int find_rsc_table(struct ta_load *ld)
 		rpt_error_prefix(ld->err, "image %d: resource table: ", owner + 1);
 		return ret;
 	}
+	rsc_table_for_each((void *)va, loc.size, log_skipped_entry,
+			   &(struct rsc_skip_log){ld, owner});
 	ctx->has_rsc = true;
 	ctx->rsc_da = loc.da;
 	ctx->rsc_size = loc.size;
