@@ -86,8 +86,8 @@ static void test_build_and_parse(void **state)
 
 	(void)state;
 	two_segments(segs);
-	assert_int_equal(coredump_size(segs, 2), TWO_SEG_SIZE);
-	assert_int_equal(coredump_build(segs, 2, &core, &len, &err), 0);
+	assert_int_equal(coredump_size(segs, 2, NULL), TWO_SEG_SIZE);
+	assert_int_equal(coredump_build(segs, 2, NULL, &core, &len, &err), 0);
 	assert_int_equal(err.code, 0);
 	assert_non_null(core);
 	assert_int_equal(len, TWO_SEG_SIZE);
@@ -112,8 +112,8 @@ static void test_padding_and_empty(void **state)
 
 	(void)state;
 	/* 52 + 96 = 148; one at 148; empty at 152; three at 152..155; names 156..167; 168..248. */
-	assert_int_equal(coredump_size(segs, 3), 248);
-	assert_int_equal(coredump_build(segs, 3, &core, &len, &err), 0);
+	assert_int_equal(coredump_size(segs, 3, NULL), 248);
+	assert_int_equal(coredump_build(segs, 3, NULL, &core, &len, &err), 0);
 	assert_int_equal(len, 248);
 	assert_int_equal(core[149], 0);
 	assert_int_equal(core[150], 0);
@@ -122,8 +122,8 @@ static void test_padding_and_empty(void **state)
 	free(core);
 
 	/* No segments: just the headers and name table (52 + 12 + 80), still a valid core. */
-	assert_int_equal(coredump_size(NULL, 0), 144);
-	assert_int_equal(coredump_build(NULL, 0, &core, &len, &err), 0);
+	assert_int_equal(coredump_size(NULL, 0, NULL), 144);
+	assert_int_equal(coredump_build(NULL, 0, NULL, &core, &len, &err), 0);
 	assert_int_equal(len, 144);
 	check_parsed(core, len, NULL, 0);
 	free(core);
@@ -137,7 +137,7 @@ static void test_short_buffer(void **state)
 
 	(void)state;
 	two_segments(segs);
-	need = coredump_size(segs, 2);
+	need = coredump_size(segs, 2, NULL);
 	assert_int_equal(need, TWO_SEG_SIZE);
 	buf = malloc(need + 16);
 	assert_non_null(buf);
@@ -147,7 +147,7 @@ static void test_short_buffer(void **state)
 		struct rpt_error err = {0};
 
 		memset(buf, 0xA5, need + 16);
-		assert_int_equal(coredump_write(segs, 2, buf, len, &err), -ENOSPC);
+		assert_int_equal(coredump_write(segs, 2, NULL, buf, len, &err), -ENOSPC);
 		assert_int_equal(err.code, -ENOSPC);
 		assert_non_null(strstr(err.msg, "needs 316 bytes"));
 		for (i = 0; i < need + 16; i++)
@@ -156,7 +156,7 @@ static void test_short_buffer(void **state)
 	{
 		struct rpt_error err = {0};
 
-		assert_int_equal(coredump_write(segs, 2, NULL, need, &err), -ENOSPC);
+		assert_int_equal(coredump_write(segs, 2, NULL, NULL, need, &err), -ENOSPC);
 	}
 
 	/* Exactly the need: written, nothing past it, same bytes as coredump_build(). */
@@ -164,10 +164,10 @@ static void test_short_buffer(void **state)
 		struct rpt_error err = {0};
 
 		memset(buf, 0xA5, need + 16);
-		assert_int_equal(coredump_write(segs, 2, buf, need, &err), 0);
+		assert_int_equal(coredump_write(segs, 2, NULL, buf, need, &err), 0);
 		for (i = need; i < need + 16; i++)
 			assert_int_equal(buf[i], 0xA5);
-		assert_int_equal(coredump_build(segs, 2, &ref, &len, &err), 0);
+		assert_int_equal(coredump_build(segs, 2, NULL, &ref, &len, &err), 0);
 		assert_int_equal(len, need);
 		assert_memory_equal(buf, ref, need);
 		free(ref);
@@ -186,20 +186,20 @@ static void test_invalid(void **state)
 	size_t len = 99;
 
 	(void)state;
-	assert_int_equal(coredump_size(&bad_data, 1), 0);
+	assert_int_equal(coredump_size(&bad_data, 1, NULL), 0);
 	{
 		struct rpt_error err = {0};
 
 		memset(buf, 0xA5, sizeof(buf));
-		assert_int_equal(coredump_write(&bad_data, 1, buf, sizeof(buf), &err), -EINVAL);
+		assert_int_equal(coredump_write(&bad_data, 1, NULL, buf, sizeof(buf), &err), -EINVAL);
 		assert_non_null(strstr(err.msg, "segment 0: 10 bytes but no data"));
 		assert_int_equal(buf[0], 0xA5);
 	}
-	assert_int_equal(coredump_size(&wrap, 1), 0);
+	assert_int_equal(coredump_size(&wrap, 1, NULL), 0);
 	{
 		struct rpt_error err = {0};
 
-		assert_int_equal(coredump_build(&wrap, 1, &core, &len, &err), -EINVAL);
+		assert_int_equal(coredump_build(&wrap, 1, NULL, &core, &len, &err), -EINVAL);
 		assert_null(core);
 		assert_int_equal(len, 0);
 		assert_non_null(
@@ -209,20 +209,20 @@ static void test_invalid(void **state)
 	/* Too many segments for an ELF32 reader; exactly the limit is fine. */
 	many = calloc(COREDUMP_MAX_SEGMENTS + 1, sizeof(*many));
 	assert_non_null(many);
-	assert_int_equal(coredump_size(many, COREDUMP_MAX_SEGMENTS + 1), 0);
+	assert_int_equal(coredump_size(many, COREDUMP_MAX_SEGMENTS + 1, NULL), 0);
 	{
 		struct rpt_error err = {0};
 
-		assert_int_equal(coredump_build(many, COREDUMP_MAX_SEGMENTS + 1, &core, &len, &err),
+		assert_int_equal(coredump_build(many, COREDUMP_MAX_SEGMENTS + 1, NULL, &core, &len, &err),
 				 -EINVAL);
 		assert_non_null(strstr(err.msg, "257 segments"));
 	}
 	/* 52 + 256 * 32 = 8244; names 8244..8255; section headers 8256..8336. */
-	assert_int_equal(coredump_size(many, COREDUMP_MAX_SEGMENTS), 8336);
+	assert_int_equal(coredump_size(many, COREDUMP_MAX_SEGMENTS, NULL), 8336);
 	{
 		struct rpt_error err = {0};
 
-		assert_int_equal(coredump_build(many, COREDUMP_MAX_SEGMENTS, &core, &len, &err), 0);
+		assert_int_equal(coredump_build(many, COREDUMP_MAX_SEGMENTS, NULL, &core, &len, &err), 0);
 		check_parsed(core, len, many, COREDUMP_MAX_SEGMENTS);
 		free(core);
 	}
@@ -236,8 +236,8 @@ static void test_invalid(void **state)
 		};
 		struct rpt_error err = {0};
 
-		assert_int_equal(coredump_size(huge, 2), 0);
-		assert_int_equal(coredump_write(huge, 2, buf, sizeof(buf), &err), -EINVAL);
+		assert_int_equal(coredump_size(huge, 2, NULL), 0);
+		assert_int_equal(coredump_write(huge, 2, NULL, buf, sizeof(buf), &err), -EINVAL);
 		assert_non_null(strstr(err.msg, "exceed 4 GiB"));
 	}
 }
@@ -278,7 +278,7 @@ static void test_readelf(void **state)
 
 	(void)state;
 	two_segments(segs);
-	assert_int_equal(coredump_build(segs, 2, &core, &len, &err), 0);
+	assert_int_equal(coredump_build(segs, 2, NULL, &core, &len, &err), 0);
 	snprintf(path, sizeof(path), "%s/core.elf", rpt_tmpdir());
 	f = fopen(path, "wb");
 	assert_non_null(f);

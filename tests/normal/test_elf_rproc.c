@@ -45,7 +45,7 @@ static int core_stop(void *priv)
 	return 0;
 }
 
-static const struct coproc_ops core_ops = {core_start, core_stop};
+static const struct coproc_ops core_ops = {.start = core_start, .stop = core_stop};
 
 static int mb_request(void *priv)
 {
