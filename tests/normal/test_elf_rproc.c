@@ -136,6 +136,8 @@ static struct env *env_new(bool with_retram)
 	e->rproc = elf_rproc_create(&cfg, &err);
 	if (!e->rproc)
 		fail_msg("elf_rproc_create: %s", rpt_error_msg(&err));
+	/* Off by default (as Linux): the recovery tests read the dump. */
+	rproc_set_coredump(e->rproc, RPROC_COREDUMP_ENABLED);
 	return e;
 }
 

@@ -440,6 +440,18 @@ static void test_crash_when_offline_ignored(void **state)
 	dbl_free(d);
 }
 
+/* Issue 10, 3.6: coredumps are off unless asked for, as in Linux. */
+static void test_coredump_default_is_disabled(void **state)
+{
+	struct rpt_error err = {0};
+	struct rproc *r = rproc_alloc("m4", &dbl_ops, NULL, NULL, &err);
+
+	(void)state;
+	assert_non_null(r);
+	assert_int_equal(r->dump_conf, RPROC_COREDUMP_DISABLED);
+	rproc_free(r);
+}
+
 static void test_coredump_disabled(void **state)
 {
 	struct dbl *d = booted(false);
@@ -605,6 +617,7 @@ int main(void)
 		cmocka_unit_test(test_recovery_disabled),
 		cmocka_unit_test(test_crashed_processor_can_be_shut_down),
 		cmocka_unit_test(test_crash_when_offline_ignored),
+		cmocka_unit_test(test_coredump_default_is_disabled),
 		cmocka_unit_test(test_coredump_disabled),
 		cmocka_unit_test(test_recovery_failures),
 		cmocka_unit_test(test_crash_reported_from_another_thread),
