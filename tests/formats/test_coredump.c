@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/safe_math.h"
 #include "formats/coredump.h"
 #include "formats/elf32.h"
 
@@ -291,12 +292,110 @@ static void test_readelf(void **state)
 	remove(path);
 }
 
+/* Hex text to bytes (the expected note is written out by hand, not by the writer's code). */
+static size_t unhex(const char *hex, uint8_t *out, size_t cap)
+{
+	size_t n = 0;
+	unsigned int b;
+
+	while (hex[0] && hex[1] && n < cap && sscanf(hex, "%2x", &b) == 1) {
+		out[n++] = (uint8_t)b;
+		hex += 2;
+	}
+	return n;
+}
+
+/*
+ * The NT_PRSTATUS note, byte for byte: 12-byte header (namesz 5, descsz 148,
+ * type 1), "CORE" padded to 8, then the 32-bit ARM struct elf_prstatus:
+ * si_signo 11 at 0, pr_cursig 11 at 12, pr_pid 1 at 24, pr_reg (r0..r15,
+ * cpsr = xPSR, orig_r0 = -1) at 72, pr_fpvalid 0 at 144. The PT_NOTE program
+ * header comes first; the PT_LOAD follows the note.
+ */
+static void test_prstatus_note_bytes(void **state)
+{
+	static const char want_hex[] =
+		"050000009400000001000000434f5245000000000b0000000000000000000000"
+		"0b00000000000000000000000100000000000000000000000000000000000000"
+		"00000000000000000000000000000000000000000000000000000000000000a0"
+		"010000a0020000a0030000a0040000a0050000a0060000a0070000a0080000a0"
+		"090000a00a0000a00b0000a00c0000a00d0000a00e0000a00f0000a000000021"
+		"ffffffff00000000";
+	static const uint8_t seg[4] = {0xde, 0xad, 0xbe, 0xef};
+	struct coredump_segment s = {.da = 0x10000000, .size = sizeof(seg), .data = seg};
+	struct coredump_regs regs = {.xpsr = 0x21000000, .signo = COREDUMP_SIGSEGV};
+	struct rpt_error err = {0};
+	uint8_t want[COREDUMP_NOTE_SIZE];
+	Elf32_Phdr note, load;
+	uint8_t *core;
+	size_t len;
+	unsigned int i;
+
+	(void)state;
+	assert_int_equal(unhex(want_hex, want, sizeof(want)), COREDUMP_NOTE_SIZE);
+	for (i = 0; i < 16; i++)
+		regs.r[i] = 0xA0000000u | i;
+	/* 52 + 2 * 32 = 116: note 116..284, segment 284..288, names 288..299, shdrs 300..380. */
+	assert_int_equal(coredump_size(&s, 1, &regs), 380);
+	assert_int_equal(coredump_build(&s, 1, &regs, &core, &len, &err), 0);
+	assert_int_equal(len, 380);
+	assert_int_equal(get_le16(core + 44), 2); /* e_phnum: the note and the segment */
+	memcpy(&note, core + 52, sizeof(note));
+	memcpy(&load, core + 52 + 32, sizeof(load));
+	assert_int_equal(note.p_type, PT_NOTE);
+	assert_int_equal(note.p_offset, 116);
+	assert_int_equal(note.p_filesz, COREDUMP_NOTE_SIZE);
+	assert_int_equal(note.p_align, 4);
+	assert_memory_equal(core + 116, want, COREDUMP_NOTE_SIZE);
+	assert_int_equal(load.p_type, PT_LOAD);
+	assert_int_equal(load.p_offset, 284);
+	assert_int_equal(load.p_vaddr, 0x10000000);
+	assert_memory_equal(core + 284, seg, sizeof(seg));
+	free(core);
+}
+
+/* With registers the core still reads back, and binutils reads the note cleanly. */
+static void test_note_readelf(void **state)
+{
+	struct coredump_regs regs = {.r = {1, 2, 3}, .xpsr = 0x01000000, .signo = COREDUMP_SIGILL};
+	struct rpt_error err = {0};
+	struct coredump_segment segs[2];
+	struct elf32_file elf;
+	char path[512], cmd[1200];
+	uint8_t *core;
+	size_t len;
+	FILE *f;
+
+	(void)state;
+	two_segments(segs);
+	assert_int_equal(coredump_build(segs, 2, &regs, &core, &len, &err), 0);
+	assert_int_equal(len, coredump_size(segs, 2, &regs));
+	assert_int_equal(len, TWO_SEG_SIZE + 32 + COREDUMP_NOTE_SIZE);
+	assert_int_equal(elf32_open_any(&elf, core, len, true, &err), 0);
+	assert_int_equal(elf32_phnum(&elf), 3);
+	assert_int_equal(elf32_phdr(&elf, 0)->p_type, PT_NOTE);
+	assert_int_equal(elf32_phdr(&elf, 1)->p_vaddr, segs[0].da);
+	assert_memory_equal(elf32_segment_data(&elf, elf32_phdr(&elf, 2)), seg_b, sizeof(seg_b));
+	elf32_close(&elf);
+	snprintf(path, sizeof(path), "%s/core-note.elf", rpt_tmpdir());
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(core, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	free(core);
+	readelf_clean("readelf", path);
+	snprintf(cmd, sizeof(cmd), "readelf -n '%s' | grep -q 'NT_PRSTATUS'", path);
+	assert_int_equal(system(cmd), 0);
+	remove(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_build_and_parse), cmocka_unit_test(test_padding_and_empty),
 		cmocka_unit_test(test_short_buffer),	cmocka_unit_test(test_invalid),
-		cmocka_unit_test(test_readelf),
+		cmocka_unit_test(test_readelf),	cmocka_unit_test(test_prstatus_note_bytes),
+		cmocka_unit_test(test_note_readelf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
