@@ -78,9 +78,11 @@ struct board_rproc {
 	unsigned int num_mems;
 	struct board_policy policy; /* secure-world policy */
 	uint32_t watchdog_ms;	    /* watchdog period, 0 = none */
-	enum board_coredump coredump; /* coredump mode at start-up (rproc,coredump) */
-	uint32_t coredump_timeout_ms; /* inline dump: longest wait for a reader (> 0) */
 	struct board_mailbox mbox;  /* its mailbox (mbox.name "" = none) */
+
+	/* The normal world's coredumps (rproc,coredump*). */
+	enum board_coredump coredump; /* mode at start-up */
+	uint32_t coredump_timeout_ms; /* inline dump: longest wait for a reader (> 0) */
 };
 
 struct board {

@@ -746,8 +746,8 @@ static int dt_parse_coredump(const struct dt_ctx *c, int node, struct board_rpro
 	ret = dt_u32(c, node, "rproc,coredump-timeout-ms", false, &rp->coredump_timeout_ms);
 	if (ret == -ENOENT)
 		return 0;
-	if (!ret && (!rp->coredump_timeout_ms ||
-		     rp->coredump_timeout_ms > BOARD_COREDUMP_TIMEOUT_MS_MAX))
+	if (!ret &&
+	    (!rp->coredump_timeout_ms || rp->coredump_timeout_ms > BOARD_COREDUMP_TIMEOUT_MS_MAX))
 		return dt_fail(c, node, "rproc,coredump-timeout-ms", -RPT_ERANGE,
 			       "%u, expected 1 to %u", rp->coredump_timeout_ms,
 			       BOARD_COREDUMP_TIMEOUT_MS_MAX);

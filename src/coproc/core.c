@@ -426,10 +426,10 @@ static void snapshot_regs(struct coproc *c, const struct coproc_outcome *out,
 			  struct coredump_regs *regs)
 {
 	static const int ids[16] = {
-		UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2,  UC_ARM_REG_R3,
-		UC_ARM_REG_R4, UC_ARM_REG_R5, UC_ARM_REG_R6,  UC_ARM_REG_R7,
-		UC_ARM_REG_R8, UC_ARM_REG_R9, UC_ARM_REG_R10, UC_ARM_REG_R11,
-		UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR, UC_ARM_REG_PC,
+		UC_ARM_REG_R0,	UC_ARM_REG_R1, UC_ARM_REG_R2,  UC_ARM_REG_R3,
+		UC_ARM_REG_R4,	UC_ARM_REG_R5, UC_ARM_REG_R6,  UC_ARM_REG_R7,
+		UC_ARM_REG_R8,	UC_ARM_REG_R9, UC_ARM_REG_R10, UC_ARM_REG_R11,
+		UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR,  UC_ARM_REG_PC,
 	};
 	unsigned int i;
 

@@ -123,13 +123,13 @@ static void write_note(const struct coredump_regs *regs, const struct core_layou
 	put32(note + 4, COREDUMP_PRSTATUS_SIZE);
 	put32(note + 8, NT_PRSTATUS);
 	memcpy(note + 12, core_note_name, sizeof(core_note_name));
-	put32(desc, regs->signo);			   /* pr_info.si_signo */
-	desc[12] = (uint8_t)regs->signo;		   /* pr_cursig, a short */
+	put32(desc, regs->signo);	 /* pr_info.si_signo */
+	desc[12] = (uint8_t)regs->signo; /* pr_cursig, a short */
 	desc[13] = (uint8_t)(regs->signo >> 8);
-	put32(desc + 24, 1);				   /* pr_pid: the one thread */
+	put32(desc + 24, 1); /* pr_pid: the one thread */
 	for (i = 0; i < 16; i++)
 		put32(desc + PRSTATUS_REG_OFF + 4 * i, regs->r[i]);
-	put32(desc + PRSTATUS_REG_OFF + 4 * 16, regs->xpsr); /* cpsr */
+	put32(desc + PRSTATUS_REG_OFF + 4 * 16, regs->xpsr);	      /* cpsr */
 	put32(desc + PRSTATUS_REG_OFF + 4 * 17, PRSTATUS_NO_SYSCALL); /* orig_r0 */
 
 	memset(&ph, 0, sizeof(ph));

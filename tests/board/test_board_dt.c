@@ -694,12 +694,14 @@ static void test_coredump_properties(void **state)
 	(void)state;
 	assert_non_null(b);
 	for (i = 0; i < 3; i++) {
-		snprintf(nodes, sizeof(nodes),
-			 RPROC("m4", "0",
-			       MEMS "\t\trproc,coredump = \"%s\";\n"
-				    "\t\trproc,coredump-timeout-ms = <1500>;\n"
-				    "\t\tsecure-policy { coredump-allowed; coredump-secure-memories; };\n"),
-			 modes[i]);
+		snprintf(
+			nodes, sizeof(nodes),
+			RPROC("m4", "0",
+			      MEMS
+			      "\t\trproc,coredump = \"%s\";\n"
+			      "\t\trproc,coredump-timeout-ms = <1500>;\n"
+			      "\t\tsecure-policy { coredump-allowed; coredump-secure-memories; };\n"),
+			modes[i]);
 		text = build_dts(HEAD1, "", nodes);
 		if (board_load_file(b, write_dts("coredump", text), &err))
 			fail_msg("%s", rpt_error_msg(&err));

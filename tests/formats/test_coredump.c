@@ -192,7 +192,8 @@ static void test_invalid(void **state)
 		struct rpt_error err = {0};
 
 		memset(buf, 0xA5, sizeof(buf));
-		assert_int_equal(coredump_write(&bad_data, 1, NULL, buf, sizeof(buf), &err), -EINVAL);
+		assert_int_equal(coredump_write(&bad_data, 1, NULL, buf, sizeof(buf), &err),
+				 -EINVAL);
 		assert_non_null(strstr(err.msg, "segment 0: 10 bytes but no data"));
 		assert_int_equal(buf[0], 0xA5);
 	}
@@ -214,8 +215,9 @@ static void test_invalid(void **state)
 	{
 		struct rpt_error err = {0};
 
-		assert_int_equal(coredump_build(many, COREDUMP_MAX_SEGMENTS + 1, NULL, &core, &len, &err),
-				 -EINVAL);
+		assert_int_equal(
+			coredump_build(many, COREDUMP_MAX_SEGMENTS + 1, NULL, &core, &len, &err),
+			-EINVAL);
 		assert_non_null(strstr(err.msg, "257 segments"));
 	}
 	/* 52 + 256 * 32 = 8244; names 8244..8255; section headers 8256..8336. */
@@ -223,7 +225,8 @@ static void test_invalid(void **state)
 	{
 		struct rpt_error err = {0};
 
-		assert_int_equal(coredump_build(many, COREDUMP_MAX_SEGMENTS, NULL, &core, &len, &err), 0);
+		assert_int_equal(
+			coredump_build(many, COREDUMP_MAX_SEGMENTS, NULL, &core, &len, &err), 0);
 		check_parsed(core, len, many, COREDUMP_MAX_SEGMENTS);
 		free(core);
 	}
@@ -394,7 +397,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_build_and_parse), cmocka_unit_test(test_padding_and_empty),
 		cmocka_unit_test(test_short_buffer),	cmocka_unit_test(test_invalid),
-		cmocka_unit_test(test_readelf),	cmocka_unit_test(test_prstatus_note_bytes),
+		cmocka_unit_test(test_readelf),		cmocka_unit_test(test_prstatus_note_bytes),
 		cmocka_unit_test(test_note_readelf),
 	};
 

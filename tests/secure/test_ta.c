@@ -240,14 +240,12 @@ static uint8_t *get_dump(struct ta_fixture *f, size_t *len)
 
 	p[1].memref.buffer = small;
 	p[1].memref.size = sizeof(small);
-	assert_int_equal(rproc_ta_invoke(&f->ta, f->sess, TA_RPROC_CMD_GET_COREDUMP, dump_types,
-					 p),
+	assert_int_equal(rproc_ta_invoke(&f->ta, f->sess, TA_RPROC_CMD_GET_COREDUMP, dump_types, p),
 			 TEE_ERROR_SHORT_BUFFER);
 	dump = malloc(p[1].memref.size);
 	assert_non_null(dump);
 	p[1].memref.buffer = dump;
-	assert_int_equal(rproc_ta_invoke(&f->ta, f->sess, TA_RPROC_CMD_GET_COREDUMP, dump_types,
-					 p),
+	assert_int_equal(rproc_ta_invoke(&f->ta, f->sess, TA_RPROC_CMD_GET_COREDUMP, dump_types, p),
 			 TEE_SUCCESS);
 	*len = p[1].memref.size;
 	return dump;

@@ -22,10 +22,10 @@
 #include "demo_sign.h"
 #include "testutil.h"
 
-#define BOARD "boards/vstm32mp15-m4-tee.dts"
+#define BOARD	      "boards/vstm32mp15-m4-tee.dts"
 #define DEMO_KEY_LINE "trusted-keys = \"../keys/demo-test-only.pub.pem\";"
-#define TEE_COMPAT "compatible = \"st,stm32mp1-m4-tee\";"
-#define GREETING "rproc-demo: hello from the coprocessor"
+#define TEE_COMPAT    "compatible = \"st,stm32mp1-m4-tee\";"
+#define GREETING      "rproc-demo: hello from the coprocessor"
 /* Generous: the machine is shared and loaded. */
 #define WAIT_MS 20000
 
@@ -234,8 +234,8 @@ static void test_inline_waits_for_the_reader(void **state)
 static void test_inline_timeout(void **state)
 {
 	(void)state;
-	start_daemon(board_variant("rproc,coredump = \"inline\";\n\t\trproc,coredump-timeout-ms = <400>;",
-				   ""));
+	start_daemon(board_variant(
+		"rproc,coredump = \"inline\";\n\t\trproc,coredump-timeout-ms = <400>;", ""));
 	boot("firmware/rproc-demo.elf");
 	assert_int_equal(ctl("remoteproc0 crash watchdog"), 0);
 	assert_true(wait_log("inline coredump not read within 400 ms: recovery goes on", WAIT_MS));
@@ -244,6 +244,18 @@ static void test_inline_timeout(void **state)
 	/* The dump is kept: it can still be read. */
 	assert_int_equal(ctl("remoteproc0 dump --out %s/late.elf", rpt_tmpdir()), 0);
 	stop_daemon();
+}
+
+/* A daemon stopped while an inline dump waits for its reader stops at once, cleanly. */
+static void test_inline_wait_ends_on_sigterm(void **state)
+{
+	(void)state;
+	start_daemon(board_variant("rproc,coredump = \"inline\";", ""));
+	boot("firmware/rproc-demo.elf");
+	assert_int_equal(ctl("remoteproc0 crash fatal"), 0);
+	assert_true(wait_log("inline coredump: recovery waits until it is read", WAIT_MS));
+	stop_daemon(); /* would take the 5-minute timeout without the cancel */
+	assert_true(logged("inline coredump not read: m4 is being removed"));
 }
 
 /* Line of firmware/main.c holding the demo's bad access (not hard-coded: read from the source). */
@@ -339,6 +351,7 @@ int main(void)
 		cmocka_unit_test(test_default_disabled_board_chooses),
 		cmocka_unit_test(test_inline_waits_for_the_reader),
 		cmocka_unit_test(test_inline_timeout),
+		cmocka_unit_test(test_inline_wait_ends_on_sigterm),
 		cmocka_unit_test(test_gdb_bt_debug_board),
 		cmocka_unit_test(test_gdb_bt_shipped_board),
 	};

@@ -221,13 +221,13 @@ struct rproc {
 	 * ---- the kept coredump, under dump_lock: readable while a recovery
 	 * (holding lock) waits for an inline dump to be read ----
 	 */
-	pthread_mutex_t dump_lock;	  /* protects the fields below */
-	pthread_cond_t dump_cond;	  /* broadcast when a dump is read or waiting must end */
-	uint8_t *dump;			  /* the last coredump, or NULL */
-	size_t dump_len;		  /* its bytes */
-	bool dump_unread;		  /* an inline dump recovery waits for, not read yet */
-	bool dump_cancel;		  /* stop waiting: the rproc is being deleted */
-	unsigned int dump_timeout_ms;	  /* longest inline wait (0: RPROC_COREDUMP_TIMEOUT_MS) */
+	pthread_mutex_t dump_lock;    /* protects the fields below */
+	pthread_cond_t dump_cond;     /* broadcast when a dump is read or waiting must end */
+	uint8_t *dump;		      /* the last coredump, or NULL */
+	size_t dump_len;	      /* its bytes */
+	bool dump_unread;	      /* an inline dump recovery waits for, not read yet */
+	bool dump_cancel;	      /* stop waiting: the rproc is being deleted */
+	unsigned int dump_timeout_ms; /* longest inline wait (0: RPROC_COREDUMP_TIMEOUT_MS) */
 
 	/* ---- crash work (Linux crash_handler work), under work_lock ---- */
 	pthread_mutex_t work_lock;	  /* protects the fields below */

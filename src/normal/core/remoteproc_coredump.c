@@ -163,8 +163,8 @@ static void wait_inline_read(struct rproc *rproc)
 	ms = rproc->dump_timeout_ms ? rproc->dump_timeout_ms : RPROC_COREDUMP_TIMEOUT_MS;
 	pthread_mutex_unlock(&rproc->dump_lock);
 	rproc_log(rproc, RPROC_LOG_INFO,
-		  "inline coredump: recovery waits until it is read (at most %u.%03u s)",
-		  ms / 1000, ms % 1000);
+		  "inline coredump: recovery waits until it is read (at most %u.%03u s)", ms / 1000,
+		  ms % 1000);
 	clock_gettime(CLOCK_MONOTONIC, &until);
 	until.tv_sec += (time_t)(ms / 1000);
 	until.tv_nsec += (long)(ms % 1000) * 1000000L;
@@ -182,8 +182,8 @@ static void wait_inline_read(struct rproc *rproc)
 	if (read)
 		rproc_log(rproc, RPROC_LOG_INFO, "inline coredump read: recovery goes on");
 	else if (cancelled)
-		rproc_log(rproc, RPROC_LOG_WARN,
-			  "inline coredump not read: %s is being removed", rproc->name);
+		rproc_log(rproc, RPROC_LOG_WARN, "inline coredump not read: %s is being removed",
+			  rproc->name);
 	else
 		rproc_log(rproc, RPROC_LOG_WARN,
 			  "inline coredump not read within %u ms: recovery goes on (the dump is "

@@ -379,8 +379,7 @@ int plat_stop(struct plat_rproc *rp, struct rpt_error *err)
 
 /* ---- coredumps ---- */
 
-int plat_dump_segments(struct plat_rproc *rp, struct coredump_segment *segs,
-		       struct rpt_error *err)
+int plat_dump_segments(struct plat_rproc *rp, struct coredump_segment *segs, struct rpt_error *err)
 {
 	const struct board_policy *pol = &rp->desc->policy;
 	unsigned int i;

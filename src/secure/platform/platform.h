@@ -157,8 +157,7 @@ int plat_rollback_commit(struct plat_rproc *rp, bool has_counter, uint32_t count
  * only when the board sets coredump-secure-memories (debug boards). Returns
  * how many were written; -EACCES if the board does not allow coredumps.
  */
-int plat_dump_segments(struct plat_rproc *rp, struct coredump_segment *segs,
-		       struct rpt_error *err);
+int plat_dump_segments(struct plat_rproc *rp, struct coredump_segment *segs, struct rpt_error *err);
 
 /*
  * The core's registers when it last stopped or crashed. -RPT_ESTATE while it
