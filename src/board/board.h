@@ -29,6 +29,7 @@ struct board_memory {
 /* What the secure world allows for one coprocessor. */
 struct board_policy {
 	bool coredump_allowed;		     /* GET_COREDUMP permitted (default: no) */
+	bool coredump_secure;		     /* secure memories dumped too (debug boards only) */
 	bool allow_unversioned;		     /* accept images without a security counter */
 	char rollback_state[BOARD_PATH_MAX]; /* file keeping the highest counter ("" = none) */
 	char trusted_keys[BOARD_MAX_KEYS][BOARD_PATH_MAX]; /* PEM public keys */
@@ -54,6 +55,18 @@ struct board_mailbox {
 	uint32_t shutdown;	   /* channel of the shutdown request, or BOARD_MBOX_NONE */
 };
 
+/* The normal world's coredump mode at start-up, numbered as Linux's rproc_dump_mechanism. */
+enum board_coredump {
+	BOARD_COREDUMP_DISABLED = 0, /* no dump on a crash (Linux's default and ours) */
+	BOARD_COREDUMP_ENABLED = 1,  /* a dump is taken on a crash and kept */
+	BOARD_COREDUMP_INLINE = 2,   /* same, and recovery waits until it is read */
+};
+
+/* Linux's devcoredump keeps an unread dump 5 minutes: the default wait of an inline dump. */
+#define BOARD_COREDUMP_TIMEOUT_MS_DEFAULT 300000u
+/* Longest inline wait a board may ask for (one hour). */
+#define BOARD_COREDUMP_TIMEOUT_MS_MAX 3600000u
+
 /* One coprocessor. */
 struct board_rproc {
 	uint32_t id;				  /* rproc id the TA is addressed with */
@@ -66,6 +79,10 @@ struct board_rproc {
 	struct board_policy policy; /* secure-world policy */
 	uint32_t watchdog_ms;	    /* watchdog period, 0 = none */
 	struct board_mailbox mbox;  /* its mailbox (mbox.name "" = none) */
+
+	/* The normal world's coredumps (rproc,coredump*). */
+	enum board_coredump coredump; /* mode at start-up */
+	uint32_t coredump_timeout_ms; /* inline dump: longest wait for a reader (> 0) */
 };
 
 struct board {

@@ -581,6 +581,12 @@ static int dt_parse_policy(const struct dt_ctx *c, int rnode, bool tee, struct b
 			       "only a TEE coprocessor has a secure-world policy");
 	ret = dt_bool(c, node, "coredump-allowed", &pol->coredump_allowed);
 	if (!ret)
+		ret = dt_bool(c, node, "coredump-secure-memories", &pol->coredump_secure);
+	/* Secure memories in dumps is a widening of coredump-allowed, never a dump by itself. */
+	if (!ret && pol->coredump_secure && !pol->coredump_allowed)
+		ret = dt_fail(c, node, "coredump-secure-memories", -RPT_EFORMAT,
+			      "set without coredump-allowed");
+	if (!ret)
 		ret = dt_bool(c, node, "allow-unversioned", &pol->allow_unversioned);
 	if (!ret)
 		ret = dt_string(c, node, "rollback-state", false, rollback, sizeof(rollback));
@@ -712,6 +718,42 @@ static int dt_check_direct(const struct dt_ctx *c, const struct board_rproc *rp,
 	return 0;
 }
 
+/*
+ * rproc,coredump = "disabled" | "enabled" | "inline" (default "disabled", as
+ * Linux) and rproc,coredump-timeout-ms (how long recovery waits for an inline
+ * dump to be read; default Linux's devcoredump 5 minutes).
+ */
+static int dt_parse_coredump(const struct dt_ctx *c, int node, struct board_rproc *rp)
+{
+	static const char *const modes[] = {"disabled", "enabled", "inline"};
+	char mode[16];
+	unsigned int i;
+	int ret;
+
+	rp->coredump = BOARD_COREDUMP_DISABLED;
+	rp->coredump_timeout_ms = BOARD_COREDUMP_TIMEOUT_MS_DEFAULT;
+	ret = dt_string(c, node, "rproc,coredump", false, mode, sizeof(mode));
+	if (ret)
+		return ret;
+	if (mode[0]) {
+		for (i = 0; i < 3 && strcmp(mode, modes[i]); i++)
+			;
+		if (i == 3)
+			return dt_fail(c, node, "rproc,coredump", -RPT_EFORMAT,
+				       "\"%s\" is not disabled, enabled or inline", mode);
+		rp->coredump = (enum board_coredump)i;
+	}
+	ret = dt_u32(c, node, "rproc,coredump-timeout-ms", false, &rp->coredump_timeout_ms);
+	if (ret == -ENOENT)
+		return 0;
+	if (!ret &&
+	    (!rp->coredump_timeout_ms || rp->coredump_timeout_ms > BOARD_COREDUMP_TIMEOUT_MS_MAX))
+		return dt_fail(c, node, "rproc,coredump-timeout-ms", -RPT_ERANGE,
+			       "%u, expected 1 to %u", rp->coredump_timeout_ms,
+			       BOARD_COREDUMP_TIMEOUT_MS_MAX);
+	return ret;
+}
+
 /* One coprocessor node into b->rprocs[r]. */
 static int dt_parse_rproc(struct dt_ctx *c, struct board *b, unsigned int r, int node)
 {
@@ -734,6 +776,8 @@ static int dt_parse_rproc(struct dt_ctx *c, struct board *b, unsigned int r, int
 		ret = dt_u32(c, node, "rproc,watchdog-ms", false, &rp->watchdog_ms);
 		ret = ret == -ENOENT ? 0 : ret;
 	}
+	if (!ret)
+		ret = dt_parse_coredump(c, node, rp);
 	if (!ret)
 		ret = dt_parse_memories(c, r, node, rp);
 	if (!ret)

@@ -27,8 +27,11 @@
  *		mboxes = <&ipcc 0>, <&ipcc 1>, <&ipcc 2>;
  *		mbox-names = "vq0", "vq1", "shutdown";
  *		rproc,watchdog-ms = <1000>;         optional
+ *		rproc,coredump = "enabled";         optional: "disabled" (default), "enabled", "inline"
+ *		rproc,coredump-timeout-ms = <N>;    optional: inline wait, 1..3600000, default 300000
  *		secure-policy {                     TEE coprocessors only
  *			coredump-allowed; allow-unversioned;
+ *			coredump-secure-memories;   debug boards only, needs coredump-allowed
  *			rollback-state = "path"; trusted-keys = "a.pub.pem", "b.pub.pem";
  *		};
  *	};

@@ -17,6 +17,7 @@
 const struct coproc_ops coproc_emu_ops = {
 	.start = coproc_start,
 	.stop = coproc_stop,
+	.get_regs = coproc_regs,
 };
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -280,6 +281,7 @@ static int launch(struct coproc *c, uc_engine *uc, struct rpt_error *err)
 	c->uc = uc;
 	c->stop_req = false;
 	c->crash_req = false;
+	c->regs_valid = false; /* the previous run's registers are gone with its engine */
 	c->state = COPROC_RUNNING;
 	c->run_gen++;
 	pthread_mutex_unlock(&c->lock);
@@ -380,6 +382,11 @@ int coproc_stop(void *priv)
 	return ret;
 }
 
+int coproc_regs(void *priv, struct coredump_regs *regs)
+{
+	return coproc_get_regs(priv, regs);
+}
+
 const char *coproc_last_error(struct coproc *c)
 {
 	return c->last_err.code ? c->last_err.msg : "";
@@ -414,6 +421,21 @@ enum coproc_state coproc_state(struct coproc *c)
 	s = c->state;
 	pthread_mutex_unlock(&c->lock);
 	return s;
+}
+
+int coproc_get_regs(struct coproc *c, struct coredump_regs *regs)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&c->lock);
+	if (c->state == COPROC_RUNNING)
+		ret = -RPT_ESTATE;
+	else if (!c->regs_valid)
+		ret = -ENODATA;
+	else
+		*regs = c->last_regs;
+	pthread_mutex_unlock(&c->lock);
+	return ret;
 }
 
 const char *coproc_state_name(enum coproc_state s)

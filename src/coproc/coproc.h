@@ -103,9 +103,19 @@ int coproc_boot(struct coproc *c, uint32_t boot_addr, struct rpt_error *err);
  */
 int coproc_halt(struct coproc *c, struct rpt_error *err);
 
+/*
+ * The registers of the core when its last run ended (a crash, or a stop by
+ * the host), for a coredump's NT_PRSTATUS note; signo names the crash as a
+ * Linux signal (COREDUMP_SIG*), 0 after a stop. -RPT_ESTATE while running
+ * (they change all the time), -ENODATA if no run has ended since the last
+ * start (or ever).
+ */
+int coproc_get_regs(struct coproc *c, struct coredump_regs *regs);
+
 /* struct coproc_ops adapters (priv is the struct coproc *); errors in coproc_last_error(). */
 int coproc_start(void *c, uint32_t boot_addr);
 int coproc_stop(void *c);
+int coproc_regs(void *c, struct coredump_regs *regs);
 extern const struct coproc_ops coproc_emu_ops;
 
 /* Why the last coproc_start()/coproc_stop() failed ("" if it did not). */

@@ -93,6 +93,8 @@ struct coproc {
 	int crash_req_type;		    /* its type */
 	char crash_req_why[COPROC_WHY_MAX]; /* and message */
 	struct rpt_error last_err;	    /* last failure of the ops adapters */
+	struct coredump_regs last_regs;	    /* registers when the last run ended */
+	bool regs_valid;		    /* last_regs belongs to a run that ended */
 
 	/* Fixed while a run lasts (set before its threads start). */
 	uint64_t reset_ns;	   /* monotonic time of the reset (VMMIO_TICK_MS origin) */

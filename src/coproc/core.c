@@ -402,14 +402,56 @@ static void run(struct coproc *c, struct coproc_outcome *out)
 	}
 }
 
+/* Linux signal (ARM numbering) that names a crash type in a core file. */
+static uint32_t crash_signo(int type)
+{
+	switch (type) {
+	case COPROC_CRASH_MMUFAULT:
+		return COREDUMP_SIGSEGV;
+	case COPROC_CRASH_WATCHDOG:
+		return COREDUMP_SIGALRM;
+	default:
+		return COREDUMP_SIGILL;
+	}
+}
+
+/*
+ * The registers as the run left them, for a later coredump. After a memory
+ * fault, PC is the start of the translated block holding the faulting
+ * instruction (Unicorn 2.0.1 gives no precise PC: DESIGN section 7); the
+ * other registers hold what the instructions before it wrote. After a host
+ * stop, PC is where the firmware would have gone on.
+ */
+static void snapshot_regs(struct coproc *c, const struct coproc_outcome *out,
+			  struct coredump_regs *regs)
+{
+	static const int ids[16] = {
+		UC_ARM_REG_R0,	UC_ARM_REG_R1, UC_ARM_REG_R2,  UC_ARM_REG_R3,
+		UC_ARM_REG_R4,	UC_ARM_REG_R5, UC_ARM_REG_R6,  UC_ARM_REG_R7,
+		UC_ARM_REG_R8,	UC_ARM_REG_R9, UC_ARM_REG_R10, UC_ARM_REG_R11,
+		UC_ARM_REG_R12, UC_ARM_REG_SP, UC_ARM_REG_LR,  UC_ARM_REG_PC,
+	};
+	unsigned int i;
+
+	memset(regs, 0, sizeof(*regs));
+	for (i = 0; i < 16; i++)
+		uc_reg_read(c->uc, ids[i], &regs->r[i]);
+	uc_reg_read(c->uc, UC_ARM_REG_XPSR, &regs->xpsr);
+	regs->signo = out->crashed ? crash_signo(out->type) : 0;
+}
+
 void *coproc_core_main(void *arg)
 {
 	struct coproc *c = arg;
 	struct coproc_outcome out = {0};
+	struct coredump_regs regs;
 
 	tls_core = c;
 	run(c, &out);
+	snapshot_regs(c, &out, &regs);
 	pthread_mutex_lock(&c->lock);
+	c->last_regs = regs;
+	c->regs_valid = true;
 	c->state = out.crashed ? COPROC_CRASHED : COPROC_STOPPED;
 	pthread_cond_broadcast(&c->cond);
 	pthread_mutex_unlock(&c->lock);

@@ -435,6 +435,13 @@ static void init_ack(struct vboard_proc *p)
 	pthread_condattr_destroy(&attr);
 }
 
+/* The board's coredump mode and inline wait (rproc,coredump*), before any crash can happen. */
+static void proc_coredump_defaults(struct vboard_proc *p)
+{
+	rproc_set_coredump(p->rproc, (enum rproc_dump_mechanism)p->desc->coredump);
+	rproc_set_coredump_timeout(p->rproc, p->desc->coredump_timeout_ms);
+}
+
 static int procs_create(struct vboard *vb, struct rpt_error *err)
 {
 	unsigned int i;
@@ -457,6 +464,7 @@ static int procs_create(struct vboard *vb, struct rpt_error *err)
 			rpt_error_prefix(err, "%s: ", p->desc->name);
 			return ret;
 		}
+		proc_coredump_defaults(p);
 	}
 	return 0;
 }

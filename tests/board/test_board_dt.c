@@ -493,6 +493,26 @@ static const struct bad_case bad_cases[] = {
 	 "",
 	 RPROC("m4", "0", MEMS "\t\tsecure-policy { coredump-allowed = \"no\"; };\n"),
 	 {"/m4/secure-policy: coredump-allowed", "must be empty"}},
+	{"coredump-mode",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0", MEMS "\t\trproc,coredump = \"sometimes\";\n"),
+	 {"/m4: rproc,coredump", "\"sometimes\" is not disabled, enabled or inline"}},
+	{"coredump-timeout-zero",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0", MEMS "\t\trproc,coredump-timeout-ms = <0>;\n"),
+	 {"/m4: rproc,coredump-timeout-ms", "0, expected 1 to 3600000"}},
+	{"coredump-timeout-huge",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0", MEMS "\t\trproc,coredump-timeout-ms = <3600001>;\n"),
+	 {"/m4: rproc,coredump-timeout-ms", "3600001, expected 1 to 3600000"}},
+	{"secure-dump-alone",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0", MEMS "\t\tsecure-policy { coredump-secure-memories; };\n"),
+	 {"/m4/secure-policy: coredump-secure-memories", "without coredump-allowed"}},
 	{"no-coprocessor", HEAD1, "", "", {"no coprocessor node"}},
 };
 
@@ -640,6 +660,10 @@ static void test_defaults_and_paths(void **state)
 	assert_int_equal(rp->mbox.vq0, BOARD_MBOX_NONE);
 	assert_int_equal(rp->mbox.shutdown, BOARD_MBOX_NONE);
 	assert_false(rp->policy.coredump_allowed);
+	assert_false(rp->policy.coredump_secure);
+	/* Coredumps off unless the board says otherwise (Linux's default); Linux's 5 min wait. */
+	assert_int_equal(rp->coredump, BOARD_COREDUMP_DISABLED);
+	assert_int_equal(rp->coredump_timeout_ms, 300000);
 	snprintf(want, sizeof(want), "%s/state/rb", real_dir(rpt_tmpdir()));
 	assert_string_equal(rp->policy.rollback_state, want);
 	assert_int_equal(rp->policy.num_keys, 2);
@@ -657,6 +681,61 @@ static void test_defaults_and_paths(void **state)
 	assert_non_null(board_find_memory(rp, 0xfffffff0, 0x10));
 	free(text);
 	free(b);
+}
+
+/* A board picks the coredump mode, the inline wait and (debug boards) secure memories in dumps. */
+static void test_coredump_properties(void **state)
+{
+	static const char *const modes[] = {"disabled", "enabled", "inline"};
+	char nodes[1024];
+	struct rpt_error err = {0};
+	struct board *b = malloc(sizeof(*b));
+	char *text;
+	unsigned int i;
+
+	(void)state;
+	assert_non_null(b);
+	for (i = 0; i < 3; i++) {
+		snprintf(
+			nodes, sizeof(nodes),
+			RPROC("m4", "0",
+			      MEMS
+			      "\t\trproc,coredump = \"%s\";\n"
+			      "\t\trproc,coredump-timeout-ms = <1500>;\n"
+			      "\t\tsecure-policy { coredump-allowed; coredump-secure-memories; };\n"),
+			modes[i]);
+		text = build_dts(HEAD1, "", nodes);
+		if (board_load_file(b, write_dts("coredump", text), &err))
+			fail_msg("%s", rpt_error_msg(&err));
+		assert_int_equal(b->rprocs[0].coredump, (enum board_coredump)i);
+		assert_int_equal(b->rprocs[0].coredump_timeout_ms, 1500);
+		assert_true(b->rprocs[0].policy.coredump_allowed);
+		assert_true(b->rprocs[0].policy.coredump_secure);
+		free(text);
+	}
+	free(b);
+}
+
+/* Issue 11, item 3: no shipped board lets secure memory into a coredump. */
+static void test_shipped_boards_keep_secure_memory_out_of_dumps(void **state)
+{
+	static const char *const boards[] = {"vstm32mp15-m4-tee", "vstm32mp15-m4",
+					     "vstm32mp25-m33-tee", "vstm32mp15-m4-tee-ddr"};
+	char path[256];
+	unsigned int i, r;
+
+	(void)state;
+	for (i = 0; i < sizeof(boards) / sizeof(boards[0]); i++) {
+		struct board *b;
+
+		snprintf(path, sizeof(path), "boards/%s.dtb", boards[i]);
+		b = load_ok(rpt_binary_path(path));
+		for (r = 0; r < b->num_rprocs; r++)
+			if (b->rprocs[r].policy.coredump_secure)
+				fail_msg("%s: %s sets coredump-secure-memories", boards[i],
+					 b->rprocs[r].name);
+		free(b);
+	}
 }
 
 /* board_load_dtb with no base directory keeps relative paths as written. */
@@ -831,6 +910,8 @@ static void test_corrupt_truncate(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_coredump_properties),
+		cmocka_unit_test(test_shipped_boards_keep_secure_memory_out_of_dumps),
 		cmocka_unit_test(test_m4_tee_dtb),
 		cmocka_unit_test(test_m4_tee_dts),
 		cmocka_unit_test(test_m4_tee_ddr),

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/safe_math.h"
 #include "formats/coredump.h"
 #include "formats/elf32.h"
 
@@ -86,8 +87,8 @@ static void test_build_and_parse(void **state)
 
 	(void)state;
 	two_segments(segs);
-	assert_int_equal(coredump_size(segs, 2), TWO_SEG_SIZE);
-	assert_int_equal(coredump_build(segs, 2, &core, &len, &err), 0);
+	assert_int_equal(coredump_size(segs, 2, NULL), TWO_SEG_SIZE);
+	assert_int_equal(coredump_build(segs, 2, NULL, &core, &len, &err), 0);
 	assert_int_equal(err.code, 0);
 	assert_non_null(core);
 	assert_int_equal(len, TWO_SEG_SIZE);
@@ -112,8 +113,8 @@ static void test_padding_and_empty(void **state)
 
 	(void)state;
 	/* 52 + 96 = 148; one at 148; empty at 152; three at 152..155; names 156..167; 168..248. */
-	assert_int_equal(coredump_size(segs, 3), 248);
-	assert_int_equal(coredump_build(segs, 3, &core, &len, &err), 0);
+	assert_int_equal(coredump_size(segs, 3, NULL), 248);
+	assert_int_equal(coredump_build(segs, 3, NULL, &core, &len, &err), 0);
 	assert_int_equal(len, 248);
 	assert_int_equal(core[149], 0);
 	assert_int_equal(core[150], 0);
@@ -122,8 +123,8 @@ static void test_padding_and_empty(void **state)
 	free(core);
 
 	/* No segments: just the headers and name table (52 + 12 + 80), still a valid core. */
-	assert_int_equal(coredump_size(NULL, 0), 144);
-	assert_int_equal(coredump_build(NULL, 0, &core, &len, &err), 0);
+	assert_int_equal(coredump_size(NULL, 0, NULL), 144);
+	assert_int_equal(coredump_build(NULL, 0, NULL, &core, &len, &err), 0);
 	assert_int_equal(len, 144);
 	check_parsed(core, len, NULL, 0);
 	free(core);
@@ -137,7 +138,7 @@ static void test_short_buffer(void **state)
 
 	(void)state;
 	two_segments(segs);
-	need = coredump_size(segs, 2);
+	need = coredump_size(segs, 2, NULL);
 	assert_int_equal(need, TWO_SEG_SIZE);
 	buf = malloc(need + 16);
 	assert_non_null(buf);
@@ -147,7 +148,7 @@ static void test_short_buffer(void **state)
 		struct rpt_error err = {0};
 
 		memset(buf, 0xA5, need + 16);
-		assert_int_equal(coredump_write(segs, 2, buf, len, &err), -ENOSPC);
+		assert_int_equal(coredump_write(segs, 2, NULL, buf, len, &err), -ENOSPC);
 		assert_int_equal(err.code, -ENOSPC);
 		assert_non_null(strstr(err.msg, "needs 316 bytes"));
 		for (i = 0; i < need + 16; i++)
@@ -156,7 +157,7 @@ static void test_short_buffer(void **state)
 	{
 		struct rpt_error err = {0};
 
-		assert_int_equal(coredump_write(segs, 2, NULL, need, &err), -ENOSPC);
+		assert_int_equal(coredump_write(segs, 2, NULL, NULL, need, &err), -ENOSPC);
 	}
 
 	/* Exactly the need: written, nothing past it, same bytes as coredump_build(). */
@@ -164,10 +165,10 @@ static void test_short_buffer(void **state)
 		struct rpt_error err = {0};
 
 		memset(buf, 0xA5, need + 16);
-		assert_int_equal(coredump_write(segs, 2, buf, need, &err), 0);
+		assert_int_equal(coredump_write(segs, 2, NULL, buf, need, &err), 0);
 		for (i = need; i < need + 16; i++)
 			assert_int_equal(buf[i], 0xA5);
-		assert_int_equal(coredump_build(segs, 2, &ref, &len, &err), 0);
+		assert_int_equal(coredump_build(segs, 2, NULL, &ref, &len, &err), 0);
 		assert_int_equal(len, need);
 		assert_memory_equal(buf, ref, need);
 		free(ref);
@@ -186,20 +187,21 @@ static void test_invalid(void **state)
 	size_t len = 99;
 
 	(void)state;
-	assert_int_equal(coredump_size(&bad_data, 1), 0);
+	assert_int_equal(coredump_size(&bad_data, 1, NULL), 0);
 	{
 		struct rpt_error err = {0};
 
 		memset(buf, 0xA5, sizeof(buf));
-		assert_int_equal(coredump_write(&bad_data, 1, buf, sizeof(buf), &err), -EINVAL);
+		assert_int_equal(coredump_write(&bad_data, 1, NULL, buf, sizeof(buf), &err),
+				 -EINVAL);
 		assert_non_null(strstr(err.msg, "segment 0: 10 bytes but no data"));
 		assert_int_equal(buf[0], 0xA5);
 	}
-	assert_int_equal(coredump_size(&wrap, 1), 0);
+	assert_int_equal(coredump_size(&wrap, 1, NULL), 0);
 	{
 		struct rpt_error err = {0};
 
-		assert_int_equal(coredump_build(&wrap, 1, &core, &len, &err), -EINVAL);
+		assert_int_equal(coredump_build(&wrap, 1, NULL, &core, &len, &err), -EINVAL);
 		assert_null(core);
 		assert_int_equal(len, 0);
 		assert_non_null(
@@ -209,20 +211,22 @@ static void test_invalid(void **state)
 	/* Too many segments for an ELF32 reader; exactly the limit is fine. */
 	many = calloc(COREDUMP_MAX_SEGMENTS + 1, sizeof(*many));
 	assert_non_null(many);
-	assert_int_equal(coredump_size(many, COREDUMP_MAX_SEGMENTS + 1), 0);
+	assert_int_equal(coredump_size(many, COREDUMP_MAX_SEGMENTS + 1, NULL), 0);
 	{
 		struct rpt_error err = {0};
 
-		assert_int_equal(coredump_build(many, COREDUMP_MAX_SEGMENTS + 1, &core, &len, &err),
-				 -EINVAL);
+		assert_int_equal(
+			coredump_build(many, COREDUMP_MAX_SEGMENTS + 1, NULL, &core, &len, &err),
+			-EINVAL);
 		assert_non_null(strstr(err.msg, "257 segments"));
 	}
 	/* 52 + 256 * 32 = 8244; names 8244..8255; section headers 8256..8336. */
-	assert_int_equal(coredump_size(many, COREDUMP_MAX_SEGMENTS), 8336);
+	assert_int_equal(coredump_size(many, COREDUMP_MAX_SEGMENTS, NULL), 8336);
 	{
 		struct rpt_error err = {0};
 
-		assert_int_equal(coredump_build(many, COREDUMP_MAX_SEGMENTS, &core, &len, &err), 0);
+		assert_int_equal(
+			coredump_build(many, COREDUMP_MAX_SEGMENTS, NULL, &core, &len, &err), 0);
 		check_parsed(core, len, many, COREDUMP_MAX_SEGMENTS);
 		free(core);
 	}
@@ -236,8 +240,8 @@ static void test_invalid(void **state)
 		};
 		struct rpt_error err = {0};
 
-		assert_int_equal(coredump_size(huge, 2), 0);
-		assert_int_equal(coredump_write(huge, 2, buf, sizeof(buf), &err), -EINVAL);
+		assert_int_equal(coredump_size(huge, 2, NULL), 0);
+		assert_int_equal(coredump_write(huge, 2, NULL, buf, sizeof(buf), &err), -EINVAL);
 		assert_non_null(strstr(err.msg, "exceed 4 GiB"));
 	}
 }
@@ -278,7 +282,7 @@ static void test_readelf(void **state)
 
 	(void)state;
 	two_segments(segs);
-	assert_int_equal(coredump_build(segs, 2, &core, &len, &err), 0);
+	assert_int_equal(coredump_build(segs, 2, NULL, &core, &len, &err), 0);
 	snprintf(path, sizeof(path), "%s/core.elf", rpt_tmpdir());
 	f = fopen(path, "wb");
 	assert_non_null(f);
@@ -291,12 +295,110 @@ static void test_readelf(void **state)
 	remove(path);
 }
 
+/* Hex text to bytes (the expected note is written out by hand, not by the writer's code). */
+static size_t unhex(const char *hex, uint8_t *out, size_t cap)
+{
+	size_t n = 0;
+	unsigned int b;
+
+	while (hex[0] && hex[1] && n < cap && sscanf(hex, "%2x", &b) == 1) {
+		out[n++] = (uint8_t)b;
+		hex += 2;
+	}
+	return n;
+}
+
+/*
+ * The NT_PRSTATUS note, byte for byte: 12-byte header (namesz 5, descsz 148,
+ * type 1), "CORE" padded to 8, then the 32-bit ARM struct elf_prstatus:
+ * si_signo 11 at 0, pr_cursig 11 at 12, pr_pid 1 at 24, pr_reg (r0..r15,
+ * cpsr = xPSR, orig_r0 = -1) at 72, pr_fpvalid 0 at 144. The PT_NOTE program
+ * header comes first; the PT_LOAD follows the note.
+ */
+static void test_prstatus_note_bytes(void **state)
+{
+	static const char want_hex[] =
+		"050000009400000001000000434f5245000000000b0000000000000000000000"
+		"0b00000000000000000000000100000000000000000000000000000000000000"
+		"00000000000000000000000000000000000000000000000000000000000000a0"
+		"010000a0020000a0030000a0040000a0050000a0060000a0070000a0080000a0"
+		"090000a00a0000a00b0000a00c0000a00d0000a00e0000a00f0000a000000021"
+		"ffffffff00000000";
+	static const uint8_t seg[4] = {0xde, 0xad, 0xbe, 0xef};
+	struct coredump_segment s = {.da = 0x10000000, .size = sizeof(seg), .data = seg};
+	struct coredump_regs regs = {.xpsr = 0x21000000, .signo = COREDUMP_SIGSEGV};
+	struct rpt_error err = {0};
+	uint8_t want[COREDUMP_NOTE_SIZE];
+	Elf32_Phdr note, load;
+	uint8_t *core;
+	size_t len;
+	unsigned int i;
+
+	(void)state;
+	assert_int_equal(unhex(want_hex, want, sizeof(want)), COREDUMP_NOTE_SIZE);
+	for (i = 0; i < 16; i++)
+		regs.r[i] = 0xA0000000u | i;
+	/* 52 + 2 * 32 = 116: note 116..284, segment 284..288, names 288..299, shdrs 300..380. */
+	assert_int_equal(coredump_size(&s, 1, &regs), 380);
+	assert_int_equal(coredump_build(&s, 1, &regs, &core, &len, &err), 0);
+	assert_int_equal(len, 380);
+	assert_int_equal(get_le16(core + 44), 2); /* e_phnum: the note and the segment */
+	memcpy(&note, core + 52, sizeof(note));
+	memcpy(&load, core + 52 + 32, sizeof(load));
+	assert_int_equal(note.p_type, PT_NOTE);
+	assert_int_equal(note.p_offset, 116);
+	assert_int_equal(note.p_filesz, COREDUMP_NOTE_SIZE);
+	assert_int_equal(note.p_align, 4);
+	assert_memory_equal(core + 116, want, COREDUMP_NOTE_SIZE);
+	assert_int_equal(load.p_type, PT_LOAD);
+	assert_int_equal(load.p_offset, 284);
+	assert_int_equal(load.p_vaddr, 0x10000000);
+	assert_memory_equal(core + 284, seg, sizeof(seg));
+	free(core);
+}
+
+/* With registers the core still reads back, and binutils reads the note cleanly. */
+static void test_note_readelf(void **state)
+{
+	struct coredump_regs regs = {.r = {1, 2, 3}, .xpsr = 0x01000000, .signo = COREDUMP_SIGILL};
+	struct rpt_error err = {0};
+	struct coredump_segment segs[2];
+	struct elf32_file elf;
+	char path[512], cmd[1200];
+	uint8_t *core;
+	size_t len;
+	FILE *f;
+
+	(void)state;
+	two_segments(segs);
+	assert_int_equal(coredump_build(segs, 2, &regs, &core, &len, &err), 0);
+	assert_int_equal(len, coredump_size(segs, 2, &regs));
+	assert_int_equal(len, TWO_SEG_SIZE + 32 + COREDUMP_NOTE_SIZE);
+	assert_int_equal(elf32_open_any(&elf, core, len, true, &err), 0);
+	assert_int_equal(elf32_phnum(&elf), 3);
+	assert_int_equal(elf32_phdr(&elf, 0)->p_type, PT_NOTE);
+	assert_int_equal(elf32_phdr(&elf, 1)->p_vaddr, segs[0].da);
+	assert_memory_equal(elf32_segment_data(&elf, elf32_phdr(&elf, 2)), seg_b, sizeof(seg_b));
+	elf32_close(&elf);
+	snprintf(path, sizeof(path), "%s/core-note.elf", rpt_tmpdir());
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(core, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	free(core);
+	readelf_clean("readelf", path);
+	snprintf(cmd, sizeof(cmd), "readelf -n '%s' | grep -q 'NT_PRSTATUS'", path);
+	assert_int_equal(system(cmd), 0);
+	remove(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_build_and_parse), cmocka_unit_test(test_padding_and_empty),
 		cmocka_unit_test(test_short_buffer),	cmocka_unit_test(test_invalid),
-		cmocka_unit_test(test_readelf),
+		cmocka_unit_test(test_readelf),		cmocka_unit_test(test_prstatus_note_bytes),
+		cmocka_unit_test(test_note_readelf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -257,6 +257,8 @@ struct dbl *dbl_new_ops(bool alt, const struct rproc_ops *ops)
 	d->rproc = rproc_alloc("m4", ops, NULL, d, &err);
 	assert_non_null(d->rproc);
 	d->rproc->alt_boot = alt;
+	/* The recovery tests follow the dump step: on here (the default, off, has its own test). */
+	d->rproc->dump_conf = RPROC_COREDUMP_ENABLED;
 	d->rproc->fw_loader.request = fw_request;
 	d->rproc->fw_loader.release = fw_release;
 	d->rproc->fw_loader.priv = d;

@@ -48,7 +48,7 @@ static int core_stop(void *priv)
 	return 0;
 }
 
-static const struct coproc_ops core_ops = {core_start, core_stop};
+static const struct coproc_ops core_ops = {.start = core_start, .stop = core_stop};
 
 static int mb_request(void *priv)
 {
@@ -139,6 +139,8 @@ static struct env *env_new(bool with_retram)
 	e->rproc = elf_rproc_create(&cfg, &err);
 	if (!e->rproc)
 		fail_msg("elf_rproc_create: %s", rpt_error_msg(&err));
+	/* Off by default (as Linux): the recovery tests read the dump. */
+	rproc_set_coredump(e->rproc, RPROC_COREDUMP_ENABLED);
 	return e;
 }
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "normal/core/remoteproc.h"
 #include "normal/core/remoteproc_internal.h"
@@ -531,6 +532,18 @@ static void test_crash_when_offline_ignored(void **state)
 	dbl_free(d);
 }
 
+/* Issue 10, 3.6: coredumps are off unless asked for, as in Linux. */
+static void test_coredump_default_is_disabled(void **state)
+{
+	struct rpt_error err = {0};
+	struct rproc *r = rproc_alloc("m4", &dbl_ops, NULL, NULL, &err);
+
+	(void)state;
+	assert_non_null(r);
+	assert_int_equal(r->dump_conf, RPROC_COREDUMP_DISABLED);
+	rproc_free(r);
+}
+
 static void test_coredump_disabled(void **state)
 {
 	struct dbl *d = booted(false);
@@ -542,6 +555,55 @@ static void test_coredump_disabled(void **state)
 	crash_and_wait(d, RPROC_WATCHDOG);
 	assert_string_equal(dbl_calls(d), "stop load find_loaded_rsc_table start");
 	assert_int_equal(rproc_get_coredump(d->rproc, &dump, &len), -ENOENT);
+	dbl_free(d);
+}
+
+/*
+ * Issue 10, 3.7 (Linux's RPROC_COREDUMP_INLINE): the recovery waits, between
+ * the dump and the load, until the dump is read; reading it does not need the
+ * rproc's lock, which the waiting recovery holds.
+ */
+static void test_coredump_inline_waits_for_read(void **state)
+{
+	struct dbl *d = booted(true);
+	struct rproc_stats st;
+	uint8_t *dump = NULL;
+	size_t len;
+	int i;
+
+	(void)state;
+	rproc_set_coredump(d->rproc, RPROC_COREDUMP_INLINE);
+	rproc_set_coredump_timeout(d->rproc, 600000); /* never reached: the read ends it */
+	rproc_report_crash(d->rproc, RPROC_WATCHDOG);
+	for (i = 0; i < 2000 && rproc_get_coredump(d->rproc, &dump, &len); i++)
+		usleep(10 * 1000);
+	assert_non_null(dump);
+	free(dump);
+	rproc_flush_crash_work(d->rproc);
+	assert_string_equal(dbl_calls(d), "stop coredump load get_loaded_rsc_table start");
+	assert_true(dbl_logged(d, "remoteproc0: inline coredump read: recovery goes on"));
+	assert_int_equal(rproc_get_state(d->rproc), RPROC_RUNNING);
+	rproc_get_stats(d->rproc, &st);
+	assert_int_equal(st.recoveries, 1);
+	dbl_free(d);
+}
+
+/* Unread, the inline dump holds the recovery only until the timeout; the dump is kept. */
+static void test_coredump_inline_timeout(void **state)
+{
+	struct dbl *d = booted(true);
+	uint8_t *dump;
+	size_t len;
+
+	(void)state;
+	rproc_set_coredump(d->rproc, RPROC_COREDUMP_INLINE);
+	rproc_set_coredump_timeout(d->rproc, 50);
+	crash_and_wait(d, RPROC_WATCHDOG);
+	assert_true(dbl_logged(d, "inline coredump not read within 50 ms: recovery goes on"));
+	assert_string_equal(dbl_calls(d), "stop coredump load get_loaded_rsc_table start");
+	assert_int_equal(rproc_get_state(d->rproc), RPROC_RUNNING);
+	assert_int_equal(rproc_get_coredump(d->rproc, &dump, &len), 0);
+	free(dump);
 	dbl_free(d);
 }
 
@@ -699,7 +761,10 @@ int main(void)
 		cmocka_unit_test(test_boot_while_crashed_counts),
 		cmocka_unit_test(test_crashed_processor_can_be_shut_down),
 		cmocka_unit_test(test_crash_when_offline_ignored),
+		cmocka_unit_test(test_coredump_default_is_disabled),
 		cmocka_unit_test(test_coredump_disabled),
+		cmocka_unit_test(test_coredump_inline_waits_for_read),
+		cmocka_unit_test(test_coredump_inline_timeout),
 		cmocka_unit_test(test_recovery_failures),
 		cmocka_unit_test(test_crash_reported_from_another_thread),
 		cmocka_unit_test(test_attach_detach),

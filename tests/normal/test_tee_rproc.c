@@ -260,6 +260,8 @@ static struct env *env_new(unsigned int timeout_ms, bool create)
 	e->rproc = tee_rproc_create(&cfg, &err);
 	if (!e->rproc)
 		fail_msg("tee_rproc_create: %s", rpt_error_msg(&err));
+	/* Off by default (as Linux): these tests follow the GET_COREDUMP of a recovery. */
+	rproc_set_coredump(e->rproc, RPROC_COREDUMP_ENABLED);
 	F->ncalls = 0; /* forget the open session */
 	return e;
 }

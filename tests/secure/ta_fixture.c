@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "ta_fixture.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,21 @@ static int double_stop(void *priv)
 	return 0;
 }
 
-static const struct coproc_ops double_ops = {double_start, double_stop};
+/* Like the emulator: no registers of a running core, the captured ones otherwise. */
+static int double_get_regs(void *priv, struct coredump_regs *regs)
+{
+	struct coproc_double *d = priv;
+
+	if (d->starts > d->stops && !d->crashed)
+		return -RPT_ESTATE;
+	if (!d->have_regs)
+		return -ENODATA;
+	*regs = d->regs;
+	return 0;
+}
+
+static const struct coproc_ops double_ops = {
+	.start = double_start, .stop = double_stop, .get_regs = double_get_regs};
 
 static void capture_log(void *priv, const char *msg)
 {
@@ -49,6 +64,7 @@ static void describe_board(struct ta_fixture *f, const struct ta_fixture_opts *o
 	rp->tee = true;
 	board_stm32mp15_layout(rp, o->ddr);
 	rp->policy.coredump_allowed = o->coredump_allowed;
+	rp->policy.coredump_secure = o->coredump_secure;
 	rp->policy.allow_unversioned = !o->versioned_only;
 	if (o->rollback_state)
 		snprintf(rp->policy.rollback_state, sizeof(rp->policy.rollback_state), "%s",

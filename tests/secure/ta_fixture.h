@@ -18,6 +18,9 @@ struct coproc_double {
 	int stops;	    /* stop() calls */
 	uint32_t boot_addr; /* last boot address */
 	int fail_start;	    /* start() returns this if non-zero */
+	bool crashed;	    /* the core stopped on its own (registers readable while started) */
+	bool have_regs;	    /* get_regs() gives regs (else -ENODATA) */
+	struct coredump_regs regs; /* what get_regs() gives */
 };
 
 struct ta_fixture {
@@ -34,6 +37,7 @@ struct ta_fixture {
 struct ta_fixture_opts {
 	bool ddr; /* add the 32 MiB DDR memory (large.elf) */
 	bool coredump_allowed;
+	bool coredump_secure;	    /* debug board: secure memories dumped too */
 	bool versioned_only;	    /* refuse images without a security counter */
 	const char *rollback_state; /* state file, or NULL */
 	const char *const *keys;

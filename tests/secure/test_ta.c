@@ -9,6 +9,8 @@
 
 #include "common/safe_math.h"
 #include "craft.h"
+#include "formats/coredump.h"
+#include "formats/elf32.h"
 #include "ta_fixture.h"
 #include "testutil.h"
 
@@ -153,7 +155,8 @@ static void test_state_machine(void **state)
 				      {TEE_SUCCESS, TA_RPROC_STARTED},
 				      {TEE_SUCCESS, TA_RPROC_OFF},
 				      {TEE_SUCCESS, TA_RPROC_STARTED},
-				      {TEE_SUCCESS, TA_RPROC_STARTED},
+				      /* no dump of a running core (issue 11, item 3) */
+				      {TEE_ERROR_BAD_STATE, TA_RPROC_STARTED},
 				      {TEE_ERROR_BAD_STATE, TA_RPROC_STARTED}},
 	};
 	size_t len, olen;
@@ -226,51 +229,180 @@ static void test_parameter_types_and_ids(void **state)
 	ta_fixture_free(f);
 }
 
+static const uint32_t dump_types =
+	TEE_PARAM_TYPES(TEE_PARAM_TYPE_VALUE_INPUT, TEE_PARAM_TYPE_MEMREF_OUTPUT, 0, 0);
+
+/* GET_COREDUMP into a buffer of the size the TA asks for (free()). */
+static uint8_t *get_dump(struct ta_fixture *f, size_t *len)
+{
+	TEE_Param p[4] = {0};
+	uint8_t small[16], *dump;
+
+	p[1].memref.buffer = small;
+	p[1].memref.size = sizeof(small);
+	assert_int_equal(rproc_ta_invoke(&f->ta, f->sess, TA_RPROC_CMD_GET_COREDUMP, dump_types, p),
+			 TEE_ERROR_SHORT_BUFFER);
+	dump = malloc(p[1].memref.size);
+	assert_non_null(dump);
+	p[1].memref.buffer = dump;
+	assert_int_equal(rproc_ta_invoke(&f->ta, f->sess, TA_RPROC_CMD_GET_COREDUMP, dump_types, p),
+			 TEE_SUCCESS);
+	*len = p[1].memref.size;
+	return dump;
+}
+
+static TEE_Result dump_result(struct ta_fixture *f)
+{
+	static uint8_t buf[1 << 20];
+	TEE_Param p[4] = {0};
+
+	p[1].memref.buffer = buf;
+	p[1].memref.size = sizeof(buf);
+	return rproc_ta_invoke(&f->ta, f->sess, TA_RPROC_CMD_GET_COREDUMP, dump_types, p);
+}
+
+/* The PT_LOAD of the core at device address da, or NULL. */
+static const Elf32_Phdr *core_load_at(const struct elf32_file *elf, uint32_t da)
+{
+	unsigned int i;
+
+	for (i = 0; i < elf32_phnum(elf); i++) {
+		const Elf32_Phdr *ph = elf32_phdr(elf, i);
+
+		if (ph->p_type == PT_LOAD && ph->p_vaddr == da)
+			return ph;
+	}
+	return NULL;
+}
+
+/*
+ * Issue 11, item 3: GET_COREDUMP of a running core is BAD_STATE; after STOP
+ * the stopped firmware is dumped (SHORT_BUFFER gives the size first); after
+ * RELEASE nothing is left; without coredump-allowed, ACCESS_DENIED.
+ */
 static void test_coredump_short_buffer_and_policy(void **state)
 {
 	struct ta_fixture_opts deny = {.keys = both_keys};
 	struct ta_fixture *f = fixture(false);
-	TEE_Param p[4] = {0};
-	size_t len;
+	size_t len, dlen;
 	uint8_t *img = rpt_slurp(rpt_vector_path("signed/m4-demo.rsa2048.sign"), &len);
-	const uint32_t types =
-		TEE_PARAM_TYPES(TEE_PARAM_TYPE_VALUE_INPUT, TEE_PARAM_TYPE_MEMREF_OUTPUT, 0, 0);
-	uint8_t small[16], *dump;
+	uint8_t *dump;
 
 	(void)state;
 	enter_state(f, TA_RPROC_STARTED, img, len);
-	p[1].memref.buffer = small;
-	p[1].memref.size = sizeof(small);
-	assert_int_equal(rproc_ta_invoke(&f->ta, f->sess, TA_RPROC_CMD_GET_COREDUMP, types, p),
-			 TEE_ERROR_SHORT_BUFFER);
-	assert_true(p[1].memref.size > (64 + 256) * 1024);
-	dump = malloc(p[1].memref.size);
-	p[1].memref.buffer = dump;
-	assert_int_equal(rproc_ta_invoke(&f->ta, f->sess, TA_RPROC_CMD_GET_COREDUMP, types, p),
-			 TEE_SUCCESS);
+	assert_int_equal(dump_result(f), TEE_ERROR_BAD_STATE);
+	assert_non_null(strstr(f->last_log, "while the firmware runs"));
+	/* After STOP the stopped firmware can be dumped (Linux dumps after stop). */
+	assert_int_equal(ta_simple(f, TA_RPROC_CMD_STOP_FW), TEE_SUCCESS);
+	dump = get_dump(f, &dlen);
 	assert_memory_equal(dump,
 			    "\x7f"
 			    "ELF",
 			    4);
 	assert_int_equal(get_le16(dump + 16), 4); /* ET_CORE */
 	free(dump);
-	/* After STOP the stopped firmware can still be dumped (Linux dumps after stop). */
-	assert_int_equal(ta_simple(f, TA_RPROC_CMD_STOP_FW), TEE_SUCCESS);
-	p[1].memref.buffer = small;
-	p[1].memref.size = sizeof(small);
-	assert_int_equal(rproc_ta_invoke(&f->ta, f->sess, TA_RPROC_CMD_GET_COREDUMP, types, p),
-			 TEE_ERROR_SHORT_BUFFER);
 	/* RELEASE wipes: nothing left to dump. */
 	assert_int_equal(ta_simple(f, TA_RPROC_CMD_RELEASE_FW), TEE_SUCCESS);
-	assert_int_equal(rproc_ta_invoke(&f->ta, f->sess, TA_RPROC_CMD_GET_COREDUMP, types, p),
-			 TEE_ERROR_NO_DATA);
+	assert_int_equal(dump_result(f), TEE_ERROR_NO_DATA);
 	ta_fixture_free(f);
 
 	/* Default policy: dumps denied. */
 	f = ta_fixture_new(&deny);
 	enter_state(f, TA_RPROC_STARTED, img, len);
-	assert_int_equal(rproc_ta_invoke(&f->ta, f->sess, TA_RPROC_CMD_GET_COREDUMP, types, p),
-			 TEE_ERROR_ACCESS_DENIED);
+	assert_int_equal(dump_result(f), TEE_ERROR_ACCESS_DENIED);
+	assert_int_equal(ta_simple(f, TA_RPROC_CMD_STOP_FW), TEE_SUCCESS);
+	assert_int_equal(dump_result(f), TEE_ERROR_ACCESS_DENIED);
+	ta_fixture_free(f);
+	free(img);
+}
+
+/*
+ * Issue 11, item 3: coredump-allowed alone dumps the shared memories only,
+ * never a byte of secure memory (the firmware's code is there); only a debug
+ * board's coredump-secure-memories adds them.
+ */
+static void test_coredump_secure_memory_only_on_debug_board(void **state)
+{
+	struct ta_fixture_opts debug = {
+		.coredump_allowed = true, .coredump_secure = true, .keys = both_keys};
+	struct rpt_error err = {0};
+	struct elf32_file elf;
+	size_t len, dlen;
+	uint8_t *img = rpt_slurp(rpt_vector_path("signed/m4-demo.rsa2048.sign"), &len);
+	uint8_t *dump;
+	unsigned int pass, i, secure = 0;
+
+	(void)state;
+	for (pass = 0; pass < 2; pass++) {
+		struct ta_fixture *f = pass ? ta_fixture_new(&debug) : fixture(false);
+		const struct board_rproc *brp = &f->board.rprocs[0];
+
+		enter_state(f, TA_RPROC_STARTED, img, len);
+		assert_int_equal(ta_simple(f, TA_RPROC_CMD_STOP_FW), TEE_SUCCESS);
+		dump = get_dump(f, &dlen);
+		assert_int_equal(elf32_open_any(&elf, dump, dlen, true, &err), 0);
+		for (i = 0; i < brp->num_mems; i++) {
+			const struct board_memory *m = &brp->mems[i];
+			const Elf32_Phdr *ph = core_load_at(&elf, m->da);
+
+			if (m->secure) {
+				secure++;
+				/* The firmware was loaded there: its bytes must not leave. */
+				if (!pass)
+					assert_null(ph);
+				else
+					assert_non_null(ph);
+			} else {
+				assert_non_null(ph);
+				assert_int_equal(ph->p_filesz, m->size);
+			}
+		}
+		elf32_close(&elf);
+		free(dump);
+		ta_fixture_free(f);
+	}
+	assert_true(secure > 0); /* the board has secure memory, so the test means something */
+	free(img);
+}
+
+/*
+ * A core that crashed may be dumped before STOP; its registers go into an
+ * NT_PRSTATUS note (pr_reg at 72 in the 148-byte descriptor after "CORE").
+ */
+static void test_coredump_of_crashed_core_has_registers(void **state)
+{
+	struct ta_fixture *f = fixture(false);
+	struct rpt_error err = {0};
+	struct elf32_file elf;
+	const Elf32_Phdr *note;
+	const uint8_t *desc;
+	size_t len, dlen;
+	uint8_t *img = rpt_slurp(rpt_vector_path("signed/m4-demo.rsa2048.sign"), &len);
+	uint8_t *dump;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 16; i++)
+		f->co.regs.r[i] = 0x1000 + i;
+	f->co.regs.xpsr = 0x61000000;
+	f->co.regs.signo = COREDUMP_SIGSEGV;
+	f->co.have_regs = true;
+	enter_state(f, TA_RPROC_STARTED, img, len);
+	assert_int_equal(dump_result(f), TEE_ERROR_BAD_STATE);
+	f->co.crashed = true;
+	dump = get_dump(f, &dlen);
+	assert_int_equal(elf32_open_any(&elf, dump, dlen, true, &err), 0);
+	note = elf32_phdr(&elf, 0);
+	assert_int_equal(note->p_type, PT_NOTE);
+	assert_int_equal(note->p_filesz, COREDUMP_NOTE_SIZE);
+	desc = dump + note->p_offset + 20;
+	assert_memory_equal(dump + note->p_offset + 12, "CORE\0\0\0\0", 8);
+	assert_int_equal(get_le32(desc), COREDUMP_SIGSEGV);
+	for (i = 0; i < 16; i++)
+		assert_int_equal(get_le32(desc + 72 + 4 * i), 0x1000 + i);
+	assert_int_equal(get_le32(desc + 72 + 64), 0x61000000);
+	elf32_close(&elf);
+	free(dump);
 	ta_fixture_free(f);
 	free(img);
 }
@@ -311,6 +443,8 @@ int main(void)
 		cmocka_unit_test(test_state_machine),
 		cmocka_unit_test(test_parameter_types_and_ids),
 		cmocka_unit_test(test_coredump_short_buffer_and_policy),
+		cmocka_unit_test(test_coredump_secure_memory_only_on_debug_board),
+		cmocka_unit_test(test_coredump_of_crashed_core_has_registers),
 		cmocka_unit_test(test_release_and_stop_states),
 	};
 

@@ -61,6 +61,8 @@ static void test_crash_recovered(void **state)
 	(void)state;
 	assert_int_equal(split_ctl(&sys, "remoteproc0 state"), 0);
 	assert_string_equal(split_out(), "running\n");
+	/* Off by default (as Linux): the dump read below needs it. */
+	assert_int_equal(split_ctl(&sys, "remoteproc0 coredump enabled"), 0);
 	assert_int_equal(split_ctl(&sys, "remoteproc0 crash watchdog"), 0);
 	/* The core crashed in rproc-teed; the event brought it to rprocd's recovery. */
 	assert_true(split_wait_log(&sys.teed, "coprocessor crashed (watchdog)", 10000));

@@ -229,6 +229,7 @@ static void test_coredump_opens_with_readelf(void **state)
 	size_t len;
 
 	(void)state;
+	rproc_set_coredump(s->rp, RPROC_COREDUMP_ENABLED); /* off by default, as Linux */
 	sys_boot(s, fw("rproc-demo.sign"));
 	assert_true(sys_wait_trace(s, OUR_HELLO, 5000));
 	assert_int_equal(vboard_inject_crash(&s->vb->procs[0], RPROC_FATAL_ERROR), 0);

@@ -39,7 +39,7 @@ static int double_stop(void *priv)
 	return 0;
 }
 
-static const struct coproc_ops double_ops = {double_start, double_stop};
+static const struct coproc_ops double_ops = {.start = double_start, .stop = double_stop};
 
 /*
  * Hardware double: an echo. A doorbell rings back on the same vq, a shutdown

@@ -110,6 +110,8 @@ static void test_vector_end_to_end(void **state)
 	assert_int_equal(ctl("remoteproc0 resource-table"), 0);
 	assert_non_null(strstr(output(), "vdev0buffer"));
 
+	/* Coredumps are off by default (as in Linux): the dump below needs them. */
+	assert_int_equal(ctl("remoteproc0 coredump enabled"), 0);
 	assert_int_equal(ctl("remoteproc0 crash watchdog"), 0);
 	assert_true(wait_output("remoteproc0 state", "running", 5000));
 	assert_true(wait_output("remoteproc0 trace", "hello from the coprocessor", 5000));

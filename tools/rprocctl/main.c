@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -100,6 +101,11 @@ static int handle_reply(const uint8_t *reply, size_t len, const char *dump_out)
 		return status;
 	}
 	if (dump_out) {
+		/*
+		 * A dump holds the firmware's memory and registers: 0600, never
+		 * readable by another user, whatever the caller's umask says.
+		 */
+		umask(077);
 		if (rpt_write_file_atomic(dump_out, reply + 1, len - 1, &err)) {
 			fprintf(stderr, "rprocctl: %s\n", rpt_error_msg(&err));
 			return CTL_FAIL;

@@ -64,10 +64,13 @@ enum rproc_crash_type {
 
 /* What happens to a coredump on a crash (Linux debugfs "coredump"). */
 enum rproc_dump_mechanism {
-	RPROC_COREDUMP_DISABLED = 0, /* no dump is taken */
-	RPROC_COREDUMP_ENABLED = 1,  /* a dump is taken and kept (the default) */
-	RPROC_COREDUMP_INLINE = 2,   /* same here: the dump is taken and kept */
+	RPROC_COREDUMP_DISABLED = 0, /* no dump is taken (the default, as Linux) */
+	RPROC_COREDUMP_ENABLED = 1,  /* a dump is taken and kept */
+	RPROC_COREDUMP_INLINE = 2,   /* taken and kept; recovery waits until it is read */
 };
+
+/* Longest wait of recovery for an inline dump's reader: Linux's devcoredump timeout. */
+#define RPROC_COREDUMP_TIMEOUT_MS 300000u
 
 enum rproc_log_level {
 	RPROC_LOG_ERR = 0,  /* something failed */
@@ -227,10 +230,20 @@ struct rproc {
 	int max_notifyid;		      /* highest vring notify id given, -1 if none */
 	struct rproc_dump_segment *dump_segs; /* segments of the default coredump (array) */
 	unsigned int num_dump_segs;
-	uint8_t *dump; /* the last coredump, or NULL */
-	size_t dump_len;
 	struct rproc_stats stats;    /* counters */
 	struct rpt_error last_error; /* why the last operation failed */
+
+	/*
+	 * ---- the kept coredump, under dump_lock: readable while a recovery
+	 * (holding lock) waits for an inline dump to be read ----
+	 */
+	pthread_mutex_t dump_lock;    /* protects the fields below */
+	pthread_cond_t dump_cond;     /* broadcast when a dump is read or waiting must end */
+	uint8_t *dump;		      /* the last coredump, or NULL */
+	size_t dump_len;	      /* its bytes */
+	bool dump_unread;	      /* an inline dump recovery waits for, not read yet */
+	bool dump_cancel;	      /* stop waiting: the rproc is being deleted */
+	unsigned int dump_timeout_ms; /* longest inline wait (0: RPROC_COREDUMP_TIMEOUT_MS) */
 
 	/* ---- crash work (Linux crash_handler work), under work_lock ---- */
 	pthread_mutex_t work_lock;	  /* protects the fields below */
@@ -304,8 +317,14 @@ bool rproc_recovery_enabled(struct rproc *rproc);
 int rproc_set_coredump(struct rproc *rproc, enum rproc_dump_mechanism conf);
 /* rproc_boot() references held now (Linux rproc->power). */
 unsigned int rproc_power_refs(struct rproc *rproc);
+/* How long a recovery waits for an inline dump to be read (ms, 0: the default). */
+void rproc_set_coredump_timeout(struct rproc *rproc, unsigned int ms);
 void rproc_get_stats(struct rproc *rproc, struct rproc_stats *stats);
-/* A copy of the last coredump (free() it); -ENOENT if none was taken. */
+/*
+ * A copy of the last coredump (free() it); -ENOENT if none was taken. Never
+ * waits for the rproc's lock; reading an inline dump lets the waiting
+ * recovery go on (Linux: reading the devcoredump).
+ */
 int rproc_get_coredump(struct rproc *rproc, uint8_t **dump, size_t *len);
 /* The reason of the last failure (empty string if none) into buf. */
 void rproc_last_error(struct rproc *rproc, char *buf, size_t len);

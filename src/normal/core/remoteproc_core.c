@@ -913,28 +913,6 @@ void rproc_get_stats(struct rproc *rproc, struct rproc_stats *stats)
 	pthread_mutex_unlock(&rproc->lock);
 }
 
-int rproc_get_coredump(struct rproc *rproc, uint8_t **dump, size_t *len)
-{
-	int ret = 0;
-
-	*dump = NULL;
-	*len = 0;
-	pthread_mutex_lock(&rproc->lock);
-	if (!rproc->dump) {
-		ret = -ENOENT;
-	} else {
-		*dump = malloc(rproc->dump_len);
-		if (!*dump) {
-			ret = -ENOMEM;
-		} else {
-			memcpy(*dump, rproc->dump, rproc->dump_len);
-			*len = rproc->dump_len;
-		}
-	}
-	pthread_mutex_unlock(&rproc->lock);
-	return ret;
-}
-
 /* ---- life cycle ---- */
 
 static int rproc_check_ops(const struct rproc_ops *ops, struct rpt_error *err)
@@ -955,8 +933,12 @@ static int rproc_init_sync(struct rproc *rproc)
 		goto destroy_lock;
 	if (pthread_cond_init(&rproc->work_cond, NULL))
 		goto destroy_work_lock;
+	if (rproc_coredump_init(rproc))
+		goto destroy_work_cond;
 	return 0;
 
+destroy_work_cond:
+	pthread_cond_destroy(&rproc->work_cond);
 destroy_work_lock:
 	pthread_mutex_destroy(&rproc->work_lock);
 destroy_lock:
@@ -1005,7 +987,7 @@ struct rproc *rproc_alloc(const char *name, const struct rproc_ops *ops, const c
 	rproc->ops = ops;
 	rproc->priv = priv;
 	rproc->state = RPROC_OFFLINE;
-	rproc->dump_conf = RPROC_COREDUMP_ENABLED;
+	rproc->dump_conf = RPROC_COREDUMP_DISABLED; /* Linux's default */
 	rproc->max_notifyid = -1;
 	return rproc;
 
@@ -1060,6 +1042,7 @@ int rproc_add(struct rproc *rproc, struct rpt_error *err)
 	if (rproc->registered)
 		return rpt_error_set(err, EBUSY, "%s: already registered", rproc->dev_name);
 	rproc->worker_exit = false;
+	rproc_coredump_cancel(rproc, false);
 	if (pthread_create(&rproc->worker, NULL, rproc_crash_worker, rproc))
 		return rpt_error_set(err, EAGAIN, "%s: cannot start the crash worker",
 				     rproc->dev_name);
@@ -1096,6 +1079,8 @@ void rproc_del(struct rproc *rproc)
 {
 	if (!rproc || !rproc->registered)
 		return;
+	/* A recovery waiting for an inline dump to be read must not hold up the removal. */
+	rproc_coredump_cancel(rproc, true);
 	rproc_flush_crash_work(rproc);
 	rproc_stop_worker(rproc);
 	pthread_mutex_lock(&rproc->lock);

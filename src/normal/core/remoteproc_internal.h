@@ -46,9 +46,17 @@ struct rproc_dump_segment {
 int rproc_handle_resources(struct rproc *rproc, struct rpt_error *err);
 /* Forget every handled resource and the coredump segments. */
 void rproc_resource_cleanup(struct rproc *rproc);
-/* Take a coredump as rproc->dump_conf says (never fails the caller: logs instead). */
+/*
+ * Take a coredump as rproc->dump_conf says (never fails the caller: logs
+ * instead). Inline: then wait, lock held as Linux holds it, until the dump is
+ * read, the timeout passes or rproc_coredump_cancel() is called.
+ */
 void rproc_do_coredump(struct rproc *rproc);
-/* Free the kept coredump and the segment list. */
+/* The dump lock and condition (rproc_alloc). 0 or -ENOMEM. */
+int rproc_coredump_init(struct rproc *rproc);
+/* End any inline wait now (cancel = true: rproc_del) or allow waits again (false: rproc_add). */
+void rproc_coredump_cancel(struct rproc *rproc, bool cancel);
+/* Free the kept coredump, the segment list and the dump lock. */
 void rproc_coredump_free(struct rproc *rproc);
 /* Format and log "remoteproc<N>: <step> failed: <reason>", keep it as the last error. */
 int rproc_fail(struct rproc *rproc, const char *step, int ret, const struct rpt_error *err);

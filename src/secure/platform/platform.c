@@ -376,3 +376,48 @@ int plat_stop(struct plat_rproc *rp, struct rpt_error *err)
 	rp->running = false;
 	return 0;
 }
+
+/* ---- coredumps ---- */
+
+int plat_dump_segments(struct plat_rproc *rp, struct coredump_segment *segs, struct rpt_error *err)
+{
+	const struct board_policy *pol = &rp->desc->policy;
+	unsigned int i;
+	int n = 0;
+
+	if (!pol->coredump_allowed)
+		return rpt_error_set(err, EACCES,
+				     "rproc %u: coredumps denied by the board's policy "
+				     "(no coredump-allowed)",
+				     rp->desc->id);
+	for (i = 0; i < rp->num_mems; i++) {
+		const struct board_memory *m = rp->mems[i].desc;
+
+		/* Secure memory leaves the secure world only on a debug board's say-so. */
+		if (m->secure && !pol->coredump_secure)
+			continue;
+		segs[n].da = m->da;
+		segs[n].size = m->size;
+		segs[n].data = rp->mems[i].host;
+		n++;
+	}
+	return n;
+}
+
+int plat_get_regs(struct plat_rproc *rp, struct coredump_regs *regs, struct rpt_error *err)
+{
+	int ret;
+
+	if (!rp->coproc || !rp->coproc->get_regs)
+		return rpt_error_set(err, ENODATA, "rproc %u: the coprocessor gives no registers",
+				     rp->desc->id);
+	ret = rp->coproc->get_regs(rp->coproc_priv, regs);
+	if (ret == -RPT_ESTATE)
+		return rpt_error_set(err, RPT_ESTATE,
+				     "rproc %u: the coprocessor runs: its registers change",
+				     rp->desc->id);
+	if (ret)
+		return rpt_error_set(err, ret < 0 ? ret : EIO,
+				     "rproc %u: no registers captured (%d)", rp->desc->id, ret);
+	return 0;
+}

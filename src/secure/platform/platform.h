@@ -18,6 +18,7 @@
 #include "board/board.h"
 #include "common/error.h"
 #include "crypto/keyring.h"
+#include "formats/coredump.h"
 
 /* How the platform starts and stops the coprocessor (the emulator, or a test double). */
 struct coproc_ops {
@@ -25,6 +26,11 @@ struct coproc_ops {
 	int (*start)(void *priv, uint32_t boot_addr);
 	/* Hold the core in reset. Must be safe when the core already stopped on its own. */
 	int (*stop)(void *priv);
+	/*
+	 * Optional: the registers when the last run ended (crash or stop).
+	 * -RPT_ESTATE while the core runs, -ENODATA if none were captured.
+	 */
+	int (*get_regs)(void *priv, struct coredump_regs *regs);
 };
 
 /* One memory, mapped in the secure world's address space. */
@@ -144,6 +150,21 @@ int plat_rollback_check(struct plat_rproc *rp, bool has_counter, uint32_t counte
 			struct rpt_error *err);
 int plat_rollback_commit(struct plat_rproc *rp, bool has_counter, uint32_t counter,
 			 struct rpt_error *err);
+
+/*
+ * Coredump policy: the memories a GET_COREDUMP may show, into segs (room for
+ * BOARD_MAX_MEMS). Memories the normal world shares always; secure memories
+ * only when the board sets coredump-secure-memories (debug boards). Returns
+ * how many were written; -EACCES if the board does not allow coredumps.
+ */
+int plat_dump_segments(struct plat_rproc *rp, struct coredump_segment *segs, struct rpt_error *err);
+
+/*
+ * The core's registers when it last stopped or crashed. -RPT_ESTATE while it
+ * runs (no dump of a running core), -ENODATA if the coprocessor cannot tell
+ * (none attached, no get_regs, nothing captured).
+ */
+int plat_get_regs(struct plat_rproc *rp, struct coredump_regs *regs, struct rpt_error *err);
 
 /*
  * start: -RPT_ESTATE without an attached coprocessor or when already running,

@@ -214,33 +214,32 @@ static int cmd_get_rsc_table(struct ta_rproc_ctx *ctx, TEE_Param *params)
 	return 0;
 }
 
-/* The segments of a coredump: every memory of the coprocessor, whole. */
-static unsigned int dump_segments(struct ta_rproc_ctx *ctx, struct coredump_segment *segs)
-{
-	unsigned int i;
-
-	for (i = 0; i < ctx->plat->num_mems; i++) {
-		segs[i].da = ctx->plat->mems[i].desc->da;
-		segs[i].size = ctx->plat->mems[i].desc->size;
-		segs[i].data = ctx->plat->mems[i].host;
-	}
-	return ctx->plat->num_mems;
-}
-
+/*
+ * GET_COREDUMP: the memories the board's policy lets out (plat_dump_segments)
+ * and the registers of the core when it stopped or crashed. Only of a core
+ * that is not running: after STOP (the memory still holds the firmware, as
+ * Linux dumps it on recovery) or while STARTED if the core has crashed.
+ */
 static int cmd_get_coredump(struct ta_rproc_ctx *ctx, TEE_Param *params)
 {
 	struct coredump_segment segs[BOARD_MAX_MEMS];
-	unsigned int n;
+	struct coredump_regs regs;
+	bool have_regs;
 	size_t need;
+	int n, ret;
 
-	if (!ctx->plat->desc->policy.coredump_allowed)
-		return rpt_error_set(&ctx->last_error, EACCES,
-				     "GET_COREDUMP denied by the board's policy");
+	n = plat_dump_segments(ctx->plat, segs, &ctx->last_error);
+	if (n < 0)
+		return n;
 	if (ctx->state != TA_RPROC_STARTED && !ctx->dump_valid)
 		return rpt_error_set(&ctx->last_error, ENODATA,
 				     "GET_COREDUMP: no firmware to dump");
-	n = dump_segments(ctx, segs);
-	need = coredump_size(segs, n);
+	ret = plat_get_regs(ctx->plat, &regs, NULL); /* without registers: no note */
+	if (ret == -RPT_ESTATE || (ret && ctx->state == TA_RPROC_STARTED))
+		return rpt_error_set(&ctx->last_error, RPT_ESTATE,
+				     "GET_COREDUMP while the firmware runs (stop it first)");
+	have_regs = !ret;
+	need = coredump_size(segs, (unsigned int)n, have_regs ? &regs : NULL);
 	if (!need)
 		return rpt_error_set(&ctx->last_error, EINVAL, "GET_COREDUMP: memories too large");
 	if (params[1].memref.size < need || !params[1].memref.buffer) {
@@ -248,7 +247,8 @@ static int cmd_get_coredump(struct ta_rproc_ctx *ctx, TEE_Param *params)
 		return -ENOSPC;
 	}
 	params[1].memref.size = need;
-	return coredump_write(segs, n, params[1].memref.buffer, need, &ctx->last_error);
+	return coredump_write(segs, (unsigned int)n, have_regs ? &regs : NULL,
+			      params[1].memref.buffer, need, &ctx->last_error);
 }
 
 /* Exact parameter types per command: anything else is BAD_PARAMETERS. */
