@@ -42,6 +42,16 @@
 #define RPROC_MAX_DEVICES 64  /* remoteproc<N> indices in use at once */
 #define RPROC_MAX_VRINGS  2   /* vrings per vdev, as Linux (RVDEV_NUM_VRINGS) */
 
+/*
+ * Crash-loop limit: a processor recovered this many times within the window
+ * stays crashed at its next crash instead of being recovered again. Linux
+ * recovers forever; a firmware that faults at reset then loops hundreds of
+ * times a second. The default leaves any sane crash rate alone.
+ */
+#define RPROC_RECOVERY_LIMIT_MAX	 64u	/* highest configurable count */
+#define RPROC_RECOVERY_LIMIT_DEFAULT	 10u	/* recoveries ... */
+#define RPROC_RECOVERY_WINDOW_MS_DEFAULT 60000u /* ... within this many milliseconds */
+
 /* Processor states, in Linux's order; rproc_state_string() gives the sysfs text. */
 enum rproc_state {
 	RPROC_OFFLINE = 0,   /* powered off, nothing loaded */
@@ -187,6 +197,8 @@ struct rproc {
 	bool alt_boot;			  /* (driver) alternate boot: TA loads, table after load */
 	bool auto_boot;			  /* (driver) boot at rproc_add() */
 	bool recovery_disabled;		  /* crashes are not recovered automatically */
+	unsigned int recovery_limit;	  /* recoveries allowed per window, 0 = no limit */
+	unsigned int recovery_window_ms;  /* the window of recovery_limit */
 	enum rproc_dump_mechanism dump_conf;	  /* coredump on crash: disabled/enabled/inline */
 	struct rproc_memory mems[RPROC_MAX_MEMS]; /* its memories (rproc_add_memory) */
 	unsigned int num_mems;
@@ -215,6 +227,11 @@ struct rproc {
 	size_t dump_len;
 	struct rproc_stats stats;    /* counters */
 	struct rpt_error last_error; /* why the last operation failed */
+	void *clean_table;	     /* attach: the table as found, restored at detach */
+	/* automatic recoveries started, ring of their times (CLOCK_MONOTONIC) */
+	struct timespec recovery_times[RPROC_RECOVERY_LIMIT_MAX];
+	unsigned int recovery_next;  /* ring slot the next recovery uses */
+	unsigned int recovery_count; /* slots in use */
 
 	/* ---- crash work (Linux crash_handler work), under work_lock ---- */
 	pthread_mutex_t work_lock;	  /* protects the fields below */
@@ -224,6 +241,7 @@ struct rproc {
 	bool worker_exit;		  /* asks the worker to end */
 	bool work_pending;		  /* a crash report waits for the worker */
 	bool work_running;		  /* the worker handles a crash right now */
+	bool crash_unhandled;		  /* reported, the worker has not taken the lock yet */
 	enum rproc_crash_type crash_type; /* type of the pending report */
 	struct timespec crash_at;	  /* when it was reported (CLOCK_MONOTONIC) */
 };
@@ -250,13 +268,30 @@ void rproc_free(struct rproc *rproc);
 
 /* Power up (first reference boots; a DETACHED processor is attached). */
 int rproc_boot(struct rproc *rproc);
+/*
+ * For drivers, before rproc_add(): the processor is already running (started
+ * by the boot loader, or by an earlier instance of this daemon): state
+ * DETACHED (Linux stm32_rproc sets it when the M4 state says running). With
+ * auto_boot, rproc_add() attaches to it; otherwise rproc_boot() ("state
+ * start") does. -EBUSY once registered or not offline.
+ */
+int rproc_set_detached(struct rproc *rproc);
 /* Drop a reference; the last one stops the processor and releases everything. */
 int rproc_shutdown(struct rproc *rproc);
-/* Let go of an attached processor (it keeps running): state DETACHED. */
+/*
+ * Let go of an ATTACHED processor (it keeps running): state DETACHED, the
+ * resource table restored as found at attach (Linux rproc_detach; -EINVAL in
+ * any other state, as Linux's sysfs "detach").
+ */
 int rproc_detach(struct rproc *rproc);
 /* Firmware name, settable only while offline (-EBUSY otherwise). */
 int rproc_set_firmware(struct rproc *rproc, const char *name);
 void rproc_get_firmware(struct rproc *rproc, char *buf, size_t len);
+/*
+ * The state as a user sees it: a processor whose crash was reported but not
+ * handled yet is "crashed", never "running" (a firmware that faults at once
+ * is reported before the crash worker gets the lock).
+ */
 enum rproc_state rproc_get_state(struct rproc *rproc);
 /* Linux sysfs text of a state ("offline", ..., "invalid" for anything else). */
 const char *rproc_state_string(enum rproc_state state);
@@ -274,6 +309,14 @@ void rproc_flush_crash_work(struct rproc *rproc);
 /* Recover a CRASHED processor now (what recovery does automatically when enabled). */
 int rproc_recover(struct rproc *rproc);
 void rproc_set_recovery(struct rproc *rproc, bool enabled);
+/*
+ * Crash-loop limit: at most count automatic recoveries within window_ms;
+ * the next crash leaves the processor crashed with one log line. count 0:
+ * no limit (Linux). -EINVAL if count > RPROC_RECOVERY_LIMIT_MAX or a
+ * count without a window. The history restarts at every stop and manual
+ * recovery.
+ */
+int rproc_set_recovery_limit(struct rproc *rproc, unsigned int count, unsigned int window_ms);
 bool rproc_recovery_enabled(struct rproc *rproc);
 void rproc_set_coredump(struct rproc *rproc, enum rproc_dump_mechanism conf);
 void rproc_get_stats(struct rproc *rproc, struct rproc_stats *stats);
