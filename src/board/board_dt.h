@@ -24,9 +24,21 @@
  *		rproc,id = <0>;
  *		cpu = "cortex-m4";                  default: from compatible
  *		memory-region = <&retram>, ...;
- *		mboxes = <&ipcc 0>, <&ipcc 1>, <&ipcc 2>;
- *		mbox-names = "vq0", "vq1", "shutdown";
+ *		mboxes = <&ipcc 0>, <&ipcc 1>, <&ipcc 2>, <&ipcc 4>;
+ *		mbox-names = "vq0", "vq1", "shutdown", "detach";  each optional
  *		rproc,watchdog-ms = <1000>;         optional
+ *		st,auto-boot;                       optional: rprocd boots it at start
+ *						    (attaches if it already runs)
+ *		rproc,boot-loader-firmware = "fw.sign";  optional, TEE only: the boot
+ *						    loader loaded and started this image
+ *						    through the TA before any daemon ran
+ *						    (path as trusted-keys); rprocd finds
+ *						    it running and attaches
+ *		rproc,recovery-limit = <10 60000>;  optional: at most 10 automatic
+ *						    recoveries within 60000 ms, then the
+ *						    processor stays crashed; <0 0> = no
+ *						    limit (Linux); absent: the default
+ *						    (10 within 60 s)
  *		secure-policy {                     TEE coprocessors only
  *			coredump-allowed; allow-unversioned;
  *			rollback-state = "path"; trusted-keys = "a.pub.pem", "b.pub.pem";

@@ -42,6 +42,7 @@ static void builtin_board(struct board *b)
 	rp->mbox.vq0 = 0;
 	rp->mbox.vq1 = 1;
 	rp->mbox.shutdown = 2;
+	rp->mbox.detach = BOARD_MBOX_NONE;
 }
 
 static int load_board(struct world *w, const struct world_options *o, struct rpt_error *err)
@@ -320,6 +321,25 @@ static void log_ta(void *priv, const char *msg)
 	fprintf(stderr, "rproc-teed: TA: %s\n", msg);
 }
 
+/* What the board's boot loader starts (rproc,boot-loader-firmware), before any client. */
+static int boot_loader_start(struct world *w, struct rpt_error *err)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < w->board.num_rprocs; i++) {
+		const struct board_rproc *rp = &w->board.rprocs[i];
+
+		ret = rproc_ta_boot_loader_start(&w->ta, rp, err);
+		if (ret)
+			return ret;
+		if (rp->boot.loader_firmware[0])
+			fprintf(stderr, "rproc-teed: rproc %u: the boot loader started %s\n", rp->id,
+				rp->boot.loader_firmware);
+	}
+	return 0;
+}
+
 int world_init(struct world *w, const struct world_options *o, struct rpt_error *err)
 {
 	int ret;
@@ -348,7 +368,16 @@ int world_init(struct world *w, const struct world_options *o, struct rpt_error 
 		goto out_coprocs;
 	w->ta.log = log_ta;
 	w->ta_up = true;
+	if (!o->no_coproc) {
+		ret = boot_loader_start(w, err);
+		if (ret)
+			goto out_ta;
+	}
 	return 0;
+
+out_ta:
+	rproc_ta_exit(&w->ta);
+	w->ta_up = false;
 
 out_coprocs:
 	detach_coprocs(w);

@@ -671,6 +671,8 @@ int rproc_detach(struct rproc *rproc)
 		rproc->power--;
 		goto out;
 	}
+	/* Linux __rproc_detach(): the table goes back as found, then the driver lets go. */
+	rproc_restore_clean_table(rproc);
 	ret = rproc->ops->detach(rproc, &e);
 	if (ret) {
 		ret = rproc_fail(rproc, "detach", ret, &e);
@@ -678,7 +680,6 @@ int rproc_detach(struct rproc *rproc)
 	}
 	/* It keeps running what was loaded: nothing to release. */
 	rproc->fw_loaded = false;
-	rproc_restore_clean_table(rproc);
 	rproc_resource_cleanup(rproc);
 	rproc_free_tables(rproc);
 	rproc_unprepare_device(rproc);
