@@ -70,6 +70,20 @@ static enum ctl_status cmd_list(struct rprocd *d, struct reply *r)
 	return CTL_OK;
 }
 
+/* Linux state_store "detach": only an attached processor; it keeps running without us. */
+static enum ctl_status cmd_state_detach(struct rproc *rp, enum rproc_state st, struct reply *r)
+{
+	int ret;
+
+	if (st != RPROC_ATTACHED)
+		return say(r, CTL_FAIL, "%s: detach: not attached (state %s)", rp->dev_name,
+			   rproc_state_string(st));
+	ret = rproc_detach(rp);
+	if (ret)
+		return failed(r, rp, "detach", ret);
+	return say(r, CTL_OK, "%s", rproc_state_string(rproc_get_state(rp)));
+}
+
 static enum ctl_status cmd_state(struct rproc *rp, int argc, const char *const *argv,
 				 struct reply *r)
 {
@@ -96,7 +110,10 @@ static enum ctl_status cmd_state(struct rproc *rp, int argc, const char *const *
 			return failed(r, rp, "stop", ret);
 		return say(r, CTL_OK, "%s", rproc_state_string(rproc_get_state(rp)));
 	}
-	return say(r, CTL_USAGE, "%s: state: '%s' is not start or stop", rp->dev_name, argv[0]);
+	if (!strcmp(argv[0], "detach"))
+		return cmd_state_detach(rp, st, r);
+	return say(r, CTL_USAGE, "%s: state: '%s' is not start, stop or detach", rp->dev_name,
+		   argv[0]);
 }
 
 static enum ctl_status cmd_firmware(struct rproc *rp, int argc, const char *const *argv,
@@ -213,7 +230,7 @@ static enum ctl_status cmd_crash(struct rprocd_proc *p, int argc, const char *co
 	if (i == 3)
 		return say(r, CTL_USAGE, "%s: crash: '%s' is not mmufault, watchdog or fatal",
 			   rp->dev_name, argv[0]);
-	if (rproc_get_state(rp) != RPROC_RUNNING)
+	if (rproc_get_state(rp) != RPROC_RUNNING && rproc_get_state(rp) != RPROC_ATTACHED)
 		return say(r, CTL_FAIL, "%s: crash: not running (state %s)", rp->dev_name,
 			   rproc_state_string(rproc_get_state(rp)));
 	ret = p->inject_crash ? p->inject_crash(p->priv, types[i].type) : 0;
