@@ -54,7 +54,8 @@ struct board_mailbox {
 	uint32_t vq0;		   /* channel kicked for vring 0, or BOARD_MBOX_NONE */
 	uint32_t vq1;		   /* channel kicked for vring 1, or BOARD_MBOX_NONE */
 	uint32_t shutdown;	   /* channel of the shutdown request, or BOARD_MBOX_NONE */
-	uint32_t detach; /* channel of the detach notice (ST: IPCC 4), or BOARD_MBOX_NONE */
+	uint32_t
+		detach; /* channel of the detach notice (ST: the 4th, <&ipcc 3>), or BOARD_MBOX_NONE */
 };
 
 /*

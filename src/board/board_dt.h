@@ -24,8 +24,10 @@
  *		rproc,id = <0>;
  *		cpu = "cortex-m4";                  default: from compatible
  *		memory-region = <&retram>, ...;
- *		mboxes = <&ipcc 0>, <&ipcc 1>, <&ipcc 2>, <&ipcc 4>;
- *		mbox-names = "vq0", "vq1", "shutdown", "detach";  each optional
+ *		mboxes = <&ipcc 0>, <&ipcc 1>, <&ipcc 2>, <&ipcc 3>;
+ *		mbox-names = "vq0", "vq1", "shutdown", "detach";  each optional;
+ *						    detach: ST's 4th IPCC channel, tells
+ *						    the firmware the host let go of it
  *		rproc,watchdog-ms = <1000>;         optional
  *		st,auto-boot;                       optional: rprocd boots it at start
  *						    (attaches if it already runs)

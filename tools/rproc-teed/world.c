@@ -334,8 +334,8 @@ static int boot_loader_start(struct world *w, struct rpt_error *err)
 		if (ret)
 			return ret;
 		if (rp->boot.loader_firmware[0])
-			fprintf(stderr, "rproc-teed: rproc %u: the boot loader started %s\n", rp->id,
-				rp->boot.loader_firmware);
+			fprintf(stderr, "rproc-teed: rproc %u: the boot loader started %s\n",
+				rp->id, rp->boot.loader_firmware);
 	}
 	return 0;
 }
