@@ -336,7 +336,13 @@ static int tee_proc_create(struct vboard *vb, struct vboard_proc *p, struct rpt_
 	cfg.mapper = (struct tee_rproc_shm_mapper){.map = map_shared, .priv = rp};
 	cfg.mbox = (struct rproc_mbox){.ops = &mbox_ops, .priv = p};
 	p->rproc = tee_rproc_create(&cfg, err);
-	return p->rproc ? 0 : (err && err->code ? err->code : -ENOMEM);
+	if (!p->rproc)
+		return err && err->code ? err->code : -ENOMEM;
+	/* Crashed before remoteproc existed (after the boot loader's start): never "attached". */
+	if (coproc_state(p->core) == COPROC_CRASHED)
+		vboard_proc_crashed(p, COPROC_CRASH_FATAL,
+				    "the core had crashed before remoteproc was up");
+	return 0;
 }
 
 /* Direct-ELF boards: the normal world owns the memories. */

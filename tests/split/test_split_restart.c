@@ -5,6 +5,8 @@
  *  - a firmware that runs is attached to: state "attached", its resource
  *    table and trace read from memory, "state stop" stops it and the TA is
  *    free for the next image;
+ *  - a firmware that crashed meanwhile is not "attached": rproc-teed replays
+ *    the crash when rprocd subscribes, and remoteproc handles it;
  *  - an image the TA holds loaded but never started is released: state
  *    "offline", and another image then boots (the TA would otherwise answer
  *    BAD_STATE for a different image).
@@ -85,6 +87,49 @@ static void load_only(const char *image)
 	free(img);
 }
 
+/* The firmware crashes while no rprocd runs: the restarted one must not call it attached. */
+static void test_crash_while_dead_is_not_attached(void **state)
+{
+	struct rpt_error err = {0};
+	struct tee_context ctx;
+	int ms;
+
+	(void)state;
+	split_init(&sys, "restart-crash");
+	split_teed_start(&sys, TEE_BOARD, NULL, NULL);
+	split_rprocd_start(&sys, TEE_BOARD);
+	assert_int_equal(split_ctl(&sys, "remoteproc0 firmware %s", rpt_vector_path(VECTOR)), 0);
+	assert_int_equal(split_ctl(&sys, "remoteproc0 state start"), 0);
+	split_kill(&sys.rprocd);
+	/* The hardware faults meanwhile (the debug channel stands in for a real fault). */
+	assert_int_equal(tee_socket_init(&ctx, sys.teed_sock, &err), 0);
+	assert_int_equal(tee_socket_inject_crash(&ctx, 0, 2, &err), 0);
+	tee_finalize(&ctx);
+	assert_true(split_wait_log(&sys.teed, "coprocessor crashed", 10000));
+
+	unlink(sys.ctl_sock);
+	split_rprocd_start(&sys, TEE_BOARD);
+	/* The crash reaches it on subscription: handled (recovered or given up), not running. */
+	for (ms = 10000; ms > 0; ms -= 20) {
+		if (!split_ctl(&sys, "remoteproc0 state") && strcmp(split_out(), "attached\n"))
+			break;
+		usleep(20 * 1000);
+	}
+	if (ms <= 0)
+		fail_msg("still attached to a crashed core\nrprocd log:\n%s",
+			 split_log(&sys.rprocd));
+	assert_true(split_wait_log(&sys.rprocd, "handling crash #1", 10000));
+	/* Whatever became of it, the user can go on: stop if needed, then boot. */
+	if (!strcmp(split_out(), "crashed\n") || !strcmp(split_out(), "running\n"))
+		assert_int_equal(split_ctl(&sys, "remoteproc0 state stop"), 0);
+	assert_int_equal(split_ctl(&sys, "remoteproc0 firmware %s", rpt_vector_path(VECTOR)), 0);
+	assert_int_equal(split_ctl(&sys, "remoteproc0 state start"), 0);
+	assert_string_equal(split_out(), "running\n");
+	assert_int_equal(split_ctl(&sys, "remoteproc0 state stop"), 0);
+	split_stop(&sys.rprocd);
+	split_stop(&sys.teed);
+}
+
 static void test_loaded_but_stopped_is_released(void **state)
 {
 	const char *ours = rpt_sign_with_demo_key(rpt_binary_path("firmware/rproc-demo.elf"));
@@ -111,6 +156,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kill_while_running_then_attach),
+		cmocka_unit_test(test_crash_while_dead_is_not_attached),
 		cmocka_unit_test(test_loaded_but_stopped_is_released),
 	};
 

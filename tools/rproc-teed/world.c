@@ -160,6 +160,7 @@ static void on_crash(void *priv, int type, const char *why)
 
 	fprintf(stderr, "rproc-teed: rproc %u: coprocessor crashed (%s): %s\n", wc->id,
 		coproc_crash_name(type), why);
+	__atomic_store_n(&wc->last_crash, (uint32_t)type, __ATOMIC_RELAXED);
 	post(wc, TEE_WIRE_EVENT_CRASH, (uint32_t)type, why);
 }
 
@@ -226,10 +227,24 @@ static int hw_inject_crash(void *priv, uint32_t rproc_id, uint32_t type)
 	return c ? coproc_inject_crash(c, (int)type, why[type]) : ret;
 }
 
+static bool hw_crashed(void *priv, uint32_t rproc_id, uint32_t *type)
+{
+	struct world *w = priv;
+	struct plat_rproc *rp = platform_rproc(&w->plat, rproc_id);
+	int ret;
+	struct coproc *c = core_of(w, rproc_id, &ret);
+
+	if (!c || coproc_state(c) != COPROC_CRASHED)
+		return false;
+	*type = __atomic_load_n(&w->cores[rp - w->plat.rprocs].last_crash, __ATOMIC_RELAXED);
+	return true;
+}
+
 const struct teed_hw_ops world_hw_ops = {
 	.kick = hw_kick,
 	.request_shutdown = hw_request_shutdown,
 	.inject_crash = hw_inject_crash,
+	.crashed = hw_crashed,
 };
 
 /* An emulated core over exactly the platform's mappings of the rproc's memories. */

@@ -351,6 +351,16 @@ static void op_hw(struct teed *d, const struct tee_wire_msg *req, struct tee_wir
 	reply->result = hw_result(ret);
 }
 
+/* A core that crashed before the client subscribed: the client learns it now (teed_hw_ops). */
+static void replay_crash(struct teed *d, uint32_t rproc_id)
+{
+	uint32_t type = 0;
+
+	if (d->hw && d->hw->crashed && d->hw->crashed(d->hw_priv, rproc_id, &type))
+		teed_post_event(d, rproc_id, TEE_WIRE_EVENT_CRASH, type,
+				"the core had crashed before this client subscribed");
+}
+
 /* From now on the rproc's events go to this connection too. */
 static void op_subscribe(struct teed *d, struct teed_client *c, const struct tee_wire_msg *req,
 			 struct tee_wire_msg *reply)
@@ -370,6 +380,7 @@ static void op_subscribe(struct teed *d, struct teed_client *c, const struct tee
 	}
 	c->subs |= 1u << idx;
 	reply->result = TEE_SUCCESS;
+	replay_crash(d, req->rproc_id);
 }
 
 void teed_close_sessions(struct teed *d, struct teed_client *c)
