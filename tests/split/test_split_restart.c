@@ -23,21 +23,23 @@
 #include "split_fixture.h"
 #include "testutil.h"
 
-#define TEE_BOARD "boards/vstm32mp15-m4-tee.dts"
-#define VECTOR	  "signed/m4-demo.rsa2048.sign"
-#define GREETING  "m4-demo: hello from the coprocessor"
+#define TEE_BOARD    "boards/vstm32mp15-m4-tee.dts"
+#define VECTOR	     "signed/m4-demo.rsa2048.sign"
+#define OUR_GREETING "rproc-demo: hello from the coprocessor"
 
 static struct split sys;
 
 static void test_kill_while_running_then_attach(void **state)
 {
+	const char *ours = rpt_sign_with_demo_key(rpt_binary_path("firmware/rproc-demo.elf"));
+
 	(void)state;
 	split_init(&sys, "restart-run");
 	split_teed_start(&sys, TEE_BOARD, NULL, NULL);
 	split_rprocd_start(&sys, TEE_BOARD);
-	assert_int_equal(split_ctl(&sys, "remoteproc0 firmware %s", rpt_vector_path(VECTOR)), 0);
+	assert_int_equal(split_ctl(&sys, "remoteproc0 firmware %s", ours), 0);
 	assert_int_equal(split_ctl(&sys, "remoteproc0 state start"), 0);
-	assert_true(split_wait_ctl(&sys, "remoteproc0 trace", GREETING, 10000));
+	assert_true(split_wait_ctl(&sys, "remoteproc0 trace", OUR_GREETING, 10000));
 
 	split_kill(&sys.rprocd);
 	/* The dead daemon's socket file stays: the wait must see the new one's. */
@@ -49,7 +51,13 @@ static void test_kill_while_running_then_attach(void **state)
 	/* The table and the trace come from the running firmware's memory. */
 	assert_int_equal(split_ctl(&sys, "remoteproc0 resource-table"), 0);
 	assert_non_null(strstr(split_out(), "vdev0buffer"));
-	assert_true(split_wait_ctl(&sys, "remoteproc0 trace", GREETING, 10000));
+	assert_true(split_wait_ctl(&sys, "remoteproc0 trace", OUR_GREETING, 10000));
+	/* Detached and attached again; the firmware heard the detach request through rproc-teed. */
+	assert_int_equal(split_ctl(&sys, "remoteproc0 state detach"), 0);
+	assert_string_equal(split_out(), "detached\n");
+	assert_int_equal(split_ctl(&sys, "remoteproc0 state start"), 0);
+	assert_string_equal(split_out(), "attached\n");
+	assert_true(split_wait_ctl(&sys, "remoteproc0 trace", "rproc-demo: host detached", 10000));
 	/* Stopped as in Linux: offline, and the TA released it. */
 	assert_int_equal(split_ctl(&sys, "remoteproc0 state stop"), 0);
 	assert_string_equal(split_out(), "offline\n");

@@ -215,6 +215,21 @@ static int hw_request_shutdown(void *priv, uint32_t rproc_id)
 	return c ? coproc_request_shutdown(c) : ret;
 }
 
+/* Only where the board wires ST's "detach" channel; otherwise there is nobody to tell. */
+static int hw_request_detach(void *priv, uint32_t rproc_id)
+{
+	struct world *w = priv;
+	const struct board_rproc *desc = board_find_rproc(&w->board, rproc_id);
+	int ret;
+	struct coproc *c = core_of(w, rproc_id, &ret);
+
+	if (!c)
+		return ret;
+	if (!desc || desc->mbox.detach == BOARD_MBOX_NONE)
+		return 0;
+	return coproc_request_detach(c);
+}
+
 static int hw_inject_crash(void *priv, uint32_t rproc_id, uint32_t type)
 {
 	static const char *const why[] = {"injected memory fault", "injected watchdog expiry",
@@ -244,6 +259,7 @@ const struct teed_hw_ops world_hw_ops = {
 	.kick = hw_kick,
 	.request_shutdown = hw_request_shutdown,
 	.inject_crash = hw_inject_crash,
+	.request_detach = hw_request_detach,
 	.crashed = hw_crashed,
 };
 

@@ -68,6 +68,8 @@ struct teed_hw_ops {
 	 * would otherwise attach to a core that does not run.
 	 */
 	bool (*crashed)(void *priv, uint32_t rproc_id, uint32_t *type);
+	/* Optional: tell the firmware the host detached (the "detach" mailbox channel). */
+	int (*request_detach)(void *priv, uint32_t rproc_id);
 };
 
 /* How to serve. */

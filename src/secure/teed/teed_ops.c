@@ -331,7 +331,7 @@ static TEE_Result hw_result(int ret)
 	}
 }
 
-/* KICK, REQUEST_SHUTDOWN, INJECT_CRASH: straight to the hardware (decode bounded the args). */
+/* KICK, REQUEST_SHUTDOWN, INJECT_CRASH, REQUEST_DETACH: straight to the hardware (decode bounded the args). */
 static void op_hw(struct teed *d, const struct tee_wire_msg *req, struct tee_wire_msg *reply)
 {
 	const struct teed_hw_ops *hw = d->hw;
@@ -348,6 +348,8 @@ static void op_hw(struct teed *d, const struct tee_wire_msg *req, struct tee_wir
 		ret = hw->request_shutdown(d->hw_priv, req->rproc_id);
 	else if (req->op == TEE_WIRE_OP_INJECT_CRASH && hw && hw->inject_crash)
 		ret = hw->inject_crash(d->hw_priv, req->rproc_id, req->arg);
+	else if (req->op == TEE_WIRE_OP_REQUEST_DETACH && hw && hw->request_detach)
+		ret = hw->request_detach(d->hw_priv, req->rproc_id);
 	reply->result = hw_result(ret);
 }
 
@@ -421,6 +423,7 @@ int teed_handle(struct teed *d, struct teed_client *c, const struct tee_wire_msg
 	case TEE_WIRE_OP_KICK:
 	case TEE_WIRE_OP_REQUEST_SHUTDOWN:
 	case TEE_WIRE_OP_INJECT_CRASH:
+	case TEE_WIRE_OP_REQUEST_DETACH:
 		op_hw(d, req, reply);
 		return 0;
 	case TEE_WIRE_OP_SUBSCRIBE:
