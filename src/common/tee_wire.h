@@ -41,8 +41,9 @@
  * carries one descriptor per shared memory, in the order of its entries.
  *
  * The hardware channel (KICK, REQUEST_SHUTDOWN, INJECT_CRASH, SUBSCRIBE,
- * EVENT, REQUEST_DETACH): on the real SoC the mailbox (IPCC) and the coprocessor's fault and
- * watchdog interrupts reach Linux directly, not through the TEE. Here the
+ * EVENT, REQUEST_DETACH): on the real SoC the mailbox (IPCC) and the
+ * coprocessor's fault and watchdog interrupts reach Linux directly, not
+ * through the TEE. Here the
  * emulated cores live in the daemon, on the hardware side of the process
  * boundary, so the daemon relays them: doorbells and the shutdown request go
  * in as requests, and a connection that SUBSCRIBEd to an rproc id gets its
