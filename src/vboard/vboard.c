@@ -315,6 +315,7 @@ void vboard_tee_config(struct vboard *vb, struct vboard_proc *p, struct tee_rpro
 static int tee_proc_create(struct vboard *vb, struct vboard_proc *p, struct rpt_error *err)
 {
 	struct plat_rproc *rp = platform_rproc(&vb->plat, p->desc->id);
+	struct rpt_error bl_err = {0};
 	struct coproc_mem mems[BOARD_MAX_MEMS];
 	struct tee_rproc_config cfg;
 	unsigned int i;
@@ -328,10 +329,13 @@ static int tee_proc_create(struct vboard *vb, struct vboard_proc *p, struct rpt_
 		return ret;
 	/* The core sits on the hardware side: only the secure world starts and stops it. */
 	platform_attach_coproc(rp, &coproc_emu_ops, p->core);
-	/* Before any daemon: what the boot loader starts runs when the driver comes up. */
-	ret = rproc_ta_boot_loader_start(&vb->ta, p->desc, err);
-	if (ret)
-		return ret;
+	/*
+	 * Before any daemon: what the boot loader starts runs when the driver
+	 * comes up. A boot loader that cannot start it leaves it off, and the
+	 * system comes up all the same (logged).
+	 */
+	if (rproc_ta_boot_loader_start(&vb->ta, p->desc, &bl_err))
+		vb_log(vb, RPROC_LOG_WARN, "%s: left offline", rpt_error_msg(&bl_err));
 	vboard_tee_config(vb, p, &cfg);
 	cfg.mapper = (struct tee_rproc_shm_mapper){.map = map_shared, .priv = rp};
 	cfg.mbox = (struct rproc_mbox){.ops = &mbox_ops, .priv = p};

@@ -217,6 +217,22 @@ static void test_boot_loader_start_is_attached(void **state)
 	stop_daemon();
 }
 
+/* A boot loader that cannot start its image leaves the core off; the system comes up. */
+static void test_boot_loader_failure_leaves_it_offline(void **state)
+{
+	char props[700];
+
+	(void)state;
+	/* The plain ELF: not a signed image, the TA refuses it. */
+	snprintf(props, sizeof(props), "rproc,boot-loader-firmware = \"%s\";",
+		 rpt_binary_path("firmware/rproc-demo.elf"));
+	start_daemon(board_with("bootloader-bad", props));
+	assert_state("offline\n");
+	assert_int_equal(log_count("boot loader: m4: starting"), 1);
+	assert_int_equal(log_count("left offline"), 1);
+	stop_daemon();
+}
+
 static void test_auto_boot(void **state)
 {
 	(void)state;
@@ -292,6 +308,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_boot_loader_start_is_attached),
+		cmocka_unit_test(test_boot_loader_failure_leaves_it_offline),
 		cmocka_unit_test(test_auto_boot),
 		cmocka_unit_test(test_crash_loop_limit_from_board),
 		cmocka_unit_test(test_crash_loop_default_limit),

@@ -352,23 +352,28 @@ static void log_ta(void *priv, const char *msg)
 	fprintf(stderr, "rproc-teed: TA: %s\n", msg);
 }
 
-/* What the board's boot loader starts (rproc,boot-loader-firmware), before any client. */
-static int boot_loader_start(struct world *w, struct rpt_error *err)
+/*
+ * What the board's boot loader starts (rproc,boot-loader-firmware), before
+ * any client. One it cannot start stays off, as on a board whose boot loader
+ * failed: the secure world comes up all the same (logged).
+ */
+static void boot_loader_start(struct world *w)
 {
+	struct rpt_error err;
 	unsigned int i;
-	int ret;
 
 	for (i = 0; i < w->board.num_rprocs; i++) {
 		const struct board_rproc *rp = &w->board.rprocs[i];
 
-		ret = rproc_ta_boot_loader_start(&w->ta, rp, err);
-		if (ret)
-			return ret;
-		if (rp->boot.loader_firmware[0])
+		if (!rp->boot.loader_firmware[0])
+			continue;
+		rpt_error_clear(&err);
+		if (rproc_ta_boot_loader_start(&w->ta, rp, &err))
+			fprintf(stderr, "rproc-teed: %s: left offline\n", rpt_error_msg(&err));
+		else
 			fprintf(stderr, "rproc-teed: rproc %u: the boot loader started %s\n",
 				rp->id, rp->boot.loader_firmware);
 	}
-	return 0;
 }
 
 int world_init(struct world *w, const struct world_options *o, struct rpt_error *err)
@@ -399,16 +404,9 @@ int world_init(struct world *w, const struct world_options *o, struct rpt_error 
 		goto out_coprocs;
 	w->ta.log = log_ta;
 	w->ta_up = true;
-	if (!o->no_coproc) {
-		ret = boot_loader_start(w, err);
-		if (ret)
-			goto out_ta;
-	}
+	if (!o->no_coproc)
+		boot_loader_start(w);
 	return 0;
-
-out_ta:
-	rproc_ta_exit(&w->ta);
-	w->ta_up = false;
 
 out_coprocs:
 	detach_coprocs(w);

@@ -76,7 +76,9 @@ struct ta_rproc_ctx *rproc_ta_ctx(struct rproc_ta *ta, uint32_t id);
 /*
  * The boot loader's start (ta_boot_loader.c): if the board names a
  * rproc,boot-loader-firmware for rp, load and start it through the TA's
- * entry points as U-Boot would, before any daemon runs. 0 if there is none.
+ * entry points as U-Boot would, before any daemon runs. 0 if there is none;
+ * otherwise nothing stays loaded and err says why (the caller decides: a
+ * real boot loader leaves the core off and boots on).
  */
 int rproc_ta_boot_loader_start(struct rproc_ta *ta, const struct board_rproc *rp,
 			       struct rpt_error *err);
