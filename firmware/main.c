@@ -10,7 +10,8 @@
  * Variants (compile-time): FW_NOACK never acknowledges a shutdown request;
  * FW_NOWDG arms the watchdog and then stops refreshing it after the greeting;
  * FW_CRASHY makes the same bad access on its own CRASHY_AFTER_MS after the
- * greeting, every run (a crash storm for the host's recovery path).
+ * greeting, every run (a crash storm for the host's recovery path);
+ * FW_FAULT_AT_RESET makes it at once, before the greeting (a crash loop).
  */
 #include "fw.h"
 
@@ -104,6 +105,10 @@ int main(void)
 	struct demo_state st = {0};
 	uint32_t req;
 
+#ifdef FW_FAULT_AT_RESET
+	/* Dies before doing anything, on every start: the host's crash-loop limit must hold. */
+	(void)*(volatile uint32_t *)BAD_ADDRESS;
+#endif
 	trace_puts("rproc-demo: hello from the coprocessor\n");
 	st.wdg_period = mbox_read(VMMIO_WDG_PERIOD_MS);
 	if (st.wdg_period)
@@ -118,6 +123,10 @@ int main(void)
 		crash_when_due(&st);
 		if (req & VMMIO_REQ_SHUTDOWN)
 			handle_shutdown(&st);
+		if (req & VMMIO_REQ_DETACH) {
+			trace_puts("rproc-demo: host detached, running on\n");
+			mbox_write(VMMIO_DETACH_ACK, VMMIO_REQ_DETACH);
+		}
 		answer_kicks();
 		refresh_watchdog(&st);
 		heartbeat(&st);

@@ -15,6 +15,8 @@
 #define BOARD_MAX_KEYS	 8
 #define BOARD_NAME_MAX	 32
 #define BOARD_PATH_MAX	 256
+/* Highest rproc,recovery-limit count (RPROC_RECOVERY_LIMIT_MAX of the core). */
+#define BOARD_RECOVERY_LIMIT_MAX 64u
 
 /* One memory of a coprocessor (a reserved-memory node). */
 struct board_memory {
@@ -53,6 +55,26 @@ struct board_mailbox {
 	uint32_t vq0;		   /* channel kicked for vring 0, or BOARD_MBOX_NONE */
 	uint32_t vq1;		   /* channel kicked for vring 1, or BOARD_MBOX_NONE */
 	uint32_t shutdown;	   /* channel of the shutdown request, or BOARD_MBOX_NONE */
+	uint32_t
+		detach; /* channel of the detach notice (ST: the 4th, <&ipcc 3>), or BOARD_MBOX_NONE */
+};
+
+/*
+ * How the coprocessor is started and kept running (Linux stm32_rproc's
+ * st,auto-boot; the boot loader's start; the crash-loop limit).
+ */
+struct board_boot {
+	bool auto_boot; /* st,auto-boot: rprocd boots (or attaches to) it at start */
+	/*
+	 * rproc,boot-loader-firmware: the boot loader started this image before
+	 * any daemon ran (TEE coprocessors: loaded and started through the TA, as
+	 * U-Boot does with OP-TEE); "" = the boot loader leaves it off. Absolute,
+	 * or resolved against the board file's directory.
+	 */
+	char loader_firmware[BOARD_PATH_MAX];
+	bool has_recovery_limit;     /* rproc,recovery-limit given (else the core's default) */
+	uint32_t recovery_limit;     /* automatic recoveries allowed ... (0 = no limit) */
+	uint32_t recovery_window_ms; /* ... within this many milliseconds */
 };
 
 /* The normal world's coredump mode at start-up, numbered as Linux's rproc_dump_mechanism. */
@@ -83,6 +105,7 @@ struct board_rproc {
 	/* The normal world's coredumps (rproc,coredump*). */
 	enum board_coredump coredump; /* mode at start-up */
 	uint32_t coredump_timeout_ms; /* inline dump: longest wait for a reader (> 0) */
+	struct board_boot boot;	    /* start-up and recovery settings */
 };
 
 struct board {

@@ -444,6 +444,8 @@ static uint32_t *dt_mbox_slot(struct board_mailbox *mb, const char *name)
 		return &mb->vq1;
 	if (!strcmp(name, "shutdown"))
 		return &mb->shutdown;
+	if (!strcmp(name, "detach"))
+		return &mb->detach;
 	return NULL;
 }
 
@@ -476,14 +478,14 @@ static int dt_parse_mbox_entry(const struct dt_ctx *c, int node, unsigned int i,
 	slot = dt_mbox_slot(mb, name);
 	if (!slot)
 		return dt_fail(c, node, "mbox-names", -RPT_EFORMAT,
-			       "unknown channel name \"%s\" (vq0, vq1, shutdown)", name);
+			       "unknown channel name \"%s\" (vq0, vq1, shutdown, detach)", name);
 	if (*slot != BOARD_MBOX_NONE)
 		return dt_fail(c, node, "mbox-names", -RPT_EFORMAT, "\"%s\" listed twice", name);
 	if (chan >= BOARD_MBOX_CHANNELS)
 		return dt_fail(c, node, "mboxes", -RPT_ERANGE,
 			       "entry %u: channel %u, the mailbox has %d", i, chan,
 			       BOARD_MBOX_CHANNELS);
-	if (chan == mb->vq0 || chan == mb->vq1 || chan == mb->shutdown)
+	if (chan == mb->vq0 || chan == mb->vq1 || chan == mb->shutdown || chan == mb->detach)
 		return dt_fail(c, node, "mboxes", -RPT_EFORMAT, "entry %u: channel %u used twice",
 			       i, chan);
 	*slot = chan;
@@ -498,7 +500,7 @@ static int dt_parse_mailbox(struct dt_ctx *c, unsigned int r, int node, struct b
 	unsigned int i, n;
 	int len, nlen, ret;
 
-	mb->vq0 = mb->vq1 = mb->shutdown = BOARD_MBOX_NONE;
+	mb->vq0 = mb->vq1 = mb->shutdown = mb->detach = BOARD_MBOX_NONE;
 	c->mbox_node[r] = -1;
 	cells = fdt_getprop(c->fdt, node, "mboxes", &len);
 	if (!cells && len != -FDT_ERR_NOTFOUND)
@@ -754,6 +756,55 @@ static int dt_parse_coredump(const struct dt_ctx *c, int node, struct board_rpro
 	return ret;
 }
 
+/* rproc,recovery-limit = <count window-ms>: absent leaves the core's default. */
+static int dt_parse_recovery_limit(const struct dt_ctx *c, int node, struct board_boot *bt)
+{
+	static const char prop[] = "rproc,recovery-limit";
+	const fdt32_t *v;
+	int len;
+
+	v = fdt_getprop(c->fdt, node, prop, &len);
+	if (!v)
+		return len == -FDT_ERR_NOTFOUND
+			       ? 0
+			       : dt_fail(c, node, prop, -RPT_EFORMAT, "%s", fdt_strerror(len));
+	if (len != 8)
+		return dt_fail(c, node, prop, -RPT_EFORMAT,
+			       "%d bytes, expected <count window-ms> (8 bytes)", len);
+	bt->recovery_limit = fdt32_ld(&v[0]);
+	bt->recovery_window_ms = fdt32_ld(&v[1]);
+	if (bt->recovery_limit > BOARD_RECOVERY_LIMIT_MAX)
+		return dt_fail(c, node, prop, -RPT_ERANGE, "count %u, at most %u",
+			       bt->recovery_limit, BOARD_RECOVERY_LIMIT_MAX);
+	if (bt->recovery_limit && !bt->recovery_window_ms)
+		return dt_fail(c, node, prop, -RPT_ERANGE, "a count of %u needs a window > 0 ms",
+			       bt->recovery_limit);
+	bt->has_recovery_limit = true;
+	return 0;
+}
+
+/* st,auto-boot, rproc,boot-loader-firmware, rproc,recovery-limit. */
+static int dt_parse_boot(const struct dt_ctx *c, int node, const struct board_rproc *rp,
+			 struct board_boot *bt)
+{
+	static const char fw_prop[] = "rproc,boot-loader-firmware";
+	char fw[BOARD_PATH_MAX];
+	int ret;
+
+	ret = dt_bool(c, node, "st,auto-boot", &bt->auto_boot);
+	if (!ret)
+		ret = dt_parse_recovery_limit(c, node, bt);
+	if (!ret)
+		ret = dt_string(c, node, fw_prop, false, fw, sizeof(fw));
+	if (ret || !fw[0])
+		return ret;
+	/* Only the TA can tell a later daemon what runs: no attach without a TEE here. */
+	if (!rp->tee)
+		return dt_fail(c, node, fw_prop, -RPT_EFORMAT,
+			       "only a TEE coprocessor can be started by the boot loader here");
+	return dt_policy_path(c, node, fw_prop, fw, bt->loader_firmware);
+}
+
 /* One coprocessor node into b->rprocs[r]. */
 static int dt_parse_rproc(struct dt_ctx *c, struct board *b, unsigned int r, int node)
 {
@@ -784,6 +835,8 @@ static int dt_parse_rproc(struct dt_ctx *c, struct board *b, unsigned int r, int
 		ret = dt_parse_mailbox(c, r, node, &rp->mbox);
 	if (!ret)
 		ret = dt_parse_policy(c, node, rp->tee, &rp->policy);
+	if (!ret)
+		ret = dt_parse_boot(c, node, rp, &rp->boot);
 	if (!ret)
 		ret = dt_check_direct(c, rp, r);
 	if (!ret)

@@ -24,11 +24,25 @@
  *		rproc,id = <0>;
  *		cpu = "cortex-m4";                  default: from compatible
  *		memory-region = <&retram>, ...;
- *		mboxes = <&ipcc 0>, <&ipcc 1>, <&ipcc 2>;
- *		mbox-names = "vq0", "vq1", "shutdown";
+ *		mboxes = <&ipcc 0>, <&ipcc 1>, <&ipcc 2>, <&ipcc 3>;
+ *		mbox-names = "vq0", "vq1", "shutdown", "detach";  each optional;
+ *						    detach: ST's 4th IPCC channel, tells
+ *						    the firmware the host let go of it
  *		rproc,watchdog-ms = <1000>;         optional
  *		rproc,coredump = "enabled";         optional: "disabled" (default), "enabled", "inline"
  *		rproc,coredump-timeout-ms = <N>;    optional: inline wait, 1..3600000, default 300000
+ *		st,auto-boot;                       optional: rprocd boots it at start
+ *						    (attaches if it already runs)
+ *		rproc,boot-loader-firmware = "fw.sign";  optional, TEE only: the boot
+ *						    loader loaded and started this image
+ *						    through the TA before any daemon ran
+ *						    (path as trusted-keys); rprocd finds
+ *						    it running and attaches
+ *		rproc,recovery-limit = <10 60000>;  optional: at most 10 automatic
+ *						    recoveries within 60000 ms, then the
+ *						    processor stays crashed; <0 0> = no
+ *						    limit (Linux); absent: the default
+ *						    (10 within 60 s)
  *		secure-policy {                     TEE coprocessors only
  *			coredump-allowed; allow-unversioned;
  *			coredump-secure-memories;   debug boards only, needs coredump-allowed

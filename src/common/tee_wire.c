@@ -109,7 +109,8 @@ bool tee_wire_op_known(uint16_t op)
 	/* An event is never answered: "EVENT reply" is not a message. */
 	if (base == TEE_WIRE_OP_EVENT)
 		return !(op & TEE_WIRE_OP_REPLY);
-	return base >= TEE_WIRE_OP_HELLO && base < TEE_WIRE_OP_EVENT;
+	return (base >= TEE_WIRE_OP_HELLO && base < TEE_WIRE_OP_EVENT) ||
+	       base == TEE_WIRE_OP_REQUEST_DETACH;
 }
 
 const char *tee_wire_op_name(uint16_t op, char *buf, size_t len)
@@ -125,6 +126,7 @@ const char *tee_wire_op_name(uint16_t op, char *buf, size_t len)
 		[TEE_WIRE_OP_INJECT_CRASH] = "INJECT_CRASH",
 		[TEE_WIRE_OP_SUBSCRIBE] = "SUBSCRIBE",
 		[TEE_WIRE_OP_EVENT] = "EVENT",
+		[TEE_WIRE_OP_REQUEST_DETACH] = "REQUEST_DETACH",
 	};
 
 	if (!tee_wire_op_known(op))
@@ -148,11 +150,13 @@ static size_t body_size(uint16_t op)
 	case TEE_WIRE_OP_REQUEST_SHUTDOWN:
 	case TEE_WIRE_OP_INJECT_CRASH:
 	case TEE_WIRE_OP_SUBSCRIBE:
+	case TEE_WIRE_OP_REQUEST_DETACH:
 	case TEE_WIRE_OP_CLOSE_SESSION | TEE_WIRE_OP_REPLY:
 	case TEE_WIRE_OP_KICK | TEE_WIRE_OP_REPLY:
 	case TEE_WIRE_OP_REQUEST_SHUTDOWN | TEE_WIRE_OP_REPLY:
 	case TEE_WIRE_OP_INJECT_CRASH | TEE_WIRE_OP_REPLY:
 	case TEE_WIRE_OP_SUBSCRIBE | TEE_WIRE_OP_REPLY:
+	case TEE_WIRE_OP_REQUEST_DETACH | TEE_WIRE_OP_REPLY:
 		return 8;
 	case TEE_WIRE_OP_EVENT:
 		return TEE_WIRE_EVENT_BODY;
@@ -255,6 +259,7 @@ static void put_request_body(struct wcur *w, const struct tee_wire_msg *m)
 	case TEE_WIRE_OP_GET_SHM:
 	case TEE_WIRE_OP_REQUEST_SHUTDOWN:
 	case TEE_WIRE_OP_SUBSCRIBE:
+	case TEE_WIRE_OP_REQUEST_DETACH:
 		put_u32(w, m->rproc_id);
 		put_u32(w, 0);
 		break;
@@ -604,7 +609,7 @@ static int decode_request(struct rcur *r, struct tee_wire_msg *m, struct rpt_err
 		return decode_hw_arg(r, m, err);
 	case TEE_WIRE_OP_EVENT:
 		return decode_event(r, m, err);
-	default: /* GET_SHM, REQUEST_SHUTDOWN, SUBSCRIBE: the rproc id alone */
+	default: /* GET_SHM, REQUEST_SHUTDOWN, SUBSCRIBE, REQUEST_DETACH: the rproc id alone */
 		m->rproc_id = get_u32(r);
 		return check_reserved(get_u32(r), "request", err);
 	}

@@ -29,6 +29,7 @@
  *   INJECT_CRASH   req: rproc_id, type               reply: result, origin
  *   SUBSCRIBE      req: rproc_id, rsv                reply: result, origin
  *   EVENT          (server -> client, unasked, seq 0): rproc_id, kind, arg, rsv, why[96]
+ *   REQUEST_DETACH req: rproc_id, rsv                reply: result, origin
  *
  *   uuid:  u32 timeLow, u16 timeMid, u16 timeHiAndVersion, u8 clockSeqAndNode[8]
  *   param: type, fd_index, a, b, u64 offset, u64 size               (32 bytes)
@@ -40,8 +41,9 @@
  * carries one descriptor per shared memory, in the order of its entries.
  *
  * The hardware channel (KICK, REQUEST_SHUTDOWN, INJECT_CRASH, SUBSCRIBE,
- * EVENT): on the real SoC the mailbox (IPCC) and the coprocessor's fault and
- * watchdog interrupts reach Linux directly, not through the TEE. Here the
+ * EVENT, REQUEST_DETACH): on the real SoC the mailbox (IPCC) and the
+ * coprocessor's fault and watchdog interrupts reach Linux directly, not
+ * through the TEE. Here the
  * emulated cores live in the daemon, on the hardware side of the process
  * boundary, so the daemon relays them: doorbells and the shutdown request go
  * in as requests, and a connection that SUBSCRIBEd to an rproc id gets its
@@ -69,8 +71,11 @@
 #include "common/tee_defs.h"
 
 #define TEE_WIRE_MAGIC 0x57545052u /* "RPTW" */
-/* 2: the hardware channel (KICK .. EVENT). A peer of another version is refused. */
-#define TEE_WIRE_VERSION    2u
+/*
+ * 2: the hardware channel (KICK .. EVENT); 3: REQUEST_DETACH. A peer of
+ * another version is refused.
+ */
+#define TEE_WIRE_VERSION    3u
 #define TEE_WIRE_HDR_SIZE   24u
 #define TEE_WIRE_BODY_MAX   (64u << 10)
 #define TEE_WIRE_MSG_MAX    (TEE_WIRE_HDR_SIZE + TEE_WIRE_BODY_MAX)
@@ -115,6 +120,7 @@ enum tee_wire_op {
 	TEE_WIRE_OP_INJECT_CRASH = 8,	  /* debug: make the core fail as a real fault would */
 	TEE_WIRE_OP_SUBSCRIBE = 9,	  /* push the rproc's EVENTs to this connection */
 	TEE_WIRE_OP_EVENT = 10,		  /* server -> client: something the hardware did */
+	TEE_WIRE_OP_REQUEST_DETACH = 11,  /* tell the rproc's firmware the host detached */
 };
 
 /* What an EVENT reports. */

@@ -130,6 +130,12 @@ int coproc_kick(struct coproc *c, uint32_t vq);
 /* Ask the firmware to shut down (it answers with the shutdown_ack event). -RPT_ESTATE if not running. */
 int coproc_request_shutdown(struct coproc *c);
 
+/*
+ * Tell the firmware the host detached (it keeps running; the firmware clears
+ * the request). -RPT_ESTATE if not running.
+ */
+int coproc_request_detach(struct coproc *c);
+
 /* Ask the firmware to crash itself (demo: it then makes a bad access). -RPT_ESTATE if not running. */
 int coproc_request_crash(struct coproc *c);
 

@@ -86,6 +86,10 @@ void coproc_mbox_write(uc_engine *uc, uint64_t offset, unsigned int size, uint64
 	case VMMIO_SHUTDOWN_ACK:
 		shutdown_ack(c, value);
 		break;
+	case VMMIO_DETACH_ACK:
+		if (value == VMMIO_REQ_DETACH)
+			atomic_fetch_and(&c->mbox.req, ~VMMIO_REQ_DETACH);
+		break;
 	case VMMIO_WDG_KEY:
 		coproc_wdg_key(c, (uint32_t)value);
 		break;
@@ -118,6 +122,11 @@ int coproc_kick(struct coproc *c, uint32_t vq)
 int coproc_request_shutdown(struct coproc *c)
 {
 	return host_request(c, &c->mbox.req, VMMIO_REQ_SHUTDOWN);
+}
+
+int coproc_request_detach(struct coproc *c)
+{
+	return host_request(c, &c->mbox.req, VMMIO_REQ_DETACH);
 }
 
 int coproc_request_crash(struct coproc *c)

@@ -48,6 +48,14 @@
 #define VMMIO_REQ_CRASH	       0x2u
 #define VMMIO_SHUTDOWN_ACK     0x024u
 #define VMMIO_SHUTDOWN_ACK_KEY 0x5D0A4C4Bu
+/*
+ * DETACH: the host let go of the firmware, which keeps running (Linux
+ * stm32_rproc's "detach" IPCC channel): the vrings are no longer served until
+ * the host attaches again. The firmware clears the request by writing
+ * VMMIO_REQ_DETACH to DETACH_ACK (WO).
+ */
+#define VMMIO_REQ_DETACH 0x4u
+#define VMMIO_DETACH_ACK 0x028u
 
 /*
  * Independent watchdog (IWDG-like). KEY (WO): START_KEY arms it (it cannot be

@@ -87,10 +87,21 @@ static int mbox_kick(void *priv, unsigned int vqid)
 	return coproc_kick(p->core, vqid);
 }
 
+/* The "detach" channel (ST: IPCC channel 4), when the board wires one. */
+static int mbox_request_detach(void *priv)
+{
+	struct vboard_proc *p = priv;
+
+	if (p->desc->mbox.detach == BOARD_MBOX_NONE)
+		return 0;
+	return coproc_request_detach(p->core);
+}
+
 static const struct rproc_mbox_ops mbox_ops = {
 	.request_shutdown = mbox_request_shutdown,
 	.wait_shutdown_ack = vboard_wait_shutdown_ack,
 	.kick = mbox_kick,
+	.request_detach = mbox_request_detach,
 };
 
 static void ev_kick(void *priv, uint32_t vq)
@@ -296,6 +307,7 @@ void vboard_tee_config(struct vboard *vb, struct vboard_proc *p, struct tee_rpro
 	cfg->mems = p->desc->mems;
 	cfg->num_mems = p->desc->num_mems;
 	cfg->loader = vb->fw_loader;
+	cfg->boot = &p->desc->boot;
 	cfg->log = proc_log;
 	cfg->log_priv = vb;
 }
@@ -303,6 +315,7 @@ void vboard_tee_config(struct vboard *vb, struct vboard_proc *p, struct tee_rpro
 static int tee_proc_create(struct vboard *vb, struct vboard_proc *p, struct rpt_error *err)
 {
 	struct plat_rproc *rp = platform_rproc(&vb->plat, p->desc->id);
+	struct rpt_error bl_err = {0};
 	struct coproc_mem mems[BOARD_MAX_MEMS];
 	struct tee_rproc_config cfg;
 	unsigned int i;
@@ -316,11 +329,24 @@ static int tee_proc_create(struct vboard *vb, struct vboard_proc *p, struct rpt_
 		return ret;
 	/* The core sits on the hardware side: only the secure world starts and stops it. */
 	platform_attach_coproc(rp, &coproc_emu_ops, p->core);
+	/*
+	 * Before any daemon: what the boot loader starts runs when the driver
+	 * comes up. A boot loader that cannot start it leaves it off, and the
+	 * system comes up all the same (logged).
+	 */
+	if (rproc_ta_boot_loader_start(&vb->ta, p->desc, &bl_err))
+		vb_log(vb, RPROC_LOG_WARN, "%s: left offline", rpt_error_msg(&bl_err));
 	vboard_tee_config(vb, p, &cfg);
 	cfg.mapper = (struct tee_rproc_shm_mapper){.map = map_shared, .priv = rp};
 	cfg.mbox = (struct rproc_mbox){.ops = &mbox_ops, .priv = p};
 	p->rproc = tee_rproc_create(&cfg, err);
-	return p->rproc ? 0 : (err && err->code ? err->code : -ENOMEM);
+	if (!p->rproc)
+		return err && err->code ? err->code : -ENOMEM;
+	/* Crashed before remoteproc existed (after the boot loader's start): never "attached". */
+	if (coproc_state(p->core) == COPROC_CRASHED)
+		vboard_proc_crashed(p, COPROC_CRASH_FATAL,
+				    "the core had crashed before remoteproc was up");
+	return 0;
 }
 
 /* Direct-ELF boards: the normal world owns the memories. */
@@ -366,6 +392,7 @@ static int elf_proc_create(struct vboard *vb, struct vboard_proc *p, struct rpt_
 	cfg.coproc_priv = p->core;
 	cfg.mbox = (struct rproc_mbox){.ops = &mbox_ops, .priv = p};
 	cfg.loader = vb->fw_loader;
+	cfg.boot = &p->desc->boot;
 	cfg.log = proc_log;
 	cfg.log_priv = vb;
 	p->rproc = elf_rproc_create(&cfg, err);

@@ -9,8 +9,10 @@
  *    (alternate boot);
  *  - "st,stm32mp1-m4": memories owned by the normal world and elf_rproc
  *    (classic boot).
- * The mailbox (shutdown request, doorbells) and the core's crash reports are
- * wired to the remoteproc as on the real SoC. rprocd, the integration tests
+ * The mailbox (shutdown request, doorbells, detach notice) and the core's
+ * crash reports are wired to the remoteproc as on the real SoC. A board's
+ * rproc,boot-loader-firmware is loaded and started through the TA before the
+ * remoteproc exists (the boot loader's start), which then attaches to it. rprocd, the integration tests
  * and the benchmarks all build the system through this one function.
  *
  * Where the secure world is (vboard_opts.tee):

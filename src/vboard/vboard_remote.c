@@ -226,10 +226,24 @@ static int sock_kick(void *priv, unsigned int vqid)
 	return ret;
 }
 
+static int sock_request_detach(void *priv)
+{
+	struct vboard_proc *p = priv;
+	struct rpt_error err = {0};
+	int ret;
+
+	ret = tee_socket_request_detach(&p->vb->sock, p->desc->id, &err);
+	if (ret)
+		vb_log(p->vb, RPROC_LOG_WARN, "%s: detach request: %s", p->desc->name,
+		       rpt_error_msg(&err));
+	return ret;
+}
+
 static const struct rproc_mbox_ops sock_mbox_ops = {
 	.request_shutdown = sock_request_shutdown,
 	.wait_shutdown_ack = vboard_wait_shutdown_ack,
 	.kick = sock_kick,
+	.request_detach = sock_request_detach,
 };
 
 int vboard_remote_inject_crash(struct vboard_proc *p, enum rproc_crash_type type)

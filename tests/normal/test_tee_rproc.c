@@ -186,7 +186,7 @@ static int mb_kick(void *priv, unsigned int vq)
 	return 0;
 }
 
-static const struct rproc_mbox_ops mbox_ops = {mb_request, mb_wait, mb_kick};
+static const struct rproc_mbox_ops mbox_ops = {mb_request, mb_wait, mb_kick, NULL};
 
 static void log_line(void *priv, enum rproc_log_level level, const char *line)
 {

@@ -66,7 +66,8 @@ static int hw_inject_crash(void *priv, uint32_t rproc_id, uint32_t type)
 	return 0;
 }
 
-static const struct teed_hw_ops double_hw = {hw_kick, hw_request_shutdown, hw_inject_crash};
+static const struct teed_hw_ops double_hw = {hw_kick, hw_request_shutdown, hw_inject_crash, NULL,
+					     NULL};
 
 static void child_stop(int sig)
 {

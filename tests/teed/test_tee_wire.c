@@ -485,7 +485,8 @@ static void event_msg(struct tee_wire_msg *m, uint32_t kind, uint32_t arg, const
 static void test_roundtrip_hw_channel(void **state)
 {
 	static const uint16_t ops[] = {TEE_WIRE_OP_KICK, TEE_WIRE_OP_REQUEST_SHUTDOWN,
-				       TEE_WIRE_OP_INJECT_CRASH, TEE_WIRE_OP_SUBSCRIBE};
+				       TEE_WIRE_OP_INJECT_CRASH, TEE_WIRE_OP_SUBSCRIBE,
+				       TEE_WIRE_OP_REQUEST_DETACH};
 	struct tee_wire_msg m;
 	char name[32];
 	unsigned int i;
@@ -498,6 +499,8 @@ static void test_roundtrip_hw_channel(void **state)
 	hw_request(&m, TEE_WIRE_OP_REQUEST_SHUTDOWN, 0xFFFFFFFF, 0);
 	roundtrip(&m);
 	hw_request(&m, TEE_WIRE_OP_SUBSCRIBE, 2, 0);
+	roundtrip(&m);
+	hw_request(&m, TEE_WIRE_OP_REQUEST_DETACH, 3, 0);
 	roundtrip(&m);
 	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
 		memset(&m, 0, sizeof(m));

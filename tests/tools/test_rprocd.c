@@ -447,7 +447,7 @@ static void test_errors_have_one_line_and_exit_codes(void **state)
 	} cases[] = {
 		{"", 2, "usage"},
 		{"remoteproc0", 2, "usage"},
-		{"remoteproc0 state jump", 2, "not start or stop"},
+		{"remoteproc0 state jump", 2, "not start, stop or detach"},
 		{"remoteproc0 state stop", 1, "not running"},
 		{"remoteproc0 recovery maybe", 2, "not enabled, disabled or recover"},
 		{"remoteproc0 recovery recover", 1, "not crashed"},

@@ -42,6 +42,7 @@ static void builtin_board(struct board *b)
 	rp->mbox.vq0 = 0;
 	rp->mbox.vq1 = 1;
 	rp->mbox.shutdown = 2;
+	rp->mbox.detach = BOARD_MBOX_NONE;
 }
 
 static int load_board(struct world *w, const struct world_options *o, struct rpt_error *err)
@@ -159,6 +160,7 @@ static void on_crash(void *priv, int type, const char *why)
 
 	fprintf(stderr, "rproc-teed: rproc %u: coprocessor crashed (%s): %s\n", wc->id,
 		coproc_crash_name(type), why);
+	__atomic_store_n(&wc->last_crash, (uint32_t)type, __ATOMIC_RELAXED);
 	post(wc, TEE_WIRE_EVENT_CRASH, (uint32_t)type, why);
 }
 
@@ -213,6 +215,21 @@ static int hw_request_shutdown(void *priv, uint32_t rproc_id)
 	return c ? coproc_request_shutdown(c) : ret;
 }
 
+/* Only where the board wires ST's "detach" channel; otherwise there is nobody to tell. */
+static int hw_request_detach(void *priv, uint32_t rproc_id)
+{
+	struct world *w = priv;
+	const struct board_rproc *desc = board_find_rproc(&w->board, rproc_id);
+	int ret;
+	struct coproc *c = core_of(w, rproc_id, &ret);
+
+	if (!c)
+		return ret;
+	if (!desc || desc->mbox.detach == BOARD_MBOX_NONE)
+		return 0;
+	return coproc_request_detach(c);
+}
+
 static int hw_inject_crash(void *priv, uint32_t rproc_id, uint32_t type)
 {
 	static const char *const why[] = {"injected memory fault", "injected watchdog expiry",
@@ -225,10 +242,25 @@ static int hw_inject_crash(void *priv, uint32_t rproc_id, uint32_t type)
 	return c ? coproc_inject_crash(c, (int)type, why[type]) : ret;
 }
 
+static bool hw_crashed(void *priv, uint32_t rproc_id, uint32_t *type)
+{
+	struct world *w = priv;
+	struct plat_rproc *rp = platform_rproc(&w->plat, rproc_id);
+	int ret;
+	struct coproc *c = core_of(w, rproc_id, &ret);
+
+	if (!c || coproc_state(c) != COPROC_CRASHED)
+		return false;
+	*type = __atomic_load_n(&w->cores[rp - w->plat.rprocs].last_crash, __ATOMIC_RELAXED);
+	return true;
+}
+
 const struct teed_hw_ops world_hw_ops = {
 	.kick = hw_kick,
 	.request_shutdown = hw_request_shutdown,
 	.inject_crash = hw_inject_crash,
+	.request_detach = hw_request_detach,
+	.crashed = hw_crashed,
 };
 
 /* An emulated core over exactly the platform's mappings of the rproc's memories. */
@@ -320,6 +352,30 @@ static void log_ta(void *priv, const char *msg)
 	fprintf(stderr, "rproc-teed: TA: %s\n", msg);
 }
 
+/*
+ * What the board's boot loader starts (rproc,boot-loader-firmware), before
+ * any client. One it cannot start stays off, as on a board whose boot loader
+ * failed: the secure world comes up all the same (logged).
+ */
+static void boot_loader_start(struct world *w)
+{
+	struct rpt_error err;
+	unsigned int i;
+
+	for (i = 0; i < w->board.num_rprocs; i++) {
+		const struct board_rproc *rp = &w->board.rprocs[i];
+
+		if (!rp->boot.loader_firmware[0])
+			continue;
+		rpt_error_clear(&err);
+		if (rproc_ta_boot_loader_start(&w->ta, rp, &err))
+			fprintf(stderr, "rproc-teed: %s: left offline\n", rpt_error_msg(&err));
+		else
+			fprintf(stderr, "rproc-teed: rproc %u: the boot loader started %s\n",
+				rp->id, rp->boot.loader_firmware);
+	}
+}
+
 int world_init(struct world *w, const struct world_options *o, struct rpt_error *err)
 {
 	int ret;
@@ -348,6 +404,8 @@ int world_init(struct world *w, const struct world_options *o, struct rpt_error 
 		goto out_coprocs;
 	w->ta.log = log_ta;
 	w->ta_up = true;
+	if (!o->no_coproc)
+		boot_loader_start(w);
 	return 0;
 
 out_coprocs:

@@ -31,8 +31,9 @@ struct world;
 
 /* Where the events of one core go: its world and the rproc id the clients know. */
 struct world_core {
-	struct world *w; /* back pointer */
-	uint32_t id;	 /* the board's rproc id */
+	struct world *w;     /* back pointer */
+	uint32_t id;	     /* the board's rproc id */
+	uint32_t last_crash; /* type of its last crash (written on the core's thread, atomic) */
 };
 
 /* Receives the cores' events (on the core's thread): the server's teed_post_event. */

@@ -3,7 +3,7 @@
  * rprocctl: the words of Linux remoteproc's sysfs and debugfs, sent to rprocd.
  *
  *   rprocctl list
- *   rprocctl remoteproc0 state [start|stop]        (cat/echo .../state)
+ *   rprocctl remoteproc0 state [start|stop|detach] (cat/echo .../state)
  *   rprocctl remoteproc0 firmware [NAME]           (cat/echo .../firmware)
  *   rprocctl remoteproc0 recovery [enabled|disabled|recover]
  *   rprocctl remoteproc0 coredump [disabled|enabled|inline]
@@ -32,7 +32,7 @@ static int usage(void)
 {
 	fputs("usage: rprocctl [--socket PATH] COMMAND\n"
 	      "  list\n"
-	      "  remoteprocN state [start|stop]\n"
+	      "  remoteprocN state [start|stop|detach]\n"
 	      "  remoteprocN firmware [NAME]   (NAME in rprocd's firmware search path,\n"
 	      "                                 or an absolute path)\n"
 	      "  remoteprocN recovery [enabled|disabled|recover]\n"

@@ -71,6 +71,20 @@ static enum ctl_status cmd_list(struct rprocd *d, struct reply *r)
 	return CTL_OK;
 }
 
+/* Linux state_store "detach": only an attached processor; it keeps running without us. */
+static enum ctl_status cmd_state_detach(struct rproc *rp, enum rproc_state st, struct reply *r)
+{
+	int ret;
+
+	if (st != RPROC_ATTACHED)
+		return say(r, CTL_FAIL, "%s: detach: not attached (state %s)", rp->dev_name,
+			   rproc_state_string(st));
+	ret = rproc_detach(rp);
+	if (ret)
+		return failed(r, rp, "detach", ret);
+	return say(r, CTL_OK, "%s", rproc_state_string(rproc_get_state(rp)));
+}
+
 /*
  * Linux state_store(). start while crashed: rproc_boot() only takes one more
  * power reference (the crash handling brings the processor back). stop while
@@ -104,12 +118,16 @@ static enum ctl_status cmd_state(struct rproc *rp, int argc, const char *const *
 		return say(r, CTL_OK, "%s", rproc_state_string(st));
 	}
 	if (!strcmp(argv[0], "stop")) {
-		if (st == RPROC_CRASHED)
+		/*
+		 * Linux refuses to stop a crashed processor. A crash loop is ours
+		 * (Linux recovers forever): stopping is then the way out.
+		 */
+		if (st == RPROC_CRASHED && !rproc_in_crash_loop(rp))
 			return say(r, CTL_FAIL,
 				   "%s: stop refused: crashed, not running (as in Linux: "
 				   "`recovery recover` restarts it, then stop it)",
 				   rp->dev_name);
-		if (st != RPROC_RUNNING && st != RPROC_ATTACHED)
+		if (st != RPROC_RUNNING && st != RPROC_ATTACHED && st != RPROC_CRASHED)
 			return say(r, CTL_FAIL, "%s: not running (state %s)", rp->dev_name,
 				   rproc_state_string(st));
 		ret = rproc_shutdown(rp);
@@ -123,7 +141,10 @@ static enum ctl_status cmd_state(struct rproc *rp, int argc, const char *const *
 				   rproc_state_string(st), refs);
 		return say(r, CTL_OK, "%s", rproc_state_string(st));
 	}
-	return say(r, CTL_USAGE, "%s: state: '%s' is not start or stop", rp->dev_name, argv[0]);
+	if (!strcmp(argv[0], "detach"))
+		return cmd_state_detach(rp, st, r);
+	return say(r, CTL_USAGE, "%s: state: '%s' is not start, stop or detach", rp->dev_name,
+		   argv[0]);
 }
 
 /* The first control character of name, or NULL (they would forge lines in `list`). */
@@ -293,7 +314,7 @@ static enum ctl_status cmd_crash(struct rprocd_proc *p, int argc, const char *co
 		return say(r, CTL_USAGE,
 			   "%s: crash: '%s' is not mmufault, watchdog or fatal (or 0, 1, 2)",
 			   rp->dev_name, argv[0]);
-	if (rproc_get_state(rp) != RPROC_RUNNING)
+	if (rproc_get_state(rp) != RPROC_RUNNING && rproc_get_state(rp) != RPROC_ATTACHED)
 		return say(r, CTL_FAIL, "%s: crash: not running (state %s)", rp->dev_name,
 			   rproc_state_string(rproc_get_state(rp)));
 	ret = p->inject_crash ? p->inject_crash(p->priv, types[i].type) : 0;

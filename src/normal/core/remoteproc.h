@@ -43,6 +43,16 @@
 #define RPROC_MAX_DEVICES 64  /* remoteproc<N> indices in use at once */
 #define RPROC_MAX_VRINGS  2   /* vrings per vdev, as Linux (RVDEV_NUM_VRINGS) */
 
+/*
+ * Crash-loop limit: a processor recovered this many times within the window
+ * stays crashed at its next crash instead of being recovered again. Linux
+ * recovers forever; a firmware that faults at reset then loops hundreds of
+ * times a second. The default leaves any sane crash rate alone.
+ */
+#define RPROC_RECOVERY_LIMIT_MAX	 64u	/* highest configurable count */
+#define RPROC_RECOVERY_LIMIT_DEFAULT	 10u	/* recoveries ... */
+#define RPROC_RECOVERY_WINDOW_MS_DEFAULT 60000u /* ... within this many milliseconds */
+
 /* Processor states, in Linux's order; rproc_state_string() gives the sysfs text. */
 enum rproc_state {
 	RPROC_OFFLINE = 0,   /* powered off, nothing loaded */
@@ -206,6 +216,8 @@ struct rproc {
 	bool alt_boot;			  /* (driver) alternate boot: TA loads, table after load */
 	bool auto_boot;			  /* (driver) boot at rproc_add() */
 	bool recovery_disabled;		  /* crashes are not recovered automatically */
+	unsigned int recovery_limit;	  /* recoveries allowed per window, 0 = no limit */
+	unsigned int recovery_window_ms;  /* the window of recovery_limit */
 	enum rproc_dump_mechanism dump_conf;	  /* coredump on crash: disabled/enabled/inline */
 	struct rproc_memory mems[RPROC_MAX_MEMS]; /* its memories (rproc_add_memory) */
 	unsigned int num_mems;
@@ -232,6 +244,12 @@ struct rproc {
 	unsigned int num_dump_segs;
 	struct rproc_stats stats;    /* counters */
 	struct rpt_error last_error; /* why the last operation failed */
+	void *clean_table;	     /* attach: the table as found, restored at detach */
+	/* automatic recoveries started, ring of their times (CLOCK_MONOTONIC) */
+	struct timespec recovery_times[RPROC_RECOVERY_LIMIT_MAX];
+	unsigned int recovery_next;  /* ring slot the next recovery uses */
+	unsigned int recovery_count; /* slots in use */
+	bool crash_loop;	     /* the limit stopped recovery: crashed until the user acts */
 
 	/*
 	 * ---- the kept coredump, under dump_lock: readable while a recovery
@@ -253,6 +271,7 @@ struct rproc {
 	bool worker_exit;		  /* asks the worker to end */
 	bool work_pending;		  /* a crash report waits for the worker */
 	bool work_running;		  /* the worker handles a crash right now */
+	bool crash_unhandled;		  /* reported, the worker has not taken the lock yet */
 	enum rproc_crash_type crash_type; /* type of the pending report */
 	struct timespec crash_at;	  /* when it was reported (CLOCK_MONOTONIC) */
 };
@@ -279,9 +298,21 @@ void rproc_free(struct rproc *rproc);
 
 /* Power up (first reference boots; a DETACHED processor is attached). */
 int rproc_boot(struct rproc *rproc);
+/*
+ * For drivers, before rproc_add(): the processor is already running (started
+ * by the boot loader, or by an earlier instance of this daemon): state
+ * DETACHED (Linux stm32_rproc sets it when the M4 state says running). With
+ * auto_boot, rproc_add() attaches to it; otherwise rproc_boot() ("state
+ * start") does. -EBUSY once registered or not offline.
+ */
+int rproc_set_detached(struct rproc *rproc);
 /* Drop a reference; the last one stops the processor and releases everything. */
 int rproc_shutdown(struct rproc *rproc);
-/* Let go of an attached processor (it keeps running): state DETACHED. */
+/*
+ * Let go of an ATTACHED processor (it keeps running): state DETACHED, the
+ * resource table restored as found at attach (Linux rproc_detach; -EINVAL in
+ * any other state, as Linux's sysfs "detach").
+ */
 int rproc_detach(struct rproc *rproc);
 /*
  * Firmware name, settable only while offline (-EBUSY otherwise); empty, too
@@ -291,6 +322,11 @@ int rproc_set_firmware(struct rproc *rproc, const char *name);
 /* True if the len bytes of name hold no control character (firmware names). */
 bool rproc_fw_name_printable(const char *name, size_t len);
 void rproc_get_firmware(struct rproc *rproc, char *buf, size_t len);
+/*
+ * The state as a user sees it: a processor whose crash was reported but not
+ * handled yet is "crashed", never "running" (a firmware that faults at once
+ * is reported before the crash worker gets the lock).
+ */
 enum rproc_state rproc_get_state(struct rproc *rproc);
 /* Linux sysfs text of a state ("offline", ..., "invalid" for anything else). */
 const char *rproc_state_string(enum rproc_state state);
@@ -312,7 +348,20 @@ int rproc_recover(struct rproc *rproc);
  * at once (the result of that recovery is returned; 0 otherwise).
  */
 int rproc_set_recovery(struct rproc *rproc, bool enabled);
+/*
+ * Crash-loop limit: at most count automatic recoveries within window_ms;
+ * the next crash leaves the processor crashed with one log line. count 0:
+ * no limit (Linux). -EINVAL if count > RPROC_RECOVERY_LIMIT_MAX or a
+ * count without a window. The history restarts at every stop and manual
+ * recovery.
+ */
+int rproc_set_recovery_limit(struct rproc *rproc, unsigned int count, unsigned int window_ms);
 bool rproc_recovery_enabled(struct rproc *rproc);
+/*
+ * True while the crash-loop limit keeps the processor crashed. Linux has no
+ * such state; here (only) `state stop` may stop a crashed processor.
+ */
+bool rproc_in_crash_loop(struct rproc *rproc);
 /* Linux coredump_store(): -EBUSY while CRASHED, -EINVAL for an unknown value. */
 int rproc_set_coredump(struct rproc *rproc, enum rproc_dump_mechanism conf);
 /* rproc_boot() references held now (Linux rproc->power). */

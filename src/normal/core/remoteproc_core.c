@@ -213,6 +213,8 @@ static void rproc_free_tables(struct rproc *rproc)
 {
 	free(rproc->cached_table);
 	rproc->cached_table = NULL;
+	free(rproc->clean_table);
+	rproc->clean_table = NULL;
 	rproc->table_ptr = NULL;
 	rproc->table_sz = 0;
 }
@@ -421,6 +423,29 @@ unprepare:
 	return ret;
 }
 
+/*
+ * Linux keeps the table as found at attach (rproc->clean_table) and writes
+ * it back at detach, so that the next attach (ours or the boot loader's next
+ * owner) finds it as the firmware published it, without our vring addresses
+ * or virtio status.
+ */
+static int rproc_keep_clean_table(struct rproc *rproc)
+{
+	if (!rproc->table_ptr)
+		return 0;
+	rproc->clean_table = malloc(rproc->table_sz);
+	if (!rproc->clean_table)
+		return rproc_fail(rproc, "attach (copying the resource table)", -ENOMEM, NULL);
+	memcpy(rproc->clean_table, rproc->table_ptr, rproc->table_sz);
+	return 0;
+}
+
+static void rproc_restore_clean_table(struct rproc *rproc)
+{
+	if (rproc->clean_table && rproc->table_ptr && rproc->table_ptr != rproc->cached_table)
+		memcpy(rproc->table_ptr, rproc->clean_table, rproc->table_sz);
+}
+
 /* Attach to a processor someone else started: its loaded table, resources, attach. */
 static int rproc_attach(struct rproc *rproc)
 {
@@ -435,6 +460,9 @@ static int rproc_attach(struct rproc *rproc)
 	ret = rproc_install_loaded_table(rproc, NULL, true);
 	if (ret)
 		goto unprepare;
+	ret = rproc_keep_clean_table(rproc);
+	if (ret)
+		goto clean_up_resources;
 	ret = rproc_handle_resources_step(rproc);
 	if (ret)
 		goto clean_up_resources;
@@ -443,6 +471,8 @@ static int rproc_attach(struct rproc *rproc)
 		ret = rproc_fail(rproc, "attach", ret, &e);
 		goto clean_up_resources;
 	}
+	/* What the other entity loaded is ours now: a stop releases it like our own. */
+	rproc->fw_loaded = true;
 	rproc->state = RPROC_ATTACHED;
 	rproc_log(rproc, RPROC_LOG_INFO, "remote processor %s is now attached", rproc->name);
 	return 0;
@@ -509,9 +539,17 @@ static int rproc_stop(struct rproc *rproc)
 	return 0;
 }
 
+static void rproc_recovery_history_reset(struct rproc *rproc)
+{
+	rproc->recovery_next = 0;
+	rproc->recovery_count = 0;
+	rproc->crash_loop = false;
+}
+
 /* Everything after a successful stop: resources, the loaded firmware, the device. */
 static void rproc_teardown(struct rproc *rproc)
 {
+	rproc_recovery_history_reset(rproc);
 	rproc_resource_cleanup(rproc);
 	rproc_release_fw(rproc);
 	rproc_free_tables(rproc);
@@ -630,7 +668,10 @@ int rproc_detach(struct rproc *rproc)
 	if (!rproc)
 		return -EINVAL;
 	pthread_mutex_lock(&rproc->lock);
-	if (rproc->state != RPROC_ATTACHED && rproc->state != RPROC_RUNNING) {
+	/* Linux: only what we attached to can be detached (a booted one is stopped). */
+	if (rproc->state != RPROC_ATTACHED) {
+		rproc_log(rproc, RPROC_LOG_ERR, "detach: %s is %s, not attached", rproc->name,
+			  rproc_state_string(rproc->state));
 		ret = -EINVAL;
 		goto out;
 	}
@@ -642,6 +683,8 @@ int rproc_detach(struct rproc *rproc)
 		rproc->power--;
 		goto out;
 	}
+	/* Linux __rproc_detach(): the table goes back as found, then the driver lets go. */
+	rproc_restore_clean_table(rproc);
 	ret = rproc->ops->detach(rproc, &e);
 	if (ret) {
 		ret = rproc_fail(rproc, "detach", ret, &e);
@@ -654,6 +697,7 @@ int rproc_detach(struct rproc *rproc)
 	rproc_unprepare_device(rproc);
 	rproc->power = 0;
 	rproc->state = RPROC_DETACHED;
+	rproc_log(rproc, RPROC_LOG_INFO, "detached remote processor %s", rproc->name);
 out:
 	pthread_mutex_unlock(&rproc->lock);
 	return ret;
@@ -705,6 +749,8 @@ int rproc_recover(struct rproc *rproc)
 			  rproc_state_string(rproc->state));
 		ret = -EINVAL;
 	} else {
+		/* The user asked for it: the crash-loop count starts again. */
+		rproc_recovery_history_reset(rproc);
 		ret = rproc_boot_recovery(rproc);
 	}
 	pthread_mutex_unlock(&rproc->lock);
@@ -721,10 +767,53 @@ static uint64_t rproc_elapsed_us(const struct timespec *since)
 			  (t.tv_nsec - since->tv_nsec) / 1000);
 }
 
+/* Milliseconds from `from` to `to` (CLOCK_MONOTONIC, to >= from). */
+static uint64_t rproc_ms_between(const struct timespec *from, const struct timespec *to)
+{
+	return (uint64_t)((to->tv_sec - from->tv_sec) * 1000LL +
+			  (to->tv_nsec - from->tv_nsec) / 1000000);
+}
+
+/*
+ * Crash-loop limit: true if one more automatic recovery is allowed now, which
+ * is then counted. The ring holds the times of the last recovery_limit
+ * recoveries: when all of them lie within the window, the limit is reached.
+ */
+static bool rproc_recovery_allowed(struct rproc *rproc)
+{
+	struct timespec now;
+	unsigned int i, recent = 0;
+
+	if (!rproc->recovery_limit)
+		return true;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	for (i = 0; i < rproc->recovery_count; i++)
+		if (rproc_ms_between(&rproc->recovery_times[i], &now) < rproc->recovery_window_ms)
+			recent++;
+	if (recent >= rproc->recovery_limit) {
+		rproc_log(rproc, RPROC_LOG_ERR,
+			  "%s crashed again after %u recoveries within %u ms: crash loop, "
+			  "recovery stopped, it stays crashed ('recovery recover' or "
+			  "'state stop' to go on)",
+			  rproc->name, recent, rproc->recovery_window_ms);
+		rproc->crash_loop = true;
+		return false;
+	}
+	rproc->recovery_times[rproc->recovery_next] = now;
+	rproc->recovery_next = (rproc->recovery_next + 1) % rproc->recovery_limit;
+	if (rproc->recovery_count < rproc->recovery_limit)
+		rproc->recovery_count++;
+	return true;
+}
+
 /* Linux rproc_crash_handler_work(), run by the worker thread. */
 static void rproc_crash_handler(struct rproc *rproc)
 {
 	pthread_mutex_lock(&rproc->lock);
+	/* From here the state says what became of the crash (lock order: lock, work_lock). */
+	pthread_mutex_lock(&rproc->work_lock);
+	rproc->crash_unhandled = false;
+	pthread_mutex_unlock(&rproc->work_lock);
 	/* Handle only the first crash; a stopped processor has nothing to recover. */
 	if (rproc->state != RPROC_RUNNING && rproc->state != RPROC_ATTACHED) {
 		pthread_mutex_unlock(&rproc->lock);
@@ -734,7 +823,8 @@ static void rproc_crash_handler(struct rproc *rproc)
 	rproc->stats.crashes++;
 	rproc_log(rproc, RPROC_LOG_ERR, "handling crash #%u in %s", rproc->stats.crashes,
 		  rproc->name);
-	if (!rproc->recovery_disabled && !rproc_boot_recovery(rproc)) {
+	if (!rproc->recovery_disabled && rproc_recovery_allowed(rproc) &&
+	    !rproc_boot_recovery(rproc)) {
 		rproc->stats.last_recovery_us = rproc_elapsed_us(&rproc->crash_at);
 		rproc_log(rproc, RPROC_LOG_INFO, "%s recovered %.2f ms after the crash report",
 			  rproc->name, rproc->stats.last_recovery_us / 1000.0);
@@ -777,6 +867,7 @@ void rproc_report_crash(struct rproc *rproc, enum rproc_crash_type type)
 		return;
 	}
 	/* Like queue_work() on queued work: a burst of reports is one crash. */
+	rproc->crash_unhandled = true;
 	if (!rproc->work_pending) {
 		rproc->work_pending = true;
 		rproc->crash_type = type;
@@ -850,8 +941,30 @@ enum rproc_state rproc_get_state(struct rproc *rproc)
 
 	pthread_mutex_lock(&rproc->lock);
 	s = rproc->state;
+	/* Reported but the worker has not taken it yet: it is not running. */
+	if (s == RPROC_RUNNING || s == RPROC_ATTACHED) {
+		pthread_mutex_lock(&rproc->work_lock);
+		if (rproc->crash_unhandled)
+			s = RPROC_CRASHED;
+		pthread_mutex_unlock(&rproc->work_lock);
+	}
 	pthread_mutex_unlock(&rproc->lock);
 	return s;
+}
+
+int rproc_set_detached(struct rproc *rproc)
+{
+	int ret = 0;
+
+	if (!rproc)
+		return -EINVAL;
+	pthread_mutex_lock(&rproc->lock);
+	if (rproc->registered || rproc->state != RPROC_OFFLINE)
+		ret = -EBUSY;
+	else
+		rproc->state = RPROC_DETACHED;
+	pthread_mutex_unlock(&rproc->lock);
+	return ret;
 }
 
 int rproc_set_recovery(struct rproc *rproc, bool enabled)
@@ -865,6 +978,28 @@ int rproc_set_recovery(struct rproc *rproc, bool enabled)
 		ret = rproc_boot_recovery(rproc);
 	pthread_mutex_unlock(&rproc->lock);
 	return ret;
+}
+
+int rproc_set_recovery_limit(struct rproc *rproc, unsigned int count, unsigned int window_ms)
+{
+	if (!rproc || count > RPROC_RECOVERY_LIMIT_MAX || (count && !window_ms))
+		return -EINVAL;
+	pthread_mutex_lock(&rproc->lock);
+	rproc->recovery_limit = count;
+	rproc->recovery_window_ms = window_ms;
+	rproc_recovery_history_reset(rproc);
+	pthread_mutex_unlock(&rproc->lock);
+	return 0;
+}
+
+bool rproc_in_crash_loop(struct rproc *rproc)
+{
+	bool loop;
+
+	pthread_mutex_lock(&rproc->lock);
+	loop = rproc->state == RPROC_CRASHED && rproc->crash_loop;
+	pthread_mutex_unlock(&rproc->lock);
+	return loop;
 }
 
 bool rproc_recovery_enabled(struct rproc *rproc)
@@ -988,6 +1123,8 @@ struct rproc *rproc_alloc(const char *name, const struct rproc_ops *ops, const c
 	rproc->priv = priv;
 	rproc->state = RPROC_OFFLINE;
 	rproc->dump_conf = RPROC_COREDUMP_DISABLED; /* Linux's default */
+	rproc->recovery_limit = RPROC_RECOVERY_LIMIT_DEFAULT;
+	rproc->recovery_window_ms = RPROC_RECOVERY_WINDOW_MS_DEFAULT;
 	rproc->max_notifyid = -1;
 	return rproc;
 
@@ -1049,6 +1186,7 @@ int rproc_add(struct rproc *rproc, struct rpt_error *err)
 	rproc->worker_started = true;
 	rproc->registered = true;
 	rproc_log(rproc, RPROC_LOG_INFO, "%s is available", rproc->name);
+	/* Linux rproc_trigger_auto_boot(): a DETACHED processor is attached, others booted. */
 	if (rproc->auto_boot) {
 		ret = rproc_boot(rproc);
 		if (ret)
@@ -1072,6 +1210,7 @@ static void rproc_stop_worker(struct rproc *rproc)
 	pthread_mutex_lock(&rproc->work_lock);
 	rproc->worker_started = false;
 	rproc->work_pending = false;
+	rproc->crash_unhandled = false;
 	pthread_mutex_unlock(&rproc->work_lock);
 }
 

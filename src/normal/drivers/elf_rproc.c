@@ -90,6 +90,8 @@ struct rproc *elf_rproc_create(const struct elf_rproc_config *cfg, struct rpt_er
 	for (i = 0; i < cfg->num_mems; i++)
 		if (rproc_add_memory(rproc, &cfg->mems[i], err))
 			goto free_rproc;
+	if (stm32_rproc_apply_boot(rproc, cfg->boot, err))
+		goto free_rproc;
 	if (rproc_add(rproc, err))
 		goto free_rproc;
 	return rproc;

@@ -21,6 +21,7 @@ struct elf_rproc_config {
 	void *coproc_priv;
 	struct rproc_mbox mbox;	       /* shutdown request and doorbells (ops may be NULL) */
 	struct rproc_fw_loader loader; /* firmware name -> bytes */
+	const struct board_boot *boot; /* st,auto-boot, recovery limit (NULL: defaults) */
 	/* where the rproc's messages go (NULL: stderr) */
 	void (*log)(void *log_priv, enum rproc_log_level level, const char *line);
 	void *log_priv;

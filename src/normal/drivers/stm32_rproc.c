@@ -36,6 +36,32 @@ int stm32_rproc_request_shutdown(struct rproc *rproc, const struct rproc_mbox *m
 	return 0;
 }
 
+void stm32_rproc_notify_detach(struct rproc *rproc, const struct rproc_mbox *mb)
+{
+	int ret;
+
+	if (!mb || !mb->ops || !mb->ops->request_detach)
+		return;
+	ret = mb->ops->request_detach(mb->priv);
+	if (ret)
+		rproc_log(rproc, RPROC_LOG_WARN, "detach request not sent to the firmware: %s",
+			  strerror(ret < 0 ? -ret : ret));
+}
+
+int stm32_rproc_apply_boot(struct rproc *rproc, const struct board_boot *boot,
+			   struct rpt_error *err)
+{
+	if (!boot)
+		return 0;
+	rproc->auto_boot = boot->auto_boot;
+	if (boot->has_recovery_limit &&
+	    rproc_set_recovery_limit(rproc, boot->recovery_limit, boot->recovery_window_ms))
+		return rpt_error_set(err, EINVAL, "%s: recovery limit %u in %u ms refused",
+				     rproc->dev_name, boot->recovery_limit,
+				     boot->recovery_window_ms);
+	return 0;
+}
+
 void stm32_rproc_kick(struct rproc *rproc, const struct rproc_mbox *mb, int vqid)
 {
 	int ret;

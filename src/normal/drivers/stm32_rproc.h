@@ -8,6 +8,7 @@
 #ifndef RPT_NORMAL_STM32_RPROC_H
 #define RPT_NORMAL_STM32_RPROC_H
 
+#include "board/board.h"
 #include "normal/core/remoteproc.h"
 
 /* How long a stop waits for the firmware's shutdown acknowledgement by default. */
@@ -22,6 +23,8 @@ struct rproc_mbox_ops {
 	int (*wait_shutdown_ack)(void *priv, unsigned int timeout_ms);
 	/* Ring the doorbell of the virtqueue with this notify id. */
 	int (*kick)(void *priv, unsigned int vqid);
+	/* Tell the firmware the host detached (IPCC "detach" channel); optional. */
+	int (*request_detach)(void *priv);
 };
 
 /* A mailbox as a driver holds it. ops NULL: the board has none (stop is immediate). */
@@ -39,6 +42,20 @@ struct rproc_mbox {
  * -ETIMEDOUT (or the mailbox's error) otherwise, 0 also when skipped.
  */
 int stm32_rproc_request_shutdown(struct rproc *rproc, const struct rproc_mbox *mb);
+
+/*
+ * Linux stm32_rproc_detach(): tell the firmware we let go of it (the "detach"
+ * mailbox channel). Never fails the detach: a firmware that cannot be told
+ * keeps running all the same (logged).
+ */
+void stm32_rproc_notify_detach(struct rproc *rproc, const struct rproc_mbox *mb);
+
+/*
+ * The board's start-up settings, before rproc_add(): st,auto-boot and the
+ * crash-loop limit (absent: the core's default). NULL boot: nothing.
+ */
+int stm32_rproc_apply_boot(struct rproc *rproc, const struct board_boot *boot,
+			   struct rpt_error *err);
 
 /* Ring the doorbell of vqid (logs a failure: a kick has no caller to tell). */
 void stm32_rproc_kick(struct rproc *rproc, const struct rproc_mbox *mb, int vqid);

@@ -232,6 +232,25 @@ static int tee_rproc_find_loaded_rsc_table(struct rproc *rproc, const struct rpr
 	return tee_rproc_get_loaded_rsc_table(rproc, table, len, err);
 }
 
+/* The TA runs the firmware already (tee_rproc_probe): nothing to start, only to use. */
+static int tee_rproc_attach(struct rproc *rproc, struct rpt_error *err)
+{
+	(void)rproc;
+	(void)err;
+	return 0;
+}
+
+/* The firmware keeps running in the TA's hands; we only tell it and unmap its table. */
+static int tee_rproc_detach(struct rproc *rproc, struct rpt_error *err)
+{
+	struct tee_rproc *drv = rproc->priv;
+
+	(void)err;
+	stm32_rproc_notify_detach(rproc, &drv->mbox);
+	unmap_rsc(drv);
+	return 0;
+}
+
 static int tee_rproc_start(struct rproc *rproc, struct rpt_error *err)
 {
 	return ta_simple(rproc->priv, TA_RPROC_CMD_START_FW, err);
@@ -321,7 +340,48 @@ static const struct rproc_ops tee_rproc_ops = {
 	.sanity_check = tee_rproc_sanity_check,
 	.coredump = tee_rproc_coredump,
 	.release_fw = tee_rproc_release_fw,
+	.attach = tee_rproc_attach,
+	.detach = tee_rproc_detach,
 };
+
+/*
+ * What does the secure world hold for this processor, at start-up? Linux's
+ * stm32_rproc reads the M4 state from a TAMP backup register (DT
+ * st,syscfg-m4-state) that the boot loader and the firmware keep up to date.
+ * Here the TA contract of DESIGN section 4 answers it, unchanged and on every
+ * platform (in-process, rproc-teed, a real OP-TEE): the remoteproc TA is a
+ * single-instance keep-alive TA, so its state outlives the boot loader's
+ * session and that of a daemon that was killed, and RELEASE_FW is refused
+ * with BAD_STATE exactly while a firmware runs; otherwise it releases
+ * whatever is loaded (wiped), which is what a daemon starting up must do
+ * with a loaded-but-stopped image it knows nothing about. So RELEASE_FW:
+ * BAD_STATE = running (state DETACHED, attached at rproc_add()), success =
+ * nothing runs and nothing stays loaded. Any other answer: we cannot tell,
+ * the processor is taken as offline (logged).
+ */
+static void tee_rproc_probe(struct rproc *rproc, struct tee_rproc *drv)
+{
+	struct tee_param p[TEE_NUM_PARAMS];
+	TEE_Result res;
+
+	memset(p, 0, sizeof(p));
+	res = ta_call(drv, TA_RPROC_CMD_RELEASE_FW, p);
+	if (res == TEE_SUCCESS)
+		return;
+	if (res == TEE_ERROR_BAD_STATE) {
+		rproc_log(rproc, RPROC_LOG_INFO,
+			  "%s already runs a firmware the TEE loaded: attaching to it",
+			  rproc->name);
+		rproc_set_detached(rproc);
+		/* The daemon is its only user: attach at once, as Linux with st,auto-boot. */
+		rproc->auto_boot = true;
+		return;
+	}
+	rproc_log(rproc, RPROC_LOG_WARN,
+		  "cannot tell what the TEE runs (TA RELEASE_FW: %s): "
+		  "taken as offline",
+		  tee_result_name(res));
+}
 
 static int open_session(struct tee_rproc *drv, struct tee_context *tee, struct rpt_error *err)
 {
@@ -418,6 +478,9 @@ struct rproc *tee_rproc_create(const struct tee_rproc_config *cfg, struct rpt_er
 	rproc->log_priv = cfg->log_priv;
 	if (add_memories(rproc, drv, cfg, err))
 		goto free_rproc;
+	if (stm32_rproc_apply_boot(rproc, cfg->boot, err))
+		goto free_rproc;
+	tee_rproc_probe(rproc, drv);
 	if (rproc_add(rproc, err))
 		goto free_rproc;
 	return rproc;

@@ -40,6 +40,7 @@ struct tee_rproc_config {
 	struct tee_rproc_shm_mapper mapper; /* shared memory -> host pointer */
 	struct rproc_mbox mbox;		    /* shutdown request and doorbells (ops may be NULL) */
 	struct rproc_fw_loader loader;	    /* firmware name -> signed image bytes */
+	const struct board_boot *boot;	    /* st,auto-boot, recovery limit (NULL: defaults) */
 	/* where the rproc's messages go (NULL: stderr) */
 	void (*log)(void *log_priv, enum rproc_log_level level, const char *line);
 	void *log_priv;
@@ -48,6 +49,11 @@ struct tee_rproc_config {
 /*
  * Open the session on the TA (VALUE_IN a = rproc id), map the shared
  * memories, allocate and register the rproc with alt_boot set. NULL on failure.
+ *
+ * A firmware the TA already runs (started by the boot loader, or by a daemon
+ * that was killed) is found and attached to: state "attached", its resource
+ * table read from memory through GET_RSC_TABLE, "state stop" stops it. One
+ * the TA holds loaded but not started is released. See tee_rproc_probe().
  */
 struct rproc *tee_rproc_create(const struct tee_rproc_config *cfg, struct rpt_error *err);
 /* Unregister (stopping it if needed), close the session, unmap, free. Safe on NULL. */

@@ -1091,6 +1091,11 @@ int tee_socket_request_shutdown(struct tee_context *ctx, uint32_t rproc_id, stru
 	return hw_request(ctx, TEE_WIRE_OP_REQUEST_SHUTDOWN, rproc_id, 0, err);
 }
 
+int tee_socket_request_detach(struct tee_context *ctx, uint32_t rproc_id, struct rpt_error *err)
+{
+	return hw_request(ctx, TEE_WIRE_OP_REQUEST_DETACH, rproc_id, 0, err);
+}
+
 int tee_socket_inject_crash(struct tee_context *ctx, uint32_t rproc_id, uint32_t type,
 			    struct rpt_error *err)
 {

@@ -73,6 +73,16 @@ TEE_Result rproc_ta_invoke(struct rproc_ta *ta, void *session, uint32_t cmd, uin
 /* For tests and the daemon's logs: the context of an id, NULL if not on the board. */
 struct ta_rproc_ctx *rproc_ta_ctx(struct rproc_ta *ta, uint32_t id);
 
+/*
+ * The boot loader's start (ta_boot_loader.c): if the board names a
+ * rproc,boot-loader-firmware for rp, load and start it through the TA's
+ * entry points as U-Boot would, before any daemon runs. 0 if there is none;
+ * otherwise nothing stays loaded and err says why (the caller decides: a
+ * real boot loader leaves the core off and boots on).
+ */
+int rproc_ta_boot_loader_start(struct rproc_ta *ta, const struct board_rproc *rp,
+			       struct rpt_error *err);
+
 /* Map a project error code (negative errno) to the GlobalPlatform code that names it. */
 TEE_Result rproc_ta_errno_to_tee(int code);
 

@@ -61,6 +61,15 @@ struct teed_hw_ops {
 	int (*request_shutdown)(void *priv, uint32_t rproc_id);
 	/* Debug: make the core fail as a fault of this type would (the crash comes as an event). */
 	int (*inject_crash)(void *priv, uint32_t rproc_id, uint32_t type);
+	/*
+	 * Optional: true (and the crash type) if the core is stopped by a crash
+	 * right now. A client subscribing to such a core gets that crash as an
+	 * event: a daemon restarted after the crash could not have seen it, and
+	 * would otherwise attach to a core that does not run.
+	 */
+	bool (*crashed)(void *priv, uint32_t rproc_id, uint32_t *type);
+	/* Optional: tell the firmware the host detached (the "detach" mailbox channel). */
+	int (*request_detach)(void *priv, uint32_t rproc_id);
 };
 
 /* How to serve. */

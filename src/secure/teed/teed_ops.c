@@ -331,7 +331,7 @@ static TEE_Result hw_result(int ret)
 	}
 }
 
-/* KICK, REQUEST_SHUTDOWN, INJECT_CRASH: straight to the hardware (decode bounded the args). */
+/* KICK, REQUEST_SHUTDOWN, INJECT_CRASH, REQUEST_DETACH: straight to the hardware (decode bounded the args). */
 static void op_hw(struct teed *d, const struct tee_wire_msg *req, struct tee_wire_msg *reply)
 {
 	const struct teed_hw_ops *hw = d->hw;
@@ -348,7 +348,19 @@ static void op_hw(struct teed *d, const struct tee_wire_msg *req, struct tee_wir
 		ret = hw->request_shutdown(d->hw_priv, req->rproc_id);
 	else if (req->op == TEE_WIRE_OP_INJECT_CRASH && hw && hw->inject_crash)
 		ret = hw->inject_crash(d->hw_priv, req->rproc_id, req->arg);
+	else if (req->op == TEE_WIRE_OP_REQUEST_DETACH && hw && hw->request_detach)
+		ret = hw->request_detach(d->hw_priv, req->rproc_id);
 	reply->result = hw_result(ret);
+}
+
+/* A core that crashed before the client subscribed: the client learns it now (teed_hw_ops). */
+static void replay_crash(struct teed *d, uint32_t rproc_id)
+{
+	uint32_t type = 0;
+
+	if (d->hw && d->hw->crashed && d->hw->crashed(d->hw_priv, rproc_id, &type))
+		teed_post_event(d, rproc_id, TEE_WIRE_EVENT_CRASH, type,
+				"the core had crashed before this client subscribed");
 }
 
 /* From now on the rproc's events go to this connection too. */
@@ -370,6 +382,7 @@ static void op_subscribe(struct teed *d, struct teed_client *c, const struct tee
 	}
 	c->subs |= 1u << idx;
 	reply->result = TEE_SUCCESS;
+	replay_crash(d, req->rproc_id);
 }
 
 void teed_close_sessions(struct teed *d, struct teed_client *c)
@@ -410,6 +423,7 @@ int teed_handle(struct teed *d, struct teed_client *c, const struct tee_wire_msg
 	case TEE_WIRE_OP_KICK:
 	case TEE_WIRE_OP_REQUEST_SHUTDOWN:
 	case TEE_WIRE_OP_INJECT_CRASH:
+	case TEE_WIRE_OP_REQUEST_DETACH:
 		op_hw(d, req, reply);
 		return 0;
 	case TEE_WIRE_OP_SUBSCRIBE:
