@@ -353,14 +353,21 @@ static bool legal_reply(const struct load_req *r, int status, const char *text, 
 	case CMD_STATE:
 		return ok && legal_state(line);
 	case CMD_START:
+		/* Crashed: Linux's rproc_boot() only takes one more power reference. */
 		*raced = ok && strcmp(line, "running");
-		return (ok && legal_state(line)) ||
+		return (ok && (legal_state(line) ||
+			       starts_with(line, "crashed (already powered up: power reference "
+						 "taken, "))) ||
 		       (fail && (!strcmp(line, PROC ": already running") ||
 				 starts_with(line, PROC ": start failed: ")));
 	case CMD_STOP:
+		/* Crashed: refused as Linux's rproc_shutdown(); a dropped reference says so. */
 		*raced = ok && strcmp(line, "offline");
-		return (ok && legal_state(line)) ||
+		return (ok &&
+			(legal_state(line) ||
+			 starts_with(line, "running (not stopped: power reference dropped, "))) ||
 		       (fail && (!strcmp(line, PROC ": not running (state offline)") ||
+				 starts_with(line, PROC ": stop refused: crashed") ||
 				 starts_with(line, PROC ": stop failed: ")));
 	case CMD_FW_GET:
 		return ok && !strcmp(line, ld.fw);
@@ -370,8 +377,18 @@ static bool legal_reply(const struct load_req *r, int status, const char *text, 
 		return ok && (!strcmp(line, "enabled") || !strcmp(line, "disabled") ||
 			      !strcmp(line, "inline"));
 	case CMD_REC_SET:
+		/* Enabling it recovers a crashed processor at once (Linux recovery_store). */
+		*raced = ok && strcmp(line, r->argv[2]);
+		return (ok && (!strcmp(line, r->argv[2]) ||
+			       (!strcmp(r->argv[2], "enabled") &&
+				state_message(line, "enabled (recovered: ", ")")))) ||
+		       (fail && starts_with(line, PROC ": recovery failed: "));
 	case CMD_DUMP_SET:
-		return ok && !strcmp(line, r->argv[2]);
+		/* Refused while crashed (Linux coredump_store: -EBUSY). */
+		*raced = fail;
+		return (ok && !strcmp(line, r->argv[2])) ||
+		       (fail && !strcmp(line, PROC ": can't change the coredump configuration "
+						   "while crashed (recover it first)"));
 	case CMD_CRASH:
 		/* The core did not stop within its bound (a starved host): strerror(ETIMEDOUT). */
 		*raced = fail && !strcmp(line, PROC ": crash: Connection timed out");

@@ -375,12 +375,16 @@ static const char secure_trace_board[] =
 static unsigned int count_lines_with(const char *path, const char *needle)
 {
 	size_t len;
-	char *text = (char *)rpt_slurp(path, &len), *p;
+	uint8_t *bytes = rpt_slurp(path, &len);
+	char *text = calloc(1, len + 1), *p; /* rpt_slurp does not NUL-terminate */
 	unsigned int n = 0;
 
+	assert_non_null(text);
+	memcpy(text, bytes, len);
 	for (p = text; (p = strstr(p, needle)); p += strlen(needle))
 		n++;
 	free(text);
+	free(bytes);
 	return n;
 }
 

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "common/emit.h"
 #include "formats/rsc_emit.h"
@@ -147,15 +146,6 @@ static enum ctl_status cmd_state(struct rproc *rp, int argc, const char *const *
 		   argv[0]);
 }
 
-/* The first control character of name, or NULL (they would forge lines in `list`). */
-static const char *control_char(const char *name)
-{
-	for (; *name; name++)
-		if ((unsigned char)*name < 0x20 || *name == 0x7f)
-			return name;
-	return NULL;
-}
-
 /*
  * Linux firmware_store(): the name is kept as given and looked up in the
  * firmware search path at boot. We also look it up now, so that a name that
@@ -174,7 +164,7 @@ static enum ctl_status cmd_firmware(struct rproc *rp, int argc, const char *cons
 		rproc_get_firmware(rp, fw, sizeof(fw));
 		return say(r, CTL_OK, "%s", fw);
 	}
-	bad = control_char(argv[0]);
+	bad = rproc_fw_name_control_char(argv[0], strlen(argv[0]));
 	if (bad)
 		return say(r, CTL_FAIL,
 			   "%s: firmware name refused: control character 0x%02x at byte %zu",

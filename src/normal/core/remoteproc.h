@@ -319,8 +319,8 @@ int rproc_detach(struct rproc *rproc);
  * long or with a control character (not printable): -EINVAL.
  */
 int rproc_set_firmware(struct rproc *rproc, const char *name);
-/* True if the len bytes of name hold no control character (firmware names). */
-bool rproc_fw_name_printable(const char *name, size_t len);
+/* The first control character in the first len bytes of name, or NULL (firmware names). */
+const char *rproc_fw_name_control_char(const char *name, size_t len);
 void rproc_get_firmware(struct rproc *rproc, char *buf, size_t len);
 /*
  * The state as a user sees it: a processor whose crash was reported but not

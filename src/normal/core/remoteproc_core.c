@@ -889,15 +889,15 @@ void rproc_flush_crash_work(struct rproc *rproc)
 
 /* ---- settings and queries ---- */
 
-bool rproc_fw_name_printable(const char *name, size_t len)
+const char *rproc_fw_name_control_char(const char *name, size_t len)
 {
 	size_t i;
 
 	/* A control character would forge lines in `list` and in the logs. */
-	for (i = 0; i < len; i++)
+	for (i = 0; i < len && name[i]; i++)
 		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
-			return false;
-	return true;
+			return name + i;
+	return NULL;
 }
 
 int rproc_set_firmware(struct rproc *rproc, const char *name)
@@ -911,7 +911,7 @@ int rproc_set_firmware(struct rproc *rproc, const char *name)
 	len = strnlen(name, RPROC_FW_NAME_MAX);
 	if (len && name[len - 1] == '\n')
 		len--;
-	if (!len || len >= RPROC_FW_NAME_MAX || !rproc_fw_name_printable(name, len))
+	if (!len || len >= RPROC_FW_NAME_MAX || rproc_fw_name_control_char(name, len))
 		return -EINVAL;
 	pthread_mutex_lock(&rproc->lock);
 	if (rproc->state != RPROC_OFFLINE) {
@@ -1091,7 +1091,7 @@ struct rproc *rproc_alloc(const char *name, const struct rproc_ops *ops, const c
 		return NULL;
 	}
 	if (firmware && (!*firmware || strlen(firmware) >= RPROC_FW_NAME_MAX ||
-			 !rproc_fw_name_printable(firmware, strlen(firmware)))) {
+			 rproc_fw_name_control_char(firmware, strlen(firmware)))) {
 		rpt_error_set(err, EINVAL,
 			      "rproc_alloc: empty, too long or unprintable firmware name");
 		return NULL;
