@@ -788,7 +788,7 @@ static int dt_parse_boot(const struct dt_ctx *c, int node, const struct board_rp
 			 struct board_boot *bt)
 {
 	static const char fw_prop[] = "rproc,boot-loader-firmware";
-	char fw[BOARD_PATH_MAX];
+	char fw[BOARD_PATH_MAX] = "";
 	int ret;
 
 	ret = dt_bool(c, node, "st,auto-boot", &bt->auto_boot);

@@ -87,7 +87,7 @@ static int mbox_kick(void *priv, unsigned int vqid)
 	return coproc_kick(p->core, vqid);
 }
 
-/* The "detach" channel (ST: IPCC channel 4), when the board wires one. */
+/* The "detach" channel (ST: the 4th IPCC channel, <&ipcc 3>), when the board wires one. */
 static int mbox_request_detach(void *priv)
 {
 	struct vboard_proc *p = priv;
