@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "common/file_io.h"
+#include "common/safe_math.h"
 #include "testutil.h"
 
 static char sock[512], out_path[512], log_path[512];
@@ -97,7 +98,9 @@ static void test_vector_end_to_end(void **state)
 
 	(void)state;
 	assert_int_equal(
-		ctl("remoteproc0 firmware %s", rpt_vector_path("signed/m4-demo.rsa2048.sign")), 0);
+		ctl("remoteproc0 firmware %s",
+		    rpt_vector_path("isolated/signed/m4-demo.rsa2048.sign")),
+		0);
 	assert_int_equal(ctl("remoteproc0 state start"), 0);
 	assert_string_equal(output(), "running\n");
 	assert_true(wait_output("remoteproc0 trace", "m4-demo: hello from the coprocessor", 5000));
@@ -113,8 +116,9 @@ static void test_vector_end_to_end(void **state)
 	assert_string_equal(output(), "offline\n");
 
 	/* One code byte changed: refused, and the processor stays offline. */
-	img = rpt_slurp(rpt_vector_path("signed/m4-demo.rsa2048.sign"), &len);
-	img[0x22c + 0x1000 + 0x10] ^= 0x01;
+	img = rpt_slurp(rpt_vector_path("isolated/signed/m4-demo.rsa2048.sign"), &len);
+	/* The image starts after header, TLV area and signature padded to 8; code at 0x1000. */
+	img[20 + get_le32(img + 8) + ((get_le32(img + 12) + 7) & ~7u) + 0x1000 + 0x10] ^= 0x01;
 	snprintf(tampered, sizeof(tampered), "%s/tampered.sign", rpt_tmpdir());
 	assert_int_equal(rpt_write_file_atomic(tampered, img, len, &err), 0);
 	free(img);
