@@ -133,7 +133,8 @@ static void check_vector_table(struct iso_check *c, unsigned int img, uint32_t v
 int ta_check_isolation(struct rproc_ta *ta, struct ta_rproc_ctx *ctx)
 {
 	const struct ta_layout *lay = &ctx->layout;
-	struct iso_check c = {.ta = ta, .ctx = ctx, .legacy = ctx->plat->desc->policy.legacy_layout};
+	struct iso_check c = {
+		.ta = ta, .ctx = ctx, .legacy = ctx->plat->desc->policy.legacy_layout};
 	unsigned int img, i;
 
 	if (!lay->num_img || lay->vector_table[0] == TA_NO_VECTOR_TABLE)
