@@ -24,8 +24,9 @@
 #include "sys_fixture.h"
 #include "testutil.h"
 
-#define TEE_BOARD "boards/vstm32mp15-m4-tee.dts"
-#define M33_BOARD "boards/vstm32mp25-m33-tee.dts"
+#define TEE_BOARD    "boards/vstm32mp15-m4-tee.dts"
+#define M33_BOARD    "boards/vstm32mp25-m33-tee.dts"
+#define LEGACY_BOARD "boards/vstm32mp15-m4-tee-legacy.dts"
 /* Bytes below each image's initial SP that its stack may use (the demo's link map leaves 4 KiB). */
 #define STACK_ALLOWANCE 0x1000u
 #define MAGIC		0xBADC0DE5u
@@ -34,8 +35,8 @@
  * Thumb code, position independent: ldr r0, marker; ldr r1, magic;
  * str r1, [r0]; ldr r2, bad; ldr r2, [r2]; b . — then the three literals.
  */
-static const uint32_t payload[] = {0x49034802, 0x4a036001, 0xe7fe6812,
-				   0 /* marker */, MAGIC, 0xF0000000};
+static const uint32_t payload[] = {0x49034802,	   0x4a036001, 0xe7fe6812,
+				   0 /* marker */, MAGIC,      0xF0000000};
 
 struct writer {
 	struct rproc *rp;    /* its normal-world mappings are all the writer uses */
@@ -108,13 +109,23 @@ static bool answers_kick(struct sys *s)
 	return false;
 }
 
+static unsigned int crashes(struct sys *s)
+{
+	struct rproc_stats st;
+
+	rproc_get_stats(s->rp, &st);
+	return st.crashes;
+}
+
 /*
  * Run the attack for at least min_passes rewrites and min_ms (so that the
- * firmware's loop turns many times meanwhile); the demo is kicked throughout,
- * so that its stack is busy while the writer runs.
+ * firmware's loop turns many times meanwhile), or with until_crash until the
+ * core crashed (at most max_ms); the demo is kicked throughout, so that its
+ * stack is busy while the writer runs.
  */
-static unsigned long run_attack(struct sys *s, uint32_t marker, bool kick, unsigned long min_passes,
-				uint64_t min_ms)
+static unsigned long run_attack_ex(struct sys *s, uint32_t marker, bool kick,
+				   unsigned long min_passes, uint64_t min_ms, bool until_crash,
+				   uint64_t max_ms)
 {
 	struct writer wr = {.rp = s->rp, .marker = marker};
 	uint64_t t0 = now_ms();
@@ -123,7 +134,8 @@ static unsigned long run_attack(struct sys *s, uint32_t marker, bool kick, unsig
 	atomic_store(&wr.stop, false);
 	atomic_store(&wr.passes, 0);
 	assert_int_equal(pthread_create(&t, NULL, attack, &wr), 0);
-	while (atomic_load(&wr.passes) < min_passes || now_ms() - t0 < min_ms) {
+	while (until_crash ? !crashes(s) && now_ms() - t0 < max_ms
+			   : atomic_load(&wr.passes) < min_passes || now_ms() - t0 < min_ms) {
 		if (kick)
 			rproc_kick(s->rp, 0);
 		nap_ms(20);
@@ -131,6 +143,12 @@ static unsigned long run_attack(struct sys *s, uint32_t marker, bool kick, unsig
 	atomic_store(&wr.stop, true);
 	pthread_join(t, NULL);
 	return atomic_load(&wr.passes);
+}
+
+static unsigned long run_attack(struct sys *s, uint32_t marker, bool kick, unsigned long min_passes,
+				uint64_t min_ms)
+{
+	return run_attack_ex(s, marker, kick, min_passes, min_ms, false, 0);
 }
 
 /* Expected bytes and a mask of what the firmware may change, for one private memory. */
@@ -299,11 +317,37 @@ static void test_m33_two_images_under_attack(void **state)
 	sys_down(s);
 }
 
+/*
+ * The same demo linked for the legacy layout (stack in shared SRAM), on the
+ * board that declares it: the same writer takes the core over (it runs the
+ * payload, which faults), which is what the tests above show cannot happen
+ * on the isolated layout. Polls up to 30 s for the crash.
+ */
+static void test_legacy_layout_falls(void **state)
+{
+	struct sys *s = sys_up(LEGACY_BOARD, NULL);
+	uint32_t marker = marker_of(s);
+
+	(void)state;
+	sys_boot(s, rpt_binary_path("firmware/rproc-demo-legacy.sign"));
+	assert_true(sys_logged(s, "WARNING: legacy layout"));
+	assert_true(sys_wait_trace(s, "rproc-demo: hello from the coprocessor", 5000));
+	assert_true(answers_kick(s));
+	print_message("writer: %lu rewrites until the core fell\n",
+		      run_attack_ex(s, marker, true, 0, 0, true, 30000));
+	if (!crashes(s))
+		fail_msg("the writer never took the legacy-layout firmware over\n%s", s->log);
+	/* The payload's own fault: the core ran code the normal world wrote. */
+	assert_true(sys_logged(s, "invalid read of 4 bytes at address 0xf0000000"));
+	sys_down(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_m4_demo_under_attack),
 		cmocka_unit_test(test_m33_two_images_under_attack),
+		cmocka_unit_test(test_legacy_layout_falls),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
