@@ -28,8 +28,8 @@ struct board_memory {
 
 /* What the secure world allows for one coprocessor. */
 struct board_policy {
-	bool coredump_allowed;		     /* GET_COREDUMP permitted (default: no) */
-	bool allow_unversioned;		     /* accept images without a security counter */
+	bool coredump_allowed;	/* GET_COREDUMP permitted (default: no) */
+	bool allow_unversioned; /* accept images without a security counter */
 	/*
 	 * legacy-layout: the board knowingly lets firmware run with its vector
 	 * table, stack or code in memory the normal world can write (the older

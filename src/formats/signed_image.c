@@ -266,8 +266,7 @@ static int check_images(const struct simg_layout *lay, const struct simg_tlv *ty
  * Platform TLVs: those of this platform have one rule, here, for `rproc-sign
  * verify` and the TA alike; any other platform's are opaque.
  */
-static int decode_platform(const struct simg_tlv *tlv, struct simg_tlvs *out,
-			   struct rpt_error *err)
+static int decode_platform(const struct simg_tlv *tlv, struct simg_tlvs *out, struct rpt_error *err)
 {
 	if (tlv->type != SIMG_TLV_SECURITY_COUNTER)
 		return 0;
@@ -276,9 +275,10 @@ static int decode_platform(const struct simg_tlv *tlv, struct simg_tlvs *out,
 				     "TLV SECURITY_COUNTER (0x%x) at offset %zu: appears twice",
 				     tlv->type, tlv->offset);
 	if (tlv->len != 4 || !tlv->value)
-		return rpt_error_set(err, RPT_EFORMAT,
-				     "TLV SECURITY_COUNTER (0x%x) at offset %zu: %u bytes, expected 4",
-				     tlv->type, tlv->offset, tlv->len);
+		return rpt_error_set(
+			err, RPT_EFORMAT,
+			"TLV SECURITY_COUNTER (0x%x) at offset %zu: %u bytes, expected 4",
+			tlv->type, tlv->offset, tlv->len);
 	out->has_counter = true;
 	out->counter = get_le32(tlv->value);
 	return 0;

@@ -861,22 +861,14 @@ static void test_corrupt_truncate(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_m4_tee_dtb),
-		cmocka_unit_test(test_m4_tee_dts),
-		cmocka_unit_test(test_m4_tee_ddr),
-		cmocka_unit_test(test_m4_tee_legacy),
-		cmocka_unit_test(test_m4_direct),
-		cmocka_unit_test(test_m33_tee),
-		cmocka_unit_test(test_refused),
-		cmocka_unit_test(test_bad_cells),
-		cmocka_unit_test(test_long_model),
-		cmocka_unit_test(test_too_many_rprocs),
-		cmocka_unit_test(test_long_key_path),
-		cmocka_unit_test(test_defaults_and_paths),
-		cmocka_unit_test(test_dtb_no_base_dir),
-		cmocka_unit_test(test_bad_files),
-		cmocka_unit_test(test_totalsize_lies),
-		cmocka_unit_test(test_corrupt_flips),
+		cmocka_unit_test(test_m4_tee_dtb),	 cmocka_unit_test(test_m4_tee_dts),
+		cmocka_unit_test(test_m4_tee_ddr),	 cmocka_unit_test(test_m4_tee_legacy),
+		cmocka_unit_test(test_m4_direct),	 cmocka_unit_test(test_m33_tee),
+		cmocka_unit_test(test_refused),		 cmocka_unit_test(test_bad_cells),
+		cmocka_unit_test(test_long_model),	 cmocka_unit_test(test_too_many_rprocs),
+		cmocka_unit_test(test_long_key_path),	 cmocka_unit_test(test_defaults_and_paths),
+		cmocka_unit_test(test_dtb_no_base_dir),	 cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_totalsize_lies),	 cmocka_unit_test(test_corrupt_flips),
 		cmocka_unit_test(test_corrupt_truncate),
 	};
 

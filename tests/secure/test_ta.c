@@ -72,8 +72,8 @@ static void test_every_vector_loads(void **state)
 			      0xc8);
 	load_vector_and_check("isolated/signed/m4-demo.ecp256.sign", iso_m4, false, 0x10046000,
 			      0xc8);
-	load_vector_and_check("isolated/signed/m4-demo.rsa2048.keyinfo-plattlv.sign", iso_m4,
-			      false, 0x10046000, 0xc8);
+	load_vector_and_check("isolated/signed/m4-demo.rsa2048.keyinfo-plattlv.sign", iso_m4, false,
+			      0x10046000, 0xc8);
 	load_vector_and_check("isolated/signed/multi.rsa2048.sign", iso_multi, false, 0x10046000,
 			      0xc8);
 	load_vector_and_check("isolated/signed/large.rsa2048.sign", iso_large, true, 0, 0);

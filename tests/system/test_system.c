@@ -23,8 +23,8 @@
 #define M33_BOARD "boards/vstm32mp25-m33-tee.dts"
 /* The one board of the older vectors (mcuram2 shared, legacy-layout). */
 #define LEGACY_BOARD "boards/vstm32mp15-m4-tee-legacy.dts"
-#define GREETING  "m4-demo: hello from the coprocessor"
-#define OUR_HELLO "rproc-demo: hello from the coprocessor"
+#define GREETING     "m4-demo: hello from the coprocessor"
+#define OUR_HELLO    "rproc-demo: hello from the coprocessor"
 
 static char fw_dir[4096];
 
@@ -94,9 +94,9 @@ static void test_untrusted_image_refused(void **state)
 	char why[RPT_ERROR_MSG_MAX];
 
 	(void)state;
-	assert_int_equal(rproc_set_firmware(
-				 s->rp, rpt_vector_path("isolated/signed/m4-demo.rsa2048.sign")),
-			 0);
+	assert_int_equal(
+		rproc_set_firmware(s->rp, rpt_vector_path("isolated/signed/m4-demo.rsa2048.sign")),
+		0);
 	assert_int_not_equal(rproc_boot(s->rp), 0);
 	rproc_last_error(s->rp, why, sizeof(why));
 	assert_non_null(strstr(why, "not signed by a key the TEE trusts"));

@@ -1002,7 +1002,8 @@ static void test_daemon(void **state)
 	pid_t pid;
 	/* The built-in board has the default (isolated) layout: the isolated vector. */
 	size_t iso_size;
-	uint8_t *iso = rpt_slurp(rpt_vector_path("isolated/signed/m4-demo.rsa2048.sign"), &iso_size);
+	uint8_t *iso =
+		rpt_slurp(rpt_vector_path("isolated/signed/m4-demo.rsa2048.sign"), &iso_size);
 
 	(void)state;
 	snprintf(sock, sizeof(sock), "%s/daemon.sock", rpt_tmpdir());

@@ -97,10 +97,9 @@ static void test_vector_end_to_end(void **state)
 	struct rpt_error err = {0};
 
 	(void)state;
-	assert_int_equal(
-		ctl("remoteproc0 firmware %s",
-		    rpt_vector_path("isolated/signed/m4-demo.rsa2048.sign")),
-		0);
+	assert_int_equal(ctl("remoteproc0 firmware %s",
+			     rpt_vector_path("isolated/signed/m4-demo.rsa2048.sign")),
+			 0);
 	assert_int_equal(ctl("remoteproc0 state start"), 0);
 	assert_string_equal(output(), "running\n");
 	assert_true(wait_output("remoteproc0 trace", "m4-demo: hello from the coprocessor", 5000));

@@ -49,7 +49,7 @@ struct ta_exec_range {
 struct ta_layout {
 	/* each image's vector table: the start of its lowest executable segment */
 	uint32_t vector_table[TA_MAX_IMAGES];
-	unsigned int num_img;		       /* images of the loaded firmware */
+	unsigned int num_img;			   /* images of the loaded firmware */
 	struct ta_exec_range exec[TA_MAX_WRITTEN]; /* every executable (PF_X) PT_LOAD segment */
 	unsigned int num_exec;
 };
