@@ -5,7 +5,9 @@
  * maps (through its own mappings, nothing else), with code that would, if the
  * core ever ran it, write a marker into private RETRAM and then fault, and
  * with pointers to that code everywhere else (fake return addresses, fake
- * vector entries). Afterwards:
+ * vector entries); between passes it hammers the firmware's stack (named by
+ * its public vector table) wherever a normal-world mapping reaches it.
+ * Afterwards:
  *  - the core never crashed and still answers (the M4 demo answers a kick);
  *  - every private memory holds exactly what was loaded, except where the
  *    firmware itself writes (its writable segments and its stack): code and
@@ -41,6 +43,8 @@ static const uint32_t payload[] = {0x49034802,	   0x4a036001, 0xe7fe6812,
 struct writer {
 	struct rproc *rp;    /* its normal-world mappings are all the writer uses */
 	uint32_t marker;     /* device address the payload writes MAGIC to */
+	uint32_t hot_da;     /* the firmware's stack, from its public vector table: */
+	uint32_t hot_len;    /* hammered between passes wherever a mapping reaches it */
 	atomic_bool stop;    /* set to end the attack */
 	atomic_ulong passes; /* complete rewrites of every shared memory */
 };
@@ -59,15 +63,38 @@ static void rewrite(const struct rproc_memory *m, uint32_t marker)
 	}
 }
 
+/*
+ * Where [hot_da, +hot_len) lies in a mapped memory, point every word at the
+ * payload: a saved return address lives there only between a call and its
+ * return, so an attacker who knows the stack (the image is public) aims at it.
+ */
+static void hammer(struct writer *wr, const struct rproc_memory *m)
+{
+	volatile uint32_t *w = m->va;
+	uint32_t lo, hi, k;
+
+	if (!ranges_overlap(wr->hot_da, wr->hot_len, m->da, m->size))
+		return;
+	lo = wr->hot_da > m->da ? wr->hot_da - m->da : 0;
+	hi = (uint64_t)wr->hot_da + wr->hot_len - m->da < m->size ? wr->hot_da + wr->hot_len - m->da
+								  : m->size;
+	for (k = lo / 4; k < hi / 4; k++)
+		w[k] = m->da | 1u;
+}
+
 static void *attack(void *arg)
 {
 	struct writer *wr = arg;
-	unsigned int i;
+	unsigned int i, round;
 
 	while (!atomic_load(&wr->stop)) {
 		for (i = 0; i < wr->rp->num_mems; i++)
 			if (wr->rp->mems[i].va)
 				rewrite(&wr->rp->mems[i], wr->marker);
+		for (round = 0; round < 64; round++)
+			for (i = 0; i < wr->rp->num_mems; i++)
+				if (wr->rp->mems[i].va)
+					hammer(wr, &wr->rp->mems[i]);
 		atomic_fetch_add(&wr->passes, 1);
 	}
 	return NULL;
@@ -123,11 +150,14 @@ static unsigned int crashes(struct sys *s)
  * core crashed (at most max_ms); the demo is kicked throughout, so that its
  * stack is busy while the writer runs.
  */
-static unsigned long run_attack_ex(struct sys *s, uint32_t marker, bool kick,
+static unsigned long run_attack_ex(struct sys *s, uint32_t marker, uint32_t sp, bool kick,
 				   unsigned long min_passes, uint64_t min_ms, bool until_crash,
 				   uint64_t max_ms)
 {
-	struct writer wr = {.rp = s->rp, .marker = marker};
+	struct writer wr = {.rp = s->rp,
+			    .marker = marker,
+			    .hot_da = sp - STACK_ALLOWANCE,
+			    .hot_len = STACK_ALLOWANCE};
 	uint64_t t0 = now_ms();
 	pthread_t t;
 
@@ -145,10 +175,36 @@ static unsigned long run_attack_ex(struct sys *s, uint32_t marker, bool kick,
 	return atomic_load(&wr.passes);
 }
 
-static unsigned long run_attack(struct sys *s, uint32_t marker, bool kick, unsigned long min_passes,
-				uint64_t min_ms)
+static unsigned long run_attack(struct sys *s, uint32_t marker, uint32_t sp, bool kick,
+				unsigned long min_passes, uint64_t min_ms)
 {
-	return run_attack_ex(s, marker, kick, min_passes, min_ms, false, 0);
+	return run_attack_ex(s, marker, sp, kick, min_passes, min_ms, false, 0);
+}
+
+/* The initial SP of an image: the first word of its lowest executable segment. */
+static uint32_t initial_sp(const char *path)
+{
+	struct rpt_error err = {0};
+	struct elf32_file elf;
+	uint32_t vt = UINT32_MAX, sp = 0;
+	unsigned int p;
+	size_t size;
+	uint8_t *data = rpt_slurp(path, &size);
+
+	assert_int_equal(elf32_open(&elf, data, size, &err), 0);
+	for (p = 0; p < elf32_phnum(&elf); p++) {
+		const Elf32_Phdr *ph = elf32_phdr(&elf, p);
+
+		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && ph->p_paddr < vt &&
+		    ph->p_filesz >= 8) {
+			vt = ph->p_paddr;
+			sp = get_le32(elf32_segment_data(&elf, ph));
+		}
+	}
+	elf32_close(&elf);
+	free(data);
+	assert_int_not_equal(vt, UINT32_MAX);
+	return sp;
 }
 
 /* Expected bytes and a mask of what the firmware may change, for one private memory. */
@@ -282,7 +338,7 @@ static void test_m4_demo_under_attack(void **state)
 	assert_true(answers_kick(s));
 	assert_true(shared_mapped(s) >= 4);
 	print_message("writer: %lu rewrites of every shared memory\n",
-		      run_attack(s, marker, true, 200, 2000));
+		      run_attack(s, marker, initial_sp(demo), true, 200, 2000));
 	rproc_get_stats(s->rp, &st);
 	assert_int_equal(st.crashes, 0);
 	assert_int_equal(rproc_get_state(s->rp), RPROC_RUNNING);
@@ -309,7 +365,7 @@ static void test_m33_two_images_under_attack(void **state)
 	assert_true(sys_wait_trace(s, "hello from the coprocessor", 5000));
 	assert_true(shared_mapped(s) >= 4);
 	print_message("writer: %lu rewrites of every shared memory\n",
-		      run_attack(s, marker, false, 200, 1000));
+		      run_attack(s, marker, initial_sp(ns), false, 200, 1000));
 	rproc_get_stats(s->rp, &st);
 	assert_int_equal(st.crashes, 0);
 	assert_int_equal(rproc_get_state(s->rp), RPROC_RUNNING);
@@ -327,6 +383,7 @@ static void test_legacy_layout_falls(void **state)
 {
 	struct sys *s = sys_up(LEGACY_BOARD, NULL);
 	uint32_t marker = marker_of(s);
+	uint32_t sp = initial_sp(rpt_binary_path("firmware/rproc-demo-legacy.elf"));
 
 	(void)state;
 	sys_boot(s, rpt_binary_path("firmware/rproc-demo-legacy.sign"));
@@ -334,7 +391,7 @@ static void test_legacy_layout_falls(void **state)
 	assert_true(sys_wait_trace(s, "rproc-demo: hello from the coprocessor", 5000));
 	assert_true(answers_kick(s));
 	print_message("writer: %lu rewrites until the core fell\n",
-		      run_attack_ex(s, marker, true, 0, 0, true, 30000));
+		      run_attack_ex(s, marker, sp, true, 0, 0, true, 30000));
 	if (!crashes(s))
 		fail_msg("the writer never took the legacy-layout firmware over\n%s", s->log);
 	/* The payload's own fault: the core ran code the normal world wrote. */
