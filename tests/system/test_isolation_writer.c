@@ -91,7 +91,7 @@ static void *attack(void *arg)
 		for (i = 0; i < wr->rp->num_mems; i++)
 			if (wr->rp->mems[i].va)
 				rewrite(&wr->rp->mems[i], wr->marker);
-		for (round = 0; round < 64; round++)
+		for (round = 0; round < 256; round++)
 			for (i = 0; i < wr->rp->num_mems; i++)
 				if (wr->rp->mems[i].va)
 					hammer(wr, &wr->rp->mems[i]);
@@ -377,7 +377,7 @@ static void test_m33_two_images_under_attack(void **state)
  * The same demo linked for the legacy layout (stack in shared SRAM), on the
  * board that declares it: the same writer takes the core over (it runs the
  * payload, which faults), which is what the tests above show cannot happen
- * on the isolated layout. Polls up to 30 s for the crash.
+ * on the isolated layout. Polls up to 90 s for the crash.
  */
 static void test_legacy_layout_falls(void **state)
 {
@@ -391,7 +391,7 @@ static void test_legacy_layout_falls(void **state)
 	assert_true(sys_wait_trace(s, "rproc-demo: hello from the coprocessor", 5000));
 	assert_true(answers_kick(s));
 	print_message("writer: %lu rewrites until the core fell\n",
-		      run_attack_ex(s, marker, sp, true, 0, 0, true, 30000));
+		      run_attack_ex(s, marker, sp, true, 0, 0, true, 90000));
 	if (!crashes(s))
 		fail_msg("the writer never took the legacy-layout firmware over\n%s", s->log);
 	/* The payload's own fault: the core ran code the normal world wrote. */
