@@ -56,10 +56,11 @@ struct fleet_mem {
 
 static const struct fleet_mem fleet_mems[] = {
 	{"retram", 0x00000, 0x00000000, 0x10000, "rproc,secure; rproc,loadable;"},
-	{"mcuram2", 0x40000, 0x10000000, 0x40000, "rproc,loadable;"},
+	{"mcuram2", 0x40000, 0x10000000, 0x40000, "rproc,secure; rproc,loadable;"},
 	{"vdev0vring0", 0x80000, 0x10040000, 0x1000, ""},
 	{"vdev0vring1", 0x81000, 0x10041000, 0x1000, ""},
 	{"vdev0buffer", 0x82000, 0x10042000, 0x4000, ""},
+	{"ipc-shmem", 0x86000, 0x10046000, 0xa000, "rproc,loadable;"},
 };
 
 #define FLEET_NMEMS (sizeof(fleet_mems) / sizeof(fleet_mems[0]))

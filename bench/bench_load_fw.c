@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * LOAD_FW throughput of the remoteproc TA on the 4 MiB reference image
- * (signed/large.rsa2048.sign): signature, hash table, copy-then-hash of every
+ * (isolated/signed/large.rsa2048.sign): signature, hash table, copy-then-hash of every
  * segment into coprocessor memory. Measured two ways on the board with DDR
  * (boards/vstm32mp15-m4-tee-ddr.dts), trusting the vectors' RSA-2048 key:
  *  - in process: a TEE session on the board's in-process TA (vboard);
@@ -29,7 +29,7 @@
 #define RUNS	   10
 #define RPROC_ID   0
 #define DDR_BOARD  "boards/vstm32mp15-m4-tee-ddr.dts"
-#define LARGE_SIGN "signed/large.rsa2048.sign"
+#define LARGE_SIGN "isolated/signed/large.rsa2048.sign"
 #define RSA_PUB	   "keys/rsa2048.pub.pem"
 
 /* The command line, as paths. */

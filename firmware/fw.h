@@ -11,9 +11,11 @@
 
 #include "coproc/vmmio.h"
 
-/* Trace buffer: where the resource table says, as long as it says. */
-#define FW_TRACE_DA   0x10030000u
+/* Trace buffer size; its address is where the linker puts it (ipc-shmem, shared). */
 #define FW_TRACE_SIZE 0x800u
+
+/* trace.c: the trace buffer the resource table points the host at. */
+extern char trace_buf[FW_TRACE_SIZE];
 
 /* One mailbox register. */
 static inline volatile uint32_t *mbox_reg(uint32_t offset)

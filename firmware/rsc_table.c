@@ -97,7 +97,7 @@ __attribute__((section(".resource_table"), used)) struct demo_rsc_table resource
 	.trace =
 		{
 			.type = RSC_TRACE,
-			.da = FW_TRACE_DA,
+			.da = (uint32_t)(uintptr_t)trace_buf,
 			.len = FW_TRACE_SIZE,
 			.name = "trace0",
 		},

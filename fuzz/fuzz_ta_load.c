@@ -2,8 +2,9 @@
 /*
  * LOAD_FW of the remoteproc TA with arbitrary bytes. The signature check is
  * skipped (fuzz builds only: RPT_FUZZ_BUILD) so that the ELF, hash-table,
- * segment and resource-table paths are reached. After every input the TA
- * must be OFF with coprocessor memory all zero, or LOADED.
+ * segment and resource-table paths are reached; a loaded image then goes
+ * through START's isolation rule. After every input the TA must be OFF with
+ * coprocessor memory all zero.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -84,6 +85,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		       TEE_PARAM_TYPES(TEE_PARAM_TYPE_VALUE_INPUT, TEE_PARAM_TYPE_VALUE_OUTPUT,
 				       TEE_PARAM_TYPE_VALUE_OUTPUT, 0),
 		       p);
+		/*
+		 * START runs the isolation rule on the loaded image; with no core
+		 * attached it then fails, and the firmware stays loaded.
+		 */
+		if (invoke(TA_RPROC_CMD_START_FW, simple, p) == TEE_SUCCESS)
+			abort();
 		if (invoke(TA_RPROC_CMD_RELEASE_FW, simple, p) != TEE_SUCCESS)
 			abort();
 	}

@@ -55,14 +55,29 @@ static void add_mem(struct board_rproc *rp, const char *name, uint32_t da, uint6
 	m->loadable = loadable;
 }
 
-void board_stm32mp15_layout(struct board_rproc *rp, bool with_ddr)
+/* Both STM32MP15 layouts: they differ only in mcuram2's kind and in ipc-shmem. */
+static void stm32mp15_mems(struct board_rproc *rp, bool legacy, bool with_ddr)
 {
 	rp->num_mems = 0;
 	add_mem(rp, "retram", 0x00000000, 0x38000000, 64 << 10, true, true);
-	add_mem(rp, "mcuram2", 0x10000000, 0x10000000, 256 << 10, false, true);
+	add_mem(rp, "mcuram2", 0x10000000, 0x10000000, 256 << 10, !legacy, true);
 	add_mem(rp, "vdev0vring0", 0x10040000, 0x10040000, 4 << 10, false, false);
 	add_mem(rp, "vdev0vring1", 0x10041000, 0x10041000, 4 << 10, false, false);
 	add_mem(rp, "vdev0buffer", 0x10042000, 0x10042000, 16 << 10, false, false);
+	if (!legacy)
+		add_mem(rp, "ipc-shmem", 0x10046000, 0x10046000, 40 << 10, false, true);
 	if (with_ddr)
 		add_mem(rp, "ddr", 0x90000000, 0xC0000000, 32 << 20, true, true);
+}
+
+void board_stm32mp15_layout(struct board_rproc *rp, bool with_ddr)
+{
+	stm32mp15_mems(rp, false, with_ddr);
+	rp->policy.legacy_layout = false;
+}
+
+void board_stm32mp15_legacy_layout(struct board_rproc *rp, bool with_ddr)
+{
+	stm32mp15_mems(rp, true, with_ddr);
+	rp->policy.legacy_layout = true;
 }

@@ -33,6 +33,12 @@ struct board_policy {
 	bool coredump_allowed;		     /* GET_COREDUMP permitted (default: no) */
 	bool coredump_secure;		     /* secure memories dumped too (debug boards only) */
 	bool allow_unversioned;		     /* accept images without a security counter */
+	/*
+	 * legacy-layout: the board knowingly lets firmware run with its vector
+	 * table, stack or code in memory the normal world can write (the older
+	 * vectors). START then warns at every start instead of refusing.
+	 */
+	bool legacy_layout;
 	char rollback_state[BOARD_PATH_MAX]; /* file keeping the highest counter ("" = none) */
 	char trusted_keys[BOARD_MAX_KEYS][BOARD_PATH_MAX]; /* PEM public keys */
 	unsigned int num_keys;
@@ -128,10 +134,18 @@ const struct board_memory *board_find_memory(const struct board_rproc *rp, uint3
 const struct board_memory *board_memory_by_name(const struct board_rproc *rp, const char *name);
 
 /*
- * The STM32MP15 layout of DESIGN section 6 (retram secure, mcuram2 and the
- * vdev memories shared), for tests and as the built-in default. With
- * with_ddr, a 32 MiB DDR memory at 0x90000000 is added (large.elf).
+ * The STM32MP15 layout of DESIGN section 6, for tests and as the built-in
+ * default: retram and mcuram2 private (secure), the vrings, vdev0buffer and
+ * ipc-shmem (resource table, trace; loadable) shared. With with_ddr, a
+ * private 32 MiB DDR memory at 0x90000000 is added (large.elf).
  */
 void board_stm32mp15_layout(struct board_rproc *rp, bool with_ddr);
+
+/*
+ * The legacy layout of the older reference vectors (vectors/elf, vectors/
+ * signed): mcuram2 shared (their data, stack and resource table live there),
+ * no ipc-shmem. Sets policy.legacy_layout, which such a board must declare.
+ */
+void board_stm32mp15_legacy_layout(struct board_rproc *rp, bool with_ddr);
 
 #endif

@@ -591,6 +591,8 @@ static int dt_parse_policy(const struct dt_ctx *c, int rnode, bool tee, struct b
 	if (!ret)
 		ret = dt_bool(c, node, "allow-unversioned", &pol->allow_unversioned);
 	if (!ret)
+		ret = dt_bool(c, node, "legacy-layout", &pol->legacy_layout);
+	if (!ret)
 		ret = dt_string(c, node, "rollback-state", false, rollback, sizeof(rollback));
 	if (!ret && rollback[0])
 		ret = dt_policy_path(c, node, "rollback-state", rollback, pol->rollback_state);

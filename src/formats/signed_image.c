@@ -262,6 +262,28 @@ static int check_images(const struct simg_layout *lay, const struct simg_tlv *ty
 	return 0;
 }
 
+/*
+ * Platform TLVs: those of this platform have one rule, here, for `rproc-sign
+ * verify` and the TA alike; any other platform's are opaque.
+ */
+static int decode_platform(const struct simg_tlv *tlv, struct simg_tlvs *out, struct rpt_error *err)
+{
+	if (tlv->type != SIMG_TLV_SECURITY_COUNTER)
+		return 0;
+	if (out->has_counter)
+		return rpt_error_set(err, RPT_EFORMAT,
+				     "TLV SECURITY_COUNTER (0x%x) at offset %zu: appears twice",
+				     tlv->type, tlv->offset);
+	if (tlv->len != 4 || !tlv->value)
+		return rpt_error_set(
+			err, RPT_EFORMAT,
+			"TLV SECURITY_COUNTER (0x%x) at offset %zu: %u bytes, expected 4",
+			tlv->type, tlv->offset, tlv->len);
+	out->has_counter = true;
+	out->counter = get_le32(tlv->value);
+	return 0;
+}
+
 /* One record of the walk: range check, at-most-once rule, then store. */
 static int decode_one(const struct simg_tlv *tlv, unsigned int *seen, struct simg_tlvs *out,
 		      struct simg_tlv *types, struct simg_tlv *sizes, struct rpt_error *err)
@@ -269,7 +291,7 @@ static int decode_one(const struct simg_tlv *tlv, unsigned int *seen, struct sim
 	int bit = tlv_bit(tlv->type);
 
 	if (tlv->type >= SIMG_TLV_PLATFORM_MIN && tlv->type <= SIMG_TLV_PLATFORM_MAX)
-		return 0; /* opaque to the parser, handed to the platform */
+		return decode_platform(tlv, out, err);
 	if (bit < 0)
 		return rpt_error_set(err, RPT_EFORMAT, "TLV at offset %zu: unknown type 0x%x",
 				     tlv->offset, tlv->type);

@@ -84,6 +84,8 @@ struct simg_tlvs {
 	uint32_t hashtable_len;
 	const uint8_t *pkeyinfo; /* NULL if absent */
 	uint32_t pkeyinfo_len;
+	bool has_counter; /* a SECURITY_COUNTER TLV (exactly 4 bytes, at most one) */
+	uint32_t counter; /* its value, if has_counter */
 };
 
 #define SIMG_MAX_IMAGES 16
@@ -125,7 +127,9 @@ int simg_find_tlv(const uint8_t *area, size_t len, uint32_t type, struct simg_tl
  * types above the platform range refused, SIGNTYPE/HASHTYPE/NUM_IMG/IMGTYPE/
  * IMGSIZE/HASHTABLE present with the right lengths, HASHTYPE SHA-256, every
  * IMGTYPE ELF, NUM_IMG in 1..SIMG_MAX_IMAGES, hash table a multiple of 64, and
- * the padded IMGSIZEs summing to img_len exactly.
+ * the padded IMGSIZEs summing to img_len exactly. Platform TLVs: this
+ * platform's SECURITY_COUNTER at most once and exactly 4 bytes (one rule for
+ * `rproc-sign verify` and the TA); other platform types are left opaque.
  */
 int simg_decode_tlvs(const struct simg_layout *lay, const uint8_t *area, struct simg_tlvs *out,
 		     struct rpt_error *err);

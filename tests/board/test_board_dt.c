@@ -52,14 +52,18 @@ static void assert_mem(const struct board_memory *got, const struct board_memory
 	assert_int_equal(got->loadable, want->loadable);
 }
 
-/* The memories of rp equal the reference layout of board.h. */
-static void assert_stm32mp15_mems(const struct board_rproc *rp, bool with_ddr, bool secure_ok)
+/* The memories of rp equal a reference layout of board.h (legacy: the older vectors'). */
+static void assert_layout_mems(const struct board_rproc *rp, bool with_ddr, bool secure_ok,
+			       bool legacy)
 {
 	struct board_rproc *ref = calloc(1, sizeof(*ref));
 	unsigned int i;
 
 	assert_non_null(ref);
-	board_stm32mp15_layout(ref, with_ddr);
+	if (legacy)
+		board_stm32mp15_legacy_layout(ref, with_ddr);
+	else
+		board_stm32mp15_layout(ref, with_ddr);
 	assert_int_equal(rp->num_mems, ref->num_mems);
 	for (i = 0; i < ref->num_mems; i++) {
 		if (!secure_ok)
@@ -67,6 +71,11 @@ static void assert_stm32mp15_mems(const struct board_rproc *rp, bool with_ddr, b
 		assert_mem(&rp->mems[i], &ref->mems[i]);
 	}
 	free(ref);
+}
+
+static void assert_stm32mp15_mems(const struct board_rproc *rp, bool with_ddr, bool secure_ok)
+{
+	assert_layout_mems(rp, with_ddr, secure_ok, false);
 }
 
 static void assert_ipcc(const struct board_mailbox *mb, uint64_t pa)
@@ -119,6 +128,10 @@ static void check_m4_tee(const struct board *b, const char *dir, bool with_ddr)
 	assert_string_equal(rp->cpu, "cortex-m4");
 	assert_int_equal(rp->watchdog_ms, 0); /* the demo firmware kicks no watchdog */
 	assert_stm32mp15_mems(rp, with_ddr, true);
+	/* The isolated layout: mcuram2 private, the table and trace in shared ipc-shmem. */
+	assert_true(board_memory_by_name(rp, "mcuram2")->secure);
+	assert_false(board_memory_by_name(rp, "ipc-shmem")->secure);
+	assert_false(rp->policy.legacy_layout);
 	assert_ipcc(&rp->mbox, 0x4c001000);
 	assert_demo_policy(&rp->policy, dir);
 	assert_ptr_equal(board_find_rproc(b, 0), rp);
@@ -161,6 +174,23 @@ static void test_m4_tee_ddr(void **state)
 	free(b);
 }
 
+/* The one test board of the older vectors: mcuram2 shared, and it says so. */
+static void test_m4_tee_legacy(void **state)
+{
+	struct board *b = load_ok(rpt_binary_path("boards/vstm32mp15-m4-tee-legacy.dtb"));
+	const struct board_rproc *rp = &b->rprocs[0];
+
+	(void)state;
+	assert_string_equal(b->model, "vstm32mp15-m4-tee-legacy");
+	assert_true(rp->tee);
+	assert_layout_mems(rp, false, true, true);
+	assert_false(board_memory_by_name(rp, "mcuram2")->secure);
+	assert_null(board_memory_by_name(rp, "ipc-shmem"));
+	assert_true(rp->policy.legacy_layout);
+	assert_demo_policy(&rp->policy, real_dir(rpt_binary_path("boards")));
+	free(b);
+}
+
 static void test_m4_direct(void **state)
 {
 	struct board *b = load_ok(rpt_binary_path("boards/vstm32mp15-m4.dtb"));
@@ -186,10 +216,11 @@ static void test_m33_tee(void **state)
 {
 	static const struct board_memory want[] = {
 		{"retram", 0x00000000, 0x0e080000, 128 << 10, true, true},
-		{"mcuram2", 0x10000000, 0x0e040000, 256 << 10, false, true},
+		{"mcuram2", 0x10000000, 0x0e040000, 256 << 10, true, true},
 		{"vdev0vring0", 0x10040000, 0x812f8000, 4 << 10, false, false},
 		{"vdev0vring1", 0x10041000, 0x812f9000, 4 << 10, false, false},
 		{"vdev0buffer", 0x10042000, 0x812fa000, 16 << 10, false, false},
+		{"ipc-shmem", 0x10046000, 0x81200000, 40 << 10, false, true},
 	};
 	struct board *b = load_ok(rpt_binary_path("boards/vstm32mp25-m33-tee.dtb"));
 	const struct board_rproc *rp = &b->rprocs[0];
@@ -202,9 +233,10 @@ static void test_m33_tee(void **state)
 	assert_string_equal(rp->compatible, "st,stm32mp2-m33-tee");
 	assert_true(rp->tee);
 	assert_string_equal(rp->cpu, "cortex-m33");
-	assert_int_equal(rp->num_mems, 5);
-	for (i = 0; i < 5; i++)
+	assert_int_equal(rp->num_mems, 6);
+	for (i = 0; i < 6; i++)
 		assert_mem(&rp->mems[i], &want[i]);
+	assert_false(rp->policy.legacy_layout);
 	assert_ipcc(&rp->mbox, 0x40490000);
 	assert_demo_policy(&rp->policy, real_dir(rpt_binary_path("boards")));
 	free(b);
@@ -915,6 +947,7 @@ int main(void)
 		cmocka_unit_test(test_m4_tee_dtb),
 		cmocka_unit_test(test_m4_tee_dts),
 		cmocka_unit_test(test_m4_tee_ddr),
+		cmocka_unit_test(test_m4_tee_legacy),
 		cmocka_unit_test(test_m4_direct),
 		cmocka_unit_test(test_m33_tee),
 		cmocka_unit_test(test_refused),

@@ -18,7 +18,7 @@ static const struct {
 } stm32mp15[FIX_MAX_MEMS] = {
 	{"retram", 0x00000000u, 0x10000u},     {"mcuram2", 0x10000000u, 0x40000u},
 	{"vdev0vring0", 0x10040000u, 0x1000u}, {"vdev0vring1", 0x10041000u, 0x1000u},
-	{"vdev0buffer", 0x10042000u, 0x4000u},
+	{"vdev0buffer", 0x10042000u, 0x4000u}, {"ipc-shmem", 0x10046000u, 0xa000u},
 };
 
 void fix_board_init(struct fix_board *b)

@@ -21,11 +21,14 @@
 #include "ta_fixture.h"
 
 #define VDEV_OFF 0x88u /* body of the vdev entry in m4-demo's table */
+/* Where vectors/isolated's m4-demo keeps its table and trace (shared ipc-shmem, README). */
+#define RSC_PA	 0x10046000u
+#define TRACE_PA 0x10047000u
 
 struct env {
 	struct ta_fixture *f;	 /* board, platform, TA, coprocessor double */
 	struct tee_context ctx;	 /* in-process TEE */
-	struct rproc_fw_dir dir; /* vectors/signed */
+	struct rproc_fw_dir dir; /* vectors/isolated/signed */
 	struct rproc *rproc;
 	char lines[32][400]; /* the rproc's log */
 	unsigned int nlines;
@@ -67,7 +70,8 @@ static struct env *env_new(const char *firmware)
 	assert_non_null(e);
 	e->f = ta_fixture_new(&o);
 	assert_int_equal(tee_inproc_init(&e->ctx, &e->f->ta), 0);
-	assert_int_equal(rproc_fw_dir_loader(&cfg.loader, &e->dir, rpt_vector_path("signed")), 0);
+	assert_int_equal(
+		rproc_fw_dir_loader(&cfg.loader, &e->dir, rpt_vector_path("isolated/signed")), 0);
 	cfg.name = "m4";
 	cfg.firmware = firmware;
 	cfg.tee = &e->ctx;
@@ -116,14 +120,14 @@ static void test_signed_image_boots(void **state)
 	assert_int_equal(ctx->state, TA_RPROC_STARTED);
 	assert_int_equal(e->f->co.starts, 1);
 	/* The TA's loaded table got our vrings, through the shared memory. */
-	v = (struct fw_rsc_vdev *)(shared_va(e, 0x10000000) + VDEV_OFF);
+	v = (struct fw_rsc_vdev *)(shared_va(e, RSC_PA) + VDEV_OFF);
 	assert_int_equal(v->id, 7);
 	assert_int_equal(v->vring[0].da, 0x10040000);
 	assert_int_equal(v->vring[1].da, 0x10041000);
 	assert_int_equal(v->vring[0].notifyid, 0);
 	assert_int_equal(v->vring[1].notifyid, 1);
 	/* Trace: what the firmware would write at start. */
-	memcpy(shared_va(e, 0x10030000), hello, sizeof(hello));
+	memcpy(shared_va(e, TRACE_PA), hello, sizeof(hello));
 	assert_int_equal(rproc_trace_read(e->rproc, 0, buf, sizeof(buf)), strlen(hello));
 	assert_string_equal(buf, hello);
 	/* Shutdown: stopped, released, the TA wiped the firmware. */
@@ -158,7 +162,7 @@ static void test_crash_recovery_keeps_vrings(void **state)
 	/* Stopped, re-authenticated and loaded by the TA, started again. */
 	assert_int_equal(e->f->co.stops, 1);
 	assert_int_equal(e->f->co.starts, 2);
-	v = (struct fw_rsc_vdev *)(shared_va(e, 0x10000000) + VDEV_OFF);
+	v = (struct fw_rsc_vdev *)(shared_va(e, RSC_PA) + VDEV_OFF);
 	assert_int_equal(v->vring[0].da, 0x10040000);
 	assert_int_equal(v->vring[1].da, 0x10041000);
 	assert_int_equal(v->status, 0x7);
@@ -196,7 +200,7 @@ static void test_untrusted_key_refused(void **state)
 			NULL;
 	assert_true(seen);
 	/* No byte of the refused image reached the shared memory. */
-	assert_int_equal(shared_va(e, 0x10000000)[0], 0);
+	assert_int_equal(shared_va(e, RSC_PA)[0], 0);
 	env_free(e);
 }
 
@@ -229,7 +233,7 @@ static void test_inproc_transport(void **state)
 	p[1].type = TEE_PARAM_TYPE_VALUE_OUTPUT;
 	p[2].type = TEE_PARAM_TYPE_VALUE_OUTPUT;
 	assert_int_equal(tee_invoke(&sess, TA_RPROC_CMD_GET_RSC_TABLE, p, &origin), TEE_SUCCESS);
-	assert_int_equal(p[1].u.value.a, 0x10000000);
+	assert_int_equal(p[1].u.value.a, RSC_PA);
 	assert_int_equal(p[2].u.value.a, 0xc8);
 	/* A memref output's needed size comes back with SHORT_BUFFER (of a stopped core). */
 	memset(p, 0, sizeof(p));

@@ -62,7 +62,10 @@ static void describe_board(struct ta_fixture *f, const struct ta_fixture_opts *o
 	rp->id = 0;
 	snprintf(rp->name, sizeof(rp->name), "m4");
 	rp->tee = true;
-	board_stm32mp15_layout(rp, o->ddr);
+	if (o->legacy)
+		board_stm32mp15_legacy_layout(rp, o->ddr);
+	else
+		board_stm32mp15_layout(rp, o->ddr);
 	rp->policy.coredump_allowed = o->coredump_allowed;
 	rp->policy.coredump_secure = o->coredump_secure;
 	rp->policy.allow_unversioned = !o->versioned_only;

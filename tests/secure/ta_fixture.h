@@ -35,7 +35,8 @@ struct ta_fixture {
 
 /* Options of a fixture. keys: NULL-terminated list of vector-relative public key paths. */
 struct ta_fixture_opts {
-	bool ddr; /* add the 32 MiB DDR memory (large.elf) */
+	bool ddr;    /* add the 32 MiB DDR memory (large.elf) */
+	bool legacy; /* legacy layout (mcuram2 shared, legacy-layout): the older vectors */
 	bool coredump_allowed;
 	bool coredump_secure;	    /* debug board: secure memories dumped too */
 	bool versioned_only;	    /* refuse images without a security counter */

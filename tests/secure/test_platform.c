@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -177,7 +178,7 @@ static void test_init_maps_every_memory(void **state)
 	assert_int_equal(f->plat.num_rprocs, 1);
 	rp = rproc0(f);
 	assert_null(platform_rproc(&f->plat, 1));
-	assert_int_equal(rp->num_mems, 6);
+	assert_int_equal(rp->num_mems, 7); /* the default layout, with DDR */
 	assert_false(rp->running);
 	assert_null(rp->coproc);
 	for (i = 0; i < rp->num_mems; i++) {
@@ -212,9 +213,12 @@ static void test_init_maps_every_memory(void **state)
 		m->host[0] = 0x5a;
 		m->host[m->desc->size - 1] = 0xa5;
 	}
-	assert_string_equal(rp->mems[5].desc->name, "ddr");
-	assert_int_equal(rp->mems[5].desc->size, 32 * MIB);
-	assert_int_equal(rp->mems[5].desc->da, 0x90000000u);
+	assert_string_equal(rp->mems[5].desc->name, "ipc-shmem");
+	assert_false(rp->mems[5].desc->secure);
+	assert_true(board_memory_by_name(rp->desc, "mcuram2")->secure);
+	assert_string_equal(rp->mems[6].desc->name, "ddr");
+	assert_int_equal(rp->mems[6].desc->size, 32 * MIB);
+	assert_int_equal(rp->mems[6].desc->da, 0x90000000u);
 
 	plat_down(f);
 	assert_int_equal(f->plat.num_rprocs, 0);
@@ -265,7 +269,7 @@ static void test_init_two_rprocs(void **state)
 	b = platform_rproc(&f->plat, 7);
 	assert_non_null(a);
 	assert_non_null(b);
-	assert_int_equal(b->num_mems, 5);
+	assert_int_equal(b->num_mems, 6);
 	/* Separate memories: writing one coprocessor's RETRAM leaves the other's alone. */
 	plat_da_to_va(a, 0, 1)[0] = 1;
 	assert_int_equal(plat_da_to_va(b, 0, 1)[0], 0);
@@ -391,16 +395,17 @@ static void test_translation_refuses_spans_gaps_and_wrap(void **state)
 
 	plat_up(f);
 	rp = rproc0(f);
-	/* Adjacent memories: mcuram2 | vdev0vring0 | vdev0vring1 | vdev0buffer. */
+	/* Adjacent memories: mcuram2 | vdev0vring0 | vdev0vring1 | vdev0buffer | ipc-shmem. */
 	assert_null(plat_da_to_va(rp, 0x1003FFFF, 2));
 	assert_null(plat_da_to_va(rp, 0x10040FFF, 2));
 	assert_null(plat_da_to_va(rp, 0x10041FFF, 2));
+	assert_null(plat_da_to_va(rp, 0x10045FFF, 2));
 	assert_null(plat_da_to_va(rp, 0x10000000, 0x42000));
 	assert_non_null(plat_da_to_va(rp, 0x10040000, 0x1000));
 	assert_false(plat_da_is_shared(rp, 0x1003FFFF, 2));
 	/* Gaps between memories and above them. */
 	assert_null(plat_da_to_va(rp, 0x10000, 1));    /* just past RETRAM */
-	assert_null(plat_da_to_va(rp, 0x10046000, 1)); /* just past vdev0buffer */
+	assert_null(plat_da_to_va(rp, 0x10050000, 1)); /* just past ipc-shmem */
 	assert_null(plat_da_to_va(rp, 0x92000000, 1)); /* just past DDR */
 	assert_null(plat_da_to_va(rp, 0x20000000, 0x10));
 	/* Wrap: in 32-bit arithmetic 0x10 + 0xFFFFFFF8 is 0x8, inside RETRAM. */
@@ -463,7 +468,7 @@ static void test_translation_size_zero(void **state)
 	assert_ptr_equal(plat_da_to_va(rp, 0x0, 0), rp->mems[0].host);
 	assert_ptr_equal(plat_da_to_va(rp, 0xFFFF, 0), rp->mems[0].host + 0xFFFF);
 	assert_null(plat_da_to_va(rp, 0x10000, 0));
-	assert_null(plat_da_to_va(rp, 0x10046000, 0));
+	assert_null(plat_da_to_va(rp, 0x10050000, 0));
 	assert_null(plat_da_to_va(rp, 0xFFFFFFFF, 0));
 	assert_ptr_equal(plat_find_memory(rp, 0x10040000, 0), &rp->mems[2]);
 	assert_int_equal(plat_da_to_pa(rp, 0x10, 0, &pa, NULL), 0);
@@ -742,6 +747,41 @@ static void test_set_memory(void **state)
 	assert_int_equal(plat_set_memory(rp, 0x10045000, 0x2000, 0, &err), -RPT_ERANGE);
 	assert_err(&err, -RPT_ERANGE, "vdev0buffer");
 	assert_true(all_equal(plat_da_to_va(rp, 0x10045000, 0x1000), 0x1000, 0x11));
+}
+
+/*
+ * Item 4 of issue 11: every secure memory is wiped whole (what the firmware
+ * wrote at run time too, seen through any mapping of the memory), and shared
+ * memory is left to its owner.
+ */
+static void test_wipe_secure_whole(void **state)
+{
+	struct fixture *f = *state;
+	struct plat_rproc *rp;
+	unsigned int i;
+	uint8_t *other[BOARD_MAX_MEMS];
+
+	plat_up(f);
+	rp = rproc0(f);
+	for (i = 0; i < rp->num_mems; i++) {
+		/* Another holder of the memory, as the emulated core is. */
+		other[i] = mmap(NULL, rp->mems[i].desc->size, PROT_READ | PROT_WRITE, MAP_SHARED,
+				rp->mems[i].fd, 0);
+		assert_true(other[i] != MAP_FAILED);
+		memset(other[i], 0x5A, rp->mems[i].desc->size);
+	}
+	plat_wipe_secure(rp);
+	for (i = 0; i < rp->num_mems; i++) {
+		const struct board_memory *m = rp->mems[i].desc;
+		uint8_t want = m->secure ? 0 : 0x5A;
+
+		if (!all_equal(rp->mems[i].host, m->size, want) ||
+		    !all_equal(other[i], m->size, want))
+			fail_msg("memory %s (%s) not %s", m->name, m->secure ? "secure" : "shared",
+				 m->secure ? "wiped whole" : "left alone");
+		munmap(other[i], m->size);
+	}
+	assert_true(board_memory_by_name(rp->desc, "mcuram2")->secure);
 }
 
 /* ---- signature --------------------------------------------------------- */
@@ -1249,6 +1289,7 @@ int main(void)
 		T(test_load_segment_src_differs_from_hash),
 		T(test_load_segment_hashes_the_copy),
 		T(test_set_memory),
+		T(test_wipe_secure_whole),
 		T(test_verify_rsa_and_ecdsa),
 		T(test_verify_fails_with_other_key),
 		T(test_trust_key_at_run_time),

@@ -16,17 +16,26 @@
 
 static const char *const both_keys[] = {"keys/rsa2048.pub.pem", "keys/ecp256.pub.pem", NULL};
 
-static struct ta_fixture *fixture(bool ddr)
+/* The default (isolated) layout, or the legacy one of the older vectors. */
+static struct ta_fixture *fixture_layout(bool ddr, bool legacy)
 {
-	struct ta_fixture_opts o = {.ddr = ddr, .coredump_allowed = true, .keys = both_keys};
+	struct ta_fixture_opts o = {
+		.ddr = ddr, .legacy = legacy, .coredump_allowed = true, .keys = both_keys};
 
 	return ta_fixture_new(&o);
+}
+
+static struct ta_fixture *fixture(bool ddr)
+{
+	return fixture_layout(ddr, false);
 }
 
 static void load_vector_and_check(const char *img, const char *const *elfs, bool ddr,
 				  uint64_t rsc_pa, uint64_t rsc_size)
 {
-	struct ta_fixture *f = fixture(ddr);
+	/* The older vectors (signed/, elf/) need the legacy layout; isolated/ the default. */
+	bool legacy = strncmp(img, "isolated/", 9) != 0;
+	struct ta_fixture *f = fixture_layout(ddr, legacy);
 	uint64_t pa, size;
 	size_t len;
 	uint8_t *buf = rpt_slurp(rpt_vector_path(img), &len);
@@ -37,8 +46,14 @@ static void load_vector_and_check(const char *img, const char *const *elfs, bool
 	assert_int_equal(ta_get_rsc(f, &pa, &size), TEE_SUCCESS);
 	assert_int_equal(pa, rsc_pa);
 	assert_int_equal(size, rsc_size);
+	f->logs = 0;
 	assert_int_equal(ta_simple(f, TA_RPROC_CMD_START_FW), TEE_SUCCESS);
 	assert_int_equal(f->co.starts, 1);
+	/* The legacy layout starts only with a warning; the isolated one silently. */
+	if (legacy && strcmp(img, "signed/large.rsa2048.sign"))
+		assert_non_null(strstr(f->last_log, "WARNING: legacy layout"));
+	else
+		assert_int_equal(f->logs, 0);
 	free(buf);
 	ta_fixture_free(f);
 }
@@ -48,8 +63,23 @@ static void test_every_vector_loads(void **state)
 	static const char *const m4[] = {"elf/m4-demo.elf", NULL};
 	static const char *const multi[] = {"elf/m33-tfm.elf", "elf/m33-ns.elf", NULL};
 	static const char *const large[] = {"elf/large.elf", NULL};
+	static const char *const iso_m4[] = {"isolated/elf/m4-demo.elf", NULL};
+	static const char *const iso_multi[] = {"isolated/elf/m33-tfm.elf",
+						"isolated/elf/m33-ns.elf", NULL};
+	static const char *const iso_large[] = {"isolated/elf/large.elf", NULL};
 
 	(void)state;
+	/* The isolated vectors on the default layout (DESIGN section 6). */
+	load_vector_and_check("isolated/signed/m4-demo.rsa2048.sign", iso_m4, false, 0x10046000,
+			      0xc8);
+	load_vector_and_check("isolated/signed/m4-demo.ecp256.sign", iso_m4, false, 0x10046000,
+			      0xc8);
+	load_vector_and_check("isolated/signed/m4-demo.rsa2048.keyinfo-plattlv.sign", iso_m4, false,
+			      0x10046000, 0xc8);
+	load_vector_and_check("isolated/signed/multi.rsa2048.sign", iso_multi, false, 0x10046000,
+			      0xc8);
+	load_vector_and_check("isolated/signed/large.rsa2048.sign", iso_large, true, 0, 0);
+	/* The older vectors on the legacy layout. */
 	load_vector_and_check("signed/m4-demo.rsa2048.sign", m4, false, 0x10000000, 0xc8);
 	load_vector_and_check("signed/m4-demo.ecp256.sign", m4, false, 0x10000000, 0xc8);
 	load_vector_and_check("signed/m4-demo.rsa2048.keyinfo-plattlv.sign", m4, false, 0x10000000,
@@ -62,7 +92,7 @@ static void test_large_needs_the_ddr_memory(void **state)
 {
 	struct ta_fixture *f = fixture(false);
 	size_t len, snap_len, after_len;
-	uint8_t *buf = rpt_slurp(rpt_vector_path("signed/large.rsa2048.sign"), &len);
+	uint8_t *buf = rpt_slurp(rpt_vector_path("isolated/signed/large.rsa2048.sign"), &len);
 	uint8_t *before = ta_snapshot(f, &snap_len), *after;
 
 	(void)state;
@@ -160,8 +190,8 @@ static void test_state_machine(void **state)
 				      {TEE_ERROR_BAD_STATE, TA_RPROC_STARTED}},
 	};
 	size_t len, olen;
-	uint8_t *img = rpt_slurp(rpt_vector_path("signed/m4-demo.rsa2048.sign"), &len);
-	uint8_t *other = rpt_slurp(rpt_vector_path("signed/m4-demo.ecp256.sign"), &olen);
+	uint8_t *img = rpt_slurp(rpt_vector_path("isolated/signed/m4-demo.rsa2048.sign"), &len);
+	uint8_t *other = rpt_slurp(rpt_vector_path("isolated/signed/m4-demo.ecp256.sign"), &olen);
 	int st, c;
 
 	(void)state;
@@ -285,7 +315,7 @@ static void test_coredump_short_buffer_and_policy(void **state)
 	struct ta_fixture_opts deny = {.keys = both_keys};
 	struct ta_fixture *f = fixture(false);
 	size_t len, dlen;
-	uint8_t *img = rpt_slurp(rpt_vector_path("signed/m4-demo.rsa2048.sign"), &len);
+	uint8_t *img = rpt_slurp(rpt_vector_path("isolated/signed/m4-demo.rsa2048.sign"), &len);
 	uint8_t *dump;
 
 	(void)state;
@@ -328,7 +358,7 @@ static void test_coredump_secure_memory_only_on_debug_board(void **state)
 	struct rpt_error err = {0};
 	struct elf32_file elf;
 	size_t len, dlen;
-	uint8_t *img = rpt_slurp(rpt_vector_path("signed/m4-demo.rsa2048.sign"), &len);
+	uint8_t *img = rpt_slurp(rpt_vector_path("isolated/signed/m4-demo.rsa2048.sign"), &len);
 	uint8_t *dump;
 	unsigned int pass, i, secure = 0;
 
@@ -377,7 +407,7 @@ static void test_coredump_of_crashed_core_has_registers(void **state)
 	const Elf32_Phdr *note;
 	const uint8_t *desc;
 	size_t len, dlen;
-	uint8_t *img = rpt_slurp(rpt_vector_path("signed/m4-demo.rsa2048.sign"), &len);
+	uint8_t *img = rpt_slurp(rpt_vector_path("isolated/signed/m4-demo.rsa2048.sign"), &len);
 	uint8_t *dump;
 	unsigned int i;
 
@@ -411,7 +441,7 @@ static void test_release_and_stop_states(void **state)
 {
 	struct ta_fixture *f = fixture(false);
 	size_t len, snap_len;
-	uint8_t *img = rpt_slurp(rpt_vector_path("signed/m4-demo.rsa2048.sign"), &len);
+	uint8_t *img = rpt_slurp(rpt_vector_path("isolated/signed/m4-demo.rsa2048.sign"), &len);
 	uint8_t *snap;
 	size_t i;
 

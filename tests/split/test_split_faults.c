@@ -75,11 +75,11 @@ static void test_kill_during_load(void **state)
 	(void)state;
 	/* The large image on the DDR board: the longest LOAD_FW there is, held open too. */
 	assert_int_equal(split_ctl(&sys, "remoteproc0 firmware %s",
-				   rpt_vector_path("signed/large.rsa2048.sign")),
+				   rpt_vector_path("isolated/signed/large.rsa2048.sign")),
 			 0);
 	kill_during("LOAD_FW", "LOAD_FW:20000");
 	assert_int_equal(split_ctl(&sys, "remoteproc0 firmware %s",
-				   rpt_vector_path("signed/m4-demo.rsa2048.sign")),
+				   rpt_vector_path("isolated/signed/m4-demo.rsa2048.sign")),
 			 0);
 	assert_works_again();
 }
@@ -118,7 +118,7 @@ static int group_setup(void **state)
 	split_teed_start(&sys, DDR_BOARD, NULL, NULL);
 	split_rprocd_start(&sys, DDR_BOARD);
 	assert_int_equal(split_ctl(&sys, "remoteproc0 firmware %s",
-				   rpt_vector_path("signed/m4-demo.rsa2048.sign")),
+				   rpt_vector_path("isolated/signed/m4-demo.rsa2048.sign")),
 			 0);
 	return 0;
 }

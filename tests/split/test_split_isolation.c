@@ -21,34 +21,38 @@
 
 static struct split sys;
 
-/* What rprocd maps and holds: shared memories only, never retram. */
+/* What rprocd maps and holds: shared memories only, never retram or mcuram2. */
 static void assert_isolated(pid_t pid)
 {
-	static const char *const shared[] = {"memfd:mcuram2", "memfd:vdev0vring0",
+	static const char *const shared[] = {"memfd:ipc-shmem", "memfd:vdev0vring0",
 					     "memfd:vdev0vring1", "memfd:vdev0buffer"};
+	static const char *const private[] = {"memfd:retram", "memfd:mcuram2"};
 	unsigned int i;
 
 	for (i = 0; i < sizeof(shared) / sizeof(shared[0]); i++)
 		if (!split_maps_contain(pid, shared[i]))
 			fail_msg("rprocd does not map %s", shared[i]);
-	assert_false(split_maps_contain(pid, "memfd:retram"));
-	assert_false(split_fds_contain(pid, "memfd:retram"));
-	/* The daemon, by contrast, holds every memory. */
-	assert_true(split_maps_contain(sys.teed.pid, "memfd:retram"));
+	for (i = 0; i < sizeof(private) / sizeof(private[0]); i++) {
+		if (split_maps_contain(pid, private[i]) || split_fds_contain(pid, private[i]))
+			fail_msg("rprocd maps or holds the private %s", private[i]);
+		/* The daemon, by contrast, holds every memory. */
+		assert_true(split_maps_contain(sys.teed.pid, private[i]));
+	}
 }
 
 static void test_boot_isolated(void **state)
 {
 	(void)state;
 	assert_int_equal(split_ctl(&sys, "remoteproc0 firmware %s",
-				   rpt_vector_path("signed/m4-demo.rsa2048.sign")),
+				   rpt_vector_path("isolated/signed/m4-demo.rsa2048.sign")),
 			 0);
 	assert_int_equal(split_ctl(&sys, "remoteproc0 state start"), 0);
 	assert_string_equal(split_out(), "running\n");
 	assert_true(split_wait_ctl(&sys, "remoteproc0 trace", GREETING, 10000));
 	/*
-	 * The firmware's code went into retram, which the normal world has no
-	 * way to reach: no mapping, no descriptor. Only LOAD_FW (the TA) wrote it.
+	 * The firmware's code went into retram, its data and stack into mcuram2,
+	 * which the normal world has no way to reach: no mapping, no descriptor.
+	 * Only LOAD_FW (the TA) wrote them.
 	 */
 	assert_isolated(sys.rprocd.pid);
 	assert_int_equal(split_ctl(&sys, "remoteproc0 resource-table"), 0);

@@ -24,7 +24,7 @@
 #include "testutil.h"
 
 #define TEE_BOARD    "boards/vstm32mp15-m4-tee.dts"
-#define VECTOR	     "signed/m4-demo.rsa2048.sign"
+#define VECTOR	     "isolated/signed/m4-demo.rsa2048.sign"
 #define OUR_GREETING "rproc-demo: hello from the coprocessor"
 
 static struct split sys;

@@ -110,9 +110,12 @@ static void test_doorbells_and_isolation(void **state)
 
 	(void)state;
 	boot();
-	assert_true(split_maps_contain(getpid(), "memfd:mcuram2"));
+	assert_true(split_maps_contain(getpid(), "memfd:ipc-shmem"));
 	assert_false(split_maps_contain(getpid(), "memfd:retram"));
 	assert_false(split_fds_contain(getpid(), "memfd:retram"));
+	/* mcuram2 holds the running firmware's data and stack: private too. */
+	assert_false(split_maps_contain(getpid(), "memfd:mcuram2"));
+	assert_false(split_fds_contain(getpid(), "memfd:mcuram2"));
 	before = __atomic_load_n(&w.vb->procs[0].kicks, __ATOMIC_RELAXED);
 	assert_int_equal(rproc_kick(w.rp, 0), 0);
 	/* Our doorbell reached the firmware in rproc-teed; its answer came back as an event. */
@@ -154,13 +157,15 @@ static void test_daemon_dies_and_returns(void **state)
 	void *trace_before, *trace_after;
 	void *table;
 	size_t len;
+	/* The shared memory holding the table and the trace, from the board. */
+	uint32_t shm_da = board_memory_by_name(&w.vb->board.rprocs[0], "ipc-shmem")->da;
 
 	(void)state;
 	boot();
 	/* The mapping the trace is read through, before the daemon goes. */
 	assert_int_equal(rproc_get_rsc_table(w.rp, &table, &len), 0);
 	free(table);
-	trace_before = rproc_da_to_va(w.rp, 0x10000000, 4);
+	trace_before = rproc_da_to_va(w.rp, shm_da, 4);
 	split_kill(&w.sys.teed);
 	assert_true(wait_state(RPROC_OFFLINE, 10000));
 	assert_true(logged("crashed (fatal error)"));
@@ -171,7 +176,7 @@ static void test_daemon_dies_and_returns(void **state)
 
 	split_teed_start(&w.sys, TEE_BOARD, NULL, NULL);
 	boot();
-	trace_after = rproc_da_to_va(w.rp, 0x10000000, 4);
+	trace_after = rproc_da_to_va(w.rp, shm_da, 4);
 	assert_ptr_equal(trace_after, trace_before);
 	assert_int_equal(rproc_shutdown(w.rp), 0);
 }

@@ -21,8 +21,10 @@
 #define TEE_BOARD "boards/vstm32mp15-m4-tee.dts"
 #define ELF_BOARD "boards/vstm32mp15-m4.dts"
 #define M33_BOARD "boards/vstm32mp25-m33-tee.dts"
-#define GREETING  "m4-demo: hello from the coprocessor"
-#define OUR_HELLO "rproc-demo: hello from the coprocessor"
+/* The one board of the older vectors (mcuram2 shared, legacy-layout). */
+#define LEGACY_BOARD "boards/vstm32mp15-m4-tee-legacy.dts"
+#define GREETING     "m4-demo: hello from the coprocessor"
+#define OUR_HELLO    "rproc-demo: hello from the coprocessor"
 
 static char fw_dir[4096];
 
@@ -42,18 +44,48 @@ static const char *signed_fw(const char *elf_name)
 	return rpt_sign_with_demo_key(fw(elf_name));
 }
 
-static void test_vector_boots_through_the_tee(void **state)
+/* Where the running firmware's table puts its trace buffer. */
+static int find_trace(void *ctx, unsigned int idx, uint32_t type, void *body, size_t len)
 {
-	struct sys *s = sys_up(TEE_BOARD, "keys/rsa2048.pub.pem");
+	(void)idx;
+	if (type == RSC_TRACE && len >= sizeof(struct fw_rsc_trace))
+		*(uint32_t *)ctx = ((struct fw_rsc_trace *)body)->da;
+	return 0;
+}
 
-	(void)state;
+static uint32_t trace_da(struct sys *s)
+{
+	uint32_t da = 0;
+	void *table;
+	size_t len;
+
+	assert_int_equal(rproc_get_rsc_table(s->rp, &table, &len), 0);
+	assert_int_equal(rsc_table_for_each(table, len, find_trace, &da), 0);
+	free(table);
+	assert_int_not_equal(da, 0);
+	return da;
+}
+
+static void vector_boots(const char *board, const char *vector, bool legacy)
+{
+	struct sys *s = sys_up(board, "keys/rsa2048.pub.pem");
+
 	assert_true(s->rp->alt_boot);
-	sys_boot(s, rpt_vector_path("signed/m4-demo.rsa2048.sign"));
+	sys_boot(s, rpt_vector_path(vector));
 	assert_int_equal(rproc_get_state(s->rp), RPROC_RUNNING);
 	assert_true(sys_wait_trace(s, GREETING, 5000));
+	/* Only the board that declares the legacy layout starts it, and says so. */
+	assert_int_equal(sys_logged(s, "WARNING: legacy layout"), legacy);
 	assert_int_equal(rproc_shutdown(s->rp), 0);
 	assert_int_equal(rproc_get_state(s->rp), RPROC_OFFLINE);
 	sys_down(s);
+}
+
+static void test_vector_boots_through_the_tee(void **state)
+{
+	(void)state;
+	vector_boots(TEE_BOARD, "isolated/signed/m4-demo.rsa2048.sign", false);
+	vector_boots(LEGACY_BOARD, "signed/m4-demo.rsa2048.sign", true);
 }
 
 static void test_untrusted_image_refused(void **state)
@@ -62,8 +94,9 @@ static void test_untrusted_image_refused(void **state)
 	char why[RPT_ERROR_MSG_MAX];
 
 	(void)state;
-	assert_int_equal(rproc_set_firmware(s->rp, rpt_vector_path("signed/m4-demo.rsa2048.sign")),
-			 0);
+	assert_int_equal(
+		rproc_set_firmware(s->rp, rpt_vector_path("isolated/signed/m4-demo.rsa2048.sign")),
+		0);
 	assert_int_not_equal(rproc_boot(s->rp), 0);
 	rproc_last_error(s->rp, why, sizeof(why));
 	assert_non_null(strstr(why, "not signed by a key the TEE trusts"));
@@ -71,16 +104,23 @@ static void test_untrusted_image_refused(void **state)
 	sys_down(s);
 }
 
-static void test_vector_elf_boots_directly(void **state)
+static void vector_elf_boots_directly(const char *vector)
 {
 	struct sys *s = sys_up(ELF_BOARD, NULL);
 
-	(void)state;
 	assert_false(s->rp->alt_boot);
-	sys_boot(s, rpt_vector_path("elf/m4-demo.elf"));
+	sys_boot(s, rpt_vector_path(vector));
 	assert_true(sys_wait_trace(s, GREETING, 5000));
 	assert_int_equal(rproc_shutdown(s->rp), 0);
 	sys_down(s);
+}
+
+/* The direct-ELF board has no secure memory: both layouts run there. */
+static void test_vector_elf_boots_directly(void **state)
+{
+	(void)state;
+	vector_elf_boots_directly("elf/m4-demo.elf");
+	vector_elf_boots_directly("isolated/elf/m4-demo.elf");
 }
 
 static void test_two_image_firmware_on_m33(void **state)
@@ -88,7 +128,7 @@ static void test_two_image_firmware_on_m33(void **state)
 	struct sys *s = sys_up(M33_BOARD, "keys/rsa2048.pub.pem");
 
 	(void)state;
-	sys_boot(s, rpt_vector_path("signed/multi.rsa2048.sign"));
+	sys_boot(s, rpt_vector_path("isolated/signed/multi.rsa2048.sign"));
 	/* The secure image at 0x0 boots first and hands over: the non-secure greeting shows. */
 	assert_true(sys_wait_trace(s, GREETING, 5000));
 	assert_int_equal(rproc_shutdown(s->rp), 0);
@@ -246,9 +286,9 @@ static void test_coredump_opens_with_readelf(void **state)
 	assert_int_equal(WEXITSTATUS(system(cmd)), 0);
 	snprintf(cmd, sizeof(cmd),
 		 "command -v gdb-multiarch >/dev/null || exit 0; gdb-multiarch -batch -nx "
-		 "-ex 'set architecture arm' -ex 'core-file %s' -ex 'x/s 0x10030000' 2>&1 | "
+		 "-ex 'set architecture arm' -ex 'core-file %s' -ex 'x/s 0x%08x' 2>&1 | "
 		 "grep -q 'hello from the coprocessor'",
-		 path);
+		 path, trace_da(s));
 	assert_int_equal(WEXITSTATUS(system(cmd)), 0);
 	free(dump);
 	assert_int_equal(rproc_shutdown(s->rp), 0);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "common/file_io.h"
+#include "common/safe_math.h"
 #include "testutil.h"
 
 static char sock[512], out_path[512], log_path[512];
@@ -102,8 +103,9 @@ static void test_vector_end_to_end(void **state)
 	struct rpt_error err = {0};
 
 	(void)state;
-	assert_int_equal(
-		ctl("remoteproc0 firmware %s", rpt_vector_path("signed/m4-demo.rsa2048.sign")), 0);
+	assert_int_equal(ctl("remoteproc0 firmware %s",
+			     rpt_vector_path("isolated/signed/m4-demo.rsa2048.sign")),
+			 0);
 	assert_int_equal(ctl("remoteproc0 state start"), 0);
 	assert_string_equal(output(), "running\n");
 	assert_true(wait_output("remoteproc0 trace", "m4-demo: hello from the coprocessor", 5000));
@@ -121,8 +123,9 @@ static void test_vector_end_to_end(void **state)
 	assert_string_equal(output(), "offline\n");
 
 	/* One code byte changed: refused, and the processor stays offline. */
-	img = rpt_slurp(rpt_vector_path("signed/m4-demo.rsa2048.sign"), &len);
-	img[0x22c + 0x1000 + 0x10] ^= 0x01;
+	img = rpt_slurp(rpt_vector_path("isolated/signed/m4-demo.rsa2048.sign"), &len);
+	/* The image starts after header, TLV area and signature padded to 8; code at 0x1000. */
+	img[20 + get_le32(img + 8) + ((get_le32(img + 12) + 7) & ~7u) + 0x1000 + 0x10] ^= 0x01;
 	snprintf(tampered, sizeof(tampered), "%s/tampered.sign", rpt_tmpdir());
 	assert_int_equal(rpt_write_file_atomic(tampered, img, len, &err), 0);
 	free(img);
@@ -138,7 +141,7 @@ static void test_vector_end_to_end(void **state)
 static void boot_vector(void)
 {
 	assert_int_equal(
-		ctl("remoteproc0 firmware %s", rpt_vector_path("signed/m4-demo.rsa2048.sign")), 0);
+		ctl("remoteproc0 firmware %s", rpt_vector_path("isolated/signed/m4-demo.rsa2048.sign")), 0);
 	assert_int_equal(ctl("remoteproc0 state start"), 0);
 	assert_true(wait_output("remoteproc0 trace", "hello from the coprocessor", 5000));
 }
@@ -226,7 +229,7 @@ static void put_vector(const char *path)
 	uint8_t *img;
 	size_t len;
 
-	img = rpt_slurp(rpt_vector_path("signed/m4-demo.rsa2048.sign"), &len);
+	img = rpt_slurp(rpt_vector_path("isolated/signed/m4-demo.rsa2048.sign"), &len);
 	assert_int_equal(rpt_write_file_atomic(path, img, len, &err), 0);
 	free(img);
 }
@@ -273,7 +276,7 @@ static void test_firmware_names_in_search_path(void **state)
 	assert_non_null(strstr(output(), "must stay in the firmware directory"));
 	/* Through a symlink: refused; a symlink staying inside works, as in /lib/firmware. */
 	snprintf(path, sizeof(path), "%s/escape.sign", fw_dir);
-	snprintf(target, sizeof(target), "%s", rpt_vector_path("signed/m4-demo.rsa2048.sign"));
+	snprintf(target, sizeof(target), "%s", rpt_vector_path("isolated/signed/m4-demo.rsa2048.sign"));
 	assert_int_equal(symlink(target, path), 0);
 	assert_int_equal(ctl("remoteproc0 firmware escape.sign"), 1);
 	assert_true(one_line(output()));

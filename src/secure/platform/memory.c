@@ -9,6 +9,7 @@
 #include "secure/platform/platform.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -143,4 +144,24 @@ int plat_set_memory(struct plat_rproc *rp, uint32_t da, uint32_t size, uint8_t v
 		return range_error(rp, "fill", da, size, err);
 	memset(dst, value, size);
 	return 0;
+}
+
+void plat_wipe_secure(struct plat_rproc *rp)
+{
+	unsigned int i;
+
+	for (i = 0; i < rp->num_mems; i++) {
+		struct plat_memory *m = &rp->mems[i];
+
+		if (!m->desc->secure || !m->host)
+			continue;
+		/*
+		 * Punching a hole zeroes the pages for every mapping of the memfd and
+		 * gives them back (a 32 MiB DDR is not touched page by page); where
+		 * that is not possible, zero it through our mapping.
+		 */
+		if (m->fd < 0 || fallocate(m->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
+					   (off_t)m->desc->size))
+			memset(m->host, 0, m->desc->size);
+	}
 }

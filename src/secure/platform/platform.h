@@ -131,6 +131,14 @@ int plat_load_segment(struct plat_rproc *rp, uint32_t da, const void *src, uint3
 int plat_set_memory(struct plat_rproc *rp, uint32_t da, uint32_t size, uint8_t value,
 		    struct rpt_error *err);
 
+/*
+ * Zero every secure (private) memory of the coprocessor, whole: whatever the
+ * loader or the firmware itself wrote there at run time. For every holder of
+ * the memory (the emulated core's mapping too). Call only while the core is
+ * held in reset.
+ */
+void plat_wipe_secure(struct plat_rproc *rp);
+
 /* Verify the image's signature over `digest` with the trusted keys (keyring rule). */
 int plat_verify_digest(struct plat_rproc *rp, uint8_t sign_type, const uint8_t digest[32],
 		       const uint8_t *sig, size_t sig_len, const uint8_t *keyinfo,

@@ -110,9 +110,12 @@ void ta_wipe_written(struct ta_rproc_ctx *ctx)
 {
 	unsigned int i;
 
+	/* Shared memories: what LOAD put there (the rest is the normal world's anyway). */
 	for (i = 0; i < ctx->num_written; i++)
 		plat_set_memory(ctx->plat, ctx->written[i].da, ctx->written[i].size, 0, NULL);
 	ctx->num_written = 0;
+	/* Secure memories whole: the firmware's own run-time writes must not outlive it. */
+	plat_wipe_secure(ctx->plat);
 }
 
 TEE_Result rproc_ta_open_session(struct rproc_ta *ta, uint32_t param_types,
@@ -146,7 +149,7 @@ void rproc_ta_close_session(struct rproc_ta *ta, void *session)
 	pthread_mutex_unlock(&ta->lock);
 }
 
-static int cmd_start(struct ta_rproc_ctx *ctx)
+static int cmd_start(struct rproc_ta *ta, struct ta_rproc_ctx *ctx)
 {
 	int ret;
 
@@ -155,6 +158,9 @@ static int cmd_start(struct ta_rproc_ctx *ctx)
 	if (ctx->state != TA_RPROC_LOADED)
 		return rpt_error_set(&ctx->last_error, RPT_ESTATE,
 				     "START_FW with no firmware loaded");
+	ret = ta_check_isolation(ta, ctx);
+	if (ret)
+		return ret;
 	ret = plat_start(ctx->plat, ctx->boot_addr, &ctx->last_error);
 	if (!ret)
 		ctx->state = TA_RPROC_STARTED;
@@ -276,7 +282,7 @@ static int dispatch(struct rproc_ta *ta, struct ta_rproc_ctx *ctx, uint32_t cmd,
 	case TA_RPROC_CMD_LOAD_FW:
 		return ta_load_fw(ta, ctx, p[1].memref.buffer, p[1].memref.size);
 	case TA_RPROC_CMD_START_FW:
-		return cmd_start(ctx);
+		return cmd_start(ta, ctx);
 	case TA_RPROC_CMD_STOP_FW:
 		return cmd_stop(ctx);
 	case TA_RPROC_CMD_GET_RSC_TABLE:

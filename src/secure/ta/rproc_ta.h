@@ -28,6 +28,31 @@ struct ta_written {
 };
 
 #define TA_MAX_WRITTEN 64
+/* Images of one firmware whose layout START checks (as many as a signed image may hold). */
+#define TA_MAX_IMAGES 16
+/* No executable segment in the image: it has no vector table to check. */
+#define TA_NO_VECTOR_TABLE UINT32_MAX
+
+/* One executable segment of the loaded firmware. */
+struct ta_exec_range {
+	uint32_t da;	  /* p_paddr */
+	uint32_t size;	  /* p_memsz */
+	unsigned int img; /* image index (0-based) */
+};
+
+/*
+ * Where the loaded firmware keeps what the core executes and trusts for
+ * control flow, taken at LOAD from the signed program headers only (never
+ * from e_entry or section headers, which nothing signs). START checks it
+ * against the kind of memory each range lies in (ta_start.c).
+ */
+struct ta_layout {
+	/* each image's vector table: the start of its lowest executable segment */
+	uint32_t vector_table[TA_MAX_IMAGES];
+	unsigned int num_img;			   /* images of the loaded firmware */
+	struct ta_exec_range exec[TA_MAX_WRITTEN]; /* every executable (PF_X) PT_LOAD segment */
+	unsigned int num_exec;
+};
 
 /* TA state for one rproc id of the board. */
 struct ta_rproc_ctx {
@@ -35,7 +60,8 @@ struct ta_rproc_ctx {
 	struct plat_rproc *plat;		   /* platform side of this coprocessor */
 	enum ta_rproc_state state;		   /* OFF / LOADED / STARTED */
 	uint8_t image_id[32];			   /* SHA-256 of the loaded header + TLV area */
-	uint32_t boot_addr;			   /* entry of the first image */
+	uint32_t boot_addr;			   /* first image's vector table (signed) */
+	struct ta_layout layout;		   /* what START checks (signed headers) */
 	bool has_rsc;				   /* the image has a resource table */
 	uint32_t rsc_da;			   /* its device address */
 	uint32_t rsc_size;			   /* and size */

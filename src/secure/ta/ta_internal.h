@@ -8,10 +8,32 @@
 /* LOAD_FW on the bytes of a shared (normal-world) buffer. Returns a negative errno. */
 int ta_load_fw(struct rproc_ta *ta, struct ta_rproc_ctx *ctx, const uint8_t *shared, size_t size);
 
-/* One line to the TA's log (the platform's, else stderr). */
+/* The secure-world console: every failure and warning goes here ("remoteproc TA: ..."). */
 void ta_log(struct rproc_ta *ta, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Zero every range the TA wrote for this context and forget them. */
+/*
+ * Zero every range the TA wrote for this context and forget them, and zero
+ * every secure memory of the coprocessor whole (what the firmware wrote there
+ * at run time too). Only while the core is held in reset.
+ */
 void ta_wipe_written(struct ta_rproc_ctx *ctx);
+
+/* ta_start.c: the isolation rule of START (DESIGN section 6). */
+struct elf32_file;
+
+/*
+ * At LOAD: record each image's vector table and executable segments from its
+ * (signed, bound) program headers, and the boot address they give.
+ */
+int ta_layout_record(struct ta_rproc_ctx *ctx, const struct elf32_file *elf, unsigned int num_img,
+		     struct rpt_error *err);
+
+/*
+ * At START, before the core leaves reset: refuse (-EACCES, reason in
+ * ctx->last_error) firmware whose vector table, reset handler, initial stack
+ * or any executable segment lies in memory the normal world can write; on a
+ * board that declares legacy-layout, log a warning for each instead.
+ */
+int ta_check_isolation(struct rproc_ta *ta, struct ta_rproc_ctx *ctx);
 
 #endif

@@ -93,23 +93,11 @@ static int verify_signature(struct ta_load *ld)
 				  ld->tlvs.pkeyinfo_len, ld->err);
 }
 
-/* The security counter (platform TLV), then the platform's rollback rule. */
+/* The security counter (decoded with the TLVs, one rule), then the platform's rollback rule. */
 static int check_rollback(struct ta_load *ld)
 {
-	struct simg_tlv t;
-	int ret;
-
-	ret = simg_find_tlv(ld->meta, ld->lay.tlv_len, SIMG_TLV_SECURITY_COUNTER, &t, ld->err);
-	if (ret && ret != -ENOENT)
-		return ret;
-	if (!ret) {
-		if (t.len != 4)
-			return rpt_error_set(ld->err, RPT_EFORMAT,
-					     "security counter TLV 0x%x: %u bytes, expected 4",
-					     SIMG_TLV_SECURITY_COUNTER, t.len);
-		ld->has_counter = true;
-		ld->counter = get_le32(t.value);
-	}
+	ld->has_counter = ld->tlvs.has_counter;
+	ld->counter = ld->tlvs.counter;
 	return plat_rollback_check(ld->ctx->plat, ld->has_counter, ld->counter, ld->err);
 }
 
@@ -336,6 +324,8 @@ static int load_new_image(struct ta_load *ld)
 	if (!ret)
 		ret = find_rsc_table(ld);
 	if (!ret)
+		ret = ta_layout_record(ctx, ld->elf, ld->tlvs.num_img, ld->err);
+	if (!ret)
 		ret = plat_rollback_commit(ctx->plat, ld->has_counter, ld->counter, ld->err);
 	if (ret) {
 		ta_wipe_written(ctx);
@@ -343,7 +333,6 @@ static int load_new_image(struct ta_load *ld)
 		return ret;
 	}
 	memcpy(ctx->image_id, ld->digest, sizeof(ctx->image_id));
-	ctx->boot_addr = ld->elf[0].ehdr.e_entry;
 	ctx->state = TA_RPROC_LOADED;
 	return 0;
 }
