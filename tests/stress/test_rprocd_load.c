@@ -228,7 +228,7 @@ static void pick(uint32_t *seed, struct load_req *r)
 		r->argv[r->argc++] = next_rand(seed) % 8 ? "enabled" : "disabled";
 		break;
 	case CMD_DUMP_SET:
-		r->argv[r->argc++] = dumps[next_rand(seed) % 3];
+		r->argv[r->argc++] = dumps[next_rand(seed) % (sizeof(dumps) / sizeof(dumps[0]))];
 		break;
 	case CMD_CRASH:
 		r->argv[r->argc++] = "watchdog";
