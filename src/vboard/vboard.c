@@ -222,6 +222,11 @@ static int secure_world_up(struct vboard *vb, struct rpt_error *err)
 
 	if (!board_has_tee(&vb->board))
 		return 0;
+	if (vb->opts.state_dir) {
+		ret = plat_rollback_default_state(&vb->board, vb->opts.state_dir, err);
+		if (ret)
+			return ret;
+	}
 	ret = platform_init(&vb->plat, &vb->board, err);
 	if (ret)
 		return ret;
