@@ -512,6 +512,12 @@ int vboard_parse_tee(const char *spec, enum vboard_tee *tee, const char **path,
 		*path = NULL;
 		return 0;
 	}
+	/* "socket" alone: rproc-teed at its default path (common/ipc_path.h). */
+	if (spec && !strcmp(spec, "socket")) {
+		*tee = VBOARD_TEE_SOCKET;
+		*path = NULL;
+		return 0;
+	}
 	if (spec && !strncmp(spec, "socket:", 7) && spec[7]) {
 		*tee = VBOARD_TEE_SOCKET;
 		*path = spec + 7;

@@ -45,6 +45,7 @@ static int usage(int code)
 	      "  --tee socket:PATH  it runs in rproc-teed listening at PATH (start that\n"
 	      "                     first, with the same --board and the keys to --trust):\n"
 	      "                     this process never maps a secure memory\n"
+	      "  --tee socket       the same, at rproc-teed's default socket\n"
 	      "  --tee dev:PATH     a real OP-TEE behind the Linux TEE device (/dev/tee0):\n"
 	      "                     no emulator and no mailbox here, the kernel owns them\n"
 	      "  --trust KEY.pem    extra trusted key (in-process secure world only)\n"
