@@ -201,14 +201,15 @@ static void *handle(void *arg)
 	}
 	free(out);
 	free(j->body);
+	/* Wake the loop first: once active drops, ctl_server_close may free everything. */
+	n = write(s->wake[1], "w", 1);
+	(void)n;
 	pthread_mutex_lock(&s->lock);
 	close(j->fd);
 	s->fds[j->slot] = -1;
 	s->active--;
 	pthread_cond_broadcast(&s->idle);
 	pthread_mutex_unlock(&s->lock);
-	n = write(s->wake[1], "w", 1);
-	(void)n;
 	free(j);
 	return NULL;
 }
