@@ -397,10 +397,17 @@ static void serve_pending(struct ctl_server *s, struct pollfd *pfd, const int *m
 		if (!complete(p) && now >= p->deadline)
 			drop_pending(p);
 	}
-	for (k = 0; k < CTL_SERVER_PENDING; k++) {
-		struct ctl_pending *p = &s->pending[k];
+	/* In the order they were accepted (deadlines are accept time + a constant): no starving. */
+	for (;;) {
+		struct ctl_pending *first = NULL;
 
-		if (p->fd >= 0 && complete(p) && !dispatch(s, p))
+		for (k = 0; k < CTL_SERVER_PENDING; k++) {
+			struct ctl_pending *p = &s->pending[k];
+
+			if (p->fd >= 0 && complete(p) && (!first || p->deadline < first->deadline))
+				first = p;
+		}
+		if (!first || !dispatch(s, first))
 			break;
 	}
 }
