@@ -440,6 +440,8 @@ static void wait_answering(const char *sock, const char *out, pid_t pid)
 	for (i = 0; i < 100; i++) {
 		if (!ctl(sock, out, "list"))
 			return;
+		if (waitpid(pid, NULL, WNOHANG) == pid)
+			fail_msg("rprocd at %s died: %s", sock, rpt_captured(out));
 		usleep(100 * 1000);
 	}
 	fail_msg("rprocd at %s does not answer: %s", sock, rpt_captured(out));
@@ -717,6 +719,107 @@ static void test_teed_serves_the_uid_given(void **state)
 	assert_int_not_equal(root, 0);
 }
 
+/*
+ * rprocd checks rproc-teed's uid too, and --tee-uid names another one: a
+ * daemon of the other user is refused by default, believed when named.
+ */
+static pid_t spawn_teed_as_other(const char *sock, const char *state, const char *log)
+{
+	char uid[16];
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		int fd = open(log, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0666);
+
+		if (fd < 0 || dup2(fd, 2) < 0)
+			_exit(127);
+		snprintf(uid, sizeof(uid), "%u", (unsigned int)getuid());
+		child_become_other();
+		/* It serves us (rprocd's uid); whether rprocd trusts it is the question. */
+		execl(rpt_binary_path("tools/rproc-teed/rproc-teed"), "rproc-teed", "--board",
+		      rpt_source_path("boards/vstm32mp15-m4-tee.dts"), "--socket", sock,
+		      "--state-dir", state, "--uid", uid, "--trust",
+		      rpt_vector_path("keys/rsa2048.pub.pem"), (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* rprocd over rproc-teed at teed, expecting the uid given in tee_uid ("" for the default). */
+static pid_t spawn_rprocd_split(const char *sock, const char *teed, const char *tee_uid,
+				const char *log)
+{
+	char tee[400];
+	pid_t pid;
+
+	snprintf(tee, sizeof(tee), "socket:%s", teed);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		int fd = open(log, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
+
+		if (fd < 0 || dup2(fd, 2) < 0)
+			_exit(127);
+		if (tee_uid[0])
+			execl(rpt_binary_path("tools/rprocd/rprocd"), "rprocd", "--board",
+			      rpt_source_path("boards/vstm32mp15-m4-tee.dts"), "--socket", sock,
+			      "--tee", tee, "--tee-uid", tee_uid, (char *)NULL);
+		else
+			execl(rpt_binary_path("tools/rprocd/rprocd"), "rprocd", "--board",
+			      rpt_source_path("boards/vstm32mp15-m4-tee.dts"), "--socket", sock,
+			      "--tee", tee, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+static void test_rprocd_checks_teed_uid(void **state)
+{
+	const char *dir = open_dir("shared", 01777);
+	char teed[400], st[400], tlog[400], log[400], sock[400], out[400], uid[16];
+	int i, refused_default, refused_named;
+	pid_t t, d;
+
+	(void)state;
+	snprintf(teed, sizeof(teed), "%s/other-teed.sock", dir);
+	snprintf(st, sizeof(st), "%s/other-state", dir);
+	snprintf(tlog, sizeof(tlog), "%s/other-teed.log", dir);
+	snprintf(log, sizeof(log), "%s/split-uid.log", rpt_tmpdir());
+	snprintf(sock, sizeof(sock), "%s/split-uid.sock", rpt_tmpdir());
+	snprintf(out, sizeof(out), "%s/split-uid.txt", rpt_tmpdir());
+	t = spawn_teed_as_other(teed, st, tlog);
+	for (i = 0; i < 3000 && !log_has(tlog, "serving on"); i++) {
+		if (waitpid(t, NULL, WNOHANG) == t)
+			fail_msg("rproc-teed died: %s", rpt_captured(tlog));
+		usleep(10 * 1000);
+	}
+	assert_true(log_has(tlog, "serving on"));
+
+	/* Root: the other user's daemon is not trusted by default. Else: naming a wrong uid. */
+	snprintf(uid, sizeof(uid), "%u", as_root() ? 0u : getuid() + 1);
+	d = spawn_rprocd_split(sock, teed, as_root() ? "" : uid, log);
+	refused_default = wait_exit(d, 60000);
+	if (refused_default < 0) {
+		kill(d, SIGKILL);
+		waitpid(d, NULL, 0);
+	}
+	refused_named = log_has(log, "not trusting it");
+
+	/* Named, it is. */
+	snprintf(uid, sizeof(uid), "%u", as_root() ? OTHER_UID : getuid());
+	d = spawn_rprocd_split(sock, teed, uid, log);
+	wait_answering(sock, out, d);
+	stop_rprocd(d);
+	assert_int_equal(kill(t, SIGTERM), 0);
+	expect_exit(t, 60000, 0);
+	assert_int_equal(refused_default, 1);
+	assert_true(refused_named);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -729,6 +832,7 @@ int main(void)
 		cmocka_unit_test(test_socket_path_not_stolen),
 		cmocka_unit_test(test_slow_clients_hold_nothing),
 		cmocka_unit_test(test_rollback_survives_restart),
+		cmocka_unit_test(test_rprocd_checks_teed_uid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
