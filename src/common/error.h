@@ -24,15 +24,17 @@ struct rpt_error {
  * Error codes with a meaning of their own in this project, mapped onto errno
  * values so that plain libc failures (-ENOMEM, -EIO) pass through unchanged.
  */
-#define RPT_EFORMAT	EBADMSG	     /* malformed bytes: size rule, TLV, ELF, table */
-#define RPT_ESIGNATURE	EKEYREJECTED /* signature does not verify with any trusted key */
-#define RPT_EHASH	EILSEQ	     /* a segment's bytes do not match the signed hash */
-#define RPT_ENOKEY	ENOKEY	     /* no trusted key matches the requested key id */
-#define RPT_EROLLBACK	EPERM	     /* security counter lower than the one accepted before */
-#define RPT_ERANGE	ERANGE	     /* an address or length outside the allowed memory */
-#define RPT_ESTATE	EBUSY	     /* operation not allowed in the current state */
-#define RPT_ESTORE_FULL EDQUOT	     /* persistent storage full (disk, quota, file size) */
-#define RPT_ESTORE	ENOMEDIUM    /* persistent storage cannot be read or written */
+#define RPT_EFORMAT    EBADMSG	    /* malformed bytes: size rule, TLV, ELF, table */
+#define RPT_ESIGNATURE EKEYREJECTED /* signature does not verify with any trusted key */
+#define RPT_EHASH      EILSEQ	    /* a segment's bytes do not match the signed hash */
+#define RPT_ENOKEY     ENOKEY	    /* no trusted key matches the requested key id */
+#define RPT_EROLLBACK  EPERM	    /* security counter lower than the one accepted before */
+#define RPT_ERANGE     ERANGE	    /* an address or length outside the allowed memory */
+#define RPT_ESTATE     EBUSY	    /* operation not allowed in the current state */
+
+/* Persistent storage (rollback state) failures, reported with GlobalPlatform's storage codes. */
+#define RPT_ESTORE_FULL EDQUOT	  /* full: no space, quota, file size limit */
+#define RPT_ESTORE	ENOMEDIUM /* cannot be read or written */
 
 /* Record the first failure: later calls do not overwrite an earlier reason. Returns -code. */
 int rpt_error_set(struct rpt_error *err, int code, const char *fmt, ...)
