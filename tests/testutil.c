@@ -92,6 +92,21 @@ const char *rpt_tmpdir(void)
 	return tmpdir_path;
 }
 
+/*
+ * Daemons started by a test keep their rollback counters in this process's
+ * temporary directory, never in the real default state directory: tests must
+ * not see each other's counters, nor the ones of an earlier run.
+ */
+__attribute__((constructor)) static void private_state_dir(void)
+{
+	char dir[sizeof(tmpdir_path) + 16];
+
+	if (getenv("RPROC_TEE_STATE_DIR"))
+		return;
+	snprintf(dir, sizeof(dir), "%s/state", rpt_tmpdir());
+	setenv("RPROC_TEE_STATE_DIR", dir, 1);
+}
+
 int rpt_run_capture(const char *capture, const char *prog, const char *args)
 {
 	size_t len = strlen(prog) + strlen(args) + strlen(capture) + 32;

@@ -32,6 +32,10 @@ struct rpt_error {
 #define RPT_ERANGE     ERANGE	    /* an address or length outside the allowed memory */
 #define RPT_ESTATE     EBUSY	    /* operation not allowed in the current state */
 
+/* Persistent storage (rollback state) failures, reported with GlobalPlatform's storage codes. */
+#define RPT_ESTORE_FULL EDQUOT	  /* full: no space, quota, file size limit */
+#define RPT_ESTORE	ENOMEDIUM /* cannot be read or written */
+
 /* Record the first failure: later calls do not overwrite an earlier reason. Returns -code. */
 int rpt_error_set(struct rpt_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

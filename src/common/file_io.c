@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -67,43 +68,109 @@ out_close:
 	return ret;
 }
 
-int rpt_write_file_atomic(const char *path, const void *data, size_t size, struct rpt_error *err)
+/*
+ * Create a new temporary file next to path: PATH.tmp-<16 random hex digits>,
+ * O_EXCL and O_NOFOLLOW so that nothing planted there (a symlink to another
+ * file, a file someone else opened) is ever written through.
+ */
+static int create_temp(const char *path, mode_t mode, char *tmp, size_t len, struct rpt_error *err)
+{
+	uint8_t rnd[8];
+	unsigned int tries, i;
+	int fd, n;
+
+	for (tries = 0; tries < 16; tries++) {
+		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+			return rpt_error_set(err, EIO, "%s: no random bytes for a temporary name",
+					     path);
+		n = snprintf(tmp, len, "%s.tmp-", path);
+		if (n < 0 || (size_t)n + 2 * sizeof(rnd) >= len)
+			return rpt_error_set(err, ENAMETOOLONG, "%s: path too long", path);
+		for (i = 0; i < sizeof(rnd); i++)
+			snprintf(tmp + n + 2 * i, 3, "%02x", rnd[i]);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+		if (fd >= 0)
+			return fd;
+		if (errno != EEXIST)
+			return rpt_error_set(err, errno, "%s: %s", tmp, strerror(errno));
+	}
+	return rpt_error_set(err, EEXIST, "%s: no free temporary name", path);
+}
+
+/* fsync the directory holding path, so that a rename in it survives a power cut. */
+static int sync_dir_of(const char *path, struct rpt_error *err)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+	int fd, ret = 0;
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else if ((size_t)(slash - path) < sizeof(dir))
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	else
+		return rpt_error_set(err, ENAMETOOLONG, "%s: path too long", path);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return rpt_error_set(err, errno, "%s: %s", dir, strerror(errno));
+	if (fsync(fd) < 0)
+		ret = rpt_error_set(err, errno, "%s: fsync: %s", dir, strerror(errno));
+	close(fd);
+	return ret;
+}
+
+int rpt_write_file(const char *path, const void *data, size_t size, unsigned int flags,
+		   struct rpt_error *err)
 {
 	const uint8_t *p = data;
 	char tmp[4096];
 	int ret = 0;
 	int fd;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
-		return rpt_error_set(err, ENAMETOOLONG, "%s: path too long", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = create_temp(path, flags & RPT_WRITE_SHARED ? 0644 : 0600, tmp, sizeof(tmp), err);
 	if (fd < 0)
-		return rpt_error_set(err, errno, "%s: %s", tmp, strerror(errno));
+		return fd;
 	while (size) {
 		ssize_t n = write(fd, p, size);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			ret = rpt_error_set(err, n < 0 ? errno : EIO, "%s: write failed", tmp);
+			ret = rpt_error_set(err, n < 0 ? errno : EIO, "%s: write failed: %s", tmp,
+					    strerror(n < 0 ? errno : EIO));
 			goto out_unlink;
 		}
 		p += n;
 		size -= (size_t)n;
 	}
-	if (fsync(fd) < 0) {
+	if (!(flags & RPT_WRITE_NO_SYNC) && fsync(fd) < 0) {
 		ret = rpt_error_set(err, errno, "%s: fsync: %s", tmp, strerror(errno));
 		goto out_unlink;
 	}
-	close(fd);
+	if (close(fd) < 0) {
+		fd = -1;
+		ret = rpt_error_set(err, errno, "%s: close: %s", tmp, strerror(errno));
+		goto out_unlink;
+	}
+	fd = -1;
 	if (rename(tmp, path) < 0) {
 		ret = rpt_error_set(err, errno, "%s: rename: %s", path, strerror(errno));
-		unlink(tmp);
+		goto out_unlink;
 	}
-	return ret;
+	if (!(flags & RPT_WRITE_NO_SYNC))
+		return sync_dir_of(path, err);
+	return 0;
 
 out_unlink:
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	unlink(tmp);
 	return ret;
+}
+
+int rpt_write_file_atomic(const char *path, const void *data, size_t size, struct rpt_error *err)
+{
+	return rpt_write_file(path, data, size, 0, err);
 }

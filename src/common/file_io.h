@@ -16,7 +16,20 @@ int rpt_read_file(const char *path, uint8_t **data, size_t *size, struct rpt_err
 /* Same from an open descriptor (closed in every case); path only names it in messages. */
 int rpt_read_fd(int fd, const char *path, uint8_t **data, size_t *size, struct rpt_error *err);
 
-/* Write a file atomically: to PATH.tmp, fsync, rename over PATH. */
+/* rpt_write_file flags. */
+#define RPT_WRITE_NO_SYNC 1u /* skip both fsyncs: for outputs a power cut may lose */
+#define RPT_WRITE_SHARED  2u /* mode 0644 (umask applies) instead of 0600 */
+
+/*
+ * Replace PATH atomically: the data goes to a new file next to it with an
+ * unpredictable name (PATH.tmp-<random>, created O_EXCL|O_NOFOLLOW: a planted
+ * symlink or file is never written through), is fsync'ed, renamed over PATH,
+ * and the directory fsync'ed (the rename survives a power cut). On failure
+ * PATH is unchanged and no temporary file remains.
+ */
+int rpt_write_file(const char *path, const void *data, size_t size, unsigned int flags,
+		   struct rpt_error *err);
+/* rpt_write_file with durability and mode 0600 (rollback state, dumps). */
 int rpt_write_file_atomic(const char *path, const void *data, size_t size, struct rpt_error *err);
 
 #endif

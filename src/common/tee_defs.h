@@ -32,6 +32,10 @@ typedef uint32_t TEE_Result;
 #define TEE_ERROR_TARGET_DEAD	    0xFFFF3024u
 #define TEE_ERROR_SIGNATURE_INVALID 0xFFFF3072u
 
+/* GlobalPlatform storage codes (TEE Internal Core API). */
+#define TEE_ERROR_STORAGE_NO_SPACE	0xFFFF3041u
+#define TEE_ERROR_STORAGE_NOT_AVAILABLE 0xF0100003u
+
 /* Parameter types, 4 bits each, parameter 0 in the low nibble. */
 #define TEE_PARAM_TYPE_NONE	     0u
 #define TEE_PARAM_TYPE_VALUE_INPUT   1u

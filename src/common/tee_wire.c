@@ -15,6 +15,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "common/ipc_path.h"
 #include "common/safe_math.h"
 
 /* ---- byte cursors ---- */
@@ -879,16 +880,6 @@ int tee_wire_check_path(const char *path, struct rpt_error *err)
 
 int tee_wire_default_path(char *buf, size_t len, struct rpt_error *err)
 {
-	const char *dir = getenv("XDG_RUNTIME_DIR");
-	int n;
-
-	/* Only an absolute runtime directory: a relative one would depend on the cwd. */
-	if (dir && dir[0] == '/')
-		n = snprintf(buf, len, "%s/rproc-teed.sock", dir);
-	else
-		n = snprintf(buf, len, "/tmp/rproc-teed-%u.sock", (unsigned int)getuid());
-	if (n < 0 || (size_t)n >= len)
-		return rpt_error_set(err, ENAMETOOLONG,
-				     "default socket path does not fit %zu bytes", len);
-	return tee_wire_check_path(buf, err);
+	/* Clients only compute it: the directory is the server's to create. */
+	return rpt_default_socket(RPT_TEED_SOCKET_NAME, 0, buf, len, err);
 }

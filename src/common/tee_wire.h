@@ -228,8 +228,8 @@ int tee_wire_recv(int sock, uint8_t *buf, size_t cap, size_t *len, int fds[TEE_W
 void tee_wire_close_fds(int *fds, unsigned int n);
 
 /*
- * The daemon's default socket: $XDG_RUNTIME_DIR/rproc-teed.sock, else
- * /tmp/rproc-teed-$UID.sock. -ENAMETOOLONG if it does not fit a sun_path.
+ * The daemon's default socket: rproc-teed.sock in the private runtime
+ * directory of common/ipc_path.h. -ENAMETOOLONG if it does not fit a sun_path.
  */
 int tee_wire_default_path(char *buf, size_t len, struct rpt_error *err);
 

@@ -233,6 +233,11 @@ static int secure_world_up(struct vboard *vb, struct rpt_error *err)
 
 	if (!board_has_tee(&vb->board))
 		return 0;
+	if (vb->opts.state_dir) {
+		ret = plat_rollback_default_state(&vb->board, vb->opts.state_dir, err);
+		if (ret)
+			return ret;
+	}
 	ret = platform_init(&vb->plat, &vb->board, err);
 	if (ret)
 		return ret;
@@ -555,6 +560,12 @@ int vboard_parse_tee(const char *spec, enum vboard_tee *tee, const char **path,
 {
 	if (spec && !strcmp(spec, "inproc")) {
 		*tee = VBOARD_TEE_INPROC;
+		*path = NULL;
+		return 0;
+	}
+	/* "socket" alone: rproc-teed at its default path (common/ipc_path.h). */
+	if (spec && !strcmp(spec, "socket")) {
+		*tee = VBOARD_TEE_SOCKET;
 		*path = NULL;
 		return 0;
 	}

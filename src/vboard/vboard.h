@@ -73,6 +73,10 @@ struct vboard_opts {
 	enum vboard_tee tee; /* where the secure world is */
 	/* SOCKET: rproc-teed's socket (NULL: its default path); DEV: the device (NULL: /dev/tee0) */
 	const char *tee_path;
+	bool tee_uid_set; /* SOCKET: tee_uid given (else rproc-teed must run as us or root) */
+	uid_t tee_uid;	  /* SOCKET: the uid rproc-teed must run as (or root) */
+	/* in-process secure world: rollback state directory (NULL: only the board's files) */
+	const char *state_dir;
 };
 
 struct vboard;

@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/ipc_path.h"
 #include "common/safe_math.h"
 #include "normal/tee_client/tee_dev.h"
 #include "vboard/vboard_internal.h"
@@ -316,6 +317,12 @@ static void drain_events(struct vboard *vb)
 		channel_lost(vb, &err);
 }
 
+/* Who rproc-teed must run as (or root): --tee-uid, else our own uid. */
+static uid_t teed_uid(const struct vboard *vb)
+{
+	return vb->opts.tee_uid_set ? vb->opts.tee_uid : RPT_UID_DEFAULT;
+}
+
 /* Wait for events (ms < 0: forever) or a stop. True when asked to stop. */
 static bool wait_events(struct vboard *vb, int ms)
 {
@@ -336,8 +343,8 @@ static void *event_thread(void *arg)
 	for (;;) {
 		if (!vb->events) {
 			rpt_error_clear(&err);
-			if (tee_event_open(&vb->events, vb->teed_path, vb->ev_ids, vb->num_ev_ids,
-					   &err)) {
+			if (tee_event_open_as(&vb->events, vb->teed_path, teed_uid(vb), vb->ev_ids,
+					      vb->num_ev_ids, &err)) {
 				vb->events = NULL;
 				if (wait_events(vb, EV_RETRY_MS))
 					break;
@@ -372,7 +379,8 @@ static int open_events(struct vboard *vb, struct rpt_error *err)
 		vb->ev_ids[vb->num_ev_ids++] = vb->board.rprocs[i].id;
 	if (pipe2(vb->ev_stop, O_CLOEXEC | O_NONBLOCK) < 0)
 		return rpt_error_set(err, errno, "pipe: %s", strerror(errno));
-	ret = tee_event_open(&vb->events, vb->teed_path, vb->ev_ids, vb->num_ev_ids, err);
+	ret = tee_event_open_as(&vb->events, vb->teed_path, teed_uid(vb), vb->ev_ids,
+				vb->num_ev_ids, err);
 	vb->ev_connected = !ret;
 	return ret;
 }
@@ -450,7 +458,7 @@ static int socket_up(struct vboard *vb, struct rpt_error *err)
 		if (ret)
 			return ret;
 	}
-	ret = tee_socket_init(&vb->sock, vb->teed_path, err);
+	ret = tee_socket_init_as(&vb->sock, vb->teed_path, teed_uid(vb), err);
 	if (ret)
 		return ret;
 	vb->sock_up = true;

@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,6 +27,7 @@
 #include "crypto/crypto.h"
 #include "formats/signed_image.h"
 #include "secure/platform/platform.h"
+#include "secure/ta/rproc_ta.h"
 
 #define KIB 1024u
 #define MIB (1024u * 1024u)
@@ -1136,11 +1139,105 @@ static void test_rollback_commit_failure_keeps_state(void **state)
 		 tmp_path("no-such-dir/rollback"));
 	plat_up(f); /* missing file: no counter yet */
 	rp = rproc0(f);
-	assert_int_equal(plat_rollback_commit(rp, true, 5, &err), -ENOENT);
-	assert_err(&err, -ENOENT, "rproc 0");
+	/* Storage that cannot be written is "not available" (issue 11 item 10; was -ENOENT). */
+	assert_int_equal(plat_rollback_commit(rp, true, 5, &err), -RPT_ESTORE);
+	assert_err(&err, -RPT_ESTORE, "rproc 0");
 	assert_false(rp->rollback.known);
 	rpt_error_clear(&err);
 	assert_int_equal(plat_rollback_check(rp, true, 4, &err), 0);
+}
+
+/* Every state file written so far in dir (the committed one and any temporary). */
+static unsigned int count_entries(const char *dir)
+{
+	struct dirent *de;
+	unsigned int n = 0;
+	DIR *d = opendir(dir);
+
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+/*
+ * Issue 11 item 10: on a full disk (here: a file size limit of 0, which fails
+ * every write with EFBIG as ENOSPC would), re-committing the counter already
+ * stored writes nothing and succeeds, so a recovery re-load of the same image
+ * works; a higher counter fails with the GlobalPlatform "no space" code and
+ * changes nothing.
+ */
+static void test_rollback_full_disk(void **state)
+{
+	struct fixture *f = *state;
+	struct board_rproc *brp = &f->board.rprocs[0];
+	struct rpt_error err = {0};
+	struct rlimit old, full = {0};
+	struct plat_rproc *rp;
+	struct stat before, after;
+	char dir[200];
+	void (*old_handler)(int);
+	int same, lower, higher;
+
+	snprintf(dir, sizeof(dir), "%s/fulldisk", rpt_tmpdir());
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(brp->policy.rollback_state, BOARD_PATH_MAX, "%s/rollback", dir);
+	plat_up(f);
+	rp = rproc0(f);
+	assert_int_equal(plat_rollback_commit(rp, true, 5, &err), 0);
+	assert_int_equal(stat(brp->policy.rollback_state, &before), 0);
+
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	full.rlim_max = old.rlim_max;
+	old_handler = signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &full), 0);
+	/* The same counter again: nothing to write, so nothing fails. */
+	rpt_error_clear(&err);
+	same = plat_rollback_commit(rp, true, 5, &err);
+	lower = plat_rollback_commit(rp, true, 4, &err);
+	/* A higher one must be kept, and cannot be: the storage code, state unchanged. */
+	rpt_error_clear(&err);
+	higher = plat_rollback_commit(rp, true, 6, &err);
+	/* The limit goes before any assertion: the next tests need to write. */
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, old_handler);
+	assert_int_equal(same, 0);
+	assert_int_equal(lower, 0);
+	assert_int_equal(higher, -RPT_ESTORE_FULL);
+
+	assert_err(&err, -RPT_ESTORE_FULL, "rproc 0");
+	assert_int_equal(rp->rollback.counter, 5);
+	assert_file_text(brp->policy.rollback_state, "rpt-rollback 1\n0 5\n");
+	assert_int_equal(stat(brp->policy.rollback_state, &after), 0);
+	assert_int_equal(before.st_ino, after.st_ino); /* never rewritten */
+	assert_int_equal(count_entries(dir), 1);       /* no temporary file left */
+	assert_int_equal(rproc_ta_errno_to_tee(-RPT_ESTORE_FULL), TEE_ERROR_STORAGE_NO_SPACE);
+	assert_int_equal(rproc_ta_errno_to_tee(-RPT_ESTORE), TEE_ERROR_STORAGE_NOT_AVAILABLE);
+	assert_int_equal(TEE_ERROR_STORAGE_NO_SPACE, 0xFFFF3041u);
+	assert_int_equal(TEE_ERROR_STORAGE_NOT_AVAILABLE, 0xF0100003u);
+}
+
+/* Issue 11 item 9b: the default state file, one per board, under the state directory. */
+static void test_rollback_default_state(void **state)
+{
+	struct fixture *f = *state;
+	struct board_rproc *brp = &f->board.rprocs[0];
+	struct rpt_error err = {0};
+	char want[BOARD_PATH_MAX];
+
+	brp->tee = true;
+	brp->policy.rollback_state[0] = 0;
+	snprintf(f->board.model, sizeof(f->board.model), "../evil board");
+	assert_int_equal(plat_rollback_default_state(&f->board, "/var/lib/x", &err), 0);
+	/* Nothing in the model may leave the directory. */
+	snprintf(want, sizeof(want), "/var/lib/x/___evil_board.rollback");
+	assert_string_equal(brp->policy.rollback_state, want);
+	/* A board-named file is kept. */
+	snprintf(brp->policy.rollback_state, BOARD_PATH_MAX, "/etc/mine");
+	assert_int_equal(plat_rollback_default_state(&f->board, "/var/lib/x", &err), 0);
+	assert_string_equal(brp->policy.rollback_state, "/etc/mine");
 }
 
 /* ---- start / stop ------------------------------------------------------ */
@@ -1299,6 +1396,8 @@ int main(void)
 		T(test_rollback_shared_file),
 		T(test_rollback_corrupt_file_refused),
 		T(test_rollback_commit_failure_keeps_state),
+		T(test_rollback_full_disk),
+		T(test_rollback_default_state),
 		T(test_start_stop),
 		T(test_exit_stops_running_core),
 		T(test_detach),

@@ -138,7 +138,7 @@ static int sign_files(const struct sign_args *a, const struct crypto_key *key, c
 			goto out;
 	}
 	if (signer_build(&req, &out, &out_len, &err) ||
-	    rpt_write_file_atomic(a->out, out, out_len, &err))
+	    rpt_write_file(a->out, out, out_len, RPT_WRITE_SHARED | RPT_WRITE_NO_SYNC, &err))
 		goto out;
 	printf("%s: signed %u image%s, %zu bytes\n", a->out, a->num_in, a->num_in == 1 ? "" : "s",
 	       out_len);

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/ipc_path.h"
 #include "secure/teed/teed.h"
 #include "world.h"
 
@@ -53,13 +54,22 @@ static void usage(FILE *out)
 {
 	fputs("usage: rproc-teed (--board FILE.dts|FILE.dtb | --builtin) [--socket PATH]\n"
 	      "                  [--trust KEY.pem ...] [--uid UID] [--no-coproc]\n"
+	      "                  [--state-dir DIR]\n"
 	      "\n"
 	      "  --board FILE   the board (device-tree source or blob)\n"
 	      "  --builtin      the built-in virtual STM32MP15 board (no key: add --trust)\n"
-	      "  --socket PATH  where to listen (default $XDG_RUNTIME_DIR/rproc-teed.sock,\n"
-	      "                 else /tmp/rproc-teed-$UID.sock)\n"
+	      "  --socket PATH  where to listen (default: rproc-teed.sock in the private\n"
+	      "                 runtime directory: /run/rproc-tee for root, else\n"
+	      "                 $XDG_RUNTIME_DIR/rproc-tee or /tmp/rproc-tee-$UID, created\n"
+	      "                 0700); an existing socket is replaced only if no server\n"
+	      "                 answers there\n"
 	      "  --trust KEY    also trust this PEM public key for every TEE coprocessor\n"
-	      "  --uid UID      the only client uid served (default: the daemon's own)\n"
+	      "  --uid UID      the only client uid served (default: the daemon's own);\n"
+	      "                 the socket is made reachable for it\n"
+	      "  --state-dir DIR\n"
+	      "                 where rollback counters are kept (default /var/lib/rproc-tee\n"
+	      "                 for root, else $XDG_STATE_HOME/rproc-tee or\n"
+	      "                 ~/.local/state/rproc-tee; $RPROC_TEE_STATE_DIR overrides)\n"
 	      "  --no-coproc    do not attach the emulated coprocessors\n"
 	      "  --test-stall CMD:MS\n"
 	      "                 TESTS ONLY: wait MS milliseconds before each TA command CMD\n"
@@ -110,19 +120,6 @@ static void stall_before_invoke(void *priv, uint32_t cmd)
 		;
 }
 
-static int parse_uid(const char *s, uid_t *uid)
-{
-	unsigned long v;
-	char *end;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || *s == '-' || v >= (unsigned long)(uid_t)-1)
-		return -EINVAL;
-	*uid = (uid_t)v;
-	return 0;
-}
-
 static int parse_option(struct teed_args *a, int opt, const char *arg)
 {
 	switch (opt) {
@@ -143,13 +140,16 @@ static int parse_option(struct teed_args *a, int opt, const char *arg)
 		a->world.trust[a->world.num_trust++] = arg;
 		return 0;
 	case 'u':
-		if (parse_uid(arg, &a->uid)) {
+		if (rpt_parse_uid(arg, &a->uid)) {
 			fprintf(stderr, "rproc-teed: --uid %s: not a uid\n", arg);
 			return -EINVAL;
 		}
 		return 0;
 	case 'n':
 		a->world.no_coproc = true;
+		return 0;
+	case 'd':
+		a->world.state_dir = arg;
 		return 0;
 	case 'S':
 		if (parse_stall(arg, &a->stall)) {
@@ -173,6 +173,7 @@ static int parse_args(int argc, char **argv, struct teed_args *a)
 		{"trust", required_argument, NULL, 't'},
 		{"uid", required_argument, NULL, 'u'},
 		{"no-coproc", no_argument, NULL, 'n'},
+		{"state-dir", required_argument, NULL, 'd'},
 		{"test-stall", required_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -266,6 +267,7 @@ int main(int argc, char **argv)
 {
 	struct rpt_error err = {0};
 	struct teed_args args;
+	char state[4096];
 	struct world *w;
 	int status;
 
@@ -277,6 +279,11 @@ int main(int argc, char **argv)
 	w = calloc(1, sizeof(*w));
 	if (!w) {
 		fprintf(stderr, "rproc-teed: out of memory\n");
+		return 1;
+	}
+	if (rpt_state_dir_prepare(&args.world.state_dir, state, sizeof(state), &err)) {
+		fprintf(stderr, "rproc-teed: state directory: %s\n", rpt_error_msg(&err));
+		free(w);
 		return 1;
 	}
 	if (world_init(w, &args.world, &err)) {

@@ -384,6 +384,8 @@ int world_init(struct world *w, const struct world_options *o, struct rpt_error 
 	if (pthread_mutex_init(&w->sink_lock, NULL))
 		return rpt_error_set(err, ENOMEM, "cannot create the event lock");
 	ret = load_board(w, o, err);
+	if (!ret && o->state_dir)
+		ret = plat_rollback_default_state(&w->board, o->state_dir, err);
 	if (ret)
 		goto out_lock;
 	ret = platform_init(&w->plat, &w->board, err);

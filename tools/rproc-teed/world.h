@@ -25,6 +25,8 @@ struct world_options {
 	const char *trust[WORLD_MAX_TRUST]; /* --trust KEY.pem, for every TEE coprocessor */
 	unsigned int num_trust;
 	bool no_coproc; /* --no-coproc: leave the platform without a core */
+	/* rollback counters' directory for coprocessors whose board names no file (NULL: none) */
+	const char *state_dir;
 };
 
 struct world;

@@ -26,11 +26,12 @@
 #include <unistd.h>
 
 #include "common/file_io.h"
+#include "common/ipc_path.h"
 #include "normal/ctl/ctl_proto.h"
 
 static int usage(void)
 {
-	fputs("usage: rprocctl [--socket PATH] COMMAND\n"
+	fputs("usage: rprocctl [--socket PATH] [--daemon-uid UID] COMMAND\n"
 	      "  list\n"
 	      "  remoteprocN state [start|stop|detach]\n"
 	      "  remoteprocN firmware [NAME]   (NAME in rprocd's firmware search path,\n"
@@ -42,14 +43,20 @@ static int usage(void)
 	      "  remoteprocN dump --out core.elf\n"
 	      "  remoteprocN resource-table\n"
 	      "  remoteprocN carveout-memories\n"
+	      "  --socket PATH     rprocd's socket (default: rprocd.sock in the private\n"
+	      "                    runtime directory, see README)\n"
+	      "  --daemon-uid UID  rprocd must run as UID or root (default: as us or root)\n"
 	      "exit status: 0 ok, 1 the operation failed, 2 usage error\n",
 	      stderr);
 	return CTL_USAGE;
 }
 
-static int connect_daemon(const char *path)
+/* Connected, and rprocd checked to be who we expect before anything is sent. */
+static int connect_daemon(const char *path, uid_t daemon_uid)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	struct rpt_error err = {0};
+	char what[sizeof(addr.sun_path) + 16];
 	int fd;
 
 	if (strlen(path) >= sizeof(addr.sun_path)) {
@@ -63,6 +70,12 @@ static int connect_daemon(const char *path)
 			path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
+		return -1;
+	}
+	snprintf(what, sizeof(what), "rprocd at %s", path);
+	if (rpt_check_peer(fd, daemon_uid, what, &err)) {
+		fprintf(stderr, "rprocctl: %s\n", rpt_error_msg(&err));
+		close(fd);
 		return -1;
 	}
 	return fd;
@@ -117,7 +130,7 @@ static int handle_reply(const uint8_t *reply, size_t len, const char *dump_out)
 	return CTL_OK;
 }
 
-static int run(const char *path, int argc, char **argv)
+static int run(const char *path, uid_t daemon_uid, int argc, char **argv)
 {
 	const char *dump_out = NULL;
 	struct rpt_error err = {0};
@@ -134,7 +147,7 @@ static int run(const char *path, int argc, char **argv)
 		fprintf(stderr, "rprocctl: %s\n", rpt_error_msg(&err));
 		return CTL_USAGE;
 	}
-	fd = connect_daemon(path);
+	fd = connect_daemon(path, daemon_uid);
 	if (fd < 0) {
 		free(req);
 		return CTL_FAIL;
@@ -154,21 +167,38 @@ static int run(const char *path, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	char def[256];
-	const char *path = ctl_default_socket(def, sizeof(def));
+	struct rpt_error err = {0};
+	uid_t daemon_uid = RPT_UID_DEFAULT;
+	const char *path = NULL;
+	char def[108];
 	int i = 1;
 
 	if (i < argc && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
 		usage();
 		return CTL_OK;
 	}
-	if (i < argc && !strcmp(argv[i], "--socket")) {
-		if (i + 1 >= argc)
-			return usage();
-		path = argv[i + 1];
+	while (i + 1 < argc && argv[i][0] == '-') {
+		if (!strcmp(argv[i], "--socket")) {
+			path = argv[i + 1];
+		} else if (!strcmp(argv[i], "--daemon-uid")) {
+			if (rpt_parse_uid(argv[i + 1], &daemon_uid)) {
+				fprintf(stderr, "rprocctl: --daemon-uid %s: not a uid\n",
+					argv[i + 1]);
+				return usage();
+			}
+		} else {
+			break;
+		}
 		i += 2;
 	}
-	if (i >= argc)
+	if (i >= argc || argv[i][0] == '-')
 		return usage();
-	return run(path, argc - i, argv + i);
+	if (!path) {
+		if (rpt_default_socket(RPT_RPROCD_SOCKET_NAME, 0, def, sizeof(def), &err)) {
+			fprintf(stderr, "rprocctl: %s\n", rpt_error_msg(&err));
+			return CTL_FAIL;
+		}
+		path = def;
+	}
+	return run(path, daemon_uid, argc - i, argv + i);
 }

@@ -19,32 +19,24 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "common/ipc_path.h"
+#include "ctl_server.h"
 #include "rprocd.h"
 #include "vboard/vboard.h"
 
-/* The daemon: its board, its socket and the handlers in flight. */
+/* The daemon: its board and its control socket. */
 struct daemon {
-	struct rprocd d;      /* what the commands act on */
-	struct vboard *vb;    /* the board */
-	int listen_fd;	      /* control socket */
-	char path[108];	      /* its path (removed at exit) */
-	pthread_mutex_t lock; /* protects active */
-	pthread_cond_t idle;  /* signalled when active drops */
-	unsigned int active;  /* connections being handled */
+	struct rprocd d;       /* what the commands act on */
+	struct vboard *vb;     /* the board */
+	struct ctl_server srv; /* the control socket */
+	bool srv_up;	       /* srv is open */
 };
-
-/* One connection being handled. */
-struct conn {
-	struct daemon *dm;
-	int fd;
-};
-
-#define MAX_ACTIVE 64
 
 static int usage(int code)
 {
 	fputs("usage: rprocd [--board FILE.dts] [--trust KEY.pem ...] [--socket PATH]\n"
 	      "              [--firmware-dir DIR ...] [--tee inproc|socket:PATH|dev:PATH]\n"
+	      "              [--tee-uid UID] [--state-dir DIR]\n"
 	      "Owns the virtual board (default: the built-in vstm32mp15-m4-tee board) and\n"
 	      "answers rprocctl. Logs to stderr; SIGTERM/SIGINT stop it.\n"
 	      "\n"
@@ -59,9 +51,17 @@ static int usage(int code)
 	      "  --tee socket:PATH  it runs in rproc-teed listening at PATH (start that\n"
 	      "                     first, with the same --board and the keys to --trust):\n"
 	      "                     this process never maps a secure memory\n"
+	      "  --tee socket       the same, at rproc-teed's default socket\n"
 	      "  --tee dev:PATH     a real OP-TEE behind the Linux TEE device (/dev/tee0):\n"
 	      "                     no emulator and no mailbox here, the kernel owns them\n"
-	      "  --trust KEY.pem    extra trusted key (in-process secure world only)\n",
+	      "  --trust KEY.pem    extra trusted key (in-process secure world only)\n"
+	      "  --socket PATH      where to listen (default: rprocd.sock in the private\n"
+	      "                     runtime directory, see README); an existing socket is\n"
+	      "                     replaced only if no daemon answers there\n"
+	      "  --tee-uid UID      rproc-teed must run as UID or root (default: as us or root)\n"
+	      "  --state-dir DIR    in-process secure world: where rollback counters are kept\n"
+	      "                     (default /var/lib/rproc-tee for root, else\n"
+	      "                     $XDG_STATE_HOME/rproc-tee or ~/.local/state/rproc-tee)\n",
 	      code ? stderr : stdout);
 	return code;
 }
@@ -92,122 +92,6 @@ static const char *tee_where(const struct vboard_opts *o, char *buf, size_t len)
 		break;
 	}
 	return buf;
-}
-
-static void *serve(void *arg)
-{
-	struct conn *c = arg;
-	struct daemon *dm = c->dm;
-	struct rpt_error err = {0};
-	struct ctl_request req;
-	struct timeval tv = {.tv_sec = 5};
-	uint8_t *body = NULL;
-	size_t len, out_len = 0;
-	char *out = NULL;
-	enum ctl_status st;
-
-	setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	if (ctl_recv_frame(c->fd, &body, &len, CTL_REQUEST_MAX, &err))
-		goto out;
-	if (ctl_decode_request(body, len, &req, &err)) {
-		const char *msg = rpt_error_msg(&err);
-
-		ctl_send_reply(c->fd, CTL_USAGE, msg, strlen(msg), &err);
-		goto out;
-	}
-	st = rprocd_handle(&dm->d, &req, &out, &out_len);
-	ctl_send_reply(c->fd, st, out, out_len, &err);
-out:
-	free(out);
-	free(body);
-	close(c->fd);
-	free(c);
-	pthread_mutex_lock(&dm->lock);
-	dm->active--;
-	pthread_cond_broadcast(&dm->idle);
-	pthread_mutex_unlock(&dm->lock);
-	return NULL;
-}
-
-static void accept_one(struct daemon *dm)
-{
-	struct conn *c;
-	pthread_attr_t attr;
-	pthread_t t;
-	int fd = accept4(dm->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-
-	if (fd < 0)
-		return;
-	pthread_mutex_lock(&dm->lock);
-	while (dm->active >= MAX_ACTIVE)
-		pthread_cond_wait(&dm->idle, &dm->lock);
-	dm->active++;
-	pthread_mutex_unlock(&dm->lock);
-	c = malloc(sizeof(*c));
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	if (c) {
-		*c = (struct conn){dm, fd};
-		if (!pthread_create(&t, &attr, serve, c)) {
-			pthread_attr_destroy(&attr);
-			return;
-		}
-		free(c);
-	}
-	pthread_attr_destroy(&attr);
-	close(fd);
-	pthread_mutex_lock(&dm->lock);
-	dm->active--;
-	pthread_mutex_unlock(&dm->lock);
-}
-
-static int listen_on(struct daemon *dm, const char *path)
-{
-	struct sockaddr_un addr = {.sun_family = AF_UNIX};
-	mode_t old;
-
-	if (strlen(path) >= sizeof(addr.sun_path)) {
-		fprintf(stderr, "rprocd: socket path too long: %s\n", path);
-		return -1;
-	}
-	strcpy(addr.sun_path, path);
-	snprintf(dm->path, sizeof(dm->path), "%s", path);
-	dm->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	unlink(path);
-	old = umask(0077); /* only our user may talk to us */
-	if (dm->listen_fd < 0 || bind(dm->listen_fd, (struct sockaddr *)&addr, sizeof(addr)) ||
-	    listen(dm->listen_fd, 128)) {
-		umask(old);
-		fprintf(stderr, "rprocd: cannot listen on %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	umask(old);
-	return 0;
-}
-
-/* Serve until SIGTERM/SIGINT. */
-static void run(struct daemon *dm)
-{
-	struct pollfd pfd[2];
-	sigset_t set;
-	int sfd;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sfd = signalfd(-1, &set, SFD_CLOEXEC);
-	pfd[0] = (struct pollfd){.fd = dm->listen_fd, .events = POLLIN};
-	pfd[1] = (struct pollfd){.fd = sfd, .events = POLLIN};
-	for (;;) {
-		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
-			break;
-		if (pfd[1].revents)
-			break;
-		if (pfd[0].revents & POLLIN)
-			accept_one(dm);
-	}
-	close(sfd);
-	fprintf(stderr, "rprocd: stopping\n");
 }
 
 static void log_stderr(void *priv, enum rproc_log_level level, const char *line)
@@ -255,6 +139,8 @@ int main(int argc, char **argv)
 		{"socket", required_argument, NULL, 's'},
 		{"firmware-dir", required_argument, NULL, 'f'},
 		{"tee", required_argument, NULL, 'e'},
+		{"tee-uid", required_argument, NULL, 'u'},
+		{"state-dir", required_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -263,9 +149,10 @@ int main(int argc, char **argv)
 				.num_firmware_dirs = 2,
 				.log = log_stderr};
 	bool dirs_given = false;
-	struct daemon dm = {.listen_fd = -1};
-	char def[256];
-	const char *path = ctl_default_socket(def, sizeof(def));
+	struct daemon dm = {0};
+	struct rpt_error err = {0};
+	const char *path = NULL;
+	char state[4096];
 	sigset_t set;
 	int c, rc = 1;
 
@@ -298,6 +185,16 @@ int main(int argc, char **argv)
 			if (parse_tee(&o, optarg))
 				return usage(2);
 			break;
+		case 'u':
+			if (rpt_parse_uid(optarg, &o.tee_uid)) {
+				fprintf(stderr, "rprocd: --tee-uid %s: not a uid\n", optarg);
+				return usage(2);
+			}
+			o.tee_uid_set = true;
+			break;
+		case 'S':
+			o.state_dir = optarg;
+			break;
 		case 'h':
 			return usage(0);
 		default:
@@ -317,26 +214,30 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	pthread_mutex_init(&dm.lock, NULL);
-	pthread_cond_init(&dm.idle, NULL);
+	/* The socket first: a second rprocd must stop before it touches the board. */
+	if (ctl_server_open(&dm.srv, &dm.d, path, &err)) {
+		fprintf(stderr, "rprocd: %s\n", rpt_error_msg(&err));
+		goto out;
+	}
+	dm.srv_up = true;
+	if (o.tee == VBOARD_TEE_INPROC &&
+	    rpt_state_dir_prepare(&o.state_dir, state, sizeof(state), &err)) {
+		fprintf(stderr, "rprocd: state directory: %s\n", rpt_error_msg(&err));
+		goto out;
+	}
 	if (start_board(&dm, &o))
 		goto out;
 	for (c = 0; c < (int)o.num_firmware_dirs; c++)
 		fprintf(stderr, "rprocd: firmware search path %d: %s\n", c + 1, o.firmware_dirs[c]);
-	if (listen_on(&dm, path))
-		goto out;
-	fprintf(stderr, "rprocd: listening on %s\n", path);
-	run(&dm);
-	rc = 0;
+	fprintf(stderr, "rprocd: listening on %s\n", dm.srv.path);
+	if (ctl_server_run(&dm.srv, &err))
+		fprintf(stderr, "rprocd: %s\n", rpt_error_msg(&err));
+	else
+		rc = 0;
+	fprintf(stderr, "rprocd: stopping\n");
 out:
-	if (dm.listen_fd >= 0) {
-		close(dm.listen_fd);
-		unlink(dm.path);
-	}
-	pthread_mutex_lock(&dm.lock);
-	while (dm.active)
-		pthread_cond_wait(&dm.idle, &dm.lock);
-	pthread_mutex_unlock(&dm.lock);
+	if (dm.srv_up)
+		ctl_server_close(&dm.srv);
 	vboard_destroy(dm.vb);
 	return rc;
 }

@@ -145,14 +145,3 @@ int ctl_send_reply(int fd, enum ctl_status status, const void *data, size_t len,
 	free(buf);
 	return ret;
 }
-
-const char *ctl_default_socket(char *buf, size_t len)
-{
-	const char *rt = getenv("XDG_RUNTIME_DIR");
-
-	if (rt && *rt)
-		snprintf(buf, len, "%s/rprocd.sock", rt);
-	else
-		snprintf(buf, len, "/tmp/rprocd-%u.sock", (unsigned int)getuid());
-	return buf;
-}

@@ -46,7 +46,4 @@ int ctl_decode_request(uint8_t *body, size_t len, struct ctl_request *req, struc
 int ctl_send_reply(int fd, enum ctl_status status, const void *data, size_t len,
 		   struct rpt_error *err);
 
-/* Default socket path: $XDG_RUNTIME_DIR/rprocd.sock, else /tmp/rprocd-<uid>.sock. */
-const char *ctl_default_socket(char *buf, size_t len);
-
 #endif

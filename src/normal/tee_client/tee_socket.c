@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -23,6 +24,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "common/ipc_path.h"
 #include "common/safe_math.h"
 
 _Static_assert(TEE_WIRE_ORIGIN_API == TEE_ORIGIN_API && TEE_WIRE_ORIGIN_COMMS == TEE_ORIGIN_COMMS &&
@@ -54,6 +56,7 @@ struct tee_socket {
 	pthread_mutex_t lock; /* one request on the socket at a time; guards everything */
 	struct rpt_error last_error; /* why the last call failed (tee_socket_last_error) */
 	char path[PATH_MAX_UN];	     /* where the daemon is */
+	uid_t server_uid; /* the daemon's expected uid (RPT_UID_DEFAULT: ours), root always */
 	struct sock_session sessions[TEE_SOCKET_MAX_SESSIONS]; /* the caller's sessions */
 	struct tee_shm_set
 		*sets[TEE_SOCKET_MAX_SETS]; /* mapped through us: re-mapped on reconnect */
@@ -97,8 +100,13 @@ static void set_timeouts(int fd)
 	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
-static int connect_fd(const char *path, int *out, struct rpt_error *err)
+/*
+ * Connect, then check who serves there before anything is sent: a socket
+ * bound by another user must never receive an image nor be believed.
+ */
+static int connect_fd(const char *path, uid_t server_uid, int *out, struct rpt_error *err)
 {
+	char what[PATH_MAX_UN + 16];
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int fd, ret;
 
@@ -113,6 +121,12 @@ static int connect_fd(const char *path, int *out, struct rpt_error *err)
 			return rpt_error_set(err, ret, "no rproc-teed listening at %s (%s)", path,
 					     strerror(ret));
 		return rpt_error_set(err, ret, "connect %s: %s", path, strerror(ret));
+	}
+	snprintf(what, sizeof(what), "rproc-teed at %s", path);
+	ret = rpt_check_peer(fd, server_uid, what, err);
+	if (ret) {
+		close(fd);
+		return ret;
 	}
 	set_timeouts(fd);
 	*out = fd;
@@ -196,9 +210,10 @@ static int handshake(int fd, const char *path, uint32_t *seq, struct rpt_error *
 }
 
 /* A greeted connection to the daemon at path: *fd, or nothing open and err set. */
-static int open_connection(const char *path, int *fd, uint32_t *seq, struct rpt_error *err)
+static int open_connection(const char *path, uid_t server_uid, int *fd, uint32_t *seq,
+			   struct rpt_error *err)
 {
-	int ret = connect_fd(path, fd, err);
+	int ret = connect_fd(path, server_uid, fd, err);
 
 	if (ret)
 		return ret;
@@ -543,7 +558,7 @@ static int ensure_connected(struct tee_socket *s, struct rpt_error *err)
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
-	ret = open_connection(s->path, &fd, &s->seq, err);
+	ret = open_connection(s->path, s->server_uid, &fd, &s->seq, err);
 	if (ret)
 		return ret;
 	s->fd = fd;
@@ -765,6 +780,12 @@ static const struct tee_transport socket_transport = {
 
 int tee_socket_init(struct tee_context *ctx, const char *path, struct rpt_error *err)
 {
+	return tee_socket_init_as(ctx, path, RPT_UID_DEFAULT, err);
+}
+
+int tee_socket_init_as(struct tee_context *ctx, const char *path, uid_t server_uid,
+		       struct rpt_error *err)
+{
 	struct tee_socket *s;
 	int ret;
 
@@ -774,6 +795,7 @@ int tee_socket_init(struct tee_context *ctx, const char *path, struct rpt_error 
 	if (!s)
 		return rpt_error_set(err, ENOMEM, "out of memory");
 	s->fd = -1;
+	s->server_uid = server_uid;
 	ret = choose_path(path, s->path, err);
 	if (ret)
 		goto out_free;
@@ -1192,6 +1214,12 @@ static int subscribe(struct tee_event_channel *ch, uint32_t rproc_id, struct rpt
 int tee_event_open(struct tee_event_channel **out, const char *path, const uint32_t *ids,
 		   unsigned int n, struct rpt_error *err)
 {
+	return tee_event_open_as(out, path, RPT_UID_DEFAULT, ids, n, err);
+}
+
+int tee_event_open_as(struct tee_event_channel **out, const char *path, uid_t server_uid,
+		      const uint32_t *ids, unsigned int n, struct rpt_error *err)
+{
 	struct tee_event_channel *ch;
 	unsigned int i;
 	int ret;
@@ -1204,7 +1232,7 @@ int tee_event_open(struct tee_event_channel **out, const char *path, const uint3
 	ret = choose_path(path, ch->path, err);
 	if (ret)
 		goto out_free;
-	ret = open_connection(ch->path, &ch->fd, &ch->seq, err);
+	ret = open_connection(ch->path, server_uid, &ch->fd, &ch->seq, err);
 	if (ret)
 		goto out_free;
 	for (i = 0; i < n; i++) {

@@ -33,6 +33,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "common/error.h"
 #include "common/tee_wire.h"
@@ -52,6 +53,13 @@
  * ("rproc-teed at PATH refused this client: it serves another uid").
  */
 int tee_socket_init(struct tee_context *ctx, const char *path, struct rpt_error *err);
+/*
+ * Same, trusting a daemon that runs as server_uid (or root) instead of our own
+ * uid (or root): the peer's credentials (SO_PEERCRED) are checked on every
+ * connection before anything is sent; another uid gives -EACCES.
+ */
+int tee_socket_init_as(struct tee_context *ctx, const char *path, uid_t server_uid,
+		       struct rpt_error *err);
 
 /*
  * Why the last call on ctx failed ("rproc-teed at PATH: receive: Connection
@@ -141,6 +149,9 @@ struct tee_event_channel;
  */
 int tee_event_open(struct tee_event_channel **out, const char *path, const uint32_t *ids,
 		   unsigned int n, struct rpt_error *err);
+/* Same, trusting a daemon of server_uid (or root), as tee_socket_init_as. */
+int tee_event_open_as(struct tee_event_channel **out, const char *path, uid_t server_uid,
+		      const uint32_t *ids, unsigned int n, struct rpt_error *err);
 
 /* The descriptor to poll for POLLIN (events, or the daemon hanging up). */
 int tee_event_fd(const struct tee_event_channel *ch);

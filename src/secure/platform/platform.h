@@ -145,14 +145,23 @@ int plat_verify_digest(struct plat_rproc *rp, uint8_t sign_type, const uint8_t d
 		       size_t keyinfo_len, struct rpt_error *err);
 
 /*
+ * Give every TEE coprocessor of b that names no rollback-state file the
+ * default one, DIR/<board model>.rollback (one file per board, one line per
+ * rproc id), before platform_init. Board-named files are kept.
+ */
+int plat_rollback_default_state(struct board *b, const char *dir, struct rpt_error *err);
+
+/*
  * Rollback protection. check: refuse a counter lower than the highest one
  * accepted before for this rproc (-RPT_EROLLBACK), and an image without
  * counter unless the policy allows it. An allowed image without counter
  * counts as counter 0, so it is refused once a higher counter was accepted
  * (otherwise it would be the way back). commit: remember max(stored, counter)
  * (atomic write of the state file, format in rollback.c) once the image is
- * loaded; an image without counter changes nothing. On a failed commit the
- * stored counter is unchanged.
+ * loaded; an image without counter, or with the counter already stored,
+ * changes nothing and writes nothing (a re-load works on a full disk). A
+ * failed write is -RPT_ESTORE_FULL (no space) or -RPT_ESTORE, the stored
+ * counter unchanged.
  */
 int plat_rollback_check(struct plat_rproc *rp, bool has_counter, uint32_t counter,
 			struct rpt_error *err);

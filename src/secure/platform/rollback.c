@@ -199,6 +199,26 @@ int plat_rollback_check(struct plat_rproc *rp, bool has_counter, uint32_t counte
 }
 
 /*
+ * A storage failure as the TA reports it (GlobalPlatform storage codes): full
+ * (no space, quota, file size limit) or not available (anything else the
+ * file system says). A corrupt file stays a format error.
+ */
+static int storage_code(int ret)
+{
+	switch (ret) {
+	case -RPT_EFORMAT:
+	case -ENOMEM:
+		return ret;
+	case -ENOSPC:
+	case -EDQUOT:
+	case -EFBIG:
+		return -RPT_ESTORE_FULL;
+	default:
+		return -RPT_ESTORE;
+	}
+}
+
+/*
  * Merge into the file as it is now (other ids' lines kept; a counter someone
  * else raised meanwhile is not lowered), write it, and only then update memory.
  */
@@ -237,14 +257,59 @@ int plat_rollback_commit(struct plat_rproc *rp, bool has_counter, uint32_t count
 		return 0;
 	if (rp->rollback.known && rp->rollback.counter > keep)
 		keep = rp->rollback.counter;
+	/* Nothing new to keep: no write, so that a re-load works even on a full disk. */
+	if (rp->rollback.known && keep == rp->rollback.counter)
+		return 0;
 	if (rp->desc->policy.rollback_state[0]) {
 		ret = rb_commit_file(rp, &keep, err);
 		if (ret) {
+			err->code = storage_code(ret);
 			rpt_error_prefix(err, "rproc %u: ", rp->desc->id);
-			return ret;
+			return err->code;
 		}
 	}
 	rp->rollback.known = true;
 	rp->rollback.counter = keep;
+	return 0;
+}
+
+/* Board model as a file name: letters, digits, '-', '_' kept, anything else '_'. */
+static void file_name_of(const char *model, char *out, size_t len)
+{
+	size_t i;
+
+	for (i = 0; model[i] && i + 1 < len; i++) {
+		char c = model[i];
+
+		bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			    (c >= '0' && c <= '9') || c == '-' || c == '_';
+
+		out[i] = keep ? c : '_';
+	}
+	out[i] = 0;
+	if (!i)
+		snprintf(out, len, "board");
+}
+
+int plat_rollback_default_state(struct board *b, const char *dir, struct rpt_error *err)
+{
+	char name[sizeof(b->model)];
+	unsigned int i;
+	int n;
+
+	file_name_of(b->model, name, sizeof(name));
+	for (i = 0; i < b->num_rprocs; i++) {
+		struct board_policy *pol = &b->rprocs[i].policy;
+
+		if (!b->rprocs[i].tee || pol->rollback_state[0])
+			continue;
+		n = snprintf(pol->rollback_state, sizeof(pol->rollback_state), "%s/%s.rollback",
+			     dir, name);
+		if (n < 0 || (size_t)n >= sizeof(pol->rollback_state)) {
+			pol->rollback_state[0] = 0;
+			return rpt_error_set(err, ENAMETOOLONG,
+					     "rollback state directory %.60s: path too long", dir);
+		}
+	}
 	return 0;
 }

@@ -45,6 +45,10 @@ TEE_Result rproc_ta_errno_to_tee(int code)
 		return TEE_ERROR_ACCESS_DENIED;
 	case -ENODATA:
 		return TEE_ERROR_NO_DATA;
+	case -RPT_ESTORE_FULL:
+		return TEE_ERROR_STORAGE_NO_SPACE;
+	case -RPT_ESTORE:
+		return TEE_ERROR_STORAGE_NOT_AVAILABLE;
 	default:
 		return TEE_ERROR_GENERIC;
 	}

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/ipc_path.h"
 #include "secure/teed/teed_internal.h"
 
 #define TEED_BACKLOG 16
@@ -39,33 +40,27 @@ void teed_log(struct teed *d, const char *fmt, ...)
 /* ---- listening ---- */
 
 /*
- * A socket file already at the path: replace it only if no server answers
- * there (left by one that died), never remove a live server's socket or a
- * file that is not a socket.
+ * The uid check is the gate; the socket's mode keeps everyone else from even
+ * connecting. Served uid is ours: 0600. Another uid: as root the socket is
+ * given to it (still 0600); otherwise it cannot be, and the socket is opened
+ * to all (0666) so that the served uid can connect, the uid check refusing
+ * the rest.
  */
-static int remove_stale_socket(const char *path, struct rpt_error *err)
+static int open_to_served_uid(struct teed *d, struct rpt_error *err)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	struct stat st;
-	int fd, ret;
+	mode_t mode = 0600;
 
-	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0
-				       : rpt_error_set(err, errno, "%s: %s", path, strerror(errno));
-	if (!S_ISSOCK(st.st_mode))
-		return rpt_error_set(err, EEXIST, "%s exists and is not a socket", path);
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return rpt_error_set(err, errno, "socket: %s", strerror(errno));
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	ret = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
-	close(fd);
-	if (!ret)
-		return rpt_error_set(err, EADDRINUSE, "%s: another server is listening there",
-				     path);
-	if (unlink(path) < 0 && errno != ENOENT)
-		return rpt_error_set(err, errno, "%s: cannot remove the stale socket: %s", path,
-				     strerror(errno));
+	if (d->allowed_uid != geteuid()) {
+		if (geteuid() == 0) {
+			if (chown(d->path, d->allowed_uid, (gid_t)-1) < 0)
+				return rpt_error_set(err, errno, "chown %s to uid %u: %s", d->path,
+						     (unsigned int)d->allowed_uid, strerror(errno));
+		} else {
+			mode = 0666;
+		}
+	}
+	if (chmod(d->path, mode) < 0)
+		return rpt_error_set(err, errno, "chmod %s: %s", d->path, strerror(errno));
 	return 0;
 }
 
@@ -74,7 +69,7 @@ static int listen_on(struct teed *d, struct rpt_error *err)
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int ret;
 
-	ret = remove_stale_socket(d->path, err);
+	ret = rpt_claim_socket_path(d->path, SOCK_SEQPACKET, err);
 	if (ret)
 		return ret;
 	d->listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -85,11 +80,9 @@ static int listen_on(struct teed *d, struct rpt_error *err)
 		ret = rpt_error_set(err, errno, "bind %s: %s", d->path, strerror(errno));
 		goto out_close;
 	}
-	/* The uid check is the gate; the mode keeps other users from even connecting. */
-	if (chmod(d->path, 0600) < 0) {
-		ret = rpt_error_set(err, errno, "chmod %s: %s", d->path, strerror(errno));
+	ret = open_to_served_uid(d, err);
+	if (ret)
 		goto out_unlink;
-	}
 	if (listen(d->listen_fd, TEED_BACKLOG) < 0) {
 		ret = rpt_error_set(err, errno, "listen %s: %s", d->path, strerror(errno));
 		goto out_unlink;
@@ -237,12 +230,31 @@ static unsigned int inbox_take(struct teed *d, unsigned long *lost)
 	return n;
 }
 
+/*
+ * The default socket, its private directory created or checked. Serving
+ * another uid, that uid must be able to reach the socket: the directory
+ * becomes 0711 (searchable, still writable only by us).
+ */
+static int default_path(struct teed *d, const struct teed_config *cfg, struct rpt_error *err)
+{
+	char dir[sizeof(d->path)];
+	int ret;
+
+	ret = rpt_default_socket(RPT_TEED_SOCKET_NAME, 1, d->path, sizeof(d->path), err);
+	if (ret || cfg->allowed_uid == geteuid())
+		return ret;
+	ret = rpt_runtime_dir(dir, sizeof(dir), err);
+	if (!ret && chmod(dir, 0711) < 0)
+		ret = rpt_error_set(err, errno, "chmod %s: %s", dir, strerror(errno));
+	return ret;
+}
+
 static int config_path(struct teed *d, const struct teed_config *cfg, struct rpt_error *err)
 {
 	int ret;
 
 	if (!cfg->socket_path)
-		return tee_wire_default_path(d->path, sizeof(d->path), err);
+		return default_path(d, cfg, err);
 	ret = tee_wire_check_path(cfg->socket_path, err);
 	if (ret)
 		return ret;

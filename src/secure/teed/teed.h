@@ -74,7 +74,7 @@ struct teed_hw_ops {
 
 /* How to serve. */
 struct teed_config {
-	const char *socket_path;  /* where to listen; NULL: tee_wire_default_path() */
+	const char *socket_path;  /* where to listen; NULL: the default, dir created */
 	uid_t allowed_uid;	  /* the only peer uid served */
 	unsigned int max_clients; /* connections served at once; 0: TEED_DEFAULT_CLIENTS */
 	/* Where the server's messages go (one line, no newline); NULL: stderr. */
