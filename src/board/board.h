@@ -30,9 +30,9 @@ struct board_memory {
 
 /* What the secure world allows for one coprocessor. */
 struct board_policy {
-	bool coredump_allowed;		     /* GET_COREDUMP permitted (default: no) */
-	bool coredump_secure;		     /* secure memories dumped too (debug boards only) */
-	bool allow_unversioned;		     /* accept images without a security counter */
+	bool coredump_allowed;	/* GET_COREDUMP permitted (default: no) */
+	bool coredump_secure;	/* secure memories dumped too (debug boards only) */
+	bool allow_unversioned; /* accept images without a security counter */
 	/*
 	 * legacy-layout: the board knowingly lets firmware run with its vector
 	 * table, stack or code in memory the normal world can write (the older
@@ -111,7 +111,7 @@ struct board_rproc {
 	/* The normal world's coredumps (rproc,coredump*). */
 	enum board_coredump coredump; /* mode at start-up */
 	uint32_t coredump_timeout_ms; /* inline dump: longest wait for a reader (> 0) */
-	struct board_boot boot;	    /* start-up and recovery settings */
+	struct board_boot boot;	      /* start-up and recovery settings */
 };
 
 struct board {
