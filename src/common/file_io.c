@@ -87,7 +87,7 @@ static int create_temp(const char *path, mode_t mode, char *tmp, size_t len, str
 		if (n < 0 || (size_t)n + 2 * sizeof(rnd) >= len)
 			return rpt_error_set(err, ENAMETOOLONG, "%s: path too long", path);
 		for (i = 0; i < sizeof(rnd); i++)
-			snprintf(tmp + n + 2 * i, 3, "%02x", rnd[i]);
+			snprintf(tmp + n + (size_t)2 * i, 3, "%02x", rnd[i]);
 		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 		if (fd >= 0)
 			return fd;

@@ -128,9 +128,9 @@ static void write_note(const struct coredump_regs *regs, const struct core_layou
 	desc[13] = (uint8_t)(regs->signo >> 8);
 	put32(desc + 24, 1); /* pr_pid: the one thread */
 	for (i = 0; i < 16; i++)
-		put32(desc + PRSTATUS_REG_OFF + 4 * i, regs->r[i]);
-	put32(desc + PRSTATUS_REG_OFF + 4 * 16, regs->xpsr);	      /* cpsr */
-	put32(desc + PRSTATUS_REG_OFF + 4 * 17, PRSTATUS_NO_SYSCALL); /* orig_r0 */
+		put32(desc + PRSTATUS_REG_OFF + (size_t)4 * i, regs->r[i]);
+	put32(desc + PRSTATUS_REG_OFF + (size_t)4 * 16, regs->xpsr);	      /* cpsr */
+	put32(desc + PRSTATUS_REG_OFF + (size_t)4 * 17, PRSTATUS_NO_SYSCALL); /* orig_r0 */
 
 	memset(&ph, 0, sizeof(ph));
 	ph.p_type = PT_NOTE;
