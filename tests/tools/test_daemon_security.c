@@ -153,6 +153,24 @@ static int listen_unix(const char *path, int type)
 	return fd;
 }
 
+/*
+ * In an impostor's child: become the other user, listen at path, tell the
+ * parent through ready, and take the one connection (exit 121/122 if not).
+ */
+static int impostor_accept(const char *path, int type, int ready)
+{
+	int lfd, fd;
+
+	child_become_other();
+	lfd = listen_unix(path, type);
+	if (lfd < 0 || write(ready, "r", 1) != 1)
+		_exit(121);
+	fd = accept(lfd, NULL, NULL);
+	if (fd < 0)
+		_exit(122);
+	return fd;
+}
+
 static void wait_for_file(const char *path, pid_t pid)
 {
 	struct stat st;
@@ -182,15 +200,9 @@ static void fake_teed(const char *path, int ready)
 	struct tee_wire_msg req, rep;
 	unsigned int nfds, packets = 0;
 	size_t len;
-	int lfd, fd;
+	int fd;
 
-	child_become_other();
-	lfd = listen_unix(path, SOCK_SEQPACKET);
-	if (lfd < 0 || write(ready, "r", 1) != 1)
-		_exit(121);
-	fd = accept(lfd, NULL, NULL);
-	if (fd < 0)
-		_exit(122);
+	fd = impostor_accept(path, SOCK_SEQPACKET, ready);
 	for (;;) {
 		rpt_error_clear(&err);
 		if (tee_wire_recv(fd, in, sizeof(in), &len, fds, &nfds, false, &err))
@@ -262,15 +274,9 @@ static void fake_rprocd(const char *path, int ready)
 {
 	char buf[4096];
 	ssize_t n;
-	int lfd, fd, total = 0;
+	int fd, total = 0;
 
-	child_become_other();
-	lfd = listen_unix(path, SOCK_STREAM);
-	if (lfd < 0 || write(ready, "r", 1) != 1)
-		_exit(121);
-	fd = accept(lfd, NULL, NULL);
-	if (fd < 0)
-		_exit(122);
+	fd = impostor_accept(path, SOCK_STREAM, ready);
 	/* A forged "everything fine" reply, whatever was asked. */
 	(void)send(fd, "\x05\0\0\0\0ok!\n", 9, MSG_NOSIGNAL);
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
