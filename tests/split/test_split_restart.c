@@ -29,6 +29,17 @@
 
 static struct split sys;
 
+/* The TA is free again: the shared vector boots and stops; then both daemons go. */
+static void boot_vector_and_end(void)
+{
+	assert_int_equal(split_ctl(&sys, "remoteproc0 firmware %s", rpt_vector_path(VECTOR)), 0);
+	assert_int_equal(split_ctl(&sys, "remoteproc0 state start"), 0);
+	assert_string_equal(split_out(), "running\n");
+	assert_int_equal(split_ctl(&sys, "remoteproc0 state stop"), 0);
+	split_stop(&sys.rprocd);
+	split_stop(&sys.teed);
+}
+
 static void test_kill_while_running_then_attach(void **state)
 {
 	const char *ours = rpt_sign_with_demo_key(rpt_binary_path("firmware/rproc-demo.elf"));
@@ -61,12 +72,7 @@ static void test_kill_while_running_then_attach(void **state)
 	/* Stopped as in Linux: offline, and the TA released it. */
 	assert_int_equal(split_ctl(&sys, "remoteproc0 state stop"), 0);
 	assert_string_equal(split_out(), "offline\n");
-	assert_int_equal(split_ctl(&sys, "remoteproc0 firmware %s", rpt_vector_path(VECTOR)), 0);
-	assert_int_equal(split_ctl(&sys, "remoteproc0 state start"), 0);
-	assert_string_equal(split_out(), "running\n");
-	assert_int_equal(split_ctl(&sys, "remoteproc0 state stop"), 0);
-	split_stop(&sys.rprocd);
-	split_stop(&sys.teed);
+	boot_vector_and_end();
 }
 
 /* What a daemon killed between LOAD_FW and START_FW leaves in the TA. */
@@ -130,12 +136,7 @@ static void test_crash_while_dead_is_not_attached(void **state)
 	/* Whatever became of it, the user can go on: stop if needed, then boot. */
 	if (!strcmp(split_out(), "crashed\n") || !strcmp(split_out(), "running\n"))
 		assert_int_equal(split_ctl(&sys, "remoteproc0 state stop"), 0);
-	assert_int_equal(split_ctl(&sys, "remoteproc0 firmware %s", rpt_vector_path(VECTOR)), 0);
-	assert_int_equal(split_ctl(&sys, "remoteproc0 state start"), 0);
-	assert_string_equal(split_out(), "running\n");
-	assert_int_equal(split_ctl(&sys, "remoteproc0 state stop"), 0);
-	split_stop(&sys.rprocd);
-	split_stop(&sys.teed);
+	boot_vector_and_end();
 }
 
 static void test_loaded_but_stopped_is_released(void **state)

@@ -181,29 +181,38 @@ static unsigned long run_attack(struct sys *s, uint32_t marker, uint32_t sp, boo
 	return run_attack_ex(s, marker, sp, kick, min_passes, min_ms, false, 0);
 }
 
-/* The initial SP of an image: the first word of its lowest executable segment. */
+/* The vector table's segment: the lowest executable one (NULL if none). */
+static const Elf32_Phdr *vector_segment(const struct elf32_file *elf)
+{
+	const Elf32_Phdr *vt = NULL;
+	unsigned int p;
+
+	for (p = 0; p < elf32_phnum(elf); p++) {
+		const Elf32_Phdr *ph = elf32_phdr(elf, p);
+
+		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && ph->p_filesz >= 8 &&
+		    (!vt || ph->p_paddr < vt->p_paddr))
+			vt = ph;
+	}
+	return vt;
+}
+
+/* The initial SP of an image: the first word of its vector table. */
 static uint32_t initial_sp(const char *path)
 {
 	struct rpt_error err = {0};
 	struct elf32_file elf;
-	uint32_t vt = UINT32_MAX, sp = 0;
-	unsigned int p;
+	const Elf32_Phdr *vt;
+	uint32_t sp;
 	size_t size;
 	uint8_t *data = rpt_slurp(path, &size);
 
 	assert_int_equal(elf32_open(&elf, data, size, &err), 0);
-	for (p = 0; p < elf32_phnum(&elf); p++) {
-		const Elf32_Phdr *ph = elf32_phdr(&elf, p);
-
-		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && ph->p_paddr < vt &&
-		    ph->p_filesz >= 8) {
-			vt = ph->p_paddr;
-			sp = get_le32(elf32_segment_data(&elf, ph));
-		}
-	}
+	vt = vector_segment(&elf);
+	assert_non_null(vt);
+	sp = get_le32(elf32_segment_data(&elf, vt));
 	elf32_close(&elf);
 	free(data);
-	assert_int_not_equal(vt, UINT32_MAX);
 	return sp;
 }
 
@@ -230,32 +239,28 @@ static void expect_image(struct expect *x, const char *path)
 {
 	struct rpt_error err = {0};
 	struct elf32_file elf;
-	uint32_t vt = UINT32_MAX, sp = 0;
+	const Elf32_Phdr *vt;
 	unsigned int p;
 	size_t size;
 	uint8_t *data = rpt_slurp(path, &size);
 
 	assert_int_equal(elf32_open(&elf, data, size, &err), 0);
+	vt = vector_segment(&elf);
+	assert_non_null(vt);
 	for (p = 0; p < elf32_phnum(&elf); p++) {
 		const Elf32_Phdr *ph = elf32_phdr(&elf, p);
 
-		if (ph->p_type != PT_LOAD)
-			continue;
-		if ((ph->p_flags & PF_X) && ph->p_paddr < vt && ph->p_filesz >= 8) {
-			vt = ph->p_paddr;
-			sp = get_le32(elf32_segment_data(&elf, ph));
-		}
-		if (!range_within(ph->p_paddr, ph->p_memsz, x->m->da, x->m->size))
+		if (ph->p_type != PT_LOAD ||
+		    !range_within(ph->p_paddr, ph->p_memsz, x->m->da, x->m->size))
 			continue;
 		memcpy(x->want + (ph->p_paddr - x->m->da), elf32_segment_data(&elf, ph),
 		       ph->p_filesz);
 		if (ph->p_flags & PF_W)
 			mark(x, ph->p_paddr, ph->p_memsz, 1);
 	}
-	assert_int_not_equal(vt, UINT32_MAX);
-	mark(x, sp - STACK_ALLOWANCE, STACK_ALLOWANCE, 1);
+	mark(x, get_le32(elf32_segment_data(&elf, vt)) - STACK_ALLOWANCE, STACK_ALLOWANCE, 1);
 	/* Initial SP and reset vector: never the firmware's to change, even in an RWX segment. */
-	mark(x, vt, 8, 0);
+	mark(x, vt->p_paddr, 8, 0);
 	elf32_close(&elf);
 	free(data);
 }

@@ -103,6 +103,40 @@ static void expect_exit(pid_t pid, int ms, int code)
 	assert_int_equal(ret, code);
 }
 
+/*
+ * Fork a daemon to be: the child (0 returned) has its stderr in log, created
+ * with mode (exit 127 if it cannot); the parent gets the pid. Our buffered
+ * output is flushed first so that the child does not write it again.
+ */
+static pid_t fork_logged(const char *log, mode_t mode)
+{
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		int fd = open(log, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, mode);
+
+		if (fd < 0 || dup2(fd, 2) < 0)
+			_exit(127);
+	}
+	return pid;
+}
+
+/* rproc-teed (pid) says "serving on" in its log (bounded wait); fails with the log if it died. */
+static void wait_serving(const char *log, pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < 3000 && !log_has(log, "serving on"); i++) {
+		if (waitpid(pid, NULL, WNOHANG) == pid)
+			fail_msg("rproc-teed died: %s", rpt_captured(log));
+		usleep(10 * 1000);
+	}
+	assert_true(log_has(log, "serving on"));
+}
+
 static int listen_unix(const char *path, int type)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
@@ -116,6 +150,24 @@ static int listen_unix(const char *path, int type)
 		close(fd);
 		return -1;
 	}
+	return fd;
+}
+
+/*
+ * In an impostor's child: become the other user, listen at path, tell the
+ * parent through ready, and take the one connection (exit 121/122 if not).
+ */
+static int impostor_accept(const char *path, int type, int ready)
+{
+	int lfd, fd;
+
+	child_become_other();
+	lfd = listen_unix(path, type);
+	if (lfd < 0 || write(ready, "r", 1) != 1)
+		_exit(121);
+	fd = accept(lfd, NULL, NULL);
+	if (fd < 0)
+		_exit(122);
 	return fd;
 }
 
@@ -148,15 +200,9 @@ static void fake_teed(const char *path, int ready)
 	struct tee_wire_msg req, rep;
 	unsigned int nfds, packets = 0;
 	size_t len;
-	int lfd, fd;
+	int fd;
 
-	child_become_other();
-	lfd = listen_unix(path, SOCK_SEQPACKET);
-	if (lfd < 0 || write(ready, "r", 1) != 1)
-		_exit(121);
-	fd = accept(lfd, NULL, NULL);
-	if (fd < 0)
-		_exit(122);
+	fd = impostor_accept(path, SOCK_SEQPACKET, ready);
 	for (;;) {
 		rpt_error_clear(&err);
 		if (tee_wire_recv(fd, in, sizeof(in), &len, fds, &nfds, false, &err))
@@ -228,15 +274,9 @@ static void fake_rprocd(const char *path, int ready)
 {
 	char buf[4096];
 	ssize_t n;
-	int lfd, fd, total = 0;
+	int fd, total = 0;
 
-	child_become_other();
-	lfd = listen_unix(path, SOCK_STREAM);
-	if (lfd < 0 || write(ready, "r", 1) != 1)
-		_exit(121);
-	fd = accept(lfd, NULL, NULL);
-	if (fd < 0)
-		_exit(122);
+	fd = impostor_accept(path, SOCK_STREAM, ready);
 	/* A forged "everything fine" reply, whatever was asked. */
 	(void)send(fd, "\x05\0\0\0\0ok!\n", 9, MSG_NOSIGNAL);
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
@@ -400,14 +440,8 @@ static pid_t spawn_rprocd(const char *sock, const char *log)
 {
 	pid_t pid;
 
-	fflush(NULL);
-	pid = fork();
-	assert_true(pid >= 0);
+	pid = fork_logged(log, 0600);
 	if (!pid) {
-		int fd = open(log, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
-
-		if (fd < 0 || dup2(fd, 2) < 0)
-			_exit(127);
 		execl(rpt_binary_path("tools/rprocd/rprocd"), "rprocd", "--socket", sock, "--trust",
 		      rpt_vector_path("keys/rsa2048.pub.pem"), (char *)NULL);
 		_exit(127);
@@ -645,14 +679,8 @@ static pid_t spawn_teed(const char *sock, const char *log, uid_t uid)
 	pid_t pid;
 
 	snprintf(uid_arg, sizeof(uid_arg), "%u", (unsigned int)uid);
-	fflush(NULL);
-	pid = fork();
-	assert_true(pid >= 0);
+	pid = fork_logged(log, 0600);
 	if (!pid) {
-		int fd = open(log, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
-
-		if (fd < 0 || dup2(fd, 2) < 0)
-			_exit(127);
 		execl(rpt_binary_path("tools/rproc-teed/rproc-teed"), "rproc-teed", "--builtin",
 		      "--no-coproc", "--uid", uid_arg, "--socket", sock, "--trust",
 		      rpt_vector_path("keys/rsa2048.pub.pem"), (char *)NULL);
@@ -689,7 +717,7 @@ static void test_teed_serves_the_uid_given(void **state)
 	const char *dir = open_dir("teed-uid", 0711);
 	uid_t served = as_root() ? OTHER_UID : getuid();
 	char sock[400], log[400];
-	int i, other, have, root;
+	int other, have, root;
 	struct stat st;
 	pid_t pid;
 
@@ -697,12 +725,7 @@ static void test_teed_serves_the_uid_given(void **state)
 	snprintf(sock, sizeof(sock), "%s/teed.sock", dir);
 	snprintf(log, sizeof(log), "%s/teed-uid.log", rpt_tmpdir());
 	pid = spawn_teed(sock, log, served);
-	for (i = 0; i < 3000 && !log_has(log, "serving on"); i++) {
-		if (waitpid(pid, NULL, WNOHANG) == pid)
-			fail_msg("rproc-teed died: %s", rpt_captured(log));
-		usleep(10 * 1000);
-	}
-	assert_true(log_has(log, "serving on"));
+	wait_serving(log, pid);
 
 	/* The uid given is served: it can reach the socket, and the uid check admits it. */
 	other = served_as(sock, served);
@@ -728,14 +751,8 @@ static pid_t spawn_teed_as_other(const char *sock, const char *state, const char
 	char uid[16];
 	pid_t pid;
 
-	fflush(NULL);
-	pid = fork();
-	assert_true(pid >= 0);
+	pid = fork_logged(log, 0666);
 	if (!pid) {
-		int fd = open(log, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0666);
-
-		if (fd < 0 || dup2(fd, 2) < 0)
-			_exit(127);
 		snprintf(uid, sizeof(uid), "%u", (unsigned int)getuid());
 		child_become_other();
 		/* It serves us (rprocd's uid); whether rprocd trusts it is the question. */
@@ -756,14 +773,8 @@ static pid_t spawn_rprocd_split(const char *sock, const char *teed, const char *
 	pid_t pid;
 
 	snprintf(tee, sizeof(tee), "socket:%s", teed);
-	fflush(NULL);
-	pid = fork();
-	assert_true(pid >= 0);
+	pid = fork_logged(log, 0600);
 	if (!pid) {
-		int fd = open(log, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
-
-		if (fd < 0 || dup2(fd, 2) < 0)
-			_exit(127);
 		if (tee_uid[0])
 			execl(rpt_binary_path("tools/rprocd/rprocd"), "rprocd", "--board",
 			      rpt_source_path("boards/vstm32mp15-m4-tee.dts"), "--socket", sock,
@@ -781,7 +792,7 @@ static void test_rprocd_checks_teed_uid(void **state)
 {
 	const char *dir = open_dir("shared", 01777);
 	char teed[400], st[400], tlog[400], log[400], sock[400], out[400], uid[16];
-	int i, refused_default, refused_named;
+	int refused_default, refused_named;
 	pid_t t, d;
 
 	(void)state;
@@ -792,12 +803,7 @@ static void test_rprocd_checks_teed_uid(void **state)
 	snprintf(sock, sizeof(sock), "%s/split-uid.sock", rpt_tmpdir());
 	snprintf(out, sizeof(out), "%s/split-uid.txt", rpt_tmpdir());
 	t = spawn_teed_as_other(teed, st, tlog);
-	for (i = 0; i < 3000 && !log_has(tlog, "serving on"); i++) {
-		if (waitpid(t, NULL, WNOHANG) == t)
-			fail_msg("rproc-teed died: %s", rpt_captured(tlog));
-		usleep(10 * 1000);
-	}
-	assert_true(log_has(tlog, "serving on"));
+	wait_serving(tlog, t);
 
 	/* Root: the other user's daemon is not trusted by default. Else: naming a wrong uid. */
 	snprintf(uid, sizeof(uid), "%u", as_root() ? 0u : getuid() + 1);

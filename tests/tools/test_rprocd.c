@@ -5,41 +5,20 @@
  * recovered, a tampered image is refused; every wrong command gets one clear
  * line and the documented exit code, and the daemon survives them all.
  */
-#include <signal.h>
 #include <stdbool.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/file_io.h"
 #include "common/safe_math.h"
+#include "rprocd_fixture.h"
 #include "testutil.h"
 
-static char sock[512], out_path[512], log_path[512];
 static char fw_dir[512], fw_dir2[512]; /* the daemon's firmware search path */
 static pid_t daemon_pid;
-
-static int ctl(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int ctl(const char *fmt, ...)
-{
-	char words[4096], args[4096 + 600];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(words, sizeof(words), fmt, ap);
-	va_end(ap);
-	snprintf(args, sizeof(args), "--socket '%s' %s", sock, words);
-	return rpt_run_capture(out_path, rpt_binary_path("tools/rprocctl/rprocctl"), args);
-}
-
-static const char *output(void)
-{
-	return rpt_captured(out_path);
-}
 
 /* Exactly one line of output. */
 static bool one_line(const char *s)
@@ -51,48 +30,20 @@ static bool one_line(const char *s)
 
 static void start_daemon(void)
 {
-	struct stat st;
-	int i;
-
-	snprintf(sock, sizeof(sock), "%s/rprocd.sock", rpt_tmpdir());
-	snprintf(out_path, sizeof(out_path), "%s/out.txt", rpt_tmpdir());
-	snprintf(log_path, sizeof(log_path), "%s/rprocd.log", rpt_tmpdir());
+	rpd_paths();
 	snprintf(fw_dir, sizeof(fw_dir), "%s/firmware", rpt_tmpdir());
 	snprintf(fw_dir2, sizeof(fw_dir2), "%s/firmware2", rpt_tmpdir());
 	mkdir(fw_dir, 0700);
 	mkdir(fw_dir2, 0700);
-	daemon_pid = fork();
-	assert_true(daemon_pid >= 0);
-	if (daemon_pid == 0) {
-		freopen(log_path, "w", stderr);
-		execl(rpt_binary_path("tools/rprocd/rprocd"), "rprocd", "--socket", sock, "--trust",
-		      rpt_vector_path("keys/rsa2048.pub.pem"), "--firmware-dir", fw_dir,
-		      "--firmware-dir", fw_dir2, (char *)NULL);
-		_exit(127);
-	}
-	for (i = 0; i < 500 && stat(sock, &st); i++)
-		usleep(10 * 1000);
-	assert_int_equal(stat(sock, &st), 0);
+	daemon_pid = rpd_start(
+		rpd_log,
+		(const char *const[]){"--trust", rpt_vector_path("keys/rsa2048.pub.pem"),
+				      "--firmware-dir", fw_dir, "--firmware-dir", fw_dir2, NULL});
 }
 
 static void stop_daemon(void)
 {
-	int st;
-
-	assert_int_equal(kill(daemon_pid, SIGTERM), 0);
-	assert_int_equal(waitpid(daemon_pid, &st, 0), daemon_pid);
-	assert_true(WIFEXITED(st));
-	assert_int_equal(WEXITSTATUS(st), 0);
-}
-
-static bool wait_output(const char *cmd, const char *needle, int ms)
-{
-	for (; ms > 0; ms -= 20) {
-		if (ctl("%s", cmd) == 0 && strstr(output(), needle))
-			return true;
-		usleep(20 * 1000);
-	}
-	return false;
+	rpd_stop(daemon_pid);
 }
 
 static void test_vector_end_to_end(void **state)
@@ -140,8 +91,9 @@ static void test_vector_end_to_end(void **state)
 /* Boot the shared vector (absolute path) and wait for its hello. */
 static void boot_vector(void)
 {
-	assert_int_equal(
-		ctl("remoteproc0 firmware %s", rpt_vector_path("isolated/signed/m4-demo.rsa2048.sign")), 0);
+	assert_int_equal(ctl("remoteproc0 firmware %s",
+			     rpt_vector_path("isolated/signed/m4-demo.rsa2048.sign")),
+			 0);
 	assert_int_equal(ctl("remoteproc0 state start"), 0);
 	assert_true(wait_output("remoteproc0 trace", "hello from the coprocessor", 5000));
 }
@@ -276,7 +228,8 @@ static void test_firmware_names_in_search_path(void **state)
 	assert_non_null(strstr(output(), "must stay in the firmware directory"));
 	/* Through a symlink: refused; a symlink staying inside works, as in /lib/firmware. */
 	snprintf(path, sizeof(path), "%s/escape.sign", fw_dir);
-	snprintf(target, sizeof(target), "%s", rpt_vector_path("isolated/signed/m4-demo.rsa2048.sign"));
+	snprintf(target, sizeof(target), "%s",
+		 rpt_vector_path("isolated/signed/m4-demo.rsa2048.sign"));
 	assert_int_equal(symlink(target, path), 0);
 	assert_int_equal(ctl("remoteproc0 firmware escape.sign"), 1);
 	assert_true(one_line(output()));
@@ -374,23 +327,6 @@ static const char secure_trace_board[] =
 	"\t};\n"
 	"};\n";
 
-/* Lines of a file holding needle. */
-static unsigned int count_lines_with(const char *path, const char *needle)
-{
-	size_t len;
-	uint8_t *bytes = rpt_slurp(path, &len);
-	char *text = calloc(1, len + 1), *p; /* rpt_slurp does not NUL-terminate */
-	unsigned int n = 0;
-
-	assert_non_null(text);
-	memcpy(text, bytes, len);
-	for (p = text; (p = strstr(p, needle)); p += strlen(needle))
-		n++;
-	free(text);
-	free(bytes);
-	return n;
-}
-
 /*
  * Linux registers a trace buffer it cannot map and `cat trace0` says "Trace
  * ... not available": the firmware boots, the reason is logged once.
@@ -399,28 +335,16 @@ static void test_trace_in_secure_memory_not_available(void **state)
 {
 	char saved[512], board[600], log2[600], text[sizeof(secure_trace_board) + 512];
 	struct rpt_error err = {0};
-	struct stat st;
 	pid_t pid;
-	int i, status;
 
 	(void)state;
 	snprintf(board, sizeof(board), "%s/secure-trace.dts", rpt_tmpdir());
 	snprintf(log2, sizeof(log2), "%s/rprocd-secure-trace.log", rpt_tmpdir());
 	snprintf(text, sizeof(text), secure_trace_board, rpt_vector_path("keys/rsa2048.pub.pem"));
 	assert_int_equal(rpt_write_file_atomic(board, text, strlen(text), &err), 0);
-	snprintf(saved, sizeof(saved), "%s", sock);
-	snprintf(sock, sizeof(sock), "%s/secure-trace.sock", rpt_tmpdir());
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		freopen(log2, "w", stderr);
-		execl(rpt_binary_path("tools/rprocd/rprocd"), "rprocd", "--socket", sock, "--board",
-		      board, (char *)NULL);
-		_exit(127);
-	}
-	for (i = 0; i < 500 && stat(sock, &st); i++)
-		usleep(10 * 1000);
-	assert_int_equal(stat(sock, &st), 0);
+	snprintf(saved, sizeof(saved), "%s", rpd_sock);
+	snprintf(rpd_sock, sizeof(rpd_sock), "%s/secure-trace.sock", rpt_tmpdir());
+	pid = rpd_start(log2, (const char *const[]){"--board", board, NULL});
 
 	assert_int_equal(
 		ctl("remoteproc0 firmware %s", rpt_vector_path("signed/m4-demo.rsa2048.sign")), 0);
@@ -433,15 +357,12 @@ static void test_trace_in_secure_memory_not_available(void **state)
 	assert_int_equal(ctl("remoteproc0 state stop"), 0);
 	assert_string_equal(output(), "offline\n");
 
-	assert_int_equal(kill(pid, SIGTERM), 0);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	snprintf(sock, sizeof(sock), "%s", saved);
-	assert_int_equal(count_lines_with(log2, "which the normal world cannot map: not available"),
+	rpd_stop(pid);
+	snprintf(rpd_sock, sizeof(rpd_sock), "%s", saved);
+	assert_int_equal(count_in_file(log2, "which the normal world cannot map: not available"),
 			 1);
-	assert_int_equal(count_lines_with(log2,
-					  "remoteproc0: trace0 \"trace0\" at da 0x10030000 is "
-					  "in memory mcusec"),
+	assert_int_equal(count_in_file(log2, "remoteproc0: trace0 \"trace0\" at da 0x10030000 is "
+					     "in memory mcusec"),
 			 1);
 }
 
@@ -490,12 +411,12 @@ static void test_daemon_not_running(void **state)
 	char saved[512];
 
 	(void)state;
-	snprintf(saved, sizeof(saved), "%s", sock);
-	snprintf(sock, sizeof(sock), "%s/nobody-here.sock", rpt_tmpdir());
+	snprintf(saved, sizeof(saved), "%s", rpd_sock);
+	snprintf(rpd_sock, sizeof(rpd_sock), "%s/nobody-here.sock", rpt_tmpdir());
 	assert_int_equal(ctl("list"), 1);
 	assert_true(one_line(output()));
 	assert_non_null(strstr(output(), "is rprocd running?"));
-	snprintf(sock, sizeof(sock), "%s", saved);
+	snprintf(rpd_sock, sizeof(rpd_sock), "%s", saved);
 }
 
 static int setup(void **state)

@@ -9,66 +9,23 @@
  * Boards are variants of the shipped vstm32mp15-m4-tee.dts written into the
  * test's directory; no device address is written here.
  */
-#include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "demo_sign.h"
+#include "rprocd_fixture.h"
 #include "testutil.h"
 
-#define BOARD	      "boards/vstm32mp15-m4-tee.dts"
-#define DEMO_KEY_LINE "trusted-keys = \"../keys/demo-test-only.pub.pem\";"
-#define TEE_COMPAT    "compatible = \"st,stm32mp1-m4-tee\";"
-#define GREETING      "rproc-demo: hello from the coprocessor"
+#define GREETING "rproc-demo: hello from the coprocessor"
 /* Generous: the machine is shared and loaded. */
 #define WAIT_MS 20000
 
-static char sock[512], out_path[512], log_path[512];
 static pid_t daemon_pid;
 static unsigned int boards_made;
-
-static int ctl(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int ctl(const char *fmt, ...)
-{
-	char words[4096], args[4096 + 600];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(words, sizeof(words), fmt, ap);
-	va_end(ap);
-	snprintf(args, sizeof(args), "--socket '%s' %s", sock, words);
-	return rpt_run_capture(out_path, rpt_binary_path("tools/rprocctl/rprocctl"), args);
-}
-
-static const char *output(void)
-{
-	return rpt_captured(out_path);
-}
-
-/* Replace the first `from` of text (NUL-terminated, malloc'ed) by `to`; returns a new text. */
-static char *replace(char *text, const char *from, const char *to)
-{
-	char *at = strstr(text, from), *out;
-	size_t head, len;
-
-	if (!at)
-		fail_msg("board text has no '%s'", from);
-	head = (size_t)(at - text);
-	len = strlen(text) - strlen(from) + strlen(to);
-	out = malloc(len + 1);
-	assert_non_null(out);
-	memcpy(out, text, head);
-	strcpy(out + head, to);
-	strcat(out, at + strlen(from));
-	free(text);
-	return out;
-}
 
 /*
  * The shipped TEE board, with the demo key found from anywhere, node_props
@@ -76,88 +33,34 @@ static char *replace(char *text, const char *from, const char *to)
  */
 static const char *board_variant(const char *node_props, const char *policy_props)
 {
-	static char path[512];
-	char line[1024];
-	size_t len;
-	char *text = (char *)rpt_slurp(rpt_source_path(BOARD), &len);
-	FILE *f;
+	char name[32];
 
-	text = realloc(text, len + 1);
-	assert_non_null(text);
-	text[len] = '\0';
-	snprintf(line, sizeof(line), "trusted-keys = \"%s\";",
-		 rpt_source_path("keys/demo-test-only.pub.pem"));
-	text = replace(text, DEMO_KEY_LINE, line);
-	snprintf(line, sizeof(line), "%s\n\t\t%s", TEE_COMPAT, node_props);
-	text = replace(text, TEE_COMPAT, line);
-	snprintf(line, sizeof(line), "coredump-allowed;\n\t\t\t%s", policy_props);
-	text = replace(text, "coredump-allowed;", line);
-	snprintf(path, sizeof(path), "%s/board%u.dts", rpt_tmpdir(), boards_made++);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
-	free(text);
-	return path;
+	snprintf(name, sizeof(name), "board%u", boards_made++);
+	return board_with(name, node_props, policy_props);
 }
 
+/* The shipped board (NULL) or board. */
 static void start_daemon(const char *board)
 {
-	struct stat st;
-	int i;
-
-	snprintf(sock, sizeof(sock), "%s/rprocd-dump.sock", rpt_tmpdir());
-	snprintf(out_path, sizeof(out_path), "%s/out.txt", rpt_tmpdir());
-	snprintf(log_path, sizeof(log_path), "%s/rprocd-dump.log", rpt_tmpdir());
-	unlink(sock);
-	daemon_pid = fork();
-	assert_true(daemon_pid >= 0);
-	if (daemon_pid == 0) {
-		if (!freopen(log_path, "w", stderr))
-			_exit(126);
-		if (board)
-			execl(rpt_binary_path("tools/rprocd/rprocd"), "rprocd", "--socket", sock,
-			      "--board", board, (char *)NULL);
-		else
-			execl(rpt_binary_path("tools/rprocd/rprocd"), "rprocd", "--socket", sock,
-			      (char *)NULL);
-		_exit(127);
-	}
-	for (i = 0; i < 1000 && stat(sock, &st); i++)
-		usleep(10 * 1000);
-	if (stat(sock, &st))
-		fail_msg("rprocd did not come up: %s", rpt_captured(log_path));
+	rpd_paths();
+	daemon_pid =
+		rpd_start(rpd_log, board ? (const char *const[]){"--board", board, NULL} : NULL);
 }
 
 static void stop_daemon(void)
 {
-	int st;
-
-	assert_int_equal(kill(daemon_pid, SIGTERM), 0);
-	assert_int_equal(waitpid(daemon_pid, &st, 0), daemon_pid);
-	assert_true(WIFEXITED(st));
-	assert_int_equal(WEXITSTATUS(st), 0);
+	rpd_stop(daemon_pid);
 }
 
 static bool logged(const char *needle)
 {
-	return strstr(rpt_captured(log_path), needle) != NULL;
+	return log_count(needle) != 0;
 }
 
 static bool wait_log(const char *needle, int ms)
 {
 	for (; ms > 0; ms -= 20) {
 		if (logged(needle))
-			return true;
-		usleep(20 * 1000);
-	}
-	return false;
-}
-
-static bool wait_output(const char *cmd, const char *needle, int ms)
-{
-	for (; ms > 0; ms -= 20) {
-		if (ctl("%s", cmd) == 0 && strstr(output(), needle))
 			return true;
 		usleep(20 * 1000);
 	}
@@ -261,14 +164,10 @@ static void test_inline_wait_ends_on_sigterm(void **state)
 /* Line of firmware/main.c holding the demo's bad access (not hard-coded: read from the source). */
 static unsigned int bad_access_line(void)
 {
-	size_t len;
-	char *src = (char *)rpt_slurp(rpt_source_path("firmware/main.c"), &len);
+	char *src = read_text(rpt_source_path("firmware/main.c"));
 	unsigned int line = 1;
 	char *p, *at;
 
-	src = realloc(src, len + 1);
-	assert_non_null(src);
-	src[len] = '\0';
 	at = strstr(src, "(void)*(volatile uint32_t *)BAD_ADDRESS;");
 	assert_non_null(at);
 	for (p = src; p < at; p++)
@@ -280,7 +179,7 @@ static unsigned int bad_access_line(void)
 /* "PC 0x........" of the crash message in the daemon's log. */
 static unsigned long crash_pc(void)
 {
-	const char *at = strstr(rpt_captured(log_path), "at PC 0x");
+	const char *at = strstr(rpt_captured(rpd_log), "at PC 0x");
 
 	assert_non_null(at);
 	return strtoul(at + strlen("at PC "), NULL, 16);

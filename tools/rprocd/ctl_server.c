@@ -276,22 +276,36 @@ static bool complete(const struct ctl_pending *p)
 	return p->hdr_got == sizeof(p->hdr) && p->got == p->len;
 }
 
-/* Read what p has sent so far. False when it must go (closed, error, oversized). */
-static bool read_pending(struct ctl_pending *p)
+/*
+ * Receive buf[*got..want) from fd without blocking: 1 when all of it is in,
+ * 0 when the rest has not arrived yet, -1 when the client must go (closed or error).
+ */
+static int recv_some(int fd, uint8_t *buf, size_t want, size_t *got)
 {
 	ssize_t n;
 
-	while (p->hdr_got < sizeof(p->hdr)) {
-		n = recv(p->fd, p->hdr + p->hdr_got, sizeof(p->hdr) - p->hdr_got, 0);
+	while (*got < want) {
+		n = recv(fd, buf + *got, want - *got, 0);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return true;
+			return 0;
 		if (n <= 0)
-			return false;
-		p->hdr_got += (size_t)n;
-		if (p->hdr_got < sizeof(p->hdr))
-			continue;
+			return -1;
+		*got += (size_t)n;
+	}
+	return 1;
+}
+
+/* Read what p has sent so far. False when it must go (closed, error, oversized). */
+static bool read_pending(struct ctl_pending *p)
+{
+	int r;
+
+	if (p->hdr_got < sizeof(p->hdr)) {
+		r = recv_some(p->fd, p->hdr, sizeof(p->hdr), &p->hdr_got);
+		if (r <= 0)
+			return r == 0;
 		p->len = get_le32(p->hdr);
 		if (p->len > CTL_REQUEST_MAX)
 			return false;
@@ -299,16 +313,9 @@ static bool read_pending(struct ctl_pending *p)
 		if (!p->body)
 			return false;
 	}
-	while (p->got < p->len) {
-		n = recv(p->fd, p->body + p->got, p->len - p->got, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return true;
-		if (n <= 0)
-			return false;
-		p->got += (size_t)n;
-	}
+	r = recv_some(p->fd, p->body, p->len, &p->got);
+	if (r <= 0)
+		return r == 0;
 	p->body[p->len] = 0;
 	return true;
 }
