@@ -366,11 +366,16 @@ static bool legal_reply(const struct load_req *r, int status, const char *text, 
 		       (fail && (!strcmp(line, PROC ": already running") ||
 				 starts_with(line, PROC ": start failed: ")));
 	case CMD_STOP:
-		/* Crashed: refused as Linux's rproc_shutdown(); a dropped reference says so. */
+		/*
+		 * Crashed: refused as Linux's rproc_shutdown(), except in a crash
+		 * loop (ours), where stop drops a reference; a dropped reference
+		 * says so.
+		 */
 		*raced = ok && strcmp(line, "offline");
 		return (ok &&
 			(legal_state(line) ||
-			 starts_with(line, "running (not stopped: power reference dropped, "))) ||
+			 starts_with(line, "running (not stopped: power reference dropped, ") ||
+			 starts_with(line, "crashed (not stopped: power reference dropped, "))) ||
 		       (fail && (!strcmp(line, PROC ": not running (state offline)") ||
 				 starts_with(line, PROC ": stop refused: crashed") ||
 				 starts_with(line, PROC ": stop failed: ")));
