@@ -201,13 +201,18 @@ static void *handle(void *arg)
 	}
 	free(out);
 	free(j->body);
-	/* Wake the loop first: once active drops, ctl_server_close may free everything. */
-	n = write(s->wake[1], "w", 1);
-	(void)n;
 	pthread_mutex_lock(&s->lock);
 	close(j->fd);
 	s->fds[j->slot] = -1;
 	s->active--;
+	/*
+	 * Wake the loop only now that the slot is free (woken earlier, it could
+	 * find no free handler and wait forever with complete requests queued),
+	 * and still under the lock: ctl_server_close frees s once active is 0
+	 * and it holds the lock. The pipe is non-blocking.
+	 */
+	n = write(s->wake[1], "w", 1);
+	(void)n;
 	pthread_cond_broadcast(&s->idle);
 	pthread_mutex_unlock(&s->lock);
 	free(j);
