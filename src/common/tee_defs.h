@@ -7,6 +7,7 @@
 #ifndef RPT_COMMON_TEE_DEFS_H
 #define RPT_COMMON_TEE_DEFS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,6 +51,20 @@ typedef uint32_t TEE_Result;
 #define TEE_PARAM_TYPE_GET(t, i) (((t) >> ((i)*4)) & 0xFu)
 
 #define TEE_NUM_PARAMS 4
+
+/* A memory reference (input, output or both): the parameter carries a buffer. */
+static inline bool tee_param_is_memref(uint32_t type)
+{
+	return type == TEE_PARAM_TYPE_MEMREF_INPUT || type == TEE_PARAM_TYPE_MEMREF_OUTPUT ||
+	       type == TEE_PARAM_TYPE_MEMREF_INOUT;
+}
+
+/* A value parameter (input, output or both): two 32-bit integers. */
+static inline bool tee_param_is_value(uint32_t type)
+{
+	return type == TEE_PARAM_TYPE_VALUE_INPUT || type == TEE_PARAM_TYPE_VALUE_OUTPUT ||
+	       type == TEE_PARAM_TYPE_VALUE_INOUT;
+}
 
 /* One parameter, as the TA sees it. */
 typedef union {

@@ -351,30 +351,18 @@ static void get_param(struct rcur *r, struct tee_wire_param *p)
 	p->size = get_u64(r);
 }
 
-static bool is_memref(uint32_t type)
-{
-	return type == TEE_PARAM_TYPE_MEMREF_INPUT || type == TEE_PARAM_TYPE_MEMREF_OUTPUT ||
-	       type == TEE_PARAM_TYPE_MEMREF_INOUT;
-}
-
-static bool is_value(uint32_t type)
-{
-	return type == TEE_PARAM_TYPE_VALUE_INPUT || type == TEE_PARAM_TYPE_VALUE_OUTPUT ||
-	       type == TEE_PARAM_TYPE_VALUE_INOUT;
-}
-
 /* Fields a type does not use must be zero (FD_NONE for fd_index), so garbage never hides. */
 static int check_param_unused(const struct tee_wire_param *p, unsigned int i, bool reply,
 			      struct rpt_error *err)
 {
-	bool memref = is_memref(p->type);
+	bool memref = tee_param_is_memref(p->type);
 
-	if (p->type != TEE_PARAM_TYPE_NONE && !memref && !is_value(p->type))
+	if (p->type != TEE_PARAM_TYPE_NONE && !memref && !tee_param_is_value(p->type))
 		return rpt_error_set(err, RPT_EFORMAT, "param %u: unknown type %u", i, p->type);
 	if ((!memref || reply) && p->fd_index != TEE_WIRE_FD_NONE)
 		return rpt_error_set(err, RPT_EFORMAT, "param %u: descriptor index %u on a %s", i,
 				     p->fd_index, reply ? "reply" : "non-memref parameter");
-	if (!is_value(p->type) && (p->a || p->b))
+	if (!tee_param_is_value(p->type) && (p->a || p->b))
 		return rpt_error_set(err, RPT_EFORMAT, "param %u: value fields set on type %u", i,
 				     p->type);
 	if (!memref && (p->offset || p->size))
@@ -429,7 +417,7 @@ static int decode_params(struct rcur *r, struct tee_wire_msg *m, struct rpt_erro
 		ret = check_param_unused(p, i, reply, err);
 		if (ret)
 			return ret;
-		if (is_memref(p->type) && !reply) {
+		if (tee_param_is_memref(p->type) && !reply) {
 			ret = check_memref_request(p, i, m->num_fds, &used, err);
 			if (ret)
 				return ret;

@@ -172,18 +172,6 @@ static void uuid_to_bytes(const TEE_UUID *uuid, uint8_t out[TEE_IOCTL_UUID_LEN])
 	memcpy(out + 8, uuid->clockSeqAndNode, 8);
 }
 
-static bool is_value(uint32_t type)
-{
-	return type == TEE_PARAM_TYPE_VALUE_INPUT || type == TEE_PARAM_TYPE_VALUE_OUTPUT ||
-	       type == TEE_PARAM_TYPE_VALUE_INOUT;
-}
-
-static bool is_memref(uint32_t type)
-{
-	return type == TEE_PARAM_TYPE_MEMREF_INPUT || type == TEE_PARAM_TYPE_MEMREF_OUTPUT ||
-	       type == TEE_PARAM_TYPE_MEMREF_INOUT;
-}
-
 static bool is_output(uint32_t type)
 {
 	return type == TEE_PARAM_TYPE_VALUE_OUTPUT || type == TEE_PARAM_TYPE_VALUE_INOUT ||
@@ -352,10 +340,10 @@ static int params_in(struct tee_dev *dev, const struct tee_param *params, struct
 			ret = dev_fail(dev, EINVAL, "param %u: unknown type %u", i, p->type);
 			goto err;
 		}
-		if (is_value(p->type) && p->type != TEE_PARAM_TYPE_VALUE_OUTPUT) {
+		if (tee_param_is_value(p->type) && p->type != TEE_PARAM_TYPE_VALUE_OUTPUT) {
 			ip->a = p->u.value.a;
 			ip->b = p->u.value.b;
-		} else if (is_memref(p->type)) {
+		} else if (tee_param_is_memref(p->type)) {
 			ret = memref_in(dev, i, p, ip, &call->shm[i]);
 			if (ret)
 				goto err;
@@ -371,13 +359,13 @@ err:
 static int check_out(struct tee_dev *dev, const struct tee_param *p, unsigned int i,
 		     const struct tee_ioctl_param *ip, TEE_Result res)
 {
-	if (is_value(p->type) && res == TEE_SUCCESS) {
+	if (tee_param_is_value(p->type) && res == TEE_SUCCESS) {
 		if (ip->a > UINT32_MAX || ip->b > UINT32_MAX)
 			return dev_fail(
 				dev, EPROTO,
 				"param %u: value 0x%llx/0x%llx from the driver is wider than 32 bits",
 				i, (unsigned long long)ip->a, (unsigned long long)ip->b);
-	} else if (is_memref(p->type)) {
+	} else if (tee_param_is_memref(p->type)) {
 		if (res == TEE_SUCCESS && ip->b > p->u.memref.size)
 			return dev_fail(
 				dev, EPROTO,
@@ -415,10 +403,10 @@ static int params_out(struct tee_dev *dev, struct tee_param *params, struct dev_
 
 		if (!is_output(p->type))
 			continue;
-		if (is_value(p->type) && res == TEE_SUCCESS) {
+		if (tee_param_is_value(p->type) && res == TEE_SUCCESS) {
 			p->u.value.a = (uint32_t)ip->a;
 			p->u.value.b = (uint32_t)ip->b;
-		} else if (is_memref(p->type)) {
+		} else if (tee_param_is_memref(p->type)) {
 			/* Copy path: bring back what the TA wrote (at most the buffer: checked). */
 			if (res == TEE_SUCCESS && call->shm[i].map && ip->b)
 				memcpy(p->u.memref.buffer, call->shm[i].map, (size_t)ip->b);

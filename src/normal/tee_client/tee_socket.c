@@ -72,12 +72,6 @@ struct sock_call {
 
 static const struct tee_transport socket_transport;
 
-static bool is_memref(uint32_t type)
-{
-	return type == TEE_PARAM_TYPE_MEMREF_INPUT || type == TEE_PARAM_TYPE_MEMREF_OUTPUT ||
-	       type == TEE_PARAM_TYPE_MEMREF_INOUT;
-}
-
 static void set_origin(uint32_t *origin, uint32_t value)
 {
 	if (origin)
@@ -382,7 +376,7 @@ static TEE_Result call_prepare(const struct tee_param *params, struct sock_call 
 		w->fd_index = TEE_WIRE_FD_NONE;
 		if (p->type > TEE_PARAM_TYPE_MEMREF_INOUT || p->type == 4)
 			goto out_bad; /* no such type: GlobalPlatform leaves 4 unused */
-		if (!is_memref(p->type)) {
+		if (!tee_param_is_memref(p->type)) {
 			if (p->type != TEE_PARAM_TYPE_NONE) {
 				w->a = p->u.value.a;
 				w->b = p->u.value.b;
@@ -429,7 +423,8 @@ static int check_reply_params(const struct sock_call *c, const struct tee_wire_m
 		if (w->type != c->wire[i].type)
 			return rpt_error_set(err, RPT_EFORMAT, "reply param %u: type %u, sent %u",
 					     i, w->type, c->wire[i].type);
-		if (reply->result == TEE_SUCCESS && is_memref(w->type) && w->size > c->wire[i].size)
+		if (reply->result == TEE_SUCCESS && tee_param_is_memref(w->type) &&
+		    w->size > c->wire[i].size)
 			return rpt_error_set(err, RPT_EFORMAT,
 					     "reply param %u: 0x%llx bytes written in 0x%llx", i,
 					     (unsigned long long)w->size,
@@ -659,7 +654,7 @@ static void remember_open(struct sock_session *ss, const TEE_UUID *uuid,
 	memset(ss->params, 0, sizeof(ss->params));
 	for (i = 0; i < TEE_NUM_PARAMS; i++) {
 		ss->params[i].type = params[i].type;
-		if (is_memref(params[i].type))
+		if (tee_param_is_memref(params[i].type))
 			ss->reopenable = false;
 		else if (params[i].type != TEE_PARAM_TYPE_NONE)
 			ss->params[i].u.value = params[i].u.value;

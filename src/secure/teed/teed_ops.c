@@ -31,12 +31,6 @@ struct teed_call {
 	size_t map_len[TEE_NUM_PARAMS];	  /* its length */
 };
 
-static bool is_memref(uint32_t type)
-{
-	return type == TEE_PARAM_TYPE_MEMREF_INPUT || type == TEE_PARAM_TYPE_MEMREF_OUTPUT ||
-	       type == TEE_PARAM_TYPE_MEMREF_INOUT;
-}
-
 static bool is_memfile(struct teed *d, const struct stat *st)
 {
 	unsigned int i;
@@ -128,7 +122,7 @@ static int call_map(struct teed *d, struct teed_call *call, const struct tee_wir
 		const struct tee_wire_param *wp = &req->params[i];
 
 		call->types |= wp->type << (4 * i);
-		if (!is_memref(wp->type)) {
+		if (!tee_param_is_memref(wp->type)) {
 			call->params[i].value.a = wp->a;
 			call->params[i].value.b = wp->b;
 			continue;
@@ -157,7 +151,7 @@ static void call_reply(const struct teed_call *call, const struct tee_wire_msg *
 
 		wp->type = req->params[i].type;
 		wp->fd_index = TEE_WIRE_FD_NONE;
-		if (is_memref(wp->type)) {
+		if (tee_param_is_memref(wp->type)) {
 			wp->size = call->params[i].memref.size;
 		} else if (wp->type != TEE_PARAM_TYPE_NONE) {
 			wp->a = call->params[i].value.a;
