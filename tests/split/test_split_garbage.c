@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "common/safe_math.h"
-#include "common/tee_wire.h"
+#include "wire/tee_wire.h"
 #include "normal/tee_client/tee_socket.h"
 #include "testutil.h"
 

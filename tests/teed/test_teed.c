@@ -26,7 +26,7 @@
 
 #include "common/file_io.h"
 #include "common/safe_math.h"
-#include "common/tee_wire.h"
+#include "wire/tee_wire.h"
 #include "craft.h"
 #include "formats/elf32.h"
 #include "formats/rsc_table.h"

@@ -27,7 +27,7 @@
 
 #include "common/file_io.h"
 #include "common/ipc_path.h"
-#include "common/tee_wire.h"
+#include "wire/tee_wire.h"
 #include "normal/tee_client/tee_socket.h"
 #include "testutil.h"
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Secure-world daemon transport: the TEE client API of tee_client.h carried
- * over rproc-teed's Unix socket (protocol in common/tee_wire.h), plus the
+ * over rproc-teed's Unix socket (protocol in wire/tee_wire.h), plus the
  * daemon's hardware channel (doorbells, shutdown request, crash injection,
  * and the events of the cores it runs).
  *
@@ -36,7 +36,7 @@
 #include <sys/types.h>
 
 #include "common/error.h"
-#include "common/tee_wire.h"
+#include "wire/tee_wire.h"
 #include "normal/tee_client/tee_client.h"
 
 /* Sessions one context holds at once (the daemon allows TEED_MAX_SESSIONS per connection). */

@@ -3,7 +3,7 @@
  * The secure world as a server (DESIGN section 3, "secure-world daemon"): the
  * remoteproc TA and every coprocessor memory live in this process; normal-world
  * clients reach the TA over a Unix SOCK_SEQPACKET socket speaking the protocol
- * of common/tee_wire.h, and see only the memories the board shares with them,
+ * of wire/tee_wire.h, and see only the memories the board shares with them,
  * as memfds.
  *
  * One thread serves every client with a poll loop: TA commands are serialised
@@ -31,7 +31,7 @@
 #include <sys/types.h>
 
 #include "common/error.h"
-#include "common/tee_wire.h"
+#include "wire/tee_wire.h"
 #include "secure/ta/rproc_ta.h"
 
 /* Connections served at once when the configuration says 0. */

@@ -9,7 +9,7 @@
 #include <sys/types.h>
 #include <sys/un.h>
 
-#include "common/tee_wire.h"
+#include "wire/tee_wire.h"
 #include "secure/teed/teed.h"
 
 /* One hardware event on its way to the clients. */

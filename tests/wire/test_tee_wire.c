@@ -16,7 +16,7 @@
 
 #include "common/safe_math.h"
 #include "common/ipc_path.h"
-#include "common/tee_wire.h"
+#include "wire/tee_wire.h"
 #include "testutil.h"
 
 static const TEE_UUID uuid = TA_RPROC_UUID;

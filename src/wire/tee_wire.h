@@ -36,6 +36,15 @@
  *   shm:   name[32] (NUL-terminated), da, size, u64 pa              (48 bytes)
  *   why:   text, NUL-terminated, zeros after the NUL (all zeros unless a crash)
  *
+ * Adding an op touches two places: its value in enum tee_wire_op, and its row
+ * in wire_ops[] (tee_wire.c), which lists the request's and the reply's
+ * fields in wire order (F_U32(member), F_RSV, F_UUID, F_TEXT, F_PARAMS,
+ * F_SHM_LIST) and optionally a check for bounds the layout cannot say (a vq, a
+ * crash type). Sizes, descriptor rules, encoding and decoding follow from the
+ * row. A field no op carried before is a member of struct tee_wire_msg, with
+ * its comment. Then its line in the table above, and its fixed bytes in
+ * tests/wire/test_wire_bytes.c. A reply row left out carries result, origin.
+ *
  * Bulk data never travels in a message: a MEMREF parameter names one of the
  * packet's descriptors (a sealed memfd) and a range inside it. A GET_SHM reply
  * carries one descriptor per shared memory, in the order of its entries.
@@ -60,8 +69,8 @@
  * for the hardware channel the argument of each op and event kind (a vq below
  * TEE_WIRE_MAX_VQ, a known crash type, a reason text only on a crash).
  */
-#ifndef RPT_COMMON_TEE_WIRE_H
-#define RPT_COMMON_TEE_WIRE_H
+#ifndef RPT_WIRE_TEE_WIRE_H
+#define RPT_WIRE_TEE_WIRE_H
 
 #include <stdbool.h>
 #include <stddef.h>
