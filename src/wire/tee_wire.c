@@ -1,21 +1,17 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The TEE wire protocol (tee_wire.h): encoding, decoding with every field
- * checked, and packet I/O with descriptors. Both ends use the same decoder,
+ * The TEE wire protocol (tee_wire.h): messages, encoded and decoded with every
+ * field checked, from one table row per op. Both ends use the same decoder,
  * and the encoder runs it over its own output, so that neither side can send
- * what the other would refuse.
+ * what the other would refuse. Packets and sockets: tee_wire_io.c.
  */
 #include "wire/tee_wire.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
 
-#include "common/ipc_path.h"
 #include "common/safe_math.h"
 
 /* ---- byte cursors ---- */
@@ -355,7 +351,7 @@ struct wire_field {
 	enum wire_kind kind; /* how it is written and read */
 	size_t offset;	     /* where the member is in struct tee_wire_msg (U32, UUID, TEXT) */
 	size_t size;	     /* bytes on the wire (SHM: 0, the entries come on top) */
-	const char *name;    /* for messages: the member's name */
+	const char *name;    /* TEXT: the member's name, for messages */
 };
 
 #define WIRE_MAX_FIELDS 6
@@ -376,25 +372,37 @@ struct wire_op {
 };
 
 #define MSG_MEMBER_SIZE(member) sizeof(((struct tee_wire_msg *)0)->member)
-/* The array size is negative, and the build fails, if the member is not 4 bytes. */
-#define F_U32(member)                                                                        \
-	{.kind = WIRE_U32,                                                                   \
-	 .offset = offsetof(struct tee_wire_msg, member),                                    \
-	 .size = sizeof(char[MSG_MEMBER_SIZE(member) == 4 ? 4 : -1]),                         \
-	 .name = #member}
-#define F_RSV {.kind = WIRE_RSV, .size = 4, .name = "reserved"}
-#define F_UUID(member)                                                                       \
-	{.kind = WIRE_UUID,                                                                  \
-	 .offset = offsetof(struct tee_wire_msg, member),                                    \
-	 .size = sizeof(char[MSG_MEMBER_SIZE(member) == sizeof(TEE_UUID) ? 16 : -1]),         \
-	 .name = #member}
-#define F_TEXT(member)                                                                       \
-	{.kind = WIRE_TEXT,                                                                  \
-	 .offset = offsetof(struct tee_wire_msg, member),                                    \
-	 .size = MSG_MEMBER_SIZE(member),                                                    \
-	 .name = #member}
-#define F_PARAMS {.kind = WIRE_PARAMS, .size = TEE_NUM_PARAMS * TEE_WIRE_PARAM_SIZE, .name = "params"}
-#define F_SHM_LIST {.kind = WIRE_SHM, .size = 0, .name = "shm"}
+/*
+ * A field of the row, by member of struct tee_wire_msg. The array size is
+ * negative, and the build fails, if the member's size is not the field's.
+ */
+#define F_U32(member)                                                                              \
+	{                                                                                          \
+		.kind = WIRE_U32, .offset = offsetof(struct tee_wire_msg, member),                 \
+		.size = sizeof(char[MSG_MEMBER_SIZE(member) == 4 ? 4 : -1])                        \
+	}
+#define F_RSV                                                                                      \
+	{                                                                                          \
+		.kind = WIRE_RSV, .size = 4                                                        \
+	}
+#define F_UUID(member)                                                                             \
+	{                                                                                          \
+		.kind = WIRE_UUID, .offset = offsetof(struct tee_wire_msg, member),                \
+		.size = sizeof(char[MSG_MEMBER_SIZE(member) == sizeof(TEE_UUID) ? 16 : -1])        \
+	}
+#define F_TEXT(member)                                                                             \
+	{                                                                                          \
+		.kind = WIRE_TEXT, .offset = offsetof(struct tee_wire_msg, member),                \
+		.size = MSG_MEMBER_SIZE(member), .name = #member                                   \
+	}
+#define F_PARAMS                                                                                   \
+	{                                                                                          \
+		.kind = WIRE_PARAMS, .size = (size_t)TEE_NUM_PARAMS * TEE_WIRE_PARAM_SIZE          \
+	}
+#define F_SHM_LIST                                                                                 \
+	{                                                                                          \
+		.kind = WIRE_SHM, .size = 0                                                        \
+	}
 
 /*
  * One row per op, the only place that says what an op's bodies hold (the
@@ -438,10 +446,15 @@ static const struct wire_op wire_ops[] = {
 
 #define WIRE_NUM_OPS (sizeof(wire_ops) / sizeof(wire_ops[0]))
 
-/* Each field of body b, in wire order. */
-#define for_each_field(f, b)                                                                 \
-	for ((f) = (b)->fields; (f) < (b)->fields + WIRE_MAX_FIELDS && (f)->kind != WIRE_END; \
-	     (f)++)
+/* How many fields body b has: those before its first WIRE_END. */
+static unsigned int num_fields(const struct wire_body *b)
+{
+	unsigned int n = 0;
+
+	while (n < WIRE_MAX_FIELDS && b->fields[n].kind != WIRE_END)
+		n++;
+	return n;
+}
 
 /* Bytes every reply starts with: result, origin. */
 #define REPLY_HEAD_SIZE 8u
@@ -469,12 +482,12 @@ static struct wire_shape body_shape(uint16_t op)
 {
 	const struct wire_body *b = wire_body(op);
 	struct wire_shape s = {.size = (op & TEE_WIRE_OP_REPLY) ? REPLY_HEAD_SIZE : 0};
-	const struct wire_field *f;
+	unsigned int i;
 
-	for_each_field(f, b) {
-		s.size += f->size;
-		s.params |= f->kind == WIRE_PARAMS;
-		s.list |= f->kind == WIRE_SHM;
+	for (i = 0; i < num_fields(b); i++) {
+		s.size += b->fields[i].size;
+		s.params |= b->fields[i].kind == WIRE_PARAMS;
+		s.list |= b->fields[i].kind == WIRE_SHM;
 	}
 	return s;
 }
@@ -569,8 +582,8 @@ int tee_wire_encode(const struct tee_wire_msg *m, uint8_t *buf, size_t cap, size
 {
 	struct tee_wire_msg check;
 	struct wcur w = {.buf = buf, .cap = cap};
-	const struct wire_field *f;
 	const struct wire_body *b;
+	unsigned int i;
 	char name[32];
 	int ret;
 
@@ -589,8 +602,8 @@ int tee_wire_encode(const struct tee_wire_msg *m, uint8_t *buf, size_t cap, size
 		put_u32(&w, m->origin);
 	}
 	b = wire_body(m->op);
-	for_each_field(f, b)
-		put_field(&w, m, f);
+	for (i = 0; i < num_fields(b); i++)
+		put_field(&w, m, &b->fields[i]);
 	if (w.overflow)
 		return rpt_error_set(err, EMSGSIZE, "%s: message over %zu bytes",
 				     tee_wire_op_name(m->op, name, sizeof(name)), cap);
@@ -711,7 +724,7 @@ static int check_body_shape(const struct tee_wire_msg *m, uint32_t body_len, str
 static int decode_body(struct rcur *r, struct tee_wire_msg *m, struct rpt_error *err)
 {
 	const struct wire_body *b = wire_body(m->op);
-	const struct wire_field *f;
+	unsigned int i;
 	int ret;
 
 	if (m->op & TEE_WIRE_OP_REPLY) {
@@ -721,8 +734,8 @@ static int decode_body(struct rcur *r, struct tee_wire_msg *m, struct rpt_error 
 			return rpt_error_set(err, RPT_EFORMAT, "unknown result origin %u",
 					     m->origin);
 	}
-	for_each_field(f, b) {
-		ret = get_field(r, m, f, err);
+	for (i = 0; i < num_fields(b); i++) {
+		ret = get_field(r, m, &b->fields[i], err);
 		if (ret)
 			return ret;
 	}
@@ -753,159 +766,4 @@ int tee_wire_decode(const uint8_t *buf, size_t len, unsigned int nfds, struct te
 		return -RPT_EFORMAT;
 	}
 	return 0;
-}
-
-/* ---- sockets ---- */
-
-/* Control buffer for TEE_WIRE_MAX_FDS descriptors, aligned as the cmsg macros need. */
-union fd_control {
-	char buf[CMSG_SPACE(sizeof(int) * TEE_WIRE_MAX_FDS)];
-	struct cmsghdr align;
-};
-
-void tee_wire_close_fds(int *fds, unsigned int n)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++) {
-		if (fds[i] >= 0)
-			close(fds[i]);
-		fds[i] = -1;
-	}
-}
-
-int tee_wire_send(int sock, const uint8_t *buf, size_t len, const int *fds, unsigned int nfds,
-		  bool nonblock, struct rpt_error *err)
-{
-	struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
-	union fd_control ctl;
-	struct cmsghdr *cm;
-	ssize_t n;
-
-	if (nfds > TEE_WIRE_MAX_FDS)
-		return rpt_error_set(err, EINVAL, "%u descriptors, over %u", nfds,
-				     TEE_WIRE_MAX_FDS);
-	if (nfds) {
-		memset(&ctl, 0, sizeof(ctl));
-		mh.msg_control = ctl.buf;
-		mh.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
-		memcpy(CMSG_DATA(cm), fds, sizeof(int) * nfds);
-	}
-	do
-		n = sendmsg(sock, &mh, MSG_NOSIGNAL | (nonblock ? MSG_DONTWAIT : 0));
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return rpt_error_set(err, errno, "send: %s", strerror(errno));
-	if ((size_t)n != len)
-		return rpt_error_set(err, EIO, "send: %zd of %zu bytes went out", n, len);
-	return 0;
-}
-
-/*
- * Collect the descriptors of every SCM_RIGHTS message (all of them, to close
- * them on error). False if a control message is not SCM_RIGHTS or there were
- * more descriptors than fit fds[] (the extra ones are closed here).
- */
-static bool collect_fds(struct msghdr *mh, int fds[TEE_WIRE_MAX_FDS], unsigned int *nfds)
-{
-	struct cmsghdr *cm;
-	bool ok = true;
-
-	for (cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
-		size_t i, n;
-
-		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS ||
-		    cm->cmsg_len < CMSG_LEN(0)) {
-			ok = false;
-			continue;
-		}
-		n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (i = 0; i < n; i++) {
-			int fd;
-
-			memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(fd));
-			if (*nfds < TEE_WIRE_MAX_FDS) {
-				fds[(*nfds)++] = fd;
-			} else {
-				close(fd);
-				ok = false;
-			}
-		}
-	}
-	return ok;
-}
-
-int tee_wire_recv(int sock, uint8_t *buf, size_t cap, size_t *len, int fds[TEE_WIRE_MAX_FDS],
-		  unsigned int *nfds, bool nonblock, struct rpt_error *err)
-{
-	struct iovec iov = {.iov_base = buf, .iov_len = cap};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
-	union fd_control ctl;
-	ssize_t n;
-	int ret;
-
-	*nfds = 0;
-	mh.msg_control = ctl.buf;
-	mh.msg_controllen = sizeof(ctl.buf);
-	do
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | (nonblock ? MSG_DONTWAIT : 0));
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		ret = errno;
-		return rpt_error_set(err, ret, "receive: %s", strerror(ret));
-	}
-	if (!collect_fds(&mh, fds, nfds)) {
-		ret = rpt_error_set(err, RPT_EFORMAT,
-				    "packet with a control message other than up to %u descriptors",
-				    TEE_WIRE_MAX_FDS);
-		goto out_close;
-	}
-	if (mh.msg_flags & MSG_CTRUNC) {
-		ret = rpt_error_set(err, RPT_EFORMAT, "packet with more than %u descriptors",
-				    TEE_WIRE_MAX_FDS);
-		goto out_close;
-	}
-	if (mh.msg_flags & MSG_TRUNC) {
-		ret = rpt_error_set(err, RPT_EFORMAT, "packet over %zu bytes", cap);
-		goto out_close;
-	}
-	/* A zero-length packet is what a closed connection reads as too: treat both alike. */
-	if (!n) {
-		ret = rpt_error_set(err, EPIPE, "connection closed by the peer");
-		goto out_close;
-	}
-	*len = (size_t)n;
-	return 0;
-
-out_close:
-	tee_wire_close_fds(fds, *nfds);
-	*nfds = 0;
-	return ret;
-}
-
-/* ---- socket paths ---- */
-
-int tee_wire_check_path(const char *path, struct rpt_error *err)
-{
-	struct sockaddr_un sa;
-	size_t n = path ? strlen(path) : 0;
-
-	if (!n)
-		return rpt_error_set(err, EINVAL, "empty socket path");
-	if (n >= sizeof(sa.sun_path))
-		return rpt_error_set(err, ENAMETOOLONG,
-				     "socket path %.40s...: %zu bytes, a Unix socket takes %zu",
-				     path, n, sizeof(sa.sun_path) - 1);
-	return 0;
-}
-
-int tee_wire_default_path(char *buf, size_t len, struct rpt_error *err)
-{
-	/* Clients only compute it: the directory is the server's to create. */
-	return rpt_default_socket(RPT_TEED_SOCKET_NAME, 0, buf, len, err);
 }
