@@ -44,6 +44,8 @@
  * row. A field no op carried before is a member of struct tee_wire_msg, with
  * its comment. Then its line in the table above, and its fixed bytes in
  * tests/wire/test_wire_bytes.c. A reply row left out carries result, origin.
+ * A field of a new shape (a u64, a descriptor of its own) is a new kind in
+ * tee_wire.c: one case where fields are written, one where they are read.
  *
  * Bulk data never travels in a message: a MEMREF parameter names one of the
  * packet's descriptors (a sealed memfd) and a range inside it. A GET_SHM reply
