@@ -49,6 +49,7 @@ struct board_memory;
 struct board_rproc;
 struct coproc;
 struct tee_context;
+struct tee_dev_sys;
 
 /* Where the secure world (TA, secure memories, cores) lives. */
 enum vboard_tee {
@@ -75,6 +76,8 @@ struct vboard_opts {
 	uid_t tee_uid;	  /* SOCKET: the uid rproc-teed must run as (or root) */
 	/* INPROC: rollback state directory (NULL: only the board's files) */
 	const char *state_dir;
+	/* TEST HOOK, NULL in production: DEV: the device's system calls (a fake TEE device) */
+	const struct tee_dev_sys *test_tee_dev_sys;
 };
 
 /* The board (opaque). */

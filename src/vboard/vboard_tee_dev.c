@@ -99,7 +99,7 @@ static int dev_up(struct vboard *vb, struct rpt_error *err)
 	if (ret)
 		return ret;
 	snprintf(vb->where, sizeof(vb->where), "secure world behind the TEE device %s", path);
-	ret = tee_dev_init(&db->tee, path, NULL);
+	ret = tee_dev_init(&db->tee, path, vb->opts.test_tee_dev_sys);
 	if (ret)
 		return rpt_error_set(err, -ret, "TEE device %s: %s", path,
 				     tee_dev_last_error(&db->tee));
