@@ -22,14 +22,14 @@
 /* One processor's hardware, as this backend holds it. */
 struct inproc_proc {
 	struct coproc *core; /* its core: the secure world's (TEE), or our own (classic boot) */
-	uint8_t *nw_maps[BOARD_MAX_MEMS];	     /* classic boot: our mappings of its memories */
+	uint8_t *nw_maps[BOARD_MAX_MEMS]; /* classic boot: our mappings of its memories */
 	struct rproc_memory nw_mems[BOARD_MAX_MEMS]; /* the same, for elf_rproc */
 };
 
 struct inproc {
-	struct secure_world *world;		   /* NULL on a board without a TEE processor */
-	struct tee_context tee;			   /* the in-process transport to its TA */
-	bool tee_up;				   /* tee is open */
+	struct secure_world *world;		    /* NULL on a board without a TEE processor */
+	struct tee_context tee;			    /* the in-process transport to its TA */
+	bool tee_up;				    /* tee is open */
 	struct inproc_proc procs[BOARD_MAX_RPROCS]; /* same index as vb->procs */
 };
 

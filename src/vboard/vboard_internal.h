@@ -52,19 +52,19 @@ struct vboard_proc {
 	pthread_mutex_t ack_lock;	/* protects shutdown_acked, crashed_meanwhile, rproc */
 	pthread_cond_t ack_cond;	/* signalled when the firmware acknowledges or crashes */
 	bool shutdown_acked;		/* acknowledgement of the pending request */
-	bool crashed_meanwhile;		/* the core crashed since the request: no answer will come */
-	unsigned long kicks;		/* doorbells the firmware rang (atomic) */
+	bool crashed_meanwhile; /* the core crashed since the request: no answer will come */
+	unsigned long kicks;	/* doorbells the firmware rang (atomic) */
 };
 
 struct vboard {
-	struct board board;			  /* the description (read once) */
-	struct vboard_opts opts;		  /* as given */
-	struct rproc_fw_dir fw_dir;		  /* where firmware names resolve */
-	struct rproc_fw_loader fw_loader;	  /* reads them (for every processor) */
-	const struct vboard_backend *backend;	  /* chosen once, from opts.tee */
-	void *be;				  /* the backend's own state, NULL before up */
-	struct tee_context *tee;		  /* the TEE the drivers use (the backend's), or NULL */
-	char where[160];			  /* vboard_where() */
+	struct board board;		      /* the description (read once) */
+	struct vboard_opts opts;	      /* as given */
+	struct rproc_fw_dir fw_dir;	      /* where firmware names resolve */
+	struct rproc_fw_loader fw_loader;     /* reads them (for every processor) */
+	const struct vboard_backend *backend; /* chosen once, from opts.tee */
+	void *be;			      /* the backend's own state, NULL before up */
+	struct tee_context *tee;	      /* the TEE the drivers use (the backend's), or NULL */
+	char where[160];		      /* vboard_where() */
 	struct vboard_proc procs[BOARD_MAX_RPROCS]; /* one per coprocessor of the board */
 	unsigned int num_procs;			    /* procs set up (their ack_lock exists) */
 };

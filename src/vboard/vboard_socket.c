@@ -39,22 +39,22 @@ struct sock_proc {
 };
 
 struct sock_board {
-	struct vboard *vb;		   /* back pointer */
-	char path[108];			   /* rproc-teed's socket */
-	uid_t uid;			   /* who rproc-teed must run as (or root) */
-	struct tee_context sock;	   /* the connection to it (tee guards it) */
-	bool sock_up;			   /* sock is open */
-	struct tee_context tee;		   /* the guard: the TEE the drivers use */
-	struct tee_event_channel *events;  /* its hardware events (the event thread's) */
-	uint32_t ev_ids[BOARD_MAX_RPROCS]; /* the rproc ids subscribed to */
-	unsigned int num_ev_ids;	   /* entries in ev_ids */
-	pthread_t ev_thread;		   /* reads events, reconnects the channel */
-	bool ev_thread_up;		   /* ev_thread runs */
-	int ev_stop[2];			   /* written to stop the event thread */
-	pthread_mutex_t ev_lock;	   /* guards ev_connected */
-	pthread_cond_t ev_cond;		   /* signalled when the channel is back */
-	bool ev_connected;		   /* subscribed: a crash would reach us */
-	bool ev_sync_up;		   /* ev_lock and ev_cond exist */
+	struct vboard *vb;			  /* back pointer */
+	char path[108];				  /* rproc-teed's socket */
+	uid_t uid;				  /* who rproc-teed must run as (or root) */
+	struct tee_context sock;		  /* the connection to it (tee guards it) */
+	bool sock_up;				  /* sock is open */
+	struct tee_context tee;			  /* the guard: the TEE the drivers use */
+	struct tee_event_channel *events;	  /* its hardware events (the event thread's) */
+	uint32_t ev_ids[BOARD_MAX_RPROCS];	  /* the rproc ids subscribed to */
+	unsigned int num_ev_ids;		  /* entries in ev_ids */
+	pthread_t ev_thread;			  /* reads events, reconnects the channel */
+	bool ev_thread_up;			  /* ev_thread runs */
+	int ev_stop[2];				  /* written to stop the event thread */
+	pthread_mutex_t ev_lock;		  /* guards ev_connected */
+	pthread_cond_t ev_cond;			  /* signalled when the channel is back */
+	bool ev_connected;			  /* subscribed: a crash would reach us */
+	bool ev_sync_up;			  /* ev_lock and ev_cond exist */
 	struct sock_proc procs[BOARD_MAX_RPROCS]; /* same index as vb->procs */
 };
 
@@ -356,8 +356,8 @@ static void *event_thread(void *arg)
 				continue;
 			}
 			set_connected(sb, true);
-			vb_log(sb->vb, RPROC_LOG_INFO, "hardware channel of rproc-teed at %s is back",
-			       sb->path);
+			vb_log(sb->vb, RPROC_LOG_INFO,
+			       "hardware channel of rproc-teed at %s is back", sb->path);
 		}
 		if (wait_events(sb, -1))
 			break;

@@ -19,13 +19,13 @@
 
 /* One processor's shared memories, as the kernel driver would ioremap them. */
 struct dev_proc {
-	const struct board_rproc *desc;	   /* its board description */
-	uint8_t *maps[BOARD_MAX_MEMS]; /* /dev/mem mappings of its shared memories, or NULL */
+	const struct board_rproc *desc; /* its board description */
+	uint8_t *maps[BOARD_MAX_MEMS];	/* /dev/mem mappings of its shared memories, or NULL */
 };
 
 struct dev_board {
-	struct tee_context tee;		       /* the TEE device */
-	bool tee_up;			       /* tee is open */
+	struct tee_context tee;			 /* the TEE device */
+	bool tee_up;				 /* tee is open */
 	struct dev_proc procs[BOARD_MAX_RPROCS]; /* same index as vb->procs */
 };
 

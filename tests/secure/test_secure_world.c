@@ -27,15 +27,15 @@
 
 /* What the world said and what its cores told, captured. */
 static struct {
-	pthread_mutex_t lock;	 /* guards everything below (cores report on their threads) */
-	char log[16 << 10];	 /* every line, one per line */
-	size_t log_len;		 /* bytes in log */
-	unsigned int warns;	 /* lines at RPT_LOG_WARN */
-	unsigned int crashes;	 /* crash events */
-	uint32_t crash_id;	 /* rproc id of the last one */
-	int crash_type;		 /* its type */
-	char crash_why[128];	 /* its reason */
-	unsigned int kicks;	 /* doorbell events */
+	pthread_mutex_t lock; /* guards everything below (cores report on their threads) */
+	char log[16 << 10];   /* every line, one per line */
+	size_t log_len;	      /* bytes in log */
+	unsigned int warns;   /* lines at RPT_LOG_WARN */
+	unsigned int crashes; /* crash events */
+	uint32_t crash_id;    /* rproc id of the last one */
+	int crash_type;	      /* its type */
+	char crash_why[128];  /* its reason */
+	unsigned int kicks;   /* doorbell events */
 } cap = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 static void capture(void *priv, enum rpt_log_level level, const char *line)

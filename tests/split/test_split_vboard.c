@@ -159,7 +159,8 @@ static void test_daemon_dies_and_returns(void **state)
 	void *table;
 	size_t len;
 	/* The shared memory holding the table and the trace, from the board. */
-	uint32_t shm_da = board_memory_by_name(vboard_proc_desc(vboard_proc(w.vb, 0)), "ipc-shmem")->da;
+	uint32_t shm_da =
+		board_memory_by_name(vboard_proc_desc(vboard_proc(w.vb, 0)), "ipc-shmem")->da;
 
 	(void)state;
 	boot();

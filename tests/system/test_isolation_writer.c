@@ -307,7 +307,8 @@ static void check_private(struct sys *s, const char *const *elfs, uint32_t marke
 /* The marker: the middle of RETRAM, private on every TEE board and used by no example. */
 static uint32_t marker_of(struct sys *s)
 {
-	const struct board_memory *r = board_memory_by_name(vboard_proc_desc(vboard_proc(s->vb, 0)), "retram");
+	const struct board_memory *r =
+		board_memory_by_name(vboard_proc_desc(vboard_proc(s->vb, 0)), "retram");
 
 	assert_non_null(r);
 	assert_true(r->secure);
@@ -320,8 +321,8 @@ static unsigned int shared_mapped(struct sys *s)
 	unsigned int i, n = 0;
 
 	for (i = 0; i < s->rp->num_mems; i++) {
-		const struct board_memory *m =
-			board_memory_by_name(vboard_proc_desc(vboard_proc(s->vb, 0)), s->rp->mems[i].name);
+		const struct board_memory *m = board_memory_by_name(
+			vboard_proc_desc(vboard_proc(s->vb, 0)), s->rp->mems[i].name);
 
 		assert_non_null(m);
 		if (s->rp->mems[i].va) {

@@ -73,10 +73,10 @@ static struct vboard_opts opts(const char *board, enum vboard_tee tee, const cha
 }
 
 struct spec_case {
-	const char *spec;     /* --tee argument */
-	int ret;	      /* vboard_parse_tee's answer */
-	enum vboard_tee tee;  /* the place, when accepted */
-	const char *path;     /* the path, when accepted (NULL: none) */
+	const char *spec;    /* --tee argument */
+	int ret;	     /* vboard_parse_tee's answer */
+	enum vboard_tee tee; /* the place, when accepted */
+	const char *path;    /* the path, when accepted (NULL: none) */
 };
 
 /* Each --tee spec names one place, or is refused with what is expected. */
@@ -107,8 +107,8 @@ static void test_each_tee_spec_names_its_place(void **state)
 		int ret = vboard_parse_tee(cases[i].spec, &tee, &path, &err);
 
 		if (ret != cases[i].ret)
-			fail_msg("--tee %s: %d, expected %d", cases[i].spec ? cases[i].spec : "(null)",
-				 ret, cases[i].ret);
+			fail_msg("--tee %s: %d, expected %d",
+				 cases[i].spec ? cases[i].spec : "(null)", ret, cases[i].ret);
 		if (ret) {
 			assert_int_not_equal(err.code, 0);
 			continue;

@@ -30,10 +30,10 @@ struct world_options {
 
 /* The daemon's secure world. */
 struct world {
-	struct board board;	   /* read once, never changed after init */
-	struct secure_world *sw;   /* platform, keys, cores, TA */
+	struct board board;	    /* read once, never changed after init */
+	struct secure_world *sw;    /* platform, keys, cores, TA */
 	pthread_mutex_t relay_lock; /* the server may change while cores report */
-	struct teed *server;	   /* where events go, NULL: only logged */
+	struct teed *server;	    /* where events go, NULL: only logged */
 };
 
 /* The coprocessors' mailbox and crash injection for the server (priv: the world). */

@@ -124,12 +124,13 @@ static void warn_demo_key(struct secure_world *w)
 
 		for (k = 0; k < ring->count; k++)
 			if (!memcmp(ring->ids[k], demo, sizeof(demo)))
-				world_log(w, RPT_LOG_WARN,
-					  "WARNING: rproc %u trusts the PUBLISHED TEST-ONLY demo key "
-					  "(%s): its private half is in the source tree, ANYONE can "
-					  "sign firmware this coprocessor will run. Never use it "
-					  "outside tests.",
-					  w->plat.rprocs[i].desc->id, ring->names[k]);
+				world_log(
+					w, RPT_LOG_WARN,
+					"WARNING: rproc %u trusts the PUBLISHED TEST-ONLY demo key "
+					"(%s): its private half is in the source tree, ANYONE can "
+					"sign firmware this coprocessor will run. Never use it "
+					"outside tests.",
+					w->plat.rprocs[i].desc->id, ring->names[k]);
 	}
 }
 

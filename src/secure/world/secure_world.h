@@ -54,9 +54,9 @@ struct secure_world_config {
 	const char *const *trust; /* extra trusted public keys (PEM files) of every TEE rproc */
 	unsigned int num_trust;	  /* entries in trust */
 	const char *state_dir;	  /* default rollback-state directory; NULL: the board's files */
-	bool no_cores;		  /* no emulated cores: nothing can start (rproc-teed --no-coproc) */
-	rpt_log_fn *log;	  /* every line (TA failures, the demo-key warning); NULL: stderr */
-	void *log_priv;		  /* passed to log */
+	bool no_cores;	 /* no emulated cores: nothing can start (rproc-teed --no-coproc) */
+	rpt_log_fn *log; /* every line (TA failures, the demo-key warning); NULL: stderr */
+	void *log_priv;	 /* passed to log */
 	/* where the cores' events go (NULL: dropped); fixed for the life of the world */
 	const struct secure_world_events *events;
 	void *events_priv; /* passed to every event */
