@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "board/board.h"
 #include "vboard/vboard.h"
 
 #define FLEET_BOARDS   8u
@@ -211,7 +212,7 @@ static double single_boot_ms(const char *src, const char *fw)
 
 	snprintf(path, sizeof(path), "%s/boards/vstm32mp15-m4-tee.dts", src);
 	vb = board_up(path);
-	rp = vb->procs[0].rproc;
+	rp = vboard_proc_rproc(vboard_proc(vb, 0));
 	rproc_set_firmware(rp, fw);
 	for (i = 0; i < SINGLE_RUNS; i++) {
 		t0 = now();
@@ -229,7 +230,7 @@ static double single_boot_ms(const char *src, const char *fw)
 /* Every coprocessor of the fleet, in order. */
 static struct rproc *fleet_proc(struct vboard **vbs, unsigned int g)
 {
-	return vbs[g / BOARD_MAX_RPROCS]->procs[g % BOARD_MAX_RPROCS].rproc;
+	return vboard_proc_rproc(vboard_proc(vbs[g / BOARD_MAX_RPROCS], g % BOARD_MAX_RPROCS));
 }
 
 /* Seconds until every trace holds needle (bounded), or -1. */

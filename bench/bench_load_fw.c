@@ -125,7 +125,7 @@ static int bench_inproc(const struct bench_paths *bp, const uint8_t *img, size_t
 		fprintf(stderr, "bench: %s: %s\n", bp->board, rpt_error_msg(&err));
 		return -1;
 	}
-	if (open_rproc(&vb->tee, &sess) != TEE_SUCCESS) {
+	if (open_rproc(vboard_tee(vb), &sess) != TEE_SUCCESS) {
 		fprintf(stderr, "bench: cannot open a session on the in-process TA\n");
 		vboard_destroy(vb);
 		return -1;

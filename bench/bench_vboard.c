@@ -15,6 +15,7 @@
 
 #include "common/file_io.h"
 #include "common/safe_math.h"
+#include "coproc/coproc.h"
 #include "signer.h"
 #include "vboard/vboard.h"
 
@@ -67,7 +68,7 @@ static double wait_trace(struct rproc *rp, const char *needle, double t0)
 static void bench_boot(const char *src, const char *board_name, const char *fw, const char *tag)
 {
 	struct vboard *vb = board(src, board_name);
-	struct rproc *rp = vb->procs[0].rproc;
+	struct rproc *rp = vboard_proc_rproc(vboard_proc(vb, 0));
 	double boot = 0, greet = 0, t0;
 	int i;
 
@@ -156,7 +157,7 @@ static void bench_recovery(const char *src, const char *build)
 {
 	const char *fw = sign_big_image(src, build);
 	struct vboard *vb = board(src, "vstm32mp15-m4-tee-ddr.dts");
-	struct rproc *rp = vb->procs[0].rproc;
+	struct rproc *rp = vboard_proc_rproc(vboard_proc(vb, 0));
 	struct rproc_stats st;
 	double total = 0, core = 0, t0;
 	int i;
@@ -167,7 +168,7 @@ static void bench_recovery(const char *src, const char *build)
 		exit(1);
 	for (i = 0; i < RUNS; i++) {
 		t0 = now();
-		vboard_inject_crash(&vb->procs[0], RPROC_FATAL_ERROR);
+		vboard_inject_crash(vboard_proc(vb, 0), RPROC_FATAL_ERROR);
 		/* The report arrives like an interrupt: wait for this recovery to be counted. */
 		do {
 			usleep(20); /* polling without a pause would starve the worker of the lock */

@@ -16,6 +16,16 @@ const struct board_rproc *board_find_rproc(const struct board *b, uint32_t id)
 	return NULL;
 }
 
+bool board_has_tee(const struct board *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->num_rprocs; i++)
+		if (b->rprocs[i].tee)
+			return true;
+	return false;
+}
+
 const struct board_memory *board_find_memory(const struct board_rproc *rp, uint32_t da,
 					     uint32_t size)
 {

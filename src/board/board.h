@@ -123,6 +123,9 @@ struct board {
 /* The coprocessor with this rproc id, or NULL. */
 const struct board_rproc *board_find_rproc(const struct board *b, uint32_t id);
 
+/* True if the TA loads at least one of its coprocessors (a secure world has work). */
+bool board_has_tee(const struct board *b);
+
 /*
  * The memory that wholly holds [da, da + size) (no wrap), or NULL. Size 0 is
  * the position da, which must be a byte of the memory.

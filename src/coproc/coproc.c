@@ -465,6 +465,19 @@ const char *coproc_crash_name(int type)
 	}
 }
 
+/* What an injected crash says when the host gives no words: the one set of reasons. */
+static const char *injected_reason(int type)
+{
+	switch (type) {
+	case COPROC_CRASH_MMUFAULT:
+		return "injected memory fault";
+	case COPROC_CRASH_WATCHDOG:
+		return "injected watchdog expiry";
+	default:
+		return "injected fatal error";
+	}
+}
+
 int coproc_inject_crash(struct coproc *c, int type, const char *why)
 {
 	int ret = 0;
@@ -476,7 +489,7 @@ int coproc_inject_crash(struct coproc *c, int type, const char *why)
 	if (c->state != COPROC_RUNNING || c->stop_req) {
 		ret = -RPT_ESTATE;
 	} else {
-		coproc_request_crash_locked(c, type, why ? why : "crash injected by the host");
+		coproc_request_crash_locked(c, type, why ? why : injected_reason(type));
 		if (coproc_on_core_thread(c))
 			uc_emu_stop(c->uc); /* the loop sees the request when the engine returns */
 		else

@@ -141,7 +141,8 @@ int coproc_request_crash(struct coproc *c);
 
 /*
  * Debug: crash the core from the host, as if it had failed with `type` (the
- * crash event carries `why`). Waits (bounded) until the core has stopped,
+ * crash event carries `why`; NULL: "injected memory fault", "injected
+ * watchdog expiry" or "injected fatal error", which every caller uses). Waits (bounded) until the core has stopped,
  * except when called from an event callback. -RPT_ESTATE if not running,
  * -EINVAL for an unknown type.
  */

@@ -1,23 +1,100 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Shared between the files of the board assembly; not part of its API. */
+/*
+ * Inside the board assembly; not part of its API. vboard.c builds the board
+ * and picks one backend from vboard_opts.tee; each backend is one file
+ * (vboard_inproc.c, vboard_socket.c, vboard_tee_dev.c) behind struct
+ * vboard_backend; what they all share (log sink, shutdown acknowledgement,
+ * crash reports, driver configuration) is vboard_common.c.
+ */
 #ifndef RPT_VBOARD_INTERNAL_H
 #define RPT_VBOARD_INTERNAL_H
 
+#include <pthread.h>
 #include <time.h>
 
+#include "board/board.h"
+#include "common/log.h"
 #include "normal/drivers/tee_rproc.h"
 #include "vboard/vboard.h"
 
-/* A message to the board's log (or stderr). */
+/*
+ * Where the secure world is, as operations. Called in this order: up, then
+ * proc_create for every processor, then start; down once every remoteproc is
+ * gone (also after a failure anywhere, with whatever was built).
+ */
+struct vboard_backend {
+	const char *name; /* "inproc", "socket", "dev" */
+	/* Check the board, reach or build the secure world; set vb->be, vb->tee, vb->where. */
+	int (*up)(struct vboard *vb, struct rpt_error *err);
+	/* Create p->rproc with its driver, shared-memory mapper and mailbox. */
+	int (*proc_create)(struct vboard *vb, struct vboard_proc *p, struct rpt_error *err);
+	/* Optional: every processor exists; start following the hardware's events. */
+	int (*start)(struct vboard *vb, struct rpt_error *err);
+	/* Optional (NULL: -EOPNOTSUPP): crash p's core as a fault of `type` would. */
+	int (*inject_crash)(struct vboard_proc *p, enum rproc_crash_type type);
+	/* Optional: p's emulated core when it runs in this process. */
+	struct coproc *(*core)(const struct vboard_proc *p);
+	/* Optional: vboard_test_secure_view(). */
+	const uint8_t *(*secure_view)(struct vboard_proc *p, const struct board_memory *m);
+	/* Tear down what up and proc_create built (the remoteprocs are gone); free vb->be. */
+	void (*down)(struct vboard *vb);
+};
+
+extern const struct vboard_backend vboard_inproc_backend;
+extern const struct vboard_backend vboard_socket_backend;
+extern const struct vboard_backend vboard_tee_dev_backend;
+
+/* One coprocessor of the board and everything that drives it. */
+struct vboard_proc {
+	struct vboard *vb;		/* back pointer */
+	const struct board_rproc *desc; /* its board description */
+	struct rproc *rproc;		/* the remoteproc (ack_lock guards it against teardown) */
+	pthread_mutex_t ack_lock;	/* protects shutdown_acked, crashed_meanwhile, rproc */
+	pthread_cond_t ack_cond;	/* signalled when the firmware acknowledges or crashes */
+	bool shutdown_acked;		/* acknowledgement of the pending request */
+	bool crashed_meanwhile; /* the core crashed since the request: no answer will come */
+	unsigned long kicks;	/* doorbells the firmware rang (atomic) */
+};
+
+struct vboard {
+	struct board board;		      /* the description (read once) */
+	struct vboard_opts opts;	      /* as given */
+	struct rproc_fw_dir fw_dir;	      /* where firmware names resolve */
+	struct rproc_fw_loader fw_loader;     /* reads them (for every processor) */
+	const struct vboard_backend *backend; /* chosen once, from opts.tee */
+	void *be;			      /* the backend's own state, NULL before up */
+	struct tee_context *tee;	      /* the TEE the drivers use (the backend's), or NULL */
+	char where[160];		      /* vboard_where() */
+	struct vboard_proc procs[BOARD_MAX_RPROCS]; /* one per coprocessor of the board */
+	unsigned int num_procs;			    /* procs set up (their ack_lock exists) */
+};
+
+/* ---- shared by every backend (vboard_common.c) ---- */
+
+/* The one log sink: the caller's callback, else stderr for errors and warnings. */
+void vboard_log_line(void *vb, enum rproc_log_level level, const char *line);
+/* Format a message into vboard_log_line(). */
 void vb_log(struct vboard *vb, enum rproc_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The same sink for a secure world (its levels are numbered like remoteproc's). */
+void vboard_log_secure(void *vb, enum rpt_log_level level, const char *line);
+
+/* The processor with this rproc id, or NULL. */
+struct vboard_proc *vboard_proc_of_id(struct vboard *vb, uint32_t id);
+/* Its index in vb->procs (the backends keep their per-processor state at the same index). */
+unsigned int vboard_proc_index(const struct vboard_proc *p);
 
 /*
  * What every TEE processor's driver gets whatever the secure world: name,
- * id, memories, firmware loader, log. The caller adds the TEE, the mapper and
+ * id, memories, TEE, firmware loader, log. The caller adds the mapper and
  * the mailbox.
  */
 void vboard_tee_config(struct vboard *vb, struct vboard_proc *p, struct tee_rproc_config *cfg);
+/* After a driver's create: 0 if p->rproc exists, else the error it recorded. */
+int vboard_proc_made(const struct vboard_proc *p, const struct rpt_error *err);
+
+/* Only what a secure world elsewhere can drive: every processor a TEE one, no local keys. */
+int vboard_check_remote_board(struct vboard *vb, struct rpt_error *err);
 
 /* Mailbox: wait (bounded) for the acknowledgement of the pending shutdown request. */
 int vboard_wait_shutdown_ack(void *priv, unsigned int timeout_ms);
@@ -25,23 +102,14 @@ int vboard_wait_shutdown_ack(void *priv, unsigned int timeout_ms);
 void vboard_expect_shutdown_ack(struct vboard_proc *p);
 /* The firmware acknowledged the shutdown request. */
 void vboard_shutdown_acked(struct vboard_proc *p);
+/* The firmware rang a doorbell. */
+void vboard_proc_kicked(struct vboard_proc *p);
 /* The core stopped on its own: log and report it to the remoteproc (any thread). */
 void vboard_proc_crashed(struct vboard_proc *p, int type, const char *why);
 
-/* ---- the secure world elsewhere (vboard_remote.c): SOCKET and DEV ---- */
-
-/* Connect to the secure world named by the options (and start the event thread). */
-int vboard_remote_up(struct vboard *vb, struct rpt_error *err);
-/* Once every processor exists: start following the hardware's events (SOCKET). */
-int vboard_remote_start(struct vboard *vb, struct rpt_error *err);
-/* The remoteproc of one processor, driven through the remote TEE. */
-int vboard_remote_proc_create(struct vboard *vb, struct vboard_proc *p, struct rpt_error *err);
-/* After every remoteproc is gone: stop the event thread, unmap, disconnect. */
-void vboard_remote_down(struct vboard *vb);
-/* vboard_inject_crash() for a remote secure world. */
-int vboard_remote_inject_crash(struct vboard_proc *p, enum rproc_crash_type type);
-
 /* A CLOCK_MONOTONIC deadline ms milliseconds from now (the conditions use that clock). */
 void vboard_deadline(struct timespec *until, unsigned int ms);
+/* A condition variable whose timed waits take vboard_deadline()s. */
+void vboard_cond_init(pthread_cond_t *cond);
 
 #endif

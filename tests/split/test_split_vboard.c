@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "board/board.h"
 #include "split_fixture.h"
 #include "testutil.h"
 #include "vboard/vboard.h"
@@ -116,10 +117,10 @@ static void test_doorbells_and_isolation(void **state)
 	/* mcuram2 holds the running firmware's data and stack: private too. */
 	assert_false(split_maps_contain(getpid(), "memfd:mcuram2"));
 	assert_false(split_fds_contain(getpid(), "memfd:mcuram2"));
-	before = __atomic_load_n(&w.vb->procs[0].kicks, __ATOMIC_RELAXED);
+	before = vboard_proc_kicks(vboard_proc(w.vb, 0));
 	assert_int_equal(rproc_kick(w.rp, 0), 0);
 	/* Our doorbell reached the firmware in rproc-teed; its answer came back as an event. */
-	for (ms = 0; __atomic_load_n(&w.vb->procs[0].kicks, __ATOMIC_RELAXED) == before; ms += 5) {
+	for (ms = 0; vboard_proc_kicks(vboard_proc(w.vb, 0)) == before; ms += 5) {
 		if (ms > 10000)
 			fail_msg("no doorbell back in 10 s\n%s", w.log);
 		nap_ms(5);
@@ -133,7 +134,7 @@ static void test_crash_and_shutdown(void **state)
 
 	(void)state;
 	assert_int_equal(rproc_get_state(w.rp), RPROC_RUNNING);
-	assert_int_equal(vboard_inject_crash(&w.vb->procs[0], RPROC_MMUFAULT), 0);
+	assert_int_equal(vboard_inject_crash(vboard_proc(w.vb, 0), RPROC_MMUFAULT), 0);
 	for (ms = 0;; ms += 5) {
 		rproc_get_stats(w.rp, &st);
 		if (st.recoveries == 1)
@@ -158,7 +159,8 @@ static void test_daemon_dies_and_returns(void **state)
 	void *table;
 	size_t len;
 	/* The shared memory holding the table and the trace, from the board. */
-	uint32_t shm_da = board_memory_by_name(&w.vb->board.rprocs[0], "ipc-shmem")->da;
+	uint32_t shm_da =
+		board_memory_by_name(vboard_proc_desc(vboard_proc(w.vb, 0)), "ipc-shmem")->da;
 
 	(void)state;
 	boot();
@@ -194,7 +196,7 @@ static int group_setup(void **state)
 	o.tee_path = w.sys.teed_sock;
 	if (vboard_create(&w.vb, &o, &err))
 		fail_msg("vboard_create: %s", rpt_error_msg(&err));
-	w.rp = w.vb->procs[0].rproc;
+	w.rp = vboard_proc_rproc(vboard_proc(w.vb, 0));
 	assert_int_equal(rproc_set_firmware(w.rp, rpt_binary_path("firmware/rproc-demo.sign")), 0);
 	return 0;
 }

@@ -397,7 +397,7 @@ static void test_crash_storm(void **state)
 
 	(void)state;
 	vb = board_up();
-	rp = vb->procs[0].rproc;
+	rp = vboard_proc_rproc(vboard_proc(vb, 0));
 	assert_true(rproc_recovery_enabled(rp));
 	assert_int_equal(rp->dump_conf, RPROC_COREDUMP_DISABLED); /* the default, as Linux */
 	rproc_set_coredump(rp, RPROC_COREDUMP_ENABLED);

@@ -42,7 +42,7 @@ struct sys *sys_up(const char *board, const char *trust)
 		o.trust[o.num_trust++] = rpt_vector_path(trust);
 	if (vboard_create(&s->vb, &o, &err))
 		fail_msg("%s: %s", board, rpt_error_msg(&err));
-	s->rp = s->vb->procs[0].rproc;
+	s->rp = vboard_proc_rproc(vboard_proc(s->vb, 0));
 	return s;
 }
 

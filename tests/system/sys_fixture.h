@@ -3,6 +3,7 @@
 #ifndef RPT_TESTS_SYS_FIXTURE_H
 #define RPT_TESTS_SYS_FIXTURE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 
 #include "vboard/vboard.h"

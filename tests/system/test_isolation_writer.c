@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "board/board.h"
 #include "common/safe_math.h"
 #include "formats/elf32.h"
 #include "sys_fixture.h"
@@ -117,7 +118,7 @@ static uint64_t now_ms(void)
 
 static unsigned long kicks(struct sys *s)
 {
-	return __atomic_load_n(&s->vb->procs[0].kicks, __ATOMIC_RELAXED);
+	return vboard_proc_kicks(vboard_proc(s->vb, 0));
 }
 
 /* The firmware answers a doorbell (polls up to 10 s: the machine may be loaded). */
@@ -268,16 +269,19 @@ static void expect_image(struct expect *x, const char *path)
 /* Every private memory: what was loaded, except where the firmware writes. */
 static void check_private(struct sys *s, const char *const *elfs, uint32_t marker)
 {
-	struct plat_rproc *rp = platform_rproc(&s->vb->plat, s->vb->procs[0].desc->id);
+	struct vboard_proc *p = vboard_proc(s->vb, 0);
+	const struct board_rproc *desc = vboard_proc_desc(p);
 	unsigned int i, e, checked = 0;
 	uint32_t k;
 
-	for (i = 0; i < rp->num_mems; i++) {
-		struct expect x = {.m = rp->mems[i].desc};
-		const uint8_t *got = rp->mems[i].host;
+	for (i = 0; i < desc->num_mems; i++) {
+		struct expect x = {.m = &desc->mems[i]};
+		/* The secure world's own view: the normal world has none of a private memory. */
+		const uint8_t *got = vboard_test_secure_view(p, x.m);
 
 		if (!x.m->secure)
 			continue;
+		assert_non_null(got);
 		x.want = calloc(1, x.m->size);
 		x.mutable = calloc(1, x.m->size);
 		assert_true(x.want && x.mutable);
@@ -303,7 +307,8 @@ static void check_private(struct sys *s, const char *const *elfs, uint32_t marke
 /* The marker: the middle of RETRAM, private on every TEE board and used by no example. */
 static uint32_t marker_of(struct sys *s)
 {
-	const struct board_memory *r = board_memory_by_name(s->vb->procs[0].desc, "retram");
+	const struct board_memory *r =
+		board_memory_by_name(vboard_proc_desc(vboard_proc(s->vb, 0)), "retram");
 
 	assert_non_null(r);
 	assert_true(r->secure);
@@ -316,8 +321,8 @@ static unsigned int shared_mapped(struct sys *s)
 	unsigned int i, n = 0;
 
 	for (i = 0; i < s->rp->num_mems; i++) {
-		const struct board_memory *m =
-			board_memory_by_name(s->vb->procs[0].desc, s->rp->mems[i].name);
+		const struct board_memory *m = board_memory_by_name(
+			vboard_proc_desc(vboard_proc(s->vb, 0)), s->rp->mems[i].name);
 
 		assert_non_null(m);
 		if (s->rp->mems[i].va) {

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/file_io.h"
+#include "coproc/coproc.h"
 #include "formats/elf32.h"
 #include "formats/rsc_table.h"
 #include "demo_sign.h"
@@ -196,7 +197,7 @@ static void test_crash_recovery_keeps_vrings(void **state)
 	assert_true(sys_wait_trace(s, OUR_HELLO, 5000));
 	vrings(s->rp, before);
 	assert_int_not_equal(before[0], FW_RSC_ADDR_ANY);
-	assert_int_equal(vboard_inject_crash(&s->vb->procs[0], RPROC_MMUFAULT), 0);
+	assert_int_equal(vboard_inject_crash(vboard_proc(s->vb, 0), RPROC_MMUFAULT), 0);
 	assert_true(sys_wait_crashes(s, 1, 5000));
 	assert_true(sys_wait_state(s, RPROC_RUNNING, 5000));
 	rproc_get_stats(s->rp, &st);
@@ -218,7 +219,7 @@ static void test_recovery_disabled_stays_crashed(void **state)
 	sys_boot(s, fw("rproc-demo.sign"));
 	assert_true(sys_wait_trace(s, OUR_HELLO, 5000));
 	/* A real bad access by the firmware, asked for through the mailbox. */
-	assert_int_equal(coproc_request_crash(s->vb->procs[0].core), 0);
+	assert_int_equal(coproc_request_crash(vboard_proc_core(vboard_proc(s->vb, 0))), 0);
 	assert_true(sys_wait_state(s, RPROC_CRASHED, 5000));
 	rproc_flush_crash_work(s->rp);
 	usleep(100 * 1000);
@@ -272,7 +273,7 @@ static void test_coredump_opens_with_readelf(void **state)
 	rproc_set_coredump(s->rp, RPROC_COREDUMP_ENABLED); /* off by default, as Linux */
 	sys_boot(s, fw("rproc-demo.sign"));
 	assert_true(sys_wait_trace(s, OUR_HELLO, 5000));
-	assert_int_equal(vboard_inject_crash(&s->vb->procs[0], RPROC_FATAL_ERROR), 0);
+	assert_int_equal(vboard_inject_crash(vboard_proc(s->vb, 0), RPROC_FATAL_ERROR), 0);
 	assert_true(sys_wait_crashes(s, 1, 5000));
 	assert_true(sys_wait_state(s, RPROC_RUNNING, 5000));
 	assert_int_equal(rproc_get_coredump(s->rp, &dump, &len), 0);

@@ -217,13 +217,6 @@ static int install_signals(void)
 	return 0;
 }
 
-/* The cores' events go to the server's subscribers. */
-static void post_event(void *priv, uint32_t rproc_id, enum tee_wire_event_kind kind, uint32_t arg,
-		       const char *why)
-{
-	teed_post_event(priv, rproc_id, kind, arg, why);
-}
-
 static int serve(struct world *w, const struct teed_args *a)
 {
 	struct teed_config cfg = {.socket_path = a->socket_path,
@@ -241,12 +234,12 @@ static int serve(struct world *w, const struct teed_args *a)
 		cfg.before_invoke = stall_before_invoke;
 		cfg.hook_priv = (void *)&a->stall;
 	}
-	d = teed_create(&w->ta, &cfg, &err);
+	d = teed_create(secure_world_ta(w->sw), &cfg, &err);
 	if (!d) {
 		fprintf(stderr, "rproc-teed: %s\n", rpt_error_msg(&err));
 		return 1;
 	}
-	world_set_event_sink(w, post_event, d);
+	world_set_server(w, d);
 	running_server = d;
 	ret = install_signals();
 	if (ret)
@@ -257,7 +250,7 @@ static int serve(struct world *w, const struct teed_args *a)
 		fprintf(stderr, "rproc-teed: %s\n", rpt_error_msg(&err));
 	running_server = NULL;
 	/* No core may post into the server once it is gone. */
-	world_set_event_sink(w, NULL, NULL);
+	world_set_server(w, NULL);
 	teed_destroy(d);
 	fprintf(stderr, "rproc-teed: stopped\n");
 	return ret ? 1 : 0;
@@ -275,7 +268,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	/* The board, platform and TA are large: keep them off the stack. */
+	/* The board is large: keep it off the stack. */
 	w = calloc(1, sizeof(*w));
 	if (!w) {
 		fprintf(stderr, "rproc-teed: out of memory\n");

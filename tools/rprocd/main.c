@@ -22,6 +22,7 @@
 #include "common/ipc_path.h"
 #include "ctl_server.h"
 #include "rprocd.h"
+#include "board/board.h"
 #include "vboard/vboard.h"
 
 /* The daemon: its board and its control socket. */
@@ -78,22 +79,6 @@ static int parse_tee(struct vboard_opts *o, const char *arg)
 	return 0;
 }
 
-static const char *tee_where(const struct vboard_opts *o, char *buf, size_t len)
-{
-	switch (o->tee) {
-	case VBOARD_TEE_SOCKET:
-		snprintf(buf, len, "secure world in rproc-teed at %s", o->tee_path);
-		break;
-	case VBOARD_TEE_DEV:
-		snprintf(buf, len, "secure world behind the TEE device %s", o->tee_path);
-		break;
-	default:
-		snprintf(buf, len, "secure world in this process");
-		break;
-	}
-	return buf;
-}
-
 static void log_stderr(void *priv, enum rproc_log_level level, const char *line)
 {
 	(void)priv;
@@ -109,23 +94,23 @@ static int inject_crash(void *priv, enum rproc_crash_type type)
 static int start_board(struct daemon *dm, struct vboard_opts *o)
 {
 	struct rpt_error err = {0};
-	char where[160];
 	unsigned int i;
 
 	if (vboard_create(&dm->vb, o, &err)) {
 		fprintf(stderr, "rprocd: %s: %s\n", o->board_path, rpt_error_msg(&err));
 		return -1;
 	}
-	for (i = 0; i < dm->vb->num_procs && i < RPROCD_MAX_PROCS; i++) {
-		struct vboard_proc *p = &dm->vb->procs[i];
+	for (i = 0; i < vboard_num_procs(dm->vb) && i < RPROCD_MAX_PROCS; i++) {
+		struct vboard_proc *p = vboard_proc(dm->vb, i);
+		struct rproc *rproc = vboard_proc_rproc(p);
+		const struct board_rproc *desc = vboard_proc_desc(p);
 
 		/* A real TEE has no emulated core to crash: "crash" then only reports, as debugfs. */
 		dm->d.procs[i] = (struct rprocd_proc){
-			p->rproc, o->tee == VBOARD_TEE_DEV ? NULL : inject_crash, p};
-		fprintf(stderr, "rprocd: %s: %s (%s, %s boot, %s)\n", p->rproc->dev_name,
-			p->desc->name, p->desc->compatible,
-			p->desc->tee ? "TEE alternate" : "classic ELF",
-			tee_where(o, where, sizeof(where)));
+			rproc, vboard_can_inject_crash(dm->vb) ? inject_crash : NULL, p};
+		fprintf(stderr, "rprocd: %s: %s (%s, %s boot, %s)\n", rproc->dev_name, desc->name,
+			desc->compatible, desc->tee ? "TEE alternate" : "classic ELF",
+			vboard_where(dm->vb));
 	}
 	dm->d.num_procs = i;
 	return 0;

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * What every backend of the board shares (vboard_internal.h): the log sink,
+ * the shutdown acknowledgement, crash reports to the remoteproc, and the
+ * configuration of a TEE processor's driver.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vboard/vboard_internal.h"
+
+/* A secure world's lines keep their level on the way to the remoteproc log. */
+_Static_assert((int)RPT_LOG_ERR == (int)RPROC_LOG_ERR, "log levels differ");
+_Static_assert((int)RPT_LOG_WARN == (int)RPROC_LOG_WARN, "log levels differ");
+_Static_assert((int)RPT_LOG_INFO == (int)RPROC_LOG_INFO, "log levels differ");
+
+/* ---- the log ---- */
+
+void vboard_log_line(void *priv, enum rproc_log_level level, const char *line)
+{
+	struct vboard *vb = priv;
+
+	if (vb->opts.log)
+		vb->opts.log(vb->opts.log_priv, level, line);
+	else if (level <= RPROC_LOG_WARN)
+		fprintf(stderr, "%s\n", line);
+}
+
+void vb_log(struct vboard *vb, enum rproc_log_level level, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	vboard_log_line(vb, level, line);
+}
+
+void vboard_log_secure(void *vb, enum rpt_log_level level, const char *line)
+{
+	vboard_log_line(vb, (enum rproc_log_level)level, line);
+}
+
+/* ---- processors ---- */
+
+struct vboard_proc *vboard_proc_of_id(struct vboard *vb, uint32_t id)
+{
+	unsigned int i;
+
+	for (i = 0; i < vb->num_procs; i++)
+		if (vb->procs[i].desc->id == id)
+			return &vb->procs[i];
+	return NULL;
+}
+
+unsigned int vboard_proc_index(const struct vboard_proc *p)
+{
+	return (unsigned int)(p - p->vb->procs);
+}
+
+void vboard_tee_config(struct vboard *vb, struct vboard_proc *p, struct tee_rproc_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->name = p->desc->name;
+	cfg->tee = vb->tee;
+	cfg->rproc_id = p->desc->id;
+	cfg->mems = p->desc->mems;
+	cfg->num_mems = p->desc->num_mems;
+	cfg->loader = vb->fw_loader;
+	cfg->boot = &p->desc->boot;
+	cfg->log = vboard_log_line;
+	cfg->log_priv = vb;
+}
+
+int vboard_proc_made(const struct vboard_proc *p, const struct rpt_error *err)
+{
+	if (p->rproc)
+		return 0;
+	return err && err->code ? err->code : -ENOMEM;
+}
+
+int vboard_check_remote_board(struct vboard *vb, struct rpt_error *err)
+{
+	unsigned int i;
+
+	if (vb->opts.num_trust)
+		return rpt_error_set(err, EINVAL,
+				     "extra trusted keys are for the in-process secure world: "
+				     "a secure world in another place holds its own keys");
+	for (i = 0; i < vb->board.num_rprocs; i++)
+		if (!vb->board.rprocs[i].tee)
+			return rpt_error_set(err, EINVAL,
+					     "%s (%s) is loaded by the normal world: only an "
+					     "in-process board can run it",
+					     vb->board.rprocs[i].name,
+					     vb->board.rprocs[i].compatible);
+	return 0;
+}
+
+/* ---- mailbox acknowledgements and crashes ---- */
+
+void vboard_deadline(struct timespec *until, unsigned int ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, until);
+	until->tv_sec += ms / 1000;
+	until->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (until->tv_nsec >= 1000000000L) {
+		until->tv_sec++;
+		until->tv_nsec -= 1000000000L;
+	}
+}
+
+void vboard_cond_init(pthread_cond_t *cond)
+{
+	pthread_condattr_t attr;
+
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(cond, &attr);
+	pthread_condattr_destroy(&attr);
+}
+
+void vboard_expect_shutdown_ack(struct vboard_proc *p)
+{
+	pthread_mutex_lock(&p->ack_lock);
+	p->shutdown_acked = false;
+	p->crashed_meanwhile = false;
+	pthread_mutex_unlock(&p->ack_lock);
+}
+
+int vboard_wait_shutdown_ack(void *priv, unsigned int timeout_ms)
+{
+	struct vboard_proc *p = priv;
+	struct timespec until;
+	int ret = 0;
+
+	vboard_deadline(&until, timeout_ms);
+	pthread_mutex_lock(&p->ack_lock);
+	while (!p->shutdown_acked && !p->crashed_meanwhile && !ret)
+		ret = pthread_cond_timedwait(&p->ack_cond, &p->ack_lock, &until);
+	/* A core that crashed meanwhile will never answer: stop it now, not at the timeout. */
+	ret = p->shutdown_acked ? 0 : p->crashed_meanwhile ? -ECANCELED : -ETIMEDOUT;
+	pthread_mutex_unlock(&p->ack_lock);
+	return ret;
+}
+
+void vboard_shutdown_acked(struct vboard_proc *p)
+{
+	pthread_mutex_lock(&p->ack_lock);
+	p->shutdown_acked = true;
+	pthread_cond_broadcast(&p->ack_cond);
+	pthread_mutex_unlock(&p->ack_lock);
+}
+
+void vboard_proc_kicked(struct vboard_proc *p)
+{
+	__atomic_add_fetch(&p->kicks, 1, __ATOMIC_RELAXED);
+}
+
+void vboard_proc_crashed(struct vboard_proc *p, int type, const char *why)
+{
+	/* ack_lock also guards p->rproc against teardown; reporting only queues work. */
+	pthread_mutex_lock(&p->ack_lock);
+	p->crashed_meanwhile = true;
+	pthread_cond_broadcast(&p->ack_cond);
+	if (p->rproc) {
+		rproc_log(p->rproc, RPROC_LOG_ERR, "coprocessor crashed (%s): %s",
+			  rproc_crash_to_string((enum rproc_crash_type)type), why);
+		rproc_report_crash(p->rproc, (enum rproc_crash_type)type);
+	}
+	pthread_mutex_unlock(&p->ack_lock);
+}

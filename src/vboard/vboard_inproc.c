@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The board's backend with the secure world in this process (vboard.h,
+ * VBOARD_TEE_INPROC): src/secure/world assembles it (platform, keys, cores,
+ * TA) and the drivers reach the TA through the in-process TEE transport.
+ * TEE processors use the secure world's cores; a classic-boot processor gets
+ * memories and a core of its own here, owned by the normal world.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "common/safe_math.h"
+#include "coproc/coproc.h"
+#include "normal/drivers/elf_rproc.h"
+#include "secure/platform/platform.h"
+#include "secure/world/secure_world.h"
+#include "vboard/vboard_internal.h"
+
+/* One processor's hardware, as this backend holds it. */
+struct inproc_proc {
+	struct coproc *core; /* its core: the secure world's (TEE), or our own (classic boot) */
+	uint8_t *nw_maps[BOARD_MAX_MEMS]; /* classic boot: our mappings of its memories */
+	struct rproc_memory nw_mems[BOARD_MAX_MEMS]; /* the same, for elf_rproc */
+};
+
+struct inproc {
+	struct secure_world *world;		    /* NULL on a board without a TEE processor */
+	struct tee_context tee;			    /* the in-process transport to its TA */
+	bool tee_up;				    /* tee is open */
+	struct inproc_proc procs[BOARD_MAX_RPROCS]; /* same index as vb->procs */
+};
+
+static struct inproc_proc *ip_of(const struct vboard_proc *p)
+{
+	struct inproc *ip = p->vb->be;
+
+	return &ip->procs[vboard_proc_index(p)];
+}
+
+/* ---- the secure world's events, by rproc id ---- */
+
+static void world_kick(void *priv, uint32_t rproc_id, uint32_t vq)
+{
+	struct vboard_proc *p = vboard_proc_of_id(priv, rproc_id);
+
+	(void)vq;
+	if (p)
+		vboard_proc_kicked(p);
+}
+
+static void world_shutdown_ack(void *priv, uint32_t rproc_id)
+{
+	struct vboard_proc *p = vboard_proc_of_id(priv, rproc_id);
+
+	if (p)
+		vboard_shutdown_acked(p);
+}
+
+/* The core stopped on its own: the SoC's fault/watchdog interrupt reaches remoteproc. */
+static void world_crash(void *priv, uint32_t rproc_id, int type, const char *why)
+{
+	struct vboard_proc *p = vboard_proc_of_id(priv, rproc_id);
+
+	if (p)
+		vboard_proc_crashed(p, type, why);
+}
+
+static const struct secure_world_events world_events = {
+	.kick = world_kick,
+	.shutdown_ack = world_shutdown_ack,
+	.crash = world_crash,
+};
+
+/* ---- the mailbox, on whichever core the processor has ---- */
+
+static int mbox_request_shutdown(void *priv)
+{
+	struct vboard_proc *p = priv;
+
+	vboard_expect_shutdown_ack(p);
+	return coproc_request_shutdown(ip_of(p)->core);
+}
+
+static int mbox_kick(void *priv, unsigned int vqid)
+{
+	return coproc_kick(ip_of(priv)->core, vqid);
+}
+
+/* The "detach" channel (ST: the 4th IPCC channel, <&ipcc 3>), when the board wires one. */
+static int mbox_request_detach(void *priv)
+{
+	struct vboard_proc *p = priv;
+
+	if (p->desc->mbox.detach == BOARD_MBOX_NONE)
+		return 0;
+	return coproc_request_detach(ip_of(p)->core);
+}
+
+static const struct rproc_mbox_ops mbox_ops = {
+	.request_shutdown = mbox_request_shutdown,
+	.wait_shutdown_ack = vboard_wait_shutdown_ack,
+	.kick = mbox_kick,
+	.request_detach = mbox_request_detach,
+};
+
+/* ---- a classic-boot processor's own core ---- */
+
+static void elf_kick(void *priv, uint32_t vq)
+{
+	(void)vq;
+	vboard_proc_kicked(priv);
+}
+
+static void elf_shutdown_ack(void *priv)
+{
+	vboard_shutdown_acked(priv);
+}
+
+static void elf_crash(void *priv, int type, const char *why)
+{
+	vboard_proc_crashed(priv, type, why);
+}
+
+static const struct coproc_events elf_core_events = {
+	.kick = elf_kick,
+	.shutdown_ack = elf_shutdown_ack,
+	.crash = elf_crash,
+};
+
+/* Direct-ELF boards: the normal world owns the memories. */
+static int nw_memories(struct vboard_proc *p, struct coproc_mem *mems, struct rpt_error *err)
+{
+	struct inproc_proc *ipp = ip_of(p);
+	unsigned int i;
+
+	for (i = 0; i < p->desc->num_mems; i++) {
+		const struct board_memory *m = &p->desc->mems[i];
+		void *va = mmap(NULL, m->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+				-1, 0);
+
+		if (va == MAP_FAILED)
+			return rpt_error_set(err, ENOMEM, "%s: cannot map %u bytes", m->name,
+					     m->size);
+		ipp->nw_maps[i] = va;
+		ipp->nw_mems[i] = (struct rproc_memory){.da = m->da,
+							.pa = m->pa,
+							.size = m->size,
+							.va = va,
+							.loadable = m->loadable};
+		snprintf(ipp->nw_mems[i].name, sizeof(ipp->nw_mems[i].name), "%s", m->name);
+		mems[i] = (struct coproc_mem){m->name, m->da, va, m->size};
+	}
+	return 0;
+}
+
+static int elf_proc_create(struct vboard *vb, struct vboard_proc *p, struct rpt_error *err)
+{
+	struct inproc_proc *ipp = ip_of(p);
+	struct coproc_mem mems[BOARD_MAX_MEMS];
+	struct elf_rproc_config cfg = {0};
+	int ret;
+
+	ret = nw_memories(p, mems, err);
+	if (ret)
+		return ret;
+	ipp->core = coproc_create(p->desc->cpu[0] ? p->desc->cpu : "cortex-m4", mems,
+				  p->desc->num_mems, &elf_core_events, p, err);
+	if (!ipp->core)
+		return err && err->code ? err->code : -ENOMEM;
+	if (p->desc->watchdog_ms) {
+		ret = coproc_set_watchdog(ipp->core, p->desc->watchdog_ms, false);
+		if (ret)
+			return ret;
+	}
+	cfg.name = p->desc->name;
+	cfg.mems = ipp->nw_mems;
+	cfg.num_mems = p->desc->num_mems;
+	cfg.coproc = &coproc_emu_ops;
+	cfg.coproc_priv = ipp->core;
+	cfg.mbox = (struct rproc_mbox){.ops = &mbox_ops, .priv = p};
+	cfg.loader = vb->fw_loader;
+	cfg.boot = &p->desc->boot;
+	cfg.log = vboard_log_line;
+	cfg.log_priv = vb;
+	p->rproc = elf_rproc_create(&cfg, err);
+	return vboard_proc_made(p, err);
+}
+
+/* ---- a TEE processor ---- */
+
+/*
+ * The normal world maps only shared memories: a physical range inside a
+ * secure one (or in none) gets no mapping, whatever the TA answered.
+ */
+static void *map_shared(void *priv, uint64_t pa, size_t size)
+{
+	struct plat_rproc *rp = priv;
+	unsigned int i;
+
+	for (i = 0; i < rp->num_mems; i++) {
+		const struct board_memory *m = rp->mems[i].desc;
+
+		if (!m->secure && range_within(pa, size, m->pa, m->size))
+			return rp->mems[i].host + (pa - m->pa);
+	}
+	return NULL;
+}
+
+static int tee_proc_create(struct vboard *vb, struct vboard_proc *p, struct rpt_error *err)
+{
+	struct inproc *ip = vb->be;
+	struct inproc_proc *ipp = ip_of(p);
+	struct tee_rproc_config cfg;
+	uint32_t type;
+	int ret;
+
+	ret = secure_world_core(ip->world, p->desc->id, &ipp->core);
+	if (ret)
+		return rpt_error_set(err, ret, "the secure world has no core for rproc %u",
+				     p->desc->id);
+	vboard_tee_config(vb, p, &cfg);
+	cfg.mapper = (struct tee_rproc_shm_mapper){
+		.map = map_shared, .priv = secure_world_rproc(ip->world, p->desc->id)};
+	cfg.mbox = (struct rproc_mbox){.ops = &mbox_ops, .priv = p};
+	p->rproc = tee_rproc_create(&cfg, err);
+	ret = vboard_proc_made(p, err);
+	/* Crashed before remoteproc existed (after the boot loader's start): never "attached". */
+	if (!ret && secure_world_crashed(ip->world, p->desc->id, &type))
+		vboard_proc_crashed(p, (int)type, "the core had crashed before remoteproc was up");
+	return ret;
+}
+
+/* ---- the backend ---- */
+
+static int inproc_up(struct vboard *vb, struct rpt_error *err)
+{
+	struct secure_world_config cfg = {
+		.board = &vb->board,
+		.trust = vb->opts.trust,
+		.num_trust = vb->opts.num_trust,
+		.state_dir = vb->opts.state_dir,
+		.log = vboard_log_secure,
+		.log_priv = vb,
+		.events = &world_events,
+		.events_priv = vb,
+	};
+	struct inproc *ip;
+	int ret;
+
+	ip = calloc(1, sizeof(*ip));
+	if (!ip)
+		return rpt_error_set(err, ENOMEM, "out of memory");
+	vb->be = ip;
+	snprintf(vb->where, sizeof(vb->where), "secure world in this process");
+	/* A board that only loads ELF files needs no secure world. */
+	if (!board_has_tee(&vb->board))
+		return 0;
+	ret = secure_world_create(&ip->world, &cfg, err);
+	if (ret)
+		return ret;
+	ret = tee_inproc_init(&ip->tee, secure_world_ta(ip->world));
+	if (ret)
+		return rpt_error_set(err, ret, "cannot open the in-process TEE");
+	ip->tee_up = true;
+	vb->tee = &ip->tee;
+	return 0;
+}
+
+static int inproc_proc_create(struct vboard *vb, struct vboard_proc *p, struct rpt_error *err)
+{
+	return p->desc->tee ? tee_proc_create(vb, p, err) : elf_proc_create(vb, p, err);
+}
+
+/* The core stops and reports as it would for a real fault, whatever the firmware. */
+static int inproc_inject_crash(struct vboard_proc *p, enum rproc_crash_type type)
+{
+	struct inproc *ip = p->vb->be;
+
+	if (p->desc->tee)
+		return secure_world_inject_crash(ip->world, p->desc->id, (uint32_t)type);
+	return coproc_inject_crash(ip_of(p)->core, (int)type, NULL);
+}
+
+static struct coproc *inproc_core(const struct vboard_proc *p)
+{
+	return ip_of(p)->core;
+}
+
+static const uint8_t *inproc_secure_view(struct vboard_proc *p, const struct board_memory *m)
+{
+	struct inproc *ip = p->vb->be;
+	struct plat_rproc *rp;
+	unsigned int i;
+
+	if (!ip->world || !p->desc->tee)
+		return NULL;
+	rp = secure_world_rproc(ip->world, p->desc->id);
+	for (i = 0; rp && i < rp->num_mems; i++)
+		if (!strcmp(rp->mems[i].desc->name, m->name))
+			return rp->mems[i].host;
+	return NULL;
+}
+
+static void inproc_down(struct vboard *vb)
+{
+	struct inproc *ip = vb->be;
+	unsigned int i, m;
+
+	if (ip->tee_up)
+		tee_finalize(&ip->tee);
+	vb->tee = NULL;
+	/* The TA stops what runs and wipes it, then the secure cores and memories go. */
+	secure_world_destroy(ip->world);
+	for (i = 0; i < vb->num_procs; i++) {
+		struct inproc_proc *ipp = &ip->procs[i];
+
+		if (!vb->procs[i].desc->tee)
+			coproc_destroy(ipp->core);
+		ipp->core = NULL;
+		for (m = 0; m < BOARD_MAX_MEMS; m++)
+			if (ipp->nw_maps[m])
+				munmap(ipp->nw_maps[m], vb->procs[i].desc->mems[m].size);
+	}
+	free(ip);
+	vb->be = NULL;
+}
+
+const struct vboard_backend vboard_inproc_backend = {
+	.name = "inproc",
+	.up = inproc_up,
+	.proc_create = inproc_proc_create,
+	.inject_crash = inproc_inject_crash,
+	.core = inproc_core,
+	.secure_view = inproc_secure_view,
+	.down = inproc_down,
+};
