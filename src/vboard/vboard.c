@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "board/board_dt.h"
-#include "common/tee_wire.h"
+#include "wire/tee_wire.h"
 #include "normal/drivers/elf_rproc.h"
 #include "vboard/vboard_internal.h"
 
