@@ -111,7 +111,7 @@ bool tee_wire_op_known(uint16_t op)
 	if (base == TEE_WIRE_OP_EVENT)
 		return !(op & TEE_WIRE_OP_REPLY);
 	return (base >= TEE_WIRE_OP_HELLO && base < TEE_WIRE_OP_EVENT) ||
-	       base == TEE_WIRE_OP_REQUEST_DETACH;
+	       (base >= TEE_WIRE_OP_REQUEST_DETACH && base <= TEE_WIRE_OP_UNREGISTER_SHM);
 }
 
 const char *tee_wire_op_name(uint16_t op, char *buf, size_t len)
@@ -128,6 +128,8 @@ const char *tee_wire_op_name(uint16_t op, char *buf, size_t len)
 		[TEE_WIRE_OP_SUBSCRIBE] = "SUBSCRIBE",
 		[TEE_WIRE_OP_EVENT] = "EVENT",
 		[TEE_WIRE_OP_REQUEST_DETACH] = "REQUEST_DETACH",
+		[TEE_WIRE_OP_REGISTER_SHM] = "REGISTER_SHM",
+		[TEE_WIRE_OP_UNREGISTER_SHM] = "UNREGISTER_SHM",
 	};
 
 	if (!tee_wire_op_known(op))
@@ -158,11 +160,15 @@ static size_t body_size(uint16_t op)
 	case TEE_WIRE_OP_INJECT_CRASH | TEE_WIRE_OP_REPLY:
 	case TEE_WIRE_OP_SUBSCRIBE | TEE_WIRE_OP_REPLY:
 	case TEE_WIRE_OP_REQUEST_DETACH | TEE_WIRE_OP_REPLY:
+	case TEE_WIRE_OP_REGISTER_SHM:
+	case TEE_WIRE_OP_UNREGISTER_SHM:
+	case TEE_WIRE_OP_UNREGISTER_SHM | TEE_WIRE_OP_REPLY:
 		return 8;
 	case TEE_WIRE_OP_EVENT:
 		return TEE_WIRE_EVENT_BODY;
 	case TEE_WIRE_OP_HELLO | TEE_WIRE_OP_REPLY:
 	case TEE_WIRE_OP_GET_SHM | TEE_WIRE_OP_REPLY:
+	case TEE_WIRE_OP_REGISTER_SHM | TEE_WIRE_OP_REPLY:
 		return 16;
 	case TEE_WIRE_OP_OPEN_SESSION:
 	case TEE_WIRE_OP_OPEN_SESSION | TEE_WIRE_OP_REPLY:
@@ -272,6 +278,13 @@ static void put_request_body(struct wcur *w, const struct tee_wire_msg *m)
 	case TEE_WIRE_OP_EVENT:
 		put_event_body(w, m);
 		break;
+	case TEE_WIRE_OP_REGISTER_SHM:
+		put_u64(w, m->shm_size);
+		break;
+	case TEE_WIRE_OP_UNREGISTER_SHM:
+		put_u32(w, m->shm_id);
+		put_u32(w, 0);
+		break;
 	}
 }
 
@@ -299,6 +312,10 @@ static void put_reply_body(struct wcur *w, const struct tee_wire_msg *m)
 		put_u32(w, 0);
 		for (i = 0; i < m->num_shm && i < TEE_WIRE_MAX_SHM; i++)
 			put_shm(w, &m->shm[i]);
+		break;
+	case TEE_WIRE_OP_REGISTER_SHM:
+		put_u32(w, m->shm_id);
+		put_u32(w, 0);
 		break;
 	}
 }
@@ -356,13 +373,15 @@ static int check_param_unused(const struct tee_wire_param *p, unsigned int i, bo
 			      struct rpt_error *err)
 {
 	bool memref = tee_param_is_memref(p->type);
+	/* A memref into a registered shared memory names it in a (checked by the caller). */
+	bool by_id = memref && !reply && p->fd_index == TEE_WIRE_FD_SHM;
 
 	if (p->type != TEE_PARAM_TYPE_NONE && !memref && !tee_param_is_value(p->type))
 		return rpt_error_set(err, RPT_EFORMAT, "param %u: unknown type %u", i, p->type);
 	if ((!memref || reply) && p->fd_index != TEE_WIRE_FD_NONE)
 		return rpt_error_set(err, RPT_EFORMAT, "param %u: descriptor index %u on a %s", i,
 				     p->fd_index, reply ? "reply" : "non-memref parameter");
-	if (!tee_param_is_value(p->type) && (p->a || p->b))
+	if (!tee_param_is_value(p->type) && (by_id ? p->b : p->a || p->b))
 		return rpt_error_set(err, RPT_EFORMAT, "param %u: value fields set on type %u", i,
 				     p->type);
 	if (!memref && (p->offset || p->size))
@@ -377,6 +396,16 @@ static int check_param_unused(const struct tee_wire_param *p, unsigned int i, bo
 static int check_memref_request(const struct tee_wire_param *p, unsigned int i, uint32_t num_fds,
 				uint32_t *used, struct rpt_error *err)
 {
+	if (p->fd_index == TEE_WIRE_FD_SHM) {
+		/* Whether the id is registered, and the range inside it, is the server's check. */
+		if (!p->a)
+			return rpt_error_set(err, RPT_EFORMAT, "param %u: memref into shm id 0", i);
+		if (!p->size)
+			return rpt_error_set(err, RPT_EFORMAT,
+					     "param %u: empty memref into shm %u (send no buffer)",
+					     i, p->a);
+		goto bounds;
+	}
 	if (p->fd_index == TEE_WIRE_FD_NONE) {
 		if (p->offset || p->size)
 			return rpt_error_set(err, RPT_EFORMAT,
@@ -392,6 +421,7 @@ static int check_memref_request(const struct tee_wire_param *p, unsigned int i, 
 		return rpt_error_set(err, RPT_EFORMAT, "param %u: descriptor %u named twice", i,
 				     p->fd_index);
 	*used |= 1u << p->fd_index;
+bounds:
 	if (p->size > TEE_WIRE_MEMREF_MAX)
 		return rpt_error_set(
 			err, RPT_EFORMAT, "param %u: memref of 0x%llx bytes, over 0x%llx", i,
@@ -520,34 +550,42 @@ static int decode_get_shm_reply(struct rcur *r, struct tee_wire_msg *m, struct r
 }
 
 /* The argument of an event must fit its kind; only a crash carries a reason. */
-static int check_event(const struct tee_wire_msg *m, struct rpt_error *err)
+int tee_wire_event_check(const struct tee_wire_event *ev, struct rpt_error *err)
 {
 	static const char zeros[TEE_WIRE_WHY_MAX];
 
-	if (m->seq)
-		return rpt_error_set(err, RPT_EFORMAT, "seq %u, an event carries 0", m->seq);
-	switch (m->kind) {
+	switch (ev->kind) {
 	case TEE_WIRE_EVENT_CRASH:
-		if (m->arg > TEE_WIRE_CRASH_MAX)
-			return rpt_error_set(err, RPT_EFORMAT, "crash of unknown type %u", m->arg);
-		return check_text(m->why, sizeof(m->why), true, "crash reason", err);
+		if (ev->arg > TEE_WIRE_CRASH_MAX)
+			return rpt_error_set(err, RPT_EFORMAT, "crash of unknown type %u", ev->arg);
+		return check_text(ev->why, sizeof(ev->why), true, "crash reason", err);
 	case TEE_WIRE_EVENT_KICK:
-		if (m->arg >= TEE_WIRE_MAX_VQ)
+		if (ev->arg >= TEE_WIRE_MAX_VQ)
 			return rpt_error_set(err, RPT_EFORMAT,
-					     "doorbell of vq %u, a mailbox has %u", m->arg,
+					     "doorbell of vq %u, a mailbox has %u", ev->arg,
 					     TEE_WIRE_MAX_VQ);
 		break;
 	case TEE_WIRE_EVENT_SHUTDOWN_ACK:
-		if (m->arg)
+		if (ev->arg)
 			return rpt_error_set(err, RPT_EFORMAT,
-					     "shutdown acknowledgement with argument %u", m->arg);
+					     "shutdown acknowledgement with argument %u", ev->arg);
 		break;
 	default:
-		return rpt_error_set(err, RPT_EFORMAT, "unknown event kind %u", m->kind);
+		return rpt_error_set(err, RPT_EFORMAT, "unknown event kind %u", ev->kind);
 	}
-	if (memcmp(m->why, zeros, sizeof(zeros)))
-		return rpt_error_set(err, RPT_EFORMAT, "reason text on a kind %u event", m->kind);
+	if (memcmp(ev->why, zeros, sizeof(zeros)))
+		return rpt_error_set(err, RPT_EFORMAT, "reason text on a kind %u event", ev->kind);
 	return 0;
+}
+
+static int check_event(const struct tee_wire_msg *m, struct rpt_error *err)
+{
+	struct tee_wire_event ev = {.rproc_id = m->rproc_id, .kind = m->kind, .arg = m->arg};
+
+	if (m->seq)
+		return rpt_error_set(err, RPT_EFORMAT, "seq %u, an event carries 0", m->seq);
+	memcpy(ev.why, m->why, sizeof(ev.why));
+	return tee_wire_event_check(&ev, err);
 }
 
 static int decode_event(struct rcur *r, struct tee_wire_msg *m, struct rpt_error *err)
@@ -598,6 +636,19 @@ static int decode_request(struct rcur *r, struct tee_wire_msg *m, struct rpt_err
 		return decode_hw_arg(r, m, err);
 	case TEE_WIRE_OP_EVENT:
 		return decode_event(r, m, err);
+	case TEE_WIRE_OP_REGISTER_SHM:
+		m->shm_size = get_u64(r);
+		if (!m->shm_size || m->shm_size > TEE_WIRE_MEMREF_MAX)
+			return rpt_error_set(err, RPT_EFORMAT,
+					     "shared memory of 0x%llx bytes (1 to 0x%llx)",
+					     (unsigned long long)m->shm_size,
+					     (unsigned long long)TEE_WIRE_MEMREF_MAX);
+		return 0;
+	case TEE_WIRE_OP_UNREGISTER_SHM:
+		m->shm_id = get_u32(r);
+		if (!m->shm_id)
+			return rpt_error_set(err, RPT_EFORMAT, "shm id 0");
+		return check_reserved(get_u32(r), "UNREGISTER_SHM", err);
 	default: /* GET_SHM, REQUEST_SHUTDOWN, SUBSCRIBE, REQUEST_DETACH: the rproc id alone */
 		m->rproc_id = get_u32(r);
 		return check_reserved(get_u32(r), "request", err);
@@ -624,6 +675,13 @@ static int decode_reply(struct rcur *r, struct tee_wire_msg *m, struct rpt_error
 		return decode_params(r, m, err);
 	case TEE_WIRE_OP_GET_SHM:
 		return decode_get_shm_reply(r, m, err);
+	case TEE_WIRE_OP_REGISTER_SHM:
+		m->shm_id = get_u32(r);
+		/* An id exactly when it worked: a client can never use a failed one. */
+		if ((m->result == TEE_SUCCESS) != (m->shm_id != 0))
+			return rpt_error_set(err, RPT_EFORMAT, "shm id %u with result 0x%08x",
+					     m->shm_id, m->result);
+		return check_reserved(get_u32(r), "REGISTER_SHM reply", err);
 	default: /* CLOSE_SESSION and the hardware channel: result and origin alone */
 		return 0;
 	}
@@ -682,6 +740,13 @@ static int check_body_shape(const struct tee_wire_msg *m, uint32_t body_len, str
 	if (variable ? body_len < want : body_len != want)
 		return rpt_error_set(err, RPT_EFORMAT, "body of %u bytes, %s needs %s%zu", body_len,
 				     "this op", variable ? "at least " : "", want);
+	if (m->op == TEE_WIRE_OP_REGISTER_SHM) {
+		if (m->num_fds != 1)
+			return rpt_error_set(err, RPT_EFORMAT,
+					     "%u descriptors, REGISTER_SHM takes exactly 1",
+					     m->num_fds);
+		return 0;
+	}
 	if (m->num_fds && !has_params(m->op) && !variable)
 		return rpt_error_set(err, RPT_EFORMAT, "%u descriptors on an op that takes none",
 				     m->num_fds);

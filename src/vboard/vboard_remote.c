@@ -31,6 +31,7 @@
 #include "common/ipc_path.h"
 #include "common/safe_math.h"
 #include "normal/tee_client/tee_dev.h"
+#include "normal/tee_client/tee_hwchan.h"
 #include "vboard/vboard_internal.h"
 
 /* How often the event thread tries to reach a daemon that went away. */
@@ -207,7 +208,7 @@ static int sock_request_shutdown(void *priv)
 	int ret;
 
 	vboard_expect_shutdown_ack(p);
-	ret = tee_socket_request_shutdown(&p->vb->sock, p->desc->id, &err);
+	ret = tee_hwchan_request_shutdown(&p->vb->sock, p->desc->id, &err);
 	/* Not running any more is no news to the caller; anything else is worth a line. */
 	if (ret && ret != -RPT_ESTATE)
 		vb_log(p->vb, RPROC_LOG_WARN, "%s: shutdown request: %s", p->desc->name,
@@ -221,7 +222,7 @@ static int sock_kick(void *priv, unsigned int vqid)
 	struct rpt_error err = {0};
 	int ret;
 
-	ret = tee_socket_kick(&p->vb->sock, p->desc->id, vqid, &err);
+	ret = tee_hwchan_kick(&p->vb->sock, p->desc->id, vqid, &err);
 	if (ret)
 		vb_log(p->vb, RPROC_LOG_ERR, "%s: kick: %s", p->desc->name, rpt_error_msg(&err));
 	return ret;
@@ -233,7 +234,7 @@ static int sock_request_detach(void *priv)
 	struct rpt_error err = {0};
 	int ret;
 
-	ret = tee_socket_request_detach(&p->vb->sock, p->desc->id, &err);
+	ret = tee_hwchan_request_detach(&p->vb->sock, p->desc->id, &err);
 	if (ret)
 		vb_log(p->vb, RPROC_LOG_WARN, "%s: detach request: %s", p->desc->name,
 		       rpt_error_msg(&err));
@@ -254,7 +255,7 @@ int vboard_remote_inject_crash(struct vboard_proc *p, enum rproc_crash_type type
 
 	if (p->vb->opts.tee != VBOARD_TEE_SOCKET)
 		return -EOPNOTSUPP;
-	ret = tee_socket_inject_crash(&p->vb->sock, p->desc->id, (uint32_t)type, &err);
+	ret = tee_hwchan_inject_crash(&p->vb->sock, p->desc->id, (uint32_t)type, &err);
 	if (ret)
 		vb_log(p->vb, RPROC_LOG_ERR, "%s: crash injection: %s", p->desc->name,
 		       rpt_error_msg(&err));
@@ -263,7 +264,7 @@ int vboard_remote_inject_crash(struct vboard_proc *p, enum rproc_crash_type type
 
 /* ---- events ---- */
 
-static void dispatch(struct vboard *vb, const struct tee_event *ev)
+static void dispatch(struct vboard *vb, const struct tee_wire_event *ev)
 {
 	struct vboard_proc *p = proc_of_id(vb, ev->rproc_id);
 
@@ -308,7 +309,7 @@ static void channel_lost(struct vboard *vb, const struct rpt_error *why)
 static void drain_events(struct vboard *vb)
 {
 	struct rpt_error err = {0};
-	struct tee_event ev;
+	struct tee_wire_event ev;
 	int ret;
 
 	while (!(ret = tee_event_next(vb->events, &ev, &err)))
@@ -573,7 +574,7 @@ static int socket_proc_create(struct vboard *vb, struct vboard_proc *p, struct r
 	if (ret)
 		return ret;
 	vboard_tee_config(vb, p, &cfg);
-	cfg.mapper = (struct tee_rproc_shm_mapper){.map = tee_socket_shm_map, .priv = &p->shm};
+	cfg.mapper = (struct tee_rproc_shm_mapper){.map = tee_shm_set_lookup, .priv = &p->shm};
 	cfg.mbox = (struct rproc_mbox){.ops = &sock_mbox_ops, .priv = p};
 	p->rproc = tee_rproc_create(&cfg, err);
 	return p->rproc ? 0 : (err && err->code ? err->code : -ENOMEM);

@@ -28,6 +28,7 @@
 #include "common/safe_math.h"
 #include "common/tee_wire.h"
 #include "craft.h"
+#include "normal/tee_client/tee_hwchan.h"
 #include "formats/elf32.h"
 #include "formats/rsc_table.h"
 #include "secure/teed/teed.h"
@@ -148,7 +149,7 @@ static void test_load_and_rsc_table(void **state)
 	assert_int_equal(set.regions[0].size, 256 << 10);
 
 	/* The loaded table, read through our own mapping of the secure world's memory. */
-	table = tee_socket_shm_map(&set, pa, (size_t)size);
+	table = tee_shm_set_lookup(&set, pa, (size_t)size);
 	assert_non_null(table);
 	assert_int_equal(rsc_table_validate(table, (size_t)size, &err), 0);
 	want = elf_rsc_table(&want_len);
@@ -157,8 +158,8 @@ static void test_load_and_rsc_table(void **state)
 	free(want);
 
 	/* Secure memory: not listed, not mappable, not in this process at all. */
-	assert_null(tee_socket_shm_map(&set, 0x38000000, 4));
-	assert_null(tee_socket_shm_map(&set, RSC_PA + (256 << 10) - 4, 8));
+	assert_null(tee_shm_set_lookup(&set, 0x38000000, 4));
+	assert_null(tee_shm_set_lookup(&set, RSC_PA + (256 << 10) - 4, 8));
 	assert_true(maps_contain("memfd:mcuram2"));
 	assert_false(maps_contain("memfd:retram"));
 
@@ -255,7 +256,7 @@ static void test_coredump(void **state)
 	ph = dump_segment(&elf, RSC_PA);
 	assert_non_null(ph);
 	assert_memory_equal(elf32_segment_data(&elf, ph),
-			    tee_socket_shm_map(&set, RSC_PA, RSC_SIZE), RSC_SIZE);
+			    tee_shm_set_lookup(&set, RSC_PA, RSC_SIZE), RSC_SIZE);
 	/*
 	 * This board's policy allows dumps (coredump-allowed) but is no debug
 	 * board: RETRAM, secure, holding the firmware's code, is not in it.
@@ -718,7 +719,7 @@ static void test_server_gone_and_back(void **state)
 	teed_server_start(&dying, getuid());
 	conn_open(&c, &dying);
 	assert_int_equal(tee_socket_map_shared(&c.ctx, 0, &set, &err), 0);
-	table = tee_socket_shm_map(&set, RSC_PA, RSC_SIZE);
+	table = tee_shm_set_lookup(&set, RSC_PA, RSC_SIZE);
 	assert_non_null(table);
 	assert_int_equal(teed_load(&c.sess, image, image_size), TEE_SUCCESS);
 	assert_memory_equal(table, want, RSC_SIZE);
@@ -734,7 +735,7 @@ static void test_server_gone_and_back(void **state)
 	/* Nobody listens: every call fails, saying so, and nothing hangs. */
 	assert_int_equal(teed_load(&c.sess, image, image_size), TEE_ERROR_COMMUNICATION);
 	assert_non_null(strstr(tee_socket_last_error(&c.ctx), "no rproc-teed listening"));
-	assert_int_equal(tee_socket_kick(&c.ctx, 0, 0, &err), -ECONNREFUSED);
+	assert_int_equal(tee_hwchan_kick(&c.ctx, 0, 0, &err), -ECONNREFUSED);
 	/* Only we still map the dead server's memory: make it differ from what a load writes. */
 	memset(table, 0, RSC_SIZE);
 
@@ -743,7 +744,7 @@ static void test_server_gone_and_back(void **state)
 	assert_int_equal(teed_simple(&c.sess, TA_RPROC_CMD_START_FW), TEE_ERROR_BAD_STATE);
 	assert_int_equal(teed_load(&c.sess, image, image_size), TEE_SUCCESS);
 	/* Same address, the new server's memory: the table it loaded is there. */
-	assert_ptr_equal(tee_socket_shm_map(&set, RSC_PA, RSC_SIZE), table);
+	assert_ptr_equal(tee_shm_set_lookup(&set, RSC_PA, RSC_SIZE), table);
 	assert_memory_equal(table, want, RSC_SIZE);
 	assert_int_equal(teed_simple(&c.sess, TA_RPROC_CMD_RELEASE_FW), TEE_SUCCESS);
 	tee_socket_unmap_shared(&set);
@@ -756,7 +757,7 @@ static void test_server_gone_and_back(void **state)
 /* ---- the hardware channel ---- */
 
 /* The next event of ch, waiting at most 10 s (a guard, not a timing assertion). */
-static void next_event(struct tee_event_channel *ch, struct tee_event *ev)
+static void next_event(struct tee_event_channel *ch, struct tee_wire_event *ev)
 {
 	struct pollfd pfd = {.fd = tee_event_fd(ch), .events = POLLIN};
 	struct rpt_error err = {0};
@@ -779,23 +780,23 @@ static void test_hw_channel(void **state)
 	struct tee_event_channel *ch, *idle;
 	struct rpt_error err = {0};
 	struct tee_context ctx;
-	struct tee_event ev;
+	struct tee_wire_event ev;
 
 	(void)state;
 	teed_connect(&srv, &ctx);
 	assert_int_equal(tee_event_open(&ch, srv.path, &id0, 1, &err), 0);
 	assert_int_equal(tee_event_open(&idle, srv.path, NULL, 0, &err), 0);
 
-	assert_int_equal(tee_socket_kick(&ctx, 0, 5, &err), 0);
+	assert_int_equal(tee_hwchan_kick(&ctx, 0, 5, &err), 0);
 	next_event(ch, &ev);
 	assert_int_equal(ev.rproc_id, 0);
 	assert_int_equal(ev.kind, TEE_WIRE_EVENT_KICK);
 	assert_int_equal(ev.arg, 5);
 	assert_string_equal(ev.why, "");
-	assert_int_equal(tee_socket_request_shutdown(&ctx, 0, &err), 0);
+	assert_int_equal(tee_hwchan_request_shutdown(&ctx, 0, &err), 0);
 	next_event(ch, &ev);
 	assert_int_equal(ev.kind, TEE_WIRE_EVENT_SHUTDOWN_ACK);
-	assert_int_equal(tee_socket_inject_crash(&ctx, 0, 1, &err), 0);
+	assert_int_equal(tee_hwchan_inject_crash(&ctx, 0, 1, &err), 0);
 	next_event(ch, &ev);
 	assert_int_equal(ev.kind, TEE_WIRE_EVENT_CRASH);
 	assert_int_equal(ev.arg, 1);
@@ -805,15 +806,15 @@ static void test_hw_channel(void **state)
 	tee_event_close(idle);
 
 	/* Not on the board, out of range: refused, named. */
-	assert_int_equal(tee_socket_kick(&ctx, 9, 0, &err), -ENOENT);
+	assert_int_equal(tee_hwchan_kick(&ctx, 9, 0, &err), -ENOENT);
 	assert_non_null(strstr(rpt_error_msg(&err), "rproc 9"));
-	assert_int_equal(tee_socket_kick(&ctx, 0, TEE_WIRE_MAX_VQ, &err), -EINVAL);
-	assert_int_equal(tee_socket_inject_crash(&ctx, 0, 3, &err), -EINVAL);
+	assert_int_equal(tee_hwchan_kick(&ctx, 0, TEE_WIRE_MAX_VQ, &err), -EINVAL);
+	assert_int_equal(tee_hwchan_inject_crash(&ctx, 0, 3, &err), -EINVAL);
 	rpt_error_clear(&err);
 	assert_int_equal(tee_event_open(&idle, srv.path, &id9, 1, &err), -ENOENT);
 	assert_non_null(strstr(rpt_error_msg(&err), "rproc 9"));
 	/* The request connection still works after all that. */
-	assert_int_equal(tee_socket_kick(&ctx, 0, 6, &err), 0);
+	assert_int_equal(tee_hwchan_kick(&ctx, 0, 6, &err), 0);
 	next_event(ch, &ev);
 	assert_int_equal(ev.arg, 6);
 	tee_event_close(ch);
@@ -847,7 +848,7 @@ static int raw_subscriber(const char *path)
 static unsigned int drain(struct tee_event_channel *ch)
 {
 	struct rpt_error err = {0};
-	struct tee_event ev;
+	struct tee_wire_event ev;
 	unsigned int n = 0;
 	int ret;
 
@@ -864,7 +865,7 @@ static void test_slow_subscriber_dropped(void **state)
 	struct tee_event_channel *good;
 	struct rpt_error err = {0};
 	struct tee_context ctx;
-	struct tee_event ev;
+	struct tee_wire_event ev;
 	unsigned int i, got = 0, stuck = 0;
 	uint8_t buf[TEE_WIRE_REPLY_MAX];
 	ssize_t n;
@@ -876,11 +877,11 @@ static void test_slow_subscriber_dropped(void **state)
 	teed_connect(&srv, &ctx);
 	/* Far more events than the slow one's socket and queue hold: every request answered. */
 	for (i = 0; i < 4 * TEED_CLIENT_EVENTS + 100; i++) {
-		assert_int_equal(tee_socket_kick(&ctx, 0, i % TEE_WIRE_MAX_VQ, &err), 0);
+		assert_int_equal(tee_hwchan_kick(&ctx, 0, i % TEE_WIRE_MAX_VQ, &err), 0);
 		got += drain(good);
 	}
 	/* The reader is still subscribed and served. */
-	assert_int_equal(tee_socket_kick(&ctx, 0, 31, &err), 0);
+	assert_int_equal(tee_hwchan_kick(&ctx, 0, 31, &err), 0);
 	do
 		next_event(good, &ev);
 	while (ev.arg != 31 || ++got == 0);
@@ -1025,8 +1026,8 @@ static void test_daemon(void **state)
 	free(iso);
 	/* No coprocessor attached (--no-coproc): START cannot succeed, no mailbox to ring. */
 	assert_int_equal(teed_simple(&sess, TA_RPROC_CMD_START_FW), TEE_ERROR_BAD_STATE);
-	assert_int_equal(tee_socket_kick(&ctx, 0, 0, &err), -EOPNOTSUPP);
-	assert_int_equal(tee_socket_inject_crash(&ctx, 0, 0, &err), -EOPNOTSUPP);
+	assert_int_equal(tee_hwchan_kick(&ctx, 0, 0, &err), -EOPNOTSUPP);
+	assert_int_equal(tee_hwchan_inject_crash(&ctx, 0, 0, &err), -EOPNOTSUPP);
 	tee_close_session(&sess);
 	tee_finalize(&ctx);
 

@@ -38,6 +38,12 @@
 #define TEED_DEFAULT_CLIENTS 16
 /* Sessions one connection may hold open. */
 #define TEED_MAX_SESSIONS 8
+/*
+ * Shared memories one connection may have registered at once, and the bytes
+ * they may map in all: a client cannot exhaust the server's address space.
+ */
+#define TEED_MAX_SHMS	   16
+#define TEED_SHM_BYTES_MAX ((uint64_t)1 << 30)
 /* Events queued for one client before it counts as not reading them (it is disconnected). */
 #define TEED_CLIENT_EVENTS 64
 /*
