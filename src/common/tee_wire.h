@@ -179,12 +179,13 @@ int tee_wire_event_check(const struct tee_wire_event *ev, struct rpt_error *err)
 
 /* One parameter on the wire. */
 struct tee_wire_param {
-	uint32_t type;	   /* TEE_PARAM_TYPE_* */
-	uint32_t fd_index; /* memref: the packet's descriptor holding the buffer, FD_NONE or FD_SHM */
-	uint32_t a;	   /* value: a; memref with FD_SHM: the registered shm id */
-	uint32_t b;	   /* value: b */
-	uint64_t offset;   /* memref: where the buffer starts inside the descriptor */
-	uint64_t size;	   /* memref: request: buffer size; reply: bytes written or needed */
+	uint32_t type; /* TEE_PARAM_TYPE_* */
+	uint32_t
+		fd_index; /* memref: the packet's descriptor holding the buffer, FD_NONE or FD_SHM */
+	uint32_t a;	  /* value: a; memref with FD_SHM: the registered shm id */
+	uint32_t b;	  /* value: b */
+	uint64_t offset;  /* memref: where the buffer starts inside the descriptor */
+	uint64_t size;	  /* memref: request: buffer size; reply: bytes written or needed */
 };
 
 /* One shared memory listed by a GET_SHM reply. */
@@ -215,7 +216,7 @@ struct tee_wire_msg {
 	uint32_t result;	    /* replies: TEE_Result */
 	uint32_t origin;	    /* replies: TEE_ORIGIN_* of the result */
 	uint32_t num_shm;	    /* GET_SHM reply: entries of shm[] */
-	uint32_t shm_id;  /* REGISTER_SHM reply (0 on a failure), UNREGISTER_SHM request */
+	uint32_t shm_id;   /* REGISTER_SHM reply (0 on a failure), UNREGISTER_SHM request */
 	uint64_t shm_size; /* REGISTER_SHM request: bytes to map, 1..TEE_WIRE_MEMREF_MAX */
 	struct tee_wire_param params[TEE_NUM_PARAMS]; /* OPEN_SESSION, INVOKE, their replies */
 	struct tee_wire_shm shm[TEE_WIRE_MAX_SHM];    /* GET_SHM reply */

@@ -28,9 +28,9 @@
 #include "common/safe_math.h"
 #include "common/tee_wire.h"
 #include "craft.h"
-#include "normal/tee_client/tee_hwchan.h"
 #include "formats/elf32.h"
 #include "formats/rsc_table.h"
+#include "normal/tee_client/tee_hwchan.h"
 #include "secure/teed/teed.h"
 #include "teed_server.h"
 #include "testutil.h"
@@ -647,6 +647,186 @@ static void test_malformed_messages(void **state)
 	assert_int_equal(teed_count_fds(0), client_fds);
 }
 
+/* ---- registered shared memory ---- */
+
+/* Mappings of memfd `name` in process pid's address space. */
+static unsigned int maps_count(pid_t pid, const char *name)
+{
+	char path[64], line[4096];
+	unsigned int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	f = fopen(path, "re");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, name) != NULL;
+	fclose(f);
+	return n;
+}
+
+/*
+ * LOAD_FW from tee_shm_alloc memory: the server maps it once (REGISTER_SHM)
+ * and keeps it across calls, with no memfd per call; freeing it unmaps it
+ * there. A copy per call would leave no lasting mapping in the server.
+ */
+static void test_shm_load_registered(void **state)
+{
+	struct tee_shm shm;
+	uint64_t pa, size;
+	struct conn c;
+
+	(void)state;
+	conn_open(&c, &srv);
+	assert_int_equal(tee_shm_alloc(&c.ctx, image_size, &shm), TEE_SUCCESS);
+	memcpy(shm.buffer, image, image_size);
+	assert_int_equal(maps_count(srv.pid, "memfd:tee-shm"), 0);
+	if (teed_load(&c.sess, shm.buffer, image_size) != TEE_SUCCESS)
+		fail_msg("LOAD_FW from shared memory: %s", tee_socket_last_error(&c.ctx));
+	assert_int_equal(teed_rsc(&c.sess, &pa, &size), TEE_SUCCESS);
+	assert_int_equal(pa, RSC_PA);
+	assert_int_equal(maps_count(srv.pid, "memfd:tee-shm"), 1);
+	assert_int_equal(teed_simple(&c.sess, TA_RPROC_CMD_RELEASE_FW), TEE_SUCCESS);
+	/* Again: the same mapping serves, none is added. */
+	assert_int_equal(teed_load(&c.sess, shm.buffer, image_size), TEE_SUCCESS);
+	assert_int_equal(teed_simple(&c.sess, TA_RPROC_CMD_RELEASE_FW), TEE_SUCCESS);
+	assert_int_equal(maps_count(srv.pid, "memfd:tee-shm"), 1);
+	/* A buffer only partly inside goes by copy, and works. */
+	assert_int_equal(teed_load(&c.sess, image, image_size), TEE_SUCCESS);
+	assert_int_equal(teed_simple(&c.sess, TA_RPROC_CMD_RELEASE_FW), TEE_SUCCESS);
+	tee_shm_free(&shm);
+	assert_int_equal(maps_count(srv.pid, "memfd:tee-shm"), 0);
+	assert_null(shm.buffer);
+	tee_shm_free(&shm); /* twice is fine */
+	conn_close(&c);
+}
+
+/* One request, its reply. */
+static void raw_call(int sock, struct tee_wire_msg *m, const int *fds, struct tee_wire_msg *r)
+{
+	raw_send_msg(sock, m, fds);
+	raw_reply(sock, r);
+	assert_int_equal(r->op, m->op | TEE_WIRE_OP_REPLY);
+}
+
+/* REGISTER_SHM of [0, size) of fd (closed here); the reply's result, *id its id. */
+static TEE_Result raw_register(int sock, int fd, uint64_t size, uint32_t *id)
+{
+	struct tee_wire_msg m = {.op = TEE_WIRE_OP_REGISTER_SHM, .seq = 5, .num_fds = 1}, r;
+
+	m.shm_size = size;
+	raw_call(sock, &m, &fd, &r);
+	close(fd);
+	*id = r.shm_id;
+	return r.result;
+}
+
+/* LOAD_FW of [offset, +size) in registered shm id, on session. */
+static void load_by_id(struct tee_wire_msg *m, uint32_t session, uint32_t id, uint64_t offset,
+		       uint64_t size)
+{
+	load_msg(m, session, offset, size);
+	m->num_fds = 0;
+	m->params[1].fd_index = TEE_WIRE_FD_SHM;
+	m->params[1].a = id;
+}
+
+static void send_msg_expect_close(int sock, const struct tee_wire_msg *m)
+{
+	raw_send_msg(sock, m, NULL);
+	assert_closed(sock);
+}
+
+/*
+ * A hostile client's registrations: refused files are answers (the client
+ * stays), ids and ranges it does not own end its connection, and the
+ * per-connection limits hold.
+ */
+static void test_shm_register_misuse(void **state)
+{
+	uint32_t session, other_session, id, ids[TEED_MAX_SHMS];
+	uint8_t buf[TEE_WIRE_REPLY_MAX];
+	struct rpt_error err = {0};
+	struct tee_wire_msg m, r;
+	unsigned int i;
+	int sock, other, fd;
+	size_t len;
+
+	(void)state;
+	sock = raw_session(srv.path, &session);
+	/* Refused, the connection stays: can still shrink; smaller than said; write-sealed. */
+	assert_int_equal(raw_register(sock, memfd_of(4096, 0), 4096, &id),
+			 TEE_ERROR_BAD_PARAMETERS);
+	assert_int_equal(id, 0);
+	assert_int_equal(raw_register(sock, memfd_of(4096, SEALS), 8192, &id),
+			 TEE_ERROR_BAD_PARAMETERS);
+	fd = memfd_of(4096, SEALS | F_SEAL_WRITE);
+	assert_int_equal(raw_register(sock, fd, 4096, &id), TEE_ERROR_BAD_PARAMETERS);
+	/* Unknown id: not found. */
+	memset(&m, 0, sizeof(m));
+	m.op = TEE_WIRE_OP_UNREGISTER_SHM;
+	m.seq = 6;
+	m.shm_id = 3;
+	raw_call(sock, &m, NULL, &r);
+	assert_int_equal(r.result, TEE_ERROR_ITEM_NOT_FOUND);
+
+	/* The count limit: TEED_MAX_SHMS, then OUT_OF_MEMORY; unregistering frees a slot. */
+	for (i = 0; i < TEED_MAX_SHMS; i++) {
+		assert_int_equal(raw_register(sock, memfd_of(4096, SEALS), 4096, &ids[i]),
+				 TEE_SUCCESS);
+		assert_int_not_equal(ids[i], 0);
+	}
+	assert_int_equal(raw_register(sock, memfd_of(4096, SEALS), 4096, &id),
+			 TEE_ERROR_OUT_OF_MEMORY);
+	m.shm_id = ids[3];
+	raw_call(sock, &m, NULL, &r);
+	assert_int_equal(r.result, TEE_SUCCESS);
+	raw_call(sock, &m, NULL, &r);
+	assert_int_equal(r.result, TEE_ERROR_ITEM_NOT_FOUND);
+	for (i = 0; i < TEED_MAX_SHMS; i++) {
+		m.shm_id = ids[i];
+		raw_call(sock, &m, NULL, &r);
+	}
+
+	/* The byte limit: sparse memfds of the largest memref, until the total is reached. */
+	for (i = 0; i < TEED_SHM_BYTES_MAX / TEE_WIRE_MEMREF_MAX; i++)
+		assert_int_equal(raw_register(sock, memfd_of(TEE_WIRE_MEMREF_MAX, SEALS),
+					      TEE_WIRE_MEMREF_MAX, &ids[i]),
+				 TEE_SUCCESS);
+	assert_int_equal(raw_register(sock, memfd_of(4096, SEALS), 4096, &id),
+			 TEE_ERROR_OUT_OF_MEMORY);
+	for (i = 0; i < TEED_SHM_BYTES_MAX / TEE_WIRE_MEMREF_MAX; i++) {
+		m.shm_id = ids[i];
+		raw_call(sock, &m, NULL, &r);
+		assert_int_equal(r.result, TEE_SUCCESS);
+	}
+
+	/* One registration; another connection cannot name it. */
+	assert_int_equal(raw_register(sock, memfd_of(4096, SEALS), 4096, &id), TEE_SUCCESS);
+	other = raw_session(srv.path, &other_session);
+	load_by_id(&m, other_session, id, 0, 16);
+	send_msg_expect_close(other, &m);
+	/* A range past its end, a huge offset, an id never given: hung up on. */
+	load_by_id(&m, session, id, 4096 - 8, 16);
+	send_msg_expect_close(sock, &m);
+	sock = raw_session(srv.path, &session);
+	assert_int_equal(raw_register(sock, memfd_of(4096, SEALS), 4096, &id), TEE_SUCCESS);
+	load_by_id(&m, session, id, (uint64_t)INT64_MAX - TEE_WIRE_MEMREF_MAX, 16);
+	send_msg_expect_close(sock, &m);
+	sock = raw_session(srv.path, &session);
+	load_by_id(&m, session, TEED_MAX_SHMS + 1, 0, 16);
+	send_msg_expect_close(sock, &m);
+	/* REGISTER_SHM without its descriptor: not a message. */
+	sock = raw_session(srv.path, &session);
+	memset(&m, 0, sizeof(m));
+	m.op = TEE_WIRE_OP_REGISTER_SHM;
+	m.shm_size = 4096;
+	m.num_fds = 1;
+	assert_int_equal(tee_wire_encode(&m, buf, sizeof(buf), &len, &err), 0);
+	send_expect_close(sock, buf, len, NULL, 0);
+	assert_server_serves(&srv);
+}
+
 /* ---- who may connect ---- */
 
 static void test_other_uid_refused(void **state)
@@ -1075,6 +1255,8 @@ int main(void)
 		cmocka_unit_test(test_malformed_messages),
 		cmocka_unit_test(test_other_uid_refused),
 		cmocka_unit_test(test_no_fd_leak),
+		cmocka_unit_test(test_shm_load_registered),
+		cmocka_unit_test(test_shm_register_misuse),
 		cmocka_unit_test(test_server_gone_and_back),
 		cmocka_unit_test(test_hw_channel),
 		cmocka_unit_test(test_slow_subscriber_dropped),

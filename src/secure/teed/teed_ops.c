@@ -184,6 +184,7 @@ static void call_reply(const struct teed_call *call, const struct tee_wire_msg *
 		wp->type = req->params[i].type;
 		wp->fd_index = TEE_WIRE_FD_NONE;
 		if (tee_param_is_memref(wp->type)) {
+			wp->a = 0;
 			wp->size = call->params[i].memref.size;
 		} else if (wp->type != TEE_PARAM_TYPE_NONE) {
 			wp->a = call->params[i].value.a;
@@ -201,6 +202,9 @@ static void echo_params(const struct tee_wire_msg *req, struct tee_wire_msg *rep
 		reply->params[i] = req->params[i];
 		reply->params[i].fd_index = TEE_WIRE_FD_NONE;
 		reply->params[i].offset = 0;
+		/* A memref by shm id named it in a: a reply memref carries a size only. */
+		if (tee_param_is_memref(req->params[i].type))
+			reply->params[i].a = 0;
 	}
 }
 
