@@ -179,13 +179,12 @@ int tee_wire_event_check(const struct tee_wire_event *ev, struct rpt_error *err)
 
 /* One parameter on the wire. */
 struct tee_wire_param {
-	uint32_t type; /* TEE_PARAM_TYPE_* */
-	uint32_t
-		fd_index; /* memref: the packet's descriptor holding the buffer, FD_NONE or FD_SHM */
-	uint32_t a;	  /* value: a; memref with FD_SHM: the registered shm id */
-	uint32_t b;	  /* value: b */
-	uint64_t offset;  /* memref: where the buffer starts inside the descriptor */
-	uint64_t size;	  /* memref: request: buffer size; reply: bytes written or needed */
+	uint32_t type;	   /* TEE_PARAM_TYPE_* */
+	uint32_t fd_index; /* memref: the packet's descriptor of the buffer, FD_NONE, FD_SHM */
+	uint32_t a;	   /* value: a; memref with FD_SHM: the registered shm id */
+	uint32_t b;	   /* value: b */
+	uint64_t offset;   /* memref: where the buffer starts inside the descriptor (or shm) */
+	uint64_t size;	   /* memref: request: buffer size; reply: bytes written or needed */
 };
 
 /* One shared memory listed by a GET_SHM reply. */

@@ -273,10 +273,12 @@ static void test_coredump(void **state)
 
 /* ---- sessions ---- */
 
+static void raw_sessions_bounded(void);
+
 static void test_session_errors(void **state)
 {
 	static const TEE_UUID other = {1, 2, 3, {4, 5, 6, 7, 8, 9, 10, 11}};
-	struct tee_session extra[TEED_MAX_SESSIONS], fake;
+	struct tee_session extra[TEE_SOCKET_MAX_SESSIONS], fake;
 	struct tee_param p[TEE_NUM_PARAMS];
 	struct rpt_error err = {0};
 	struct tee_shm_set set;
@@ -323,8 +325,12 @@ static void test_session_errors(void **state)
 	assert_int_equal(tee_socket_map_shared(&c.ctx, 9, &set, &err), -ENOENT);
 	assert_int_equal(set.num, 0);
 
-	/* Sessions per connection are bounded; closing one frees its place. */
-	for (i = 0; i + 1 < TEED_MAX_SESSIONS; i++)
+	/*
+	 * Sessions per context are bounded; closing one frees its place. The
+	 * context spreads them over its connections, each well within the
+	 * server's bound per connection.
+	 */
+	for (i = 0; i + 1 < TEE_SOCKET_MAX_SESSIONS; i++)
 		assert_int_equal(teed_open(&c.ctx, 0, &extra[i]), TEE_SUCCESS);
 	assert_int_equal(teed_open(&c.ctx, 0, &extra[i]), TEE_ERROR_OUT_OF_MEMORY);
 	tee_close_session(&extra[0]);
@@ -332,6 +338,7 @@ static void test_session_errors(void **state)
 	/* Leave them open: the server closes them when the connection goes. */
 	conn_close(&c);
 	assert_server_serves(&srv);
+	raw_sessions_bounded();
 }
 
 /* ---- hostile messages ---- */
@@ -402,6 +409,39 @@ static int raw_session(const char *path, uint32_t *session)
 	assert_int_equal(r.result, TEE_SUCCESS);
 	*session = r.session;
 	return fd;
+}
+
+/* Sessions per connection are bounded on the server; the connection stays usable. */
+static void raw_sessions_bounded(void)
+{
+	struct tee_wire_msg m, r;
+	uint32_t session;
+	unsigned int i;
+	int sock = raw_session(srv.path, &session);
+
+	memset(&m, 0, sizeof(m));
+	m.op = TEE_WIRE_OP_OPEN_SESSION;
+	m.seq = 3;
+	m.uuid = (TEE_UUID)TA_RPROC_UUID;
+	for (i = 0; i < TEE_NUM_PARAMS; i++)
+		m.params[i].fd_index = TEE_WIRE_FD_NONE;
+	m.params[0].type = TEE_PARAM_TYPE_VALUE_INPUT;
+	for (i = 1; i < TEED_MAX_SESSIONS; i++) {
+		raw_send_msg(sock, &m, NULL);
+		raw_reply(sock, &r);
+		assert_int_equal(r.result, TEE_SUCCESS);
+	}
+	raw_send_msg(sock, &m, NULL);
+	raw_reply(sock, &r);
+	assert_int_equal(r.result, TEE_ERROR_OUT_OF_MEMORY);
+	memset(&m, 0, sizeof(m));
+	m.op = TEE_WIRE_OP_CLOSE_SESSION;
+	m.seq = 4;
+	m.session = session;
+	raw_send_msg(sock, &m, NULL);
+	raw_reply(sock, &r);
+	assert_int_equal(r.result, TEE_SUCCESS);
+	close(sock);
 }
 
 /* The server hung up on us (EOF, or a reset because our last packet was unread). */

@@ -576,7 +576,7 @@ static TEE_Result sock_open_session(struct tee_context *ctx, const TEE_UUID *uui
 		goto out;
 	}
 	/* Any idle connection: the session lives on it from now on. */
-	if (tee_socket_conn_get(s, &c, &err)) {
+	if (tee_socket_conn_get(s, true, &c, &err)) {
 		set_origin(origin, TEE_ORIGIN_COMMS);
 		res = TEE_ERROR_COMMUNICATION;
 		goto out_drop;
@@ -587,6 +587,9 @@ static TEE_Result sock_open_session(struct tee_context *ctx, const TEE_UUID *uui
 		ss->remote = remote;
 		ss->conn = (unsigned int)(c - s->conns);
 		ss->gen = c->gen;
+		pthread_mutex_lock(&s->lock);
+		c->sessions++;
+		pthread_mutex_unlock(&s->lock);
 	}
 	tee_socket_conn_put(c);
 	if (res != TEE_SUCCESS)
@@ -625,6 +628,9 @@ static void sock_close_session(struct tee_context *ctx, void *handle)
 		(void)tee_socket_exchange(s, c, &req, NULL, &reply, reply_fds, &n, &err);
 	}
 	pthread_mutex_unlock(&c->lock);
+	pthread_mutex_lock(&s->lock);
+	c->sessions--;
+	pthread_mutex_unlock(&s->lock);
 	drop_session(s, ss);
 }
 
@@ -722,7 +728,7 @@ int tee_socket_init_as(struct tee_context *ctx, const char *path, uid_t server_u
 	if (ret)
 		goto out_sets_lock;
 	/* The first connection now: a daemon that is not there fails init. */
-	ret = tee_socket_conn_get(s, &c, err);
+	ret = tee_socket_conn_get(s, false, &c, err);
 	if (ret)
 		goto out_conns;
 	tee_socket_conn_put(c);
@@ -749,7 +755,7 @@ int tee_socket_reconnect(struct tee_context *ctx, struct rpt_error *err)
 
 	if (!s)
 		return rpt_error_set(err, EINVAL, "not a connection to rproc-teed");
-	ret = tee_socket_conn_get(s, &c, err);
+	ret = tee_socket_conn_get(s, false, &c, err);
 	if (!ret)
 		tee_socket_conn_put(c);
 	return ret;

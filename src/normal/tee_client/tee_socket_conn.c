@@ -285,23 +285,53 @@ void tee_socket_conns_exit(struct tee_socket *s)
 	}
 }
 
-/* Lock a connection for the caller: one that nobody uses, a new one, or wait for one. */
-static struct sock_conn *take_conn(struct tee_socket *s)
+/* The open connections' indexes, those carrying the fewest sessions first. Under s->lock. */
+static void by_load(const struct tee_socket *s, unsigned int order[TEE_SOCKET_MAX_CONNS])
 {
+	unsigned int i, k;
+
+	for (i = 0; i < s->num_conns; i++) {
+		for (k = i; k > 0 && s->conns[order[k - 1]].sessions > s->conns[i].sessions; k--)
+			order[k] = order[k - 1];
+		order[k] = i;
+	}
+}
+
+/* A new slot of the pool, locked (nobody holds a slot past num_conns: this cannot wait). */
+static struct sock_conn *new_conn(struct tee_socket *s)
+{
+	struct sock_conn *c = &s->conns[s->num_conns++];
+
+	pthread_mutex_lock(&c->lock);
+	return c;
+}
+
+/*
+ * Lock a connection for the caller: an idle one (the least loaded with
+ * sessions first), a new one, or else wait for one. A new session gets a
+ * connection of its own while the pool has room, so that none of its calls
+ * waits behind another session's.
+ */
+static struct sock_conn *take_conn(struct tee_socket *s, bool for_session)
+{
+	unsigned int order[TEE_SOCKET_MAX_CONNS], i;
 	struct sock_conn *c = NULL;
 	bool wait = false;
-	unsigned int i;
 
 	pthread_mutex_lock(&s->lock);
+	by_load(s, order);
+	if (for_session && s->num_conns < TEE_SOCKET_MAX_CONNS &&
+	    (!s->num_conns || s->conns[order[0]].sessions))
+		c = new_conn(s);
 	for (i = 0; i < s->num_conns && !c; i++)
-		if (!pthread_mutex_trylock(&s->conns[i].lock))
-			c = &s->conns[i];
-	if (!c && s->num_conns < TEE_SOCKET_MAX_CONNS) {
-		/* Nobody holds a slot past num_conns: this cannot wait. */
-		c = &s->conns[s->num_conns++];
-		pthread_mutex_lock(&c->lock);
-	}
-	if (!c) {
+		if (!pthread_mutex_trylock(&s->conns[order[i]].lock))
+			c = &s->conns[order[i]];
+	if (!c && s->num_conns < TEE_SOCKET_MAX_CONNS)
+		c = new_conn(s);
+	if (!c && for_session) {
+		c = &s->conns[order[0]];
+		wait = true;
+	} else if (!c) {
 		c = &s->conns[s->next_wait];
 		s->next_wait = (s->next_wait + 1) % TEE_SOCKET_MAX_CONNS;
 		wait = true;
@@ -327,9 +357,10 @@ static int conn_ready(struct tee_socket *s, struct sock_conn *c, struct sock_con
 	return 0;
 }
 
-int tee_socket_conn_get(struct tee_socket *s, struct sock_conn **out, struct rpt_error *err)
+int tee_socket_conn_get(struct tee_socket *s, bool for_session, struct sock_conn **out,
+			struct rpt_error *err)
 {
-	return conn_ready(s, take_conn(s), out, err);
+	return conn_ready(s, take_conn(s, for_session), out, err);
 }
 
 int tee_socket_conn_lock(struct tee_socket *s, unsigned int index, struct sock_conn **out,
@@ -352,7 +383,7 @@ int tee_socket_simple_request(struct tee_socket *s, struct tee_wire_msg *req,
 	unsigned int nfds;
 	int ret;
 
-	ret = tee_socket_conn_get(s, &c, err);
+	ret = tee_socket_conn_get(s, false, &c, err);
 	if (ret)
 		return ret;
 	ret = tee_socket_exchange(s, c, req, NULL, reply, fds, &nfds, err);

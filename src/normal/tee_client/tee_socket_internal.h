@@ -42,6 +42,7 @@ struct sock_conn {
 	uint32_t seq;	      /* number of the last request sent */
 	bool broken;	      /* a failed exchange: the stream can no longer be trusted */
 	unsigned long gen;    /* (re)connections so far: sessions opened on an older one are gone */
+	unsigned int sessions; /* the caller's sessions living on it (under tee_socket.lock) */
 	/* The daemon's id of shared memory i on this connection, 0 if not registered here. */
 	uint32_t shm_ids[TEE_SOCKET_MAX_SHMS];
 };
@@ -104,9 +105,13 @@ void tee_socket_conns_exit(struct tee_socket *s);
 /*
  * *out: a live connection for one exchange, locked: an idle one, a new one
  * when every open one is busy (up to TEE_SOCKET_MAX_CONNS), else the next to
- * become free. A negative errno with err set if it cannot connect.
+ * become free. For a new session (for_session) an idle one that carries no
+ * session yet, else a new one, comes first: each session gets a connection
+ * of its own while the pool has room. A negative errno with err set if it
+ * cannot connect.
  */
-int tee_socket_conn_get(struct tee_socket *s, struct sock_conn **out, struct rpt_error *err);
+int tee_socket_conn_get(struct tee_socket *s, bool for_session, struct sock_conn **out,
+			struct rpt_error *err);
 
 /* Same for connection `index` (a session's own), waiting for it if busy. */
 int tee_socket_conn_lock(struct tee_socket *s, unsigned int index, struct sock_conn **out,

@@ -219,7 +219,7 @@ int tee_socket_map_shared(struct tee_context *ctx, uint32_t rproc_id, struct tee
 	memset(set, 0, sizeof(*set));
 	if (!s)
 		return rpt_error_set(err, EINVAL, "not a connection to rproc-teed");
-	ret = tee_socket_conn_get(s, &c, err);
+	ret = tee_socket_conn_get(s, false, &c, err);
 	if (ret)
 		return ret;
 	/* Held from here: a reconnect on another connection must not miss this set. */
