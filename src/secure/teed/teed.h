@@ -15,6 +15,12 @@
  * Only peers of one uid (SO_PEERCRED) are served; others get one refusal
  * message and are disconnected.
  *
+ * Registered shared memory (REGISTER_SHM): a client's memfd is checked and
+ * mapped once and stays mapped until UNREGISTER_SHM or the client goes, at
+ * most TEED_MAX_SHMS of them and TEED_SHM_BYTES_MAX bytes per connection;
+ * memrefs name it by id, with no descriptor or mapping per call (why a
+ * writable shared input is safe for LOAD_FW: teed_ops.c).
+ *
  * The hardware channel (tee_wire.h): the server also relays the coprocessors'
  * mailbox (doorbells, shutdown request), a debug crash injection, and pushes
  * the hardware's events (crash, doorbell, shutdown acknowledgement) to the
