@@ -191,12 +191,41 @@ static void guard_finalize(struct tee_context *ctx)
 	(void)ctx;
 }
 
+/* Shared memory is the socket's own (registered with the daemon: LOAD_FW without a copy). */
+static TEE_Result guard_shm_alloc(struct tee_context *ctx, struct tee_shm *shm)
+{
+	struct vboard *vb = ctx->priv;
+	struct tee_shm *inner;
+	TEE_Result res;
+
+	inner = malloc(sizeof(*inner));
+	if (!inner)
+		return TEE_ERROR_OUT_OF_MEMORY;
+	res = tee_shm_alloc(&vb->sock, shm->size, inner);
+	if (res != TEE_SUCCESS) {
+		free(inner);
+		return res;
+	}
+	shm->buffer = inner->buffer;
+	shm->priv = inner;
+	return TEE_SUCCESS;
+}
+
+static void guard_shm_free(struct tee_context *ctx, struct tee_shm *shm)
+{
+	(void)ctx;
+	tee_shm_free(shm->priv);
+	free(shm->priv);
+}
+
 static const struct tee_transport guard_transport = {
 	.name = "rproc-teed socket (guarded)",
 	.open_session = guard_open,
 	.close_session = guard_close,
 	.invoke = guard_invoke,
 	.finalize = guard_finalize,
+	.shm_alloc = guard_shm_alloc,
+	.shm_free = guard_shm_free,
 };
 
 /* ---- the mailbox through the hardware channel ---- */
