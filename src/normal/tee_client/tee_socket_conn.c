@@ -288,9 +288,12 @@ void tee_socket_conns_exit(struct tee_socket *s)
 /* The open connections' indexes, those carrying the fewest sessions first. Under s->lock. */
 static void by_load(const struct tee_socket *s, unsigned int order[TEE_SOCKET_MAX_CONNS])
 {
-	unsigned int i, k;
+	unsigned int i, k, n = s->num_conns;
 
-	for (i = 0; i < s->num_conns; i++) {
+	for (i = 0; i < TEE_SOCKET_MAX_CONNS; i++)
+		order[i] = i;
+	/* Insertion sort: a handful of connections. */
+	for (i = 1; i < n; i++) {
 		for (k = i; k > 0 && s->conns[order[k - 1]].sessions > s->conns[i].sessions; k--)
 			order[k] = order[k - 1];
 		order[k] = i;
