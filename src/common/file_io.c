@@ -19,50 +19,59 @@ int rpt_read_file(const char *path, uint8_t **data, size_t *size, struct rpt_err
 	return rpt_read_fd(fd, path, data, size, err);
 }
 
-int rpt_read_fd(int fd, const char *path, uint8_t **data, size_t *size, struct rpt_error *err)
+int rpt_fd_size(int fd, const char *path, size_t *size, struct rpt_error *err)
 {
 	struct stat st;
-	uint8_t *buf = NULL;
+
+	if (fstat(fd, &st) < 0)
+		return rpt_error_set(err, errno, "%s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return rpt_error_set(err, EINVAL, "%s: not a regular file", path);
+	if ((uint64_t)st.st_size > RPT_FILE_MAX)
+		return rpt_error_set(err, EFBIG, "%s: %lld bytes, larger than the %zu-byte limit",
+				     path, (long long)st.st_size, RPT_FILE_MAX);
+	*size = (size_t)st.st_size;
+	return 0;
+}
+
+int rpt_read_all(int fd, const char *path, uint8_t *buf, size_t size, struct rpt_error *err)
+{
 	size_t done = 0;
+
+	while (done < size) {
+		ssize_t n = read(fd, buf + done, size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return rpt_error_set(err, n < 0 ? errno : EIO, "%s: short read", path);
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+int rpt_read_fd(int fd, const char *path, uint8_t **data, size_t *size, struct rpt_error *err)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
 	int ret;
 
-	if (fstat(fd, &st) < 0) {
-		ret = rpt_error_set(err, errno, "%s: %s", path, strerror(errno));
+	ret = rpt_fd_size(fd, path, &len, err);
+	if (ret)
 		goto out_close;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		ret = rpt_error_set(err, EINVAL, "%s: not a regular file", path);
-		goto out_close;
-	}
-	if ((uint64_t)st.st_size > RPT_FILE_MAX) {
-		ret = rpt_error_set(err, EFBIG, "%s: %lld bytes, larger than the %zu-byte limit",
-				    path, (long long)st.st_size, RPT_FILE_MAX);
-		goto out_close;
-	}
 	/* One spare byte so an empty file still gets a valid pointer. */
-	buf = malloc((size_t)st.st_size + 1);
+	buf = malloc(len + 1);
 	if (!buf) {
 		ret = rpt_error_set(err, ENOMEM, "%s: out of memory", path);
 		goto out_close;
 	}
-	while (done < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + done, (size_t)st.st_size - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			ret = rpt_error_set(err, n < 0 ? errno : EIO, "%s: short read", path);
-			goto out_free;
-		}
-		done += (size_t)n;
+	ret = rpt_read_all(fd, path, buf, len, err);
+	if (ret) {
+		free(buf);
+		goto out_close;
 	}
-	close(fd);
 	*data = buf;
-	*size = done;
-	return 0;
-
-out_free:
-	free(buf);
+	*size = len;
 out_close:
 	close(fd);
 	return ret;

@@ -16,6 +16,15 @@ int rpt_read_file(const char *path, uint8_t **data, size_t *size, struct rpt_err
 /* Same from an open descriptor (closed in every case); path only names it in messages. */
 int rpt_read_fd(int fd, const char *path, uint8_t **data, size_t *size, struct rpt_error *err);
 
+/*
+ * The halves of rpt_read_fd, for a caller that reads into memory of its own
+ * (the firmware loader into TEE shared memory): the size of the regular file
+ * behind fd (RPT_FILE_MAX at most), then exactly size bytes of it into buf.
+ * Neither closes fd.
+ */
+int rpt_fd_size(int fd, const char *path, size_t *size, struct rpt_error *err);
+int rpt_read_all(int fd, const char *path, uint8_t *buf, size_t size, struct rpt_error *err);
+
 /* rpt_write_file flags. */
 #define RPT_WRITE_NO_SYNC 1u /* skip both fsyncs: for outputs a power cut may lose */
 #define RPT_WRITE_SHARED  2u /* mode 0644 (umask applies) instead of 0600 */

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "common/ipc_path.h"
+#include "normal/tee_client/tee_hwchan.h"
 #include "normal/tee_client/tee_socket.h"
 #include "vboard/vboard_internal.h"
 
@@ -205,12 +206,41 @@ static void guard_finalize(struct tee_context *ctx)
 	(void)ctx;
 }
 
+/* Shared memory is the socket's own (registered with the daemon: LOAD_FW without a copy). */
+static TEE_Result guard_shm_alloc(struct tee_context *ctx, struct tee_shm *shm)
+{
+	struct sock_board *sb = ctx->priv;
+	struct tee_shm *inner;
+	TEE_Result res;
+
+	inner = malloc(sizeof(*inner));
+	if (!inner)
+		return TEE_ERROR_OUT_OF_MEMORY;
+	res = tee_shm_alloc(&sb->sock, shm->size, inner);
+	if (res != TEE_SUCCESS) {
+		free(inner);
+		return res;
+	}
+	shm->buffer = inner->buffer;
+	shm->priv = inner;
+	return TEE_SUCCESS;
+}
+
+static void guard_shm_free(struct tee_context *ctx, struct tee_shm *shm)
+{
+	(void)ctx;
+	tee_shm_free(shm->priv);
+	free(shm->priv);
+}
+
 static const struct tee_transport guard_transport = {
 	.name = "rproc-teed socket (guarded)",
 	.open_session = guard_open,
 	.close_session = guard_close,
 	.invoke = guard_invoke,
 	.finalize = guard_finalize,
+	.shm_alloc = guard_shm_alloc,
+	.shm_free = guard_shm_free,
 };
 
 /* ---- the mailbox through the hardware channel ---- */
@@ -222,7 +252,7 @@ static int sock_request_shutdown(void *priv)
 	int ret;
 
 	vboard_expect_shutdown_ack(p);
-	ret = tee_socket_request_shutdown(&sb_of(p)->sock, p->desc->id, &err);
+	ret = tee_hwchan_request_shutdown(&sb_of(p)->sock, p->desc->id, &err);
 	/* Not running any more is no news to the caller; anything else is worth a line. */
 	if (ret && ret != -RPT_ESTATE)
 		vb_log(p->vb, RPROC_LOG_WARN, "%s: shutdown request: %s", p->desc->name,
@@ -236,7 +266,7 @@ static int sock_kick(void *priv, unsigned int vqid)
 	struct rpt_error err = {0};
 	int ret;
 
-	ret = tee_socket_kick(&sb_of(p)->sock, p->desc->id, vqid, &err);
+	ret = tee_hwchan_kick(&sb_of(p)->sock, p->desc->id, vqid, &err);
 	if (ret)
 		vb_log(p->vb, RPROC_LOG_ERR, "%s: kick: %s", p->desc->name, rpt_error_msg(&err));
 	return ret;
@@ -248,7 +278,7 @@ static int sock_request_detach(void *priv)
 	struct rpt_error err = {0};
 	int ret;
 
-	ret = tee_socket_request_detach(&sb_of(p)->sock, p->desc->id, &err);
+	ret = tee_hwchan_request_detach(&sb_of(p)->sock, p->desc->id, &err);
 	if (ret)
 		vb_log(p->vb, RPROC_LOG_WARN, "%s: detach request: %s", p->desc->name,
 		       rpt_error_msg(&err));
@@ -267,7 +297,7 @@ static int socket_inject_crash(struct vboard_proc *p, enum rproc_crash_type type
 	struct rpt_error err = {0};
 	int ret;
 
-	ret = tee_socket_inject_crash(&sb_of(p)->sock, p->desc->id, (uint32_t)type, &err);
+	ret = tee_hwchan_inject_crash(&sb_of(p)->sock, p->desc->id, (uint32_t)type, &err);
 	if (ret)
 		vb_log(p->vb, RPROC_LOG_ERR, "%s: crash injection: %s", p->desc->name,
 		       rpt_error_msg(&err));
@@ -276,7 +306,7 @@ static int socket_inject_crash(struct vboard_proc *p, enum rproc_crash_type type
 
 /* ---- events ---- */
 
-static void dispatch(struct sock_board *sb, const struct tee_event *ev)
+static void dispatch(struct sock_board *sb, const struct tee_wire_event *ev)
 {
 	struct vboard_proc *p = vboard_proc_of_id(sb->vb, ev->rproc_id);
 
@@ -319,7 +349,7 @@ static void channel_lost(struct sock_board *sb, const struct rpt_error *why)
 static void drain_events(struct sock_board *sb)
 {
 	struct rpt_error err = {0};
-	struct tee_event ev;
+	struct tee_wire_event ev;
 	int ret;
 
 	while (!(ret = tee_event_next(sb->events, &ev, &err)))
@@ -467,7 +497,7 @@ static int socket_proc_create(struct vboard *vb, struct vboard_proc *p, struct r
 	if (ret)
 		return ret;
 	vboard_tee_config(vb, p, &cfg);
-	cfg.mapper = (struct tee_rproc_shm_mapper){.map = tee_socket_shm_map, .priv = &sp->shm};
+	cfg.mapper = (struct tee_rproc_shm_mapper){.map = tee_shm_set_lookup, .priv = &sp->shm};
 	cfg.mbox = (struct rproc_mbox){.ops = &sock_mbox_ops, .priv = p};
 	p->rproc = tee_rproc_create(&cfg, err);
 	return vboard_proc_made(p, err);

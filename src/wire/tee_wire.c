@@ -153,13 +153,15 @@ static int check_param_unused(const struct tee_wire_param *p, unsigned int i, bo
 			      struct rpt_error *err)
 {
 	bool memref = tee_param_is_memref(p->type);
+	/* A memref into a registered shared memory names it in a (checked by the caller). */
+	bool by_id = memref && !reply && p->fd_index == TEE_WIRE_FD_SHM;
 
 	if (p->type != TEE_PARAM_TYPE_NONE && !memref && !tee_param_is_value(p->type))
 		return rpt_error_set(err, RPT_EFORMAT, "param %u: unknown type %u", i, p->type);
 	if ((!memref || reply) && p->fd_index != TEE_WIRE_FD_NONE)
 		return rpt_error_set(err, RPT_EFORMAT, "param %u: descriptor index %u on a %s", i,
 				     p->fd_index, reply ? "reply" : "non-memref parameter");
-	if (!tee_param_is_value(p->type) && (p->a || p->b))
+	if (!tee_param_is_value(p->type) && (by_id ? p->b : p->a || p->b))
 		return rpt_error_set(err, RPT_EFORMAT, "param %u: value fields set on type %u", i,
 				     p->type);
 	if (!memref && (p->offset || p->size))
@@ -170,10 +172,37 @@ static int check_param_unused(const struct tee_wire_param *p, unsigned int i, bo
 	return 0;
 }
 
-/* A request's memref: a range inside one of the packet's descriptors, or no buffer at all. */
+/* The range of a memref with a buffer: bounded so that offset + size fits an off_t. */
+static int check_memref_range(const struct tee_wire_param *p, unsigned int i, struct rpt_error *err)
+{
+	if (p->size > TEE_WIRE_MEMREF_MAX)
+		return rpt_error_set(
+			err, RPT_EFORMAT, "param %u: memref of 0x%llx bytes, over 0x%llx", i,
+			(unsigned long long)p->size, (unsigned long long)TEE_WIRE_MEMREF_MAX);
+	/* Keeps offset + size within off_t for the receiver's fstat/mmap checks. */
+	if (p->offset > (uint64_t)INT64_MAX - TEE_WIRE_MEMREF_MAX)
+		return rpt_error_set(err, RPT_EFORMAT, "param %u: memref offset 0x%llx too large",
+				     i, (unsigned long long)p->offset);
+	return 0;
+}
+
+/*
+ * A request's memref: a range inside one of the packet's descriptors, a range
+ * inside a shared memory registered before, or no buffer at all.
+ */
 static int check_memref_request(const struct tee_wire_param *p, unsigned int i, uint32_t num_fds,
 				uint32_t *used, struct rpt_error *err)
 {
+	if (p->fd_index == TEE_WIRE_FD_SHM) {
+		/* Whether the id is registered, and the range inside it, is the server's check. */
+		if (!p->a)
+			return rpt_error_set(err, RPT_EFORMAT, "param %u: memref into shm id 0", i);
+		if (!p->size)
+			return rpt_error_set(err, RPT_EFORMAT,
+					     "param %u: empty memref into shm %u (send no buffer)",
+					     i, p->a);
+		return check_memref_range(p, i, err);
+	}
 	if (p->fd_index == TEE_WIRE_FD_NONE) {
 		if (p->offset || p->size)
 			return rpt_error_set(err, RPT_EFORMAT,
@@ -189,15 +218,7 @@ static int check_memref_request(const struct tee_wire_param *p, unsigned int i, 
 		return rpt_error_set(err, RPT_EFORMAT, "param %u: descriptor %u named twice", i,
 				     p->fd_index);
 	*used |= 1u << p->fd_index;
-	if (p->size > TEE_WIRE_MEMREF_MAX)
-		return rpt_error_set(
-			err, RPT_EFORMAT, "param %u: memref of 0x%llx bytes, over 0x%llx", i,
-			(unsigned long long)p->size, (unsigned long long)TEE_WIRE_MEMREF_MAX);
-	/* Keeps offset + size within off_t for the receiver's fstat/mmap checks. */
-	if (p->offset > (uint64_t)INT64_MAX - TEE_WIRE_MEMREF_MAX)
-		return rpt_error_set(err, RPT_EFORMAT, "param %u: memref offset 0x%llx too large",
-				     i, (unsigned long long)p->offset);
-	return 0;
+	return check_memref_range(p, i, err);
 }
 
 static int get_params(struct rcur *r, struct tee_wire_msg *m, struct rpt_error *err)
@@ -303,33 +324,67 @@ static int check_get_shm_reply(const struct tee_wire_msg *m, struct rpt_error *e
 	return 0;
 }
 
-/* The argument of an event must fit its kind; only a crash carries a reason. */
-static int check_event(const struct tee_wire_msg *m, struct rpt_error *err)
+int tee_wire_event_check(const struct tee_wire_event *ev, struct rpt_error *err)
 {
-	if (m->seq)
-		return rpt_error_set(err, RPT_EFORMAT, "seq %u, an event carries 0", m->seq);
-	switch (m->kind) {
+	static const char zeros[TEE_WIRE_WHY_MAX];
+
+	switch (ev->kind) {
 	case TEE_WIRE_EVENT_CRASH:
-		if (m->arg > TEE_WIRE_CRASH_MAX)
-			return rpt_error_set(err, RPT_EFORMAT, "crash of unknown type %u", m->arg);
-		return 0;
+		if (ev->arg > TEE_WIRE_CRASH_MAX)
+			return rpt_error_set(err, RPT_EFORMAT, "crash of unknown type %u", ev->arg);
+		return check_text(ev->why, sizeof(ev->why), true, "crash reason", err);
 	case TEE_WIRE_EVENT_KICK:
-		if (m->arg >= TEE_WIRE_MAX_VQ)
+		if (ev->arg >= TEE_WIRE_MAX_VQ)
 			return rpt_error_set(err, RPT_EFORMAT,
-					     "doorbell of vq %u, a mailbox has %u", m->arg,
+					     "doorbell of vq %u, a mailbox has %u", ev->arg,
 					     TEE_WIRE_MAX_VQ);
 		break;
 	case TEE_WIRE_EVENT_SHUTDOWN_ACK:
-		if (m->arg)
+		if (ev->arg)
 			return rpt_error_set(err, RPT_EFORMAT,
-					     "shutdown acknowledgement with argument %u", m->arg);
+					     "shutdown acknowledgement with argument %u", ev->arg);
 		break;
 	default:
-		return rpt_error_set(err, RPT_EFORMAT, "unknown event kind %u", m->kind);
+		return rpt_error_set(err, RPT_EFORMAT, "unknown event kind %u", ev->kind);
 	}
-	/* The text field is terminated and zero after its end: empty means all zeros. */
-	if (m->why[0])
-		return rpt_error_set(err, RPT_EFORMAT, "reason text on a kind %u event", m->kind);
+	if (memcmp(ev->why, zeros, sizeof(zeros)))
+		return rpt_error_set(err, RPT_EFORMAT, "reason text on a kind %u event", ev->kind);
+	return 0;
+}
+
+/* An EVENT message: seq 0 (nobody asked), then the one rule of an event. */
+static int check_event(const struct tee_wire_msg *m, struct rpt_error *err)
+{
+	struct tee_wire_event ev = {.rproc_id = m->rproc_id, .kind = m->kind, .arg = m->arg};
+
+	if (m->seq)
+		return rpt_error_set(err, RPT_EFORMAT, "seq %u, an event carries 0", m->seq);
+	memcpy(ev.why, m->why, sizeof(ev.why));
+	return tee_wire_event_check(&ev, err);
+}
+
+static int check_register_shm(const struct tee_wire_msg *m, struct rpt_error *err)
+{
+	if (!m->shm_size || m->shm_size > TEE_WIRE_MEMREF_MAX)
+		return rpt_error_set(
+			err, RPT_EFORMAT, "shared memory of 0x%llx bytes (1 to 0x%llx)",
+			(unsigned long long)m->shm_size, (unsigned long long)TEE_WIRE_MEMREF_MAX);
+	return 0;
+}
+
+/* An id exactly when it worked: a client can never use a failed one. */
+static int check_register_shm_reply(const struct tee_wire_msg *m, struct rpt_error *err)
+{
+	if ((m->result == TEE_SUCCESS) != (m->shm_id != 0))
+		return rpt_error_set(err, RPT_EFORMAT, "shm id %u with result 0x%08x", m->shm_id,
+				     m->result);
+	return 0;
+}
+
+static int check_unregister_shm(const struct tee_wire_msg *m, struct rpt_error *err)
+{
+	if (!m->shm_id)
+		return rpt_error_set(err, RPT_EFORMAT, "shm id 0");
 	return 0;
 }
 
@@ -339,6 +394,7 @@ static int check_event(const struct tee_wire_msg *m, struct rpt_error *err)
 enum wire_kind {
 	WIRE_END,    /* no more fields */
 	WIRE_U32,    /* a uint32_t member of struct tee_wire_msg */
+	WIRE_U64,    /* a uint64_t member of struct tee_wire_msg */
 	WIRE_RSV,    /* a u32 that must be 0 */
 	WIRE_UUID,   /* a TEE_UUID member: u32, u16, u16, u8[8] */
 	WIRE_TEXT,   /* a char[] member: NUL-terminated, zeros after the NUL, may be empty */
@@ -359,6 +415,8 @@ struct wire_field {
 /* A request's body, or a reply's after its result and origin. */
 struct wire_body {
 	struct wire_field fields[WIRE_MAX_FIELDS]; /* in wire order, up to the first WIRE_END */
+	/* Descriptors it carries besides memrefs and a shared-memory list (exactly). */
+	unsigned int fds;
 	/* Bounds the layout cannot say (a vq, a crash type), on a decoded body; NULL: none. */
 	int (*check)(const struct tee_wire_msg *m, struct rpt_error *err);
 };
@@ -380,6 +438,11 @@ struct wire_op {
 	{                                                                                          \
 		.kind = WIRE_U32, .offset = offsetof(struct tee_wire_msg, member),                 \
 		.size = sizeof(char[MSG_MEMBER_SIZE(member) == 4 ? 4 : -1])                        \
+	}
+#define F_U64(member)                                                                              \
+	{                                                                                          \
+		.kind = WIRE_U64, .offset = offsetof(struct tee_wire_msg, member),                 \
+		.size = sizeof(char[MSG_MEMBER_SIZE(member) == 8 ? 8 : -1])                        \
 	}
 #define F_RSV                                                                                      \
 	{                                                                                          \
@@ -442,6 +505,13 @@ static const struct wire_op wire_ops[] = {
 					   .check = check_event}},
 	[TEE_WIRE_OP_REQUEST_DETACH] = {.name = "REQUEST_DETACH",
 					.request = {.fields = {F_U32(rproc_id), F_RSV}}},
+	[TEE_WIRE_OP_REGISTER_SHM] =
+		{.name = "REGISTER_SHM",
+		 .request = {.fields = {F_U64(shm_size)}, .fds = 1, .check = check_register_shm},
+		 .reply = {.fields = {F_U32(shm_id), F_RSV}, .check = check_register_shm_reply}},
+	[TEE_WIRE_OP_UNREGISTER_SHM] = {.name = "UNREGISTER_SHM",
+					.request = {.fields = {F_U32(shm_id), F_RSV},
+						    .check = check_unregister_shm}},
 };
 
 #define WIRE_NUM_OPS (sizeof(wire_ops) / sizeof(wire_ops[0]))
@@ -473,15 +543,17 @@ static const struct wire_body *wire_body(uint16_t op)
 
 /* What a body's fields add up to. */
 struct wire_shape {
-	size_t size; /* bytes of the fixed fields (a shared-memory list adds its entries) */
-	bool params; /* it has the parameters */
-	bool list;   /* it ends with a shared-memory list */
+	size_t size;	  /* bytes of the fixed fields (a shared-memory list adds its entries) */
+	bool params;	  /* it has the parameters */
+	bool list;	  /* it ends with a shared-memory list */
+	unsigned int fds; /* descriptors of its own (exactly), besides memrefs and the list */
 };
 
 static struct wire_shape body_shape(uint16_t op)
 {
 	const struct wire_body *b = wire_body(op);
-	struct wire_shape s = {.size = (op & TEE_WIRE_OP_REPLY) ? REPLY_HEAD_SIZE : 0};
+	struct wire_shape s = {.size = (op & TEE_WIRE_OP_REPLY) ? REPLY_HEAD_SIZE : 0,
+			       .fds = b->fds};
 	unsigned int i;
 
 	for (i = 0; i < num_fields(b); i++) {
@@ -548,6 +620,7 @@ static void put_field(struct wcur *w, const struct tee_wire_msg *m, const struct
 {
 	const char *member = (const char *)m + f->offset;
 	unsigned int i;
+	uint64_t v64;
 	uint32_t v;
 
 	switch (f->kind) {
@@ -556,6 +629,10 @@ static void put_field(struct wcur *w, const struct tee_wire_msg *m, const struct
 	case WIRE_U32:
 		memcpy(&v, member, sizeof(v));
 		put_u32(w, v);
+		break;
+	case WIRE_U64:
+		memcpy(&v64, member, sizeof(v64));
+		put_u64(w, v64);
 		break;
 	case WIRE_RSV:
 		put_u32(w, 0);
@@ -633,6 +710,7 @@ static int get_field(struct rcur *r, struct tee_wire_msg *m, const struct wire_f
 {
 	char *member = (char *)m + f->offset;
 	size_t at = r->pos - TEE_WIRE_HDR_SIZE;
+	uint64_t v64;
 	uint32_t v;
 
 	switch (f->kind) {
@@ -641,6 +719,10 @@ static int get_field(struct rcur *r, struct tee_wire_msg *m, const struct wire_f
 	case WIRE_U32:
 		v = get_u32(r);
 		memcpy(member, &v, sizeof(v));
+		return 0;
+	case WIRE_U64:
+		v64 = get_u64(r);
+		memcpy(member, &v64, sizeof(v64));
 		return 0;
 	case WIRE_RSV:
 		return check_reserved(get_u32(r), at, err);
@@ -714,6 +796,12 @@ static int check_body_shape(const struct tee_wire_msg *m, uint32_t body_len, str
 	if (s.list ? body_len < s.size : body_len != s.size)
 		return rpt_error_set(err, RPT_EFORMAT, "body of %u bytes, the op needs %s%zu",
 				     body_len, s.list ? "at least " : "", s.size);
+	if (s.fds) {
+		if (m->num_fds != s.fds)
+			return rpt_error_set(err, RPT_EFORMAT, "%u descriptors, the op takes %u",
+					     m->num_fds, s.fds);
+		return 0;
+	}
 	/* Descriptors travel with a request's memrefs and a shared-memory list, nowhere else. */
 	if (m->num_fds && !s.list && !(s.params && !reply))
 		return rpt_error_set(err, RPT_EFORMAT, "%u descriptors on %s that takes none",

@@ -30,6 +30,8 @@
  *   SUBSCRIBE      req: rproc_id, rsv                reply: result, origin
  *   EVENT          (server -> client, unasked, seq 0): rproc_id, kind, arg, rsv, why[96]
  *   REQUEST_DETACH req: rproc_id, rsv                reply: result, origin
+ *   REGISTER_SHM   req: u64 size (1 descriptor)      reply: result, origin, shm_id, rsv
+ *   UNREGISTER_SHM req: shm_id, rsv                  reply: result, origin
  *
  *   uuid:  u32 timeLow, u16 timeMid, u16 timeHiAndVersion, u8 clockSeqAndNode[8]
  *   param: type, fd_index, a, b, u64 offset, u64 size               (32 bytes)
@@ -38,18 +40,27 @@
  *
  * Adding an op touches two places: its value in enum tee_wire_op, and its row
  * in wire_ops[] (tee_wire.c), which lists the request's and the reply's
- * fields in wire order (F_U32(member), F_RSV, F_UUID, F_TEXT, F_PARAMS,
- * F_SHM_LIST) and optionally a check for bounds the layout cannot say (a vq, a
- * crash type). Sizes, descriptor rules, encoding and decoding follow from the
+ * fields in wire order (F_U32(member), F_U64(member), F_RSV, F_UUID, F_TEXT,
+ * F_PARAMS, F_SHM_LIST), the descriptors it carries of its own (.fds, as
+ * REGISTER_SHM's one) and optionally a check for bounds the layout cannot say
+ * (a vq, a crash type). Sizes, descriptor rules, encoding and decoding follow from the
  * row. A field no op carried before is a member of struct tee_wire_msg, with
  * its comment. Then its line in the table above, and its fixed bytes in
  * tests/wire/test_wire_bytes.c. A reply row left out carries result, origin.
- * A field of a new shape (a u64, a descriptor of its own) is a new kind in
+ * A field of a new shape is a new kind in
  * tee_wire.c: one case where fields are written, one where they are read.
  *
  * Bulk data never travels in a message: a MEMREF parameter names one of the
- * packet's descriptors (a sealed memfd) and a range inside it. A GET_SHM reply
- * carries one descriptor per shared memory, in the order of its entries.
+ * packet's descriptors (a sealed memfd) and a range inside it, or (fd_index
+ * TEE_WIRE_FD_SHM, a = shm_id) a range inside a shared memory this connection
+ * registered before. A GET_SHM reply carries one descriptor per shared
+ * memory, in the order of its entries.
+ *
+ * Registered shared memory (as OP-TEE's TEE_IOC_SHM_REGISTER): REGISTER_SHM
+ * hands the server a memfd once (sealed against shrinking); the server maps
+ * it once and answers an id, valid on this connection only, until
+ * UNREGISTER_SHM or the connection closes. Memrefs then name the id and a
+ * range, and no descriptor, copy or mapping is made per call.
  *
  * The hardware channel (KICK, REQUEST_SHUTDOWN, INJECT_CRASH, SUBSCRIBE,
  * EVENT, REQUEST_DETACH): on the real SoC the mailbox (IPCC) and the
@@ -83,10 +94,11 @@
 
 #define TEE_WIRE_MAGIC 0x57545052u /* "RPTW" */
 /*
- * 2: the hardware channel (KICK .. EVENT); 3: REQUEST_DETACH. A peer of
+ * 2: the hardware channel (KICK .. EVENT); 3: REQUEST_DETACH; 4: registered
+ * shared memory (REGISTER_SHM, UNREGISTER_SHM, memrefs by shm id). A peer of
  * another version is refused.
  */
-#define TEE_WIRE_VERSION    3u
+#define TEE_WIRE_VERSION    4u
 #define TEE_WIRE_HDR_SIZE   24u
 #define TEE_WIRE_BODY_MAX   (64u << 10)
 #define TEE_WIRE_MSG_MAX    (TEE_WIRE_HDR_SIZE + TEE_WIRE_BODY_MAX)
@@ -115,6 +127,8 @@
 #define TEE_WIRE_MEMREF_MAX ((uint64_t)256 << 20)
 /* fd_index of a parameter that carries no descriptor. */
 #define TEE_WIRE_FD_NONE 0xFFFFFFFFu
+/* fd_index of a memref inside a registered shared memory (a = its shm id). */
+#define TEE_WIRE_FD_SHM 0xFFFFFFFEu
 /* Doorbells of one mailbox: a KICK's or kick EVENT's vq is below this. */
 #define TEE_WIRE_MAX_VQ 32u
 /* Largest crash type (Linux's rproc_crash_type: 0 mmufault, 1 watchdog, 2 fatal error). */
@@ -132,6 +146,8 @@ enum tee_wire_op {
 	TEE_WIRE_OP_SUBSCRIBE = 9,	  /* push the rproc's EVENTs to this connection */
 	TEE_WIRE_OP_EVENT = 10,		  /* server -> client: something the hardware did */
 	TEE_WIRE_OP_REQUEST_DETACH = 11,  /* tell the rproc's firmware the host detached */
+	TEE_WIRE_OP_REGISTER_SHM = 12,	  /* map a client memfd once, for memrefs by id */
+	TEE_WIRE_OP_UNREGISTER_SHM = 13,  /* forget a registered shared memory */
 };
 
 /* What an EVENT reports. */
@@ -154,13 +170,32 @@ enum tee_wire_event_kind {
 /* Set in the op of every reply. */
 #define TEE_WIRE_OP_REPLY 0x8000u
 
+/*
+ * One event of a core: what the server pushes (EVENT), what its event sources
+ * post and what a client reads, the same struct everywhere.
+ */
+struct tee_wire_event {
+	uint32_t rproc_id;	    /* whose core */
+	uint32_t kind;		    /* enum tee_wire_event_kind */
+	uint32_t arg;		    /* crash: type (Linux rproc_crash_type); kick: vq; else 0 */
+	char why[TEE_WIRE_WHY_MAX]; /* crash: what happened (NUL-terminated, zeros after); else "" */
+};
+
+/*
+ * The one validity rule of an event, for whoever builds or receives one: a
+ * known kind, an argument that fits it (a known crash type, a vq below
+ * TEE_WIRE_MAX_VQ, 0 for a shutdown acknowledgement), and a reason text only
+ * on a crash, NUL-terminated with zeros after. -RPT_EFORMAT, err says why.
+ */
+int tee_wire_event_check(const struct tee_wire_event *ev, struct rpt_error *err);
+
 /* One parameter on the wire. */
 struct tee_wire_param {
 	uint32_t type;	   /* TEE_PARAM_TYPE_* */
-	uint32_t fd_index; /* memref: the packet's descriptor holding the buffer, or FD_NONE */
-	uint32_t a;	   /* value: a */
+	uint32_t fd_index; /* memref: the packet's descriptor of the buffer, FD_NONE, FD_SHM */
+	uint32_t a;	   /* value: a; memref with FD_SHM: the registered shm id */
 	uint32_t b;	   /* value: b */
-	uint64_t offset;   /* memref: where the buffer starts inside the descriptor */
+	uint64_t offset;   /* memref: where the buffer starts inside the descriptor (or shm) */
 	uint64_t size;	   /* memref: request: buffer size; reply: bytes written or needed */
 };
 
@@ -192,6 +227,8 @@ struct tee_wire_msg {
 	uint32_t result;	    /* replies: TEE_Result */
 	uint32_t origin;	    /* replies: TEE_ORIGIN_* of the result */
 	uint32_t num_shm;	    /* GET_SHM reply: entries of shm[] */
+	uint32_t shm_id;   /* REGISTER_SHM reply (0 on a failure), UNREGISTER_SHM request */
+	uint64_t shm_size; /* REGISTER_SHM request: bytes to map, 1..TEE_WIRE_MEMREF_MAX */
 	struct tee_wire_param params[TEE_NUM_PARAMS]; /* OPEN_SESSION, INVOKE, their replies */
 	struct tee_wire_shm shm[TEE_WIRE_MAX_SHM];    /* GET_SHM reply */
 };

@@ -410,6 +410,73 @@ static void test_firmware_search_path(void **state)
 	check_loader(true);  /* realpath and a prefix check */
 }
 
+/* A driver's firmware memory for the loader test: one buffer, counting its use. */
+struct fw_mem_double {
+	uint8_t buf[64];     /* the memory handed out */
+	size_t asked;	     /* size of the last alloc */
+	unsigned int allocs; /* allocs that succeeded */
+	unsigned int frees;  /* frees of buf */
+	bool refuse;	     /* alloc fails */
+};
+
+static void *double_alloc(void *priv, size_t size, struct rpt_error *err)
+{
+	struct fw_mem_double *m = priv;
+
+	m->asked = size;
+	if (m->refuse || size > sizeof(m->buf)) {
+		rpt_error_set(err, ENOMEM, "no driver memory for %zu bytes", size);
+		return NULL;
+	}
+	m->allocs++;
+	return m->buf;
+}
+
+static void double_free(void *priv, void *buf)
+{
+	struct fw_mem_double *m = priv;
+
+	assert_ptr_equal(buf, m->buf);
+	m->frees++;
+}
+
+/* The loader reads straight into the driver's memory when it has some (no copy of its own). */
+static void test_firmware_into_driver_memory(void **state)
+{
+	struct fw_mem_double m = {0};
+	const struct rproc_fw_mem mem = {.alloc = double_alloc, .free = double_free, .priv = &m};
+	struct rproc_fw_loader loader;
+	struct rpt_error err = {0};
+	struct rproc_fw fw = {0};
+	struct rproc_fw_dir d;
+	char dir[512], path[600];
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/fw-mem", rpt_tmpdir());
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(path, sizeof(path), "%s/img.bin", dir);
+	assert_int_equal(rpt_write_file_atomic(path, "firmware", 8, &err), 0);
+	assert_int_equal(rproc_fw_dir_loader(&loader, &d, dir), 0);
+
+	fw.mem = &mem;
+	assert_int_equal(loader.request(loader.priv, "img.bin", &fw, &err), 0);
+	assert_ptr_equal(fw.data, m.buf);
+	assert_int_equal(fw.size, 8);
+	assert_int_equal(m.asked, 8);
+	assert_memory_equal(fw.data, "firmware", 8);
+	loader.release(loader.priv, &fw);
+	assert_int_equal(m.frees, 1);
+
+	/* The driver has no memory: the request fails, saying why, and nothing is held. */
+	memset(&fw, 0, sizeof(fw));
+	fw.mem = &mem;
+	m.refuse = true;
+	assert_int_equal(loader.request(loader.priv, "img.bin", &fw, &err), -ENOMEM);
+	assert_non_null(strstr(rpt_error_msg(&err), "no driver memory"));
+	assert_int_equal(m.allocs, 1);
+	assert_int_equal(m.frees, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -420,6 +487,7 @@ int main(void)
 		cmocka_unit_test(test_segment_outside_memories_loads_nothing),
 		cmocka_unit_test(test_firmware_names_stay_in_the_directory),
 		cmocka_unit_test(test_firmware_search_path),
+		cmocka_unit_test(test_firmware_into_driver_memory),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

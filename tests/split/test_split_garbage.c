@@ -27,6 +27,7 @@
 
 #include "common/safe_math.h"
 #include "wire/tee_wire.h"
+#include "normal/tee_client/tee_hwchan.h"
 #include "normal/tee_client/tee_socket.h"
 #include "testutil.h"
 
@@ -492,7 +493,7 @@ static void test_shm_garbage(void **state)
 	rpt_error_clear(&err);
 	assert_int_equal(tee_socket_map_shared(&ctx, 0, &set, &err), 0);
 	assert_int_equal(set.num, 1);
-	assert_non_null(tee_socket_shm_map(&set, 0x10000000, 0x1000));
+	assert_non_null(tee_shm_set_lookup(&set, 0x10000000, 0x1000));
 	tee_socket_unmap_shared(&set);
 	tee_finalize(&ctx);
 	fake_stop(&f);
@@ -500,7 +501,7 @@ static void test_shm_garbage(void **state)
 }
 
 /* The first event (or failure) of ch, waiting at most 10 s. */
-static int next_event(struct tee_event_channel *ch, struct tee_event *ev, struct rpt_error *err)
+static int next_event(struct tee_event_channel *ch, struct tee_wire_event *ev, struct rpt_error *err)
 {
 	struct pollfd pfd = {.fd = tee_event_fd(ch), .events = POLLIN};
 	int ret;
@@ -517,7 +518,7 @@ static void test_event_garbage(void **state)
 	static const uint32_t id0;
 	struct tee_event_channel *ch;
 	struct rpt_error err;
-	struct tee_event ev;
+	struct tee_wire_event ev;
 	unsigned int before, i;
 	struct fake f;
 

@@ -19,6 +19,7 @@
 
 #include "demo_sign.h"
 #include "normal/tee_client/tee_client.h"
+#include "normal/tee_client/tee_hwchan.h"
 #include "normal/tee_client/tee_socket.h"
 #include "split_fixture.h"
 #include "testutil.h"
@@ -117,7 +118,7 @@ static void test_crash_while_dead_is_not_attached(void **state)
 	split_kill(&sys.rprocd);
 	/* The hardware faults meanwhile (the debug channel stands in for a real fault). */
 	assert_int_equal(tee_socket_init(&ctx, sys.teed_sock, &err), 0);
-	assert_int_equal(tee_socket_inject_crash(&ctx, 0, 2, &err), 0);
+	assert_int_equal(tee_hwchan_inject_crash(&ctx, 0, 2, &err), 0);
 	tee_finalize(&ctx);
 	assert_true(split_wait_log(&sys.teed, "coprocessor crashed", 10000));
 

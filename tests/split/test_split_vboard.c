@@ -111,6 +111,9 @@ static void test_doorbells_and_isolation(void **state)
 
 	(void)state;
 	boot();
+	/* The image went in through shared memory registered with rproc-teed, no copy per call. */
+	assert_true(split_maps_contain(getpid(), "memfd:tee-shm"));
+	assert_true(split_maps_contain(w.sys.teed.pid, "memfd:tee-shm"));
 	assert_true(split_maps_contain(getpid(), "memfd:ipc-shmem"));
 	assert_false(split_maps_contain(getpid(), "memfd:retram"));
 	assert_false(split_fds_contain(getpid(), "memfd:retram"));

@@ -30,6 +30,7 @@
 #include "craft.h"
 #include "formats/elf32.h"
 #include "formats/rsc_table.h"
+#include "normal/tee_client/tee_hwchan.h"
 #include "secure/teed/teed.h"
 #include "teed_server.h"
 #include "testutil.h"
@@ -148,7 +149,7 @@ static void test_load_and_rsc_table(void **state)
 	assert_int_equal(set.regions[0].size, 256 << 10);
 
 	/* The loaded table, read through our own mapping of the secure world's memory. */
-	table = tee_socket_shm_map(&set, pa, (size_t)size);
+	table = tee_shm_set_lookup(&set, pa, (size_t)size);
 	assert_non_null(table);
 	assert_int_equal(rsc_table_validate(table, (size_t)size, &err), 0);
 	want = elf_rsc_table(&want_len);
@@ -157,8 +158,8 @@ static void test_load_and_rsc_table(void **state)
 	free(want);
 
 	/* Secure memory: not listed, not mappable, not in this process at all. */
-	assert_null(tee_socket_shm_map(&set, 0x38000000, 4));
-	assert_null(tee_socket_shm_map(&set, RSC_PA + (256 << 10) - 4, 8));
+	assert_null(tee_shm_set_lookup(&set, 0x38000000, 4));
+	assert_null(tee_shm_set_lookup(&set, RSC_PA + (256 << 10) - 4, 8));
 	assert_true(maps_contain("memfd:mcuram2"));
 	assert_false(maps_contain("memfd:retram"));
 
@@ -255,7 +256,7 @@ static void test_coredump(void **state)
 	ph = dump_segment(&elf, RSC_PA);
 	assert_non_null(ph);
 	assert_memory_equal(elf32_segment_data(&elf, ph),
-			    tee_socket_shm_map(&set, RSC_PA, RSC_SIZE), RSC_SIZE);
+			    tee_shm_set_lookup(&set, RSC_PA, RSC_SIZE), RSC_SIZE);
 	/*
 	 * This board's policy allows dumps (coredump-allowed) but is no debug
 	 * board: RETRAM, secure, holding the firmware's code, is not in it.
@@ -272,10 +273,12 @@ static void test_coredump(void **state)
 
 /* ---- sessions ---- */
 
+static void raw_sessions_bounded(void);
+
 static void test_session_errors(void **state)
 {
 	static const TEE_UUID other = {1, 2, 3, {4, 5, 6, 7, 8, 9, 10, 11}};
-	struct tee_session extra[TEED_MAX_SESSIONS], fake;
+	struct tee_session extra[TEE_SOCKET_MAX_SESSIONS], fake;
 	struct tee_param p[TEE_NUM_PARAMS];
 	struct rpt_error err = {0};
 	struct tee_shm_set set;
@@ -322,8 +325,12 @@ static void test_session_errors(void **state)
 	assert_int_equal(tee_socket_map_shared(&c.ctx, 9, &set, &err), -ENOENT);
 	assert_int_equal(set.num, 0);
 
-	/* Sessions per connection are bounded; closing one frees its place. */
-	for (i = 0; i + 1 < TEED_MAX_SESSIONS; i++)
+	/*
+	 * Sessions per context are bounded; closing one frees its place. The
+	 * context spreads them over its connections, each well within the
+	 * server's bound per connection.
+	 */
+	for (i = 0; i + 1 < TEE_SOCKET_MAX_SESSIONS; i++)
 		assert_int_equal(teed_open(&c.ctx, 0, &extra[i]), TEE_SUCCESS);
 	assert_int_equal(teed_open(&c.ctx, 0, &extra[i]), TEE_ERROR_OUT_OF_MEMORY);
 	tee_close_session(&extra[0]);
@@ -331,6 +338,7 @@ static void test_session_errors(void **state)
 	/* Leave them open: the server closes them when the connection goes. */
 	conn_close(&c);
 	assert_server_serves(&srv);
+	raw_sessions_bounded();
 }
 
 /* ---- hostile messages ---- */
@@ -401,6 +409,39 @@ static int raw_session(const char *path, uint32_t *session)
 	assert_int_equal(r.result, TEE_SUCCESS);
 	*session = r.session;
 	return fd;
+}
+
+/* Sessions per connection are bounded on the server; the connection stays usable. */
+static void raw_sessions_bounded(void)
+{
+	struct tee_wire_msg m, r;
+	uint32_t session;
+	unsigned int i;
+	int sock = raw_session(srv.path, &session);
+
+	memset(&m, 0, sizeof(m));
+	m.op = TEE_WIRE_OP_OPEN_SESSION;
+	m.seq = 3;
+	m.uuid = (TEE_UUID)TA_RPROC_UUID;
+	for (i = 0; i < TEE_NUM_PARAMS; i++)
+		m.params[i].fd_index = TEE_WIRE_FD_NONE;
+	m.params[0].type = TEE_PARAM_TYPE_VALUE_INPUT;
+	for (i = 1; i < TEED_MAX_SESSIONS; i++) {
+		raw_send_msg(sock, &m, NULL);
+		raw_reply(sock, &r);
+		assert_int_equal(r.result, TEE_SUCCESS);
+	}
+	raw_send_msg(sock, &m, NULL);
+	raw_reply(sock, &r);
+	assert_int_equal(r.result, TEE_ERROR_OUT_OF_MEMORY);
+	memset(&m, 0, sizeof(m));
+	m.op = TEE_WIRE_OP_CLOSE_SESSION;
+	m.seq = 4;
+	m.session = session;
+	raw_send_msg(sock, &m, NULL);
+	raw_reply(sock, &r);
+	assert_int_equal(r.result, TEE_SUCCESS);
+	close(sock);
 }
 
 /* The server hung up on us (EOF, or a reset because our last packet was unread). */
@@ -646,6 +687,186 @@ static void test_malformed_messages(void **state)
 	assert_int_equal(teed_count_fds(0), client_fds);
 }
 
+/* ---- registered shared memory ---- */
+
+/* Mappings of memfd `name` in process pid's address space. */
+static unsigned int maps_count(pid_t pid, const char *name)
+{
+	char path[64], line[4096];
+	unsigned int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	f = fopen(path, "re");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, name) != NULL;
+	fclose(f);
+	return n;
+}
+
+/*
+ * LOAD_FW from tee_shm_alloc memory: the server maps it once (REGISTER_SHM)
+ * and keeps it across calls, with no memfd per call; freeing it unmaps it
+ * there. A copy per call would leave no lasting mapping in the server.
+ */
+static void test_shm_load_registered(void **state)
+{
+	struct tee_shm shm;
+	uint64_t pa, size;
+	struct conn c;
+
+	(void)state;
+	conn_open(&c, &srv);
+	assert_int_equal(tee_shm_alloc(&c.ctx, image_size, &shm), TEE_SUCCESS);
+	memcpy(shm.buffer, image, image_size);
+	assert_int_equal(maps_count(srv.pid, "memfd:tee-shm"), 0);
+	if (teed_load(&c.sess, shm.buffer, image_size) != TEE_SUCCESS)
+		fail_msg("LOAD_FW from shared memory: %s", tee_socket_last_error(&c.ctx));
+	assert_int_equal(teed_rsc(&c.sess, &pa, &size), TEE_SUCCESS);
+	assert_int_equal(pa, RSC_PA);
+	assert_int_equal(maps_count(srv.pid, "memfd:tee-shm"), 1);
+	assert_int_equal(teed_simple(&c.sess, TA_RPROC_CMD_RELEASE_FW), TEE_SUCCESS);
+	/* Again: the same mapping serves, none is added. */
+	assert_int_equal(teed_load(&c.sess, shm.buffer, image_size), TEE_SUCCESS);
+	assert_int_equal(teed_simple(&c.sess, TA_RPROC_CMD_RELEASE_FW), TEE_SUCCESS);
+	assert_int_equal(maps_count(srv.pid, "memfd:tee-shm"), 1);
+	/* A buffer only partly inside goes by copy, and works. */
+	assert_int_equal(teed_load(&c.sess, image, image_size), TEE_SUCCESS);
+	assert_int_equal(teed_simple(&c.sess, TA_RPROC_CMD_RELEASE_FW), TEE_SUCCESS);
+	tee_shm_free(&shm);
+	assert_int_equal(maps_count(srv.pid, "memfd:tee-shm"), 0);
+	assert_null(shm.buffer);
+	tee_shm_free(&shm); /* twice is fine */
+	conn_close(&c);
+}
+
+/* One request, its reply. */
+static void raw_call(int sock, struct tee_wire_msg *m, const int *fds, struct tee_wire_msg *r)
+{
+	raw_send_msg(sock, m, fds);
+	raw_reply(sock, r);
+	assert_int_equal(r->op, m->op | TEE_WIRE_OP_REPLY);
+}
+
+/* REGISTER_SHM of [0, size) of fd (closed here); the reply's result, *id its id. */
+static TEE_Result raw_register(int sock, int fd, uint64_t size, uint32_t *id)
+{
+	struct tee_wire_msg m = {.op = TEE_WIRE_OP_REGISTER_SHM, .seq = 5, .num_fds = 1}, r;
+
+	m.shm_size = size;
+	raw_call(sock, &m, &fd, &r);
+	close(fd);
+	*id = r.shm_id;
+	return r.result;
+}
+
+/* LOAD_FW of [offset, +size) in registered shm id, on session. */
+static void load_by_id(struct tee_wire_msg *m, uint32_t session, uint32_t id, uint64_t offset,
+		       uint64_t size)
+{
+	load_msg(m, session, offset, size);
+	m->num_fds = 0;
+	m->params[1].fd_index = TEE_WIRE_FD_SHM;
+	m->params[1].a = id;
+}
+
+static void send_msg_expect_close(int sock, const struct tee_wire_msg *m)
+{
+	raw_send_msg(sock, m, NULL);
+	assert_closed(sock);
+}
+
+/*
+ * A hostile client's registrations: refused files are answers (the client
+ * stays), ids and ranges it does not own end its connection, and the
+ * per-connection limits hold.
+ */
+static void test_shm_register_misuse(void **state)
+{
+	uint32_t session, other_session, id, ids[TEED_MAX_SHMS];
+	uint8_t buf[TEE_WIRE_REPLY_MAX];
+	struct rpt_error err = {0};
+	struct tee_wire_msg m, r;
+	unsigned int i;
+	int sock, other, fd;
+	size_t len;
+
+	(void)state;
+	sock = raw_session(srv.path, &session);
+	/* Refused, the connection stays: can still shrink; smaller than said; write-sealed. */
+	assert_int_equal(raw_register(sock, memfd_of(4096, 0), 4096, &id),
+			 TEE_ERROR_BAD_PARAMETERS);
+	assert_int_equal(id, 0);
+	assert_int_equal(raw_register(sock, memfd_of(4096, SEALS), 8192, &id),
+			 TEE_ERROR_BAD_PARAMETERS);
+	fd = memfd_of(4096, SEALS | F_SEAL_WRITE);
+	assert_int_equal(raw_register(sock, fd, 4096, &id), TEE_ERROR_BAD_PARAMETERS);
+	/* Unknown id: not found. */
+	memset(&m, 0, sizeof(m));
+	m.op = TEE_WIRE_OP_UNREGISTER_SHM;
+	m.seq = 6;
+	m.shm_id = 3;
+	raw_call(sock, &m, NULL, &r);
+	assert_int_equal(r.result, TEE_ERROR_ITEM_NOT_FOUND);
+
+	/* The count limit: TEED_MAX_SHMS, then OUT_OF_MEMORY; unregistering frees a slot. */
+	for (i = 0; i < TEED_MAX_SHMS; i++) {
+		assert_int_equal(raw_register(sock, memfd_of(4096, SEALS), 4096, &ids[i]),
+				 TEE_SUCCESS);
+		assert_int_not_equal(ids[i], 0);
+	}
+	assert_int_equal(raw_register(sock, memfd_of(4096, SEALS), 4096, &id),
+			 TEE_ERROR_OUT_OF_MEMORY);
+	m.shm_id = ids[3];
+	raw_call(sock, &m, NULL, &r);
+	assert_int_equal(r.result, TEE_SUCCESS);
+	raw_call(sock, &m, NULL, &r);
+	assert_int_equal(r.result, TEE_ERROR_ITEM_NOT_FOUND);
+	for (i = 0; i < TEED_MAX_SHMS; i++) {
+		m.shm_id = ids[i];
+		raw_call(sock, &m, NULL, &r);
+	}
+
+	/* The byte limit: sparse memfds of the largest memref, until the total is reached. */
+	for (i = 0; i < TEED_SHM_BYTES_MAX / TEE_WIRE_MEMREF_MAX; i++)
+		assert_int_equal(raw_register(sock, memfd_of(TEE_WIRE_MEMREF_MAX, SEALS),
+					      TEE_WIRE_MEMREF_MAX, &ids[i]),
+				 TEE_SUCCESS);
+	assert_int_equal(raw_register(sock, memfd_of(4096, SEALS), 4096, &id),
+			 TEE_ERROR_OUT_OF_MEMORY);
+	for (i = 0; i < TEED_SHM_BYTES_MAX / TEE_WIRE_MEMREF_MAX; i++) {
+		m.shm_id = ids[i];
+		raw_call(sock, &m, NULL, &r);
+		assert_int_equal(r.result, TEE_SUCCESS);
+	}
+
+	/* One registration; another connection cannot name it. */
+	assert_int_equal(raw_register(sock, memfd_of(4096, SEALS), 4096, &id), TEE_SUCCESS);
+	other = raw_session(srv.path, &other_session);
+	load_by_id(&m, other_session, id, 0, 16);
+	send_msg_expect_close(other, &m);
+	/* A range past its end, a huge offset, an id never given: hung up on. */
+	load_by_id(&m, session, id, 4096 - 8, 16);
+	send_msg_expect_close(sock, &m);
+	sock = raw_session(srv.path, &session);
+	assert_int_equal(raw_register(sock, memfd_of(4096, SEALS), 4096, &id), TEE_SUCCESS);
+	load_by_id(&m, session, id, (uint64_t)INT64_MAX - TEE_WIRE_MEMREF_MAX, 16);
+	send_msg_expect_close(sock, &m);
+	sock = raw_session(srv.path, &session);
+	load_by_id(&m, session, TEED_MAX_SHMS + 1, 0, 16);
+	send_msg_expect_close(sock, &m);
+	/* REGISTER_SHM without its descriptor: not a message. */
+	sock = raw_session(srv.path, &session);
+	memset(&m, 0, sizeof(m));
+	m.op = TEE_WIRE_OP_REGISTER_SHM;
+	m.shm_size = 4096;
+	m.num_fds = 1;
+	assert_int_equal(tee_wire_encode(&m, buf, sizeof(buf), &len, &err), 0);
+	send_expect_close(sock, buf, len, NULL, 0);
+	assert_server_serves(&srv);
+}
+
 /* ---- who may connect ---- */
 
 static void test_other_uid_refused(void **state)
@@ -718,7 +939,7 @@ static void test_server_gone_and_back(void **state)
 	teed_server_start(&dying, getuid());
 	conn_open(&c, &dying);
 	assert_int_equal(tee_socket_map_shared(&c.ctx, 0, &set, &err), 0);
-	table = tee_socket_shm_map(&set, RSC_PA, RSC_SIZE);
+	table = tee_shm_set_lookup(&set, RSC_PA, RSC_SIZE);
 	assert_non_null(table);
 	assert_int_equal(teed_load(&c.sess, image, image_size), TEE_SUCCESS);
 	assert_memory_equal(table, want, RSC_SIZE);
@@ -734,7 +955,7 @@ static void test_server_gone_and_back(void **state)
 	/* Nobody listens: every call fails, saying so, and nothing hangs. */
 	assert_int_equal(teed_load(&c.sess, image, image_size), TEE_ERROR_COMMUNICATION);
 	assert_non_null(strstr(tee_socket_last_error(&c.ctx), "no rproc-teed listening"));
-	assert_int_equal(tee_socket_kick(&c.ctx, 0, 0, &err), -ECONNREFUSED);
+	assert_int_equal(tee_hwchan_kick(&c.ctx, 0, 0, &err), -ECONNREFUSED);
 	/* Only we still map the dead server's memory: make it differ from what a load writes. */
 	memset(table, 0, RSC_SIZE);
 
@@ -743,7 +964,7 @@ static void test_server_gone_and_back(void **state)
 	assert_int_equal(teed_simple(&c.sess, TA_RPROC_CMD_START_FW), TEE_ERROR_BAD_STATE);
 	assert_int_equal(teed_load(&c.sess, image, image_size), TEE_SUCCESS);
 	/* Same address, the new server's memory: the table it loaded is there. */
-	assert_ptr_equal(tee_socket_shm_map(&set, RSC_PA, RSC_SIZE), table);
+	assert_ptr_equal(tee_shm_set_lookup(&set, RSC_PA, RSC_SIZE), table);
 	assert_memory_equal(table, want, RSC_SIZE);
 	assert_int_equal(teed_simple(&c.sess, TA_RPROC_CMD_RELEASE_FW), TEE_SUCCESS);
 	tee_socket_unmap_shared(&set);
@@ -756,7 +977,7 @@ static void test_server_gone_and_back(void **state)
 /* ---- the hardware channel ---- */
 
 /* The next event of ch, waiting at most 10 s (a guard, not a timing assertion). */
-static void next_event(struct tee_event_channel *ch, struct tee_event *ev)
+static void next_event(struct tee_event_channel *ch, struct tee_wire_event *ev)
 {
 	struct pollfd pfd = {.fd = tee_event_fd(ch), .events = POLLIN};
 	struct rpt_error err = {0};
@@ -779,23 +1000,23 @@ static void test_hw_channel(void **state)
 	struct tee_event_channel *ch, *idle;
 	struct rpt_error err = {0};
 	struct tee_context ctx;
-	struct tee_event ev;
+	struct tee_wire_event ev;
 
 	(void)state;
 	teed_connect(&srv, &ctx);
 	assert_int_equal(tee_event_open(&ch, srv.path, &id0, 1, &err), 0);
 	assert_int_equal(tee_event_open(&idle, srv.path, NULL, 0, &err), 0);
 
-	assert_int_equal(tee_socket_kick(&ctx, 0, 5, &err), 0);
+	assert_int_equal(tee_hwchan_kick(&ctx, 0, 5, &err), 0);
 	next_event(ch, &ev);
 	assert_int_equal(ev.rproc_id, 0);
 	assert_int_equal(ev.kind, TEE_WIRE_EVENT_KICK);
 	assert_int_equal(ev.arg, 5);
 	assert_string_equal(ev.why, "");
-	assert_int_equal(tee_socket_request_shutdown(&ctx, 0, &err), 0);
+	assert_int_equal(tee_hwchan_request_shutdown(&ctx, 0, &err), 0);
 	next_event(ch, &ev);
 	assert_int_equal(ev.kind, TEE_WIRE_EVENT_SHUTDOWN_ACK);
-	assert_int_equal(tee_socket_inject_crash(&ctx, 0, 1, &err), 0);
+	assert_int_equal(tee_hwchan_inject_crash(&ctx, 0, 1, &err), 0);
 	next_event(ch, &ev);
 	assert_int_equal(ev.kind, TEE_WIRE_EVENT_CRASH);
 	assert_int_equal(ev.arg, 1);
@@ -805,15 +1026,15 @@ static void test_hw_channel(void **state)
 	tee_event_close(idle);
 
 	/* Not on the board, out of range: refused, named. */
-	assert_int_equal(tee_socket_kick(&ctx, 9, 0, &err), -ENOENT);
+	assert_int_equal(tee_hwchan_kick(&ctx, 9, 0, &err), -ENOENT);
 	assert_non_null(strstr(rpt_error_msg(&err), "rproc 9"));
-	assert_int_equal(tee_socket_kick(&ctx, 0, TEE_WIRE_MAX_VQ, &err), -EINVAL);
-	assert_int_equal(tee_socket_inject_crash(&ctx, 0, 3, &err), -EINVAL);
+	assert_int_equal(tee_hwchan_kick(&ctx, 0, TEE_WIRE_MAX_VQ, &err), -EINVAL);
+	assert_int_equal(tee_hwchan_inject_crash(&ctx, 0, 3, &err), -EINVAL);
 	rpt_error_clear(&err);
 	assert_int_equal(tee_event_open(&idle, srv.path, &id9, 1, &err), -ENOENT);
 	assert_non_null(strstr(rpt_error_msg(&err), "rproc 9"));
 	/* The request connection still works after all that. */
-	assert_int_equal(tee_socket_kick(&ctx, 0, 6, &err), 0);
+	assert_int_equal(tee_hwchan_kick(&ctx, 0, 6, &err), 0);
 	next_event(ch, &ev);
 	assert_int_equal(ev.arg, 6);
 	tee_event_close(ch);
@@ -847,7 +1068,7 @@ static int raw_subscriber(const char *path)
 static unsigned int drain(struct tee_event_channel *ch)
 {
 	struct rpt_error err = {0};
-	struct tee_event ev;
+	struct tee_wire_event ev;
 	unsigned int n = 0;
 	int ret;
 
@@ -864,7 +1085,7 @@ static void test_slow_subscriber_dropped(void **state)
 	struct tee_event_channel *good;
 	struct rpt_error err = {0};
 	struct tee_context ctx;
-	struct tee_event ev;
+	struct tee_wire_event ev;
 	unsigned int i, got = 0, stuck = 0;
 	uint8_t buf[TEE_WIRE_REPLY_MAX];
 	ssize_t n;
@@ -876,11 +1097,11 @@ static void test_slow_subscriber_dropped(void **state)
 	teed_connect(&srv, &ctx);
 	/* Far more events than the slow one's socket and queue hold: every request answered. */
 	for (i = 0; i < 4 * TEED_CLIENT_EVENTS + 100; i++) {
-		assert_int_equal(tee_socket_kick(&ctx, 0, i % TEE_WIRE_MAX_VQ, &err), 0);
+		assert_int_equal(tee_hwchan_kick(&ctx, 0, i % TEE_WIRE_MAX_VQ, &err), 0);
 		got += drain(good);
 	}
 	/* The reader is still subscribed and served. */
-	assert_int_equal(tee_socket_kick(&ctx, 0, 31, &err), 0);
+	assert_int_equal(tee_hwchan_kick(&ctx, 0, 31, &err), 0);
 	do
 		next_event(good, &ev);
 	while (ev.arg != 31 || ++got == 0);
@@ -1025,8 +1246,8 @@ static void test_daemon(void **state)
 	free(iso);
 	/* No coprocessor attached (--no-coproc): START cannot succeed, no mailbox to ring. */
 	assert_int_equal(teed_simple(&sess, TA_RPROC_CMD_START_FW), TEE_ERROR_BAD_STATE);
-	assert_int_equal(tee_socket_kick(&ctx, 0, 0, &err), -EOPNOTSUPP);
-	assert_int_equal(tee_socket_inject_crash(&ctx, 0, 0, &err), -EOPNOTSUPP);
+	assert_int_equal(tee_hwchan_kick(&ctx, 0, 0, &err), -EOPNOTSUPP);
+	assert_int_equal(tee_hwchan_inject_crash(&ctx, 0, 0, &err), -EOPNOTSUPP);
 	tee_close_session(&sess);
 	tee_finalize(&ctx);
 
@@ -1074,6 +1295,8 @@ int main(void)
 		cmocka_unit_test(test_malformed_messages),
 		cmocka_unit_test(test_other_uid_refused),
 		cmocka_unit_test(test_no_fd_leak),
+		cmocka_unit_test(test_shm_load_registered),
+		cmocka_unit_test(test_shm_register_misuse),
 		cmocka_unit_test(test_server_gone_and_back),
 		cmocka_unit_test(test_hw_channel),
 		cmocka_unit_test(test_slow_subscriber_dropped),

@@ -32,9 +32,9 @@
 #define Z8	Z4, Z4
 #define Z16	Z8, Z8
 #define Z32	Z16, Z16
-/* Header: magic "RPTW", version 3, op, seq, body_len, num_fds, reserved. */
+/* Header: magic "RPTW", version 4, op, seq, body_len, num_fds, reserved. */
 #define HDR(op, seq, body_len, nfds)                                                               \
-	'R', 'P', 'T', 'W', LE16(3), LE16(op), LE32(seq), LE32(body_len), LE32(nfds), Z4
+	'R', 'P', 'T', 'W', LE16(4), LE16(op), LE32(seq), LE32(body_len), LE32(nfds), Z4
 /* Parameter: type, fd_index, a, b, u64 offset, u64 size. */
 #define PARAM(type, fd, a, b, off, size)                                                           \
 	LE32(type), LE32(fd), LE32(a), LE32(b), LE64(off), LE64(size)
@@ -617,10 +617,10 @@ static void test_header_rules(void **state)
 	expect_refused(buf, len, 1, "INVOKE: ", "bad magic 0x57545053");
 	len = copy_case(&cases[4], buf, sizeof(buf));
 	buf[4] = 2;
-	expect_refused(buf, len, 1, "INVOKE: ", "protocol version 2, this side speaks 3");
+	expect_refused(buf, len, 1, "INVOKE: ", "protocol version 2, this side speaks 4");
 	buf[4] = 3;
 	buf[5] = 1;
-	expect_refused(buf, len, 1, "INVOKE: ", "protocol version 259, this side speaks 3");
+	expect_refused(buf, len, 1, "INVOKE: ", "protocol version 259, this side speaks 4");
 	len = copy_case(&cases[4], buf, sizeof(buf));
 	put_le32(buf + 12, TEE_WIRE_BODY_MAX + 1);
 	expect_refused(buf, len, 1, "INVOKE: ", "body of 65537 bytes, over 65536");
@@ -630,8 +630,8 @@ static void test_header_rules(void **state)
 	expect_refused(buf, len, 17, "INVOKE: ", "17 descriptors, over 16");
 	/* Ops that do not exist: past the table, 0, an event's reply, other high bits. */
 	len = copy_case(&cases[0], buf, sizeof(buf));
-	buf[6] = 0x0c;
-	expect_refused(buf, len, 0, NULL, "unknown op 0x000c");
+	buf[6] = 0x0e;
+	expect_refused(buf, len, 0, NULL, "unknown op 0x000e");
 	buf[6] = 0;
 	expect_refused(buf, len, 0, NULL, "unknown op 0x0000");
 	buf[6] = 0x01;
@@ -686,7 +686,9 @@ static void test_param_rules(void **state)
 	invoke_edit(1, 0, 4, 1, "param 1: unknown type 4");
 	invoke_edit(1, 0, 8, 1, "param 1: unknown type 8");
 	invoke_edit(2, 4, 1, 1, "param 2: descriptor index 1, but 1 descriptors came");
-	invoke_edit(2, 4, 0xFFFFFFFEu, 1, "param 2: descriptor index 4294967294, but 1");
+	invoke_edit(2, 4, 0xFFFFFFFDu, 1, "param 2: descriptor index 4294967293, but 1");
+	/* TEE_WIRE_FD_SHM names a registered shared memory by its id, in a: never 0. */
+	invoke_edit(2, 4, 0xFFFFFFFEu, 1, "param 2: memref into shm id 0");
 	invoke_edit(2, 0, 7, 2, "2 descriptors came, memrefs name 1");
 	invoke_edit(3, 4, 0, 1, "param 3: descriptor 0 named twice");
 	invoke_edit(0, 4, 0, 1, "param 0: descriptor index 0 on a non-memref parameter");

@@ -88,11 +88,25 @@ enum rproc_log_level {
 	RPROC_LOG_INFO = 2, /* progress (booting, up, stopped) */
 };
 
+/*
+ * Memory a driver wants firmware read into instead of the loader's own
+ * (Linux request_firmware_into_buf): the TEE driver's shared memory, which
+ * the TA then reads without a copy.
+ */
+struct rproc_fw_mem {
+	/* size bytes (at least 1) for the image; NULL with err set if there are none. */
+	void *(*alloc)(void *priv, size_t size, struct rpt_error *err);
+	/* Done with a buffer of alloc. */
+	void (*free)(void *priv, void *buf);
+	void *priv; /* passed to both */
+};
+
 /* A firmware file's bytes, as a loader hands them over (Linux struct firmware). */
 struct rproc_fw {
-	const uint8_t *data; /* the bytes (owned by the loader) */
-	size_t size;	     /* bytes in data */
-	void *priv;	     /* loader's own handle for release */
+	const uint8_t *data;		/* the bytes (owned by the loader) */
+	size_t size;			/* bytes in data */
+	void *priv;			/* loader's own handle for release */
+	const struct rproc_fw_mem *mem; /* in: where the driver wants the bytes; NULL: anywhere */
 };
 
 /* Where firmware comes from: name -> bytes (tests, the daemon and the demo supply one). */
@@ -213,6 +227,7 @@ struct rproc {
 	/* ---- configuration ---- */
 	char firmware[RPROC_FW_NAME_MAX]; /* firmware name handed to the loader */
 	struct rproc_fw_loader fw_loader; /* (driver) name -> bytes */
+	struct rproc_fw_mem fw_mem;	  /* (driver) memory for those bytes; alloc NULL: any */
 	bool alt_boot;			  /* (driver) alternate boot: TA loads, table after load */
 	bool auto_boot;			  /* (driver) boot at rproc_add() */
 	bool recovery_disabled;		  /* crashes are not recovered automatically */

@@ -564,6 +564,8 @@ static int rproc_request_fw(struct rproc *rproc, struct rproc_fw *fw)
 	int ret;
 
 	memset(fw, 0, sizeof(*fw));
+	/* A loader that can reads into the driver's memory (the TEE's shared memory: no copy). */
+	fw->mem = rproc->fw_mem.alloc ? &rproc->fw_mem : NULL;
 	if (!rproc->fw_loader.request) {
 		rpt_error_set(&e, ENOENT, "no firmware loader");
 		return rproc_fail(rproc, "request_firmware", -ENOENT, &e);

@@ -129,18 +129,56 @@ static void search_path(const struct rproc_fw_dir *d, char *buf, size_t len)
 	}
 }
 
+/*
+ * The whole file behind fd (closed here) into the driver's memory fw->mem
+ * when it has some (fw->priv stays NULL), else into a buffer of our own.
+ */
+static int read_fw(int fd, const char *name, struct rproc_fw *fw, struct rpt_error *err)
+{
+	uint8_t *data = NULL;
+	size_t size = 0;
+	int ret;
+
+	if (!fw->mem) {
+		ret = rpt_read_fd(fd, name, &data, &size, err);
+		if (!ret) {
+			fw->data = data;
+			fw->size = size;
+			fw->priv = data;
+		}
+		return ret;
+	}
+	ret = rpt_fd_size(fd, name, &size, err);
+	if (!ret) {
+		data = fw->mem->alloc(fw->mem->priv, size ? size : 1, err);
+		if (!data)
+			ret = -ENOMEM;
+	}
+	if (!ret) {
+		ret = rpt_read_all(fd, name, data, size, err);
+		if (ret)
+			fw->mem->free(fw->mem->priv, data);
+	}
+	close(fd);
+	if (ret)
+		return ret;
+	fw->data = data;
+	fw->size = size;
+	return 0;
+}
+
 static int file_request(void *priv, const char *name, struct rproc_fw *fw, struct rpt_error *err)
 {
 	const struct rproc_fw_dir *d = priv;
 	char where[256];
-	uint8_t *data = NULL;
-	size_t size = 0;
 	unsigned int i;
-	int fd = -ENOENT, ret;
+	int fd = -ENOENT;
 
 	if (d->allow_absolute && name[0] == '/') {
-		ret = rpt_read_file(name, &data, &size, err);
-		goto out;
+		fd = open(name, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return rpt_error_set(err, errno, "%s: %s", name, strerror(errno));
+		return read_fw(fd, name, fw, err);
 	}
 	search_path(d, where, sizeof(where));
 	if (!name_ok(name))
@@ -155,19 +193,14 @@ static int file_request(void *priv, const char *name, struct rproc_fw *fw, struc
 				     strerror(ENOENT), where);
 	if (fd < 0)
 		return fd;
-	ret = rpt_read_fd(fd, name, &data, &size, err);
-out:
-	if (ret)
-		return ret;
-	fw->data = data;
-	fw->size = size;
-	fw->priv = data;
-	return 0;
+	return read_fw(fd, name, fw, err);
 }
 
 static void file_release(void *priv, struct rproc_fw *fw)
 {
 	(void)priv;
+	if (fw->mem && !fw->priv && fw->data)
+		fw->mem->free(fw->mem->priv, (void *)fw->data);
 	free(fw->priv);
 	fw->priv = NULL;
 }

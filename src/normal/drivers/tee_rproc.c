@@ -24,6 +24,8 @@ struct tee_rproc {
 	size_t rsc_size;		    /* its size */
 	void *mem_va[RPROC_MAX_MEMS];	    /* mappings of the shared memories (to unmap) */
 	size_t mem_size[RPROC_MAX_MEMS];
+	struct tee_shm fw_shm; /* TEE shared memory firmware is read into, kept for the next boot */
+	bool fw_shm_busy;      /* it holds the image being loaded */
 };
 
 int tee_rproc_errno(TEE_Result res)
@@ -450,6 +452,42 @@ static int add_memories(struct rproc *rproc, struct tee_rproc *drv,
 	return 0;
 }
 
+/*
+ * Firmware is read straight into TEE shared memory, so that LOAD_FW hands it
+ * over without a copy (the socket transport registers it once with
+ * rproc-teed). One buffer, grown when an image needs more, serves every boot.
+ */
+static void *fw_mem_alloc(void *priv, size_t size, struct rpt_error *err)
+{
+	struct tee_rproc *drv = priv;
+	TEE_Result res;
+
+	if (drv->fw_shm_busy) {
+		rpt_error_set(err, EBUSY, "the firmware buffer is in use");
+		return NULL;
+	}
+	if (drv->fw_shm.size < size) {
+		tee_shm_free(&drv->fw_shm);
+		res = tee_shm_alloc(drv->sess.ctx, size, &drv->fw_shm);
+		if (res != TEE_SUCCESS) {
+			rpt_error_set(err, ENOMEM,
+				      "%zu bytes of TEE shared memory for the firmware: %s", size,
+				      tee_result_name(res));
+			return NULL;
+		}
+	}
+	drv->fw_shm_busy = true;
+	return drv->fw_shm.buffer;
+}
+
+static void fw_mem_free(void *priv, void *buf)
+{
+	struct tee_rproc *drv = priv;
+
+	(void)buf;
+	drv->fw_shm_busy = false;
+}
+
 struct rproc *tee_rproc_create(const struct tee_rproc_config *cfg, struct rpt_error *err)
 {
 	struct tee_rproc *drv;
@@ -474,6 +512,8 @@ struct rproc *tee_rproc_create(const struct tee_rproc_config *cfg, struct rpt_er
 		goto close_session;
 	rproc->alt_boot = true;
 	rproc->fw_loader = cfg->loader;
+	rproc->fw_mem =
+		(struct rproc_fw_mem){.alloc = fw_mem_alloc, .free = fw_mem_free, .priv = drv};
 	rproc->log = cfg->log;
 	rproc->log_priv = cfg->log_priv;
 	if (add_memories(rproc, drv, cfg, err))
@@ -505,6 +545,7 @@ void tee_rproc_destroy(struct rproc *rproc)
 	rproc_free(rproc);
 	unmap_rsc(drv);
 	unmap_memories(drv);
+	tee_shm_free(&drv->fw_shm);
 	if (drv->sess_open)
 		tee_close_session(&drv->sess);
 	free(drv);

@@ -7,6 +7,7 @@
 #include "normal/tee_client/tee_client.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void set_origin(uint32_t *origin, uint32_t value)
@@ -114,4 +115,40 @@ void tee_finalize(struct tee_context *ctx)
 		ctx->ops->finalize(ctx);
 	ctx->ops = NULL;
 	ctx->priv = NULL;
+}
+
+TEE_Result tee_shm_alloc(struct tee_context *ctx, size_t size, struct tee_shm *shm)
+{
+	TEE_Result res;
+
+	if (!shm)
+		return TEE_ERROR_BAD_PARAMETERS;
+	memset(shm, 0, sizeof(*shm));
+	if (!ctx || !ctx->ops || !size || size > TEE_SHM_MAX)
+		return TEE_ERROR_BAD_PARAMETERS;
+	shm->ctx = ctx;
+	shm->size = size;
+	if (ctx->ops->shm_alloc) {
+		res = ctx->ops->shm_alloc(ctx, shm);
+		if (res != TEE_SUCCESS)
+			memset(shm, 0, sizeof(*shm));
+		return res;
+	}
+	shm->buffer = calloc(1, size);
+	if (!shm->buffer) {
+		memset(shm, 0, sizeof(*shm));
+		return TEE_ERROR_OUT_OF_MEMORY;
+	}
+	return TEE_SUCCESS;
+}
+
+void tee_shm_free(struct tee_shm *shm)
+{
+	if (!shm || !shm->ctx)
+		return;
+	if (shm->priv && shm->ctx->ops && shm->ctx->ops->shm_free)
+		shm->ctx->ops->shm_free(shm->ctx, shm);
+	else
+		free(shm->buffer);
+	memset(shm, 0, sizeof(*shm));
 }

@@ -14,6 +14,7 @@
 #include "common/tee_defs.h"
 
 struct tee_transport;
+struct tee_shm;
 
 /* A connection to one TEE. */
 struct tee_context {
@@ -52,6 +53,28 @@ struct tee_transport {
 	TEE_Result (*invoke)(struct tee_context *ctx, void *handle, uint32_t cmd,
 			     struct tee_param params[TEE_NUM_PARAMS], uint32_t *origin);
 	void (*finalize)(struct tee_context *ctx);
+	/*
+	 * Optional: memory the TEE can reach without a copy (shm->size set;
+	 * fill buffer and priv). NULL: tee_shm_alloc gives plain memory, which
+	 * memrefs share as any other buffer.
+	 */
+	TEE_Result (*shm_alloc)(struct tee_context *ctx, struct tee_shm *shm);
+	/* Give back what shm_alloc gave (no call may be using it). */
+	void (*shm_free)(struct tee_context *ctx, struct tee_shm *shm);
+};
+
+/*
+ * Memory shared with the TEE for many calls (GlobalPlatform's
+ * TEEC_AllocateSharedMemory, OP-TEE's TEE_IOC_SHM_ALLOC / SHM_REGISTER): a
+ * memref whose buffer lies inside it reaches the TEE without a copy where
+ * the transport can (rproc-teed's socket: a memfd registered once per
+ * connection), and like any other buffer where it cannot.
+ */
+struct tee_shm {
+	struct tee_context *ctx; /* the TEE it is shared with */
+	void *buffer;		 /* size bytes, zero-filled at first */
+	size_t size;		 /* bytes */
+	void *priv;		 /* the transport's handle; NULL: plain memory */
 };
 
 /* Where a failure came from (GlobalPlatform TEEC_ORIGIN_*). */
@@ -67,6 +90,18 @@ void tee_close_session(struct tee_session *sess);
 TEE_Result tee_invoke(struct tee_session *sess, uint32_t cmd,
 		      struct tee_param params[TEE_NUM_PARAMS], uint32_t *origin);
 void tee_finalize(struct tee_context *ctx);
+
+/*
+ * size bytes (1 .. TEE_SHM_MAX) of shared memory for ctx in *shm. Free it
+ * before finalizing ctx. TEE_ERROR_BAD_PARAMETERS for a bad size,
+ * TEE_ERROR_OUT_OF_MEMORY when it cannot be had.
+ */
+TEE_Result tee_shm_alloc(struct tee_context *ctx, size_t size, struct tee_shm *shm);
+/* Free it (no call may be using it). Fine on a zeroed or freed one. */
+void tee_shm_free(struct tee_shm *shm);
+
+/* Largest shared memory: the largest memref (the largest file the tools read whole). */
+#define TEE_SHM_MAX ((size_t)256 << 20)
 
 /* In-process transport: the TA runs in this process (tests, simplest demo). */
 struct rproc_ta;

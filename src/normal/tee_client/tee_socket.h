@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Secure-world daemon transport: the TEE client API of tee_client.h carried
- * over rproc-teed's Unix socket (protocol in wire/tee_wire.h), plus the
- * daemon's hardware channel (doorbells, shutdown request, crash injection,
- * and the events of the cores it runs).
+ * over rproc-teed's Unix socket (protocol in wire/tee_wire.h), and the
+ * coprocessor memories the daemon shares. The daemon's hardware channel
+ * (doorbells, events) is in tee_hwchan.h.
  *
- * MEMREF parameters travel as memfds: for each call the caller's buffer is
- * copied into a fresh memfd (sealed against resizing, so the daemon can map
- * it safely), the memfd goes with the request, and output data is copied back
- * from it after the reply. No bulk data ever travels inside a message.
+ * MEMREF parameters: a buffer inside shared memory of tee_shm_alloc() (a
+ * memfd mapped here) is named by its registration (REGISTER_SHM once per
+ * connection, then an id and a range: no copy, no descriptor per call, output
+ * written in place). Any other buffer is copied into a fresh memfd for the
+ * call (sealed against resizing, so the daemon can map it safely), which goes
+ * with the request, and output data is copied back from it after the reply.
+ * No bulk data ever travels inside a message.
  *
  * Output rules (as the GlobalPlatform client API): on TEE_SUCCESS, VALUE
  * outputs, MEMREF output sizes and data are copied back; on
@@ -25,8 +28,14 @@
  * re-opens a session on its first use with the parameters it was first opened
  * with (a new daemon's TA starts from OFF). While the daemon cannot be
  * reached every call fails with TEE_ERROR_COMMUNICATION, and
- * tee_socket_last_error() says why. Calls on one context are serialised (one
- * request on the socket at a time); any thread may make them.
+ * tee_socket_last_error() says why.
+ *
+ * Any thread may make calls. A context holds a small pool of connections
+ * (one at first, up to TEE_SOCKET_MAX_CONNS): an exchange holds only its
+ * connection, so a caller waiting on a slow reply (a large LOAD_FW, a slow
+ * daemon, up to TEE_SOCKET_REPLY_TIMEOUT_S) does not hold up another session,
+ * a doorbell or a GET_SHM, which use another connection. Calls of one session
+ * go in order on the session's own connection.
  */
 #ifndef RPT_NORMAL_TEE_SOCKET_H
 #define RPT_NORMAL_TEE_SOCKET_H
@@ -62,7 +71,7 @@ int tee_socket_init_as(struct tee_context *ctx, const char *path, uid_t server_u
 		       struct rpt_error *err);
 
 /*
- * Why the last call on ctx failed ("rproc-teed at PATH: receive: Connection
+ * Why the last call on ctx failed (by any thread) ("rproc-teed at PATH: receive: Connection
  * reset by peer", "TEE_ERROR_SIGNATURE_INVALID from the trusted application"),
  * or "no error". Valid until the next call on ctx.
  */
@@ -107,64 +116,10 @@ int tee_socket_map_shared(struct tee_context *ctx, uint32_t rproc_id, struct tee
 void tee_socket_unmap_shared(struct tee_shm_set *set);
 
 /*
- * Host pointer of [pa, pa + size) if it lies wholly inside one mapped region,
- * else NULL. Shaped as a tee_rproc_shm_mapper's map (priv: the set).
+ * Look up the host pointer of [pa, pa + size) (size 0 counts as 1 byte): NULL
+ * unless it lies wholly inside one mapped region. Maps nothing. Shaped as a
+ * tee_rproc_shm_mapper's map (priv: the set).
  */
-void *tee_socket_shm_map(void *set, uint64_t pa, size_t size);
-
-/*
- * ---- the hardware channel ----
- *
- * The coprocessors' mailbox as the daemon relays it. Each returns 0 or a
- * negative errno with err set: -ENOENT no such rproc, -RPT_ESTATE the core is
- * not running, -EOPNOTSUPP the daemon has no hardware behind it, the errno of
- * a lost connection (err names rproc-teed and its path).
- */
-
-/* Ring the firmware's doorbell of virtqueue vq (below TEE_WIRE_MAX_VQ). */
-int tee_socket_kick(struct tee_context *ctx, uint32_t rproc_id, uint32_t vq, struct rpt_error *err);
-/* Ask the firmware to shut down; its acknowledgement comes as an event. */
-int tee_socket_request_shutdown(struct tee_context *ctx, uint32_t rproc_id, struct rpt_error *err);
-/* Tell the firmware the host detached (the "detach" mailbox channel); it runs on. */
-int tee_socket_request_detach(struct tee_context *ctx, uint32_t rproc_id, struct rpt_error *err);
-/* Debug (debugfs "crash"): make the core fail as a fault of type would; the crash comes as an event. */
-int tee_socket_inject_crash(struct tee_context *ctx, uint32_t rproc_id, uint32_t type,
-			    struct rpt_error *err);
-
-/* One event of a core, as the daemon pushed it. */
-struct tee_event {
-	uint32_t rproc_id;	    /* whose core */
-	uint32_t kind;		    /* enum tee_wire_event_kind */
-	uint32_t arg;		    /* crash: type (Linux rproc_crash_type); kick: vq; else 0 */
-	char why[TEE_WIRE_WHY_MAX]; /* crash: what happened (NUL-terminated); else "" */
-};
-
-/* A connection that receives events; separate from any request connection. */
-struct tee_event_channel;
-
-/*
- * Connect to the daemon at path (NULL: the default), HELLO, and SUBSCRIBE to
- * each of the n rproc ids. Bounded: a daemon that does not answer in
- * TEE_SOCKET_REPLY_TIMEOUT_S fails it. On failure nothing stays open.
- */
-int tee_event_open(struct tee_event_channel **out, const char *path, const uint32_t *ids,
-		   unsigned int n, struct rpt_error *err);
-/* Same, trusting a daemon of server_uid (or root), as tee_socket_init_as. */
-int tee_event_open_as(struct tee_event_channel **out, const char *path, uid_t server_uid,
-		      const uint32_t *ids, unsigned int n, struct rpt_error *err);
-
-/* The descriptor to poll for POLLIN (events, or the daemon hanging up). */
-int tee_event_fd(const struct tee_event_channel *ch);
-
-/*
- * The next event, without blocking: 0; -EAGAIN when none is ready; -EPIPE or
- * -ECONNRESET when the daemon hung up; -RPT_EFORMAT when it sent something
- * that is not an event. After any error but -EAGAIN the channel is useless:
- * close it (and open a new one to follow a restarted daemon).
- */
-int tee_event_next(struct tee_event_channel *ch, struct tee_event *ev, struct rpt_error *err);
-
-/* Close the channel. NULL is fine. */
-void tee_event_close(struct tee_event_channel *ch);
+void *tee_shm_set_lookup(void *set, uint64_t pa, size_t size);
 
 #endif

@@ -142,28 +142,13 @@ static void inbox_exit(struct teed_inbox *in)
 	close(in->pipe[1]);
 }
 
-/* What an event must be to be encoded (the wire decoder's rules, checked before queueing). */
-static bool event_valid(enum tee_wire_event_kind kind, uint32_t arg)
-{
-	switch (kind) {
-	case TEE_WIRE_EVENT_CRASH:
-		return arg <= TEE_WIRE_CRASH_MAX;
-	case TEE_WIRE_EVENT_KICK:
-		return arg < TEE_WIRE_MAX_VQ;
-	case TEE_WIRE_EVENT_SHUTDOWN_ACK:
-		return arg == 0;
-	default:
-		return false;
-	}
-}
-
 /* A doorbell already pending for the same rproc and vq: ringing it again changes nothing. */
 static bool kick_pending(const struct teed_inbox *in, uint32_t rproc_id, uint32_t vq)
 {
 	unsigned int i;
 
 	for (i = 0; i < in->count; i++) {
-		const struct teed_event *e = &in->ring[(in->head + i) % TEED_INBOX_EVENTS];
+		const struct tee_wire_event *e = &in->ring[(in->head + i) % TEED_INBOX_EVENTS];
 
 		if (e->kind == TEE_WIRE_EVENT_KICK && e->rproc_id == rproc_id && e->arg == vq)
 			return true;
@@ -174,13 +159,17 @@ static bool kick_pending(const struct teed_inbox *in, uint32_t rproc_id, uint32_
 void teed_post_event(struct teed *d, uint32_t rproc_id, enum tee_wire_event_kind kind, uint32_t arg,
 		     const char *why)
 {
+	struct tee_wire_event ev = {.rproc_id = rproc_id, .kind = kind, .arg = arg};
 	struct teed_inbox *in = &d->inbox;
-	struct teed_event *e;
+	struct rpt_error err = {0};
 	ssize_t n;
 
-	if (!event_valid(kind, arg)) {
-		teed_log(d, "rproc %u: dropping a malformed hardware event (kind %u, arg %u)",
-			 rproc_id, (unsigned int)kind, arg);
+	if (kind == TEE_WIRE_EVENT_CRASH && why)
+		memcpy(ev.why, why, strnlen(why, sizeof(ev.why) - 1));
+	/* The wire's own rule: what is queued here is what every client accepts. */
+	if (tee_wire_event_check(&ev, &err)) {
+		teed_log(d, "rproc %u: dropping a malformed hardware event: %s", rproc_id,
+			 rpt_error_msg(&err));
 		return;
 	}
 	pthread_mutex_lock(&in->lock);
@@ -190,13 +179,7 @@ void teed_post_event(struct teed *d, uint32_t rproc_id, enum tee_wire_event_kind
 		in->lost++;
 		goto wake;
 	}
-	e = &in->ring[(in->head + in->count++) % TEED_INBOX_EVENTS];
-	memset(e, 0, sizeof(*e));
-	e->rproc_id = rproc_id;
-	e->kind = kind;
-	e->arg = arg;
-	if (kind == TEE_WIRE_EVENT_CRASH && why)
-		memcpy(e->why, why, strnlen(why, sizeof(e->why) - 1));
+	in->ring[(in->head + in->count++) % TEED_INBOX_EVENTS] = ev;
 wake:
 	/* One byte wakes the loop; more would only fill the pipe. */
 	if (!in->signalled) {
@@ -327,7 +310,7 @@ static void drop_client(struct teed *d, unsigned int idx)
 {
 	struct teed_client *c = d->clients[idx];
 
-	teed_close_sessions(d, c);
+	teed_client_release(d, c);
 	close(c->fd);
 	free(c->events);
 	free(c);
@@ -463,7 +446,7 @@ static int flush_events(struct teed_client *c, struct rpt_error *err)
 	int ret;
 
 	while (c->ev_count) {
-		const struct teed_event *e = &c->events[c->ev_head];
+		const struct tee_wire_event *e = &c->events[c->ev_head];
 
 		memset(&m, 0, sizeof(m));
 		m.op = TEE_WIRE_OP_EVENT;
@@ -486,7 +469,7 @@ static int flush_events(struct teed_client *c, struct rpt_error *err)
 }
 
 /* Queue e for c; when the queue is full, make room by sending, else mark the client as too slow. */
-static void queue_event(struct teed_client *c, const struct teed_event *e)
+static void queue_event(struct teed_client *c, const struct tee_wire_event *e)
 {
 	struct rpt_error ignored = {0};
 

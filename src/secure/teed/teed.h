@@ -15,6 +15,12 @@
  * Only peers of one uid (SO_PEERCRED) are served; others get one refusal
  * message and are disconnected.
  *
+ * Registered shared memory (REGISTER_SHM): a client's memfd is checked and
+ * mapped once and stays mapped until UNREGISTER_SHM or the client goes, at
+ * most TEED_MAX_SHMS of them and TEED_SHM_BYTES_MAX bytes per connection;
+ * memrefs name it by id, with no descriptor or mapping per call (why a
+ * writable shared input is safe for LOAD_FW: teed_ops.c).
+ *
  * The hardware channel (tee_wire.h): the server also relays the coprocessors'
  * mailbox (doorbells, shutdown request), a debug crash injection, and pushes
  * the hardware's events (crash, doorbell, shutdown acknowledgement) to the
@@ -38,6 +44,12 @@
 #define TEED_DEFAULT_CLIENTS 16
 /* Sessions one connection may hold open. */
 #define TEED_MAX_SESSIONS 8
+/*
+ * Shared memories one connection may have registered at once, and the bytes
+ * they may map in all: a client cannot exhaust the server's address space.
+ */
+#define TEED_MAX_SHMS	   16
+#define TEED_SHM_BYTES_MAX ((uint64_t)1 << 30)
 /* Events queued for one client before it counts as not reading them (it is disconnected). */
 #define TEED_CLIENT_EVENTS 64
 /*

@@ -12,12 +12,10 @@
 #include "wire/tee_wire.h"
 #include "secure/teed/teed.h"
 
-/* One hardware event on its way to the clients. */
-struct teed_event {
-	uint32_t rproc_id;	    /* whose hardware */
-	uint32_t kind;		    /* enum tee_wire_event_kind */
-	uint32_t arg;		    /* crash type or vq */
-	char why[TEE_WIRE_WHY_MAX]; /* a crash's reason, NUL-terminated */
+/* A shared memory a client registered (REGISTER_SHM): mapped once, until unregistered. */
+struct teed_shm {
+	uint8_t *addr; /* our read-write mapping of the client's memfd, NULL: slot free */
+	size_t size;   /* bytes mapped */
 };
 
 /* One connected client. */
@@ -28,18 +26,20 @@ struct teed_client {
 	bool greeted;			   /* HELLO done: other ops are allowed */
 	void *sessions[TEED_MAX_SESSIONS]; /* TA sessions; handle = index + 1 */
 	uint32_t subs;			   /* bit i: subscribed to the platform's rproc i */
-	struct teed_event *events; /* ring of TEED_CLIENT_EVENTS, from the first SUBSCRIBE */
-	unsigned int ev_head;	   /* oldest queued event */
-	unsigned int ev_count;	   /* events queued, not yet sent */
-	bool ev_overflow;	   /* an event found the queue full: drop the client */
+	struct tee_wire_event *events; /* ring of TEED_CLIENT_EVENTS, from the first SUBSCRIBE */
+	unsigned int ev_head;	       /* oldest queued event */
+	unsigned int ev_count;	       /* events queued, not yet sent */
+	bool ev_overflow;	       /* an event found the queue full: drop the client */
+	struct teed_shm shms[TEED_MAX_SHMS]; /* registered shared memories; id = index + 1 */
+	uint64_t shm_bytes; /* bytes mapped for them (TEED_SHM_BYTES_MAX at most) */
 };
 
 _Static_assert(BOARD_MAX_RPROCS <= 32, "subscriptions are a 32-bit mask");
 
 /* Events posted by other threads (the cores'), waiting for the server thread. */
 struct teed_inbox {
-	pthread_mutex_t lock;			   /* guards everything below */
-	struct teed_event ring[TEED_INBOX_EVENTS]; /* pending events, oldest at head */
+	pthread_mutex_t lock;			       /* guards everything below */
+	struct tee_wire_event ring[TEED_INBOX_EVENTS]; /* pending events, oldest at head */
 	unsigned int head;
 	unsigned int count;
 	unsigned long lost; /* events dropped because the ring was full */
@@ -74,8 +74,9 @@ struct teed {
 	void *hw_priv;
 	void (*before_invoke)(void *hook_priv, uint32_t cmd); /* test hook, or NULL */
 	void *hook_priv;
-	struct teed_inbox inbox;  /* events from other threads */
-	struct teed_event *batch; /* the inbox's events as the loop took them (TEED_INBOX_EVENTS) */
+	struct teed_inbox inbox; /* events from other threads */
+	struct tee_wire_event
+		*batch; /* the inbox's events as the loop took them (TEED_INBOX_EVENTS) */
 };
 
 void teed_log(struct teed *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -89,8 +90,8 @@ void teed_log(struct teed *d, const char *fmt, ...) __attribute__((format(printf
 int teed_handle(struct teed *d, struct teed_client *c, const struct tee_wire_msg *req,
 		const int *fds, struct tee_wire_msg *reply, int *reply_fds, struct rpt_error *err);
 
-/* Close every session the client still holds. */
-void teed_close_sessions(struct teed *d, struct teed_client *c);
+/* What a client leaves behind: close its sessions, unmap its registered shared memories. */
+void teed_client_release(struct teed *d, struct teed_client *c);
 
 /* Index of rproc_id among the platform's rprocs (a subscription bit), -1 if not on the board. */
 int teed_rproc_index(struct teed *d, uint32_t rproc_id);

@@ -11,6 +11,15 @@
  * file's end faults, and would kill the whole secure world). So a memref is
  * mapped only if it names a regular file sealed against shrinking, whose real
  * size (fstat) holds the range, and which is not a coprocessor memory.
+ *
+ * Registered shared memory (REGISTER_SHM) passes the same checks once and
+ * stays mapped read-write until UNREGISTER_SHM or the client goes; memrefs
+ * then name it by id. The client can still write those bytes while the TA
+ * runs, so a TA command may read a registered input only once for each use:
+ * LOAD_FW copies every header and segment into private or coprocessor memory
+ * first and hashes and parses the copy (secure/ta/ta_load.c, "nothing is read
+ * twice from the shared buffer"), so a change after the copy changes nothing
+ * that was checked. Ids are per connection: a client reaches only its own.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -42,7 +51,7 @@ static bool is_memfile(struct teed *d, const struct stat *st)
 }
 
 /* Everything that must hold before mapping [offset, offset + size) of fd. */
-static int check_memref_fd(struct teed *d, int fd, const struct tee_wire_param *wp, bool writable,
+static int check_memref_fd(struct teed *d, int fd, uint64_t offset, uint64_t size, bool writable,
 			   struct rpt_error *err)
 {
 	struct stat st;
@@ -59,10 +68,10 @@ static int check_memref_fd(struct teed *d, int fd, const struct tee_wire_param *
 				     "memfd not sealed against shrinking (F_SEAL_SHRINK)");
 	if (writable && (seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)))
 		return rpt_error_set(err, RPT_EFORMAT, "output memfd is sealed against writes");
-	if (!range_inside(wp->offset, wp->size, (uint64_t)st.st_size))
+	if (!range_inside(offset, size, (uint64_t)st.st_size))
 		return rpt_error_set(err, RPT_EFORMAT,
 				     "memref [0x%llx, +0x%llx) beyond the memfd's 0x%llx bytes",
-				     (unsigned long long)wp->offset, (unsigned long long)wp->size,
+				     (unsigned long long)offset, (unsigned long long)size,
 				     (unsigned long long)st.st_size);
 	/* Loading firmware from coprocessor memory into itself would overlap the copy. */
 	if (is_memfile(d, &st))
@@ -79,7 +88,7 @@ static int map_memref(struct teed *d, struct teed_call *call, unsigned int i, in
 	void *base;
 	int ret;
 
-	ret = check_memref_fd(d, fd, wp, writable, err);
+	ret = check_memref_fd(d, fd, wp->offset, wp->size, writable, err);
 	if (ret)
 		return ret;
 	if (!wp->size)
@@ -110,9 +119,29 @@ static void call_unmap(struct teed_call *call)
 	}
 }
 
+/* A memref into one of the client's registered shared memories: no mapping per call. */
+static int shm_memref(struct teed_client *c, struct teed_call *call, unsigned int i,
+		      const struct tee_wire_param *wp, struct rpt_error *err)
+{
+	const struct teed_shm *shm = wp->a <= TEED_MAX_SHMS ? &c->shms[wp->a - 1] : NULL;
+
+	/* decode: a != 0, size != 0, both bounded. */
+	if (!shm || !shm->addr)
+		return rpt_error_set(err, RPT_EFORMAT, "memref into shm %u, not registered here",
+				     wp->a);
+	if (!range_inside(wp->offset, wp->size, shm->size))
+		return rpt_error_set(err, RPT_EFORMAT,
+				     "memref [0x%llx, +0x%llx) beyond shm %u's 0x%zx bytes",
+				     (unsigned long long)wp->offset, (unsigned long long)wp->size,
+				     wp->a, shm->size);
+	call->params[i].memref.buffer = shm->addr + wp->offset;
+	call->params[i].memref.size = (size_t)wp->size;
+	return 0;
+}
+
 /* Build the TA's parameters from the request; the memrefs are mapped from fds. */
-static int call_map(struct teed *d, struct teed_call *call, const struct tee_wire_msg *req,
-		    const int *fds, struct rpt_error *err)
+static int call_map(struct teed *d, struct teed_client *c, struct teed_call *call,
+		    const struct tee_wire_msg *req, const int *fds, struct rpt_error *err)
 {
 	unsigned int i;
 	int ret;
@@ -127,10 +156,13 @@ static int call_map(struct teed *d, struct teed_call *call, const struct tee_wir
 			call->params[i].value.b = wp->b;
 			continue;
 		}
-		/* decode checked fd_index < num_fds when it is not FD_NONE. */
+		/* decode checked fd_index < num_fds when it is not FD_NONE or FD_SHM. */
 		if (wp->fd_index == TEE_WIRE_FD_NONE)
 			continue;
-		ret = map_memref(d, call, i, fds[wp->fd_index], wp, err);
+		if (wp->fd_index == TEE_WIRE_FD_SHM)
+			ret = shm_memref(c, call, i, wp, err);
+		else
+			ret = map_memref(d, call, i, fds[wp->fd_index], wp, err);
 		if (ret) {
 			rpt_error_prefix(err, "param %u: ", i);
 			call_unmap(call);
@@ -152,6 +184,7 @@ static void call_reply(const struct teed_call *call, const struct tee_wire_msg *
 		wp->type = req->params[i].type;
 		wp->fd_index = TEE_WIRE_FD_NONE;
 		if (tee_param_is_memref(wp->type)) {
+			wp->a = 0;
 			wp->size = call->params[i].memref.size;
 		} else if (wp->type != TEE_PARAM_TYPE_NONE) {
 			wp->a = call->params[i].value.a;
@@ -169,6 +202,9 @@ static void echo_params(const struct tee_wire_msg *req, struct tee_wire_msg *rep
 		reply->params[i] = req->params[i];
 		reply->params[i].fd_index = TEE_WIRE_FD_NONE;
 		reply->params[i].offset = 0;
+		/* A memref by shm id named it in a: a reply memref carries a size only. */
+		if (tee_param_is_memref(req->params[i].type))
+			reply->params[i].a = 0;
 	}
 }
 
@@ -212,7 +248,7 @@ static int op_open_session(struct teed *d, struct teed_client *c, const struct t
 		reply->origin = TEE_WIRE_ORIGIN_TEE;
 		return 0;
 	}
-	ret = call_map(d, &call, req, fds, err);
+	ret = call_map(d, c, &call, req, fds, err);
 	if (ret)
 		return ret;
 	reply->result = rproc_ta_open_session(d->ta, call.types, call.params, &sess);
@@ -239,7 +275,7 @@ static int op_invoke(struct teed *d, struct teed_client *c, const struct tee_wir
 		reply->origin = TEE_WIRE_ORIGIN_TEE;
 		return 0;
 	}
-	ret = call_map(d, &call, req, fds, err);
+	ret = call_map(d, c, &call, req, fds, err);
 	if (ret)
 		return ret;
 	if (d->before_invoke)
@@ -379,7 +415,78 @@ static void op_subscribe(struct teed *d, struct teed_client *c, const struct tee
 	replay_crash(d, req->rproc_id);
 }
 
-void teed_close_sessions(struct teed *d, struct teed_client *c)
+/* ---- registered shared memory ---- */
+
+static void shm_unmap(struct teed_client *c, struct teed_shm *shm)
+{
+	munmap(shm->addr, shm->size);
+	c->shm_bytes -= shm->size;
+	shm->addr = NULL;
+	shm->size = 0;
+}
+
+/*
+ * Map the client's memfd once, after the checks of any memref (a regular
+ * file sealed against shrinking, big enough, no coprocessor memory), within
+ * the per-connection limits. Failures the client caused are answers, not
+ * disconnections: it may register less and go on.
+ */
+static int op_register_shm(struct teed *d, struct teed_client *c, const struct tee_wire_msg *req,
+			   const int *fds, struct tee_wire_msg *reply)
+{
+	struct rpt_error why = {0};
+	struct teed_shm *shm = NULL;
+	unsigned int i;
+	void *addr;
+
+	reply->origin = TEE_WIRE_ORIGIN_TEE;
+	for (i = 0; i < TEED_MAX_SHMS && !shm; i++)
+		if (!c->shms[i].addr)
+			shm = &c->shms[i];
+	/* decode: 1 <= shm_size <= TEE_WIRE_MEMREF_MAX, so the sum cannot wrap. */
+	if (!shm || c->shm_bytes + req->shm_size > TEED_SHM_BYTES_MAX) {
+		teed_log(
+			d,
+			"client %u: REGISTER_SHM of 0x%llx bytes refused: %u registered, 0x%llx bytes",
+			c->id, (unsigned long long)req->shm_size, TEED_MAX_SHMS,
+			(unsigned long long)c->shm_bytes);
+		reply->result = TEE_ERROR_OUT_OF_MEMORY;
+		return 0;
+	}
+	if (check_memref_fd(d, fds[0], 0, req->shm_size, true, &why)) {
+		teed_log(d, "client %u: REGISTER_SHM refused: %s", c->id, rpt_error_msg(&why));
+		reply->result = TEE_ERROR_BAD_PARAMETERS;
+		return 0;
+	}
+	addr = mmap(NULL, (size_t)req->shm_size, PROT_READ | PROT_WRITE, MAP_SHARED, fds[0], 0);
+	if (addr == MAP_FAILED) {
+		teed_log(d, "client %u: REGISTER_SHM: mmap of 0x%llx bytes: %s", c->id,
+			 (unsigned long long)req->shm_size, strerror(errno));
+		reply->result = TEE_ERROR_BAD_PARAMETERS;
+		return 0;
+	}
+	shm->addr = addr;
+	shm->size = (size_t)req->shm_size;
+	c->shm_bytes += shm->size;
+	reply->shm_id = (uint32_t)(shm - c->shms) + 1;
+	reply->result = TEE_SUCCESS;
+	return 0;
+}
+
+static void op_unregister_shm(struct teed_client *c, const struct tee_wire_msg *req,
+			      struct tee_wire_msg *reply)
+{
+	reply->origin = TEE_WIRE_ORIGIN_TEE;
+	/* decode: shm_id != 0. */
+	if (req->shm_id > TEED_MAX_SHMS || !c->shms[req->shm_id - 1].addr) {
+		reply->result = TEE_ERROR_ITEM_NOT_FOUND;
+		return;
+	}
+	shm_unmap(c, &c->shms[req->shm_id - 1]);
+	reply->result = TEE_SUCCESS;
+}
+
+void teed_client_release(struct teed *d, struct teed_client *c)
 {
 	unsigned int i;
 
@@ -388,6 +495,9 @@ void teed_close_sessions(struct teed *d, struct teed_client *c)
 			rproc_ta_close_session(d->ta, c->sessions[i]);
 		c->sessions[i] = NULL;
 	}
+	for (i = 0; i < TEED_MAX_SHMS; i++)
+		if (c->shms[i].addr)
+			shm_unmap(c, &c->shms[i]);
 }
 
 int teed_handle(struct teed *d, struct teed_client *c, const struct tee_wire_msg *req,
@@ -422,6 +532,11 @@ int teed_handle(struct teed *d, struct teed_client *c, const struct tee_wire_msg
 		return 0;
 	case TEE_WIRE_OP_SUBSCRIBE:
 		op_subscribe(d, c, req, reply);
+		return 0;
+	case TEE_WIRE_OP_REGISTER_SHM:
+		return op_register_shm(d, c, req, fds, reply);
+	case TEE_WIRE_OP_UNREGISTER_SHM:
+		op_unregister_shm(c, req, reply);
 		return 0;
 	default:
 		return rpt_error_set(err, RPT_EFORMAT, "op %u is not a request", req->op);
