@@ -130,29 +130,48 @@ static int sync_dir_of(const char *path, struct rpt_error *err)
 	return ret;
 }
 
+/* Write all of data to fd (tmp names it in messages). */
+static int write_all(int fd, const char *tmp, const void *data, size_t size, struct rpt_error *err)
+{
+	const uint8_t *p = data;
+
+	while (size) {
+		ssize_t n = write(fd, p, size);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return rpt_error_set(err, n < 0 ? errno : EIO, "%s: write failed: %s", tmp,
+					     strerror(n < 0 ? errno : EIO));
+		p += n;
+		size -= (size_t)n;
+	}
+	return 0;
+}
+
 int rpt_write_file(const char *path, const void *data, size_t size, unsigned int flags,
 		   struct rpt_error *err)
 {
-	const uint8_t *p = data;
+	struct iovec iov = {.iov_base = (void *)data, .iov_len = size};
+
+	return rpt_write_filev(path, &iov, 1, flags, err);
+}
+
+int rpt_write_filev(const char *path, const struct iovec *iov, unsigned int iovcnt,
+		    unsigned int flags, struct rpt_error *err)
+{
 	char tmp[4096];
+	unsigned int i;
 	int ret = 0;
 	int fd;
 
 	fd = create_temp(path, flags & RPT_WRITE_SHARED ? 0644 : 0600, tmp, sizeof(tmp), err);
 	if (fd < 0)
 		return fd;
-	while (size) {
-		ssize_t n = write(fd, p, size);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			ret = rpt_error_set(err, n < 0 ? errno : EIO, "%s: write failed: %s", tmp,
-					    strerror(n < 0 ? errno : EIO));
+	for (i = 0; i < iovcnt; i++) {
+		ret = write_all(fd, tmp, iov[i].iov_base, iov[i].iov_len, err);
+		if (ret)
 			goto out_unlink;
-		}
-		p += n;
-		size -= (size_t)n;
 	}
 	if (!(flags & RPT_WRITE_NO_SYNC) && fsync(fd) < 0) {
 		ret = rpt_error_set(err, errno, "%s: fsync: %s", tmp, strerror(errno));

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #include "common/error.h"
 
@@ -38,6 +39,10 @@ int rpt_read_all(int fd, const char *path, uint8_t *buf, size_t size, struct rpt
  */
 int rpt_write_file(const char *path, const void *data, size_t size, unsigned int flags,
 		   struct rpt_error *err);
+
+/* rpt_write_file of the pieces iov[0..iovcnt) one after the other (no copy into one buffer). */
+int rpt_write_filev(const char *path, const struct iovec *iov, unsigned int iovcnt,
+		    unsigned int flags, struct rpt_error *err);
 /* rpt_write_file with durability and mode 0600 (rollback state, dumps). */
 int rpt_write_file_atomic(const char *path, const void *data, size_t size, struct rpt_error *err);
 

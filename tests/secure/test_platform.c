@@ -773,7 +773,7 @@ static void test_wipe_secure_whole(void **state)
 		assert_true(other[i] != MAP_FAILED);
 		memset(other[i], 0x5A, rp->mems[i].desc->size);
 	}
-	plat_wipe_secure(rp);
+	plat_wipe_secure(rp, NULL, 0);
 	for (i = 0; i < rp->num_mems; i++) {
 		const struct board_memory *m = rp->mems[i].desc;
 		uint8_t want = m->secure ? 0 : 0x5A;
@@ -785,6 +785,76 @@ static void test_wipe_secure_whole(void **state)
 		munmap(other[i], m->size);
 	}
 	assert_true(board_memory_by_name(rp->desc, "mcuram2")->secure);
+}
+
+/*
+ * Issue 12 item 7: RELEASE keeps the pages the load wrote (zeroed in place) so
+ * the next load writes into existing pages; every other page of a secure
+ * memory is still given back, and every byte reads zero for every holder.
+ */
+static void test_wipe_secure_keeps_loaded_pages(void **state)
+{
+	struct fixture *f = *state;
+	const long page = sysconf(_SC_PAGESIZE);
+	struct plat_rproc *rp;
+	struct plat_memory *ddr;
+	unsigned char vec[8];
+	uint8_t *other;
+	uint32_t size;
+
+	plat_up(f);
+	rp = rproc0(f);
+	ddr = &rp->mems[6];
+	size = ddr->desc->size;
+	assert_true(ddr->desc->secure);
+	other = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, ddr->fd, 0);
+	assert_true(other != MAP_FAILED);
+	/* Pages 0..7 and page 64 written; the load wrote [page 1 + 100, +3 pages). */
+	memset(other, 0x5A, 8 * (size_t)page);
+	memset(other + 64 * page, 0x5A, (size_t)page);
+	plat_wipe_secure(
+		rp, &(struct plat_range){ddr->desc->da + (uint32_t)page + 100, 3 * (uint32_t)page},
+		1);
+	/*
+	 * Kept (pages 1 to 4, partly or wholly loaded), given back (0, 5 to 7, 64).
+	 * Asked before reading: reading a hole of a shared mapping allocates a page.
+	 */
+	assert_int_equal(mincore(ddr->host, 8 * (size_t)page, vec), 0);
+	assert_int_equal(vec[0] & 1, 0);
+	assert_int_equal(vec[1] & 1, 1);
+	assert_int_equal(vec[2] & 1, 1);
+	assert_int_equal(vec[3] & 1, 1);
+	assert_int_equal(vec[4] & 1, 1);
+	assert_int_equal(vec[5] & 1, 0);
+	assert_int_equal(mincore(ddr->host + 64 * page, (size_t)page, vec), 0);
+	assert_int_equal(vec[0] & 1, 0);
+	assert_true(all_equal(ddr->host, size, 0));
+	assert_true(all_equal(other, size, 0));
+	munmap(other, size);
+}
+
+/* A segment of several copy-and-hash chunks: loaded whole, or wiped whole. */
+static void test_load_segment_in_chunks(void **state)
+{
+	struct fixture *f = *state;
+	const uint32_t n = 3 * 64 * KIB + 1234;
+	struct rpt_error err = {0};
+	struct plat_rproc *rp;
+	uint8_t hash[32];
+	uint8_t *src = malloc(n);
+
+	assert_non_null(src);
+	plat_up(f);
+	rp = rproc0(f);
+	fill_pattern(src, n, 9);
+	assert_int_equal(crypto_sha256(src, n, hash), 0);
+	assert_int_equal(plat_load_segment(rp, 0x90001000, src, n, hash, &err), 0);
+	assert_memory_equal(plat_da_to_va(rp, 0x90001000, n), src, n);
+	/* A byte of the last, short chunk differs from what was signed. */
+	src[n - 1] ^= 1;
+	assert_int_equal(plat_load_segment(rp, 0x90001000, src, n, hash, &err), -RPT_EHASH);
+	assert_true(all_equal(plat_da_to_va(rp, 0x90001000, n), n, 0));
+	free(src);
 }
 
 /* ---- signature --------------------------------------------------------- */
@@ -1387,6 +1457,8 @@ int main(void)
 		T(test_load_segment_hashes_the_copy),
 		T(test_set_memory),
 		T(test_wipe_secure_whole),
+		T(test_wipe_secure_keeps_loaded_pages),
+		T(test_load_segment_in_chunks),
 		T(test_verify_rsa_and_ecdsa),
 		T(test_verify_fails_with_other_key),
 		T(test_trust_key_at_run_time),

@@ -3,13 +3,18 @@
  * rproc-sign through its command line: byte-for-byte compatibility with
  * OP-TEE's signer, verification results and exit codes, info, keys.
  */
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "testutil.h"
+#include "common/file_io.h"
 
 static char tool[4096];
 static char out_path[4096]; /* stdout+stderr of the last run */
@@ -199,6 +204,116 @@ static void test_operation_failures_exit_1(void **state)
 	assert_non_null(strstr(output(), "not a signed image"));
 }
 
+/* Files in the directory of path whose name starts with path's name + ".tmp-". */
+static unsigned int temp_files_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096], prefix[512];
+	unsigned int n = 0;
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	snprintf(prefix, sizeof(prefix), "%s.tmp-", slash + 1);
+	d = opendir(dir);
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		if (!strncmp(de->d_name, prefix, strlen(prefix)))
+			n++;
+	closedir(d);
+	return n;
+}
+
+/*
+ * Issue 12 item 7: the image is replaced atomically. A write that fails half-way
+ * (a 1 MiB file-size limit on a 4 MiB image) leaves the previous image whole and
+ * no temporary file; a successful one replaces it, readable by others (0644).
+ */
+static void test_sign_output_is_atomic(void **state)
+{
+	const char *out = tmp("atomic.sign");
+	char cmd[16384];
+	struct stat st;
+	mode_t mask;
+	size_t len;
+	uint8_t *data;
+	int status;
+
+	(void)state;
+	unlink(out);
+	assert_int_equal(rpt_write_file_atomic(out, "previous image", 14, &(struct rpt_error){0}),
+			 0);
+	snprintf(cmd, sizeof(cmd),
+		 "trap '' XFSZ; ulimit -f 1024; exec '%s' sign --in '%s' --out '%s' --key '%s' "
+		 ">'%s' 2>&1",
+		 tool, V("elf/large.elf"), out, V("keys/rsa2048.pem"), out_path);
+	status = system(cmd);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 1);
+	assert_non_null(strstr(output(), "write failed"));
+	data = rpt_slurp(out, &len);
+	assert_int_equal(len, 14);
+	assert_memory_equal(data, "previous image", 14);
+	free(data);
+	assert_int_equal(temp_files_of(out), 0);
+
+	assert_int_equal(run("sign --in %s --out %s --key %s", V("elf/m4-demo.elf"), out,
+			     V("keys/rsa2048.pem")),
+			 0);
+	assert_same_file(out, V("signed/m4-demo.rsa2048.sign"));
+	assert_int_equal(temp_files_of(out), 0);
+	assert_int_equal(stat(out, &st), 0);
+	mask = umask(0);
+	umask(mask);
+	assert_int_equal(st.st_mode & 0777, 0644 & ~mask);
+}
+
+/* --sync: the same bytes, made durable; documented in the usage. */
+static void test_sign_sync_option(void **state)
+{
+	const char *out = tmp("sync.sign");
+
+	(void)state;
+	assert_int_equal(run("sign --sync --in %s --out %s --key %s", V("elf/m4-demo.elf"), out,
+			     V("keys/rsa2048.pem")),
+			 0);
+	assert_same_file(out, V("signed/m4-demo.rsa2048.sign"));
+	assert_int_equal(temp_files_of(out), 0);
+	assert_int_equal(run("--help"), 0);
+	assert_non_null(strstr(output(), "[--sync]"));
+}
+
+/*
+ * Inputs are mapped only under a read lease; a file someone holds open for
+ * writing gets none and is read into private memory: same results both ways.
+ */
+static void test_inputs_open_for_writing_elsewhere(void **state)
+{
+	const char *elf = tmp("held.elf"), *img = tmp("held.sign"), *out = tmp("held-out.sign");
+	size_t len;
+	uint8_t *data = rpt_slurp(V("elf/m4-demo.elf"), &len);
+	int fd;
+
+	(void)state;
+	assert_int_equal(rpt_write_file_atomic(elf, data, len, &(struct rpt_error){0}), 0);
+	free(data);
+	data = rpt_slurp(V("signed/m4-demo.rsa2048.sign"), &len);
+	assert_int_equal(rpt_write_file_atomic(img, data, len, &(struct rpt_error){0}), 0);
+	free(data);
+	fd = open(elf, O_WRONLY | O_APPEND | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(run("sign --in %s --out %s --key %s", elf, out, V("keys/rsa2048.pem")), 0);
+	close(fd);
+	assert_same_file(out, V("signed/m4-demo.rsa2048.sign"));
+	fd = open(img, O_WRONLY | O_APPEND | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(run("verify --key %s %s", V("keys/rsa2048.pub.pem"), img), 0);
+	close(fd);
+	/* And mapped (no writer): the same verdicts. */
+	assert_int_equal(run("verify --key %s %s", V("keys/rsa2048.pub.pem"), img), 0);
+	assert_int_equal(run("verify --key %s %s", V("keys/rsa2048.pub.pem"), out), 0);
+}
+
 static void test_info_text_and_json(void **state)
 {
 	const char *o;
@@ -254,6 +369,9 @@ int main(void)
 		cmocka_unit_test(test_verify_names_the_tampered_segment),
 		cmocka_unit_test(test_usage_errors_exit_2),
 		cmocka_unit_test(test_operation_failures_exit_1),
+		cmocka_unit_test(test_sign_output_is_atomic),
+		cmocka_unit_test(test_sign_sync_option),
+		cmocka_unit_test(test_inputs_open_for_writing_elsewhere),
 		cmocka_unit_test(test_info_text_and_json),
 		cmocka_unit_test(test_keygen_getpub_roundtrip),
 	};

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/uio.h>
 
 #include "cli.h"
+#include "input.h"
 #include "common/file_io.h"
 #include "formats/signed_image.h"
 #include "signer.h"
@@ -19,6 +22,7 @@ struct sign_args {
 	const char *key_type; /* "rsa"/"ecc" (any case), NULL = from the key */
 	const char *key_info; /* PKEYINFO file */
 	const char *key_pwd;  /* PEM password */
+	bool sync;	      /* --sync: fsync the image and its directory before returning */
 	struct signer_plat_tlv plat[SIGNER_MAX_PLAT_TLVS];
 	unsigned int num_plat;
 };
@@ -30,7 +34,8 @@ enum {
 	OPT_KEY_TYPE,
 	OPT_KEY_INFO,
 	OPT_KEY_PWD,
-	OPT_PLAT_TLV
+	OPT_PLAT_TLV,
+	OPT_SYNC
 };
 
 static int parse_sign_args(int argc, char **argv, struct sign_args *a)
@@ -47,6 +52,7 @@ static int parse_sign_args(int argc, char **argv, struct sign_args *a)
 		{"key_pwd", required_argument, NULL, OPT_KEY_PWD},
 		{"plat-tlv", required_argument, NULL, OPT_PLAT_TLV},
 		{"plat_tlv", required_argument, NULL, OPT_PLAT_TLV},
+		{"sync", no_argument, NULL, OPT_SYNC},
 		{NULL, 0, NULL, 0},
 	};
 	struct rpt_error err = {0};
@@ -75,6 +81,9 @@ static int parse_sign_args(int argc, char **argv, struct sign_args *a)
 			break;
 		case OPT_KEY_PWD:
 			a->key_pwd = optarg;
+			break;
+		case OPT_SYNC:
+			a->sync = true;
 			break;
 		case OPT_PLAT_TLV:
 			if (optind >= argc)
@@ -112,10 +121,38 @@ static int check_key_type(const struct sign_args *a, const struct crypto_key *ke
 	return EXIT_OK;
 }
 
-/* Read every input, then build and write the image. */
+/*
+ * Write prefix then every input zero-padded to 8, from where the bytes are
+ * (the inputs' mappings): no image-sized buffer. Atomic: a new file renamed
+ * over a->out, never a half-written image. Durable (fsync) only with --sync.
+ */
+static int write_image(const struct sign_args *a, const struct signer_input *inputs,
+		       const uint8_t *prefix, size_t prefix_len, size_t *total,
+		       struct rpt_error *err)
+{
+	static const uint8_t zeros[8];
+	struct iovec iov[1 + 2 * SIMG_MAX_IMAGES];
+	unsigned int i, n = 0;
+
+	iov[n++] = (struct iovec){(void *)prefix, prefix_len};
+	*total = prefix_len;
+	for (i = 0; i < a->num_in; i++) {
+		size_t pad = (8 - inputs[i].size % 8) % 8;
+
+		iov[n++] = (struct iovec){(void *)inputs[i].elf, inputs[i].size};
+		if (pad)
+			iov[n++] = (struct iovec){(void *)zeros, pad};
+		*total += inputs[i].size + pad;
+	}
+	return rpt_write_filev(a->out, iov, n, RPT_WRITE_SHARED | (a->sync ? 0 : RPT_WRITE_NO_SYNC),
+			       err);
+}
+
+/* Open every input, then build and write the image. */
 static int sign_files(const struct sign_args *a, const struct crypto_key *key, const uint8_t *info,
 		      size_t info_len)
 {
+	struct input_file files[SIMG_MAX_IMAGES];
 	struct signer_input inputs[SIMG_MAX_IMAGES] = {0};
 	struct signer_request req = {
 		.inputs = inputs,
@@ -127,28 +164,28 @@ static int sign_files(const struct sign_args *a, const struct crypto_key *key, c
 		.num_plat = a->num_plat,
 	};
 	struct rpt_error err = {0};
-	uint8_t *out = NULL;
-	size_t out_len = 0;
-	unsigned int i;
+	uint8_t *prefix = NULL;
+	size_t prefix_len = 0, total = 0;
+	unsigned int i, num_open = 0;
 	int rc = EXIT_FAIL;
 
-	for (i = 0; i < a->num_in; i++) {
-		inputs[i].name = a->in[i];
-		if (rpt_read_file(a->in[i], (uint8_t **)&inputs[i].elf, &inputs[i].size, &err))
+	for (i = 0; i < a->num_in; i++, num_open++) {
+		if (input_open(a->in[i], &files[i], &err))
 			goto out;
+		inputs[i] = (struct signer_input){files[i].data, files[i].size, a->in[i]};
 	}
-	if (signer_build(&req, &out, &out_len, &err) ||
-	    rpt_write_file(a->out, out, out_len, RPT_WRITE_SHARED | RPT_WRITE_NO_SYNC, &err))
+	if (signer_build_prefix(&req, &prefix, &prefix_len, &err) ||
+	    write_image(a, inputs, prefix, prefix_len, &total, &err))
 		goto out;
 	printf("%s: signed %u image%s, %zu bytes\n", a->out, a->num_in, a->num_in == 1 ? "" : "s",
-	       out_len);
+	       total);
 	rc = EXIT_OK;
 out:
 	if (rc)
 		cli_fail_err(rc, "sign", &err);
-	for (i = 0; i < a->num_in; i++)
-		free((void *)inputs[i].elf);
-	free(out);
+	for (i = 0; i < num_open; i++)
+		input_close(&files[i]);
+	free(prefix);
 	return rc;
 }
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "input.h"
 #include "common/file_io.h"
 #include "crypto/keyring.h"
 #include "formats/image_verify.h"
@@ -34,9 +35,8 @@ int cmd_verify(int argc, char **argv)
 	};
 	struct rpt_error err = {0};
 	struct simg_summary sum;
+	struct input_file in = {.fd = -1};
 	struct keyring ring;
-	uint8_t *file = NULL;
-	size_t size;
 	int c, rc = EXIT_USAGE;
 
 	keyring_init(&ring);
@@ -57,18 +57,18 @@ int cmd_verify(int argc, char **argv)
 		goto out;
 	}
 	rc = EXIT_FAIL;
-	if (rpt_read_file(argv[optind], &file, &size, &err)) {
+	if (input_open(argv[optind], &in, &err)) {
 		cli_fail_err(rc, "verify", &err);
 		goto out;
 	}
-	if (simg_verify(file, size, &ring, &sum, &err)) {
+	if (simg_verify(in.data, in.size, &ring, &sum, &err)) {
 		cli_fail(rc, "%s: INVALID: %s", argv[optind], rpt_error_msg(&err));
 		goto out;
 	}
 	print_summary(argv[optind], &ring, &sum);
 	rc = EXIT_OK;
 out:
-	free(file);
+	input_close(&in);
 	keyring_free(&ring);
 	return rc;
 }

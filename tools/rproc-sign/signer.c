@@ -140,34 +140,28 @@ out:
 	return ret;
 }
 
-/* header | TLVs | signature, zero-padded | images, each zero-padded. */
-static int assemble(const struct signer_request *req, const uint8_t *hdr,
-		    const struct simg_tlv_builder *tlv, const uint8_t *sig, size_t sig_len,
-		    uint32_t img_len, uint8_t **out, size_t *out_len, struct rpt_error *err)
+/* header | TLVs | signature, zero-padded: the image up to its first ELF. */
+static int assemble_prefix(const uint8_t *hdr, const struct simg_tlv_builder *tlv,
+			   const uint8_t *sig, size_t sig_len, uint8_t **out, size_t *out_len,
+			   struct rpt_error *err)
 {
-	size_t sig_pad = (sig_len + 7) & ~(size_t)7, total, pos;
-	unsigned int i;
+	size_t sig_pad = (sig_len + 7) & ~(size_t)7, total;
 	uint8_t *buf;
 
-	total = SIMG_HEADER_SIZE + tlv->len + sig_pad + (size_t)img_len;
+	total = SIMG_HEADER_SIZE + tlv->len + sig_pad;
 	buf = calloc(1, total);
 	if (!buf)
-		return rpt_error_set(err, ENOMEM, "out of memory for a %zu-byte image", total);
+		return rpt_error_set(err, ENOMEM, "out of memory for a %zu-byte header", total);
 	memcpy(buf, hdr, SIMG_HEADER_SIZE);
 	memcpy(buf + SIMG_HEADER_SIZE, tlv->buf, tlv->len);
 	memcpy(buf + SIMG_HEADER_SIZE + tlv->len, sig, sig_len);
-	pos = SIMG_HEADER_SIZE + tlv->len + sig_pad;
-	for (i = 0; i < req->num_inputs; i++) {
-		memcpy(buf + pos, req->inputs[i].elf, req->inputs[i].size);
-		pos += (req->inputs[i].size + 7) & ~(size_t)7;
-	}
 	*out = buf;
 	*out_len = total;
 	return 0;
 }
 
-int signer_build(const struct signer_request *req, uint8_t **out, size_t *out_len,
-		 struct rpt_error *err)
+int signer_build_prefix(const struct signer_request *req, uint8_t **out, size_t *out_len,
+			struct rpt_error *err)
 {
 	uint8_t hdr[SIMG_HEADER_SIZE], digest[CRYPTO_SHA256_SIZE], sig[CRYPTO_SIG_MAX];
 	size_t sig_len = crypto_key_sig_size(req->key);
@@ -192,8 +186,40 @@ int signer_build(const struct signer_request *req, uint8_t **out, size_t *out_le
 	}
 	ret = crypto_sign_digest(req->key, digest, sig, &sig_len, err);
 	if (!ret)
-		ret = assemble(req, hdr, &tlv, sig, sig_len, img_len, out, out_len, err);
+		ret = assemble_prefix(hdr, &tlv, sig, sig_len, out, out_len, err);
 out:
 	simg_tlv_builder_free(&tlv);
 	return ret;
+}
+
+int signer_build(const struct signer_request *req, uint8_t **out, size_t *out_len,
+		 struct rpt_error *err)
+{
+	size_t pre_len, total, pos;
+	uint8_t *pre, *buf;
+	unsigned int i;
+	int ret;
+
+	ret = signer_build_prefix(req, &pre, &pre_len, err);
+	if (ret)
+		return ret;
+	/* No overflow: build_tlvs checked that the padded sizes fit 32 bits. */
+	total = pre_len;
+	for (i = 0; i < req->num_inputs; i++)
+		total += (req->inputs[i].size + 7) & ~(size_t)7;
+	buf = calloc(1, total);
+	if (!buf) {
+		free(pre);
+		return rpt_error_set(err, ENOMEM, "out of memory for a %zu-byte image", total);
+	}
+	memcpy(buf, pre, pre_len);
+	pos = pre_len;
+	for (i = 0; i < req->num_inputs; i++) {
+		memcpy(buf + pos, req->inputs[i].elf, req->inputs[i].size);
+		pos += (req->inputs[i].size + 7) & ~(size_t)7;
+	}
+	free(pre);
+	*out = buf;
+	*out_len = total;
+	return 0;
 }

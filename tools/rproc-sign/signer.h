@@ -42,6 +42,14 @@ int signer_build(const struct signer_request *req, uint8_t **out, size_t *out_le
 		 struct rpt_error *err);
 
 /*
+ * Only what comes before the images: header | TLV area | signature, zero-padded
+ * to 8 (new buffer, free()). The image is that, then each input's bytes
+ * zero-padded to 8: a writer can take them from where they are, no copy.
+ */
+int signer_build_prefix(const struct signer_request *req, uint8_t **out, size_t *out_len,
+			struct rpt_error *err);
+
+/*
  * Parse a --plat-tlv pair the way the reference does: ID (decimal or 0x-hex)
  * must be in the platform range; VALUE "0x..." is a u32 stored little-endian,
  * anything else is the string's bytes. A later TLV with the same ID replaces

@@ -121,8 +121,10 @@ int plat_check_segment(struct plat_rproc *rp, uint32_t da, uint32_t memsz, struc
 
 /*
  * Copy `size` bytes from `src` (possibly shared, possibly changing) into
- * coprocessor memory at da, then hash THE COPY and compare it with `hash`.
- * On mismatch the copy is wiped and -RPT_EHASH returned.
+ * coprocessor memory at da, hashing THE COPY, and compare that hash with
+ * `hash`. One pass: each cache-sized chunk is hashed right after it is copied,
+ * while it is still in cache. On mismatch the copy is wiped and -RPT_EHASH
+ * returned.
  */
 int plat_load_segment(struct plat_rproc *rp, uint32_t da, const void *src, uint32_t size,
 		      const uint8_t hash[32], struct rpt_error *err);
@@ -131,13 +133,26 @@ int plat_load_segment(struct plat_rproc *rp, uint32_t da, const void *src, uint3
 int plat_set_memory(struct plat_rproc *rp, uint32_t da, uint32_t size, uint8_t value,
 		    struct rpt_error *err);
 
+/* A range of device addresses. */
+struct plat_range {
+	uint32_t da;   /* first device address */
+	uint32_t size; /* bytes */
+};
+
 /*
  * Zero every secure (private) memory of the coprocessor, whole: whatever the
  * loader or the firmware itself wrote there at run time. For every holder of
  * the memory (the emulated core's mapping too). Call only while the core is
  * held in reset.
+ *
+ * The parts of secure memories inside keep[] (what the last load wrote) are
+ * zeroed in place and stay allocated: the next load of a firmware of the same
+ * layout then writes into pages that exist, where fresh pages would cost a
+ * page fault each (more than the copy itself on a virtualised host). The rest
+ * is given back (hole punched). Ranges of keep[] outside secure memories are
+ * ignored: shared memory is the caller's business.
  */
-void plat_wipe_secure(struct plat_rproc *rp);
+void plat_wipe_secure(struct plat_rproc *rp, const struct plat_range *keep, unsigned int num_keep);
 
 /* Verify the image's signature over `digest` with the trusted keys (keyring rule). */
 int plat_verify_digest(struct plat_rproc *rp, uint8_t sign_type, const uint8_t digest[32],

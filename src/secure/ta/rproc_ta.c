@@ -114,12 +114,24 @@ void ta_wipe_written(struct ta_rproc_ctx *ctx)
 {
 	unsigned int i;
 
+	/*
+	 * Nothing written since the last wipe (a LOAD after RELEASE): the firmware
+	 * only runs after a LOAD wrote, so every secure byte is still zero.
+	 */
+	if (ctx->secure_zero && !ctx->num_written)
+		return;
 	/* Shared memories: what LOAD put there (the rest is the normal world's anyway). */
 	for (i = 0; i < ctx->num_written; i++)
-		plat_set_memory(ctx->plat, ctx->written[i].da, ctx->written[i].size, 0, NULL);
+		if (plat_da_is_shared(ctx->plat, ctx->written[i].da, ctx->written[i].size))
+			plat_set_memory(ctx->plat, ctx->written[i].da, ctx->written[i].size, 0,
+					NULL);
+	/*
+	 * Secure memories whole: the firmware's own run-time writes must not outlive
+	 * it. What LOAD wrote is zeroed in place, kept for the next LOAD.
+	 */
+	plat_wipe_secure(ctx->plat, ctx->written, ctx->num_written);
 	ctx->num_written = 0;
-	/* Secure memories whole: the firmware's own run-time writes must not outlive it. */
-	plat_wipe_secure(ctx->plat);
+	ctx->secure_zero = true;
 }
 
 TEE_Result rproc_ta_open_session(struct rproc_ta *ta, uint32_t param_types,

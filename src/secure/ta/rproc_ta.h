@@ -21,12 +21,6 @@ enum ta_rproc_state {
 	TA_RPROC_STARTED,
 };
 
-/* One range of coprocessor memory the TA wrote (to wipe it on failure or release). */
-struct ta_written {
-	uint32_t da;
-	uint32_t size;
-};
-
 #define TA_MAX_WRITTEN 64
 /* Images of one firmware whose layout START checks (as many as a signed image may hold). */
 #define TA_MAX_IMAGES 16
@@ -65,8 +59,9 @@ struct ta_rproc_ctx {
 	bool has_rsc;				   /* the image has a resource table */
 	uint32_t rsc_da;			   /* its device address */
 	uint32_t rsc_size;			   /* and size */
-	struct ta_written written[TA_MAX_WRITTEN]; /* ranges holding firmware bytes */
+	struct plat_range written[TA_MAX_WRITTEN]; /* ranges holding firmware bytes */
 	unsigned int num_written;
+	bool secure_zero;	     /* secure memories all zero: wiped, nothing loaded since */
 	bool dump_valid;	     /* memory holds a (stopped) firmware to dump */
 	unsigned int sessions;	     /* open sessions on this id */
 	struct rpt_error last_error; /* why the last command failed */

@@ -163,7 +163,8 @@ static int note_written(struct ta_rproc_ctx *ctx, uint32_t da, uint32_t size, st
 	if (ctx->num_written == TA_MAX_WRITTEN)
 		return rpt_error_set(err, RPT_EFORMAT, "more than %d loadable segments",
 				     TA_MAX_WRITTEN);
-	ctx->written[ctx->num_written++] = (struct ta_written){da, size};
+	ctx->written[ctx->num_written++] = (struct plat_range){da, size};
+	ctx->secure_zero = false;
 	return 0;
 }
 
