@@ -451,26 +451,11 @@ const char *coproc_state_name(enum coproc_state s)
 	return "unknown";
 }
 
-const char *coproc_crash_name(int type)
-{
-	switch (type) {
-	case COPROC_CRASH_MMUFAULT:
-		return "mmufault";
-	case COPROC_CRASH_WATCHDOG:
-		return "watchdog";
-	case COPROC_CRASH_FATAL:
-		return "fatal error";
-	default:
-		return "unknown";
-	}
-}
-
-int coproc_inject_crash(struct coproc *c, int type, const char *why)
+int coproc_inject_crash(struct coproc *c, enum rproc_crash_type type, const char *why)
 {
 	int ret = 0;
 
-	if (type != COPROC_CRASH_MMUFAULT && type != COPROC_CRASH_WATCHDOG &&
-	    type != COPROC_CRASH_FATAL)
+	if (!rproc_crash_type_valid((unsigned int)type))
 		return -EINVAL;
 	pthread_mutex_lock(&c->lock);
 	if (c->state != COPROC_RUNNING || c->stop_req) {

@@ -18,7 +18,7 @@
 #include "common/file_io.h"
 #include "common/safe_math.h"
 #include "normal/core/rproc_fw_file.h"
-#include "normal/drivers/elf_rproc.h"
+#include "normal/drivers/stm32_classic_rproc.h"
 #include "vboard/vboard_internal.h"
 
 void vb_log(struct vboard *vb, enum rproc_log_level level, const char *fmt, ...)
@@ -133,14 +133,14 @@ void vboard_proc_crashed(struct vboard_proc *p, int type, const char *why)
 	pthread_cond_broadcast(&p->ack_cond);
 	if (p->rproc) {
 		rproc_log(p->rproc, RPROC_LOG_ERR, "coprocessor crashed (%s): %s",
-			  coproc_crash_name(type), why);
+			  rproc_crash_to_string(type), why);
 		rproc_report_crash(p->rproc, (enum rproc_crash_type)type);
 	}
 	pthread_mutex_unlock(&p->ack_lock);
 }
 
 /* The core stopped on its own: the SoC's fault/watchdog interrupt reaches remoteproc. */
-static void ev_crash(void *priv, int type, const char *why)
+static void ev_crash(void *priv, enum rproc_crash_type type, const char *why)
 {
 	vboard_proc_crashed(priv, type, why);
 }
@@ -156,7 +156,7 @@ int vboard_inject_crash(struct vboard_proc *p, enum rproc_crash_type type)
 	static const char *const why[] = {"injected memory fault", "injected watchdog expiry",
 					  "injected fatal error"};
 
-	if ((unsigned int)type > RPROC_FATAL_ERROR)
+	if (!rproc_crash_type_valid((unsigned int)type))
 		return -EINVAL;
 	if (p->vb->opts.tee != VBOARD_TEE_INPROC)
 		return vboard_remote_inject_crash(p, type);
@@ -172,7 +172,6 @@ int vboard_inject_crash(struct vboard_proc *p, enum rproc_crash_type type)
 /* The published demo key must never be trusted silently (DESIGN section 9, item 11). */
 static void warn_demo_key(struct vboard *vb, struct plat_rproc *rp)
 {
-#ifdef RPT_DEMO_PUBKEY
 	struct rpt_error err = {0};
 	struct crypto_key *demo;
 	uint8_t id[CRYPTO_SHA256_SIZE];
@@ -189,10 +188,6 @@ static void warn_demo_key(struct vboard *vb, struct plat_rproc *rp)
 				       "this board description on a real device.",
 				       rp->desc->id, rp->keys.names[i]);
 	crypto_key_free(demo);
-#else
-	(void)vb;
-	(void)rp;
-#endif
 }
 
 static int trust_extra_keys(struct vboard *vb, struct plat_rproc *rp, struct rpt_error *err)
@@ -254,7 +249,7 @@ static int secure_world_up(struct vboard *vb, struct rpt_error *err)
 	vb->ta_up = true;
 	vb->ta.log = ta_log;
 	vb->ta.log_priv = vb;
-	ret = tee_inproc_init(&vb->tee, &vb->ta);
+	ret = tee_inproc_init(&vb->tee, &rproc_ta_entry, &vb->ta);
 	if (ret)
 		return rpt_error_set(err, ret, "cannot open the in-process TEE");
 	vb->tee_up = true;
@@ -349,7 +344,7 @@ static int tee_proc_create(struct vboard *vb, struct vboard_proc *p, struct rpt_
 		return err && err->code ? err->code : -ENOMEM;
 	/* Crashed before remoteproc existed (after the boot loader's start): never "attached". */
 	if (coproc_state(p->core) == COPROC_CRASHED)
-		vboard_proc_crashed(p, COPROC_CRASH_FATAL,
+		vboard_proc_crashed(p, RPROC_FATAL_ERROR,
 				    "the core had crashed before remoteproc was up");
 	return 0;
 }
@@ -382,7 +377,7 @@ static int nw_memories(struct vboard_proc *p, struct coproc_mem *mems, struct rp
 static int elf_proc_create(struct vboard *vb, struct vboard_proc *p, struct rpt_error *err)
 {
 	struct coproc_mem mems[BOARD_MAX_MEMS];
-	struct elf_rproc_config cfg = {0};
+	struct stm32_classic_rproc_config cfg = {0};
 	int ret;
 
 	ret = nw_memories(p, mems, err);
@@ -400,7 +395,7 @@ static int elf_proc_create(struct vboard *vb, struct vboard_proc *p, struct rpt_
 	cfg.boot = &p->desc->boot;
 	cfg.log = proc_log;
 	cfg.log_priv = vb;
-	p->rproc = elf_rproc_create(&cfg, err);
+	p->rproc = stm32_classic_rproc_create(&cfg, err);
 	return p->rproc ? 0 : (err && err->code ? err->code : -ENOMEM);
 }
 
@@ -415,7 +410,7 @@ static void proc_destroy(struct vboard_proc *p)
 	if (p->desc->tee)
 		tee_rproc_destroy(rproc);
 	else
-		elf_rproc_destroy(rproc);
+		stm32_classic_rproc_destroy(rproc);
 }
 
 static void proc_free_hw(struct vboard_proc *p)

@@ -13,9 +13,7 @@
 #include "board/board_dt.h"
 #include "crypto/keyring.h"
 #include "demo_key.h"
-#ifdef RPT_HAVE_COPROC
 #include "coproc/coproc.h"
-#endif
 
 /* ---- board ---- */
 
@@ -99,8 +97,7 @@ static bool demo_key_id(uint8_t id[CRYPTO_SHA256_SIZE])
 	struct crypto_key *key;
 	bool ok;
 
-	if (!rpt_demo_pub_pem[0] ||
-	    crypto_key_load_public_mem(rpt_demo_pub_pem, strlen(rpt_demo_pub_pem), &key, NULL))
+	if (crypto_key_load_public_mem(rpt_demo_pub_pem, strlen(rpt_demo_pub_pem), &key, NULL))
 		return false;
 	ok = !crypto_key_id(key, id);
 	crypto_key_free(key);
@@ -142,7 +139,6 @@ void world_set_event_sink(struct world *w, world_event_sink sink, void *priv)
 	pthread_mutex_unlock(&w->sink_lock);
 }
 
-#ifdef RPT_HAVE_COPROC
 static void post(struct world_core *wc, enum tee_wire_event_kind kind, uint32_t arg,
 		 const char *why)
 {
@@ -154,12 +150,12 @@ static void post(struct world_core *wc, enum tee_wire_event_kind kind, uint32_t 
 	pthread_mutex_unlock(&w->sink_lock);
 }
 
-static void on_crash(void *priv, int type, const char *why)
+static void on_crash(void *priv, enum rproc_crash_type type, const char *why)
 {
 	struct world_core *wc = priv;
 
 	fprintf(stderr, "rproc-teed: rproc %u: coprocessor crashed (%s): %s\n", wc->id,
-		coproc_crash_name(type), why);
+		rproc_crash_to_string(type), why);
 	__atomic_store_n(&wc->last_crash, (uint32_t)type, __ATOMIC_RELAXED);
 	post(wc, TEE_WIRE_EVENT_CRASH, (uint32_t)type, why);
 }
@@ -237,9 +233,9 @@ static int hw_inject_crash(void *priv, uint32_t rproc_id, uint32_t type)
 	int ret;
 	struct coproc *c = core_of(priv, rproc_id, &ret);
 
-	if (type > COPROC_CRASH_FATAL)
+	if (!rproc_crash_type_valid(type))
 		return -EINVAL;
-	return c ? coproc_inject_crash(c, (int)type, why[type]) : ret;
+	return c ? coproc_inject_crash(c, (enum rproc_crash_type)type, why[type]) : ret;
 }
 
 static bool hw_crashed(void *priv, uint32_t rproc_id, uint32_t *type)
@@ -326,23 +322,6 @@ static int attach_coprocs(struct world *w, struct rpt_error *err)
 	}
 	return 0;
 }
-#else
-/* Without the emulator there is no hardware to drive. */
-const struct teed_hw_ops world_hw_ops = {0};
-
-static void detach_coprocs(struct world *w)
-{
-	(void)w;
-}
-
-static int attach_coprocs(struct world *w, struct rpt_error *err)
-{
-	(void)err;
-	fprintf(stderr, "rproc-teed: built without the emulator: coprocessors stay unattached\n");
-	(void)w;
-	return 0;
-}
-#endif
 
 /* ---- the whole ---- */
 

@@ -10,7 +10,7 @@
 
 #include "board/board.h"
 #include "normal/core/remoteproc.h"
-#include "normal/drivers/stm32_rproc.h"
+#include "normal/drivers/stm32_common.h"
 #include "normal/tee_client/tee_client.h"
 
 /* A resource table larger than this is not a resource table. */
@@ -58,8 +58,5 @@ struct tee_rproc_config {
 struct rproc *tee_rproc_create(const struct tee_rproc_config *cfg, struct rpt_error *err);
 /* Unregister (stopping it if needed), close the session, unmap, free. Safe on NULL. */
 void tee_rproc_destroy(struct rproc *rproc);
-
-/* errno for a GlobalPlatform code (TEE_ERROR_SIGNATURE_INVALID -> -RPT_ESIGNATURE, ...). */
-int tee_rproc_errno(TEE_Result res);
 
 #endif
