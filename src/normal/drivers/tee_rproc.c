@@ -392,7 +392,7 @@ static int add_memories(struct rproc *rproc, struct tee_rproc *drv,
 		m.pa = b->pa;
 		m.size = b->size;
 		m.loadable = b->loadable;
-		if (!b->secure && drv->mapper.map) {
+		if (!b->secure && b->size && drv->mapper.map) {
 			m.va = drv->mapper.map(drv->mapper.priv, b->pa, b->size);
 			if (!m.va)
 				rproc_log(rproc, RPROC_LOG_WARN,

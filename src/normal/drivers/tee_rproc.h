@@ -21,7 +21,9 @@
 /*
  * Turns a physical range of shared memory into a host pointer. In-process it
  * is the platform's mapping of a shared memory; with a secure-world daemon it
- * maps the memfds received. NULL from map: that range cannot be mapped.
+ * maps the memfds received. NULL from map: that range cannot be mapped. The
+ * driver never asks for an empty range (size is never 0), so a map only
+ * checks that [pa, pa + size) lies wholly inside one mapping.
  */
 struct tee_rproc_shm_mapper {
 	void *(*map)(void *priv, uint64_t pa, size_t size);

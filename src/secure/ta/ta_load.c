@@ -215,10 +215,8 @@ static int locate_rsc_table(struct ta_load *ld, struct simg_rsc_location *loc, i
 	*owner = -1;
 	for (img = 0; img < ld->tlvs.num_img; img++) {
 		ret = simg_locate_rsc_table(&ld->elf[img], &l, ld->err);
-		if (ret == -ENOENT) {
-			rpt_error_clear(ld->err);
-			continue;
-		}
+		if (ret == -ENOENT)
+			continue; /* no table in this image (nothing recorded in err) */
 		if (!ret && *owner >= 0)
 			ret = rpt_error_set(ld->err, RPT_EFORMAT,
 					    "a second resource table (image %d has one already)",
