@@ -36,7 +36,7 @@ static void setup(void)
 	board_stm32mp15_layout(&board.rprocs[0], false);
 	if (platform_init(&plat, &board, &err) || rproc_ta_init(&ta, &plat, &err))
 		abort();
-	ta.fuzz_skip_signature = true;
+	ta.test_hook_skip_signature = true;
 	ta.log = quiet;
 	if (rproc_ta_open_session(&ta, TEE_PARAM_TYPES(TEE_PARAM_TYPE_VALUE_INPUT, 0, 0, 0), p,
 				  &sess))

@@ -8,16 +8,19 @@
 
 int rpt_error_set(struct rpt_error *err, int code, const char *fmt, ...)
 {
+	char msg[RPT_ERROR_MSG_MAX];
 	va_list ap;
 
 	if (code > 0)
 		code = -code;
-	if (!err || err->code)
+	if (!err)
 		return code;
-	err->code = code;
+	/* Formatted aside first: the arguments may point into err->msg. */
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	err->code = code;
+	memcpy(err->msg, msg, sizeof(err->msg));
 	return code;
 }
 
@@ -54,6 +57,53 @@ const char *rpt_error_msg(const struct rpt_error *err)
 	if (!err || !err->code)
 		return "no error";
 	if (!err->msg[0])
-		return strerror(-err->code);
+		return rpt_strerror(err->code);
 	return err->msg;
+}
+
+/* The project's own codes: name and description, indexed by code - RPT_ERRNO_BASE - 1. */
+static const struct {
+	const char *name;
+	const char *text;
+} own_codes[RPT_ERRNO_LAST - RPT_ERRNO_BASE] = {
+	[RPT_EFORMAT - RPT_ERRNO_BASE - 1] = {"RPT_EFORMAT", "Malformed data"},
+	[RPT_ESIGNATURE - RPT_ERRNO_BASE - 1] = {"RPT_ESIGNATURE", "Signature rejected"},
+	[RPT_EHASH - RPT_ERRNO_BASE - 1] = {"RPT_EHASH", "Hash mismatch"},
+	[RPT_ENOKEY - RPT_ERRNO_BASE - 1] = {"RPT_ENOKEY", "No trusted key"},
+	[RPT_EROLLBACK - RPT_ERRNO_BASE - 1] = {"RPT_EROLLBACK", "Rollback refused"},
+	[RPT_ERANGE - RPT_ERRNO_BASE - 1] = {"RPT_ERANGE", "Address outside the allowed memory"},
+	[RPT_ESTATE - RPT_ERRNO_BASE - 1] = {"RPT_ESTATE", "Not allowed in the current state"},
+	[RPT_ESTORE_FULL - RPT_ERRNO_BASE - 1] = {"RPT_ESTORE_FULL", "Secure storage full"},
+	[RPT_ESTORE - RPT_ERRNO_BASE - 1] = {"RPT_ESTORE", "Secure storage not available"},
+};
+
+static int own_index(int code)
+{
+	if (code < 0)
+		code = -code;
+	return code > RPT_ERRNO_BASE && code <= RPT_ERRNO_LAST ? code - RPT_ERRNO_BASE - 1 : -1;
+}
+
+const char *rpt_errname(int code)
+{
+	const char *name;
+	int i = own_index(code);
+
+	if (i >= 0)
+		return own_codes[i].name;
+	if (code < 0)
+		code = -code;
+	if (!code)
+		return "0";
+	name = strerrorname_np(code);
+	return name ? name : "unknown error";
+}
+
+const char *rpt_strerror(int code)
+{
+	int i = own_index(code);
+
+	if (i >= 0)
+		return own_codes[i].text;
+	return strerror(code < 0 ? -code : code);
 }

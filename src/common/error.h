@@ -2,11 +2,13 @@
 /*
  * Error reports shared by every layer.
  *
- * A function that reads untrusted bytes returns 0 or a negative errno and,
- * when given a struct rpt_error, fills it with one line that names what was
- * wrong and where ("image 1: segment 2: p_offset 0x... past end of file").
- * The errno is for programs (the TA maps it to a GlobalPlatform code), the
- * message is for people.
+ * One sign convention everywhere: error codes (errno values and the RPT_E*
+ * codes below) are positive constants, and a function fails by returning one
+ * negated (-EINVAL, -RPT_EFORMAT), 0 on success. A function that reads
+ * untrusted bytes, when given a struct rpt_error, also fills it with one line
+ * that names what was wrong and where ("image 1: segment 2: p_offset 0x...
+ * past end of file"). The code is for programs (the TA maps it to a
+ * GlobalPlatform code: common/tee_result.h), the message is for people.
  */
 #ifndef RPT_COMMON_ERROR_H
 #define RPT_COMMON_ERROR_H
@@ -16,27 +18,43 @@
 #define RPT_ERROR_MSG_MAX 256
 
 struct rpt_error {
-	int code;		     /* negative errno of the first failure, 0 if none */
-	char msg[RPT_ERROR_MSG_MAX]; /* human-readable reason, NUL-terminated */
+	int code; /* 0 if none, else the failure's negative code (-EIO, -RPT_EHASH) */
+	char msg[RPT_ERROR_MSG_MAX]; /* human-readable reason, NUL-terminated ("" if none given) */
 };
 
 /*
- * Error codes with a meaning of their own in this project, mapped onto errno
- * values so that plain libc failures (-ENOMEM, -EIO) pass through unchanged.
+ * Error codes with a meaning of their own in this project. They lie above
+ * every errno value (Linux reserves 1..4095, MAX_ERRNO, kernel-internal codes
+ * included), so none can be mistaken for a libc failure and the other way
+ * round: -EBUSY is "busy", -RPT_ESTATE is "not in this state".
  */
-#define RPT_EFORMAT    EBADMSG	    /* malformed bytes: size rule, TLV, ELF, table */
-#define RPT_ESIGNATURE EKEYREJECTED /* signature does not verify with any trusted key */
-#define RPT_EHASH      EILSEQ	    /* a segment's bytes do not match the signed hash */
-#define RPT_ENOKEY     ENOKEY	    /* no trusted key matches the requested key id */
-#define RPT_EROLLBACK  EPERM	    /* security counter lower than the one accepted before */
-#define RPT_ERANGE     ERANGE	    /* an address or length outside the allowed memory */
-#define RPT_ESTATE     EBUSY	    /* operation not allowed in the current state */
-
+#define RPT_ERRNO_BASE 0x1000
+#define RPT_EFORMAT    (RPT_ERRNO_BASE + 1) /* malformed bytes: size rule, TLV, ELF, table */
+#define RPT_ESIGNATURE (RPT_ERRNO_BASE + 2) /* signature does not verify with any trusted key */
+#define RPT_EHASH      (RPT_ERRNO_BASE + 3) /* a segment's bytes do not match the signed hash */
+#define RPT_ENOKEY     (RPT_ERRNO_BASE + 4) /* no trusted key matches the requested key id */
+#define RPT_EROLLBACK  (RPT_ERRNO_BASE + 5) /* security counter lower than one accepted before */
+#define RPT_ERANGE     (RPT_ERRNO_BASE + 6) /* an address or length outside the allowed memory */
+#define RPT_ESTATE     (RPT_ERRNO_BASE + 7) /* operation not allowed in the current state */
 /* Persistent storage (rollback state) failures, reported with GlobalPlatform's storage codes. */
-#define RPT_ESTORE_FULL EDQUOT	  /* full: no space, quota, file size limit */
-#define RPT_ESTORE	ENOMEDIUM /* cannot be read or written */
+#define RPT_ESTORE_FULL (RPT_ERRNO_BASE + 8) /* full: no space, quota, file size limit */
+#define RPT_ESTORE	(RPT_ERRNO_BASE + 9) /* cannot be read or written */
+#define RPT_ERRNO_LAST	RPT_ESTORE
 
-/* Record the first failure: later calls do not overwrite an earlier reason. Returns -code. */
+/* The symbolic name of a code of either sign ("RPT_EFORMAT", "EBUSY"); never NULL. */
+const char *rpt_errname(int code);
+/* strerror() that also knows the RPT_E* codes; a code of either sign. Never NULL. */
+const char *rpt_strerror(int code);
+
+/*
+ * Record a failure: code (an errno or RPT_E* value, either sign: a callee's
+ * negative return passes as it is) and its message. The last one set wins,
+ * so a struct rpt_error can be reused without clearing it first; a caller
+ * that wants to keep a callee's reason adds its context with
+ * rpt_error_prefix() instead of setting a new one. The message may quote the
+ * one recorded before (rpt_error_msg(err) as an argument). err may be NULL.
+ * Returns the code, negative. What err holds matters only after a failure.
+ */
 int rpt_error_set(struct rpt_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -44,6 +62,7 @@ int rpt_error_set(struct rpt_error *err, int code, const char *fmt, ...)
 void rpt_error_prefix(struct rpt_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* No failure recorded: for an object's "error of the last call" when a new call starts. */
 void rpt_error_clear(struct rpt_error *err);
 
 /* The message, or a generic text if none was recorded (never NULL). */

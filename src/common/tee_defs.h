@@ -59,6 +59,13 @@ static inline bool tee_param_is_memref(uint32_t type)
 	       type == TEE_PARAM_TYPE_MEMREF_INOUT;
 }
 
+/* An output (OUTPUT or INOUT, value or memref): the TEE may hand something back in it. */
+static inline bool tee_param_is_output(uint32_t type)
+{
+	return type == TEE_PARAM_TYPE_VALUE_OUTPUT || type == TEE_PARAM_TYPE_VALUE_INOUT ||
+	       type == TEE_PARAM_TYPE_MEMREF_OUTPUT || type == TEE_PARAM_TYPE_MEMREF_INOUT;
+}
+
 /* A value parameter (input, output or both): two 32-bit integers. */
 static inline bool tee_param_is_value(uint32_t type)
 {
@@ -109,5 +116,22 @@ const char *ta_rproc_cmd_name(uint32_t cmd);
 
 /* Name of a return code ("TEE_ERROR_BAD_STATE"), for messages. */
 const char *tee_result_name(TEE_Result res);
+
+/*
+ * A TA reached by a plain function call: GlobalPlatform's TA entry points,
+ * each given the TA instance first. The in-process transport calls a TA only
+ * through this, so that the normal world never includes the secure world.
+ */
+struct tee_ta_entry {
+	TEE_UUID uuid; /* the TA's UUID: a session on any other is ITEM_NOT_FOUND */
+	/* TA_OpenSessionEntryPoint: *session is the TA's handle for the next calls. */
+	TEE_Result (*open_session)(void *ta, uint32_t param_types, TEE_Param params[TEE_NUM_PARAMS],
+				   void **session);
+	/* TA_CloseSessionEntryPoint. */
+	void (*close_session)(void *ta, void *session);
+	/* TA_InvokeCommandEntryPoint. */
+	TEE_Result (*invoke)(void *ta, void *session, uint32_t cmd, uint32_t param_types,
+			     TEE_Param params[TEE_NUM_PARAMS]);
+};
 
 #endif

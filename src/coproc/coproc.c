@@ -451,39 +451,24 @@ const char *coproc_state_name(enum coproc_state s)
 	return "unknown";
 }
 
-const char *coproc_crash_name(int type)
-{
-	switch (type) {
-	case COPROC_CRASH_MMUFAULT:
-		return "mmufault";
-	case COPROC_CRASH_WATCHDOG:
-		return "watchdog";
-	case COPROC_CRASH_FATAL:
-		return "fatal error";
-	default:
-		return "unknown";
-	}
-}
-
 /* What an injected crash says when the host gives no words: the one set of reasons. */
-static const char *injected_reason(int type)
+static const char *injected_reason(enum rproc_crash_type type)
 {
 	switch (type) {
-	case COPROC_CRASH_MMUFAULT:
+	case RPROC_MMUFAULT:
 		return "injected memory fault";
-	case COPROC_CRASH_WATCHDOG:
+	case RPROC_WATCHDOG:
 		return "injected watchdog expiry";
 	default:
 		return "injected fatal error";
 	}
 }
 
-int coproc_inject_crash(struct coproc *c, int type, const char *why)
+int coproc_inject_crash(struct coproc *c, enum rproc_crash_type type, const char *why)
 {
 	int ret = 0;
 
-	if (type != COPROC_CRASH_MMUFAULT && type != COPROC_CRASH_WATCHDOG &&
-	    type != COPROC_CRASH_FATAL)
+	if (!rproc_crash_type_valid((unsigned int)type))
 		return -EINVAL;
 	pthread_mutex_lock(&c->lock);
 	if (c->state != COPROC_RUNNING || c->stop_req) {

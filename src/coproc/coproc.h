@@ -28,18 +28,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "board/board.h"
 #include "common/error.h"
-#include "secure/platform/platform.h"
+#include "common/rproc_crash.h"
+#include "coproc/coproc_ops.h"
 
 /* At most this many memories per core (as many as a board rproc may have). */
 #define COPROC_MAX_MEMS BOARD_MAX_MEMS
-
-/* Crash types, numbered exactly like Linux's enum rproc_crash_type. */
-enum coproc_crash_type {
-	COPROC_CRASH_MMUFAULT = 0, /* RPROC_MMUFAULT: invalid memory access */
-	COPROC_CRASH_WATCHDOG = 1, /* RPROC_WATCHDOG: watchdog not refreshed in time */
-	COPROC_CRASH_FATAL = 2,	   /* RPROC_FATAL_ERROR: undefined instruction, fault, lockup */
-};
 
 enum coproc_state {
 	COPROC_STOPPED = 0, /* held in reset (never started, or stopped by the host) */
@@ -61,8 +56,8 @@ struct coproc_events {
 	void (*kick)(void *priv, uint32_t vq);
 	/* The firmware acknowledged the pending shutdown request. */
 	void (*shutdown_ack)(void *priv);
-	/* The core stopped on its own: `type` is an enum coproc_crash_type, `why` says what. */
-	void (*crash)(void *priv, int type, const char *why);
+	/* The core stopped on its own: `type` says how (Linux's numbering), `why` what. */
+	void (*crash)(void *priv, enum rproc_crash_type type, const char *why);
 };
 
 struct coproc;
@@ -146,9 +141,6 @@ int coproc_request_crash(struct coproc *c);
  * except when called from an event callback. -RPT_ESTATE if not running,
  * -EINVAL for an unknown type.
  */
-int coproc_inject_crash(struct coproc *c, int type, const char *why);
-
-/* Short name of a crash type ("mmufault", "watchdog", "fatal error"). */
-const char *coproc_crash_name(int type);
+int coproc_inject_crash(struct coproc *c, enum rproc_crash_type type, const char *why);
 
 #endif

@@ -50,9 +50,9 @@ struct coproc_fault {
 
 /* How a run ended, decided once by the core thread. */
 struct coproc_outcome {
-	bool crashed;		  /* report a crash (else a plain stop) */
-	int type;		  /* enum coproc_crash_type */
-	char why[COPROC_WHY_MAX]; /* message of the crash event */
+	bool crashed;		    /* report a crash (else a plain stop) */
+	enum rproc_crash_type type; /* how it crashed */
+	char why[COPROC_WHY_MAX];   /* message of the crash event */
 };
 
 /* The mailbox registers the host sets and the firmware polls. */
@@ -124,7 +124,7 @@ bool coproc_on_core_thread(const struct coproc *c);
  */
 int coproc_interrupt_locked(struct coproc *c, unsigned int timeout_ms);
 /* With c->lock held: record an injected crash (first one wins) and wake everybody. */
-void coproc_request_crash_locked(struct coproc *c, int type, const char *why);
+void coproc_request_crash_locked(struct coproc *c, enum rproc_crash_type type, const char *why);
 
 /* ---- the mailbox page (mailbox.c) ---- */
 void coproc_mbox_reset(struct coproc *c);

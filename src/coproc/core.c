@@ -182,7 +182,7 @@ int coproc_interrupt_locked(struct coproc *c, unsigned int timeout_ms)
 	return 0;
 }
 
-void coproc_request_crash_locked(struct coproc *c, int type, const char *why)
+void coproc_request_crash_locked(struct coproc *c, enum rproc_crash_type type, const char *why)
 {
 	if (c->crash_req || c->stop_req)
 		return;
@@ -297,13 +297,13 @@ static void fault_outcome(struct coproc *c, const struct core_regs *r, struct co
 
 	out->crashed = true;
 	if (f->is_intr) {
-		out->type = COPROC_CRASH_FATAL;
+		out->type = RPROC_FATAL_ERROR;
 		snprintf(out->why, sizeof(out->why),
 			 "fatal: %s (exception %u) near PC 0x%08x (LR 0x%08x, SP 0x%08x)",
 			 intr_name(f->intno), f->intno, r->pc, r->lr, r->sp);
 		return;
 	}
-	out->type = COPROC_CRASH_MMUFAULT;
+	out->type = RPROC_MMUFAULT;
 	snprintf(out->why, sizeof(out->why),
 		 "mmu fault: invalid %s of %d bytes at address 0x%08llx (%s), in the block at PC "
 		 "0x%08x (LR 0x%08x, SP 0x%08x)",
@@ -365,7 +365,7 @@ static bool core_outcome(struct coproc *c, uc_err e, uint32_t *pc, struct coproc
 		return false;
 	}
 	out->crashed = true;
-	out->type = COPROC_CRASH_FATAL;
+	out->type = RPROC_FATAL_ERROR;
 	if (e == UC_ERR_INSN_INVALID)
 		snprintf(out->why, sizeof(out->why),
 			 "fatal: undefined instruction at PC 0x%08x (LR 0x%08x, SP 0x%08x)", r.pc,
@@ -385,7 +385,7 @@ static void run(struct coproc *c, struct coproc_outcome *out)
 	if (!(pc & 1u)) {
 		/* A real core takes a UsageFault on the very first fetch and locks up. */
 		out->crashed = true;
-		out->type = COPROC_CRASH_FATAL;
+		out->type = RPROC_FATAL_ERROR;
 		snprintf(out->why, sizeof(out->why),
 			 "fatal: reset vector 0x%08x has no Thumb bit (the core locks up)", pc);
 		return;
@@ -403,12 +403,12 @@ static void run(struct coproc *c, struct coproc_outcome *out)
 }
 
 /* Linux signal (ARM numbering) that names a crash type in a core file. */
-static uint32_t crash_signo(int type)
+static uint32_t crash_signo(enum rproc_crash_type type)
 {
 	switch (type) {
-	case COPROC_CRASH_MMUFAULT:
+	case RPROC_MMUFAULT:
 		return COREDUMP_SIGSEGV;
-	case COPROC_CRASH_WATCHDOG:
+	case RPROC_WATCHDOG:
 		return COREDUMP_SIGALRM;
 	default:
 		return COREDUMP_SIGILL;

@@ -59,7 +59,7 @@ static void expire(struct coproc *c, uint64_t late_ns)
 	snprintf(why, sizeof(why),
 		 "watchdog: not refreshed within its %u ms period (expired %llu ms ago)",
 		 c->wdg.period_ms, (unsigned long long)(late_ns / 1000000u));
-	coproc_request_crash_locked(c, COPROC_CRASH_WATCHDOG, why);
+	coproc_request_crash_locked(c, RPROC_WATCHDOG, why);
 	coproc_interrupt_locked(c, COPROC_STOP_TIMEOUT_MS);
 }
 

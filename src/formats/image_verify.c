@@ -99,10 +99,8 @@ static int check_rsc_table(const struct elf32_file *elf, unsigned int img, struc
 	int ret;
 
 	ret = simg_locate_rsc_table(elf, &loc, err);
-	if (ret == -ENOENT) {
-		rpt_error_clear(err);
-		return 0;
-	}
+	if (ret == -ENOENT)
+		return 0; /* no table: nothing to check (and nothing recorded in err) */
 	if (ret)
 		goto fail;
 	if (sum->has_rsc) {

@@ -216,7 +216,8 @@ struct simg_rsc_location {
  * bytes of exactly one PT_LOAD segment: wholly inside that segment's p_filesz,
  * with sh_addr consistent with the segment's p_vaddr. Section headers are not
  * signed, so the address reported comes from the (signed) program header.
- * Returns 0, -ENOENT if the ELF has no such section, -RPT_EFORMAT otherwise.
+ * Returns 0, -ENOENT if the ELF has no such section (not a failure: nothing
+ * is recorded in err), -RPT_EFORMAT otherwise.
  */
 int simg_locate_rsc_table(const struct elf32_file *elf, struct simg_rsc_location *loc,
 			  struct rpt_error *err);

@@ -11,7 +11,7 @@
 
 #include "board/board_dt.h"
 #include "wire/tee_wire.h"
-#include "normal/drivers/elf_rproc.h"
+#include "normal/drivers/stm32_classic_rproc.h"
 #include "vboard/vboard_internal.h"
 
 /* The backend of each place the secure world can be: chosen here, once. */
@@ -43,7 +43,7 @@ static void proc_destroy(struct vboard_proc *p)
 	if (p->desc->tee)
 		tee_rproc_destroy(rproc);
 	else
-		elf_rproc_destroy(rproc);
+		stm32_classic_rproc_destroy(rproc);
 }
 
 /* The board's coredump mode and inline wait (rproc,coredump*), before any crash can happen. */

@@ -160,7 +160,7 @@ void vboard_proc_kicked(struct vboard_proc *p)
 	__atomic_add_fetch(&p->kicks, 1, __ATOMIC_RELAXED);
 }
 
-void vboard_proc_crashed(struct vboard_proc *p, int type, const char *why)
+void vboard_proc_crashed(struct vboard_proc *p, enum rproc_crash_type type, const char *why)
 {
 	/* ack_lock also guards p->rproc against teardown; reporting only queues work. */
 	pthread_mutex_lock(&p->ack_lock);

@@ -14,8 +14,9 @@
 
 #include "common/safe_math.h"
 #include "coproc/coproc.h"
-#include "normal/drivers/elf_rproc.h"
+#include "normal/drivers/stm32_classic_rproc.h"
 #include "secure/platform/platform.h"
+#include "secure/ta/rproc_ta.h"
 #include "secure/world/secure_world.h"
 #include "vboard/vboard_internal.h"
 
@@ -60,7 +61,7 @@ static void world_shutdown_ack(void *priv, uint32_t rproc_id)
 }
 
 /* The core stopped on its own: the SoC's fault/watchdog interrupt reaches remoteproc. */
-static void world_crash(void *priv, uint32_t rproc_id, int type, const char *why)
+static void world_crash(void *priv, uint32_t rproc_id, enum rproc_crash_type type, const char *why)
 {
 	struct vboard_proc *p = vboard_proc_of_id(priv, rproc_id);
 
@@ -119,7 +120,7 @@ static void elf_shutdown_ack(void *priv)
 	vboard_shutdown_acked(priv);
 }
 
-static void elf_crash(void *priv, int type, const char *why)
+static void elf_crash(void *priv, enum rproc_crash_type type, const char *why)
 {
 	vboard_proc_crashed(priv, type, why);
 }
@@ -160,7 +161,7 @@ static int elf_proc_create(struct vboard *vb, struct vboard_proc *p, struct rpt_
 {
 	struct inproc_proc *ipp = ip_of(p);
 	struct coproc_mem mems[BOARD_MAX_MEMS];
-	struct elf_rproc_config cfg = {0};
+	struct stm32_classic_rproc_config cfg = {0};
 	int ret;
 
 	ret = nw_memories(p, mems, err);
@@ -185,7 +186,7 @@ static int elf_proc_create(struct vboard *vb, struct vboard_proc *p, struct rpt_
 	cfg.boot = &p->desc->boot;
 	cfg.log = vboard_log_line;
 	cfg.log_priv = vb;
-	p->rproc = elf_rproc_create(&cfg, err);
+	p->rproc = stm32_classic_rproc_create(&cfg, err);
 	return vboard_proc_made(p, err);
 }
 
@@ -261,7 +262,7 @@ static int inproc_up(struct vboard *vb, struct rpt_error *err)
 	ret = secure_world_create(&ip->world, &cfg, err);
 	if (ret)
 		return ret;
-	ret = tee_inproc_init(&ip->tee, secure_world_ta(ip->world));
+	ret = tee_inproc_init(&ip->tee, &rproc_ta_entry, secure_world_ta(ip->world));
 	if (ret)
 		return rpt_error_set(err, ret, "cannot open the in-process TEE");
 	ip->tee_up = true;

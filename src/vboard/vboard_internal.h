@@ -105,7 +105,7 @@ void vboard_shutdown_acked(struct vboard_proc *p);
 /* The firmware rang a doorbell. */
 void vboard_proc_kicked(struct vboard_proc *p);
 /* The core stopped on its own: log and report it to the remoteproc (any thread). */
-void vboard_proc_crashed(struct vboard_proc *p, int type, const char *why);
+void vboard_proc_crashed(struct vboard_proc *p, enum rproc_crash_type type, const char *why);
 
 /* A CLOCK_MONOTONIC deadline ms milliseconds from now (the conditions use that clock). */
 void vboard_deadline(struct timespec *until, unsigned int ms);

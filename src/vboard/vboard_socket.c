@@ -200,12 +200,6 @@ static TEE_Result guard_invoke(struct tee_context *ctx, void *handle, uint32_t c
 	return res;
 }
 
-/* The socket context is the backend's own (socket_down finalizes it). */
-static void guard_finalize(struct tee_context *ctx)
-{
-	(void)ctx;
-}
-
 /* Shared memory is the socket's own (registered with the daemon: LOAD_FW without a copy). */
 static TEE_Result guard_shm_alloc(struct tee_context *ctx, struct tee_shm *shm)
 {
@@ -238,7 +232,6 @@ static const struct tee_transport guard_transport = {
 	.open_session = guard_open,
 	.close_session = guard_close,
 	.invoke = guard_invoke,
-	.finalize = guard_finalize,
 	.shm_alloc = guard_shm_alloc,
 	.shm_free = guard_shm_free,
 };

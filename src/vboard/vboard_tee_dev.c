@@ -64,7 +64,7 @@ static void *dev_shm_map(void *priv, uint64_t pa, size_t size)
 	for (i = 0; i < dp->desc->num_mems; i++) {
 		const struct board_memory *m = &dp->desc->mems[i];
 
-		if (dp->maps[i] && range_within(pa, size ? size : 1, m->pa, m->size))
+		if (dp->maps[i] && range_within(pa, size, m->pa, m->size))
 			return dp->maps[i] + (pa - m->pa);
 	}
 	return NULL;

@@ -90,6 +90,7 @@
 #include <stdint.h>
 
 #include "common/error.h"
+#include "common/rproc_crash.h"
 #include "common/tee_defs.h"
 
 #define TEE_WIRE_MAGIC 0x57545052u /* "RPTW" */
@@ -131,8 +132,8 @@
 #define TEE_WIRE_FD_SHM 0xFFFFFFFEu
 /* Doorbells of one mailbox: a KICK's or kick EVENT's vq is below this. */
 #define TEE_WIRE_MAX_VQ 32u
-/* Largest crash type (Linux's rproc_crash_type: 0 mmufault, 1 watchdog, 2 fatal error). */
-#define TEE_WIRE_CRASH_MAX 2u
+/* Largest crash type: the numbers of enum rproc_crash_type (Linux's) are the wire's. */
+#define TEE_WIRE_CRASH_MAX RPROC_CRASH_MAX
 
 enum tee_wire_op {
 	TEE_WIRE_OP_HELLO = 1,		  /* handshake: protocol version, is this peer served */

@@ -117,7 +117,7 @@ static void on_ack(void *priv)
 	pthread_mutex_unlock(&e->lock);
 }
 
-static void on_crash(void *priv, int type, const char *why)
+static void on_crash(void *priv, enum rproc_crash_type type, const char *why)
 {
 	struct fix_events *e = priv;
 

@@ -366,7 +366,7 @@ static void test_demo_crash_request_is_mmufault(void **state)
 	assert_int_equal(coproc_request_crash(r.core), 0);
 	assert_true(fix_wait_count(&r.ev, &r.ev.crashes, 1));
 	assert_true(fix_wait_state(r.core, COPROC_CRASHED));
-	assert_int_equal(r.ev.crash_type, COPROC_CRASH_MMUFAULT);
+	assert_int_equal(r.ev.crash_type, RPROC_MMUFAULT);
 	assert_non_null(strstr(r.ev.crash_why, "read"));
 	assert_non_null(strstr(r.ev.crash_why, "0xf0000000"));
 	assert_non_null(strstr(r.ev.crash_why, "PC 0x"));
@@ -387,7 +387,7 @@ static void test_nowdg_watchdog_crash(void **state)
 	rig_start(&r);
 	assert_true(fix_wait_count(&r.ev, &r.ev.crashes, 1));
 	assert_true(fix_wait_state(r.core, COPROC_CRASHED));
-	assert_int_equal(r.ev.crash_type, COPROC_CRASH_WATCHDOG);
+	assert_int_equal(r.ev.crash_type, RPROC_WATCHDOG);
 	assert_non_null(strstr(r.ev.crash_why, "watchdog"));
 	assert_non_null(strstr(r.ev.crash_why, "100 ms"));
 	/* It greeted first: the firmware armed the watchdog itself, then went quiet. */
@@ -534,7 +534,7 @@ static void test_snippet_undefined_instruction(void **state)
 
 	(void)state;
 	rig_up(&r, "cortex-m4");
-	assert_int_equal(crash_of(&r, code, 2, true), COPROC_CRASH_FATAL);
+	assert_int_equal(crash_of(&r, code, 2, true), RPROC_FATAL_ERROR);
 	assert_non_null(strstr(r.ev.crash_why, "undefined instruction"));
 	assert_non_null(strstr(r.ev.crash_why, "PC 0x00000102"));
 	rig_down(&r);
@@ -548,7 +548,7 @@ static void test_snippet_udf_after_wfe(void **state)
 	(void)state;
 	/* Unicorn reports both alike; the UDF must still end the run, not loop forever. */
 	rig_up(&r, "cortex-m4");
-	assert_int_equal(crash_of(&r, code, 2, true), COPROC_CRASH_FATAL);
+	assert_int_equal(crash_of(&r, code, 2, true), RPROC_FATAL_ERROR);
 	assert_non_null(strstr(r.ev.crash_why, "undefined instruction at PC 0x00000102"));
 	rig_down(&r);
 }
@@ -560,7 +560,7 @@ static void test_snippet_svc_is_fatal(void **state)
 
 	(void)state;
 	rig_up(&r, "cortex-m4");
-	assert_int_equal(crash_of(&r, code, 2, true), COPROC_CRASH_FATAL);
+	assert_int_equal(crash_of(&r, code, 2, true), RPROC_FATAL_ERROR);
 	assert_non_null(strstr(r.ev.crash_why, "SVC"));
 	rig_down(&r);
 }
@@ -576,7 +576,7 @@ static void test_snippet_unmapped_write(void **state)
 	code[n++] = T_STR(1, 0, 4);
 	code[n++] = T_SELF_LOOP;
 	rig_up(&r, "cortex-m4");
-	assert_int_equal(crash_of(&r, code, n, true), COPROC_CRASH_MMUFAULT);
+	assert_int_equal(crash_of(&r, code, n, true), RPROC_MMUFAULT);
 	assert_non_null(strstr(r.ev.crash_why, "write of 4 bytes at address 0x20000004"));
 	rig_down(&r);
 }
@@ -591,7 +591,7 @@ static void test_snippet_fetch_outside_memory(void **state)
 	n = emit_const(code, 0, 0x20000001u);
 	code[n++] = 0x4700; /* bx r0 */
 	rig_up(&r, "cortex-m4");
-	assert_int_equal(crash_of(&r, code, n, true), COPROC_CRASH_MMUFAULT);
+	assert_int_equal(crash_of(&r, code, n, true), RPROC_MMUFAULT);
 	assert_non_null(strstr(r.ev.crash_why, "instruction fetch"));
 	rig_down(&r);
 }
@@ -603,7 +603,7 @@ static void test_snippet_reset_vector_without_thumb(void **state)
 
 	(void)state;
 	rig_up(&r, "cortex-m4");
-	assert_int_equal(crash_of(&r, code, 1, false), COPROC_CRASH_FATAL);
+	assert_int_equal(crash_of(&r, code, 1, false), RPROC_FATAL_ERROR);
 	assert_non_null(strstr(r.ev.crash_why, "Thumb"));
 	rig_down(&r);
 }
@@ -679,7 +679,7 @@ static void test_watchdog_autostart(void **state)
 	rig_up(&r, "cortex-m4");
 	/* Armed from reset: a firmware that knows nothing of it is caught spinning. */
 	assert_int_equal(coproc_set_watchdog(r.core, 50, true), 0);
-	assert_int_equal(crash_of(&r, spin, 1, true), COPROC_CRASH_WATCHDOG);
+	assert_int_equal(crash_of(&r, spin, 1, true), RPROC_WATCHDOG);
 	assert_non_null(strstr(r.ev.crash_why, "50 ms"));
 	rig_stop(&r);
 	rig_down(&r);
@@ -712,9 +712,9 @@ static void test_watchdog_needs_start_key(void **state)
 	assert_int_equal(coproc_state(r.core), COPROC_RUNNING);
 	assert_int_equal(fix_crashes(&r.ev), 0);
 	/* A host-injected crash carries the host's words. */
-	assert_int_equal(coproc_inject_crash(r.core, COPROC_CRASH_FATAL, "probe"), 0);
+	assert_int_equal(coproc_inject_crash(r.core, RPROC_FATAL_ERROR, "probe"), 0);
 	assert_true(fix_wait_count(&r.ev, &r.ev.crashes, 1));
-	assert_int_equal(r.ev.crash_type, COPROC_CRASH_FATAL);
+	assert_int_equal(r.ev.crash_type, RPROC_FATAL_ERROR);
 	assert_string_equal(r.ev.crash_why, "probe");
 	assert_int_equal(coproc_state(r.core), COPROC_CRASHED);
 	rig_down(&r);
@@ -778,7 +778,7 @@ static void test_state_rules(void **state)
 	assert_int_equal(coproc_kick(r.core, 0), -RPT_ESTATE);
 	assert_int_equal(coproc_request_shutdown(r.core), -RPT_ESTATE);
 	assert_int_equal(coproc_request_crash(r.core), -RPT_ESTATE);
-	assert_int_equal(coproc_inject_crash(r.core, COPROC_CRASH_FATAL, "x"), -RPT_ESTATE);
+	assert_int_equal(coproc_inject_crash(r.core, RPROC_FATAL_ERROR, "x"), -RPT_ESTATE);
 	rig_start(&r);
 	assert_int_equal(coproc_boot(r.core, 0, &err), -RPT_ESTATE);
 	assert_non_null(strstr(err.msg, "already running"));
@@ -786,7 +786,7 @@ static void test_state_rules(void **state)
 	assert_int_equal(coproc_inject_crash(r.core, 7, "x"), -EINVAL);
 	rig_stop(&r);
 	assert_string_equal(coproc_state_name(COPROC_CRASHED), "crashed");
-	assert_string_equal(coproc_crash_name(COPROC_CRASH_WATCHDOG), "watchdog");
+	assert_string_equal(rproc_crash_to_string(RPROC_WATCHDOG), "watchdog");
 	rig_down(&r);
 }
 
@@ -843,10 +843,10 @@ static void reentrant_kick(void *priv, uint32_t vq)
 	if (re->calls++)
 		return;
 	re->stop_ret = coproc_stop(re->core);
-	re->inject_ret = coproc_inject_crash(re->core, COPROC_CRASH_FATAL, "from callback");
+	re->inject_ret = coproc_inject_crash(re->core, RPROC_FATAL_ERROR, "from callback");
 }
 
-static void reentrant_crash(void *priv, int type, const char *why)
+static void reentrant_crash(void *priv, enum rproc_crash_type type, const char *why)
 {
 	struct reentry *re = priv;
 
@@ -872,7 +872,7 @@ static void test_callback_reentry(void **state)
 	assert_int_equal(re.stop_ret, -EDEADLK);
 	assert_int_equal(re.inject_ret, 0);
 	assert_string_equal(re.rec.crash_why, "from callback");
-	assert_int_equal(re.rec.crash_type, COPROC_CRASH_FATAL);
+	assert_int_equal(re.rec.crash_type, RPROC_FATAL_ERROR);
 	coproc_destroy(re.core);
 	fix_board_fini(&b);
 	fix_events_fini(&re.rec);

@@ -19,7 +19,7 @@
 #include "formats/elf32.h"
 #include "formats/rsc_table.h"
 #include "normal/core/rproc_fw_file.h"
-#include "normal/drivers/elf_rproc.h"
+#include "normal/drivers/stm32_classic_rproc.h"
 
 #define VDEV_OFF 0x88u /* body of the vdev entry in m4-demo's table (entry at 0x84) */
 
@@ -103,7 +103,7 @@ struct env {
 static struct env *env_new(bool with_retram)
 {
 	struct env *e = calloc(1, sizeof(*e));
-	struct elf_rproc_config cfg = {0};
+	struct stm32_classic_rproc_config cfg = {0};
 	struct rpt_error err = {0};
 	unsigned int i;
 
@@ -136,9 +136,9 @@ static struct env *env_new(bool with_retram)
 	cfg.mbox.priv = &e->core;
 	cfg.log = log_line;
 	cfg.log_priv = &e->core;
-	e->rproc = elf_rproc_create(&cfg, &err);
+	e->rproc = stm32_classic_rproc_create(&cfg, &err);
 	if (!e->rproc)
-		fail_msg("elf_rproc_create: %s", rpt_error_msg(&err));
+		fail_msg("stm32_classic_rproc_create: %s", rpt_error_msg(&err));
 	/* Off by default (as Linux): the recovery tests read the dump. */
 	rproc_set_coredump(e->rproc, RPROC_COREDUMP_ENABLED);
 	return e;
@@ -148,7 +148,7 @@ static void env_free(struct env *e)
 {
 	unsigned int i;
 
-	elf_rproc_destroy(e->rproc);
+	stm32_classic_rproc_destroy(e->rproc);
 	for (i = 0; i < e->num_mems; i++)
 		free(e->mems[i].va);
 	free(e);

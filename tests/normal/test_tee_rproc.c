@@ -426,7 +426,7 @@ static void test_boot_and_shutdown_commands(void **state)
 	assert_int_equal(rproc_shutdown(e->rproc), 0);
 	assert_string_equal(cmds(), "STOP RELEASE");
 	assert_int_equal(F->shutdown_reqs, 1);
-	assert_int_equal(F->waited_ms, STM32_RPROC_SHUTDOWN_TIMEOUT_MS);
+	assert_int_equal(F->waited_ms, STM32_MBOX_SHUTDOWN_TIMEOUT_MS);
 	assert_false(logged("forcing stop"));
 	for (i = 0; i < F->ncalls; i++) {
 		assert_int_equal(F->calls[i].types, PT(VALUE_INPUT, NONE, NONE, NONE));

@@ -69,7 +69,7 @@ static struct env *env_new(const char *firmware)
 
 	assert_non_null(e);
 	e->f = ta_fixture_new(&o);
-	assert_int_equal(tee_inproc_init(&e->ctx, &e->f->ta), 0);
+	assert_int_equal(tee_inproc_init(&e->ctx, &rproc_ta_entry, &e->f->ta), 0);
 	assert_int_equal(
 		rproc_fw_dir_loader(&cfg.loader, &e->dir, rpt_vector_path("isolated/signed")), 0);
 	cfg.name = "m4";

@@ -24,6 +24,7 @@
 #include "testutil.h"
 
 #include "common/file_io.h"
+#include "common/tee_result.h"
 #include "crypto/crypto.h"
 #include "formats/signed_image.h"
 #include "secure/platform/platform.h"
@@ -1283,8 +1284,8 @@ static void test_rollback_full_disk(void **state)
 	assert_int_equal(stat(brp->policy.rollback_state, &after), 0);
 	assert_int_equal(before.st_ino, after.st_ino); /* never rewritten */
 	assert_int_equal(count_entries(dir), 1);       /* no temporary file left */
-	assert_int_equal(rproc_ta_errno_to_tee(-RPT_ESTORE_FULL), TEE_ERROR_STORAGE_NO_SPACE);
-	assert_int_equal(rproc_ta_errno_to_tee(-RPT_ESTORE), TEE_ERROR_STORAGE_NOT_AVAILABLE);
+	assert_int_equal(tee_result_from_err(-RPT_ESTORE_FULL), TEE_ERROR_STORAGE_NO_SPACE);
+	assert_int_equal(tee_result_from_err(-RPT_ESTORE), TEE_ERROR_STORAGE_NOT_AVAILABLE);
 	assert_int_equal(TEE_ERROR_STORAGE_NO_SPACE, 0xFFFF3041u);
 	assert_int_equal(TEE_ERROR_STORAGE_NOT_AVAILABLE, 0xF0100003u);
 }

@@ -66,7 +66,7 @@ static void ev_kick(void *priv, uint32_t rproc_id, uint32_t vq)
 	pthread_mutex_unlock(&cap.lock);
 }
 
-static void ev_crash(void *priv, uint32_t rproc_id, int type, const char *why)
+static void ev_crash(void *priv, uint32_t rproc_id, enum rproc_crash_type type, const char *why)
 {
 	(void)priv;
 	pthread_mutex_lock(&cap.lock);
@@ -260,19 +260,19 @@ static void test_boot_loader_start_and_crash_events(void **state)
 	assert_false(secure_world_crashed(w, 0, &type));
 
 	/* Only known ids, known types. */
-	assert_int_equal(secure_world_inject_crash(w, 7, COPROC_CRASH_MMUFAULT), -ENOENT);
+	assert_int_equal(secure_world_inject_crash(w, 7, RPROC_MMUFAULT), -ENOENT);
 	assert_int_equal(secure_world_core(w, 7, &core), -ENOENT);
 	assert_int_equal(secure_world_inject_crash(w, 0, 3), -EINVAL);
 
-	assert_int_equal(secure_world_inject_crash(w, 0, COPROC_CRASH_WATCHDOG), 0);
+	assert_int_equal(secure_world_inject_crash(w, 0, RPROC_WATCHDOG), 0);
 	assert_true(wait_crashes(1));
 	pthread_mutex_lock(&cap.lock);
 	assert_int_equal(cap.crash_id, 0);
-	assert_int_equal(cap.crash_type, COPROC_CRASH_WATCHDOG);
+	assert_int_equal(cap.crash_type, RPROC_WATCHDOG);
 	assert_string_equal(cap.crash_why, "injected watchdog expiry");
 	pthread_mutex_unlock(&cap.lock);
 	assert_true(secure_world_crashed(w, 0, &type));
-	assert_int_equal(type, COPROC_CRASH_WATCHDOG);
+	assert_int_equal(type, RPROC_WATCHDOG);
 	/* The mailbox of a core that no longer runs. */
 	assert_int_equal(secure_world_kick(w, 0, 0), -RPT_ESTATE);
 	secure_world_destroy(w);
@@ -306,7 +306,7 @@ static void test_no_cores(void **state)
 	assert_int_equal(secure_world_kick(w, 0, 0), -EOPNOTSUPP);
 	assert_int_equal(secure_world_request_shutdown(w, 0), -EOPNOTSUPP);
 	assert_int_equal(secure_world_request_detach(w, 0), -EOPNOTSUPP);
-	assert_int_equal(secure_world_inject_crash(w, 0, COPROC_CRASH_FATAL), -EOPNOTSUPP);
+	assert_int_equal(secure_world_inject_crash(w, 0, RPROC_FATAL_ERROR), -EOPNOTSUPP);
 	assert_false(secure_world_crashed(w, 0, &type));
 	secure_world_destroy(w);
 	free(b);

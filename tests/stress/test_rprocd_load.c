@@ -404,7 +404,8 @@ static bool legal_reply(const struct load_req *r, int status, const char *text, 
 		*raced = fail && !strcmp(line, PROC ": crash: Connection timed out");
 		return (ok && !strcmp(line, PROC ": watchdog crash injected")) || *raced ||
 		       (fail && (state_message(line, PROC ": crash: not running (state ", ")") ||
-				 !strcmp(line, PROC ": crash: Device or resource busy")));
+				 /* the core stopped meanwhile: -RPT_ESTATE (was EBUSY's text) */
+				 !strcmp(line, PROC ": crash: Not allowed in the current state")));
 	case CMD_RSC:
 		return fail && state_message(line, PROC ": no resource table in use (state ", ")");
 	case CMD_LIST:

@@ -111,7 +111,6 @@ int cmd_getpub(int argc, char **argv)
 		return cli_fail(EXIT_USAGE, "getpub: --format '%s': expected pem or c", format);
 	/* A private key gives its public half; a public key is accepted as it is. */
 	if (crypto_key_load_private(path, pwd, &key, &err)) {
-		rpt_error_clear(&err);
 		if (crypto_key_load_public(path, &key, &err))
 			return cli_fail_err(EXIT_FAIL, "getpub", &err);
 	}

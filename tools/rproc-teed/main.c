@@ -231,8 +231,8 @@ static int serve(struct world *w, const struct teed_args *a)
 		fprintf(stderr,
 			"rproc-teed: TEST: --test-stall %s:%u: never use this outside tests\n",
 			ta_rproc_cmd_name(a->stall.cmd), a->stall.ms);
-		cfg.before_invoke = stall_before_invoke;
-		cfg.hook_priv = (void *)&a->stall;
+		cfg.test_hook_before_invoke = stall_before_invoke;
+		cfg.test_hook_priv = (void *)&a->stall;
 	}
 	d = teed_create(secure_world_ta(w->sw), &cfg, &err);
 	if (!d) {

@@ -87,10 +87,10 @@ static void on_shutdown_ack(void *priv, uint32_t rproc_id)
 	post(priv, rproc_id, TEE_WIRE_EVENT_SHUTDOWN_ACK, 0, NULL);
 }
 
-static void on_crash(void *priv, uint32_t rproc_id, int type, const char *why)
+static void on_crash(void *priv, uint32_t rproc_id, enum rproc_crash_type type, const char *why)
 {
 	fprintf(stderr, "rproc-teed: rproc %u: coprocessor crashed (%s): %s\n", rproc_id,
-		coproc_crash_name(type), why);
+		rproc_crash_to_string(type), why);
 	post(priv, rproc_id, TEE_WIRE_EVENT_CRASH, (uint32_t)type, why);
 }
 

@@ -52,7 +52,7 @@ static enum ctl_status failed(struct reply *r, struct rproc *rp, const char *wha
 
 	rproc_last_error(rp, why, sizeof(why));
 	return say(r, CTL_FAIL, "%s: %s failed: %s", rp->dev_name, what,
-		   why[0] ? why : strerror(-ret));
+		   why[0] ? why : rpt_strerror(ret));
 }
 
 static enum ctl_status cmd_list(struct rprocd *d, struct reply *r)
@@ -180,7 +180,7 @@ static enum ctl_status cmd_firmware(struct rproc *rp, int argc, const char *cons
 	ret = rp->fw_loader.request(rp->fw_loader.priv, argv[0], &bytes, &err);
 	if (ret)
 		return say(r, CTL_FAIL, "%s: firmware %s: %s", rp->dev_name, argv[0],
-			   err.code ? rpt_error_msg(&err) : strerror(-ret));
+			   err.code ? rpt_error_msg(&err) : rpt_strerror(ret));
 	if (rp->fw_loader.release)
 		rp->fw_loader.release(rp->fw_loader.priv, &bytes);
 	ret = rproc_set_firmware(rp, argv[0]);
@@ -189,7 +189,7 @@ static enum ctl_status cmd_firmware(struct rproc *rp, int argc, const char *cons
 			   rp->dev_name, rproc_state_string(rproc_get_state(rp)));
 	if (ret)
 		return say(r, CTL_FAIL, "%s: firmware %s: %s", rp->dev_name, argv[0],
-			   strerror(-ret));
+			   rpt_strerror(ret));
 	return say(r, CTL_OK, "%s", argv[0]);
 }
 
@@ -313,7 +313,7 @@ static enum ctl_status cmd_crash(struct rprocd_proc *p, int argc, const char *co
 	if (ret == -ETIMEDOUT)
 		return say(r, CTL_FAIL, "%s: crash: the core did not stop in time", rp->dev_name);
 	if (ret)
-		return say(r, CTL_FAIL, "%s: crash: %s", rp->dev_name, strerror(-ret));
+		return say(r, CTL_FAIL, "%s: crash: %s", rp->dev_name, rpt_strerror(ret));
 	return say(r, CTL_OK, "%s: %s crash injected", rp->dev_name, types[i].word);
 }
 

@@ -36,6 +36,7 @@
 #include <time.h>
 
 #include "common/error.h"
+#include "common/rproc_crash.h" /* enum rproc_crash_type, rproc_crash_to_string() */
 
 #define RPROC_NAME_MAX	  32  /* processor and device names, with the NUL */
 #define RPROC_FW_NAME_MAX 128 /* firmware names, with the NUL */
@@ -63,13 +64,6 @@ enum rproc_state {
 	RPROC_ATTACHED = 5,  /* started by someone else, we attached to it */
 	RPROC_DETACHED = 6,  /* running without us, ready to be attached */
 	RPROC_LAST = 7,	     /* number of states ("invalid") */
-};
-
-/* Crash types of rproc_report_crash(), named as Linux names them. */
-enum rproc_crash_type {
-	RPROC_MMUFAULT = 0,    /* "mmufault" */
-	RPROC_WATCHDOG = 1,    /* "watchdog" */
-	RPROC_FATAL_ERROR = 2, /* "fatal error" */
 };
 
 /* What happens to a coredump on a crash (Linux debugfs "coredump"). */
@@ -149,7 +143,11 @@ struct rproc_ops {
 	int (*start)(struct rproc *rproc, struct rpt_error *err);
 	/* Put the processor back into reset (rproc->state says if it crashed). */
 	int (*stop)(struct rproc *rproc, struct rpt_error *err);
-	/* Attach to a processor another entity started (state DETACHED). */
+	/*
+	 * Optional (Linux rproc_attach_device()): take over a processor another
+	 * entity started (state DETACHED). Without it, attaching is the core's
+	 * part alone: loaded table, resources.
+	 */
 	int (*attach)(struct rproc *rproc, struct rpt_error *err);
 	/* Let go of an attached processor, leaving it running. */
 	int (*detach)(struct rproc *rproc, struct rpt_error *err);
@@ -345,8 +343,6 @@ void rproc_get_firmware(struct rproc *rproc, char *buf, size_t len);
 enum rproc_state rproc_get_state(struct rproc *rproc);
 /* Linux sysfs text of a state ("offline", ..., "invalid" for anything else). */
 const char *rproc_state_string(enum rproc_state state);
-/* "mmufault", "watchdog", "fatal error", "unknown". */
-const char *rproc_crash_to_string(enum rproc_crash_type type);
 /* "disabled", "enabled", "inline". */
 const char *rproc_coredump_string(enum rproc_dump_mechanism conf);
 

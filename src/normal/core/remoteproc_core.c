@@ -60,20 +60,6 @@ const char *rproc_state_string(enum rproc_state state)
 	return names[state];
 }
 
-const char *rproc_crash_to_string(enum rproc_crash_type type)
-{
-	switch (type) {
-	case RPROC_MMUFAULT:
-		return "mmufault";
-	case RPROC_WATCHDOG:
-		return "watchdog";
-	case RPROC_FATAL_ERROR:
-		return "fatal error";
-	default:
-		return "unknown";
-	}
-}
-
 const char *rproc_coredump_string(enum rproc_dump_mechanism conf)
 {
 	switch (conf) {
@@ -112,8 +98,7 @@ int rproc_fail(struct rproc *rproc, const char *step, int ret, const struct rpt_
 
 	if (ret >= 0)
 		ret = -EIO; /* an op that failed with a positive value still failed */
-	why = err && err->code ? rpt_error_msg(err) : strerror(-ret);
-	rpt_error_clear(&rproc->last_error);
+	why = err && err->code ? rpt_error_msg(err) : rpt_strerror(ret);
 	rpt_error_set(&rproc->last_error, ret, "%s failed: %s", step, why);
 	rproc_log(rproc, RPROC_LOG_ERR, "%s failed: %s", step, why);
 	return ret;
@@ -452,8 +437,6 @@ static int rproc_attach(struct rproc *rproc)
 	struct rpt_error e = {0};
 	int ret;
 
-	if (!rproc->ops->attach)
-		return rproc_fail(rproc, "attach", -EINVAL, NULL);
 	ret = rproc_prepare_device(rproc);
 	if (ret)
 		return ret;
@@ -466,7 +449,7 @@ static int rproc_attach(struct rproc *rproc)
 	ret = rproc_handle_resources_step(rproc);
 	if (ret)
 		goto clean_up_resources;
-	ret = rproc->ops->attach(rproc, &e);
+	ret = rproc->ops->attach ? rproc->ops->attach(rproc, &e) : 0;
 	if (ret) {
 		ret = rproc_fail(rproc, "attach", ret, &e);
 		goto clean_up_resources;

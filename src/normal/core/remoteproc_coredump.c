@@ -211,7 +211,7 @@ void rproc_do_coredump(struct rproc *rproc)
 	if (ret) {
 		/* A missing dump must not stop the recovery: say so and go on. */
 		rproc_log(rproc, RPROC_LOG_WARN, "coredump failed: %s",
-			  e.code ? rpt_error_msg(&e) : strerror(ret < 0 ? -ret : EIO));
+			  e.code ? rpt_error_msg(&e) : rpt_strerror(ret < 0 ? ret : -EIO));
 		return;
 	}
 	pthread_mutex_lock(&rproc->dump_lock);

@@ -164,7 +164,7 @@ struct rsc_walk {
 	struct rproc *rproc;   /* the processor */
 	uint8_t *table;	       /* the table being handled */
 	unsigned int idx;      /* entry number, for messages */
-	struct rpt_error *err; /* the first failure's reason */
+	struct rpt_error *err; /* the failure's reason (the walk stops at it) */
 };
 
 static void copy_name(char *dst, const uint8_t *src)
@@ -470,7 +470,7 @@ static int handle_other(struct rsc_walk *w, uint32_t type, void *body, size_t bo
 					     (size_t)((uint8_t *)body - w->table), body_len, &e);
 	if (ret < 0)
 		return rpt_error_set(w->err, -ret, "entry %u (vendor, type %u): %s", w->idx, type,
-				     e.code ? rpt_error_msg(&e) : strerror(-ret));
+				     e.code ? rpt_error_msg(&e) : rpt_strerror(ret));
 	if (ret != RSC_HANDLED)
 		rproc_log(rproc, RPROC_LOG_WARN,
 			  "resource entry %u: unsupported vendor resource %u skipped", w->idx,

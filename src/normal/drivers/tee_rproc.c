@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/safe_math.h"
+#include "common/tee_result.h"
 #include "formats/signed_image.h"
 
 /* The driver's state, rproc->priv. */
@@ -27,41 +28,6 @@ struct tee_rproc {
 	struct tee_shm fw_shm; /* TEE shared memory firmware is read into, kept for the next boot */
 	bool fw_shm_busy;      /* it holds the image being loaded */
 };
-
-int tee_rproc_errno(TEE_Result res)
-{
-	switch (res) {
-	case TEE_SUCCESS:
-		return 0;
-	case TEE_ERROR_SIGNATURE_INVALID:
-		return -RPT_ESIGNATURE;
-	case TEE_ERROR_SECURITY:
-		return -RPT_EHASH;
-	case TEE_ERROR_BAD_FORMAT:
-		return -RPT_EFORMAT;
-	case TEE_ERROR_BAD_STATE:
-		return -RPT_ESTATE;
-	case TEE_ERROR_ACCESS_DENIED:
-		return -EACCES;
-	case TEE_ERROR_OUT_OF_MEMORY:
-		return -ENOMEM;
-	case TEE_ERROR_BAD_PARAMETERS:
-		return -EINVAL;
-	case TEE_ERROR_ITEM_NOT_FOUND:
-		return -ENOENT;
-	case TEE_ERROR_SHORT_BUFFER:
-		return -ENOSPC;
-	case TEE_ERROR_NO_DATA:
-		return -ENODATA;
-	case TEE_ERROR_NOT_SUPPORTED:
-	case TEE_ERROR_NOT_IMPLEMENTED:
-		return -EOPNOTSUPP;
-	case TEE_ERROR_BUSY:
-		return -EBUSY;
-	default:
-		return -EIO;
-	}
-}
 
 /* What a code means for the user of a remote processor. */
 static const char *tee_explain(TEE_Result res)
@@ -104,7 +70,7 @@ static TEE_Result ta_call(struct tee_rproc *drv, uint32_t cmd, struct tee_param 
 
 static int ta_fail(uint32_t cmd, TEE_Result res, struct rpt_error *err)
 {
-	return rpt_error_set(err, tee_rproc_errno(res), "TA %s: %s: %s", ta_rproc_cmd_name(cmd),
+	return rpt_error_set(err, tee_result_to_err(res), "TA %s: %s: %s", ta_rproc_cmd_name(cmd),
 			     tee_result_name(res), tee_explain(res));
 }
 
@@ -234,21 +200,13 @@ static int tee_rproc_find_loaded_rsc_table(struct rproc *rproc, const struct rpr
 	return tee_rproc_get_loaded_rsc_table(rproc, table, len, err);
 }
 
-/* The TA runs the firmware already (tee_rproc_probe): nothing to start, only to use. */
-static int tee_rproc_attach(struct rproc *rproc, struct rpt_error *err)
-{
-	(void)rproc;
-	(void)err;
-	return 0;
-}
-
 /* The firmware keeps running in the TA's hands; we only tell it and unmap its table. */
 static int tee_rproc_detach(struct rproc *rproc, struct rpt_error *err)
 {
 	struct tee_rproc *drv = rproc->priv;
 
 	(void)err;
-	stm32_rproc_notify_detach(rproc, &drv->mbox);
+	stm32_mbox_notify_detach(rproc, &drv->mbox);
 	unmap_rsc(drv);
 	return 0;
 }
@@ -263,7 +221,7 @@ static int tee_rproc_stop(struct rproc *rproc, struct rpt_error *err)
 	struct tee_rproc *drv = rproc->priv;
 	int ret;
 
-	stm32_rproc_request_shutdown(rproc, &drv->mbox);
+	stm32_mbox_request_shutdown(rproc, &drv->mbox);
 	ret = ta_simple(drv, TA_RPROC_CMD_STOP_FW, err);
 	if (ret)
 		return ret;
@@ -329,7 +287,7 @@ static void tee_rproc_kick(struct rproc *rproc, int vqid)
 {
 	struct tee_rproc *drv = rproc->priv;
 
-	stm32_rproc_kick(rproc, &drv->mbox, vqid);
+	stm32_mbox_kick(rproc, &drv->mbox, vqid);
 }
 
 static const struct rproc_ops tee_rproc_ops = {
@@ -342,7 +300,7 @@ static const struct rproc_ops tee_rproc_ops = {
 	.sanity_check = tee_rproc_sanity_check,
 	.coredump = tee_rproc_coredump,
 	.release_fw = tee_rproc_release_fw,
-	.attach = tee_rproc_attach,
+	/* No attach: the TA runs the firmware already (tee_rproc_probe), nothing to start. */
 	.detach = tee_rproc_detach,
 };
 
@@ -398,7 +356,7 @@ static int open_session(struct tee_rproc *drv, struct tee_context *tee, struct r
 	res = tee_open_session(tee, &uuid, p, &drv->sess, &origin);
 	if (res != TEE_SUCCESS)
 		return rpt_error_set(
-			err, tee_rproc_errno(res),
+			err, tee_result_to_err(res),
 			"cannot open a session on the remoteproc TA for rproc %u: %s (origin %u)",
 			drv->rproc_id, tee_result_name(res), origin);
 	drv->sess_open = true;
@@ -436,7 +394,7 @@ static int add_memories(struct rproc *rproc, struct tee_rproc *drv,
 		m.pa = b->pa;
 		m.size = b->size;
 		m.loadable = b->loadable;
-		if (!b->secure && drv->mapper.map) {
+		if (!b->secure && b->size && drv->mapper.map) {
 			m.va = drv->mapper.map(drv->mapper.priv, b->pa, b->size);
 			if (!m.va)
 				rproc_log(rproc, RPROC_LOG_WARN,
@@ -518,7 +476,7 @@ struct rproc *tee_rproc_create(const struct tee_rproc_config *cfg, struct rpt_er
 	rproc->log_priv = cfg->log_priv;
 	if (add_memories(rproc, drv, cfg, err))
 		goto free_rproc;
-	if (stm32_rproc_apply_boot(rproc, cfg->boot, err))
+	if (stm32_apply_boot(rproc, cfg->boot, err))
 		goto free_rproc;
 	tee_rproc_probe(rproc, drv);
 	if (rproc_add(rproc, err))

@@ -10,7 +10,7 @@
 
 #include "board/board.h"
 #include "normal/core/remoteproc.h"
-#include "normal/drivers/stm32_rproc.h"
+#include "normal/drivers/stm32_common.h"
 #include "normal/tee_client/tee_client.h"
 
 /* A resource table larger than this is not a resource table. */
@@ -21,7 +21,9 @@
 /*
  * Turns a physical range of shared memory into a host pointer. In-process it
  * is the platform's mapping of a shared memory; with a secure-world daemon it
- * maps the memfds received. NULL from map: that range cannot be mapped.
+ * maps the memfds received. NULL from map: that range cannot be mapped. The
+ * driver never asks for an empty range (size is never 0), so a map only
+ * checks that [pa, pa + size) lies wholly inside one mapping.
  */
 struct tee_rproc_shm_mapper {
 	void *(*map)(void *priv, uint64_t pa, size_t size);
@@ -58,8 +60,5 @@ struct tee_rproc_config {
 struct rproc *tee_rproc_create(const struct tee_rproc_config *cfg, struct rpt_error *err);
 /* Unregister (stopping it if needed), close the session, unmap, free. Safe on NULL. */
 void tee_rproc_destroy(struct rproc *rproc);
-
-/* errno for a GlobalPlatform code (TEE_ERROR_SIGNATURE_INVALID -> -RPT_ESIGNATURE, ...). */
-int tee_rproc_errno(TEE_Result res);
 
 #endif

@@ -6,6 +6,7 @@
  */
 #include "normal/tee_client/tee_client.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,4 +152,40 @@ void tee_shm_free(struct tee_shm *shm)
 	else
 		free(shm->buffer);
 	memset(shm, 0, sizeof(*shm));
+}
+
+int tee_params_out(struct tee_param params[TEE_NUM_PARAMS], TEE_Result res,
+		   const struct tee_param_reply reply[TEE_NUM_PARAMS], tee_fetch_bytes_fn fetch,
+		   void *fetch_priv)
+{
+	unsigned int i;
+	int ret;
+
+	if (!params || (res != TEE_SUCCESS && res != TEE_ERROR_SHORT_BUFFER))
+		return 0;
+	/* A transport checks this with a message; checked again so no caller buffer overflows. */
+	for (i = 0; i < TEE_NUM_PARAMS && res == TEE_SUCCESS; i++)
+		if (tee_param_is_output(params[i].type) && tee_param_is_memref(params[i].type) &&
+		    reply[i].size > params[i].u.memref.size)
+			return -EPROTO;
+	for (i = 0; i < TEE_NUM_PARAMS; i++) {
+		struct tee_param *p = &params[i];
+
+		if (!tee_param_is_output(p->type))
+			continue;
+		if (tee_param_is_value(p->type)) {
+			if (res == TEE_SUCCESS) {
+				p->u.value.a = reply[i].a;
+				p->u.value.b = reply[i].b;
+			}
+			continue;
+		}
+		if (res == TEE_SUCCESS && reply[i].size && fetch) {
+			ret = fetch(fetch_priv, i, p->u.memref.buffer, reply[i].size);
+			if (ret)
+				return ret;
+		}
+		p->u.memref.size = reply[i].size;
+	}
+	return 0;
 }

@@ -103,8 +103,41 @@ void tee_shm_free(struct tee_shm *shm);
 /* Largest shared memory: the largest memref (the largest file the tools read whole). */
 #define TEE_SHM_MAX ((size_t)256 << 20)
 
-/* In-process transport: the TA runs in this process (tests, simplest demo). */
-struct rproc_ta;
-int tee_inproc_init(struct tee_context *ctx, struct rproc_ta *ta);
+/*
+ * In-process transport: the TA runs in this process (tests, simplest demo),
+ * reached through its entry points (for the remoteproc TA: rproc_ta_entry,
+ * with its struct rproc_ta as `ta`). Neither is owned. -EINVAL, -ENOMEM.
+ */
+int tee_inproc_init(struct tee_context *ctx, const struct tee_ta_entry *entry, void *ta);
+
+/* ---- for transports ---- */
+
+/* What the TEE answered in one parameter, as a transport received it. */
+struct tee_param_reply {
+	uint32_t a; /* value outputs: the TA's value.a */
+	uint32_t b; /* value outputs: the TA's value.b */
+	/* memref outputs: bytes written (SUCCESS, at most the caller's size: checked by the
+	 * transport) or bytes needed (SHORT_BUFFER) */
+	size_t size;
+};
+
+/*
+ * Bring the bytes of memref output i (len > 0, at most the caller's buffer)
+ * into dst, from wherever the transport shared them (a mapping, a memfd, a
+ * bounce buffer). 0 or a negative errno.
+ */
+typedef int (*tee_fetch_bytes_fn)(void *priv, unsigned int i, void *dst, size_t len);
+
+/*
+ * The output rule of open_session and invoke, the same for every transport
+ * (GlobalPlatform TEEC_InvokeCommand): on TEE_SUCCESS every output goes back
+ * (values, memref bytes then size); on TEE_ERROR_SHORT_BUFFER only the memref
+ * outputs' sizes (what the TA needs); on any other result nothing, so the
+ * caller's parameters are as they were. Inputs are never written. Returns 0,
+ * or the first error of fetch (outputs before it were written).
+ */
+int tee_params_out(struct tee_param params[TEE_NUM_PARAMS], TEE_Result res,
+		   const struct tee_param_reply reply[TEE_NUM_PARAMS], tee_fetch_bytes_fn fetch,
+		   void *fetch_priv);
 
 #endif

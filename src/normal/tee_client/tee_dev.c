@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "common/error.h"
+#include "common/tee_result.h"
 
 /* The driver state behind a tee_context. */
 struct tee_dev {
@@ -124,22 +125,13 @@ static int dev_fail(struct tee_dev *dev, int code, const char *fmt, ...)
 	return rpt_error_set(&dev->err, code, "%s", msg);
 }
 
-/* What an errno from the driver means to a GlobalPlatform caller. */
-static TEE_Result errno_to_tee(int code)
+/*
+ * What an errno from the driver means to a GlobalPlatform caller (the one
+ * table); one it does not know means the call did not get through.
+ */
+static TEE_Result errno_to_tee(int e)
 {
-	switch (code < 0 ? -code : code) {
-	case ENOMEM:
-		return TEE_ERROR_OUT_OF_MEMORY;
-	case EINVAL:
-		return TEE_ERROR_BAD_PARAMETERS;
-	case EACCES:
-	case EPERM:
-		return TEE_ERROR_ACCESS_DENIED;
-	case EBUSY:
-		return TEE_ERROR_BUSY;
-	default:
-		return TEE_ERROR_COMMUNICATION;
-	}
+	return tee_result_from_err_or(-e, TEE_ERROR_COMMUNICATION);
 }
 
 static const char *origin_name(uint32_t origin)
@@ -170,12 +162,6 @@ static void uuid_to_bytes(const TEE_UUID *uuid, uint8_t out[TEE_IOCTL_UUID_LEN])
 	out[6] = (uint8_t)(uuid->timeHiAndVersion >> 8);
 	out[7] = (uint8_t)uuid->timeHiAndVersion;
 	memcpy(out + 8, uuid->clockSeqAndNode, 8);
-}
-
-static bool is_output(uint32_t type)
-{
-	return type == TEE_PARAM_TYPE_VALUE_OUTPUT || type == TEE_PARAM_TYPE_VALUE_INOUT ||
-	       type == TEE_PARAM_TYPE_MEMREF_OUTPUT || type == TEE_PARAM_TYPE_MEMREF_INOUT;
 }
 
 /* The driver's attribute for a GlobalPlatform parameter type; false if there is none. */
@@ -378,42 +364,44 @@ static int check_out(struct tee_dev *dev, const struct tee_param *p, unsigned in
 	return 0;
 }
 
+/* tee_fetch_bytes_fn: copy path bytes from the driver's buffer; registered memory is already in place. */
+static int fetch_shm(void *priv, unsigned int i, void *dst, size_t len)
+{
+	const struct dev_call *call = priv;
+
+	if (call->shm[i].map)
+		memcpy(dst, call->shm[i].map, len);
+	return 0;
+}
+
 /*
- * Driver parameters -> caller's parameters, by the rules of tee_dev.h. Every
- * output is checked before any is written, so a bad reply changes nothing.
+ * Driver parameters -> caller's parameters, by the one output rule
+ * (tee_params_out). Every output is checked before any is written, so a bad
+ * reply changes nothing.
  */
 static int params_out(struct tee_dev *dev, struct tee_param *params, struct dev_call *call,
 		      TEE_Result res)
 {
+	struct tee_param_reply reply[TEE_NUM_PARAMS];
 	unsigned int i;
 	int ret;
 
 	if (!params || (res != TEE_SUCCESS && res != TEE_ERROR_SHORT_BUFFER))
 		return 0;
 	for (i = 0; i < TEE_NUM_PARAMS; i++) {
-		if (!is_output(params[i].type))
+		if (!tee_param_is_output(params[i].type))
 			continue;
 		ret = check_out(dev, &params[i], i, &call->ip[i], res);
 		if (ret)
 			return ret;
 	}
+	/* check_out: values fit 32 bits, sizes fit size_t (and the buffer on success). */
 	for (i = 0; i < TEE_NUM_PARAMS; i++) {
-		struct tee_param *p = &params[i];
-		const struct tee_ioctl_param *ip = &call->ip[i];
-
-		if (!is_output(p->type))
-			continue;
-		if (tee_param_is_value(p->type) && res == TEE_SUCCESS) {
-			p->u.value.a = (uint32_t)ip->a;
-			p->u.value.b = (uint32_t)ip->b;
-		} else if (tee_param_is_memref(p->type)) {
-			/* Copy path: bring back what the TA wrote (at most the buffer: checked). */
-			if (res == TEE_SUCCESS && call->shm[i].map && ip->b)
-				memcpy(p->u.memref.buffer, call->shm[i].map, (size_t)ip->b);
-			p->u.memref.size = (size_t)ip->b;
-		}
+		reply[i].a = (uint32_t)call->ip[i].a;
+		reply[i].b = (uint32_t)call->ip[i].b;
+		reply[i].size = (size_t)call->ip[i].b;
 	}
-	return 0;
+	return tee_params_out(params, res, reply, fetch_shm, call);
 }
 
 /* The origin the driver reports, if it is one GlobalPlatform knows. */

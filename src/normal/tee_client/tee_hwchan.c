@@ -13,27 +13,10 @@
 #include <unistd.h>
 
 #include "common/ipc_path.h"
+#include "common/tee_result.h"
 #include "normal/tee_client/tee_socket_internal.h"
 
 /* ---- the hardware channel ---- */
-
-static int hw_errno(TEE_Result res)
-{
-	switch (res) {
-	case TEE_ERROR_ITEM_NOT_FOUND:
-		return ENOENT;
-	case TEE_ERROR_BAD_STATE:
-		return RPT_ESTATE;
-	case TEE_ERROR_BAD_PARAMETERS:
-		return EINVAL;
-	case TEE_ERROR_NOT_SUPPORTED:
-		return EOPNOTSUPP;
-	case TEE_ERROR_OUT_OF_MEMORY:
-		return ENOMEM;
-	default:
-		return EIO;
-	}
-}
 
 static int hw_request(struct tee_context *ctx, uint16_t op, uint32_t rproc_id, uint32_t arg,
 		      struct rpt_error *err)
@@ -50,7 +33,8 @@ static int hw_request(struct tee_context *ctx, uint16_t op, uint32_t rproc_id, u
 	/* Any idle connection: a doorbell never waits behind someone's slow LOAD_FW. */
 	ret = tee_socket_simple_request(s, &req, &reply, err);
 	if (!ret && reply.result != TEE_SUCCESS)
-		ret = rpt_error_set(err, hw_errno(reply.result), "rproc-teed: %s of rproc %u: %s",
+		ret = rpt_error_set(err, tee_result_to_err(reply.result),
+				    "rproc-teed: %s of rproc %u: %s",
 				    tee_wire_op_name(op, name, sizeof(name)), rproc_id,
 				    tee_result_name(reply.result));
 	return ret;
@@ -157,11 +141,10 @@ static int subscribe(struct tee_event_channel *ch, uint32_t rproc_id, struct rpt
 					     m.seq, req.seq);
 		if (m.result == TEE_SUCCESS)
 			return 0;
-		return rpt_error_set(err, hw_errno(m.result), "SUBSCRIBE to rproc %u: %s", rproc_id,
-				     tee_result_name(m.result));
+		return rpt_error_set(err, tee_result_to_err(m.result), "SUBSCRIBE to rproc %u: %s",
+				     rproc_id, tee_result_name(m.result));
 	}
 	if (ret == -EAGAIN || ret == -EWOULDBLOCK) {
-		rpt_error_clear(err);
 		ret = rpt_error_set(err, ETIMEDOUT, "no reply in %d s", TEE_SOCKET_REPLY_TIMEOUT_S);
 	}
 	return ret;
@@ -215,7 +198,7 @@ int tee_event_fd(const struct tee_event_channel *ch)
 
 int tee_event_next(struct tee_event_channel *ch, struct tee_wire_event *ev, struct rpt_error *err)
 {
-	struct rpt_error why;
+	struct rpt_error why = {0};
 	struct tee_wire_msg m;
 	char name[32];
 	int ret;
@@ -227,7 +210,6 @@ int tee_event_next(struct tee_event_channel *ch, struct tee_wire_event *ev, stru
 		return 0;
 	}
 	/* Nothing to read is no failure: the caller's err is only for real ones. */
-	rpt_error_clear(&why);
 	ret = channel_recv(ch, true, &m, &why);
 	if (ret == -EAGAIN || ret == -EWOULDBLOCK)
 		return -EAGAIN;

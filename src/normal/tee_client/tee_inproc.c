@@ -1,112 +1,156 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * In-process transport: the remoteproc TA linked into this program. Converts
- * the client's parameters to the TA's (packed types + TEE_Param) and back,
- * and only knows one TA: any other UUID is ITEM_NOT_FOUND, as a TEE without
- * that TA would answer.
+ * In-process transport: a TA linked into this program, reached through its
+ * entry points (struct tee_ta_entry). Converts the client's parameters to the
+ * TA's (packed types + TEE_Param) and back, and only knows that one TA: any
+ * other UUID is ITEM_NOT_FOUND, as a TEE without that TA would answer.
+ *
+ * Memref outputs go through a bounce buffer, as GlobalPlatform's temporary
+ * memory references do, so that the one output rule (tee_params_out) holds
+ * here too: a failed call leaves the caller's buffers as they were. Inputs are
+ * shared as they are (no copy: the TA only reads them).
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "normal/tee_client/tee_client.h"
-#include "secure/ta/rproc_ta.h"
 
-static const TEE_UUID rproc_ta_uuid = TA_RPROC_UUID;
+/* ctx->priv. */
+struct tee_inproc {
+	const struct tee_ta_entry *entry; /* the TA's entry points (not owned) */
+	void *ta;			  /* the TA instance given to them (not owned) */
+};
 
-static uint32_t to_ta_params(const struct tee_param *in, TEE_Param *out)
+/* One call's TA parameters and the bounce buffers of its memref outputs. */
+struct inproc_call {
+	TEE_Param tp[TEE_NUM_PARAMS]; /* what the TA sees */
+	void *bounce[TEE_NUM_PARAMS]; /* memref output i: the TA's buffer, or NULL */
+};
+
+static void call_free(struct inproc_call *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < TEE_NUM_PARAMS; i++)
+		free(c->bounce[i]);
+}
+
+/* Caller's parameters -> the TA's. Returns the packed types, or TEE_ERROR_* in *res. */
+static uint32_t call_prepare(struct inproc_call *c, const struct tee_param *in, TEE_Result *res)
 {
 	uint32_t types = 0;
 	unsigned int i;
 
-	memset(out, 0, sizeof(TEE_Param) * TEE_NUM_PARAMS);
+	memset(c, 0, sizeof(*c));
+	*res = TEE_SUCCESS;
 	for (i = 0; i < TEE_NUM_PARAMS; i++) {
-		types |= (in[i].type & 0xFu) << (i * 4);
-		switch (in[i].type) {
-		case TEE_PARAM_TYPE_VALUE_INPUT:
-		case TEE_PARAM_TYPE_VALUE_OUTPUT:
-		case TEE_PARAM_TYPE_VALUE_INOUT:
-			out[i].value.a = in[i].u.value.a;
-			out[i].value.b = in[i].u.value.b;
-			break;
-		case TEE_PARAM_TYPE_MEMREF_INPUT:
-		case TEE_PARAM_TYPE_MEMREF_OUTPUT:
-		case TEE_PARAM_TYPE_MEMREF_INOUT:
-			out[i].memref.buffer = in[i].u.memref.buffer;
-			out[i].memref.size = in[i].u.memref.size;
-			break;
-		default:
-			break;
+		const struct tee_param *p = &in[i];
+		TEE_Param *t = &c->tp[i];
+
+		types |= (p->type & 0xFu) << (i * 4);
+		if (tee_param_is_value(p->type)) {
+			t->value.a = p->u.value.a;
+			t->value.b = p->u.value.b;
+			continue;
 		}
+		if (!tee_param_is_memref(p->type))
+			continue;
+		t->memref.buffer = p->u.memref.buffer;
+		t->memref.size = p->u.memref.size;
+		if (!tee_param_is_output(p->type) || !p->u.memref.size)
+			continue;
+		c->bounce[i] = malloc(p->u.memref.size);
+		if (!c->bounce[i]) {
+			call_free(c);
+			*res = TEE_ERROR_OUT_OF_MEMORY;
+			return 0;
+		}
+		if (p->type == TEE_PARAM_TYPE_MEMREF_INOUT)
+			memcpy(c->bounce[i], p->u.memref.buffer, p->u.memref.size);
+		t->memref.buffer = c->bounce[i];
 	}
 	return types;
 }
 
-/* Outputs go back: values, and a memref's size (written, or needed on SHORT_BUFFER). */
-static void from_ta_params(const TEE_Param *in, struct tee_param *out)
+static int fetch_bounce(void *priv, unsigned int i, void *dst, size_t len)
 {
+	struct inproc_call *c = priv;
+
+	if (!c->bounce[i])
+		return -EPROTO; /* the TA wrote into a zero-sized buffer: cannot happen */
+	memcpy(dst, c->bounce[i], len);
+	return 0;
+}
+
+/* The TA's answer -> the caller's parameters (tee_params_out), then the bounce buffers go. */
+static TEE_Result call_finish(struct inproc_call *c, struct tee_param *params, TEE_Result res)
+{
+	struct tee_param_reply reply[TEE_NUM_PARAMS];
 	unsigned int i;
 
 	for (i = 0; i < TEE_NUM_PARAMS; i++) {
-		switch (out[i].type) {
-		case TEE_PARAM_TYPE_VALUE_OUTPUT:
-		case TEE_PARAM_TYPE_VALUE_INOUT:
-			out[i].u.value.a = in[i].value.a;
-			out[i].u.value.b = in[i].value.b;
-			break;
-		case TEE_PARAM_TYPE_MEMREF_OUTPUT:
-		case TEE_PARAM_TYPE_MEMREF_INOUT:
-			out[i].u.memref.size = in[i].memref.size;
-			break;
-		default:
-			break;
-		}
+		reply[i].a = c->tp[i].value.a;
+		reply[i].b = c->tp[i].value.b;
+		reply[i].size = tee_param_is_memref(params[i].type) ? c->tp[i].memref.size : 0;
 	}
+	if (tee_params_out(params, res, reply, fetch_bounce, c))
+		res = TEE_ERROR_GENERIC; /* the TA claims more bytes than the buffer holds */
+	call_free(c);
+	return res;
 }
 
 static TEE_Result inproc_open_session(struct tee_context *ctx, const TEE_UUID *uuid,
 				      struct tee_param params[TEE_NUM_PARAMS], void **handle,
 				      uint32_t *origin)
 {
-	TEE_Param tp[TEE_NUM_PARAMS];
+	struct tee_inproc *ip = ctx->priv;
+	struct inproc_call c;
 	TEE_Result res;
 	uint32_t types;
 
-	if (memcmp(uuid, &rproc_ta_uuid, sizeof(*uuid))) {
+	if (memcmp(uuid, &ip->entry->uuid, sizeof(*uuid))) {
 		if (origin)
 			*origin = TEE_ORIGIN_TEE;
 		return TEE_ERROR_ITEM_NOT_FOUND;
 	}
-	types = to_ta_params(params, tp);
-	res = rproc_ta_open_session(ctx->priv, types, tp, handle);
-	from_ta_params(tp, params);
+	types = call_prepare(&c, params, &res);
+	if (res != TEE_SUCCESS)
+		return res; /* origin API: nothing reached the TA */
+	res = ip->entry->open_session(ip->ta, types, c.tp, handle);
 	if (origin)
 		*origin = TEE_ORIGIN_TRUSTED_APP;
-	return res;
+	return call_finish(&c, params, res);
 }
 
 static void inproc_close_session(struct tee_context *ctx, void *handle)
 {
-	rproc_ta_close_session(ctx->priv, handle);
+	struct tee_inproc *ip = ctx->priv;
+
+	ip->entry->close_session(ip->ta, handle);
 }
 
 static TEE_Result inproc_invoke(struct tee_context *ctx, void *handle, uint32_t cmd,
 				struct tee_param params[TEE_NUM_PARAMS], uint32_t *origin)
 {
-	TEE_Param tp[TEE_NUM_PARAMS];
+	struct tee_inproc *ip = ctx->priv;
+	struct inproc_call c;
 	TEE_Result res;
 	uint32_t types;
 
-	types = to_ta_params(params, tp);
-	res = rproc_ta_invoke(ctx->priv, handle, cmd, types, tp);
-	from_ta_params(tp, params);
+	types = call_prepare(&c, params, &res);
+	if (res != TEE_SUCCESS)
+		return res;
+	res = ip->entry->invoke(ip->ta, handle, cmd, types, c.tp);
 	if (origin)
 		*origin = TEE_ORIGIN_TRUSTED_APP;
-	return res;
+	return call_finish(&c, params, res);
 }
 
 static void inproc_finalize(struct tee_context *ctx)
 {
-	ctx->priv = NULL; /* the TA belongs to whoever made it */
+	free(ctx->priv); /* the TA belongs to whoever made it */
+	ctx->priv = NULL;
 }
 
 static const struct tee_transport inproc_transport = {
@@ -117,11 +161,19 @@ static const struct tee_transport inproc_transport = {
 	.finalize = inproc_finalize,
 };
 
-int tee_inproc_init(struct tee_context *ctx, struct rproc_ta *ta)
+int tee_inproc_init(struct tee_context *ctx, const struct tee_ta_entry *entry, void *ta)
 {
-	if (!ctx || !ta)
+	struct tee_inproc *ip;
+
+	if (!ctx || !entry || !entry->open_session || !entry->close_session || !entry->invoke ||
+	    !ta)
 		return -EINVAL;
+	ip = calloc(1, sizeof(*ip));
+	if (!ip)
+		return -ENOMEM;
+	ip->entry = entry;
+	ip->ta = ta;
 	ctx->ops = &inproc_transport;
-	ctx->priv = ta;
+	ctx->priv = ip;
 	return 0;
 }

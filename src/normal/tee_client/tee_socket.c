@@ -17,6 +17,7 @@
 
 #include "common/ipc_path.h"
 #include "common/safe_math.h"
+#include "common/tee_result.h"
 
 _Static_assert(TEE_WIRE_ORIGIN_API == TEE_ORIGIN_API && TEE_WIRE_ORIGIN_COMMS == TEE_ORIGIN_COMMS &&
 		       TEE_WIRE_ORIGIN_TEE == TEE_ORIGIN_TEE &&
@@ -314,7 +315,7 @@ static TEE_Result call_prepare(struct tee_socket *s, struct sock_conn *c,
 		ret = make_memfd(p, &call->fds[call->nfds]);
 		if (ret) {
 			call_free(call);
-			return ret == -ENOMEM ? TEE_ERROR_OUT_OF_MEMORY : TEE_ERROR_GENERIC;
+			return tee_result_from_err(ret);
 		}
 		w->fd_index = call->nfds++;
 		w->size = p->u.memref.size;
@@ -358,41 +359,31 @@ static int check_reply_params(const struct sock_call *c, const struct tee_wire_m
 }
 
 /* Outputs back to the caller, under the rules of tee_socket.h. */
+/* Output memref i's bytes from the memfd it was shared through (tee_fetch_bytes_fn). */
+static int fetch_memfd(void *priv, unsigned int i, void *dst, size_t len)
+{
+	const struct sock_call *c = priv;
+
+	/* By id, the TA wrote in place: only the size comes back. */
+	if (c->wire[i].fd_index == TEE_WIRE_FD_SHM)
+		return 0;
+	/* check_reply_params: len <= the bytes we shared, so a memfd exists. */
+	return read_all(c->fds[c->wire[i].fd_index], dst, len);
+}
+
+/* The GlobalPlatform output rule (tee_params_out), from the reply's parameters. */
 static int call_finish(const struct sock_call *c, const struct tee_wire_msg *reply,
 		       struct tee_param *params)
 {
+	struct tee_param_reply r[TEE_NUM_PARAMS];
 	unsigned int i;
-	int ret;
 
-	if (reply->result != TEE_SUCCESS && reply->result != TEE_ERROR_SHORT_BUFFER)
-		return 0;
 	for (i = 0; i < TEE_NUM_PARAMS; i++) {
 		const struct tee_wire_param *w = &reply->params[i];
-		struct tee_param *p = &params[i];
 
-		if (p->type == TEE_PARAM_TYPE_VALUE_OUTPUT ||
-		    p->type == TEE_PARAM_TYPE_VALUE_INOUT) {
-			if (reply->result == TEE_SUCCESS) {
-				p->u.value.a = w->a;
-				p->u.value.b = w->b;
-			}
-			continue;
-		}
-		if (p->type != TEE_PARAM_TYPE_MEMREF_OUTPUT &&
-		    p->type != TEE_PARAM_TYPE_MEMREF_INOUT)
-			continue;
-		/* By id, the TA wrote in place: only the size comes back. */
-		if (reply->result == TEE_SUCCESS && w->size &&
-		    c->wire[i].fd_index != TEE_WIRE_FD_SHM) {
-			/* check_reply_params: w->size <= the bytes we shared, so a memfd exists. */
-			ret = read_all(c->fds[c->wire[i].fd_index], p->u.memref.buffer,
-				       (size_t)w->size);
-			if (ret)
-				return ret;
-		}
-		p->u.memref.size = (size_t)w->size;
+		r[i] = (struct tee_param_reply){.a = w->a, .b = w->b, .size = (size_t)w->size};
 	}
-	return 0;
+	return tee_params_out(params, reply->result, r, fetch_memfd, (void *)c);
 }
 
 /*

@@ -75,17 +75,14 @@ static int hello_reply(int fd, uint32_t seq, struct tee_wire_msg *reply, struct 
 {
 	uint8_t in[TEE_WIRE_REPLY_MAX];
 	int fds[TEE_WIRE_MAX_FDS];
-	struct rpt_error first;
 	unsigned int n;
 	size_t len;
 	int ret;
 
-	rpt_error_clear(&first);
-	ret = tee_wire_recv(fd, in, sizeof(in), &len, fds, &n, false, &first);
+	/* The last error set wins: the second read's reason replaces the reset's. */
+	ret = tee_wire_recv(fd, in, sizeof(in), &len, fds, &n, false, err);
 	if (ret == -ECONNRESET)
 		ret = tee_wire_recv(fd, in, sizeof(in), &len, fds, &n, false, err);
-	else if (ret)
-		return rpt_error_set(err, -ret, "%s", rpt_error_msg(&first));
 	if (ret)
 		return ret;
 	ret = tee_wire_decode(in, len, n, reply, err);
@@ -190,7 +187,6 @@ int tee_socket_exchange(struct tee_socket *s, struct sock_conn *c, struct tee_wi
 	if (!ret)
 		ret = tee_wire_recv(c->fd, in, sizeof(in), &len, reply_fds, nreply_fds, false, err);
 	if (ret == -EAGAIN || ret == -EWOULDBLOCK) {
-		rpt_error_clear(err);
 		ret = rpt_error_set(err, ETIMEDOUT, "no reply in %d s", TEE_SOCKET_REPLY_TIMEOUT_S);
 	}
 	if (!ret) {

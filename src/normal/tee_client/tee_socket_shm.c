@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/safe_math.h"
+#include "common/tee_result.h"
 
 static void unregister_set(struct tee_socket *s, struct tee_shm_set *set)
 {
@@ -112,7 +113,7 @@ static int get_shm(struct tee_socket *s, struct sock_conn *c, uint32_t rproc_id,
 	if (reply->result == TEE_SUCCESS)
 		return 0;
 	/* decode allows no descriptors on a failure: none to close. */
-	return rpt_error_set(err, reply->result == TEE_ERROR_ITEM_NOT_FOUND ? ENOENT : EIO,
+	return rpt_error_set(err, tee_result_to_err(reply->result),
 			     "rproc-teed: shared memories of rproc %u: %s", rproc_id,
 			     tee_result_name(reply->result));
 }
@@ -248,7 +249,7 @@ out:
 void *tee_shm_set_lookup(void *set, uint64_t pa, size_t size)
 {
 	struct tee_shm_set *s = set;
-	uint64_t len = size ? size : 1;
+	uint64_t len = size;
 	unsigned int i;
 
 	for (i = 0; i < s->num; i++) {

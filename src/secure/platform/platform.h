@@ -16,22 +16,10 @@
 #include <stdint.h>
 
 #include "board/board.h"
+#include "coproc/coproc_ops.h" /* how the platform starts and stops the core */
 #include "common/error.h"
 #include "crypto/keyring.h"
 #include "formats/coredump.h"
-
-/* How the platform starts and stops the coprocessor (the emulator, or a test double). */
-struct coproc_ops {
-	/* Release the core from reset; boot_addr is the image's entry (vector table at da 0). */
-	int (*start)(void *priv, uint32_t boot_addr);
-	/* Hold the core in reset. Must be safe when the core already stopped on its own. */
-	int (*stop)(void *priv);
-	/*
-	 * Optional: the registers when the last run ended (crash or stop).
-	 * -RPT_ESTATE while the core runs, -ENODATA if none were captured.
-	 */
-	int (*get_regs)(void *priv, struct coredump_regs *regs);
-};
 
 /* One memory, mapped in the secure world's address space. */
 struct plat_memory {

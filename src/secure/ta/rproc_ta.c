@@ -11,48 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/tee_result.h"
 #include "formats/coredump.h"
 #include "ta_internal.h"
 
 #define PT(a, b, c, d)                                                                             \
 	TEE_PARAM_TYPES(TEE_PARAM_TYPE_##a, TEE_PARAM_TYPE_##b, TEE_PARAM_TYPE_##c,                \
 			TEE_PARAM_TYPE_##d)
-
-TEE_Result rproc_ta_errno_to_tee(int code)
-{
-	switch (code) {
-	case 0:
-		return TEE_SUCCESS;
-	case -RPT_EFORMAT:
-		return TEE_ERROR_BAD_FORMAT;
-	case -RPT_ESIGNATURE:
-	case -RPT_ENOKEY:
-		return TEE_ERROR_SIGNATURE_INVALID;
-	case -RPT_EHASH:
-	case -RPT_EROLLBACK:
-		return TEE_ERROR_SECURITY;
-	case -RPT_ERANGE:
-		return TEE_ERROR_ACCESS_DENIED;
-	case -RPT_ESTATE:
-		return TEE_ERROR_BAD_STATE;
-	case -ENOMEM:
-		return TEE_ERROR_OUT_OF_MEMORY;
-	case -EINVAL:
-		return TEE_ERROR_BAD_PARAMETERS;
-	case -ENOSPC:
-		return TEE_ERROR_SHORT_BUFFER;
-	case -EACCES:
-		return TEE_ERROR_ACCESS_DENIED;
-	case -ENODATA:
-		return TEE_ERROR_NO_DATA;
-	case -RPT_ESTORE_FULL:
-		return TEE_ERROR_STORAGE_NO_SPACE;
-	case -RPT_ESTORE:
-		return TEE_ERROR_STORAGE_NOT_AVAILABLE;
-	default:
-		return TEE_ERROR_GENERIC;
-	}
-}
 
 void ta_log(struct rproc_ta *ta, const char *fmt, ...)
 {
@@ -331,10 +296,34 @@ TEE_Result rproc_ta_invoke(struct rproc_ta *ta, void *session, uint32_t cmd, uin
 	pthread_mutex_lock(&ta->lock);
 	rpt_error_clear(&ctx->last_error);
 	ret = dispatch(ta, ctx, cmd, params);
-	res = rproc_ta_errno_to_tee(ret);
+	res = tee_result_from_err(ret);
 	if (ret && ret != -ENOSPC)
 		ta_log(ta, "rproc %u: %s failed (%s): %s", ctx->id, ta_rproc_cmd_name(cmd),
 		       tee_result_name(res), rpt_error_msg(&ctx->last_error));
 	pthread_mutex_unlock(&ta->lock);
 	return res;
 }
+
+static TEE_Result entry_open_session(void *ta, uint32_t param_types,
+				     TEE_Param params[TEE_NUM_PARAMS], void **session)
+{
+	return rproc_ta_open_session(ta, param_types, params, session);
+}
+
+static void entry_close_session(void *ta, void *session)
+{
+	rproc_ta_close_session(ta, session);
+}
+
+static TEE_Result entry_invoke(void *ta, void *session, uint32_t cmd, uint32_t param_types,
+			       TEE_Param params[TEE_NUM_PARAMS])
+{
+	return rproc_ta_invoke(ta, session, cmd, param_types, params);
+}
+
+const struct tee_ta_entry rproc_ta_entry = {
+	.uuid = TA_RPROC_UUID,
+	.open_session = entry_open_session,
+	.close_session = entry_close_session,
+	.invoke = entry_invoke,
+};

@@ -74,7 +74,7 @@ struct rproc_ta {
 	unsigned int num_ctx;
 	pthread_mutex_t lock; /* one command at a time */
 #ifdef RPT_FUZZ_BUILD
-	bool fuzz_skip_signature; /* fuzz builds only (never compiled elsewhere): no signature */
+	bool test_hook_skip_signature; /* fuzz builds only (never compiled elsewhere): no signature */
 #endif
 	/* Secure-world console: every failure is reported here ("remoteproc TA: ..."). */
 	void (*log)(void *log_priv, const char *msg);
@@ -90,6 +90,8 @@ TEE_Result rproc_ta_open_session(struct rproc_ta *ta, uint32_t param_types,
 void rproc_ta_close_session(struct rproc_ta *ta, void *session);
 TEE_Result rproc_ta_invoke(struct rproc_ta *ta, void *session, uint32_t cmd, uint32_t param_types,
 			   TEE_Param params[TEE_NUM_PARAMS]);
+/* The three above as GlobalPlatform entry points (ta: a struct rproc_ta), for tee_inproc_init(). */
+extern const struct tee_ta_entry rproc_ta_entry;
 
 /* For tests and the daemon's logs: the context of an id, NULL if not on the board. */
 struct ta_rproc_ctx *rproc_ta_ctx(struct rproc_ta *ta, uint32_t id);
@@ -103,8 +105,5 @@ struct ta_rproc_ctx *rproc_ta_ctx(struct rproc_ta *ta, uint32_t id);
  */
 int rproc_ta_boot_loader_start(struct rproc_ta *ta, const struct board_rproc *rp,
 			       struct rpt_error *err);
-
-/* Map a project error code (negative errno) to the GlobalPlatform code that names it. */
-TEE_Result rproc_ta_errno_to_tee(int code);
 
 #endif

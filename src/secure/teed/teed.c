@@ -263,8 +263,8 @@ struct teed *teed_create(struct rproc_ta *ta, const struct teed_config *cfg, str
 	d->log_priv = cfg->log_priv;
 	d->hw = cfg->hw;
 	d->hw_priv = cfg->hw_priv;
-	d->before_invoke = cfg->before_invoke;
-	d->hook_priv = cfg->hook_priv;
+	d->test_hook_before_invoke = cfg->test_hook_before_invoke;
+	d->test_hook_priv = cfg->test_hook_priv;
 	d->next_id = 1;
 	ret = config_path(d, cfg, err);
 	if (ret)

@@ -99,8 +99,8 @@ struct teed_config {
 	 * INVOKE reaches the TA (rproc-teed's --test-stall uses it to hold a
 	 * command open while a fault test kills the daemon).
 	 */
-	void (*before_invoke)(void *hook_priv, uint32_t cmd);
-	void *hook_priv;
+	void (*test_hook_before_invoke)(void *test_hook_priv, uint32_t cmd);
+	void *test_hook_priv;
 };
 
 struct teed;

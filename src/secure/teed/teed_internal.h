@@ -72,8 +72,8 @@ struct teed {
 	void *log_priv;
 	const struct teed_hw_ops *hw; /* the coprocessors' mailbox, or NULL */
 	void *hw_priv;
-	void (*before_invoke)(void *hook_priv, uint32_t cmd); /* test hook, or NULL */
-	void *hook_priv;
+	void (*test_hook_before_invoke)(void *test_hook_priv, uint32_t cmd); /* test hook, or NULL */
+	void *test_hook_priv;
 	struct teed_inbox inbox; /* events from other threads */
 	struct tee_wire_event
 		*batch; /* the inbox's events as the loop took them (TEED_INBOX_EVENTS) */

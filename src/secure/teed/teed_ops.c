@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "common/safe_math.h"
+#include "common/tee_result.h"
 #include "secure/teed/teed_internal.h"
 
 /* The TEE_Params of one call and the mappings behind its memrefs. */
@@ -278,8 +279,8 @@ static int op_invoke(struct teed *d, struct teed_client *c, const struct tee_wir
 	ret = call_map(d, c, &call, req, fds, err);
 	if (ret)
 		return ret;
-	if (d->before_invoke)
-		d->before_invoke(d->hook_priv, req->cmd);
+	if (d->test_hook_before_invoke)
+		d->test_hook_before_invoke(d->test_hook_priv, req->cmd);
 	reply->result = rproc_ta_invoke(d->ta, sess, req->cmd, call.types, call.params);
 	reply->origin = TEE_WIRE_ORIGIN_TRUSTED_APP;
 	call_unmap(&call);
@@ -340,27 +341,6 @@ int teed_rproc_index(struct teed *d, uint32_t rproc_id)
 
 /* ---- the hardware channel ---- */
 
-/* The GlobalPlatform code of a hardware op's errno. */
-static TEE_Result hw_result(int ret)
-{
-	switch (ret) {
-	case 0:
-		return TEE_SUCCESS;
-	case -ENOENT:
-		return TEE_ERROR_ITEM_NOT_FOUND;
-	case -RPT_ESTATE:
-		return TEE_ERROR_BAD_STATE;
-	case -EINVAL:
-		return TEE_ERROR_BAD_PARAMETERS;
-	case -EOPNOTSUPP:
-		return TEE_ERROR_NOT_SUPPORTED;
-	case -ENOMEM:
-		return TEE_ERROR_OUT_OF_MEMORY;
-	default:
-		return TEE_ERROR_GENERIC;
-	}
-}
-
 /* KICK, REQUEST_SHUTDOWN, INJECT_CRASH, REQUEST_DETACH: straight to the hardware (decode bounded the args). */
 static void op_hw(struct teed *d, const struct tee_wire_msg *req, struct tee_wire_msg *reply)
 {
@@ -380,7 +360,7 @@ static void op_hw(struct teed *d, const struct tee_wire_msg *req, struct tee_wir
 		ret = hw->inject_crash(d->hw_priv, req->rproc_id, req->arg);
 	else if (req->op == TEE_WIRE_OP_REQUEST_DETACH && hw && hw->request_detach)
 		ret = hw->request_detach(d->hw_priv, req->rproc_id);
-	reply->result = hw_result(ret);
+	reply->result = tee_result_from_err(ret);
 }
 
 /* A core that crashed before the client subscribed: the client learns it now (teed_hw_ops). */

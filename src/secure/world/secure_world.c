@@ -154,7 +154,7 @@ static void on_shutdown_ack(void *priv)
 		ev->shutdown_ack(wc->w->cfg.events_priv, wc->id);
 }
 
-static void on_crash(void *priv, int type, const char *why)
+static void on_crash(void *priv, enum rproc_crash_type type, const char *why)
 {
 	struct world_core *wc = priv;
 	const struct secure_world_events *ev = wc->w->cfg.events;
@@ -396,7 +396,7 @@ int secure_world_inject_crash(struct secure_world *w, uint32_t rproc_id, uint32_
 	int ret;
 	struct world_core *wc = core_of(w, rproc_id, &ret);
 
-	if (type > COPROC_CRASH_FATAL)
+	if (type > RPROC_FATAL_ERROR)
 		return -EINVAL;
 	/* No reason given: the core's own "injected ..." words, the same everywhere. */
 	return wc ? coproc_inject_crash(wc->core, (int)type, NULL) : ret;

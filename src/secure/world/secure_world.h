@@ -28,6 +28,7 @@
 #include "board/board.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/rproc_crash.h"
 
 struct coproc;
 struct plat_rproc;
@@ -40,7 +41,7 @@ struct secure_world_events {
 	/* The firmware of rproc_id acknowledged the pending shutdown request. */
 	void (*shutdown_ack)(void *priv, uint32_t rproc_id);
 	/* The core of rproc_id stopped on its own: type is an enum coproc_crash_type. */
-	void (*crash)(void *priv, uint32_t rproc_id, int type, const char *why);
+	void (*crash)(void *priv, uint32_t rproc_id, enum rproc_crash_type type, const char *why);
 };
 
 /* How to assemble it. */

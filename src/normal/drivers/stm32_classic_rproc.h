@@ -1,18 +1,20 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Direct-ELF remote processor ("st,stm32mp1-m4"): the normal world loads a
+ * The STM32 classic-boot driver, direct ELF ("st,stm32mp1-m4"; Linux
+ * stm32_rproc.c without the TEE): the normal world loads a
  * plain ELF itself into memories it maps (classic boot, no TEE), then starts
  * and stops the core through a coprocessor interface.
  */
-#ifndef RPT_NORMAL_ELF_RPROC_H
-#define RPT_NORMAL_ELF_RPROC_H
+#ifndef RPT_NORMAL_STM32_CLASSIC_RPROC_H
+#define RPT_NORMAL_STM32_CLASSIC_RPROC_H
 
+#include "board/board.h"
 #include "normal/core/remoteproc.h"
-#include "normal/drivers/stm32_rproc.h"
-#include "secure/platform/platform.h" /* struct coproc_ops: the same start/stop shape */
+#include "normal/drivers/stm32_common.h"
+#include "coproc/coproc_ops.h"
 
-/* What elf_rproc_create() needs. Copied: the caller's struct may go away. */
-struct elf_rproc_config {
+/* What stm32_classic_rproc_create() needs. Copied: the caller's struct may go away. */
+struct stm32_classic_rproc_config {
 	const char *name;		 /* processor name ("m4") */
 	const char *firmware;		 /* default firmware name, NULL for "rproc-<name>-fw" */
 	const struct rproc_memory *mems; /* its memories; loadable ones need a host mapping */
@@ -28,8 +30,9 @@ struct elf_rproc_config {
 };
 
 /* Allocate, add the memories, register. NULL on failure (reason in err). */
-struct rproc *elf_rproc_create(const struct elf_rproc_config *cfg, struct rpt_error *err);
+struct rproc *stm32_classic_rproc_create(const struct stm32_classic_rproc_config *cfg,
+					 struct rpt_error *err);
 /* Unregister (stopping it if needed) and free. Safe on NULL. */
-void elf_rproc_destroy(struct rproc *rproc);
+void stm32_classic_rproc_destroy(struct rproc *rproc);
 
 #endif

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* ELF firmware helpers (see rproc_elf.h). */
-#include "normal/core/rproc_elf.h"
+/* The ELF loader (Linux remoteproc_elf_loader.c): see remoteproc_elf_loader.h. */
+#include "normal/core/remoteproc_elf_loader.h"
 
 #include <errno.h>
 #include <string.h>

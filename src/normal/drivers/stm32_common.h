@@ -1,18 +1,19 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The platform-driver side of the virtual STM32 board (Linux stm32_rproc.c):
- * the IPCC-like mailbox used to ask the firmware to shut down and to ring
- * virtqueue doorbells. The mailbox itself (the emulator's, or a test double)
- * stays behind this interface.
+ * What both STM32 drivers (stm32_classic_rproc, tee_rproc) share, as Linux's
+ * qcom_common.c does for the Qualcomm ones: the IPCC-like mailbox of Linux
+ * stm32_rproc.c, used to ask the firmware to shut down and to ring virtqueue
+ * doorbells, and the board's start-up settings. The mailbox itself (the
+ * emulator's, or a test double) stays behind struct rproc_mbox_ops.
  */
-#ifndef RPT_NORMAL_STM32_RPROC_H
-#define RPT_NORMAL_STM32_RPROC_H
+#ifndef RPT_NORMAL_STM32_COMMON_H
+#define RPT_NORMAL_STM32_COMMON_H
 
 #include "board/board.h"
 #include "normal/core/remoteproc.h"
 
 /* How long a stop waits for the firmware's shutdown acknowledgement by default. */
-#define STM32_RPROC_SHUTDOWN_TIMEOUT_MS 500u
+#define STM32_MBOX_SHUTDOWN_TIMEOUT_MS 500u
 
 /* The mailbox channels the driver uses. */
 struct rproc_mbox_ops {
@@ -31,7 +32,7 @@ struct rproc_mbox_ops {
 struct rproc_mbox {
 	const struct rproc_mbox_ops *ops; /* the channels, or NULL */
 	void *priv;			  /* passed to every op */
-	unsigned int shutdown_timeout_ms; /* 0: STM32_RPROC_SHUTDOWN_TIMEOUT_MS */
+	unsigned int shutdown_timeout_ms; /* 0: STM32_MBOX_SHUTDOWN_TIMEOUT_MS */
 };
 
 /*
@@ -41,23 +42,22 @@ struct rproc_mbox {
  * Skipped for a crashed processor, which cannot answer. Returns 0 if acked,
  * -ETIMEDOUT (or the mailbox's error) otherwise, 0 also when skipped.
  */
-int stm32_rproc_request_shutdown(struct rproc *rproc, const struct rproc_mbox *mb);
+int stm32_mbox_request_shutdown(struct rproc *rproc, const struct rproc_mbox *mb);
 
 /*
  * Linux stm32_rproc_detach(): tell the firmware we let go of it (the "detach"
  * mailbox channel). Never fails the detach: a firmware that cannot be told
  * keeps running all the same (logged).
  */
-void stm32_rproc_notify_detach(struct rproc *rproc, const struct rproc_mbox *mb);
+void stm32_mbox_notify_detach(struct rproc *rproc, const struct rproc_mbox *mb);
 
 /*
  * The board's start-up settings, before rproc_add(): st,auto-boot and the
  * crash-loop limit (absent: the core's default). NULL boot: nothing.
  */
-int stm32_rproc_apply_boot(struct rproc *rproc, const struct board_boot *boot,
-			   struct rpt_error *err);
+int stm32_apply_boot(struct rproc *rproc, const struct board_boot *boot, struct rpt_error *err);
 
 /* Ring the doorbell of vqid (logs a failure: a kick has no caller to tell). */
-void stm32_rproc_kick(struct rproc *rproc, const struct rproc_mbox *mb, int vqid);
+void stm32_mbox_kick(struct rproc *rproc, const struct rproc_mbox *mb, int vqid);
 
 #endif

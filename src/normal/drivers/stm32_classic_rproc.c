@@ -1,26 +1,26 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Direct-ELF driver: the ELF helpers of the core for parse/load, the
- * coprocessor interface for start/stop, the STM32 mailbox for a graceful
- * shutdown request before the hard stop.
+ * The STM32 classic-boot driver (direct ELF): the ELF loader of the core for
+ * parse/load, the coprocessor interface for start/stop, the STM32 mailbox for
+ * a graceful shutdown request before the hard stop.
  */
-#include "normal/drivers/elf_rproc.h"
+#include "normal/drivers/stm32_classic_rproc.h"
 
 #include <errno.h>
 #include <stdlib.h>
 
-#include "normal/core/rproc_elf.h"
+#include "normal/core/remoteproc_elf_loader.h"
 
 /* The driver's state, rproc->priv. */
-struct elf_rproc {
+struct stm32_classic_rproc {
 	const struct coproc_ops *coproc; /* start/stop of the core */
 	void *coproc_priv;
 	struct rproc_mbox mbox; /* shutdown request, doorbells */
 };
 
-static int elf_rproc_start(struct rproc *rproc, struct rpt_error *err)
+static int classic_start(struct rproc *rproc, struct rpt_error *err)
 {
-	struct elf_rproc *drv = rproc->priv;
+	struct stm32_classic_rproc *drv = rproc->priv;
 	int ret;
 
 	ret = drv->coproc->start(drv->coproc_priv, rproc->bootaddr);
@@ -31,12 +31,12 @@ static int elf_rproc_start(struct rproc *rproc, struct rpt_error *err)
 	return 0;
 }
 
-static int elf_rproc_stop(struct rproc *rproc, struct rpt_error *err)
+static int classic_stop(struct rproc *rproc, struct rpt_error *err)
 {
-	struct elf_rproc *drv = rproc->priv;
+	struct stm32_classic_rproc *drv = rproc->priv;
 	int ret;
 
-	stm32_rproc_request_shutdown(rproc, &drv->mbox);
+	stm32_mbox_request_shutdown(rproc, &drv->mbox);
 	ret = drv->coproc->stop(drv->coproc_priv);
 	if (ret)
 		return rpt_error_set(err, ret < 0 ? ret : -EIO, "the core did not stop (error %d)",
@@ -44,17 +44,17 @@ static int elf_rproc_stop(struct rproc *rproc, struct rpt_error *err)
 	return 0;
 }
 
-static void elf_rproc_kick(struct rproc *rproc, int vqid)
+static void classic_kick(struct rproc *rproc, int vqid)
 {
-	struct elf_rproc *drv = rproc->priv;
+	struct stm32_classic_rproc *drv = rproc->priv;
 
-	stm32_rproc_kick(rproc, &drv->mbox, vqid);
+	stm32_mbox_kick(rproc, &drv->mbox, vqid);
 }
 
-static const struct rproc_ops elf_rproc_ops = {
-	.start = elf_rproc_start,
-	.stop = elf_rproc_stop,
-	.kick = elf_rproc_kick,
+static const struct rproc_ops classic_ops = {
+	.start = classic_start,
+	.stop = classic_stop,
+	.kick = classic_kick,
 	.parse_fw = rproc_elf_load_rsc_table,
 	.find_loaded_rsc_table = rproc_elf_find_loaded_rsc_table,
 	.load = rproc_elf_load_segments,
@@ -62,26 +62,27 @@ static const struct rproc_ops elf_rproc_ops = {
 	.get_boot_addr = rproc_elf_get_boot_addr,
 };
 
-struct rproc *elf_rproc_create(const struct elf_rproc_config *cfg, struct rpt_error *err)
+struct rproc *stm32_classic_rproc_create(const struct stm32_classic_rproc_config *cfg,
+					 struct rpt_error *err)
 {
-	struct elf_rproc *drv;
+	struct stm32_classic_rproc *drv;
 	struct rproc *rproc;
 	unsigned int i;
 
 	if (!cfg || !cfg->coproc || !cfg->coproc->start || !cfg->coproc->stop) {
 		rpt_error_set(err, EINVAL,
-			      "elf_rproc: a coprocessor with start and stop is needed");
+			      "stm32_classic_rproc: a coprocessor with start and stop is needed");
 		return NULL;
 	}
 	drv = calloc(1, sizeof(*drv));
 	if (!drv) {
-		rpt_error_set(err, ENOMEM, "elf_rproc: out of memory");
+		rpt_error_set(err, ENOMEM, "stm32_classic_rproc: out of memory");
 		return NULL;
 	}
 	drv->coproc = cfg->coproc;
 	drv->coproc_priv = cfg->coproc_priv;
 	drv->mbox = cfg->mbox;
-	rproc = rproc_alloc(cfg->name, &elf_rproc_ops, cfg->firmware, drv, err);
+	rproc = rproc_alloc(cfg->name, &classic_ops, cfg->firmware, drv, err);
 	if (!rproc)
 		goto free_drv;
 	rproc->fw_loader = cfg->loader;
@@ -90,7 +91,7 @@ struct rproc *elf_rproc_create(const struct elf_rproc_config *cfg, struct rpt_er
 	for (i = 0; i < cfg->num_mems; i++)
 		if (rproc_add_memory(rproc, &cfg->mems[i], err))
 			goto free_rproc;
-	if (stm32_rproc_apply_boot(rproc, cfg->boot, err))
+	if (stm32_apply_boot(rproc, cfg->boot, err))
 		goto free_rproc;
 	if (rproc_add(rproc, err))
 		goto free_rproc;
@@ -103,7 +104,7 @@ free_drv:
 	return NULL;
 }
 
-void elf_rproc_destroy(struct rproc *rproc)
+void stm32_classic_rproc_destroy(struct rproc *rproc)
 {
 	void *drv;
 

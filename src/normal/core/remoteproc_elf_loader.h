@@ -4,8 +4,8 @@
  * (Linux remoteproc_elf_loader.c): usable directly as rproc_ops entries.
  * Every one parses the firmware afresh with the checked ELF32 reader.
  */
-#ifndef RPT_NORMAL_RPROC_ELF_H
-#define RPT_NORMAL_RPROC_ELF_H
+#ifndef RPT_NORMAL_REMOTEPROC_ELF_LOADER_H
+#define RPT_NORMAL_REMOTEPROC_ELF_LOADER_H
 
 #include "normal/core/remoteproc.h"
 

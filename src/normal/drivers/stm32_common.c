@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* Mailbox parts of the STM32 platform driver (see stm32_rproc.h). */
-#include "normal/drivers/stm32_rproc.h"
+/* What the STM32 drivers share (Linux has qcom_common.c for the same): see stm32_common.h. */
+#include "normal/drivers/stm32_common.h"
 
 #include <errno.h>
 #include <string.h>
 
-int stm32_rproc_request_shutdown(struct rproc *rproc, const struct rproc_mbox *mb)
+int stm32_mbox_request_shutdown(struct rproc *rproc, const struct rproc_mbox *mb)
 {
 	unsigned int timeout;
 	int ret;
@@ -16,11 +16,11 @@ int stm32_rproc_request_shutdown(struct rproc *rproc, const struct rproc_mbox *m
 	if (rproc->state == RPROC_CRASHED || rproc->state == RPROC_OFFLINE)
 		return 0;
 	timeout =
-		mb->shutdown_timeout_ms ? mb->shutdown_timeout_ms : STM32_RPROC_SHUTDOWN_TIMEOUT_MS;
+		mb->shutdown_timeout_ms ? mb->shutdown_timeout_ms : STM32_MBOX_SHUTDOWN_TIMEOUT_MS;
 	ret = mb->ops->request_shutdown(mb->priv);
 	if (ret) {
 		rproc_log(rproc, RPROC_LOG_WARN, "shutdown request not sent (%s), forcing stop",
-			  strerror(ret < 0 ? -ret : ret));
+			  rpt_strerror(ret));
 		return ret < 0 ? ret : -EIO;
 	}
 	ret = mb->ops->wait_shutdown_ack(mb->priv, timeout);
@@ -36,7 +36,7 @@ int stm32_rproc_request_shutdown(struct rproc *rproc, const struct rproc_mbox *m
 	return 0;
 }
 
-void stm32_rproc_notify_detach(struct rproc *rproc, const struct rproc_mbox *mb)
+void stm32_mbox_notify_detach(struct rproc *rproc, const struct rproc_mbox *mb)
 {
 	int ret;
 
@@ -45,11 +45,10 @@ void stm32_rproc_notify_detach(struct rproc *rproc, const struct rproc_mbox *mb)
 	ret = mb->ops->request_detach(mb->priv);
 	if (ret)
 		rproc_log(rproc, RPROC_LOG_WARN, "detach request not sent to the firmware: %s",
-			  strerror(ret < 0 ? -ret : ret));
+			  rpt_strerror(ret));
 }
 
-int stm32_rproc_apply_boot(struct rproc *rproc, const struct board_boot *boot,
-			   struct rpt_error *err)
+int stm32_apply_boot(struct rproc *rproc, const struct board_boot *boot, struct rpt_error *err)
 {
 	if (!boot)
 		return 0;
@@ -62,7 +61,7 @@ int stm32_rproc_apply_boot(struct rproc *rproc, const struct board_boot *boot,
 	return 0;
 }
 
-void stm32_rproc_kick(struct rproc *rproc, const struct rproc_mbox *mb, int vqid)
+void stm32_mbox_kick(struct rproc *rproc, const struct rproc_mbox *mb, int vqid)
 {
 	int ret;
 
@@ -71,5 +70,5 @@ void stm32_rproc_kick(struct rproc *rproc, const struct rproc_mbox *mb, int vqid
 	ret = mb->ops->kick(mb->priv, (unsigned int)vqid);
 	if (ret)
 		rproc_log(rproc, RPROC_LOG_ERR, "kick of vq %d failed: %s", vqid,
-			  strerror(ret < 0 ? -ret : ret));
+			  rpt_strerror(ret));
 }

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: BSD-2-Clause
+#include "common/tee_result.h"
+
+#include <errno.h>
+
+#include "common/error.h"
+
+/* Before: five switch statements that disagreed (rproc_ta, teed, tee_dev, tee_rproc, tee_socket). */
+const struct tee_err_map tee_err_table[] = {
+	/* Ours: the image and the TA's state machine. */
+	{-RPT_EFORMAT, TEE_ERROR_BAD_FORMAT, true},
+	{-RPT_ESIGNATURE, TEE_ERROR_SIGNATURE_INVALID, true},
+	{-RPT_ENOKEY, TEE_ERROR_SIGNATURE_INVALID, false},
+	{-RPT_EHASH, TEE_ERROR_SECURITY, true},
+	{-RPT_EROLLBACK, TEE_ERROR_SECURITY, false},
+	{-RPT_ERANGE, TEE_ERROR_ACCESS_DENIED, false},
+	{-RPT_ESTATE, TEE_ERROR_BAD_STATE, true},
+	{-RPT_ESTORE_FULL, TEE_ERROR_STORAGE_NO_SPACE, true},
+	{-RPT_ESTORE, TEE_ERROR_STORAGE_NOT_AVAILABLE, true},
+	/* errno values with a GlobalPlatform meaning. */
+	{-EACCES, TEE_ERROR_ACCESS_DENIED, true},
+	{-EPERM, TEE_ERROR_ACCESS_DENIED, false},
+	{-ENOMEM, TEE_ERROR_OUT_OF_MEMORY, true},
+	{-EINVAL, TEE_ERROR_BAD_PARAMETERS, true},
+	{-ENOENT, TEE_ERROR_ITEM_NOT_FOUND, true},
+	{-ENOSPC, TEE_ERROR_SHORT_BUFFER, true},
+	{-ENODATA, TEE_ERROR_NO_DATA, true},
+	{-EOPNOTSUPP, TEE_ERROR_NOT_SUPPORTED, true},
+	{-ENOSYS, TEE_ERROR_NOT_IMPLEMENTED, true},
+	{-EBUSY, TEE_ERROR_BUSY, true},
+};
+const size_t tee_err_table_len = sizeof(tee_err_table) / sizeof(tee_err_table[0]);
+
+TEE_Result tee_result_from_err_or(int err, TEE_Result other)
+{
+	size_t i;
+
+	if (err > 0)
+		err = -err;
+	if (!err)
+		return TEE_SUCCESS;
+	for (i = 0; i < tee_err_table_len; i++)
+		if (tee_err_table[i].err == err)
+			return tee_err_table[i].res;
+	return other;
+}
+
+TEE_Result tee_result_from_err(int err)
+{
+	return tee_result_from_err_or(err, TEE_ERROR_GENERIC);
+}
+
+int tee_result_to_err(TEE_Result res)
+{
+	size_t i;
+
+	if (res == TEE_SUCCESS)
+		return 0;
+	for (i = 0; i < tee_err_table_len; i++)
+		if (tee_err_table[i].back && tee_err_table[i].res == res)
+			return tee_err_table[i].err;
+	return -EIO;
+}
