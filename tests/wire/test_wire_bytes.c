@@ -336,6 +336,72 @@ static void fill_event_ack(struct tee_wire_msg *m)
 	m->kind = TEE_WIRE_EVENT_SHUTDOWN_ACK;
 }
 
+/* REGISTER_SHM: a u64 size and exactly one descriptor; the reply's id only on a success. */
+static const uint8_t register_shm_req[] = {HDR(0x000c, 0x2b, 8, 1), LE64(0x0ff01000u)};
+static void fill_register_shm_req(struct tee_wire_msg *m)
+{
+	m->op = TEE_WIRE_OP_REGISTER_SHM;
+	m->seq = 0x2b;
+	m->num_fds = 1;
+	m->shm_size = 0x0ff01000u;
+}
+static const uint8_t register_shm_rep[] = {HDR(0x800c, 0x01020304, 16, 0), Z4, LE32(3), LE32(0x17),
+					   Z4};
+static void fill_register_shm_rep(struct tee_wire_msg *m)
+{
+	reply_head(m, TEE_WIRE_OP_REGISTER_SHM, TEE_SUCCESS, TEE_WIRE_ORIGIN_TEE);
+	m->shm_id = 0x17;
+}
+static const uint8_t register_shm_fail[] = {HDR(0x800c, 0x01020304, 16, 0), LE32(0xFFFF000Cu),
+					    LE32(3), Z4, Z4};
+static void fill_register_shm_fail(struct tee_wire_msg *m)
+{
+	reply_head(m, TEE_WIRE_OP_REGISTER_SHM, TEE_ERROR_OUT_OF_MEMORY, TEE_WIRE_ORIGIN_TEE);
+}
+
+/* UNREGISTER_SHM */
+static const uint8_t unregister_shm_req[] = {HDR(0x000d, 0x2c, 8, 0), LE32(0x17), Z4};
+static void fill_unregister_shm_req(struct tee_wire_msg *m)
+{
+	m->op = TEE_WIRE_OP_UNREGISTER_SHM;
+	m->seq = 0x2c;
+	m->shm_id = 0x17;
+}
+static const uint8_t unregister_shm_rep[] = {HDR(0x800d, 0x01020304, 8, 0), LE32(0xFFFF0008u),
+					     LE32(3)};
+static void fill_unregister_shm_rep(struct tee_wire_msg *m)
+{
+	reply_head(m, TEE_WIRE_OP_UNREGISTER_SHM, TEE_ERROR_ITEM_NOT_FOUND, TEE_WIRE_ORIGIN_TEE);
+}
+
+/*
+ * INVOKE with memrefs into registered shared memory (fd_index TEE_WIRE_FD_SHM,
+ * a = shm id) and no descriptor: an input, none, an output above 4 GiB, a value.
+ */
+/* clang-format off */
+static const uint8_t invoke_shm_req[] = {
+	HDR(0x0003, 0x2d, 136, 0),
+	LE32(0x2a), LE32(0x0c0d0e0fu),
+	PARAM(5, 0xFFFFFFFEu, 0x17, 0, 0x40, 0x1000),
+	PARAM_NONE,
+	PARAM(6, 0xFFFFFFFEu, 0x18, 0, 0x100002000ull, 0x800),
+	PARAM(1, NO_FD, 9, 10, 0, 0),
+};
+/* clang-format on */
+static void fill_invoke_shm_req(struct tee_wire_msg *m)
+{
+	m->op = TEE_WIRE_OP_INVOKE;
+	m->seq = 0x2d;
+	m->session = 0x2a;
+	m->cmd = 0x0c0d0e0fu;
+	none_params(m);
+	set_param(&m->params[0], TEE_PARAM_TYPE_MEMREF_INPUT, TEE_WIRE_FD_SHM, 0x17, 0, 0x40,
+		  0x1000);
+	set_param(&m->params[2], TEE_PARAM_TYPE_MEMREF_OUTPUT, TEE_WIRE_FD_SHM, 0x18, 0,
+		  0x100002000ull, 0x800);
+	set_param(&m->params[3], TEE_PARAM_TYPE_VALUE_INPUT, TEE_WIRE_FD_NONE, 9, 10, 0, 0);
+}
+
 #define CASE(title, id, ...)                                                                       \
 	{                                                                                          \
 		title, #id, fill_##id, id, sizeof(id),                                             \
@@ -369,6 +435,12 @@ static const struct wire_case cases[] = {
 	CASE("EVENT (crash)", event_crash, 12),
 	CASE("EVENT (doorbell)", event_kick, 12),
 	CASE("EVENT (shutdown acknowledgement)", event_ack, 12),
+	CASE("REGISTER_SHM request", register_shm_req, 0),
+	CASE("REGISTER_SHM reply", register_shm_rep, 12),
+	CASE("REGISTER_SHM reply (failure)", register_shm_fail, 12),
+	CASE("UNREGISTER_SHM request", unregister_shm_req, 4),
+	CASE("UNREGISTER_SHM reply", unregister_shm_rep, 0),
+	CASE("INVOKE request (memrefs by shm id)", invoke_shm_req, 0),
 };
 
 #define NUM_CASES (sizeof(cases) / sizeof(cases[0]))
@@ -417,6 +489,8 @@ static void assert_msg_equal(const struct tee_wire_msg *a, const struct tee_wire
 	assert_int_equal(a->result, b->result);
 	assert_int_equal(a->origin, b->origin);
 	assert_int_equal(a->num_shm, b->num_shm);
+	assert_int_equal(a->shm_id, b->shm_id);
+	assert_int_equal(a->shm_size, b->shm_size);
 	for (i = 0; i < TEE_NUM_PARAMS; i++)
 		assert_param_equal(&a->params[i], &b->params[i]);
 	for (i = 0; i < TEE_WIRE_MAX_SHM; i++) {
@@ -602,7 +676,7 @@ static void test_reserved_nonzero(void **state)
 		put_le32(buf + 20, 1);
 		expect_refused(buf, c->len, case_nfds(c), prefix, "header: reserved field is 0x1");
 	}
-	assert_true(tested >= 12);
+	assert_true(tested >= 16);
 }
 
 /* Magic, version, op, descriptor counts: the header's own rules. */
@@ -809,6 +883,74 @@ static void test_hw_channel_rules(void **state)
 	expect_refused(buf, len, 0, "EVENT: ", "shutdown acknowledgement with argument 1");
 }
 
+/* The case whose seed is `seed` (the new cases are found by name, not by index). */
+static const struct wire_case *case_named(const char *seed)
+{
+	unsigned int i;
+
+	for (i = 0; i < NUM_CASES; i++)
+		if (!strcmp(cases[i].seed, seed))
+			return &cases[i];
+	fail_msg("no case %s", seed);
+	return NULL;
+}
+
+/* Case `seed` with the u32 at body byte `at` set to v and `nfds` descriptors, refused for `want`. */
+static void shm_edit(const char *seed, size_t at, uint32_t v, unsigned int nfds, const char *want)
+{
+	const struct wire_case *c = case_named(seed);
+	uint8_t buf[TEE_WIRE_MSG_MAX];
+	size_t len = copy_case(c, buf, sizeof(buf));
+	char prefix[48];
+
+	put_le32(buf + TEE_WIRE_HDR_SIZE + at, v);
+	put_le32(buf + 16, nfds);
+	expect_refused(buf, len, nfds, case_prefix(c, prefix, sizeof(prefix)), want);
+}
+
+/* Body byte of param p's u32 at `off` in an INVOKE request or reply (params from body byte 8). */
+#define INVOKE_PARAM(p, off) (8 + (p)*TEE_WIRE_PARAM_SIZE + (off))
+
+/* Registered shared memory: REGISTER_SHM, UNREGISTER_SHM, memrefs by shm id. */
+static void test_shm_rules(void **state)
+{
+	(void)state;
+	/* REGISTER_SHM: exactly one descriptor, a size of 1 .. TEE_WIRE_MEMREF_MAX. */
+	shm_edit("register_shm_req", 4, 0, 0, "0 descriptors, the op takes 1");
+	shm_edit("register_shm_req", 4, 0, 2, "2 descriptors, the op takes 1");
+	shm_edit("register_shm_req", 0, 0, 1, "shared memory of 0x0 bytes (1 to 0x10000000)");
+	shm_edit("register_shm_req", 0, 0x10000001u, 1,
+		 "shared memory of 0x10000001 bytes (1 to 0x10000000)");
+	/* The size's high half is read: 4 GiB + 0x0ff01000 is over too. */
+	shm_edit("register_shm_req", 4, 1, 1, "shared memory of 0x10ff01000 bytes");
+	/* Its reply: an id exactly on a success, the reserved field 0. */
+	shm_edit("register_shm_rep", 8, 0, 0, "shm id 0 with result 0x00000000");
+	shm_edit("register_shm_fail", 8, 5, 0, "shm id 5 with result 0xffff000c");
+	shm_edit("register_shm_rep", 12, 1, 0, "reserved field at body byte 12 is 0x1, not 0");
+	shm_edit("register_shm_fail", 12, 0x80000000u, 0,
+		 "reserved field at body byte 12 is 0x80000000, not 0");
+	/* UNREGISTER_SHM: never id 0, which no REGISTER_SHM answers. */
+	shm_edit("unregister_shm_req", 0, 0, 0, "UNREGISTER_SHM: shm id 0");
+	/* A memref by id: a range of 1 .. TEE_WIRE_MEMREF_MAX bytes, b 0, an offset in bounds. */
+	shm_edit("invoke_shm_req", INVOKE_PARAM(0, 24), 0, 0,
+		 "param 0: empty memref into shm 23 (send no buffer)");
+	shm_edit("invoke_shm_req", INVOKE_PARAM(2, 24), 0x10000001u, 0,
+		 "param 2: memref of 0x10000001 bytes, over 0x10000000");
+	shm_edit("invoke_shm_req", INVOKE_PARAM(0, 12), 1, 0,
+		 "param 0: value fields set on type 5");
+	shm_edit("invoke_shm_req", INVOKE_PARAM(2, 20), 0x80000000u, 0,
+		 "param 2: memref offset 0x8000000000002000 too large");
+	shm_edit("invoke_shm_req", INVOKE_PARAM(2, 8), 0, 0, "param 2: memref into shm id 0");
+	/* It names no descriptor: one that came anyway is unnamed. */
+	shm_edit("invoke_shm_req", INVOKE_PARAM(0, 24), 0x1000, 1,
+		 "1 descriptors came, memrefs name 0");
+	/* TEE_WIRE_FD_SHM only on a request's memref: not on a value, not in a reply. */
+	shm_edit("invoke_shm_req", INVOKE_PARAM(3, 4), TEE_WIRE_FD_SHM, 0,
+		 "param 3: descriptor index 4294967294 on a non-memref parameter");
+	shm_edit("invoke_rep", INVOKE_PARAM(2, 4), TEE_WIRE_FD_SHM, 0,
+		 "param 2: descriptor index 4294967294 on a reply");
+}
+
 /* The encoder runs the same rules: it names what it refuses, nothing goes out. */
 static void test_encoder_refuses(void **state)
 {
@@ -831,6 +973,14 @@ static void test_encoder_refuses(void **state)
 	assert_string_equal(rpt_error_msg(&err), "cannot encode op 0x800a");
 	rpt_error_clear(&err);
 	memset(&m, 0, sizeof(m));
+	fill_register_shm_rep(&m);
+	m.shm_id = 0;
+	assert_int_equal(tee_wire_encode(&m, buf, sizeof(buf), &len, &err), -EINVAL);
+	assert_string_equal(rpt_error_msg(&err),
+			    "refusing to send an invalid message: REGISTER_SHM "
+			    "reply: shm id 0 with result 0x00000000");
+	rpt_error_clear(&err);
+	memset(&m, 0, sizeof(m));
 	fill_get_shm_rep(&m);
 	assert_int_equal(tee_wire_encode(&m, buf, 100, &len, &err), -EMSGSIZE);
 	assert_string_equal(rpt_error_msg(&err), "GET_SHM reply: message over 100 bytes");
@@ -839,14 +989,15 @@ static void test_encoder_refuses(void **state)
 
 int main(void)
 {
-	struct CMUnitTest tests[NUM_CASES + 10];
-	const struct CMUnitTest rules[] = {
+	static const struct CMUnitTest rules[] = {
 		cmocka_unit_test(test_seed_corpus),	 cmocka_unit_test(test_wrong_length),
 		cmocka_unit_test(test_trailing_garbage), cmocka_unit_test(test_reserved_nonzero),
 		cmocka_unit_test(test_header_rules),	 cmocka_unit_test(test_descriptor_rules),
 		cmocka_unit_test(test_param_rules),	 cmocka_unit_test(test_reply_rules),
-		cmocka_unit_test(test_hw_channel_rules), cmocka_unit_test(test_encoder_refuses),
+		cmocka_unit_test(test_hw_channel_rules), cmocka_unit_test(test_shm_rules),
+		cmocka_unit_test(test_encoder_refuses),
 	};
+	struct CMUnitTest tests[NUM_CASES + sizeof(rules) / sizeof(rules[0])];
 	unsigned int i;
 
 	/* One test per message, named after it. */
@@ -857,5 +1008,6 @@ int main(void)
 		tests[i].initial_state = (void *)&cases[i];
 	}
 	memcpy(&tests[NUM_CASES], rules, sizeof(rules));
-	return _cmocka_run_group_tests("test_wire_bytes", tests, NUM_CASES + 10, NULL, NULL);
+	return _cmocka_run_group_tests("test_wire_bytes", tests, sizeof(tests) / sizeof(tests[0]),
+				       NULL, NULL);
 }
