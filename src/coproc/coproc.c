@@ -14,12 +14,6 @@
 #include "coproc/coproc_internal.h"
 #include "coproc/vmmio.h"
 
-const struct coproc_ops coproc_emu_ops = {
-	.start = coproc_start,
-	.stop = coproc_stop,
-	.get_regs = coproc_regs,
-};
-
 #if defined(__SANITIZE_ADDRESS__)
 /*
  * Unicorn 2.0.1 itself leaks one small bitmap (tb_invalidate_phys_page_fast,
@@ -362,7 +356,9 @@ static void keep_error(struct coproc *c, const struct rpt_error *err)
 	pthread_mutex_unlock(&c->lock);
 }
 
-int coproc_start(void *priv, uint32_t boot_addr)
+/* ---- struct coproc_ops: the platform drives the core through these alone ---- */
+
+static int emu_ops_start(void *priv, uint32_t boot_addr)
 {
 	struct rpt_error err = {0};
 	int ret;
@@ -372,7 +368,7 @@ int coproc_start(void *priv, uint32_t boot_addr)
 	return ret;
 }
 
-int coproc_stop(void *priv)
+static int emu_ops_stop(void *priv)
 {
 	struct rpt_error err = {0};
 	int ret;
@@ -382,10 +378,16 @@ int coproc_stop(void *priv)
 	return ret;
 }
 
-int coproc_regs(void *priv, struct coredump_regs *regs)
+static int emu_ops_get_regs(void *priv, struct coredump_regs *regs)
 {
 	return coproc_get_regs(priv, regs);
 }
+
+const struct coproc_ops coproc_emu_ops = {
+	.start = emu_ops_start,
+	.stop = emu_ops_stop,
+	.get_regs = emu_ops_get_regs,
+};
 
 const char *coproc_last_error(struct coproc *c)
 {

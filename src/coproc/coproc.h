@@ -7,7 +7,7 @@
  * emulator as they are, without a copy, so what the TA loads is what the core
  * runs and what the core writes (trace, vrings) is what the host reads.
  *
- * Each run has its own thread and its own Unicorn engine: coproc_start()
+ * Each run has its own thread and its own Unicorn engine: coproc_boot()
  * builds a fresh engine (a real reset: no CPU state and no translated code
  * survive from the previous firmware), reads the initial SP and PC from the
  * vector table at device address 0 and runs until stopped or crashed.
@@ -17,7 +17,7 @@
  * the watchdog runs on host time in a thread of its own.
  *
  * Threads: the events below are called on the coprocessor's own thread.
- * They must be quick and must not call coproc_stop() or coproc_destroy() (those
+ * They must be quick and must not call coproc_halt() or coproc_destroy() (those
  * wait for that very thread: they return -EDEADLK if called from it); defer
  * such work, as Linux defers crash recovery to a workqueue. Every other
  * function may be called from any thread.
@@ -107,13 +107,14 @@ int coproc_halt(struct coproc *c, struct rpt_error *err);
  */
 int coproc_get_regs(struct coproc *c, struct coredump_regs *regs);
 
-/* struct coproc_ops adapters (priv is the struct coproc *); errors in coproc_last_error(). */
-int coproc_start(void *c, uint32_t boot_addr);
-int coproc_stop(void *c);
-int coproc_regs(void *c, struct coredump_regs *regs);
+/*
+ * The emulated core as the platform sees any core (struct coproc_ops, priv is
+ * the struct coproc *): start is coproc_boot(), stop coproc_halt(), get_regs
+ * coproc_get_regs(); the reason of a failure is kept for coproc_last_error().
+ */
 extern const struct coproc_ops coproc_emu_ops;
 
-/* Why the last coproc_start()/coproc_stop() failed ("" if it did not). */
+/* Why the last start or stop through coproc_emu_ops failed ("" if it did not). */
 const char *coproc_last_error(struct coproc *c);
 
 enum coproc_state coproc_state(struct coproc *c);

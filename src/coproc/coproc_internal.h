@@ -25,7 +25,7 @@
 #define COPROC_NAME_MAX 32
 #define COPROC_WHY_MAX	200
 #define COPROC_PAGE	0x1000u
-/* How long coproc_stop() waits for the core thread to leave the emulator. */
+/* How long coproc_halt() waits for the core thread to leave the emulator. */
 #define COPROC_STOP_TIMEOUT_MS 2000u
 /* How often a stop is re-sent while waiting (a stop sent between two runs of the engine is lost). */
 #define COPROC_STOP_RETRY_MS 2u

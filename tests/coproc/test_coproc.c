@@ -829,7 +829,7 @@ static void test_ops_adapters(void **state)
 /* An event callback that tries to stop its own core must be refused, not deadlock. */
 struct reentry {
 	struct coproc *core;
-	int stop_ret;	/* what coproc_stop returned inside the callback */
+	int stop_ret;	/* what the ops table's stop returned inside the callback */
 	int inject_ret; /* what coproc_inject_crash returned inside it */
 	int calls;
 	struct fix_events rec;
@@ -842,7 +842,7 @@ static void reentrant_kick(void *priv, uint32_t vq)
 	(void)vq;
 	if (re->calls++)
 		return;
-	re->stop_ret = coproc_stop(re->core);
+	re->stop_ret = coproc_emu_ops.stop(re->core);
 	re->inject_ret = coproc_inject_crash(re->core, RPROC_FATAL_ERROR, "from callback");
 }
 
