@@ -498,19 +498,6 @@ static int socket_proc_create(struct vboard *vb, struct vboard_proc *p, struct r
 
 /* ---- the backend ---- */
 
-/* rproc-teed's socket: the one given (checked), else its default (common/ipc_path.h). */
-static int choose_path(struct sock_board *sb, const char *given, struct rpt_error *err)
-{
-	int ret;
-
-	if (!given)
-		return tee_wire_default_path(sb->path, sizeof(sb->path), err);
-	ret = tee_wire_check_path(given, err);
-	if (!ret)
-		snprintf(sb->path, sizeof(sb->path), "%s", given);
-	return ret;
-}
-
 static int socket_up(struct vboard *vb, struct rpt_error *err)
 {
 	struct sock_board *sb;
@@ -524,7 +511,7 @@ static int socket_up(struct vboard *vb, struct rpt_error *err)
 	vb->be = sb;
 	ret = vboard_check_remote_board(vb, err);
 	if (!ret)
-		ret = choose_path(sb, vb->opts.tee_path, err);
+		ret = tee_wire_choose_path(vb->opts.tee_path, sb->path, sizeof(sb->path), err);
 	if (ret)
 		return ret;
 	/* Who rproc-teed must run as (or root): --tee-uid, else our own uid. */

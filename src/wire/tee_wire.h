@@ -285,4 +285,10 @@ int tee_wire_default_path(char *buf, size_t len, struct rpt_error *err);
 /* Check that path fits a Unix socket address (sun_path, NUL included). */
 int tee_wire_check_path(const char *path, struct rpt_error *err);
 
+/*
+ * The daemon's socket for a client: `given` (checked) or, when NULL, the
+ * default. The one place that choice is made, for every client of rproc-teed.
+ */
+int tee_wire_choose_path(const char *given, char *buf, size_t len, struct rpt_error *err);
+
 #endif

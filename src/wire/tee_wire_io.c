@@ -168,3 +168,19 @@ int tee_wire_default_path(char *buf, size_t len, struct rpt_error *err)
 	/* Clients only compute it: the directory is the server's to create. */
 	return rpt_default_socket(RPT_TEED_SOCKET_NAME, 0, buf, len, err);
 }
+
+int tee_wire_choose_path(const char *given, char *buf, size_t len, struct rpt_error *err)
+{
+	int ret;
+
+	if (!given)
+		return tee_wire_default_path(buf, len, err);
+	ret = tee_wire_check_path(given, err);
+	if (ret)
+		return ret;
+	if (strlen(given) >= len)
+		return rpt_error_set(err, ENAMETOOLONG, "socket path %.40s...: over %zu bytes",
+				     given, len - 1);
+	memcpy(buf, given, strlen(given) + 1);
+	return 0;
+}

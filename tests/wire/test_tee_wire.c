@@ -671,6 +671,26 @@ static void test_default_path(void **state)
 	assert_int_equal(tee_wire_check_path("", &err), -EINVAL);
 }
 
+/* The one choice of rproc-teed's socket for a client: the given path, checked, or the default. */
+static void test_choose_path(void **state)
+{
+	char buf[108], def[108], small[8];
+	struct rpt_error err = {0};
+
+	(void)state;
+	assert_int_equal(tee_wire_choose_path(NULL, buf, sizeof(buf), &err), 0);
+	assert_int_equal(tee_wire_default_path(def, sizeof(def), &err), 0);
+	assert_string_equal(buf, def);
+	assert_int_equal(tee_wire_choose_path("/run/x/teed.sock", buf, sizeof(buf), &err), 0);
+	assert_string_equal(buf, "/run/x/teed.sock");
+	assert_int_equal(tee_wire_choose_path("", buf, sizeof(buf), &err), -EINVAL);
+	assert_non_null(strstr(rpt_error_msg(&err), "empty socket path"));
+	memset(small, 'z', sizeof(small));
+	assert_int_equal(tee_wire_choose_path("/tmp/longer", small, sizeof(small), &err),
+			 -ENAMETOOLONG);
+	assert_int_equal(small[0], 'z'); /* nothing written on a refusal */
+}
+
 /* ---- sockets ---- */
 
 static void test_packets_and_fds(void **state)
@@ -762,6 +782,7 @@ int main(void)
 		cmocka_unit_test(test_bit_flips),
 		cmocka_unit_test(test_encode_refuses),
 		cmocka_unit_test(test_default_path),
+		cmocka_unit_test(test_choose_path),
 		cmocka_unit_test(test_packets_and_fds),
 		cmocka_unit_test(test_too_many_fds),
 		cmocka_unit_test(test_roundtrip_hw_channel),

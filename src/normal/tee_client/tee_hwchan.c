@@ -168,7 +168,7 @@ int tee_event_open_as(struct tee_event_channel **out, const char *path, uid_t se
 	if (!ch)
 		return rpt_error_set(err, ENOMEM, "out of memory");
 	ch->fd = -1;
-	ret = tee_socket_choose_path(path, ch->path, err);
+	ret = tee_wire_choose_path(path, ch->path, sizeof(ch->path), err);
 	if (ret)
 		goto out_free;
 	ret = tee_socket_open_connection(ch->path, server_uid, &ch->fd, &ch->seq, err);

@@ -704,7 +704,7 @@ int tee_socket_init_as(struct tee_context *ctx, const char *path, uid_t server_u
 	if (!s)
 		return rpt_error_set(err, ENOMEM, "out of memory");
 	s->server_uid = server_uid;
-	ret = tee_socket_choose_path(path, s->path, err);
+	ret = tee_wire_choose_path(path, s->path, sizeof(s->path), err);
 	if (ret)
 		goto out_free;
 	if (pthread_mutex_init(&s->lock, NULL)) {

@@ -154,18 +154,6 @@ int tee_socket_open_connection(const char *path, uid_t server_uid, int *fd, uint
 	return ret;
 }
 
-int tee_socket_choose_path(const char *path, char buf[SOCK_PATH_MAX], struct rpt_error *err)
-{
-	int ret;
-
-	if (!path)
-		return tee_wire_default_path(buf, SOCK_PATH_MAX, err);
-	ret = tee_wire_check_path(path, err);
-	if (!ret)
-		memcpy(buf, path, strlen(path) + 1);
-	return ret;
-}
-
 /* ---- one exchange ---- */
 
 int tee_socket_exchange(struct tee_socket *s, struct sock_conn *c, struct tee_wire_msg *req,

@@ -91,8 +91,6 @@ extern const struct tee_transport tee_socket_transport;
 /* ctx's socket state, NULL if ctx is not a socket context. */
 struct tee_socket *tee_socket_of(const struct tee_context *ctx);
 
-/* The path to use: the caller's (checked) or the default. */
-int tee_socket_choose_path(const char *path, char buf[SOCK_PATH_MAX], struct rpt_error *err);
 
 /* A greeted connection to the daemon at path: *fd, or nothing open and err set. */
 int tee_socket_open_connection(const char *path, uid_t server_uid, int *fd, uint32_t *seq,
