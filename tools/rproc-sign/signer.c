@@ -150,8 +150,10 @@ static int assemble_prefix(const uint8_t *hdr, const struct simg_tlv_builder *tl
 
 	total = SIMG_HEADER_SIZE + tlv->len + sig_pad;
 	buf = calloc(1, total);
-	if (!buf)
-		return rpt_error_set(err, ENOMEM, "out of memory for a %zu-byte header", total);
+	if (!buf) {
+		rpt_error_set(err, ENOMEM, "out of memory for a %zu-byte header", total);
+		return -ENOMEM;
+	}
 	memcpy(buf, hdr, SIMG_HEADER_SIZE);
 	memcpy(buf + SIMG_HEADER_SIZE, tlv->buf, tlv->len);
 	memcpy(buf + SIMG_HEADER_SIZE + tlv->len, sig, sig_len);
@@ -169,11 +171,16 @@ int signer_build_prefix(const struct signer_request *req, uint8_t **out, size_t 
 	uint32_t img_len;
 	int ret;
 
-	if (!req->num_inputs || req->num_inputs > SIMG_MAX_IMAGES)
-		return rpt_error_set(err, EINVAL, "%u input images, expected 1..%d",
-				     req->num_inputs, SIMG_MAX_IMAGES);
-	if (!crypto_key_is_private(req->key))
-		return rpt_error_set(err, EINVAL, "the signing key has no private part");
+	/* Plain returns after the reason: *out is set exactly when 0 is returned. */
+	if (!req->num_inputs || req->num_inputs > SIMG_MAX_IMAGES) {
+		rpt_error_set(err, EINVAL, "%u input images, expected 1..%d", req->num_inputs,
+			      SIMG_MAX_IMAGES);
+		return -EINVAL;
+	}
+	if (!crypto_key_is_private(req->key)) {
+		rpt_error_set(err, EINVAL, "the signing key has no private part");
+		return -EINVAL;
+	}
 	simg_tlv_builder_init(&tlv);
 	ret = build_tlvs(req, &tlv, &img_len, err);
 	if (ret)

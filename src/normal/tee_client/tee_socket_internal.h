@@ -91,7 +91,6 @@ extern const struct tee_transport tee_socket_transport;
 /* ctx's socket state, NULL if ctx is not a socket context. */
 struct tee_socket *tee_socket_of(const struct tee_context *ctx);
 
-
 /* A greeted connection to the daemon at path: *fd, or nothing open and err set. */
 int tee_socket_open_connection(const char *path, uid_t server_uid, int *fd, uint32_t *seq,
 			       struct rpt_error *err);

@@ -72,7 +72,8 @@ struct teed {
 	void *log_priv;
 	const struct teed_hw_ops *hw; /* the coprocessors' mailbox, or NULL */
 	void *hw_priv;
-	void (*test_hook_before_invoke)(void *test_hook_priv, uint32_t cmd); /* test hook, or NULL */
+	void (*test_hook_before_invoke)(void *test_hook_priv,
+					uint32_t cmd); /* test hook, or NULL */
 	void *test_hook_priv;
 	struct teed_inbox inbox; /* events from other threads */
 	struct tee_wire_event
