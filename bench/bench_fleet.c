@@ -81,10 +81,10 @@ static void nap_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
-static void quiet(void *priv, enum rproc_log_level level, const char *line)
+static void quiet(void *priv, enum rpt_log_level level, const char *line)
 {
 	(void)priv;
-	if (level == RPROC_LOG_ERR)
+	if (level == RPT_LOG_ERR)
 		fprintf(stderr, "%s\n", line);
 }
 

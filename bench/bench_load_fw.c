@@ -60,10 +60,10 @@ static double clock_secs(clockid_t clk)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void quiet(void *priv, enum rproc_log_level level, const char *line)
+static void quiet(void *priv, enum rpt_log_level level, const char *line)
 {
 	(void)priv;
-	if (level == RPROC_LOG_ERR)
+	if (level == RPT_LOG_ERR)
 		fprintf(stderr, "%s\n", line);
 }
 

@@ -3,7 +3,7 @@
  * Where a component's messages go: a callback the caller chooses (a daemon's
  * stderr, a test's capture), one line per call. Shared by the secure world
  * assembly and the board that embeds it; the levels are numbered like the
- * remoteproc core's enum rproc_log_level, so a line keeps its level from one
+ * remoteproc core's enum rpt_log_level, so a line keeps its level from one
  * to the other.
  */
 #ifndef RPT_COMMON_LOG_H

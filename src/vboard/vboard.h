@@ -67,7 +67,7 @@ struct vboard_opts {
 	const char *firmware_dirs[RPROC_FW_DIRS_MAX];
 	unsigned int num_firmware_dirs; /* entries in firmware_dirs */
 	/* where every message goes (remoteproc, TA, secure world); NULL: stderr (errors, warnings) */
-	void (*log)(void *log_priv, enum rproc_log_level level, const char *line);
+	void (*log)(void *log_priv, enum rpt_log_level level, const char *line);
 	void *log_priv;	     /* passed to log */
 	enum vboard_tee tee; /* where the secure world is */
 	/* SOCKET: rproc-teed's socket (NULL: its default path); DEV: the device (NULL: /dev/tee0) */

@@ -12,23 +12,20 @@
 #include "vboard/vboard_internal.h"
 
 /* A secure world's lines keep their level on the way to the remoteproc log. */
-_Static_assert((int)RPT_LOG_ERR == (int)RPROC_LOG_ERR, "log levels differ");
-_Static_assert((int)RPT_LOG_WARN == (int)RPROC_LOG_WARN, "log levels differ");
-_Static_assert((int)RPT_LOG_INFO == (int)RPROC_LOG_INFO, "log levels differ");
 
 /* ---- the log ---- */
 
-void vboard_log_line(void *priv, enum rproc_log_level level, const char *line)
+void vboard_log_line(void *priv, enum rpt_log_level level, const char *line)
 {
 	struct vboard *vb = priv;
 
 	if (vb->opts.log)
 		vb->opts.log(vb->opts.log_priv, level, line);
-	else if (level <= RPROC_LOG_WARN)
+	else if (level <= RPT_LOG_WARN)
 		fprintf(stderr, "%s\n", line);
 }
 
-void vb_log(struct vboard *vb, enum rproc_log_level level, const char *fmt, ...)
+void vb_log(struct vboard *vb, enum rpt_log_level level, const char *fmt, ...)
 {
 	char line[512];
 	va_list ap;
@@ -41,7 +38,7 @@ void vb_log(struct vboard *vb, enum rproc_log_level level, const char *fmt, ...)
 
 void vboard_log_secure(void *vb, enum rpt_log_level level, const char *line)
 {
-	vboard_log_line(vb, (enum rproc_log_level)level, line);
+	vboard_log_line(vb, (enum rpt_log_level)level, line);
 }
 
 /* ---- processors ---- */
@@ -167,7 +164,7 @@ void vboard_proc_crashed(struct vboard_proc *p, enum rproc_crash_type type, cons
 	p->crashed_meanwhile = true;
 	pthread_cond_broadcast(&p->ack_cond);
 	if (p->rproc) {
-		rproc_log(p->rproc, RPROC_LOG_ERR, "coprocessor crashed (%s): %s",
+		rproc_log(p->rproc, RPT_LOG_ERR, "coprocessor crashed (%s): %s",
 			  rproc_crash_to_string((enum rproc_crash_type)type), why);
 		rproc_report_crash(p->rproc, (enum rproc_crash_type)type);
 	}

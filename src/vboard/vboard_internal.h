@@ -72,9 +72,9 @@ struct vboard {
 /* ---- shared by every backend (vboard_common.c) ---- */
 
 /* The one log sink: the caller's callback, else stderr for errors and warnings. */
-void vboard_log_line(void *vb, enum rproc_log_level level, const char *line);
+void vboard_log_line(void *vb, enum rpt_log_level level, const char *line);
 /* Format a message into vboard_log_line(). */
-void vb_log(struct vboard *vb, enum rproc_log_level level, const char *fmt, ...)
+void vb_log(struct vboard *vb, enum rpt_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* The same sink for a secure world (its levels are numbered like remoteproc's). */
 void vboard_log_secure(void *vb, enum rpt_log_level level, const char *line);

@@ -102,11 +102,11 @@ static TEE_Result stop_on_lost(struct sock_board *sb, struct guard_session *gs, 
 	if (!ret)
 		return tee_invoke(&gs->inner, cmd, params, origin);
 	if (ret != -ENOENT && ret != -ECONNREFUSED) {
-		vb_log(sb->vb, RPROC_LOG_ERR, "remoteproc TA %s: %s", ta_rproc_cmd_name(cmd),
+		vb_log(sb->vb, RPT_LOG_ERR, "remoteproc TA %s: %s", ta_rproc_cmd_name(cmd),
 		       rpt_error_msg(&err));
 		return TEE_ERROR_COMMUNICATION;
 	}
-	vb_log(sb->vb, RPROC_LOG_WARN,
+	vb_log(sb->vb, RPT_LOG_WARN,
 	       "rproc-teed at %s is gone (%s): the coprocessor it ran went with it, %s is done",
 	       sb->path, rpt_error_msg(&err), ta_rproc_cmd_name(cmd));
 	if (origin)
@@ -128,7 +128,7 @@ static TEE_Result guard_open(struct tee_context *ctx, const TEE_UUID *uuid,
 	res = tee_open_session(&sb->sock, uuid, params, &gs->inner, origin);
 	if (res != TEE_SUCCESS) {
 		if (res == TEE_ERROR_COMMUNICATION)
-			vb_log(sb->vb, RPROC_LOG_ERR, "remoteproc TA: open session: %s",
+			vb_log(sb->vb, RPT_LOG_ERR, "remoteproc TA: open session: %s",
 			       tee_socket_last_error(&sb->sock));
 		free(gs);
 		return res;
@@ -181,7 +181,7 @@ static TEE_Result guard_invoke(struct tee_context *ctx, void *handle, uint32_t c
 
 	/* A core whose crash could not reach us must not run: wait for the channel first. */
 	if (cmd == TA_RPROC_CMD_START_FW && !wait_connected(sb, EV_WAIT_MS)) {
-		vb_log(sb->vb, RPROC_LOG_ERR,
+		vb_log(sb->vb, RPT_LOG_ERR,
 		       "remoteproc TA START_FW: the hardware channel of rproc-teed at %s is down: "
 		       "a crash could not be reported, not starting",
 		       sb->path);
@@ -191,7 +191,7 @@ static TEE_Result guard_invoke(struct tee_context *ctx, void *handle, uint32_t c
 	}
 	res = tee_invoke(&gs->inner, cmd, params, origin);
 	if (res == TEE_ERROR_COMMUNICATION) {
-		vb_log(sb->vb, RPROC_LOG_ERR, "remoteproc TA %s: %s", ta_rproc_cmd_name(cmd),
+		vb_log(sb->vb, RPT_LOG_ERR, "remoteproc TA %s: %s", ta_rproc_cmd_name(cmd),
 		       tee_socket_last_error(&sb->sock));
 		if (cmd == TA_RPROC_CMD_STOP_FW || cmd == TA_RPROC_CMD_RELEASE_FW)
 			res = stop_on_lost(sb, gs, cmd, params, origin);
@@ -248,7 +248,7 @@ static int sock_request_shutdown(void *priv)
 	ret = tee_hwchan_request_shutdown(&sb_of(p)->sock, p->desc->id, &err);
 	/* Not running any more is no news to the caller; anything else is worth a line. */
 	if (ret && ret != -RPT_ESTATE)
-		vb_log(p->vb, RPROC_LOG_WARN, "%s: shutdown request: %s", p->desc->name,
+		vb_log(p->vb, RPT_LOG_WARN, "%s: shutdown request: %s", p->desc->name,
 		       rpt_error_msg(&err));
 	return ret;
 }
@@ -261,7 +261,7 @@ static int sock_kick(void *priv, unsigned int vqid)
 
 	ret = tee_hwchan_kick(&sb_of(p)->sock, p->desc->id, vqid, &err);
 	if (ret)
-		vb_log(p->vb, RPROC_LOG_ERR, "%s: kick: %s", p->desc->name, rpt_error_msg(&err));
+		vb_log(p->vb, RPT_LOG_ERR, "%s: kick: %s", p->desc->name, rpt_error_msg(&err));
 	return ret;
 }
 
@@ -273,7 +273,7 @@ static int sock_request_detach(void *priv)
 
 	ret = tee_hwchan_request_detach(&sb_of(p)->sock, p->desc->id, &err);
 	if (ret)
-		vb_log(p->vb, RPROC_LOG_WARN, "%s: detach request: %s", p->desc->name,
+		vb_log(p->vb, RPT_LOG_WARN, "%s: detach request: %s", p->desc->name,
 		       rpt_error_msg(&err));
 	return ret;
 }
@@ -292,7 +292,7 @@ static int socket_inject_crash(struct vboard_proc *p, enum rproc_crash_type type
 
 	ret = tee_hwchan_inject_crash(&sb_of(p)->sock, p->desc->id, (uint32_t)type, &err);
 	if (ret)
-		vb_log(p->vb, RPROC_LOG_ERR, "%s: crash injection: %s", p->desc->name,
+		vb_log(p->vb, RPT_LOG_ERR, "%s: crash injection: %s", p->desc->name,
 		       rpt_error_msg(&err));
 	return ret;
 }
@@ -328,8 +328,7 @@ static void channel_lost(struct sock_board *sb, const struct rpt_error *why)
 	struct vboard *vb = sb->vb;
 	unsigned int i;
 
-	vb_log(vb, RPROC_LOG_ERR, "lost the hardware channel of rproc-teed: %s",
-	       rpt_error_msg(why));
+	vb_log(vb, RPT_LOG_ERR, "lost the hardware channel of rproc-teed: %s", rpt_error_msg(why));
 	set_connected(sb, false);
 	tee_event_close(sb->events);
 	sb->events = NULL;
@@ -379,8 +378,8 @@ static void *event_thread(void *arg)
 				continue;
 			}
 			set_connected(sb, true);
-			vb_log(sb->vb, RPROC_LOG_INFO,
-			       "hardware channel of rproc-teed at %s is back", sb->path);
+			vb_log(sb->vb, RPT_LOG_INFO, "hardware channel of rproc-teed at %s is back",
+			       sb->path);
 		}
 		if (wait_events(sb, -1))
 			break;

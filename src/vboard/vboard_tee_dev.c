@@ -38,7 +38,7 @@ static void dev_map_shared(struct vboard *vb, struct dev_proc *dp)
 
 	fd = open("/dev/mem", O_RDWR | O_SYNC | O_CLOEXEC);
 	if (fd < 0) {
-		vb_log(vb, RPROC_LOG_WARN,
+		vb_log(vb, RPT_LOG_WARN,
 		       "%s: /dev/mem: %s: shared memories unmapped (no trace, no resource table)",
 		       dp->desc->name, strerror(errno));
 		return;
@@ -105,7 +105,7 @@ static int dev_up(struct vboard *vb, struct rpt_error *err)
 				     tee_dev_last_error(&db->tee));
 	db->tee_up = true;
 	vb->tee = &db->tee;
-	vb_log(vb, RPROC_LOG_INFO,
+	vb_log(vb, RPT_LOG_INFO,
 	       "TEE device %s: no emulator and no mailbox here (the kernel owns the IPCC on a "
 	       "real board); this daemon only drives the remoteproc TA",
 	       path);

@@ -221,7 +221,7 @@ static void fw_release(void *p, struct rproc_fw *fw)
 	fw->data = NULL;
 }
 
-static void log_line(void *p, enum rproc_log_level level, const char *line)
+static void log_line(void *p, enum rpt_log_level level, const char *line)
 {
 	struct dbl *d = p;
 

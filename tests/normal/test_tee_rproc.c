@@ -188,7 +188,7 @@ static int mb_kick(void *priv, unsigned int vq)
 
 static const struct rproc_mbox_ops mbox_ops = {mb_request, mb_wait, mb_kick, NULL};
 
-static void log_line(void *priv, enum rproc_log_level level, const char *line)
+static void log_line(void *priv, enum rpt_log_level level, const char *line)
 {
 	(void)priv;
 	(void)level;

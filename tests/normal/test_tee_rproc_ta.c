@@ -50,7 +50,7 @@ static void *map_shared(void *priv, uint64_t pa, size_t size)
 	return NULL;
 }
 
-static void log_line(void *priv, enum rproc_log_level level, const char *line)
+static void log_line(void *priv, enum rpt_log_level level, const char *line)
 {
 	struct env *e = priv;
 

@@ -36,7 +36,7 @@ struct world {
 
 static struct world w;
 
-static void capture(void *priv, enum rproc_log_level level, const char *line)
+static void capture(void *priv, enum rpt_log_level level, const char *line)
 {
 	size_t n = strlen(line);
 

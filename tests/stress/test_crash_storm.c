@@ -82,7 +82,7 @@ struct storm_snapshot {
 
 static struct storm_log slog = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
-static void count_log(void *priv, enum rproc_log_level level, const char *line)
+static void count_log(void *priv, enum rpt_log_level level, const char *line)
 {
 	(void)priv;
 	pthread_mutex_lock(&slog.lock);
@@ -92,7 +92,7 @@ static void count_log(void *priv, enum rproc_log_level level, const char *line)
 		slog.others++;
 	if (strstr(line, "recovery of") && strstr(line, "failed"))
 		slog.failures++;
-	if (level == RPROC_LOG_ERR && !strstr(line, "crash") && !strstr(line, "recovering"))
+	if (level == RPT_LOG_ERR && !strstr(line, "crash") && !strstr(line, "recovering"))
 		snprintf(slog.last_err, sizeof(slog.last_err), "%s", line);
 	pthread_mutex_unlock(&slog.lock);
 	if (getenv("RPT_TEST_VERBOSE"))

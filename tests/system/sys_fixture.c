@@ -8,7 +8,7 @@
 
 #include "testutil.h"
 
-static void capture(void *priv, enum rproc_log_level level, const char *line)
+static void capture(void *priv, enum rpt_log_level level, const char *line)
 {
 	struct sys *s = priv;
 	size_t n = strlen(line);

@@ -28,7 +28,7 @@ static struct {
 	size_t len;	      /* bytes in text */
 } logged = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
-static void capture(void *priv, enum rproc_log_level level, const char *line)
+static void capture(void *priv, enum rpt_log_level level, const char *line)
 {
 	size_t n = strlen(line);
 

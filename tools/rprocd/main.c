@@ -79,7 +79,7 @@ static int parse_tee(struct vboard_opts *o, const char *arg)
 	return 0;
 }
 
-static void log_stderr(void *priv, enum rproc_log_level level, const char *line)
+static void log_stderr(void *priv, enum rpt_log_level level, const char *line)
 {
 	(void)priv;
 	(void)level;

@@ -36,6 +36,7 @@
 #include <time.h>
 
 #include "common/error.h"
+#include "common/log.h"		/* enum rpt_log_level: one set of levels for every component */
 #include "common/rproc_crash.h" /* enum rproc_crash_type, rproc_crash_to_string() */
 
 #define RPROC_NAME_MAX	  32  /* processor and device names, with the NUL */
@@ -75,12 +76,6 @@ enum rproc_dump_mechanism {
 
 /* Longest wait of recovery for an inline dump's reader: Linux's devcoredump timeout. */
 #define RPROC_COREDUMP_TIMEOUT_MS 300000u
-
-enum rproc_log_level {
-	RPROC_LOG_ERR = 0,  /* something failed */
-	RPROC_LOG_WARN = 1, /* degraded but going on (shutdown not acknowledged, ...) */
-	RPROC_LOG_INFO = 2, /* progress (booting, up, stopped) */
-};
 
 /*
  * Memory a driver wants firmware read into instead of the loader's own
@@ -235,7 +230,7 @@ struct rproc {
 	struct rproc_memory mems[RPROC_MAX_MEMS]; /* its memories (rproc_add_memory) */
 	unsigned int num_mems;
 	/* (driver) where messages go; NULL: errors and warnings to stderr */
-	void (*log)(void *log_priv, enum rproc_log_level level, const char *line);
+	void (*log)(void *log_priv, enum rpt_log_level level, const char *line);
 	void *log_priv;
 
 	/* ---- state, under lock ---- */
@@ -429,7 +424,7 @@ int rproc_coredump_add_segment(struct rproc *rproc, uint32_t da, uint32_t size);
 /* Forget the registered segments. */
 void rproc_coredump_cleanup(struct rproc *rproc);
 /* A message prefixed with "remoteproc<N>: " to the rproc's log. */
-void rproc_log(struct rproc *rproc, enum rproc_log_level level, const char *fmt, ...)
+void rproc_log(struct rproc *rproc, enum rpt_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 #endif

@@ -76,7 +76,7 @@ const char *rproc_coredump_string(enum rproc_dump_mechanism conf)
 
 /* ---- messages ---- */
 
-void rproc_log(struct rproc *rproc, enum rproc_log_level level, const char *fmt, ...)
+void rproc_log(struct rproc *rproc, enum rpt_log_level level, const char *fmt, ...)
 {
 	char msg[RPT_ERROR_MSG_MAX + 128];
 	char line[sizeof(msg) + RPROC_NAME_MAX + 2];
@@ -88,7 +88,7 @@ void rproc_log(struct rproc *rproc, enum rproc_log_level level, const char *fmt,
 	snprintf(line, sizeof(line), "%s: %s", rproc->dev_name, msg);
 	if (rproc->log)
 		rproc->log(rproc->log_priv, level, line);
-	else if (level <= RPROC_LOG_WARN)
+	else if (level <= RPT_LOG_WARN)
 		fprintf(stderr, "%s\n", line);
 }
 
@@ -100,7 +100,7 @@ int rproc_fail(struct rproc *rproc, const char *step, int ret, const struct rpt_
 		ret = -EIO; /* an op that failed with a positive value still failed */
 	why = err && err->code ? rpt_error_msg(err) : rpt_strerror(ret);
 	rpt_error_set(&rproc->last_error, ret, "%s failed: %s", step, why);
-	rproc_log(rproc, RPROC_LOG_ERR, "%s failed: %s", step, why);
+	rproc_log(rproc, RPT_LOG_ERR, "%s failed: %s", step, why);
 	return ret;
 }
 
@@ -310,7 +310,7 @@ static int rproc_start(struct rproc *rproc, const struct rproc_fw *fw)
 	if (ret)
 		goto reset_table_ptr;
 	rproc->state = RPROC_RUNNING;
-	rproc_log(rproc, RPROC_LOG_INFO, "remote processor %s is now up", rproc->name);
+	rproc_log(rproc, RPT_LOG_INFO, "remote processor %s is now up", rproc->name);
 	return 0;
 
 reset_table_ptr:
@@ -338,8 +338,7 @@ static int rproc_fw_boot(struct rproc *rproc, const struct rproc_fw *fw)
 	ret = rproc_sanity_check(rproc, fw);
 	if (ret)
 		return ret;
-	rproc_log(rproc, RPROC_LOG_INFO, "Booting fw image %s, size %zu", rproc->firmware,
-		  fw->size);
+	rproc_log(rproc, RPT_LOG_INFO, "Booting fw image %s, size %zu", rproc->firmware, fw->size);
 	ret = rproc_prepare_device(rproc);
 	if (ret)
 		return ret;
@@ -376,7 +375,7 @@ static int rproc_alt_fw_boot(struct rproc *rproc, const struct rproc_fw *fw)
 	ret = rproc_sanity_check(rproc, fw);
 	if (ret)
 		return ret;
-	rproc_log(rproc, RPROC_LOG_INFO, "Booting fw image %s, size %zu (alternate boot)",
+	rproc_log(rproc, RPT_LOG_INFO, "Booting fw image %s, size %zu (alternate boot)",
 		  rproc->firmware, fw->size);
 	ret = rproc_prepare_device(rproc);
 	if (ret)
@@ -395,7 +394,7 @@ static int rproc_alt_fw_boot(struct rproc *rproc, const struct rproc_fw *fw)
 	if (ret)
 		goto clean_up_resources;
 	rproc->state = RPROC_RUNNING;
-	rproc_log(rproc, RPROC_LOG_INFO, "remote processor %s is now up", rproc->name);
+	rproc_log(rproc, RPT_LOG_INFO, "remote processor %s is now up", rproc->name);
 	return 0;
 
 clean_up_resources:
@@ -457,7 +456,7 @@ static int rproc_attach(struct rproc *rproc)
 	/* What the other entity loaded is ours now: a stop releases it like our own. */
 	rproc->fw_loaded = true;
 	rproc->state = RPROC_ATTACHED;
-	rproc_log(rproc, RPROC_LOG_INFO, "remote processor %s is now attached", rproc->name);
+	rproc_log(rproc, RPT_LOG_INFO, "remote processor %s is now attached", rproc->name);
 	return 0;
 
 clean_up_resources:
@@ -518,7 +517,7 @@ static int rproc_stop(struct rproc *rproc)
 		return rproc_fail(rproc, "stop", ret, &e);
 	}
 	rproc->state = RPROC_OFFLINE;
-	rproc_log(rproc, RPROC_LOG_INFO, "stopped remote processor %s", rproc->name);
+	rproc_log(rproc, RPT_LOG_INFO, "stopped remote processor %s", rproc->name);
 	return 0;
 }
 
@@ -587,7 +586,7 @@ static int rproc_boot_locked(struct rproc *rproc)
 		ret = rproc_attach(rproc);
 		goto out;
 	}
-	rproc_log(rproc, RPROC_LOG_INFO, "powering up %s", rproc->name);
+	rproc_log(rproc, RPT_LOG_INFO, "powering up %s", rproc->name);
 	ret = rproc_request_fw(rproc, &fw);
 	if (ret)
 		goto out;
@@ -617,7 +616,7 @@ static int rproc_shutdown_locked(struct rproc *rproc)
 
 	if (rproc->state != RPROC_RUNNING && rproc->state != RPROC_ATTACHED &&
 	    rproc->state != RPROC_CRASHED) {
-		rproc_log(rproc, RPROC_LOG_ERR, "shutdown: %s is %s, not running", rproc->name,
+		rproc_log(rproc, RPT_LOG_ERR, "shutdown: %s is %s, not running", rproc->name,
 			  rproc_state_string(rproc->state));
 		return -EINVAL;
 	}
@@ -655,7 +654,7 @@ int rproc_detach(struct rproc *rproc)
 	pthread_mutex_lock(&rproc->lock);
 	/* Linux: only what we attached to can be detached (a booted one is stopped). */
 	if (rproc->state != RPROC_ATTACHED) {
-		rproc_log(rproc, RPROC_LOG_ERR, "detach: %s is %s, not attached", rproc->name,
+		rproc_log(rproc, RPT_LOG_ERR, "detach: %s is %s, not attached", rproc->name,
 			  rproc_state_string(rproc->state));
 		ret = -EINVAL;
 		goto out;
@@ -682,7 +681,7 @@ int rproc_detach(struct rproc *rproc)
 	rproc_unprepare_device(rproc);
 	rproc->power = 0;
 	rproc->state = RPROC_DETACHED;
-	rproc_log(rproc, RPROC_LOG_INFO, "detached remote processor %s", rproc->name);
+	rproc_log(rproc, RPT_LOG_INFO, "detached remote processor %s", rproc->name);
 out:
 	pthread_mutex_unlock(&rproc->lock);
 	return ret;
@@ -696,7 +695,7 @@ static int rproc_boot_recovery(struct rproc *rproc)
 	struct rproc_fw fw;
 	int ret;
 
-	rproc_log(rproc, RPROC_LOG_ERR, "recovering %s", rproc->name);
+	rproc_log(rproc, RPT_LOG_ERR, "recovering %s", rproc->name);
 	ret = rproc_stop(rproc);
 	if (ret) {
 		/* It may still run: stay crashed, a later recovery or shutdown can retry. */
@@ -718,7 +717,7 @@ teardown:
 	/* Stopped and not restarted: release it all, as a shutdown would. */
 	rproc_teardown(rproc);
 	rproc->stats.failed_recoveries++;
-	rproc_log(rproc, RPROC_LOG_ERR, "recovery of %s failed, it is now offline", rproc->name);
+	rproc_log(rproc, RPT_LOG_ERR, "recovery of %s failed, it is now offline", rproc->name);
 	return ret;
 }
 
@@ -730,7 +729,7 @@ int rproc_recover(struct rproc *rproc)
 		return -EINVAL;
 	pthread_mutex_lock(&rproc->lock);
 	if (rproc->state != RPROC_CRASHED) {
-		rproc_log(rproc, RPROC_LOG_ERR, "recover: %s is %s, not crashed", rproc->name,
+		rproc_log(rproc, RPT_LOG_ERR, "recover: %s is %s, not crashed", rproc->name,
 			  rproc_state_string(rproc->state));
 		ret = -EINVAL;
 	} else {
@@ -776,7 +775,7 @@ static bool rproc_recovery_allowed(struct rproc *rproc)
 		if (rproc_ms_between(&rproc->recovery_times[i], &now) < rproc->recovery_window_ms)
 			recent++;
 	if (recent >= rproc->recovery_limit) {
-		rproc_log(rproc, RPROC_LOG_ERR,
+		rproc_log(rproc, RPT_LOG_ERR,
 			  "%s crashed again after %u recoveries within %u ms: crash loop, "
 			  "recovery stopped, it stays crashed ('recovery recover' or "
 			  "'state stop' to go on)",
@@ -806,12 +805,12 @@ static void rproc_crash_handler(struct rproc *rproc)
 	}
 	rproc->state = RPROC_CRASHED;
 	rproc->stats.crashes++;
-	rproc_log(rproc, RPROC_LOG_ERR, "handling crash #%u in %s", rproc->stats.crashes,
+	rproc_log(rproc, RPT_LOG_ERR, "handling crash #%u in %s", rproc->stats.crashes,
 		  rproc->name);
 	if (!rproc->recovery_disabled && rproc_recovery_allowed(rproc) &&
 	    !rproc_boot_recovery(rproc)) {
 		rproc->stats.last_recovery_us = rproc_elapsed_us(&rproc->crash_at);
-		rproc_log(rproc, RPROC_LOG_INFO, "%s recovered %.2f ms after the crash report",
+		rproc_log(rproc, RPT_LOG_INFO, "%s recovered %.2f ms after the crash report",
 			  rproc->name, rproc->stats.last_recovery_us / 1000.0);
 	}
 	pthread_mutex_unlock(&rproc->lock);
@@ -843,12 +842,12 @@ void rproc_report_crash(struct rproc *rproc, enum rproc_crash_type type)
 {
 	if (!rproc)
 		return;
-	rproc_log(rproc, RPROC_LOG_ERR, "crash detected in %s: type %s", rproc->name,
+	rproc_log(rproc, RPT_LOG_ERR, "crash detected in %s: type %s", rproc->name,
 		  rproc_crash_to_string(type));
 	pthread_mutex_lock(&rproc->work_lock);
 	if (!rproc->worker_started || rproc->worker_exit) {
 		pthread_mutex_unlock(&rproc->work_lock);
-		rproc_log(rproc, RPROC_LOG_WARN, "not registered: crash report ignored");
+		rproc_log(rproc, RPT_LOG_WARN, "not registered: crash report ignored");
 		return;
 	}
 	/* Like queue_work() on queued work: a burst of reports is one crash. */
@@ -900,7 +899,7 @@ int rproc_set_firmware(struct rproc *rproc, const char *name)
 		return -EINVAL;
 	pthread_mutex_lock(&rproc->lock);
 	if (rproc->state != RPROC_OFFLINE) {
-		rproc_log(rproc, RPROC_LOG_ERR, "can't change firmware while %s",
+		rproc_log(rproc, RPT_LOG_ERR, "can't change firmware while %s",
 			  rproc_state_string(rproc->state));
 		ret = -EBUSY;
 	} else {
@@ -1006,8 +1005,7 @@ int rproc_set_coredump(struct rproc *rproc, enum rproc_dump_mechanism conf)
 	pthread_mutex_lock(&rproc->lock);
 	/* Linux coredump_store(): the crash being handled keeps the setting it started with. */
 	if (rproc->state == RPROC_CRASHED) {
-		rproc_log(rproc, RPROC_LOG_ERR,
-			  "can't change coredump configuration while crashed");
+		rproc_log(rproc, RPT_LOG_ERR, "can't change coredump configuration while crashed");
 		ret = -EBUSY;
 	} else {
 		rproc->dump_conf = conf;
@@ -1170,12 +1168,12 @@ int rproc_add(struct rproc *rproc, struct rpt_error *err)
 				     rproc->dev_name);
 	rproc->worker_started = true;
 	rproc->registered = true;
-	rproc_log(rproc, RPROC_LOG_INFO, "%s is available", rproc->name);
+	rproc_log(rproc, RPT_LOG_INFO, "%s is available", rproc->name);
 	/* Linux rproc_trigger_auto_boot(): a DETACHED processor is attached, others booted. */
 	if (rproc->auto_boot) {
 		ret = rproc_boot(rproc);
 		if (ret)
-			rproc_log(rproc, RPROC_LOG_WARN, "auto boot failed: it stays %s",
+			rproc_log(rproc, RPT_LOG_WARN, "auto boot failed: it stays %s",
 				  rproc_state_string(rproc_get_state(rproc)));
 	}
 	return 0;
@@ -1213,7 +1211,7 @@ void rproc_del(struct rproc *rproc)
 	    rproc->state == RPROC_CRASHED) {
 		rproc->power = 1;
 		if (rproc_shutdown_locked(rproc))
-			rproc_log(rproc, RPROC_LOG_ERR, "deleted while it could not be stopped");
+			rproc_log(rproc, RPT_LOG_ERR, "deleted while it could not be stopped");
 	}
 	/* A failed stop leaves resources behind: release them anyway, it is going away. */
 	rproc_teardown(rproc);

@@ -133,7 +133,7 @@ static int default_coredump(struct rproc *rproc, uint8_t **dump, size_t *len, st
 		void *va = rproc_da_to_va(rproc, s->da, s->size);
 
 		if (!va) {
-			rproc_log(rproc, RPROC_LOG_WARN,
+			rproc_log(rproc, RPT_LOG_WARN,
 				  "coredump: segment da 0x%x size 0x%x not mapped, left out", s->da,
 				  s->size);
 			continue;
@@ -162,7 +162,7 @@ static void wait_inline_read(struct rproc *rproc)
 	pthread_mutex_lock(&rproc->dump_lock);
 	ms = rproc->dump_timeout_ms ? rproc->dump_timeout_ms : RPROC_COREDUMP_TIMEOUT_MS;
 	pthread_mutex_unlock(&rproc->dump_lock);
-	rproc_log(rproc, RPROC_LOG_INFO,
+	rproc_log(rproc, RPT_LOG_INFO,
 		  "inline coredump: recovery waits until it is read (at most %u.%03u s)", ms / 1000,
 		  ms % 1000);
 	clock_gettime(CLOCK_MONOTONIC, &until);
@@ -180,12 +180,12 @@ static void wait_inline_read(struct rproc *rproc)
 	rproc->dump_unread = false;
 	pthread_mutex_unlock(&rproc->dump_lock);
 	if (read)
-		rproc_log(rproc, RPROC_LOG_INFO, "inline coredump read: recovery goes on");
+		rproc_log(rproc, RPT_LOG_INFO, "inline coredump read: recovery goes on");
 	else if (cancelled)
-		rproc_log(rproc, RPROC_LOG_WARN, "inline coredump not read: %s is being removed",
+		rproc_log(rproc, RPT_LOG_WARN, "inline coredump not read: %s is being removed",
 			  rproc->name);
 	else
-		rproc_log(rproc, RPROC_LOG_WARN,
+		rproc_log(rproc, RPT_LOG_WARN,
 			  "inline coredump not read within %u ms: recovery goes on (the dump is "
 			  "kept)",
 			  ms);
@@ -210,7 +210,7 @@ void rproc_do_coredump(struct rproc *rproc)
 	}
 	if (ret) {
 		/* A missing dump must not stop the recovery: say so and go on. */
-		rproc_log(rproc, RPROC_LOG_WARN, "coredump failed: %s",
+		rproc_log(rproc, RPT_LOG_WARN, "coredump failed: %s",
 			  e.code ? rpt_error_msg(&e) : rpt_strerror(ret < 0 ? ret : -EIO));
 		return;
 	}
@@ -221,7 +221,7 @@ void rproc_do_coredump(struct rproc *rproc)
 	rproc->dump_unread = rproc->dump_conf == RPROC_COREDUMP_INLINE;
 	pthread_mutex_unlock(&rproc->dump_lock);
 	rproc->stats.coredumps++;
-	rproc_log(rproc, RPROC_LOG_INFO, "coredump of %s: %zu bytes", rproc->name, len);
+	rproc_log(rproc, RPT_LOG_INFO, "coredump of %s: %zu bytes", rproc->name, len);
 	if (rproc->dump_conf == RPROC_COREDUMP_INLINE)
 		wait_inline_read(rproc);
 }

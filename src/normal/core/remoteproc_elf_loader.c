@@ -66,7 +66,7 @@ int rproc_elf_load_rsc_table(struct rproc *rproc, const struct rproc_fw *fw, str
 	ret = find_rsc_section(&elf, &sh, err);
 	if (ret == -ENOENT) {
 		/* Firmware without resources is allowed (Linux: "no resource table found"). */
-		rproc_log(rproc, RPROC_LOG_INFO, "no resource table found in %s", rproc->firmware);
+		rproc_log(rproc, RPT_LOG_INFO, "no resource table found in %s", rproc->firmware);
 		ret = 0;
 	} else if (!ret) {
 		/* elf32_open checked that the section's file range lies inside the file. */

@@ -309,7 +309,7 @@ static int handle_trace(struct rsc_walk *w, struct fw_rsc_trace *rsc)
 	 */
 	if (!va)
 		rproc_log(
-			rproc, RPROC_LOG_WARN,
+			rproc, RPT_LOG_WARN,
 			"trace%u \"%s\" at da 0x%x is in memory %s, which the normal world cannot map: not available",
 			rproc->nb_trace, name, da, mem->name);
 	r->index = rproc->nb_trace++;
@@ -461,8 +461,8 @@ static int handle_other(struct rsc_walk *w, uint32_t type, void *body, size_t bo
 	int ret = RSC_IGNORED;
 
 	if (!rsc_type_is_vendor(type)) {
-		rproc_log(rproc, RPROC_LOG_WARN,
-			  "resource entry %u: unsupported resource %u skipped", w->idx, type);
+		rproc_log(rproc, RPT_LOG_WARN, "resource entry %u: unsupported resource %u skipped",
+			  w->idx, type);
 		return 0;
 	}
 	if (rproc->ops->handle_rsc)
@@ -472,7 +472,7 @@ static int handle_other(struct rsc_walk *w, uint32_t type, void *body, size_t bo
 		return rpt_error_set(w->err, -ret, "entry %u (vendor, type %u): %s", w->idx, type,
 				     e.code ? rpt_error_msg(&e) : rpt_strerror(ret));
 	if (ret != RSC_HANDLED)
-		rproc_log(rproc, RPROC_LOG_WARN,
+		rproc_log(rproc, RPT_LOG_WARN,
 			  "resource entry %u: unsupported vendor resource %u skipped", w->idx,
 			  type);
 	return 0;

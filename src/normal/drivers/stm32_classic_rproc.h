@@ -25,7 +25,7 @@ struct stm32_classic_rproc_config {
 	struct rproc_fw_loader loader; /* firmware name -> bytes */
 	const struct board_boot *boot; /* st,auto-boot, recovery limit (NULL: defaults) */
 	/* where the rproc's messages go (NULL: stderr) */
-	void (*log)(void *log_priv, enum rproc_log_level level, const char *line);
+	void (*log)(void *log_priv, enum rpt_log_level level, const char *line);
 	void *log_priv;
 };
 

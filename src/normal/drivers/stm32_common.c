@@ -19,17 +19,17 @@ int stm32_mbox_request_shutdown(struct rproc *rproc, const struct rproc_mbox *mb
 		mb->shutdown_timeout_ms ? mb->shutdown_timeout_ms : STM32_MBOX_SHUTDOWN_TIMEOUT_MS;
 	ret = mb->ops->request_shutdown(mb->priv);
 	if (ret) {
-		rproc_log(rproc, RPROC_LOG_WARN, "shutdown request not sent (%s), forcing stop",
+		rproc_log(rproc, RPT_LOG_WARN, "shutdown request not sent (%s), forcing stop",
 			  rpt_strerror(ret));
 		return ret < 0 ? ret : -EIO;
 	}
 	ret = mb->ops->wait_shutdown_ack(mb->priv, timeout);
 	if (ret == -ECANCELED) {
-		rproc_log(rproc, RPROC_LOG_WARN, "crashed while asked to shut down, forcing stop");
+		rproc_log(rproc, RPT_LOG_WARN, "crashed while asked to shut down, forcing stop");
 		return ret;
 	}
 	if (ret) {
-		rproc_log(rproc, RPROC_LOG_WARN, "shutdown not acknowledged in %u ms, forcing stop",
+		rproc_log(rproc, RPT_LOG_WARN, "shutdown not acknowledged in %u ms, forcing stop",
 			  timeout);
 		return ret < 0 ? ret : -ETIMEDOUT;
 	}
@@ -44,7 +44,7 @@ void stm32_mbox_notify_detach(struct rproc *rproc, const struct rproc_mbox *mb)
 		return;
 	ret = mb->ops->request_detach(mb->priv);
 	if (ret)
-		rproc_log(rproc, RPROC_LOG_WARN, "detach request not sent to the firmware: %s",
+		rproc_log(rproc, RPT_LOG_WARN, "detach request not sent to the firmware: %s",
 			  rpt_strerror(ret));
 }
 
@@ -69,6 +69,5 @@ void stm32_mbox_kick(struct rproc *rproc, const struct rproc_mbox *mb, int vqid)
 		return;
 	ret = mb->ops->kick(mb->priv, (unsigned int)vqid);
 	if (ret)
-		rproc_log(rproc, RPROC_LOG_ERR, "kick of vq %d failed: %s", vqid,
-			  rpt_strerror(ret));
+		rproc_log(rproc, RPT_LOG_ERR, "kick of vq %d failed: %s", vqid, rpt_strerror(ret));
 }

@@ -237,7 +237,7 @@ static void tee_rproc_release_fw(struct rproc *rproc)
 
 	unmap_rsc(drv);
 	if (ta_simple(drv, TA_RPROC_CMD_RELEASE_FW, &e))
-		rproc_log(rproc, RPROC_LOG_ERR, "release_fw failed: %s", rpt_error_msg(&e));
+		rproc_log(rproc, RPT_LOG_ERR, "release_fw failed: %s", rpt_error_msg(&e));
 }
 
 static int tee_rproc_coredump(struct rproc *rproc, uint8_t **dump, size_t *len,
@@ -329,7 +329,7 @@ static void tee_rproc_probe(struct rproc *rproc, struct tee_rproc *drv)
 	if (res == TEE_SUCCESS)
 		return;
 	if (res == TEE_ERROR_BAD_STATE) {
-		rproc_log(rproc, RPROC_LOG_INFO,
+		rproc_log(rproc, RPT_LOG_INFO,
 			  "%s already runs a firmware the TEE loaded: attaching to it",
 			  rproc->name);
 		rproc_set_detached(rproc);
@@ -337,7 +337,7 @@ static void tee_rproc_probe(struct rproc *rproc, struct tee_rproc *drv)
 		rproc->auto_boot = true;
 		return;
 	}
-	rproc_log(rproc, RPROC_LOG_WARN,
+	rproc_log(rproc, RPT_LOG_WARN,
 		  "cannot tell what the TEE runs (TA RELEASE_FW: %s): "
 		  "taken as offline",
 		  tee_result_name(res));
@@ -397,7 +397,7 @@ static int add_memories(struct rproc *rproc, struct tee_rproc *drv,
 		if (!b->secure && b->size && drv->mapper.map) {
 			m.va = drv->mapper.map(drv->mapper.priv, b->pa, b->size);
 			if (!m.va)
-				rproc_log(rproc, RPROC_LOG_WARN,
+				rproc_log(rproc, RPT_LOG_WARN,
 					  "shared memory %s (pa 0x%llx) cannot be mapped", b->name,
 					  (unsigned long long)b->pa);
 			drv->mem_va[i] = m.va;
