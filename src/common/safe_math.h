@@ -59,6 +59,20 @@ static inline bool range_within(uint64_t a, uint64_t alen, uint64_t base, uint64
 	return a >= base && aend <= bend;
 }
 
+/*
+ * The host address of the physical range [pa, pa + len) in a memory mapped
+ * whole at host (physical base, size bytes), NULL if the range is not wholly
+ * inside it (or nothing is mapped). The one translation every shared-memory
+ * lookup uses, whatever it keeps its mappings in.
+ */
+static inline void *phys_range_ptr(uint8_t *host, uint64_t base, uint64_t size, uint64_t pa,
+				   uint64_t len)
+{
+	if (!host || !range_within(pa, len, base, size))
+		return NULL;
+	return host + (pa - base);
+}
+
 /* True if the two half-open ranges share at least one byte. Empty ranges overlap nothing. */
 static inline bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 {

@@ -203,9 +203,10 @@ static void *map_shared(void *priv, uint64_t pa, size_t size)
 
 	for (i = 0; i < rp->num_mems; i++) {
 		const struct board_memory *m = rp->mems[i].desc;
+		void *va = phys_range_ptr(rp->mems[i].host, m->pa, m->size, pa, size);
 
-		if (!m->secure && range_within(pa, size, m->pa, m->size))
-			return rp->mems[i].host + (pa - m->pa);
+		if (va && !m->secure)
+			return va;
 	}
 	return NULL;
 }

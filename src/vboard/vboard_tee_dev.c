@@ -63,9 +63,10 @@ static void *dev_shm_map(void *priv, uint64_t pa, size_t size)
 
 	for (i = 0; i < dp->desc->num_mems; i++) {
 		const struct board_memory *m = &dp->desc->mems[i];
+		void *va = phys_range_ptr(dp->maps[i], m->pa, m->size, pa, size);
 
-		if (dp->maps[i] && range_within(pa, size, m->pa, m->size))
-			return dp->maps[i] + (pa - m->pa);
+		if (va)
+			return va;
 	}
 	return NULL;
 }

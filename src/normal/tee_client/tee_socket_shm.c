@@ -249,14 +249,14 @@ out:
 void *tee_shm_set_lookup(void *set, uint64_t pa, size_t size)
 {
 	struct tee_shm_set *s = set;
-	uint64_t len = size;
 	unsigned int i;
 
 	for (i = 0; i < s->num; i++) {
 		struct tee_shm_region *r = &s->regions[i];
+		void *va = phys_range_ptr(r->addr, r->pa, r->size, pa, size);
 
-		if (range_within(pa, len, r->pa, r->size))
-			return r->addr + (pa - r->pa);
+		if (va)
+			return va;
 	}
 	return NULL;
 }
