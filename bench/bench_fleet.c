@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_tmp.h"
 #include "board/board.h"
 #include "vboard/vboard.h"
 
@@ -332,7 +333,11 @@ int main(int argc, char **argv)
 	printf("single_boot_ms %.3f ms\n", single_boot_ms(argv[1], fw));
 
 	for (b = 0; b < FLEET_BOARDS; b++) {
-		snprintf(path[b], sizeof(path[b]), "/tmp/bench-fleet-%d-%u.dts", (int)getpid(), b);
+		char name[32];
+
+		snprintf(name, sizeof(name), "fleet-%u.dts", b);
+		if (bench_tmp_path(path[b], sizeof(path[b]), name))
+			return 1;
 		if (write_board(path[b], b, key)) {
 			fprintf(stderr, "bench: cannot write %s\n", path[b]);
 			return 1;

@@ -34,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_tmp.h"
 #include "common/file_io.h"
 #include "normal/tee_client/tee_socket.h"
 #include "vboard/vboard.h"
@@ -193,7 +194,7 @@ static pid_t spawn_teed(const struct bench_paths *bp, const char *sock, const ch
 	pid = fork();
 	if (pid != 0)
 		return pid;
-	fd = open(log_path, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
+	fd = open(log_path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0 || dup2(fd, 2) < 0)
 		_exit(127);
 	execl(bp->teed, "rproc-teed", "--board", bp->board, "--trust", bp->key, "--socket", sock,
@@ -238,8 +239,9 @@ static int bench_socket(const struct bench_paths *bp, const uint8_t *img, size_t
 	int ret = -1;
 	pid_t pid;
 
-	snprintf(sock, sizeof(sock), "/tmp/bench-teed-%d.sock", (int)getpid());
-	snprintf(log_path, sizeof(log_path), "/tmp/bench-teed-%d.log", (int)getpid());
+	if (bench_tmp_path(sock, sizeof(sock), "teed.sock") ||
+	    bench_tmp_path(log_path, sizeof(log_path), "teed.log"))
+		return -1;
 	pid = spawn_teed(bp, sock, log_path);
 	if (pid < 0)
 		return -1;

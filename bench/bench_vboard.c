@@ -13,6 +13,7 @@
 #include <unicorn/unicorn.h>
 #include <unistd.h>
 
+#include "bench_tmp.h"
 #include "common/file_io.h"
 #include "common/safe_math.h"
 #include "coproc/coproc.h"
@@ -222,7 +223,8 @@ static const char *sign_big_image(const char *src, const char *build)
 		fprintf(stderr, "bench: %s\n", rpt_error_msg(&err));
 		exit(1);
 	}
-	snprintf(out, sizeof(out), "/tmp/rproc-bench-256k.%d.sign", (int)getpid());
+	if (bench_tmp_path(out, sizeof(out), "big-256k.sign"))
+		exit(1);
 	rpt_write_file_atomic(out, img, img_len, &err);
 	printf("big_image_bytes %zu B\n", img_len);
 	free(img);

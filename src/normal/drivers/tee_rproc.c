@@ -428,7 +428,7 @@ static void *fw_mem_alloc(void *priv, size_t size, struct rpt_error *err)
 		tee_shm_free(&drv->fw_shm);
 		res = tee_shm_alloc(drv->sess.ctx, size, &drv->fw_shm);
 		if (res != TEE_SUCCESS) {
-			rpt_error_set(err, ENOMEM,
+			rpt_error_set(err, tee_result_to_err(res),
 				      "%zu bytes of TEE shared memory for the firmware: %s", size,
 				      tee_result_name(res));
 			return NULL;
