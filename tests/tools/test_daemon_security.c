@@ -746,20 +746,49 @@ static void test_teed_serves_the_uid_given(void **state)
  * rprocd checks rproc-teed's uid too, and --tee-uid names another one: a
  * daemon of the other user is refused by default, believed when named.
  */
+/* A copy of src at dir/name with mode (the other user reads it there). */
+static void copy_for_other(const char *src, const char *dir, const char *name, mode_t mode)
+{
+	struct rpt_error err = {0};
+	char dst[400];
+	uint8_t *data;
+	size_t size;
+
+	snprintf(dst, sizeof(dst), "%s/%s", dir, name);
+	assert_int_equal(rpt_read_file(src, &data, &size, &err), 0);
+	assert_int_equal(
+		rpt_write_file(dst, data, size, RPT_WRITE_SHARED | RPT_WRITE_NO_SYNC, &err), 0);
+	free(data);
+	assert_int_equal(chmod(dst, mode), 0);
+}
+
 static pid_t spawn_teed_as_other(const char *sock, const char *state, const char *log)
 {
-	char uid[16];
+	const char *bin = open_dir("other-bin", 0755), *boards = open_dir("other-bin/boards", 0755);
+	char uid[16], teed[400], board[400], key[400];
 	pid_t pid;
 
+	/*
+	 * The other user runs copies: the checkout may sit in a directory only we
+	 * can enter (a clone in `mktemp -d`). The board names its key as
+	 * ../keys/..., so the layout is kept.
+	 */
+	copy_for_other(rpt_binary_path("tools/rproc-teed/rproc-teed"), bin, "rproc-teed", 0755);
+	copy_for_other(rpt_source_path("boards/vstm32mp15-m4-tee.dts"), boards,
+		       "vstm32mp15-m4-tee.dts", 0644);
+	copy_for_other(rpt_source_path("keys/demo-test-only.pub.pem"),
+		       open_dir("other-bin/keys", 0755), "demo-test-only.pub.pem", 0644);
+	copy_for_other(rpt_vector_path("keys/rsa2048.pub.pem"), bin, "rsa2048.pub.pem", 0644);
+	snprintf(teed, sizeof(teed), "%s/rproc-teed", bin);
+	snprintf(board, sizeof(board), "%s/vstm32mp15-m4-tee.dts", boards);
+	snprintf(key, sizeof(key), "%s/rsa2048.pub.pem", bin);
 	pid = fork_logged(log, 0666);
 	if (!pid) {
 		snprintf(uid, sizeof(uid), "%u", (unsigned int)getuid());
 		child_become_other();
 		/* It serves us (rprocd's uid); whether rprocd trusts it is the question. */
-		execl(rpt_binary_path("tools/rproc-teed/rproc-teed"), "rproc-teed", "--board",
-		      rpt_source_path("boards/vstm32mp15-m4-tee.dts"), "--socket", sock,
-		      "--state-dir", state, "--uid", uid, "--trust",
-		      rpt_vector_path("keys/rsa2048.pub.pem"), (char *)NULL);
+		execl(teed, "rproc-teed", "--board", board, "--socket", sock, "--state-dir", state,
+		      "--uid", uid, "--trust", key, (char *)NULL);
 		_exit(127);
 	}
 	return pid;
