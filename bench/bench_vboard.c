@@ -318,7 +318,9 @@ static double our_emulator(uint8_t *code, uint8_t *ram)
 				     {"mcuram2", MARK_DA, ram, 0x40000}};
 	struct coproc_events ev = {0};
 	struct rpt_error err = {0};
-	struct coproc *c = coproc_create("cortex-m4", mems, 2, &ev, NULL, &err);
+	struct coproc *c = coproc_create(
+		&(struct coproc_config){.cpu = "cortex-m4", .mems = mems, .num_mems = 2}, &ev, NULL,
+		&err);
 	volatile uint32_t *mark = (volatile uint32_t *)ram;
 	double t0, t;
 

@@ -144,18 +144,22 @@ static void fini_sync(struct coproc *c)
 	pthread_cond_destroy(&c->cond);
 }
 
-struct coproc *coproc_create(const char *cpu, const struct coproc_mem *mems, unsigned int n,
-			     const struct coproc_events *ev, void *ev_priv, struct rpt_error *err)
+struct coproc *coproc_create(const struct coproc_config *cfg, const struct coproc_events *ev,
+			     void *ev_priv, struct rpt_error *err)
 {
+	const char *cpu = cfg->cpu;
 	struct coproc *c;
 	uc_engine *probe;
+
+	if (!cpu && cfg->desc)
+		cpu = cfg->desc->cpu[0] ? cfg->desc->cpu : "cortex-m4";
 
 	c = calloc(1, sizeof(*c));
 	if (!c) {
 		rpt_error_set(err, ENOMEM, "coprocessor: out of memory");
 		return NULL;
 	}
-	if (cpu_model(cpu, &c->uc_model, err) || copy_mems(c, mems, n, err))
+	if (cpu_model(cpu, &c->uc_model, err) || copy_mems(c, cfg->mems, cfg->num_mems, err))
 		goto err_free;
 	snprintf(c->cpu, sizeof(c->cpu), "%s", cpu);
 	if (ev)

@@ -62,13 +62,24 @@ struct coproc_events {
 
 struct coproc;
 
+/* What a core is made of. */
+struct coproc_config {
+	const char *cpu; /* "cortex-m4" or "cortex-m33" (NULL: desc's, m4 if it has none) */
+	const struct coproc_mem *mems; /* its memories (copied; the host buffers are not) */
+	unsigned int num_mems;	       /* how many */
+	/*
+	 * The board's node for this core (clock, peripherals, boot address),
+	 * read once at creation; NULL: a bare core with the defaults (tests).
+	 */
+	const struct board_rproc *desc;
+};
+
 /*
- * Make a core ("cortex-m4" or "cortex-m33") over `n` memories. Memories must
- * not overlap each other or the mailbox page and must not wrap past 4 GiB.
- * The array is copied; the host buffers are not. The core starts STOPPED.
+ * Make a core over cfg->mems. Memories must not overlap each other or a
+ * peripheral and must not wrap past 4 GiB. The core starts STOPPED.
  */
-struct coproc *coproc_create(const char *cpu, const struct coproc_mem *mems, unsigned int n,
-			     const struct coproc_events *ev, void *ev_priv, struct rpt_error *err);
+struct coproc *coproc_create(const struct coproc_config *cfg, const struct coproc_events *ev,
+			     void *ev_priv, struct rpt_error *err);
 
 /* Stop the core if it runs, then free everything. NULL is fine. */
 void coproc_destroy(struct coproc *c);

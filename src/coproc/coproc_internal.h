@@ -110,6 +110,15 @@ uint64_t coproc_now_ns(void);
 
 /* ---- the engine and the core thread (core.c) ---- */
 
+/* err <- "coprocessor: <what>: <Unicorn's reason>" (EIO). */
+int coproc_uc_fail(struct rpt_error *err, uc_err e, const char *what);
+/*
+ * Drive external interrupt line `irq` (the NVIC's IRQn, 0-based) of the
+ * core: level true asserts it, false releases it. Any thread (peripheral
+ * models on the core thread, the host on its own); wakes a sleeping core.
+ */
+void coproc_irq_set(struct coproc *c, unsigned int irq, bool level);
+
 /* A fresh engine with the core's memories, the mailbox and the fault hooks. */
 int coproc_engine_open(struct coproc *c, uc_engine **out, struct rpt_error *err);
 /* Put SP/LR/PC of a fresh engine to their reset values. */
@@ -126,7 +135,9 @@ int coproc_interrupt_locked(struct coproc *c, unsigned int timeout_ms);
 /* With c->lock held: record an injected crash (first one wins) and wake everybody. */
 void coproc_request_crash_locked(struct coproc *c, enum rproc_crash_type type, const char *why);
 
-/* ---- the mailbox page (mailbox.c) ---- */
+/* ---- the peripherals (mailbox.c) ---- */
+/* Map the core's peripherals (MMIO callbacks) into a fresh engine. */
+int coproc_periph_map(struct coproc *c, uc_engine *uc, struct rpt_error *err);
 void coproc_mbox_reset(struct coproc *c);
 uint64_t coproc_mbox_read(uc_engine *uc, uint64_t offset, unsigned int size, void *priv);
 void coproc_mbox_write(uc_engine *uc, uint64_t offset, unsigned int size, uint64_t value,

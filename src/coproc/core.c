@@ -34,7 +34,7 @@ bool coproc_on_core_thread(const struct coproc *c)
 	return tls_core == c;
 }
 
-static int uc_fail(struct rpt_error *err, uc_err e, const char *what)
+int coproc_uc_fail(struct rpt_error *err, uc_err e, const char *what)
 {
 	return rpt_error_set(err, EIO, "coprocessor: %s: %s", what, uc_strerror(e));
 }
@@ -87,13 +87,10 @@ static int engine_map(struct coproc *c, uc_engine *uc, struct rpt_error *err)
 		if (e != UC_ERR_OK) {
 			snprintf(what, sizeof(what), "mapping memory '%s' at 0x%08x (0x%x bytes)",
 				 m->name, m->da, m->size);
-			return uc_fail(err, e, what);
+			return coproc_uc_fail(err, e, what);
 		}
 	}
-	e = uc_mmio_map(uc, VMMIO_BASE, VMMIO_SIZE, coproc_mbox_read, c, coproc_mbox_write, c);
-	if (e != UC_ERR_OK)
-		return uc_fail(err, e, "mapping the mailbox");
-	return 0;
+	return coproc_periph_map(c, uc, err);
 }
 
 static int engine_hooks(struct coproc *c, uc_engine *uc, struct rpt_error *err)
@@ -104,10 +101,10 @@ static int engine_hooks(struct coproc *c, uc_engine *uc, struct rpt_error *err)
 	/* begin > end: every address. Neither hook runs per instruction. */
 	e = uc_hook_add(uc, &h, UC_HOOK_MEM_INVALID, (void *)hook_mem_invalid, c, 1, 0);
 	if (e != UC_ERR_OK)
-		return uc_fail(err, e, "adding the memory fault hook");
+		return coproc_uc_fail(err, e, "adding the memory fault hook");
 	e = uc_hook_add(uc, &h, UC_HOOK_INTR, (void *)hook_intr, c, 1, 0);
 	if (e != UC_ERR_OK)
-		return uc_fail(err, e, "adding the exception hook");
+		return coproc_uc_fail(err, e, "adding the exception hook");
 	return 0;
 }
 
@@ -119,10 +116,10 @@ int coproc_engine_open(struct coproc *c, uc_engine **out, struct rpt_error *err)
 
 	e = uc_open(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS, &uc);
 	if (e != UC_ERR_OK)
-		return uc_fail(err, e, "opening the Unicorn engine");
+		return coproc_uc_fail(err, e, "opening the Unicorn engine");
 	e = uc_ctl_set_cpu_model(uc, c->uc_model);
 	if (e != UC_ERR_OK) {
-		ret = uc_fail(err, e, c->cpu);
+		ret = coproc_uc_fail(err, e, c->cpu);
 		goto err_close;
 	}
 	ret = engine_map(c, uc, err);
@@ -148,7 +145,7 @@ int coproc_engine_reset(struct coproc *c, uc_engine *uc, struct rpt_error *err)
 	if (e == UC_ERR_OK)
 		e = uc_reg_write(uc, UC_ARM_REG_LR, &lr);
 	if (e != UC_ERR_OK)
-		return uc_fail(err, e, "setting the reset registers");
+		return coproc_uc_fail(err, e, "setting the reset registers");
 	return 0;
 }
 
@@ -458,4 +455,15 @@ void *coproc_core_main(void *arg)
 	if (out.crashed && c->ev.crash)
 		c->ev.crash(c->ev_priv, out.type, out.why);
 	return NULL;
+}
+
+/*
+ * No interrupt controller yet: a peripheral's line has nowhere to go. The
+ * exception model (NVIC) replaces this.
+ */
+void coproc_irq_set(struct coproc *c, unsigned int irq, bool level)
+{
+	(void)c;
+	(void)irq;
+	(void)level;
 }

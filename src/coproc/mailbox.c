@@ -133,3 +133,13 @@ int coproc_request_crash(struct coproc *c)
 {
 	return host_request(c, &c->mbox.req, VMMIO_REQ_CRASH);
 }
+
+int coproc_periph_map(struct coproc *c, uc_engine *uc, struct rpt_error *err)
+{
+	uc_err e;
+
+	e = uc_mmio_map(uc, VMMIO_BASE, VMMIO_SIZE, coproc_mbox_read, c, coproc_mbox_write, c);
+	if (e != UC_ERR_OK)
+		return coproc_uc_fail(err, e, "mapping the mailbox");
+	return 0;
+}

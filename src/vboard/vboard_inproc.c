@@ -167,8 +167,10 @@ static int elf_proc_create(struct vboard *vb, struct vboard_proc *p, struct rpt_
 	ret = nw_memories(p, mems, err);
 	if (ret)
 		return ret;
-	ipp->core = coproc_create(p->desc->cpu[0] ? p->desc->cpu : "cortex-m4", mems,
-				  p->desc->num_mems, &elf_core_events, p, err);
+	ipp->core = coproc_create(&(struct coproc_config){.mems = mems,
+							  .num_mems = p->desc->num_mems,
+							  .desc = p->desc},
+				  &elf_core_events, p, err);
 	if (!ipp->core)
 		return err && err->code ? err->code : -ENOMEM;
 	if (p->desc->watchdog_ms) {

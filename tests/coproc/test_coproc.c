@@ -36,8 +36,10 @@ static void rig_up(struct rig *r, const char *cpu)
 
 	fix_board_init(&r->board);
 	fix_events_init(&r->ev);
-	r->core =
-		coproc_create(cpu, r->board.mems, r->board.num_mems, &fix_event_ops, &r->ev, &err);
+	r->core = coproc_create(&(struct coproc_config){.cpu = cpu,
+							.mems = r->board.mems,
+							.num_mems = r->board.num_mems},
+				&fix_event_ops, &r->ev, &err);
 	if (!r->core)
 		fail_msg("coproc_create: %s", rpt_error_msg(&err));
 }
@@ -728,7 +730,8 @@ static void expect_create_fails(const char *cpu, const struct coproc_mem *m, uns
 	struct rpt_error err = {0};
 	struct coproc *c;
 
-	c = coproc_create(cpu, m, n, NULL, NULL, &err);
+	c = coproc_create(&(struct coproc_config){.cpu = cpu, .mems = m, .num_mems = n}, NULL, NULL,
+			  &err);
 	assert_null(c);
 	assert_int_equal(err.code, -code);
 	if (!strstr(err.msg, words))
@@ -799,7 +802,9 @@ static void test_no_vector_table_memory(void **state)
 	(void)state;
 	fix_board_init(&b);
 	/* Only the SRAM: nothing at device address 0. */
-	c = coproc_create("cortex-m4", &b.mems[1], 1, NULL, NULL, &err);
+	c = coproc_create(
+		&(struct coproc_config){.cpu = "cortex-m4", .mems = &b.mems[1], .num_mems = 1},
+		NULL, NULL, &err);
 	assert_non_null(c);
 	assert_int_equal(coproc_boot(c, 0, &err), -RPT_ERANGE);
 	assert_non_null(strstr(err.msg, "vector table"));
@@ -864,7 +869,9 @@ static void test_callback_reentry(void **state)
 	fix_events_init(&re.rec);
 	fix_board_init(&b);
 	fix_load_elf(&b, demo_elf("firmware/rproc-demo.elf"));
-	re.core = coproc_create("cortex-m4", b.mems, b.num_mems, &ev, &re, &err);
+	re.core = coproc_create(
+		&(struct coproc_config){.cpu = "cortex-m4", .mems = b.mems, .num_mems = b.num_mems},
+		&ev, &re, &err);
 	assert_non_null(re.core);
 	assert_int_equal(coproc_boot(re.core, 0, &err), 0);
 	assert_int_equal(coproc_kick(re.core, 0), 0);

@@ -184,8 +184,9 @@ static int attach_core(struct secure_world *w, unsigned int idx, struct rpt_erro
 					      rp->mems[i].host, rp->mems[i].desc->size};
 	wc->w = w;
 	wc->id = rp->desc->id;
-	wc->core = coproc_create(rp->desc->cpu[0] ? rp->desc->cpu : "cortex-m4", mems, i,
-				 &core_events, wc, err);
+	wc->core = coproc_create(
+		&(struct coproc_config){.mems = mems, .num_mems = i, .desc = rp->desc},
+		&core_events, wc, err);
 	if (!wc->core)
 		return err && err->code ? err->code : -ENOMEM;
 	ret = coproc_set_watchdog(wc->core, rp->desc->watchdog_ms, false);
