@@ -2,6 +2,7 @@
 #include "common/file_io.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,6 +131,41 @@ static int sync_dir_of(const char *path, struct rpt_error *err)
 	return ret;
 }
 
+/*
+ * Put the finished temporary file tmp in place of path, atomically: a reader
+ * of path sees the old file or the new one, never a mix.
+ *
+ * Without durability asked for, an existing regular file is swapped out with
+ * renameat2(RENAME_EXCHANGE) and then unlinked under the temporary name,
+ * rather than renamed over. Why: on ext4, renaming over an existing file
+ * makes the kernel start writing the new file's data back inside rename()
+ * (the auto_da_alloc heuristic that stands in for a missing fsync), which
+ * costs a 4 MiB image about 2 ms of the caller's time; a durable caller has
+ * fsync'ed already and uses a plain rename. Anything else (no old file, a
+ * directory, a filesystem without RENAME_EXCHANGE) takes the plain rename,
+ * whose errors (EISDIR...) are the ones users know.
+ */
+static int replace_file(const char *tmp, const char *path, bool durable, struct rpt_error *err)
+{
+	struct stat st;
+
+	if (!durable && lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) == 0) {
+		int e;
+
+		if (unlink(tmp) == 0)
+			return 0;
+		/* Something else took the old name meanwhile: put it back and report. */
+		e = errno;
+		renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE);
+		return rpt_error_set(err, e, "%s: removing the replaced file: %s", path,
+				     strerror(e));
+	}
+	if (rename(tmp, path) < 0)
+		return rpt_error_set(err, errno, "%s: rename: %s", path, strerror(errno));
+	return 0;
+}
+
 /* Write all of data to fd (tmp names it in messages). */
 static int write_all(int fd, const char *tmp, const void *data, size_t size, struct rpt_error *err)
 {
@@ -183,10 +219,9 @@ int rpt_write_filev(const char *path, const struct iovec *iov, unsigned int iovc
 		goto out_unlink;
 	}
 	fd = -1;
-	if (rename(tmp, path) < 0) {
-		ret = rpt_error_set(err, errno, "%s: rename: %s", path, strerror(errno));
+	ret = replace_file(tmp, path, !(flags & RPT_WRITE_NO_SYNC), err);
+	if (ret)
 		goto out_unlink;
-	}
 	if (!(flags & RPT_WRITE_NO_SYNC))
 		return sync_dir_of(path, err);
 	return 0;
