@@ -15,7 +15,9 @@
  * Needs the core's exception model (h-exc): registered with ctest only when
  * RPT_FW_CORE_TESTS is on (tests/fw/CMakeLists.txt).
  */
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -28,11 +30,35 @@
 /* The scheduler runs this long (host time) before its block is read. */
 #define SCHED_RUN_S 10
 
+/* A board with a core on it; torn down by rig_teardown even when a test fails half-way. */
 struct rig {
-	struct fix_board board;
-	struct fix_events ev;
-	struct coproc *core;
+	struct fix_board board; /* the STM32MP15 memories */
+	struct fix_events ev;	/* what the core reported */
+	struct coproc *core;	/* NULL until created */
+	bool up;		/* board and events initialised */
 };
+
+static int rig_setup(void **state)
+{
+	struct rig *r = calloc(1, sizeof(*r));
+
+	assert_non_null(r);
+	*state = r;
+	return 0;
+}
+
+static int rig_teardown(void **state)
+{
+	struct rig *r = *state;
+
+	coproc_destroy(r->core);
+	if (r->up) {
+		fix_events_fini(&r->ev);
+		fix_board_fini(&r->board);
+	}
+	free(r);
+	return 0;
+}
 
 static void rig_start(struct rig *r, const char *elf)
 {
@@ -41,6 +67,7 @@ static void rig_start(struct rig *r, const char *elf)
 
 	fix_board_init(&r->board);
 	fix_events_init(&r->ev);
+	r->up = true;
 	snprintf(rel, sizeof(rel), "firmware/%s", elf);
 	fix_load_elf(&r->board, rpt_binary_path(rel));
 	r->core = coproc_create(&(struct coproc_config){.cpu = "cortex-m4",
@@ -53,15 +80,13 @@ static void rig_start(struct rig *r, const char *elf)
 		fail_msg("coproc_boot %s: %s", elf, rpt_error_msg(&err));
 }
 
+/* Stop the core (the teardown frees it). */
 static void rig_stop(struct rig *r)
 {
 	struct rpt_error err = {0};
 
 	if (coproc_halt(r->core, &err))
 		fail_msg("coproc_halt: %s", rpt_error_msg(&err));
-	coproc_destroy(r->core);
-	fix_events_fini(&r->ev);
-	fix_board_fini(&r->board);
 }
 
 static void sleep_ms(unsigned int ms)
@@ -101,10 +126,9 @@ static void exctest_core_vs_qemu(void **state)
 	struct exct_results core, qemu;
 	char a[96], b[96];
 	unsigned int i, waited;
-	struct rig r;
+	struct rig *r = *state;
 	int st;
 
-	(void)state;
 	/* The oracle first: if QEMU disagrees with the firmware, nothing to compare. */
 	st = fw_qemu_run("exctest-qemu.elf");
 	if (st)
@@ -113,17 +137,17 @@ static void exctest_core_vs_qemu(void **state)
 	memcpy(&qemu, words, sizeof(qemu));
 	assert_int_equal(qemu.done, EXCT_DONE);
 
-	rig_start(&r, "exctest.elf");
+	rig_start(r, "exctest.elf");
 	for (waited = 0; waited < CORE_RUN_TIMEOUT_S * 100; waited++) {
-		read_block(&r, EXCT_RESULTS_DA_VSTM32MP15, &core, sizeof(core));
+		read_block(r, EXCT_RESULTS_DA_VSTM32MP15, &core, sizeof(core));
 		if (core.done == EXCT_DONE)
 			break;
-		fail_if_crashed(&r, "exctest");
+		fail_if_crashed(r, "exctest");
 		sleep_ms(10);
 	}
-	read_block(&r, EXCT_RESULTS_DA_VSTM32MP15, &core, sizeof(core));
-	fail_if_crashed(&r, "exctest");
-	rig_stop(&r);
+	read_block(r, EXCT_RESULTS_DA_VSTM32MP15, &core, sizeof(core));
+	fail_if_crashed(r, "exctest");
+	rig_stop(r);
 
 	if (core.magic != EXCT_MAGIC || core.version != EXCT_VERSION)
 		fail_msg("our core: no results block (magic 0x%08x version %u)", core.magic,
@@ -156,18 +180,17 @@ static void sched_core_10s(void **state)
 {
 	struct sched_results res;
 	unsigned int i, waited;
-	struct rig r;
+	struct rig *r = *state;
 
-	(void)state;
-	rig_start(&r, "sched.elf");
+	rig_start(r, "sched.elf");
 	for (waited = 0; waited < SCHED_RUN_S * 10; waited++) {
-		fail_if_crashed(&r, "sched");
+		fail_if_crashed(r, "sched");
 		sleep_ms(100);
 	}
-	read_block(&r, SCHED_RESULTS_DA_VSTM32MP15, &res, sizeof(res));
-	fail_if_crashed(&r, "sched");
-	assert_int_equal(coproc_state(r.core), COPROC_RUNNING);
-	rig_stop(&r);
+	read_block(r, SCHED_RESULTS_DA_VSTM32MP15, &res, sizeof(res));
+	fail_if_crashed(r, "sched");
+	assert_int_equal(coproc_state(r->core), COPROC_RUNNING);
+	rig_stop(r);
 
 	printf("sched on our core, %d s: %u ticks, %u switches, %u idle wakeups, "
 	       "iterations %u/%u/%u, corruptions %u\n",
@@ -192,8 +215,8 @@ static void sched_core_10s(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(exctest_core_vs_qemu),
-		cmocka_unit_test(sched_core_10s),
+		cmocka_unit_test_setup_teardown(exctest_core_vs_qemu, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(sched_core_10s, rig_setup, rig_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
