@@ -56,8 +56,9 @@
 	X(13, systick)                                                                             \
 	X(14, wfi)                                                                                 \
 	X(15, hardfault_udf)                                                                       \
-	X(16, hardfault_bus)
-#define EXCT_NUM_CHECKS 17u
+	X(16, hardfault_bus)                                                                       \
+	X(17, scs_regs)
+#define EXCT_NUM_CHECKS 18u
 
 enum exct_status {
 	EXCT_NOT_RUN = 0, /* the run stopped before it */

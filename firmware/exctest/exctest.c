@@ -854,6 +854,65 @@ static void check_hardfault_bus(void)
 		   EXIT(EXC_HARDFAULT), MARK(1, 1));
 }
 
+/* ---- registers firmware reads back ---- */
+
+/* In a handler: VECTACTIVE is this exception, RETTOBASE says whether it is the only one active. */
+static void act_scs(struct fw_frame *frame, uint32_t exc_return)
+{
+	uint32_t icsr = REG32(SCB_ICSR), exc = cm_get_ipsr() & SCB_ICSR_VECTACTIVE_MASK;
+	uint32_t seen = 0;
+
+	(void)frame;
+	(void)exc_return;
+	if ((icsr & SCB_ICSR_VECTACTIVE_MASK) == exc)
+		seen |= 1;
+	if (icsr & SCB_ICSR_RETTOBASE)
+		seen |= 2;
+	log_ev(MARK(exc, seen));
+	if (exc == IRQ(2))
+		nvic_set_pending(3);
+}
+
+/*
+ * The system control space as firmware reads it back: a Cortex-M4 (CPUID
+ * implementer and part; the revision differs between parts), VTOR 0, CCR
+ * STKALIGN (reset value), CPACR and FPCCR as the start-up code wrote them,
+ * VECTACTIVE 0 in thread mode, priorities as written (multiples of 0x20);
+ * in handlers VECTACTIVE and RETTOBASE (set alone, clear when nested).
+ */
+static void check_scs_regs(void)
+{
+	uint32_t cpuid = REG32(SCB_CPUID), fpccr = REG32(FPU_FPCCR), seen = 0;
+
+	if ((cpuid & 0xFF00FFF0u) == (CPUID_CORTEX_M4 & 0xFF00FFF0u))
+		seen |= 1;
+	if (REG32(SCB_VTOR) == 0)
+		seen |= 2;
+	if (REG32(SCB_CCR) & SCB_CCR_STKALIGN)
+		seen |= 4;
+	if ((REG32(SCB_CPACR) & SCB_CPACR_FPU_FULL) == SCB_CPACR_FPU_FULL)
+		seen |= 8;
+	if ((fpccr & (FPU_FPCCR_ASPEN | FPU_FPCCR_LSPEN)) == FPU_FPCCR_ASPEN)
+		seen |= 0x10;
+	if ((REG32(SCB_ICSR) & SCB_ICSR_VECTACTIVE_MASK) == 0)
+		seen |= 0x20;
+	if (((REG32(SCB_SHPR3) >> 16) & 0xFFu) == 0xE0)
+		seen |= 0x40;
+	nvic_set_priority(2, 0xA0);
+	if (REG8(NVIC_IPR(0) + 2) == 0xA0)
+		seen |= 0x80;
+	log_ev(MARK(1, seen));
+	EXPECT(seen == 0xFF);
+	nvic_set_priority(3, 0x40);
+	action[IRQ(2)] = act_scs;
+	action[IRQ(3)] = act_scs;
+	nvic_enable(2);
+	nvic_enable(3);
+	nvic_set_pending(2);
+	EXPECT_LOG(MARK(1, 0xFF), ENTER(IRQ(2), ER_T_MSP), MARK(IRQ(2), 3), ENTER(IRQ(3), ER_H),
+		   MARK(IRQ(3), 1), EXIT(IRQ(3)), EXIT(IRQ(2)));
+}
+
 /* ---- main ---- */
 
 #ifdef FW_QEMU
