@@ -15,6 +15,7 @@ set(FWLIB_DEPENDS ${FWLIB_SOURCES} ${FWLIB_DIR}/fwlib.h ${FWLIB_DIR}/cm.h
 set(FWLIB_CFLAGS -mcpu=cortex-m4 -mthumb -mfpu=fpv4-sp-d16 -O2 -g -std=c11 -nostdlib
 	-ffreestanding -fno-tree-loop-distribute-patterns -fno-unwind-tables
 	-fno-asynchronous-unwind-tables -Wall -Wextra ${FW_WERROR}
+	-ffunction-sections -fdata-sections -Wl,--gc-sections
 	-I${CMAKE_SOURCE_DIR}/src -I${FWLIB_DIR} -L${FWLIB_DIR} -Wl,--build-id=none)
 
 # rpt_fwlib_firmware(NAME LINKER_SCRIPT SOURCES... [DEFINES/FLAGS...]): ${FW_OUT}/NAME.elf
