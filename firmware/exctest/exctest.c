@@ -13,9 +13,10 @@
  * expected one, so the log is asserted here; the host then compares the two
  * runs' blocks word for word (tests/fw).
  *
- * External interrupts 0..7 are used as software-pended test lines: nothing
- * raises them on either board while this runs (QEMU's UARTs have their
- * interrupts disabled at reset, the STM32MP15 peripherals sit above 100).
+ * External interrupts 0..7 are used as software-pended test lines and are
+ * the only ones enabled: nothing raises them on either board while this runs
+ * (QEMU's UARTs have their interrupts off at reset; the STM32MP15 board's
+ * models use other lines, e.g. the IPCC 103/104, and stay disabled here).
  * Priorities are multiples of 0x20 (QEMU implements 3 bits, STM32 4).
  */
 #include "exct_results.h"
