@@ -1,0 +1,557 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The emulated core's costs (issue 13's "keep it fast"), with the bench
+ * firmware of bench/fw (one flat image, its mode chosen through the control
+ * block of bench_fw.h) on bare cores made with coproc_create():
+ *
+ *  - compiled, memory-heavy C (CRC32, quicksort, copy and fill loops) on our
+ *    emulator against raw Unicorn running the same image in the same memory
+ *    layout with no hook at all (best of COMPUTE_RUNS each, taken in turns);
+ *  - engine creation (uc_open, CPU model, the two mappings) on its own;
+ *  - an interrupt round trip: the host pulses an interrupt line
+ *    (coproc_irq_set), the firmware's handler counts it, the host sees the
+ *    count; with the firmware busy and with it asleep in WFI;
+ *  - handler entries per second of host time when the firmware pends its own
+ *    interrupt through STIR in a loop, and a 10 kHz SysTick (rate and host CPU);
+ *  - host CPU of one idle core and of FLEET_CORES idle cores (WFI loops);
+ *  - boot (coproc_boot until the firmware's ready marker) of a core alone
+ *    against the FLEET_CORES-th while the others idle.
+ *
+ * A core without an exception model faults at the firmware's first system
+ * control space access or never enters the handler: those figures print
+ * "n/a" (no exception model yet) instead of a number.
+ *
+ * usage: bench_core FIRMWARE.bin [engine|compute|irq|fleet]...  (default: all four)
+ * Prints "key value unit" lines for scripts/bench.
+ */
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unicorn/unicorn.h>
+
+#include "common/file_io.h"
+#include "common/safe_math.h"
+#include "coproc/coproc_internal.h"
+#include "fw/bench_fw.h"
+
+#define COMPUTE_ROUNDS	60u /* about 0.3 s of raw Unicorn */
+#define COMPUTE_RUNS	3   /* of each kind, in turns: best of */
+#define ENGINE_RUNS	21  /* engine creations: median */
+#define BOOT_RUNS	7   /* boots: median */
+#define IRQ_ROUND_TRIPS 2000
+#define RATE_WINDOW_S	1.0 /* SysTick and STIR rates: host time measured */
+#define IDLE_WINDOW_S	2.0 /* idle CPU: host time measured */
+#define FLEET_CORES	64u
+#define READY_TIMEOUT_S 30.0 /* generous: the 64th boot today waits for busy cores */
+#define IRQ_TIMEOUT_S	2.0  /* no handler entry by then: the core takes no interrupt */
+#define SYSTICK_HZ	10000u
+#define CORE_CLOCK_HZ	209000000u    /* STM32MP15's Cortex-M4, the bare core's default */
+#define UNTIL_NEVER	0xFFFFFFFFull /* odd: never a Thumb PC */
+#define RAW_TIMEOUT_US	(60u * 1000000u)
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void nap_us(long us)
+{
+	struct timespec ts = {.tv_sec = us / 1000000, .tv_nsec = us % 1000000 * 1000};
+
+	nanosleep(&ts, NULL);
+}
+
+/* User + system CPU seconds of the whole process (every core thread). */
+static double process_cpu(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static uint8_t *map_zeroed(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		perror("bench: mmap");
+		exit(1);
+	}
+	return p;
+}
+
+/* The firmware image (flat, for device address BENCH_CODE_DA). */
+struct fw_image {
+	uint8_t *bytes; /* the file */
+	size_t len;	/* its size, at most BENCH_CODE_SIZE */
+};
+
+/* The two memories of one core, our emulator's or raw Unicorn's. */
+struct bench_mem {
+	uint8_t *code; /* BENCH_CODE_SIZE bytes at BENCH_CODE_DA */
+	uint8_t *ram;  /* BENCH_RAM_SIZE bytes at BENCH_RAM_DA, the control block first */
+};
+
+static void mem_init(struct bench_mem *m, const struct fw_image *fw)
+{
+	m->code = map_zeroed(BENCH_CODE_SIZE);
+	m->ram = map_zeroed(BENCH_RAM_SIZE);
+	memcpy(m->code, fw->bytes, fw->len);
+}
+
+static void mem_fini(struct bench_mem *m)
+{
+	munmap(m->code, BENCH_CODE_SIZE);
+	munmap(m->ram, BENCH_RAM_SIZE);
+}
+
+static volatile struct bench_ctl *ctl_of(struct bench_mem *m)
+{
+	return (volatile struct bench_ctl *)(void *)m->ram;
+}
+
+/* A fresh control block: what to do, nothing done yet. */
+static void ctl_set(struct bench_mem *m, enum bench_mode mode, uint32_t param)
+{
+	memset(m->ram, 0, sizeof(struct bench_ctl));
+	ctl_of(m)->param = param;
+	ctl_of(m)->mode = mode;
+}
+
+/* One of our cores over its own memories. */
+struct bench_core {
+	struct bench_mem mem; /* its memories */
+	struct coproc *c;     /* the emulated core */
+	atomic_bool crashed;  /* the current run stopped on its own (set on the core thread) */
+};
+
+static void on_crash(void *priv, enum rproc_crash_type type, const char *why)
+{
+	struct bench_core *bc = priv;
+
+	(void)type;
+	(void)why; /* expected in the interrupt benches until the exception model exists */
+	atomic_store(&bc->crashed, true);
+}
+
+static void core_init(struct bench_core *bc, const struct fw_image *fw)
+{
+	struct coproc_mem mems[2];
+	struct coproc_events ev = {.crash = on_crash};
+	struct rpt_error err = {0};
+
+	mem_init(&bc->mem, fw);
+	mems[0] = (struct coproc_mem){"code", BENCH_CODE_DA, bc->mem.code, BENCH_CODE_SIZE};
+	mems[1] = (struct coproc_mem){"ram", BENCH_RAM_DA, bc->mem.ram, BENCH_RAM_SIZE};
+	atomic_init(&bc->crashed, false);
+	bc->c = coproc_create(
+		&(struct coproc_config){.cpu = "cortex-m4", .mems = mems, .num_mems = 2}, &ev, bc,
+		&err);
+	if (!bc->c) {
+		fprintf(stderr, "bench: %s\n", rpt_error_msg(&err));
+		exit(1);
+	}
+}
+
+static void core_fini(struct bench_core *bc)
+{
+	coproc_destroy(bc->c);
+	mem_fini(&bc->mem);
+}
+
+static void core_boot(struct bench_core *bc, enum bench_mode mode, uint32_t param)
+{
+	struct rpt_error err = {0};
+
+	ctl_set(&bc->mem, mode, param);
+	atomic_store(&bc->crashed, false);
+	if (coproc_boot(bc->c, BENCH_CODE_DA, &err)) {
+		fprintf(stderr, "bench: boot: %s\n", rpt_error_msg(&err));
+		exit(1);
+	}
+}
+
+static void core_halt(struct bench_core *bc)
+{
+	struct rpt_error err = {0};
+
+	if (coproc_halt(bc->c, &err)) {
+		fprintf(stderr, "bench: halt: %s\n", rpt_error_msg(&err));
+		exit(1);
+	}
+}
+
+/*
+ * Spin until *word == want; false if the core crashed or timeout_s passed.
+ * nap_us > 0 sleeps between looks (long waits: leave the host's cores to the
+ * emulator), 0 spins (short waits measured to the microsecond).
+ */
+static bool core_wait(struct bench_core *bc, volatile uint32_t *word, uint32_t want,
+		      double timeout_s, long nap)
+{
+	double t0 = now();
+
+	while (*word != want) {
+		if (atomic_load(&bc->crashed) || now() - t0 > timeout_s)
+			return false;
+		if (nap)
+			nap_us(nap);
+	}
+	return true;
+}
+
+/* Boot in `mode` and wait for the ready marker: seconds, or -1. */
+static double boot_to_ready(struct bench_core *bc, enum bench_mode mode, uint32_t param)
+{
+	double t0 = now();
+
+	core_boot(bc, mode, param);
+	if (!core_wait(bc, &ctl_of(&bc->mem)->ready, BENCH_READY, READY_TIMEOUT_S, 0))
+		return -1;
+	return now() - t0;
+}
+
+/* ---- compiled C: ours against raw Unicorn ---- */
+
+static void uc_check(uc_err e, const char *what)
+{
+	if (e != UC_ERR_OK) {
+		fprintf(stderr, "bench: raw Unicorn: %s: %s\n", what, uc_strerror(e));
+		exit(1);
+	}
+}
+
+/* uc_open, the core's CPU model and the two memories: what every start builds. */
+static uc_engine *raw_engine(struct bench_mem *m)
+{
+	uc_engine *uc;
+
+	uc_check(uc_open(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS, &uc), "uc_open");
+	uc_check(uc_ctl_set_cpu_model(uc, UC_CPU_ARM_CORTEX_M4), "CPU model");
+	uc_check(uc_mem_map_ptr(uc, BENCH_CODE_DA, BENCH_CODE_SIZE, UC_PROT_ALL, m->code),
+		 "mapping code");
+	uc_check(uc_mem_map_ptr(uc, BENCH_RAM_DA, BENCH_RAM_SIZE, UC_PROT_ALL, m->ram),
+		 "mapping RAM");
+	return uc;
+}
+
+/*
+ * The compute rounds on raw Unicorn: no hook, reset from the vector table,
+ * run until the firmware's WFI after the rounds returns from uc_emu_start.
+ * Seconds of uc_emu_start (start-up included: a few hundred instructions).
+ */
+static double raw_compute(struct bench_mem *m, uint32_t *result)
+{
+	uint32_t sp = get_le32(m->code), pc = get_le32(m->code + 4);
+	uc_engine *uc;
+	double t0, t;
+
+	ctl_set(m, BENCH_MODE_COMPUTE, COMPUTE_ROUNDS);
+	uc = raw_engine(m);
+	uc_check(uc_reg_write(uc, UC_ARM_REG_SP, &sp), "SP");
+	t0 = now();
+	uc_check(uc_emu_start(uc, pc, UNTIL_NEVER, RAW_TIMEOUT_US, 0), "running");
+	t = now() - t0;
+	uc_close(uc);
+	if (ctl_of(m)->done != BENCH_DONE) {
+		fprintf(stderr, "bench: raw Unicorn stopped before the compute rounds ended\n");
+		exit(1);
+	}
+	*result = ctl_of(m)->result;
+	return t;
+}
+
+/* The same on our core: from the ready marker (engine built, running) to done. */
+static double our_compute(struct bench_core *bc, uint32_t *result)
+{
+	volatile struct bench_ctl *ctl = ctl_of(&bc->mem);
+	double t0;
+
+	if (boot_to_ready(bc, BENCH_MODE_COMPUTE, COMPUTE_ROUNDS) < 0) {
+		fprintf(stderr, "bench: the compute firmware did not start\n");
+		exit(1);
+	}
+	t0 = now();
+	if (!core_wait(bc, &ctl->done, BENCH_DONE, 60, 100)) {
+		fprintf(stderr, "bench: the compute rounds did not end on our core\n");
+		exit(1);
+	}
+	t0 = now() - t0;
+	*result = ctl->result;
+	core_halt(bc);
+	return t0;
+}
+
+static void bench_compute(const struct fw_image *fw)
+{
+	struct bench_mem raw_mem;
+	struct bench_core bc;
+	double raw = 1e9, ours = 1e9, t;
+	uint32_t raw_result = 0, our_result = 0;
+	int i;
+
+	mem_init(&raw_mem, fw);
+	core_init(&bc, fw);
+	for (i = 0; i < COMPUTE_RUNS; i++) {
+		t = raw_compute(&raw_mem, &raw_result);
+		raw = t < raw ? t : raw;
+		t = our_compute(&bc, &our_result);
+		ours = t < ours ? t : ours;
+	}
+	if (raw_result != our_result) {
+		fprintf(stderr, "bench: compute results differ: raw 0x%08x, ours 0x%08x\n",
+			raw_result, our_result);
+		exit(1);
+	}
+	printf("compute_rounds %u rounds\n", COMPUTE_ROUNDS);
+	printf("compute_raw_ms %.1f ms\n", raw * 1e3);
+	printf("compute_ours_ms %.1f ms\n", ours * 1e3);
+	printf("compute_speed_of_raw %.2f x\n", raw / ours);
+	core_fini(&bc);
+	mem_fini(&raw_mem);
+}
+
+/* Median time of uc_open + CPU model + the two mappings (uc_close not counted). */
+static void bench_engine(const struct fw_image *fw)
+{
+	double t[ENGINE_RUNS], t0;
+	struct bench_mem m;
+	uc_engine *uc;
+	int i;
+
+	mem_init(&m, fw);
+	for (i = 0; i < ENGINE_RUNS; i++) {
+		t0 = now();
+		uc = raw_engine(&m);
+		t[i] = now() - t0;
+		uc_close(uc);
+	}
+	printf("engine_create_ms %.3f ms\n", median(t, ENGINE_RUNS) * 1e3);
+	mem_fini(&m);
+}
+
+/* ---- interrupts ---- */
+
+/*
+ * Host -> handler -> host, IRQ_ROUND_TRIPS times: pulse the line (assert,
+ * release: the NVIC latches it pending, as for a pulse interrupt) and spin
+ * until the handler's count moves. Microseconds per round trip, or -1 if the
+ * firmware could not enable the interrupt or the handler never ran.
+ */
+static double irq_round_trip_us(struct bench_core *bc, uint32_t wfi)
+{
+	volatile struct bench_ctl *ctl = ctl_of(&bc->mem);
+	double t0, us = -1;
+	uint32_t n;
+	int i;
+
+	if (boot_to_ready(bc, BENCH_MODE_IRQ, wfi) < 0)
+		goto out;
+	t0 = 0;
+	for (i = -1; i < IRQ_ROUND_TRIPS; i++) {
+		if (!i)
+			t0 = now(); /* round trip -1 warms up (translation) */
+		n = ctl->irq_count;
+		coproc_irq_set(bc->c, BENCH_IRQ_HOST, true);
+		coproc_irq_set(bc->c, BENCH_IRQ_HOST, false);
+		if (!core_wait(bc, &ctl->irq_count, n + 1, IRQ_TIMEOUT_S, 0))
+			goto out;
+	}
+	us = (now() - t0) / IRQ_ROUND_TRIPS * 1e6;
+out:
+	core_halt(bc);
+	return us;
+}
+
+/*
+ * Boot in `mode`, let it run RATE_WINDOW_S: *count's increase per second of
+ * host time, and the process's CPU meanwhile as a fraction of one core.
+ * -1 if the core did not get there or the count never moved.
+ */
+static double count_rate(struct bench_core *bc, enum bench_mode mode, uint32_t param,
+			 volatile uint32_t *count, double *cpu)
+{
+	double t0, c0, rate = -1;
+	uint32_t n0;
+
+	if (boot_to_ready(bc, mode, param) < 0)
+		goto out;
+	nap_us(100000); /* past the start: translation, first entries */
+	if (atomic_load(&bc->crashed))
+		goto out;
+	n0 = *count;
+	c0 = process_cpu();
+	t0 = now();
+	nap_us((long)(RATE_WINDOW_S * 1e6));
+	t0 = now() - t0;
+	*cpu = (process_cpu() - c0) / t0;
+	if (!atomic_load(&bc->crashed) && *count != n0)
+		rate = (double)(uint32_t)(*count - n0) / t0;
+out:
+	core_halt(bc);
+	return rate;
+}
+
+/* "key value unit", value with `decimals` digits, or "n/a" when negative (not measurable). */
+static void print_or_na(const char *key, double v, int decimals, const char *unit)
+{
+	if (v < 0)
+		printf("%s n/a %s\n", key, unit);
+	else
+		printf("%s %.*f %s\n", key, decimals, v, unit);
+}
+
+static void bench_irq(const struct fw_image *fw)
+{
+	struct bench_core bc;
+	volatile struct bench_ctl *ctl;
+	double cpu = 0, rate;
+
+	core_init(&bc, fw);
+	ctl = ctl_of(&bc.mem);
+	print_or_na("irq_round_trip_busy_us", irq_round_trip_us(&bc, 0), 2, "us");
+	print_or_na("irq_round_trip_wfi_us", irq_round_trip_us(&bc, 1), 2, "us");
+	rate = count_rate(&bc, BENCH_MODE_SELF, 0, &ctl->self_count, &cpu);
+	print_or_na("irq_self_per_s", rate, 0, "/s");
+	print_or_na("irq_self_us", rate > 0 ? 1e6 / rate : -1, 2, "us");
+	rate = count_rate(&bc, BENCH_MODE_SYSTICK, CORE_CLOCK_HZ / SYSTICK_HZ, &ctl->tick_count,
+			  &cpu);
+	printf("systick_asked_per_s %u /s\n", SYSTICK_HZ);
+	print_or_na("systick_per_s", rate, 0, "/s");
+	print_or_na("systick_cpu_pct", rate < 0 ? -1 : cpu * 100, 1, "%");
+	core_fini(&bc);
+}
+
+/* ---- idle cores and the 64th boot ---- */
+
+/* Process CPU over IDLE_WINDOW_S, in % of one host core. */
+static double idle_cpu_pct(void)
+{
+	double c0 = process_cpu(), t0 = now();
+
+	nap_us((long)(IDLE_WINDOW_S * 1e6));
+	return (process_cpu() - c0) / (now() - t0) * 100;
+}
+
+/* Median of BOOT_RUNS boots of bc to its ready marker (left running after the last). */
+static double boot_median_ms(struct bench_core *bc)
+{
+	double t[BOOT_RUNS];
+	int i;
+
+	for (i = 0; i < BOOT_RUNS; i++) {
+		if (i)
+			core_halt(bc);
+		t[i] = boot_to_ready(bc, BENCH_MODE_IDLE, 0);
+		if (t[i] < 0) {
+			fprintf(stderr, "bench: the idle firmware did not start\n");
+			exit(1);
+		}
+	}
+	return median(t, BOOT_RUNS) * 1e3;
+}
+
+static void bench_fleet(const struct fw_image *fw)
+{
+	static struct bench_core fleet[FLEET_CORES];
+	double alone, last;
+	unsigned int i;
+
+	for (i = 0; i < FLEET_CORES; i++)
+		core_init(&fleet[i], fw);
+	alone = boot_median_ms(&fleet[0]);
+	printf("boot_alone_ms %.3f ms\n", alone);
+	printf("idle_one_cpu_pct %.1f %%\n", idle_cpu_pct());
+	for (i = 1; i < FLEET_CORES - 1; i++) {
+		if (boot_to_ready(&fleet[i], BENCH_MODE_IDLE, 0) < 0) {
+			fprintf(stderr, "bench: idle core %u did not start\n", i);
+			exit(1);
+		}
+	}
+	last = boot_median_ms(&fleet[FLEET_CORES - 1]);
+	printf("boot_last_ms %.3f ms\n", last);
+	printf("boot_last_vs_alone %.1f x\n", last / alone);
+	printf("idle_fleet_cores %u cores\n", FLEET_CORES);
+	printf("idle_fleet_cpu_pct %.1f %%\n", idle_cpu_pct());
+	for (i = 0; i < FLEET_CORES; i++)
+		core_fini(&fleet[i]);
+}
+
+/* The parts, in the order they run (cheapest first, the 64-core fleet last). */
+static const struct {
+	const char *name;			/* on the command line */
+	void (*run)(const struct fw_image *fw); /* the part */
+} parts[] = {
+	{"engine", bench_engine},
+	{"compute", bench_compute},
+	{"irq", bench_irq},
+	{"fleet", bench_fleet},
+};
+
+#define NUM_PARTS (sizeof(parts) / sizeof(parts[0]))
+
+/* Is part p asked for (argv[2..]; none named: every part)? -1 if a name is unknown. */
+static int wanted(int argc, char **argv, size_t p)
+{
+	size_t i;
+	int a, found = argc <= 2;
+
+	for (a = 2; a < argc; a++) {
+		for (i = 0; i < NUM_PARTS && strcmp(argv[a], parts[i].name); i++)
+			;
+		if (i == NUM_PARTS)
+			return -1;
+		found |= i == p;
+	}
+	return found;
+}
+
+int main(int argc, char **argv)
+{
+	struct rpt_error err = {0};
+	struct fw_image fw;
+	size_t p;
+
+	if (argc < 2 || wanted(argc, argv, 0) < 0) {
+		fprintf(stderr, "usage: bench_core FIRMWARE.bin [engine|compute|irq|fleet]...\n");
+		return 2;
+	}
+	if (rpt_read_file(argv[1], &fw.bytes, &fw.len, &err)) {
+		fprintf(stderr, "bench: %s\n", rpt_error_msg(&err));
+		return 1;
+	}
+	if (fw.len < 8 || fw.len > BENCH_CODE_SIZE) {
+		fprintf(stderr, "bench: %s: %zu bytes (8 to %u expected)\n", argv[1], fw.len,
+			BENCH_CODE_SIZE);
+		return 1;
+	}
+	for (p = 0; p < NUM_PARTS; p++)
+		if (wanted(argc, argv, p))
+			parts[p].run(&fw);
+	free(fw.bytes);
+	return 0;
+}
