@@ -214,10 +214,16 @@ static void core_halt(struct bench_core *bc)
 	}
 }
 
+/* Has the run ended on its own, or has timeout_s passed since t0? */
+static bool core_gave_up(struct bench_core *bc, double t0, double timeout_s)
+{
+	return atomic_load(&bc->crashed) || now() - t0 > timeout_s;
+}
+
 /*
- * Spin until *word == want; false if the core crashed or timeout_s passed.
- * nap_us > 0 sleeps between looks (long waits: leave the host's cores to the
- * emulator), 0 spins (short waits measured to the microsecond).
+ * Wait until *word == want; false if the core crashed or timeout_s passed.
+ * nap > 0: sleep that many microseconds between looks (long waits: leave
+ * the host's cores to the emulator); 0: spin (waits measured to the µs).
  */
 static bool core_wait(struct bench_core *bc, volatile uint32_t *word, uint32_t want,
 		      double timeout_s, long nap)
@@ -225,11 +231,23 @@ static bool core_wait(struct bench_core *bc, volatile uint32_t *word, uint32_t w
 	double t0 = now();
 
 	while (*word != want) {
-		if (atomic_load(&bc->crashed) || now() - t0 > timeout_s)
+		if (core_gave_up(bc, t0, timeout_s))
 			return false;
 		if (nap)
 			nap_us(nap);
 	}
+	return true;
+}
+
+/* Spin until *word != old; false if the core crashed or timeout_s passed. */
+static bool core_wait_change(struct bench_core *bc, volatile uint32_t *word, uint32_t old,
+			     double timeout_s)
+{
+	double t0 = now();
+
+	while (*word == old)
+		if (core_gave_up(bc, t0, timeout_s))
+			return false;
 	return true;
 }
 
@@ -392,27 +410,30 @@ static void bench_engine(const struct fw_image *fw)
  * release: the NVIC latches it pending, as for a pulse interrupt) and spin
  * until the handler's count moves. Microseconds per round trip, or -1 if the
  * firmware could not enable the interrupt or the handler never ran.
+ * *per_pulse: handler entries per pulse (1.00 unless the model re-enters).
  */
-static double irq_round_trip_us(struct bench_core *bc, uint32_t wfi)
+static double irq_round_trip_us(struct bench_core *bc, uint32_t wfi, double *per_pulse)
 {
 	volatile struct bench_ctl *ctl = ctl_of(&bc->mem);
-	double t0, us = -1;
-	uint32_t n;
+	double t0 = 0, us = -1;
+	uint32_t n, first = 0;
 	int i;
 
 	if (boot_to_ready(bc, BENCH_MODE_IRQ, wfi) < 0)
 		goto out;
-	t0 = 0;
 	for (i = -1; i < IRQ_ROUND_TRIPS; i++) {
-		if (!i)
-			t0 = now(); /* round trip -1 warms up (translation) */
 		n = ctl->irq_count;
+		if (!i) {
+			t0 = now(); /* round trip -1 warms up (translation) */
+			first = n;
+		}
 		coproc_irq_set(bc->c, BENCH_IRQ_HOST, true);
 		coproc_irq_set(bc->c, BENCH_IRQ_HOST, false);
-		if (!core_wait(bc, &ctl->irq_count, n + 1, IRQ_TIMEOUT_S, 0))
+		if (!core_wait_change(bc, &ctl->irq_count, n, IRQ_TIMEOUT_S))
 			goto out;
 	}
 	us = (now() - t0) / IRQ_ROUND_TRIPS * 1e6;
+	*per_pulse = (double)(uint32_t)(ctl->irq_count - first) / IRQ_ROUND_TRIPS;
 out:
 	core_halt(bc);
 	return us;
@@ -460,12 +481,14 @@ static void bench_irq(const struct fw_image *fw)
 {
 	struct bench_core bc;
 	volatile struct bench_ctl *ctl;
-	double cpu = 0, rate;
+	double cpu = 0, rate, busy_entries = -1, wfi_entries = -1;
 
 	core_init(&bc, fw);
 	ctl = ctl_of(&bc.mem);
-	print_or_na("irq_round_trip_busy_us", irq_round_trip_us(&bc, 0), 2, "us");
-	print_or_na("irq_round_trip_wfi_us", irq_round_trip_us(&bc, 1), 2, "us");
+	print_or_na("irq_round_trip_busy_us", irq_round_trip_us(&bc, 0, &busy_entries), 2, "us");
+	print_or_na("irq_entries_per_pulse_busy", busy_entries, 2, "x");
+	print_or_na("irq_round_trip_wfi_us", irq_round_trip_us(&bc, 1, &wfi_entries), 2, "us");
+	print_or_na("irq_entries_per_pulse_wfi", wfi_entries, 2, "x");
 	rate = count_rate(&bc, BENCH_MODE_SELF, 0, &ctl->self_count, &cpu);
 	print_or_na("irq_self_per_s", rate, 0, "/s");
 	print_or_na("irq_self_us", rate > 0 ? 1e6 / rate : -1, 2, "us");
@@ -488,8 +511,12 @@ static double idle_cpu_pct(void)
 	return (process_cpu() - c0) / (now() - t0) * 100;
 }
 
-/* Median of BOOT_RUNS boots of bc to its ready marker (left running after the last). */
-static double boot_median_ms(struct bench_core *bc)
+/*
+ * BOOT_RUNS boots of bc to its ready marker (left running after the last):
+ * the median, and the first one apart (*first_ms: a core's first boot also
+ * faults in its pages and makes its thread's malloc arena).
+ */
+static double boot_median_ms(struct bench_core *bc, double *first_ms)
 {
 	double t[BOOT_RUNS];
 	int i;
@@ -503,19 +530,21 @@ static double boot_median_ms(struct bench_core *bc)
 			exit(1);
 		}
 	}
+	*first_ms = t[0] * 1e3;
 	return median(t, BOOT_RUNS) * 1e3;
 }
 
 static void bench_fleet(const struct fw_image *fw)
 {
 	static struct bench_core fleet[FLEET_CORES];
-	double alone, last;
+	double alone, last, first;
 	unsigned int i;
 
 	for (i = 0; i < FLEET_CORES; i++)
 		core_init(&fleet[i], fw);
-	alone = boot_median_ms(&fleet[0]);
+	alone = boot_median_ms(&fleet[0], &first);
 	printf("boot_alone_ms %.3f ms\n", alone);
+	printf("boot_alone_first_ms %.3f ms\n", first);
 	printf("idle_one_cpu_pct %.1f %%\n", idle_cpu_pct());
 	for (i = 1; i < FLEET_CORES - 1; i++) {
 		if (boot_to_ready(&fleet[i], BENCH_MODE_IDLE, 0) < 0) {
@@ -523,8 +552,9 @@ static void bench_fleet(const struct fw_image *fw)
 			exit(1);
 		}
 	}
-	last = boot_median_ms(&fleet[FLEET_CORES - 1]);
+	last = boot_median_ms(&fleet[FLEET_CORES - 1], &first);
 	printf("boot_last_ms %.3f ms\n", last);
+	printf("boot_last_first_ms %.3f ms\n", first);
 	printf("boot_last_vs_alone %.1f x\n", last / alone);
 	printf("idle_fleet_cores %u cores\n", FLEET_CORES);
 	printf("idle_fleet_cpu_pct %.1f %%\n", idle_cpu_pct());
