@@ -26,7 +26,6 @@
  * usage: bench_core FIRMWARE.bin [engine|compute|irq|fleet]...  (default: all four)
  * Prints "key value unit" lines for scripts/bench.
  */
-#include <errno.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
