@@ -26,6 +26,7 @@
  * usage: bench_core FIRMWARE.bin [engine|compute|irq|fleet]...  (default: all four)
  * Prints "key value unit" lines for scripts/bench.
  */
+#include <dirent.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -501,13 +502,73 @@ static void bench_irq(const struct fw_image *fw)
 
 /* ---- idle cores and the 64th boot ---- */
 
-/* Process CPU over IDLE_WINDOW_S, in % of one host core. */
-static double idle_cpu_pct(void)
+/*
+ * Seconds the process's threads have been runnable so far: running plus
+ * waiting for a host core (/proc/self/task/N/schedstat, fields 1 and 2).
+ * On a shared host a busy thread gets what the others leave it, but it is
+ * runnable all the time: this is what the process would use if it could.
+ * -1 if the kernel does not keep these statistics.
+ */
+static double process_runnable(void)
 {
-	double c0 = process_cpu(), t0 = now();
+	DIR *d = opendir("/proc/self/task");
+	unsigned long long run, wait, total = 0;
+	struct dirent *e;
+	char path[300];
+	bool any = false;
+	FILE *f;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/schedstat", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue; /* the thread has just ended */
+		if (fscanf(f, "%llu %llu", &run, &wait) == 2) {
+			total += run + wait;
+			any = true;
+		}
+		fclose(f);
+	}
+	closedir(d);
+	return any ? (double)total / 1e9 : -1;
+}
+
+/* Host cores used (CPU time) and wanted (runnable time) over IDLE_WINDOW_S, in % of one. */
+struct idle_usage {
+	double cpu_pct;	     /* CPU time / wall time */
+	double runnable_pct; /* runnable time / wall time, -1 if unknown */
+};
+
+/*
+ * Under load, reading every thread's file takes a while and each thread is
+ * read at a different moment: time the window from the middle of the first
+ * reading to the middle of the last.
+ */
+static void idle_usage(struct idle_usage *u)
+{
+	double t0 = now(), c0 = process_cpu(), r0 = process_runnable(), m0 = (t0 + now()) / 2;
+	double t1, c1, r1, m1;
 
 	nap_us((long)(IDLE_WINDOW_S * 1e6));
-	return (process_cpu() - c0) / (now() - t0) * 100;
+	t1 = now();
+	c1 = process_cpu();
+	r1 = process_runnable();
+	m1 = (t1 + now()) / 2;
+	u->cpu_pct = (c1 - c0) / (t1 - t0) * 100;
+	u->runnable_pct = r0 < 0 || r1 < 0 ? -1 : (r1 - r0) / (m1 - m0) * 100;
+}
+
+static void print_idle(const char *tag, const struct idle_usage *u)
+{
+	char key[64];
+
+	printf("idle_%s_cpu_pct %.1f %%\n", tag, u->cpu_pct);
+	snprintf(key, sizeof(key), "idle_%s_runnable_pct", tag);
+	print_or_na(key, u->runnable_pct, 1, "%");
 }
 
 /*
@@ -537,6 +598,7 @@ static void bench_fleet(const struct fw_image *fw)
 {
 	static struct bench_core fleet[FLEET_CORES];
 	double alone, last, first;
+	struct idle_usage u;
 	unsigned int i;
 
 	for (i = 0; i < FLEET_CORES; i++)
@@ -544,7 +606,8 @@ static void bench_fleet(const struct fw_image *fw)
 	alone = boot_median_ms(&fleet[0], &first);
 	printf("boot_alone_ms %.3f ms\n", alone);
 	printf("boot_alone_first_ms %.3f ms\n", first);
-	printf("idle_one_cpu_pct %.1f %%\n", idle_cpu_pct());
+	idle_usage(&u);
+	print_idle("one", &u);
 	for (i = 1; i < FLEET_CORES - 1; i++) {
 		if (boot_to_ready(&fleet[i], BENCH_MODE_IDLE, 0) < 0) {
 			fprintf(stderr, "bench: idle core %u did not start\n", i);
@@ -556,7 +619,8 @@ static void bench_fleet(const struct fw_image *fw)
 	printf("boot_last_first_ms %.3f ms\n", first);
 	printf("boot_last_vs_alone %.1f x\n", last / alone);
 	printf("idle_fleet_cores %u cores\n", FLEET_CORES);
-	printf("idle_fleet_cpu_pct %.1f %%\n", idle_cpu_pct());
+	idle_usage(&u);
+	print_idle("fleet", &u);
 	for (i = 0; i < FLEET_CORES; i++)
 		core_fini(&fleet[i]);
 }
