@@ -10,9 +10,9 @@
  *    the ratio is of CPU time, which other jobs on a shared host disturb
  *    far less than wall time);
  *  - engine creation (uc_open, CPU model, the two mappings) on its own;
- *  - an interrupt round trip: the host pulses an interrupt line
+ *  - an interrupt round trip: the host asserts an interrupt line
  *    (coproc_irq_set), the firmware's handler counts it, the host sees the
- *    count; with the firmware busy and with it asleep in WFI;
+ *    count (median); with the firmware busy and with it asleep in WFI;
  *  - handler entries per second of host time when the firmware pends its own
  *    interrupt through STIR in a loop, and a 10 kHz SysTick (rate and host CPU);
  *  - host CPU of one idle core and of FLEET_CORES idle cores (WFI loops);
@@ -49,8 +49,9 @@
 #define RATE_WINDOW_S	1.0 /* SysTick and STIR rates: host time measured */
 #define IDLE_WINDOW_S	2.0 /* idle CPU: host time measured */
 #define FLEET_CORES	64u
-#define READY_TIMEOUT_S 30.0 /* generous: the 64th boot today waits for busy cores */
-#define IRQ_TIMEOUT_S	2.0  /* no handler entry by then: the core takes no interrupt */
+#define READY_TIMEOUT_S 30.0  /* generous: the 64th boot today waits for busy cores */
+#define IRQ_TIMEOUT_S	2.0   /* no handler entry by then: the core takes no interrupt */
+#define IRQ_SETTLE_S	20e-6 /* after re-arming: time for the firmware to reach WFI */
 #define SYSTICK_HZ	10000u
 #define CORE_CLOCK_HZ	209000000u    /* STM32MP15's Cortex-M4, the bare core's default */
 #define UNTIL_NEVER	0xFFFFFFFFull /* odd: never a Thumb PC */
@@ -239,18 +240,6 @@ static bool core_wait(struct bench_core *bc, volatile uint32_t *word, uint32_t w
 	return true;
 }
 
-/* Spin until *word != old; false if the core crashed or timeout_s passed. */
-static bool core_wait_change(struct bench_core *bc, volatile uint32_t *word, uint32_t old,
-			     double timeout_s)
-{
-	double t0 = now();
-
-	while (*word == old)
-		if (core_gave_up(bc, t0, timeout_s))
-			return false;
-	return true;
-}
-
 /* Boot in `mode` and wait for the ready marker: seconds, or -1. */
 static double boot_to_ready(struct bench_core *bc, enum bench_mode mode, uint32_t param)
 {
@@ -406,35 +395,43 @@ static void bench_engine(const struct fw_image *fw)
 /* ---- interrupts ---- */
 
 /*
- * Host -> handler -> host, IRQ_ROUND_TRIPS times: pulse the line (assert,
- * release: the NVIC latches it pending, as for a pulse interrupt) and spin
- * until the handler's count moves. Microseconds per round trip, or -1 if the
- * firmware could not enable the interrupt or the handler never ran.
- * *per_pulse: handler entries per pulse (1.00 unless the model re-enters).
+ * Host -> handler -> host, IRQ_ROUND_TRIPS times: assert the line, spin
+ * until the handler's count moves, release the line and tell the firmware
+ * (host_done), which then re-enables the interrupt (armed) and spins or
+ * sleeps in WFI again; the next round trip starts once it has, after
+ * IRQ_SETTLE_S more for it to fall asleep. The handler masks the interrupt
+ * it took (bench_fw.c says why), so each assert is one entry whatever the
+ * host thread's scheduling. The median round trip in microseconds, or -1
+ * if the firmware could not enable the interrupt or the handler never ran.
  */
-static double irq_round_trip_us(struct bench_core *bc, uint32_t wfi, double *per_pulse)
+static double irq_round_trip_us(struct bench_core *bc, uint32_t wfi)
 {
 	volatile struct bench_ctl *ctl = ctl_of(&bc->mem);
-	double t0 = 0, us = -1;
-	uint32_t n, first = 0;
+	static double t[IRQ_ROUND_TRIPS];
+	double t0, us = -1;
+	uint32_t n;
 	int i;
 
 	if (boot_to_ready(bc, BENCH_MODE_IRQ, wfi) < 0)
 		goto out;
-	for (i = -1; i < IRQ_ROUND_TRIPS; i++) {
+	for (i = -1; i < IRQ_ROUND_TRIPS; i++) { /* round trip -1 warms up (translation) */
 		n = ctl->irq_count;
-		if (!i) {
-			t0 = now(); /* round trip -1 warms up (translation) */
-			first = n;
-		}
-		coproc_irq_set(bc->c, BENCH_IRQ_HOST, true);
-		coproc_irq_set(bc->c, BENCH_IRQ_HOST, false);
-		if (!core_wait_change(bc, &ctl->irq_count, n, IRQ_TIMEOUT_S))
+		if (!core_wait(bc, &ctl->armed, n, IRQ_TIMEOUT_S, 0))
 			goto out;
+		for (t0 = now(); now() - t0 < IRQ_SETTLE_S;)
+			;
+		t0 = now();
+		coproc_irq_set(bc->c, BENCH_IRQ_HOST, true);
+		if (!core_wait(bc, &ctl->irq_count, n + 1, IRQ_TIMEOUT_S, 0))
+			goto out;
+		if (i >= 0)
+			t[i] = now() - t0;
+		coproc_irq_set(bc->c, BENCH_IRQ_HOST, false);
+		ctl->host_done = n + 1;
 	}
-	us = (now() - t0) / IRQ_ROUND_TRIPS * 1e6;
-	*per_pulse = (double)(uint32_t)(ctl->irq_count - first) / IRQ_ROUND_TRIPS;
+	us = median(t, IRQ_ROUND_TRIPS) * 1e6;
 out:
+	coproc_irq_set(bc->c, BENCH_IRQ_HOST, false);
 	core_halt(bc);
 	return us;
 }
@@ -481,14 +478,12 @@ static void bench_irq(const struct fw_image *fw)
 {
 	struct bench_core bc;
 	volatile struct bench_ctl *ctl;
-	double cpu = 0, rate, busy_entries = -1, wfi_entries = -1;
+	double cpu = 0, rate;
 
 	core_init(&bc, fw);
 	ctl = ctl_of(&bc.mem);
-	print_or_na("irq_round_trip_busy_us", irq_round_trip_us(&bc, 0, &busy_entries), 2, "us");
-	print_or_na("irq_entries_per_pulse_busy", busy_entries, 2, "x");
-	print_or_na("irq_round_trip_wfi_us", irq_round_trip_us(&bc, 1, &wfi_entries), 2, "us");
-	print_or_na("irq_entries_per_pulse_wfi", wfi_entries, 2, "x");
+	print_or_na("irq_round_trip_busy_us", irq_round_trip_us(&bc, 0), 2, "us");
+	print_or_na("irq_round_trip_wfi_us", irq_round_trip_us(&bc, 1), 2, "us");
 	rate = count_rate(&bc, BENCH_MODE_SELF, 0, &ctl->self_count, &cpu);
 	print_or_na("irq_self_per_s", rate, 0, "/s");
 	print_or_na("irq_self_us", rate > 0 ? 1e6 / rate : -1, 2, "us");

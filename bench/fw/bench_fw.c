@@ -76,9 +76,17 @@ void systick_handler(void)
 	CTL->tick_count++;
 }
 
+/*
+ * The host's line is level-sensitive and the host is not a device that
+ * deasserts when told: like a driver deferring to a thread, mask the source
+ * here and let thread mode re-enable it once the host has released the line
+ * (irq_rearm). Otherwise a host thread preempted between assert and release
+ * would see the handler run thousands of times.
+ */
 void irq_host_handler(void)
 {
 	CTL->irq_count++; /* the acknowledgement the host waits for */
+	REG(NVIC_ICER(BENCH_IRQ_HOST / 32)) = 1u << (BENCH_IRQ_HOST % 32);
 }
 
 void irq_self_handler(void)
@@ -195,6 +203,27 @@ static void nvic_enable(uint32_t irq)
 	REG(NVIC_ISER(irq / 32)) = 1u << (irq % 32);
 }
 
+/*
+ * Thread mode of BENCH_MODE_IRQ: once the host has released the line after
+ * the last interrupt (host_done), drop what it left pending and re-enable;
+ * then spin, or sleep in WFI until the next one (wfi).
+ */
+__attribute__((noreturn)) static void irq_loop(uint32_t wfi)
+{
+	uint32_t n;
+
+	for (;;) {
+		n = CTL->irq_count;
+		if (CTL->armed != n && CTL->host_done == n) {
+			REG(NVIC_ICPR(BENCH_IRQ_HOST / 32)) = 1u << (BENCH_IRQ_HOST % 32);
+			REG(NVIC_ISER(BENCH_IRQ_HOST / 32)) = 1u << (BENCH_IRQ_HOST % 32);
+			CTL->armed = n;
+		}
+		if (wfi && CTL->armed == n)
+			__asm__ volatile("wfi");
+	}
+}
+
 static void run_mode(void)
 {
 	uint32_t param = CTL->param;
@@ -207,10 +236,7 @@ static void run_mode(void)
 	case BENCH_MODE_IRQ:
 		nvic_enable(BENCH_IRQ_HOST);
 		CTL->ready = BENCH_READY;
-		if (!param)
-			for (;;)
-				; /* a busy core: the interrupt arrives between two blocks */
-		break;
+		irq_loop(param);
 	case BENCH_MODE_SELF:
 		nvic_enable(BENCH_IRQ_SELF);
 		CTL->ready = BENCH_READY;

@@ -24,7 +24,7 @@
 enum bench_mode {
 	BENCH_MODE_IDLE = 0,	/* ready, then sleep: WFI forever */
 	BENCH_MODE_COMPUTE = 1, /* param rounds of CRC32, sort, copy, fill; done; then WFI */
-	BENCH_MODE_IRQ = 2,	/* count BENCH_IRQ_HOST; param 0: spin while waiting, 1: WFI */
+	BENCH_MODE_IRQ = 2,	/* count BENCH_IRQ_HOST (handshake: bench_fw.c); param 1: WFI */
 	BENCH_MODE_SELF = 3,	/* pend BENCH_IRQ_SELF through STIR again and again, count */
 	BENCH_MODE_SYSTICK = 4, /* SysTick with reload param, count ticks, WFI between */
 };
@@ -46,6 +46,8 @@ struct bench_ctl {
 	uint32_t irq_count;  /* firmware: entries into the BENCH_IRQ_HOST handler */
 	uint32_t self_count; /* firmware: entries into the BENCH_IRQ_SELF handler */
 	uint32_t tick_count; /* firmware: SysTick entries */
+	uint32_t host_done;  /* host: the irq_count after which it released the line */
+	uint32_t armed;	     /* firmware: the irq_count at which it last re-enabled the IRQ */
 };
 
 #endif
