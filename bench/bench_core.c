@@ -44,7 +44,7 @@
 #define COMPUTE_ROUNDS	60u /* about 0.3 s of raw Unicorn */
 #define COMPUTE_RUNS	5   /* of each kind, in turns: best of */
 #define ENGINE_RUNS	21  /* engine creations: median */
-#define BOOT_RUNS	7   /* boots: median */
+#define BOOT_RUNS	9   /* boots: median */
 #define IRQ_ROUND_TRIPS 2000
 #define RATE_WINDOW_S	1.0 /* SysTick and STIR rates: host time measured */
 #define IDLE_WINDOW_S	2.0 /* idle CPU: host time measured */
@@ -373,8 +373,8 @@ static void bench_compute(const struct fw_image *fw)
 	mem_fini(&raw_mem);
 }
 
-/* Median time of uc_open + CPU model + the two mappings (uc_close not counted). */
-static void bench_engine(const struct fw_image *fw)
+/* Median time of uc_open + CPU model + the two mappings (uc_close not counted), in ms. */
+static double engine_ms(const struct fw_image *fw)
 {
 	double t[ENGINE_RUNS], t0;
 	struct bench_mem m;
@@ -388,8 +388,13 @@ static void bench_engine(const struct fw_image *fw)
 		t[i] = now() - t0;
 		uc_close(uc);
 	}
-	printf("engine_create_ms %.3f ms\n", median(t, ENGINE_RUNS) * 1e3);
 	mem_fini(&m);
+	return median(t, ENGINE_RUNS) * 1e3;
+}
+
+static void bench_engine(const struct fw_image *fw)
+{
+	printf("engine_create_ms %.3f ms\n", engine_ms(fw));
 }
 
 /* ---- interrupts ---- */
@@ -566,17 +571,12 @@ static void print_idle(const char *tag, const struct idle_usage *u)
 	print_or_na(key, u->runnable_pct, 1, "%");
 }
 
-/*
- * BOOT_RUNS boots of bc to its ready marker (left running after the last):
- * the median, and the first one apart (*first_ms: a core's first boot also
- * faults in its pages and makes its thread's malloc arena).
- */
-static double boot_median_ms(struct bench_core *bc, double *first_ms)
+/* n boots of bc to its ready marker, seconds each in t (left running after the last). */
+static void boot_times(struct bench_core *bc, double *t, int n)
 {
-	double t[BOOT_RUNS];
 	int i;
 
-	for (i = 0; i < BOOT_RUNS; i++) {
+	for (i = 0; i < n; i++) {
 		if (i)
 			core_halt(bc);
 		t[i] = boot_to_ready(bc, BENCH_MODE_IDLE, 0);
@@ -585,22 +585,28 @@ static double boot_median_ms(struct bench_core *bc, double *first_ms)
 			exit(1);
 		}
 	}
-	*first_ms = t[0] * 1e3;
-	return median(t, BOOT_RUNS) * 1e3;
 }
 
+/*
+ * Boot of a core alone against the FLEET_CORES-th while the others idle,
+ * medians of BOOT_RUNS boots each; the boots alone are taken half before the
+ * fleet starts and half after it stops, so that a shared host's load drifting
+ * meanwhile weighs on both sides. A core's very first boot (its pages
+ * faulted in, its thread's malloc arena made) is printed apart. Host CPU of
+ * one idle core and of the whole idle fleet.
+ */
 static void bench_fleet(const struct fw_image *fw)
 {
 	static struct bench_core fleet[FLEET_CORES];
-	double alone, last, first;
+	double alone[2 * BOOT_RUNS], last[BOOT_RUNS], first_alone, first_last;
+	struct bench_core *lone = &fleet[0], *newest = &fleet[FLEET_CORES - 1];
 	struct idle_usage u;
 	unsigned int i;
 
 	for (i = 0; i < FLEET_CORES; i++)
 		core_init(&fleet[i], fw);
-	alone = boot_median_ms(&fleet[0], &first);
-	printf("boot_alone_ms %.3f ms\n", alone);
-	printf("boot_alone_first_ms %.3f ms\n", first);
+	boot_times(lone, alone, BOOT_RUNS);
+	first_alone = alone[0];
 	idle_usage(&u);
 	print_idle("one", &u);
 	for (i = 1; i < FLEET_CORES - 1; i++) {
@@ -609,13 +615,22 @@ static void bench_fleet(const struct fw_image *fw)
 			exit(1);
 		}
 	}
-	last = boot_median_ms(&fleet[FLEET_CORES - 1], &first);
-	printf("boot_last_ms %.3f ms\n", last);
-	printf("boot_last_first_ms %.3f ms\n", first);
-	printf("boot_last_vs_alone %.1f x\n", last / alone);
+	printf("engine_create_fleet_ms %.3f ms\n", engine_ms(fw));
+	boot_times(newest, last, BOOT_RUNS);
+	first_last = last[0];
 	printf("idle_fleet_cores %u cores\n", FLEET_CORES);
 	idle_usage(&u);
 	print_idle("fleet", &u);
+	for (i = 1; i < FLEET_CORES; i++)
+		core_halt(&fleet[i]);
+	core_halt(lone);
+	boot_times(lone, alone + BOOT_RUNS, BOOT_RUNS);
+	printf("boot_alone_ms %.3f ms\n", median(alone, 2 * BOOT_RUNS) * 1e3);
+	printf("boot_alone_first_ms %.3f ms\n", first_alone * 1e3);
+	printf("boot_last_ms %.3f ms\n", median(last, BOOT_RUNS) * 1e3);
+	printf("boot_last_first_ms %.3f ms\n", first_last * 1e3);
+	printf("boot_last_vs_alone %.1f x\n",
+	       median(last, BOOT_RUNS) / median(alone, 2 * BOOT_RUNS));
 	for (i = 0; i < FLEET_CORES; i++)
 		core_fini(&fleet[i]);
 }
