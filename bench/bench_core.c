@@ -27,6 +27,7 @@
  * Prints "key value unit" lines for scripts/bench.
  */
 #include <dirent.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -442,6 +443,79 @@ out:
 }
 
 /*
+ * The floor under a round trip to a sleeping core: a host thread wakes
+ * another one blocked on a condition variable, which stores a count the
+ * first one spins on. Same handshake, same settling, no emulator.
+ */
+struct sleeper {
+	pthread_mutex_t lock;	/* protects the three flags */
+	pthread_cond_t wake;	/* signalled with go or quit */
+	bool asleep;		/* blocked in the wait (set by the sleeper) */
+	bool go;		/* host: answer once */
+	bool quit;		/* host: leave */
+	_Atomic uint32_t count; /* sleeper: answers so far */
+};
+
+static void *sleeper_main(void *arg)
+{
+	struct sleeper *s = arg;
+
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		s->asleep = true;
+		while (!s->go && !s->quit)
+			pthread_cond_wait(&s->wake, &s->lock);
+		s->asleep = false;
+		if (s->quit)
+			break;
+		s->go = false;
+		atomic_fetch_add(&s->count, 1);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+/* Median microseconds of IRQ_ROUND_TRIPS wake-and-answer round trips. */
+static double wake_round_trip_us(void)
+{
+	static double t[IRQ_ROUND_TRIPS];
+	struct sleeper s = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
+	pthread_t th;
+	double t0;
+	uint32_t n;
+	bool asleep;
+	int i;
+
+	atomic_init(&s.count, 0);
+	if (pthread_create(&th, NULL, sleeper_main, &s))
+		return -1;
+	for (i = 0; i < IRQ_ROUND_TRIPS; i++) {
+		do {
+			pthread_mutex_lock(&s.lock);
+			asleep = s.asleep;
+			pthread_mutex_unlock(&s.lock);
+		} while (!asleep);
+		for (t0 = now(); now() - t0 < IRQ_SETTLE_S;)
+			;
+		n = atomic_load(&s.count);
+		t0 = now();
+		pthread_mutex_lock(&s.lock);
+		s.go = true;
+		pthread_cond_signal(&s.wake);
+		pthread_mutex_unlock(&s.lock);
+		while (atomic_load(&s.count) == n)
+			;
+		t[i] = now() - t0;
+	}
+	pthread_mutex_lock(&s.lock);
+	s.quit = true;
+	pthread_cond_signal(&s.wake);
+	pthread_mutex_unlock(&s.lock);
+	pthread_join(th, NULL);
+	return median(t, IRQ_ROUND_TRIPS) * 1e6;
+}
+
+/*
  * Boot in `mode`, let it run RATE_WINDOW_S: *count's increase per second of
  * host time, and the process's CPU meanwhile as a fraction of one core.
  * -1 if the core did not get there or the count never moved.
@@ -489,6 +563,7 @@ static void bench_irq(const struct fw_image *fw)
 	ctl = ctl_of(&bc.mem);
 	print_or_na("irq_round_trip_busy_us", irq_round_trip_us(&bc, 0), 2, "us");
 	print_or_na("irq_round_trip_wfi_us", irq_round_trip_us(&bc, 1), 2, "us");
+	print_or_na("thread_wake_round_trip_us", wake_round_trip_us(), 2, "us");
 	rate = count_rate(&bc, BENCH_MODE_SELF, 0, &ctl->self_count, &cpu);
 	print_or_na("irq_self_per_s", rate, 0, "/s");
 	print_or_na("irq_self_us", rate > 0 ? 1e6 / rate : -1, 2, "us");
