@@ -276,7 +276,10 @@ static void boot_fleet(struct vboard **vbs, const char *fw)
 	printf("fleet_boot_per_proc_ms %.2f ms\n", boot * 1e3 / FLEET_PROCS);
 	printf("fleet_boot_last_ms %.2f ms\n", one * 1e3);
 	printf("fleet_boot_slowest_ms %.2f ms\n", slowest * 1e3);
-	printf("fleet_all_greeted_ms %.1f ms\n", greet * 1e3);
+	if (greet < 0) /* not within GREET_LIMIT_S */
+		printf("fleet_all_greeted_ms n/a ms\n");
+	else
+		printf("fleet_all_greeted_ms %.1f ms\n", greet * 1e3);
 }
 
 /* Host CPU while the firmwares idle; how many cores that is, and who is still alive. */

@@ -3,7 +3,7 @@
  * The virtual platform's costs: boot (TEE vs direct ELF of the same
  * firmware, medians of boots taken in turns), start -> first trace byte, crash -> running again with a
  * 256 KiB image, and the emulator's speed on a busy loop against raw Unicorn
- * running the same code. Prints "key value unit" lines for scripts/bench.
+ * running the same code (CPU time, best of MIPS_RUNS). Prints "key value unit" lines for scripts/bench.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +22,7 @@
 
 #define RUNS	  20
 #define BOOT_RUNS 60 /* boots of each kind: medians */
+#define MIPS_RUNS 3  /* busy loops of each kind: best of */
 
 static double now(void)
 {
@@ -72,6 +73,15 @@ static double thread_cpu(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU time of the whole process (every thread), in seconds. */
+static double process_cpu(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -279,7 +289,7 @@ static const uint16_t busy_loop[] = {
 	0xe7fe, /* b . */
 	0xbf00, /* nop (align) */
 };
-#define LOOP_COUNT 50000000u
+#define LOOP_COUNT 200000000u
 #define CODE_DA	   0x100u
 #define MARK_DA	   0x10000000u
 
@@ -293,7 +303,7 @@ static void write_loop(uint8_t *mem)
 	put_le32(mem + CODE_DA + 20, MARK_DA);
 }
 
-/* Raw Unicorn: the same code, no peripherals, run to the marker store. */
+/* Raw Unicorn: the same code, no peripherals, run to the marker store. CPU seconds. */
 static double raw_unicorn(uint8_t *code)
 {
 	uc_engine *uc;
@@ -305,13 +315,17 @@ static double raw_unicorn(uint8_t *code)
 	uc_mem_map_ptr(uc, 0, 0x10000, UC_PROT_ALL, code);
 	uc_mem_map(uc, MARK_DA, 0x1000, UC_PROT_ALL);
 	uc_reg_write(uc, UC_ARM_REG_SP, &sp);
-	t0 = now();
+	t0 = thread_cpu();
 	uc_emu_start(uc, pc, CODE_DA + 12, 0, 0); /* until the marker store */
-	t = now() - t0;
+	t = thread_cpu() - t0;
 	uc_close(uc);
 	return t;
 }
 
+/*
+ * Our core, booted on the loop, until the marker store: CPU seconds of the
+ * process (the core thread; this one sleeps, looking every millisecond).
+ */
 static double our_emulator(uint8_t *code, uint8_t *ram)
 {
 	struct coproc_mem mems[2] = {{"retram", 0, code, 0x10000},
@@ -327,11 +341,11 @@ static double our_emulator(uint8_t *code, uint8_t *ram)
 	if (!c)
 		exit(1);
 	*mark = 0;
-	t0 = now();
+	t0 = process_cpu();
 	coproc_boot(c, 0, &err);
 	while (!*mark)
-		;
-	t = now() - t0;
+		nanosleep(&(struct timespec){.tv_nsec = 1000000}, NULL);
+	t = process_cpu() - t0;
 	coproc_destroy(c);
 	return t;
 }
@@ -342,11 +356,20 @@ static void bench_mips(void)
 		mmap(NULL, 0x10000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	uint8_t *ram =
 		mmap(NULL, 0x40000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	double raw, ours, insns = 2.0 * LOOP_COUNT;
+	double raw = 1e9, ours = 1e9, t, insns = 2.0 * LOOP_COUNT;
+	int i;
 
 	write_loop(code);
-	raw = raw_unicorn(code);
-	ours = our_emulator(code, ram);
+	/*
+	 * Best of MIPS_RUNS each, in turns, by CPU time: other jobs on a shared
+	 * host stretch wall time many times over and CPU time far less.
+	 */
+	for (i = 0; i < MIPS_RUNS; i++) {
+		t = raw_unicorn(code);
+		raw = t < raw ? t : raw;
+		t = our_emulator(code, ram);
+		ours = t < ours ? t : ours;
+	}
 	printf("raw_unicorn_mips %.0f MIPS\n", insns / raw / 1e6);
 	printf("emulator_mips %.0f MIPS\n", insns / ours / 1e6);
 	munmap(code, 0x10000);
