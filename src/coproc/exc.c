@@ -58,6 +58,8 @@
 
 /* xPSR bits kept across entry: N Z C V Q and GE (the IT bits are cleared). */
 #define XPSR_APSR_MASK 0xF80F0000u
+/* CONTROL.SFPA (v8-M; Unicorn's M4 is an M33 inside): FP context of the secure state. */
+#define CONTROL_SFPA (1u << 3)
 #define XPSR_T	       (1u << 24)
 #define XPSR_ALIGN     (1u << 9)
 #define IPSR_MASK      0x1FFu
@@ -269,7 +271,7 @@ static bool enter(struct coproc *c, uc_engine *uc, unsigned int n, uint32_t hand
 	uint32_t sp = rd(uc, UC_ARM_REG_SP);
 	bool fp = fpu_frame(c, control);
 	uint32_t words = fp ? FRAME_FP_WORDS : FRAME_WORDS;
-	uint32_t frame[FRAME_FP_WORDS], excret, fsp, i;
+	uint32_t frame[FRAME_FP_WORDS], excret, fsp, ctl, i;
 	bool align = (x->ccr & SCB_CCR_STKALIGN) && (sp & 4u);
 	static const int gp[5] = {UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3,
 				  UC_ARM_REG_R12};
@@ -301,7 +303,19 @@ static bool enter(struct coproc *c, uc_engine *uc, unsigned int n, uint32_t hand
 	wr(uc, UC_ARM_REG_SP, fsp);
 	/* Handler mode (the SP bank follows: MSP), privileged from here. */
 	wr(uc, UC_ARM_REG_IPSR, n);
-	wr(uc, UC_ARM_REG_CONTROL, control & ~(CONTROL_FPCA | CONTROL_SPSEL));
+	ctl = control & ~(CONTROL_FPCA | CONTROL_SFPA | CONTROL_SPSEL);
+	wr(uc, UC_ARM_REG_CONTROL, ctl & ~CONTROL_NPRIV);
+	if (control & CONTROL_SPSEL) {
+		/*
+		 * v7-M ignores SPSEL writes in handler mode: clear it from
+		 * privileged thread mode (each switch swaps the banks, so both
+		 * stack pointers keep their values), then back to the handler.
+		 */
+		wr(uc, UC_ARM_REG_IPSR, 0);
+		wr(uc, UC_ARM_REG_CONTROL, ctl & ~CONTROL_NPRIV);
+		wr(uc, UC_ARM_REG_IPSR, n);
+	}
+	wr(uc, UC_ARM_REG_CONTROL, ctl);
 	wr(uc, UC_ARM_REG_LR, excret);
 	wr(uc, UC_ARM_REG_XPSR, (xpsr & XPSR_APSR_MASK) | XPSR_T | n);
 	set_active(x, n, true);
@@ -319,9 +333,9 @@ static const char *no_hardfault(struct coproc *c, uc_engine *uc, uint32_t *handl
 
 	if (is_active(&c->exc, EXC_HARDFAULT) || is_active(&c->exc, EXC_NMI) ||
 	    (rd(uc, UC_ARM_REG_FAULTMASK) & 1u))
-		return "a fault while HardFault or NMI is active or FAULTMASK is set";
+		return "fault in HardFault/NMI or under FAULTMASK";
 	if (!vector(c, uc, EXC_HARDFAULT, handler))
-		return "no usable HardFault handler in the vector table";
+		return "no usable HardFault handler";
 	/*
 	 * A handler that begins with `b .` only spins: real silicon would hang
 	 * there until a watchdog noticed; report the fault now instead.
@@ -340,7 +354,7 @@ static bool fault(struct coproc *c, uc_engine *uc, uint32_t *pc, bool running,
 	const char *why = no_hardfault(c, uc, &handler);
 
 	if (why) {
-		lockup(c, type, "%s (%s: the core locks up)", what, why);
+		lockup(c, type, "%s; the core locks up: %s", what, why);
 		return false;
 	}
 	c->exc.hfsr |= SCB_HFSR_FORCED;
@@ -507,8 +521,8 @@ static void exc_return(struct coproc *c, uc_engine *uc, uint32_t excret)
 	ipsr = to_thread ? 0 : (xpsr & IPSR_MASK);
 	fsp += 4u * words + (xpsr & XPSR_ALIGN ? 4u : 0u);
 	control = rd(uc, UC_ARM_REG_CONTROL);
-	ctl = (control & ~(CONTROL_FPCA | CONTROL_SPSEL)) | (fp ? CONTROL_FPCA : 0u) |
-	      (to_thread && psp ? CONTROL_SPSEL : 0u);
+	ctl = (control & ~(CONTROL_FPCA | CONTROL_SFPA | CONTROL_SPSEL)) |
+	      (fp ? CONTROL_FPCA | CONTROL_SFPA : 0u) | (to_thread && psp ? CONTROL_SPSEL : 0u);
 	/* Still in handler mode (privileged): both stack pointers are writable. */
 	wr(uc, psp ? UC_ARM_REG_PSP : UC_ARM_REG_MSP, fsp);
 	wr(uc, UC_ARM_REG_CONTROL, ctl & ~CONTROL_NPRIV);
