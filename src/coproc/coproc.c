@@ -81,10 +81,11 @@ static int check_mem(const struct coproc_mem *m, unsigned int idx, struct rpt_er
 				     "4 GiB",
 				     idx, name, m->da, m->size);
 	if (ranges_overlap(m->da, m->size, SCS_BASE, SCS_SIZE))
-		return rpt_error_set(err, RPT_ERANGE,
-				     "coprocessor: memory %u '%s' overlaps the system control space "
-				     "at 0x%08x",
-				     idx, name, SCS_BASE);
+		return rpt_error_set(
+			err, RPT_ERANGE,
+			"coprocessor: memory %u '%s' overlaps the system control space "
+			"at 0x%08x",
+			idx, name, SCS_BASE);
 	if (ranges_overlap(m->da, m->size, VMMIO_BASE, VMMIO_SIZE))
 		return rpt_error_set(err, RPT_ERANGE,
 				     "coprocessor: memory %u '%s' overlaps the mailbox at 0x%08x",

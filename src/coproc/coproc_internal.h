@@ -67,16 +67,16 @@ struct coproc_mbox {
 
 /* SysTick, counted on host time. Written by the core thread under c->lock. */
 struct coproc_systick {
-	uint32_t csr;	     /* ENABLE, TICKINT, CLKSOURCE as written */
-	uint32_t rvr;	     /* reload value (24 bits) */
-	uint32_t held;	     /* counter value while disabled */
-	uint64_t origin_ns;  /* time the counter was (as if) 0 and reloaded: wraps count from it */
-	uint64_t seen;	     /* wraps at the last CSR read (COUNTFLAG), core thread only */
-	bool flag;	     /* COUNTFLAG latched across a re-base, core thread only */
-	uint64_t fired;	     /* wraps already pended as SysTick exceptions (timer thread) */
-	uint64_t last_fire;  /* when the timer thread last pended one */
-	bool timer_live;     /* the timer thread exists and is not joined (under ctl) */
-	pthread_t timer;     /* that thread */
+	uint32_t csr;	    /* ENABLE, TICKINT, CLKSOURCE as written */
+	uint32_t rvr;	    /* reload value (24 bits) */
+	uint32_t held;	    /* counter value while disabled */
+	uint64_t origin_ns; /* time the counter was (as if) 0 and reloaded: wraps count from it */
+	uint64_t seen;	    /* wraps at the last CSR read (COUNTFLAG), core thread only */
+	bool flag;	    /* COUNTFLAG latched across a re-base, core thread only */
+	uint64_t fired;	    /* wraps already pended as SysTick exceptions (timer thread) */
+	uint64_t last_fire; /* when the timer thread last pended one */
+	bool timer_live;    /* the timer thread exists and is not joined (under ctl) */
+	pthread_t timer;    /* that thread */
 };
 
 /*
@@ -85,25 +85,25 @@ struct coproc_systick {
  * timer); everything else belongs to the core thread.
  */
 struct coproc_exc {
-	_Atomic uint32_t attn;				/* look at pending work (block hook) */
-	_Atomic bool leave;				/* the host decided the run ends */
-	_Atomic uint32_t pend[COPROC_IRQ_WORDS];	/* NVIC pending bits */
-	_Atomic uint32_t level[COPROC_IRQ_WORDS];	/* interrupt line levels */
-	_Atomic uint32_t sys_pend;			/* pending NMI/PendSV/SysTick, bit = number */
-	uint32_t enable[COPROC_IRQ_WORDS];		/* NVIC enable bits */
-	uint32_t active[COPROC_IRQ_WORDS];		/* NVIC active bits */
-	uint8_t prio[COPROC_NUM_IRQ];			/* NVIC priorities */
-	uint32_t sys_active;				/* active system exceptions, bit = number */
-	uint8_t sys_prio[16];				/* SHPR1-3 bytes (4..15) */
-	uint32_t vtor;					/* vector table offset */
-	uint32_t prigroup;				/* AIRCR.PRIGROUP */
-	uint32_t scr, ccr, shcsr, cpacr, actlr;		/* SCB registers as written */
-	uint32_t cfsr, hfsr, mmfar, bfar;		/* fault status */
-	uint32_t fpccr, fpcar, fpdscr;			/* FPU context control */
-	bool event;					/* WFE event register */
-	bool lockup;					/* the core locked up: outcome in `why` */
-	enum rproc_crash_type lockup_type;		/* how to report it */
-	char why[COPROC_WHY_MAX];			/* what locked it up */
+	_Atomic uint32_t attn;			  /* look at pending work (block hook) */
+	_Atomic bool leave;			  /* the host decided the run ends */
+	_Atomic uint32_t pend[COPROC_IRQ_WORDS];  /* NVIC pending bits */
+	_Atomic uint32_t level[COPROC_IRQ_WORDS]; /* interrupt line levels */
+	_Atomic uint32_t sys_pend;		  /* pending NMI/PendSV/SysTick, bit = number */
+	uint32_t enable[COPROC_IRQ_WORDS];	  /* NVIC enable bits */
+	uint32_t active[COPROC_IRQ_WORDS];	  /* NVIC active bits */
+	uint8_t prio[COPROC_NUM_IRQ];		  /* NVIC priorities */
+	uint32_t sys_active;			  /* active system exceptions, bit = number */
+	uint8_t sys_prio[16];			  /* SHPR1-3 bytes (4..15) */
+	uint32_t vtor;				  /* vector table offset */
+	uint32_t prigroup;			  /* AIRCR.PRIGROUP */
+	uint32_t scr, ccr, shcsr, cpacr, actlr;	  /* SCB registers as written */
+	uint32_t cfsr, hfsr, mmfar, bfar;	  /* fault status */
+	uint32_t fpccr, fpcar, fpdscr;		  /* FPU context control */
+	bool event;				  /* WFE event register */
+	bool lockup;				  /* the core locked up: outcome in `why` */
+	enum rproc_crash_type lockup_type;	  /* how to report it */
+	char why[COPROC_WHY_MAX];		  /* what locked it up */
 	struct coproc_systick systick;
 };
 

@@ -32,17 +32,17 @@
 #include "coproc/coproc_internal.h"
 
 /* QEMU's exception numbers as the interrupt hook sees them. */
-#define INTNO_UDEF	  1
-#define INTNO_SWI	  2
-#define INTNO_PREFETCH	  3
-#define INTNO_DATA_ABORT  4
-#define INTNO_BKPT	  7
-#define INTNO_EXC_EXIT	  8
-#define INTNO_NOCP	  16
-#define INTNO_INVSTATE	  17
-#define INTNO_STKOF	  18
-#define INTNO_UNALIGNED	  21
-#define INTNO_DIVBYZERO	  22
+#define INTNO_UDEF	 1
+#define INTNO_SWI	 2
+#define INTNO_PREFETCH	 3
+#define INTNO_DATA_ABORT 4
+#define INTNO_BKPT	 7
+#define INTNO_EXC_EXIT	 8
+#define INTNO_NOCP	 16
+#define INTNO_INVSTATE	 17
+#define INTNO_STKOF	 18
+#define INTNO_UNALIGNED	 21
+#define INTNO_DIVBYZERO	 22
 
 /* The halfword `b .`: a handler that starts with it can only spin. */
 #define THUMB_SELF_LOOP 0xE7FEu
@@ -60,9 +60,9 @@
 #define XPSR_APSR_MASK 0xF80F0000u
 /* CONTROL.SFPA (v8-M; Unicorn's M4 is an M33 inside): FP context of the secure state. */
 #define CONTROL_SFPA (1u << 3)
-#define XPSR_T	       (1u << 24)
-#define XPSR_ALIGN     (1u << 9)
-#define IPSR_MASK      0x1FFu
+#define XPSR_T	     (1u << 24)
+#define XPSR_ALIGN   (1u << 9)
+#define IPSR_MASK    0x1FFu
 
 static uint32_t rd(uc_engine *uc, int reg)
 {
@@ -193,8 +193,8 @@ static unsigned int best_pending(struct coproc_exc *x)
 		}
 	}
 	for (w = 0; w < COPROC_IRQ_WORDS; w++) {
-		uint32_t bits = atomic_load_explicit(&x->pend[w], memory_order_relaxed) &
-				x->enable[w];
+		uint32_t bits =
+			atomic_load_explicit(&x->pend[w], memory_order_relaxed) & x->enable[w];
 
 		while (bits) {
 			n = 16 + 32 * w + (unsigned int)__builtin_ctz(bits);
@@ -483,7 +483,7 @@ static void exc_return(struct coproc *c, uc_engine *uc, uint32_t excret)
 	bool fp = !(excret & EXC_RETURN_FTYPE);
 	uint32_t words = fp ? FRAME_FP_WORDS : FRAME_WORDS;
 	uint32_t frame[FRAME_FP_WORDS], control, fsp, xpsr, ipsr, ctl, i;
-	static const int gp[6] = {UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2,
+	static const int gp[6] = {UC_ARM_REG_R0, UC_ARM_REG_R1,	 UC_ARM_REG_R2,
 				  UC_ARM_REG_R3, UC_ARM_REG_R12, UC_ARM_REG_LR};
 	char what[COPROC_WHY_MAX];
 	uint32_t pc;
@@ -607,8 +607,7 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *priv)
 	default:
 		snprintf(what, sizeof(what),
 			 "fatal: %s (exception %u) near PC 0x%08x (LR 0x%08x, SP 0x%08x)",
-			 intr_name(intno), intno, pc, rd(uc, UC_ARM_REG_LR),
-			 rd(uc, UC_ARM_REG_SP));
+			 intr_name(intno), intno, pc, rd(uc, UC_ARM_REG_LR), rd(uc, UC_ARM_REG_SP));
 		if (!fault(c, uc, &pc, true, RPROC_FATAL_ERROR, what))
 			uc_emu_stop(uc);
 	}

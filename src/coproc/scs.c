@@ -21,7 +21,7 @@
 /* The timer thread pends SysTick at most this often (a tiny RVR would spin a host core). */
 #define TICK_MIN_NS 20000ull
 
-#define OFF(addr) ((addr) - SCS_BASE)
+#define OFF(addr) ((addr)-SCS_BASE)
 
 /* MVFR0/1/2 of an M4F / M33 FPU (single precision). */
 #define FPU_MVFR0      0xE000EF40u
@@ -238,8 +238,8 @@ static uint32_t shcsr_read(const struct coproc_exc *x)
 	static const struct {
 		unsigned int exc;
 		uint32_t bit;
-	} act[] = {{EXC_MEMMANAGE, 1u << 0},  {EXC_BUSFAULT, 1u << 1}, {EXC_USAGEFAULT, 1u << 3},
-		   {EXC_SVCALL, 1u << 7},     {EXC_DEBUGMON, 1u << 8}, {EXC_PENDSV, 1u << 10},
+	} act[] = {{EXC_MEMMANAGE, 1u << 0}, {EXC_BUSFAULT, 1u << 1}, {EXC_USAGEFAULT, 1u << 3},
+		   {EXC_SVCALL, 1u << 7},    {EXC_DEBUGMON, 1u << 8}, {EXC_PENDSV, 1u << 10},
 		   {EXC_SYSTICK, 1u << 11}};
 	uint32_t v = x->shcsr & SHCSR_ENABLES;
 	unsigned int i;
@@ -391,7 +391,8 @@ static void write_word(struct coproc *c, uint32_t off, uint32_t v)
 		break;
 	case SCB_CCR:
 		/* STKALIGN is read-only (set) on v8-M. */
-		x->ccr = (v & 0x31Bu) | (c->uc_model == UC_CPU_ARM_CORTEX_M33 ? SCB_CCR_STKALIGN : 0);
+		x->ccr = (v & 0x31Bu) |
+			 (c->uc_model == UC_CPU_ARM_CORTEX_M33 ? SCB_CCR_STKALIGN : 0);
 		break;
 	case SCB_SHCSR:
 		x->shcsr = v & SHCSR_ENABLES;
@@ -441,8 +442,7 @@ static uint64_t scs_read(uc_engine *uc, uint64_t offset, unsigned int size, void
 	return read_word(c, uc, off);
 }
 
-static void scs_write(uc_engine *uc, uint64_t offset, unsigned int size, uint64_t value,
-		      void *priv)
+static void scs_write(uc_engine *uc, uint64_t offset, unsigned int size, uint64_t value, void *priv)
 {
 	struct coproc *c = priv;
 	uint32_t off = (uint32_t)offset;

@@ -194,7 +194,7 @@ static void test_svc_and_pendsv(void **state)
 	rig_up(&r, "cortex-m4", "svc");
 	rig_boot_at(&r, 0);
 	expect_log(&r, want, N(want));
-	assert_int_equal(word(&r, RES_VALUE), 0xF0); /* SHPR3 byte read back */
+	assert_int_equal(word(&r, RES_VALUE), 0xF0);  /* SHPR3 byte read back */
 	assert_int_equal(word(&r, RES_EXTRA), 0x5AC); /* r0 the handler put in the frame */
 	rig_stop(&r);
 	rig_down(&r);

@@ -34,8 +34,8 @@ struct res {
 	uint32_t log[56];
 };
 
-#define R   ((volatile struct res *)RES)
-#define REG(a) (*(volatile uint32_t *)(a))
+#define R	((volatile struct res *)RES)
+#define REG(a)	(*(volatile uint32_t *)(a))
 #define REG8(a) (*(volatile uint8_t *)(a))
 
 static void log_val(uint32_t v)
@@ -164,8 +164,14 @@ __attribute__((section(".vectors"), used)) static void (*const vectors[16 + 8])(
 	0,
 	pendsv_handler,
 	systick_handler,
-	irq_handler, irq_handler, irq_handler, irq_handler, /* IRQ 0-3 */
-	irq_handler, irq_handler, irq_handler, irq_handler, /* IRQ 4-7 */
+	irq_handler,
+	irq_handler,
+	irq_handler,
+	irq_handler, /* IRQ 0-3 */
+	irq_handler,
+	irq_handler,
+	irq_handler,
+	irq_handler, /* IRQ 4-7 */
 };
 
 void reset(void)
@@ -390,7 +396,7 @@ void test(void)
 {
 	register uint32_t r0 __asm__("r0") = 0;
 
-	REG(SCB_SHPR2) = 0x80u << 24;  /* SVCall */
+	REG(SCB_SHPR2) = 0x80u << 24; /* SVCall */
 	REG(SCB_SHPR3) = 0xF0u << 16; /* PendSV */
 	__asm__ volatile("svc #42" : "+r"(r0)::"memory");
 	R->extra = r0;
