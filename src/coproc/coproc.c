@@ -143,8 +143,18 @@ static int init_sync(struct coproc *c, struct rpt_error *err)
 	ret = pthread_mutex_init(&c->ctl, NULL);
 	if (ret)
 		goto err_lock;
+	ret = pthread_mutex_init(&c->exc.wake_lock, NULL);
+	if (ret)
+		goto err_ctl;
+	ret = pthread_cond_init(&c->exc.wake_cond, NULL);
+	if (ret)
+		goto err_wake;
 	return 0;
 
+err_wake:
+	pthread_mutex_destroy(&c->exc.wake_lock);
+err_ctl:
+	pthread_mutex_destroy(&c->ctl);
 err_lock:
 	pthread_mutex_destroy(&c->lock);
 err_cond:
@@ -155,6 +165,8 @@ err:
 
 static void fini_sync(struct coproc *c)
 {
+	pthread_cond_destroy(&c->exc.wake_cond);
+	pthread_mutex_destroy(&c->exc.wake_lock);
 	pthread_mutex_destroy(&c->ctl);
 	pthread_mutex_destroy(&c->lock);
 	pthread_cond_destroy(&c->cond);

@@ -85,8 +85,10 @@ struct coproc_systick {
  * timer); everything else belongs to the core thread.
  */
 struct coproc_exc {
-	_Atomic uint32_t attn;			  /* look at pending work (block hook) */
-	_Atomic bool leave;			  /* the host decided the run ends */
+	_Atomic uint32_t attn;	   /* look at pending work (block hook) */
+	pthread_mutex_t wake_lock; /* with wake_cond: the core thread sleeps in WFI on them */
+	pthread_cond_t wake_cond;  /* broadcast whenever attn is set from another thread */
+	_Atomic bool leave;	   /* the host decided the run ends */
 	_Atomic uint32_t pend[COPROC_IRQ_WORDS];  /* NVIC pending bits */
 	_Atomic uint32_t level[COPROC_IRQ_WORDS]; /* interrupt line levels */
 	_Atomic uint32_t sys_pend;		  /* pending NMI/PendSV/SysTick, bit = number */
@@ -165,7 +167,10 @@ int coproc_uc_fail(struct rpt_error *err, uc_err e, const char *what);
 /*
  * Drive external interrupt line `irq` (the NVIC's IRQn, 0-based) of the
  * core: level true asserts it, false releases it. Any thread (peripheral
- * models on the core thread, the host on its own); wakes a sleeping core.
+ * models on the core thread, the host on its own), with or without c->lock
+ * held; wakes a sleeping core. Asserting pends the interrupt; while the line
+ * stays asserted it pends again each time its handler returns (level
+ * sensitive, as the NVIC); lines beyond the modelled ones are ignored.
  */
 void coproc_irq_set(struct coproc *c, unsigned int irq, bool level);
 
@@ -190,7 +195,10 @@ void coproc_request_crash_locked(struct coproc *c, enum rproc_crash_type type, c
 void coproc_exc_reset(struct coproc *c);
 /* Add the block and exception hooks to a fresh engine. */
 int coproc_exc_hooks(struct coproc *c, uc_engine *uc, struct rpt_error *err);
-/* Tell the core thread to look at pending work (any thread); wakes a sleeping core. */
+/*
+ * Tell the core thread to look at pending work; wakes a sleeping core. Any
+ * thread, with or without c->lock held.
+ */
 void coproc_exc_kick(struct coproc *c);
 /*
  * Core thread, engine stopped: a synchronous fault at return address *pc

@@ -630,21 +630,31 @@ int coproc_exc_hooks(struct coproc *c, uc_engine *uc, struct rpt_error *err)
 
 /* ---- sleep and wake ---- */
 
+/*
+ * The core thread sleeps on wake_cond under wake_lock, a lock of its own:
+ * anybody may wake it, holding c->lock or not (lock order: c->lock, then
+ * wake_lock; the core thread never takes c->lock while holding wake_lock).
+ */
+static void wake(struct coproc *c)
+{
+	pthread_mutex_lock(&c->exc.wake_lock);
+	pthread_cond_broadcast(&c->exc.wake_cond);
+	pthread_mutex_unlock(&c->exc.wake_lock);
+}
+
 void coproc_exc_kick(struct coproc *c)
 {
 	atomic_store(&c->exc.attn, 1);
-	if (coproc_on_core_thread(c))
-		return; /* the core thread is running, not sleeping */
-	pthread_mutex_lock(&c->lock);
-	pthread_cond_broadcast(&c->cond);
-	pthread_mutex_unlock(&c->lock);
+	if (!coproc_on_core_thread(c))
+		wake(c); /* (on the core thread it is running, not sleeping) */
 }
 
 void coproc_exc_leave_locked(struct coproc *c)
 {
 	atomic_store(&c->exc.leave, true);
 	atomic_store(&c->exc.attn, 1);
-	pthread_cond_broadcast(&c->cond);
+	pthread_cond_broadcast(&c->cond); /* the timer and watchdog threads */
+	wake(c);
 }
 
 void coproc_exc_sleep(struct coproc *c, uc_engine *uc, bool wfe)
@@ -661,10 +671,10 @@ void coproc_exc_sleep(struct coproc *c, uc_engine *uc, bool wfe)
 		/* WFI wakes for what would preempt were PRIMASK clear (it may stay masked). */
 		if (atomic_load(&x->leave) || deliverable(c, uc, true, &masked))
 			break;
-		pthread_mutex_lock(&c->lock);
+		pthread_mutex_lock(&x->wake_lock);
 		while (!atomic_load(&x->attn) && !atomic_load(&x->leave))
-			pthread_cond_wait(&c->cond, &c->lock);
-		pthread_mutex_unlock(&c->lock);
+			pthread_cond_wait(&x->wake_cond, &x->wake_lock);
+		pthread_mutex_unlock(&x->wake_lock);
 		if (wfe)
 			break; /* any new pending exception is an event */
 	}

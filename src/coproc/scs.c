@@ -169,8 +169,7 @@ void *coproc_timer_main(void *arg)
 			st->fired = st_wraps(c, now);
 			st->last_fire = now;
 			atomic_fetch_or(&c->exc.sys_pend, 1u << EXC_SYSTICK);
-			atomic_store(&c->exc.attn, 1);
-			pthread_cond_broadcast(&c->cond);
+			coproc_exc_kick(c);
 			continue;
 		}
 		ts.tv_sec = (time_t)(next / NS_PER_S);
