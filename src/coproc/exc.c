@@ -163,18 +163,44 @@ static int active_prio(const struct coproc_exc *x, unsigned int *num)
 	return p;
 }
 
+/* The masking registers. */
+struct masks {
+	uint32_t primask, basepri, faultmask;
+};
+
+/*
+ * Unicorn reads them as zero in unprivileged thread mode (as MRS does
+ * there), yet a handler may have set them before returning to such a
+ * thread: read them from handler mode for a moment (the IPSR writes swap
+ * the stack banks back and forth, losing nothing).
+ */
+static void read_masks(uc_engine *uc, struct masks *m)
+{
+	bool unpriv = (rd(uc, UC_ARM_REG_CONTROL) & CONTROL_NPRIV) &&
+		      !(rd(uc, UC_ARM_REG_IPSR) & IPSR_MASK);
+
+	if (unpriv)
+		wr(uc, UC_ARM_REG_IPSR, EXC_HARDFAULT);
+	m->primask = rd(uc, UC_ARM_REG_PRIMASK) & 1u;
+	m->basepri = rd(uc, UC_ARM_REG_BASEPRI) & 0xFFu;
+	m->faultmask = rd(uc, UC_ARM_REG_FAULTMASK) & 1u;
+	if (unpriv)
+		wr(uc, UC_ARM_REG_IPSR, 0);
+}
+
 /* Execution priority: the active exceptions' and the masking registers'. */
 static int exec_prio(struct coproc *c, uc_engine *uc, bool ignore_primask)
 {
 	struct coproc_exc *x = &c->exc;
 	int p = active_prio(x, NULL);
-	uint32_t basepri = rd(uc, UC_ARM_REG_BASEPRI) & 0xFFu;
+	struct masks m;
 
-	if (basepri)
-		p = MIN(p, (int)(basepri & group_mask(x)));
-	if (!ignore_primask && (rd(uc, UC_ARM_REG_PRIMASK) & 1u))
+	read_masks(uc, &m);
+	if (m.basepri)
+		p = MIN(p, (int)(m.basepri & group_mask(x)));
+	if (!ignore_primask && m.primask)
 		p = MIN(p, 0);
-	if (rd(uc, UC_ARM_REG_FAULTMASK) & 1u)
+	if (m.faultmask)
 		p = MIN(p, -1);
 	return p;
 }
@@ -331,8 +357,10 @@ static const char *no_hardfault(struct coproc *c, uc_engine *uc, uint32_t *handl
 {
 	uint8_t insn[2];
 
-	if (is_active(&c->exc, EXC_HARDFAULT) || is_active(&c->exc, EXC_NMI) ||
-	    (rd(uc, UC_ARM_REG_FAULTMASK) & 1u))
+	struct masks m;
+
+	read_masks(uc, &m);
+	if (is_active(&c->exc, EXC_HARDFAULT) || is_active(&c->exc, EXC_NMI) || m.faultmask)
 		return "fault in HardFault/NMI or under FAULTMASK";
 	if (!vector(c, uc, EXC_HARDFAULT, handler))
 		return "no usable HardFault handler";

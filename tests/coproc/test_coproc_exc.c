@@ -200,6 +200,15 @@ static void test_svc_and_pendsv(void **state)
 	rig_down(&r);
 }
 
+static void test_unprivileged_thread_masking(void **state)
+{
+	/* BASEPRI set by an SVC handler holds IRQ 0 in an unprivileged thread (CONTROL 1). */
+	static const uint32_t want[] = {1, CONTROL_NPRIV, 0x10, 2};
+
+	(void)state;
+	run_expect("cortex-m4", "unpriv", want, N(want));
+}
+
 static void test_stir_and_icsr(void **state)
 {
 	/* STIR pends IRQ3; with PRIMASK set, ICSR.VECTPENDING names IRQ 4 (20) and ISPR shows it. */
@@ -402,6 +411,7 @@ int main(void)
 		cmocka_unit_test(test_prigroup),
 		cmocka_unit_test(test_masking),
 		cmocka_unit_test(test_svc_and_pendsv),
+		cmocka_unit_test(test_unprivileged_thread_masking),
 		cmocka_unit_test(test_stir_and_icsr),
 		cmocka_unit_test(test_systick_rate),
 		cmocka_unit_test(test_wfi_sleeps_and_wakes),

@@ -429,6 +429,33 @@ void test(void)
 	log_val(0xB4);
 }
 
+#elif defined(TEST_UNPRIV)
+/* A handler masks interrupts (BASEPRI) for an unprivileged thread, which reads it as 0. */
+void irq_hook(unsigned int irq, uint32_t excret)
+{
+	(void)irq;
+	(void)excret;
+}
+
+void svc_entry(uint32_t *frame)
+{
+	uint32_t basepri = ((const uint8_t *)frame[6])[-2] == 1 ? 0x40u : 0u;
+
+	__asm__ volatile("msr basepri, %0" ::"r"(basepri) : "memory");
+}
+
+void test(void)
+{
+	irq_on(0, 0x80);
+	__asm__ volatile("msr control, %0\n\tisb" ::"r"(CONTROL_NPRIV) : "memory");
+	__asm__ volatile("svc #1" ::: "memory");
+	pend(0); /* masked by BASEPRI 0x40 */
+	log_val(1);
+	log_val(control());
+	__asm__ volatile("svc #2" ::: "memory"); /* unmasks: IRQ 0 tail-chains */
+	log_val(2);
+}
+
 #elif defined(TEST_SYSTICK)
 /* SysTick on the core clock with the reload the host chose (input); the thread sleeps. */
 void irq_hook(unsigned int irq, uint32_t excret)
@@ -518,7 +545,7 @@ void test(void)
 #error "define one TEST_<NAME>"
 #endif
 
-#if !defined(TEST_SVC)
+#if !defined(TEST_SVC) && !defined(TEST_UNPRIV)
 void svc_entry(uint32_t *frame)
 {
 	(void)frame;
