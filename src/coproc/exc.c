@@ -573,6 +573,13 @@ static void exc_return(struct coproc *c, uc_engine *uc, uint32_t excret)
 	if (best_pending(x))
 		atomic_store(&x->attn, 1);
 	wr(uc, UC_ARM_REG_PC, frame[6] | 1u);
+	/*
+	 * SCR.SLEEPONEXIT: an interrupt-driven firmware sleeps instead of
+	 * going back to its thread; the next interrupt is taken from there.
+	 * Sleeping inside the hook is fine: only this thread runs the engine.
+	 */
+	if (to_thread && (x->scr & SCB_SCR_SLEEPONEXIT))
+		coproc_exc_sleep(c, uc, false);
 }
 
 static const char *intr_name(uint32_t intno)

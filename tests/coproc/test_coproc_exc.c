@@ -297,6 +297,31 @@ static void test_wfi_sleeps_and_wakes(void **state)
 	rig_down(&r);
 }
 
+static void test_sleep_on_exit(void **state)
+{
+	struct rig r;
+
+	(void)state;
+	rig_up(&r, "cortex-m4", "sleeponexit");
+	rig_boot_at(&r, 0);
+	assert_true(fix_wait_word(&r.board, RES_DONE, DONE_MAGIC));
+	sleep_ms(100);
+	/* The handler ran; the thread did not go on (it would log 0xBB). */
+	assert_int_equal(word(&r, RES_NLOG), 1);
+	assert_int_equal(word(&r, RES_LOG), 0x16);
+	/* The next interrupt is taken from the sleep, and the core sleeps again. */
+	coproc_irq_set(r.core, 6, true);
+	coproc_irq_set(r.core, 6, false);
+	assert_true(fix_wait_word(&r.board, RES_NLOG, 2));
+	assert_int_equal(word(&r, RES_LOG + 4), 0x16);
+	sleep_ms(50);
+	assert_int_equal(word(&r, RES_NLOG), 2);
+	/* And the host stops it there. */
+	rig_stop(&r);
+	assert_int_equal(fix_crashes(&r.ev), 0);
+	rig_down(&r);
+}
+
 static void test_irq_level_semantics(void **state)
 {
 	uint32_t n1, n2;
@@ -415,6 +440,7 @@ int main(void)
 		cmocka_unit_test(test_stir_and_icsr),
 		cmocka_unit_test(test_systick_rate),
 		cmocka_unit_test(test_wfi_sleeps_and_wakes),
+		cmocka_unit_test(test_sleep_on_exit),
 		cmocka_unit_test(test_irq_level_semantics),
 		cmocka_unit_test(test_inject_crash_in_wfi),
 		cmocka_unit_test(test_hardfault_handler),

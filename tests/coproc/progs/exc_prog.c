@@ -491,6 +491,23 @@ void test(void)
 	sleep_forever();
 }
 
+#elif defined(TEST_SLEEPONEXIT)
+/* With SCR.SLEEPONEXIT the thread never runs again after the first handler. */
+void irq_hook(unsigned int irq, uint32_t excret)
+{
+	(void)irq;
+	(void)excret;
+	R->done = DONE_MAGIC;
+}
+
+void test(void)
+{
+	irq_on(6, 0x80);
+	REG(SCB_SCR) = SCB_SCR_SLEEPONEXIT;
+	pend(6);
+	log_val(0xBB); /* never */
+}
+
 #elif defined(TEST_HARDFAULT)
 void irq_hook(unsigned int irq, uint32_t excret)
 {
