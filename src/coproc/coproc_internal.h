@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Inside the emulated coprocessor: shared by coproc.c (life cycle), core.c
- * (the Unicorn engine and the core thread), mailbox.c (the MMIO page) and
- * watchdog.c. Not for users: they see coproc.h only.
+ * (the Unicorn engine and the core thread), exc.c (the exception model),
+ * scs.c (NVIC, SCB, SysTick), mailbox.c (the MMIO page) and watchdog.c. Not
+ * for users: they see coproc.h only.
  *
  * Locking: `ctl` serialises the host's start/stop/destroy/configuration; it
  * is held while a run is created or torn down. `lock` protects the run state
- * shared with the core and watchdog threads and is only ever held briefly
- * (never across an event callback or a join). The registers the firmware
- * polls at full speed are atomics, so the MMIO path takes no lock.
+ * shared with the core, timer and watchdog threads and is only ever held
+ * briefly (never across an event callback or a join). The registers the
+ * firmware polls at full speed are atomics, so the MMIO path takes no lock
+ * (SysTick writes excepted). The core thread sleeps (WFI) on exc.wake_lock,
+ * taken after `lock` when both are needed. Nobody but the core thread calls
+ * uc_emu_stop(), and it only to end the run.
  */
 #ifndef RPT_COPROC_INTERNAL_H
 #define RPT_COPROC_INTERNAL_H
@@ -27,8 +31,6 @@
 #define COPROC_PAGE	0x1000u
 /* How long coproc_halt() waits for the core thread to leave the emulator. */
 #define COPROC_STOP_TIMEOUT_MS 2000u
-/* How often a stop is re-sent while waiting (a stop sent between two runs of the engine is lost). */
-#define COPROC_STOP_RETRY_MS 2u
 
 /* One memory of the core (private copy of a struct coproc_mem). */
 struct coproc_region {
