@@ -106,6 +106,7 @@ struct board_rproc {
 	unsigned int num_mems;
 	struct board_policy policy; /* secure-world policy */
 	uint32_t watchdog_ms;	    /* watchdog period, 0 = none */
+	uint32_t clock_hz;	    /* core clock (SysTick counts at it), DT clock-frequency */
 	struct board_mailbox mbox;  /* its mailbox (mbox.name "" = none) */
 
 	/* The normal world's coredumps (rproc,coredump*). */

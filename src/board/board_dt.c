@@ -644,6 +644,42 @@ static int dt_parse_cpu(const struct dt_ctx *c, int node, const struct dt_compat
 	return 0;
 }
 
+/* Core clocks of the parts the compatibles describe (STM32MP15 M4, STM32MP25 M33). */
+#define DT_CLOCK_M4_HZ	209000000u
+#define DT_CLOCK_M33_HZ 400000000u
+
+/*
+ * clock-frequency: optional, one or two cells (the binding allows a 64-bit
+ * value); the core counts SysTick at it, so it must be non-zero and fit 32 bits.
+ */
+static int dt_parse_clock(const struct dt_ctx *c, int node, struct board_rproc *rp)
+{
+	const fdt32_t *v;
+	uint64_t hz;
+	int len;
+
+	v = fdt_getprop(c->fdt, node, "clock-frequency", &len);
+	if (!v) {
+		if (len != -FDT_ERR_NOTFOUND)
+			return dt_fail(c, node, "clock-frequency", -RPT_EFORMAT, "%s",
+				       fdt_strerror(len));
+		rp->clock_hz = strcmp(rp->cpu, "cortex-m33") ? DT_CLOCK_M4_HZ : DT_CLOCK_M33_HZ;
+		return 0;
+	}
+	if (len == 4)
+		hz = fdt32_ld(v);
+	else if (len == 8)
+		hz = (uint64_t)fdt32_ld(v) << 32 | fdt32_ld(v + 1);
+	else
+		return dt_fail(c, node, "clock-frequency", -RPT_EFORMAT,
+			       "%d bytes, expected one or two 32-bit cells", len);
+	if (!hz || hz > UINT32_MAX)
+		return dt_fail(c, node, "clock-frequency", -RPT_EFORMAT,
+			       "%llu Hz (expected 1 to %u)", (unsigned long long)hz, UINT32_MAX);
+	rp->clock_hz = (uint32_t)hz;
+	return 0;
+}
+
 /* Node and property of memory i of rproc r, for overlap messages. */
 static int dt_overlap_fail(const struct dt_ctx *c, unsigned int r, unsigned int i, unsigned int r2,
 			   unsigned int j, bool device)
@@ -825,6 +861,8 @@ static int dt_parse_rproc(struct dt_ctx *c, struct board *b, unsigned int r, int
 	ret = dt_u32(c, node, "rproc,id", true, &rp->id);
 	if (!ret)
 		ret = dt_parse_cpu(c, node, compat, rp);
+	if (!ret)
+		ret = dt_parse_clock(c, node, rp);
 	if (!ret) {
 		ret = dt_u32(c, node, "rproc,watchdog-ms", false, &rp->watchdog_ms);
 		ret = ret == -ENOENT ? 0 : ret;

@@ -23,6 +23,9 @@
  *		compatible = "st,stm32mp1-m4-tee";  (or "st,stm32mp1-m4", "st,stm32mp2-m33-tee")
  *		rproc,id = <0>;
  *		cpu = "cortex-m4";                  default: from compatible
+ *		clock-frequency = <209000000>;      optional: the core clock SysTick counts
+ *						    (one or two cells, 1 Hz..4 GHz); default
+ *						    209 MHz (M4), 400 MHz (M33)
  *		memory-region = <&retram>, ...;
  *		mboxes = <&ipcc 0>, <&ipcc 1>, <&ipcc 2>, <&ipcc 3>;
  *		mbox-names = "vq0", "vq1", "shutdown", "detach";  each optional;

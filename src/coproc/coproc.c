@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "common/safe_math.h"
+#include "coproc/armv7m_regs.h"
 #include "coproc/coproc_internal.h"
 #include "coproc/vmmio.h"
 
@@ -38,16 +39,25 @@ uint64_t coproc_now_ns(void)
 
 /* ---- creation ---- */
 
-static int cpu_model(const char *cpu, int *model, struct rpt_error *err)
+/* Core clocks when the board gives none: STM32MP15's M4, STM32MP25's M33. */
+#define COPROC_M4_HZ  209000000u
+#define COPROC_M33_HZ 400000000u
+
+static int cpu_model(struct coproc *c, const char *cpu, struct rpt_error *err)
 {
-	if (cpu && !strcmp(cpu, "cortex-m4"))
-		*model = UC_CPU_ARM_CORTEX_M4;
-	else if (cpu && !strcmp(cpu, "cortex-m33"))
-		*model = UC_CPU_ARM_CORTEX_M33;
-	else
+	if (cpu && !strcmp(cpu, "cortex-m4")) {
+		c->uc_model = UC_CPU_ARM_CORTEX_M4;
+		c->cpuid = CPUID_CORTEX_M4;
+		c->clock_hz = COPROC_M4_HZ;
+	} else if (cpu && !strcmp(cpu, "cortex-m33")) {
+		c->uc_model = UC_CPU_ARM_CORTEX_M33;
+		c->cpuid = CPUID_CORTEX_M33;
+		c->clock_hz = COPROC_M33_HZ;
+	} else {
 		return rpt_error_set(err, EINVAL,
 				     "coprocessor: unknown cpu '%s' (cortex-m4 or cortex-m33)",
 				     cpu ? cpu : "(null)");
+	}
 	return 0;
 }
 
@@ -70,6 +80,12 @@ static int check_mem(const struct coproc_mem *m, unsigned int idx, struct rpt_er
 				     "coprocessor: memory %u '%s': da 0x%08x size 0x%x wraps past "
 				     "4 GiB",
 				     idx, name, m->da, m->size);
+	if (ranges_overlap(m->da, m->size, SCS_BASE, SCS_SIZE))
+		return rpt_error_set(
+			err, RPT_ERANGE,
+			"coprocessor: memory %u '%s' overlaps the system control space "
+			"at 0x%08x",
+			idx, name, SCS_BASE);
 	if (ranges_overlap(m->da, m->size, VMMIO_BASE, VMMIO_SIZE))
 		return rpt_error_set(err, RPT_ERANGE,
 				     "coprocessor: memory %u '%s' overlaps the mailbox at 0x%08x",
@@ -127,8 +143,18 @@ static int init_sync(struct coproc *c, struct rpt_error *err)
 	ret = pthread_mutex_init(&c->ctl, NULL);
 	if (ret)
 		goto err_lock;
+	ret = pthread_mutex_init(&c->exc.wake_lock, NULL);
+	if (ret)
+		goto err_ctl;
+	ret = pthread_cond_init(&c->exc.wake_cond, NULL);
+	if (ret)
+		goto err_wake;
 	return 0;
 
+err_wake:
+	pthread_mutex_destroy(&c->exc.wake_lock);
+err_ctl:
+	pthread_mutex_destroy(&c->ctl);
 err_lock:
 	pthread_mutex_destroy(&c->lock);
 err_cond:
@@ -139,6 +165,8 @@ err:
 
 static void fini_sync(struct coproc *c)
 {
+	pthread_cond_destroy(&c->exc.wake_cond);
+	pthread_mutex_destroy(&c->exc.wake_lock);
 	pthread_mutex_destroy(&c->ctl);
 	pthread_mutex_destroy(&c->lock);
 	pthread_cond_destroy(&c->cond);
@@ -159,8 +187,10 @@ struct coproc *coproc_create(const struct coproc_config *cfg, const struct copro
 		rpt_error_set(err, ENOMEM, "coprocessor: out of memory");
 		return NULL;
 	}
-	if (cpu_model(cpu, &c->uc_model, err) || copy_mems(c, cfg->mems, cfg->num_mems, err))
+	if (cpu_model(c, cpu, err) || copy_mems(c, cfg->mems, cfg->num_mems, err))
 		goto err_free;
+	if (cfg->desc && cfg->desc->clock_hz)
+		c->clock_hz = cfg->desc->clock_hz;
 	snprintf(c->cpu, sizeof(c->cpu), "%s", cpu);
 	if (ev)
 		c->ev = *ev;
@@ -189,8 +219,9 @@ static int reap(struct coproc *c, unsigned int timeout_ms, struct rpt_error *err
 	pthread_mutex_lock(&c->lock);
 	if (c->thread_live) {
 		c->stop_req = true;
-		pthread_cond_broadcast(&c->cond);
 		ret = coproc_interrupt_locked(c, timeout_ms);
+	} else if (c->exc.systick.timer_live || c->wdg.thread_live) {
+		coproc_exc_leave_locked(c); /* the core crashed: its helpers leave too */
 	}
 	pthread_mutex_unlock(&c->lock);
 	if (ret)
@@ -205,6 +236,10 @@ static int reap(struct coproc *c, unsigned int timeout_ms, struct rpt_error *err
 	if (c->wdg.thread_live) {
 		pthread_join(c->wdg.thread, NULL);
 		c->wdg.thread_live = false;
+	}
+	if (c->exc.systick.timer_live) {
+		pthread_join(c->exc.systick.timer, NULL);
+		c->exc.systick.timer_live = false;
 	}
 	pthread_mutex_lock(&c->lock);
 	if (c->uc)
@@ -244,22 +279,30 @@ void coproc_destroy(struct coproc *c)
 
 /* ---- start ---- */
 
-/* SP and PC from the vector table at device address 0, read once from host memory. */
-static int read_vectors(struct coproc *c, struct rpt_error *err)
+/*
+ * VTOR = the boot address, as a VTOR write takes it (bits 6:0 ignored: a
+ * table is at least 128-byte aligned); SP and PC from that table, read once
+ * from host memory.
+ */
+static int read_vectors(struct coproc *c, uint32_t boot_addr, struct rpt_error *err)
 {
+	uint32_t vtor = boot_addr & ~0x7Fu;
 	unsigned int i;
 
 	for (i = 0; i < c->num_mems; i++) {
 		const struct coproc_region *m = &c->mems[i];
 
-		if (m->da == 0 && m->size >= 8) {
-			c->boot_sp = get_le32(m->host);
-			c->boot_pc = get_le32(m->host + 4);
+		if (range_within(vtor, 8, m->da, m->size)) {
+			c->boot_vtor = vtor;
+			c->boot_sp = get_le32(m->host + (vtor - m->da));
+			c->boot_pc = get_le32(m->host + (vtor - m->da) + 4);
 			return 0;
 		}
 	}
 	return rpt_error_set(err, RPT_ERANGE,
-			     "coprocessor: no memory at device address 0 holds a vector table");
+			     "coprocessor: the boot address 0x%08x is in no memory of the core, "
+			     "so there is no vector table to start from",
+			     vtor);
 }
 
 /*
@@ -272,6 +315,7 @@ static int launch(struct coproc *c, uc_engine *uc, struct rpt_error *err)
 	int ret;
 
 	memset(&c->fault, 0, sizeof(c->fault));
+	coproc_exc_reset(c);
 	coproc_mbox_reset(c);
 	coproc_wdg_reset(c, now);
 	c->reset_ns = now;
@@ -295,6 +339,14 @@ static int launch(struct coproc *c, uc_engine *uc, struct rpt_error *err)
 				     strerror(ret));
 	}
 	c->thread_live = true;
+	ret = pthread_create(&c->exc.systick.timer, NULL, coproc_timer_main, c);
+	if (ret) {
+		rpt_error_set(err, ret, "coprocessor: cannot create the SysTick thread: %s",
+			      strerror(ret));
+		reap(c, COPROC_STOP_TIMEOUT_MS, NULL); /* closes uc */
+		return -ret;
+	}
+	c->exc.systick.timer_live = true;
 	if (!c->wdg.period_ms)
 		return 0;
 	ret = pthread_create(&c->wdg.thread, NULL, coproc_wdg_main, c);
@@ -308,7 +360,7 @@ static int launch(struct coproc *c, uc_engine *uc, struct rpt_error *err)
 	return 0;
 }
 
-static int boot_locked(struct coproc *c, struct rpt_error *err)
+static int boot_locked(struct coproc *c, uint32_t boot_addr, struct rpt_error *err)
 {
 	uc_engine *uc;
 	int ret;
@@ -321,7 +373,7 @@ static int boot_locked(struct coproc *c, struct rpt_error *err)
 	ret = reap(c, COPROC_STOP_TIMEOUT_MS, err); /* a crashed run's threads and engine */
 	if (ret)
 		return ret;
-	ret = read_vectors(c, err);
+	ret = read_vectors(c, boot_addr, err);
 	if (ret)
 		return ret;
 	ret = coproc_engine_open(c, &uc, err);
@@ -341,12 +393,11 @@ int coproc_boot(struct coproc *c, uint32_t boot_addr, struct rpt_error *err)
 {
 	int ret;
 
-	(void)boot_addr; /* the core boots through its vector table at da 0 */
 	if (coproc_on_core_thread(c))
 		return rpt_error_set(err, EDEADLK,
 				     "coprocessor: start called from its own event callback");
 	pthread_mutex_lock(&c->ctl);
-	ret = boot_locked(c, err);
+	ret = boot_locked(c, boot_addr, err);
 	pthread_mutex_unlock(&c->ctl);
 	return ret;
 }
@@ -480,10 +531,9 @@ int coproc_inject_crash(struct coproc *c, enum rproc_crash_type type, const char
 	if (c->state != COPROC_RUNNING || c->stop_req) {
 		ret = -RPT_ESTATE;
 	} else {
+		/* Sets the flags the core thread acts on at its next block. */
 		coproc_request_crash_locked(c, type, why ? why : injected_reason(type));
-		if (coproc_on_core_thread(c))
-			uc_emu_stop(c->uc); /* the loop sees the request when the engine returns */
-		else
+		if (!coproc_on_core_thread(c))
 			ret = coproc_interrupt_locked(c, COPROC_STOP_TIMEOUT_MS);
 	}
 	pthread_mutex_unlock(&c->lock);

@@ -9,12 +9,15 @@
  *
  * Each run has its own thread and its own Unicorn engine: coproc_boot()
  * builds a fresh engine (a real reset: no CPU state and no translated code
- * survive from the previous firmware), reads the initial SP and PC from the
- * vector table at device address 0 and runs until stopped or crashed.
- * Nothing hooks single instructions (DESIGN section 7): peripherals are
- * memory-mapped callbacks (the mailbox of vmmio.h), faults come back from
- * Unicorn as errors, stops and crashes from other threads use uc_emu_stop(),
- * the watchdog runs on host time in a thread of its own.
+ * survive from the previous firmware), sets VTOR to the boot address, reads
+ * the initial SP and PC from the vector table there and runs until stopped
+ * or crashed. The core has a Cortex-M exception model (exc.c: NVIC, SCB and
+ * SysTick in the system control space, SVC, PendSV, faults to the firmware's
+ * HardFault handler, lock-up reported as a crash); WFI sleeps until an
+ * interrupt is due. Nothing hooks single instructions (DESIGN section 7):
+ * peripherals are memory-mapped callbacks, interrupts are taken from a block
+ * hook, and stops and crashes requested by other threads are flags the core
+ * thread acts on; the watchdog runs on host time in a thread of its own.
  *
  * Threads: the events below are called on the coprocessor's own thread.
  * They must be quick and must not call coproc_halt() or coproc_destroy() (those
@@ -92,10 +95,9 @@ void coproc_destroy(struct coproc *c);
 int coproc_set_watchdog(struct coproc *c, uint32_t period_ms, bool autostart);
 
 /*
- * Release the core from reset: SP = word at da 0, PC = word at da 4 (with
- * the Thumb bit). boot_addr is the image's entry as the TA knows it; a
- * Cortex-M always boots through its vector table, which the STM32 cores find
- * at device address 0, so it is only reported. -RPT_ESTATE if running,
+ * Release the core from reset: VTOR = boot_addr (bits 6:0 ignored, as a VTOR
+ * write ignores them), SP = the word there, PC = the next one (with the
+ * Thumb bit); privileged thread mode on MSP. -RPT_ESTATE if running,
  * -RPT_ERANGE if no memory holds the vector table. A CRASHED core is reset
  * first.
  */

@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Inside the emulated coprocessor: shared by coproc.c (life cycle), core.c
- * (the Unicorn engine and the core thread), mailbox.c (the MMIO page) and
- * watchdog.c. Not for users: they see coproc.h only.
+ * (the Unicorn engine and the core thread), exc.c (the exception model),
+ * scs.c (NVIC, SCB, SysTick), mailbox.c (the MMIO page) and watchdog.c. Not
+ * for users: they see coproc.h only.
  *
  * Locking: `ctl` serialises the host's start/stop/destroy/configuration; it
  * is held while a run is created or torn down. `lock` protects the run state
- * shared with the core and watchdog threads and is only ever held briefly
- * (never across an event callback or a join). The registers the firmware
- * polls at full speed are atomics, so the MMIO path takes no lock.
+ * shared with the core, timer and watchdog threads and is only ever held
+ * briefly (never across an event callback or a join). The registers the
+ * firmware polls at full speed are atomics, so the MMIO path takes no lock
+ * (SysTick writes excepted). The core thread sleeps (WFI) on exc.wake_lock,
+ * taken after `lock` when both are needed. Nobody but the core thread calls
+ * uc_emu_stop(), and it only to end the run.
  */
 #ifndef RPT_COPROC_INTERNAL_H
 #define RPT_COPROC_INTERNAL_H
@@ -27,8 +31,6 @@
 #define COPROC_PAGE	0x1000u
 /* How long coproc_halt() waits for the core thread to leave the emulator. */
 #define COPROC_STOP_TIMEOUT_MS 2000u
-/* How often a stop is re-sent while waiting (a stop sent between two runs of the engine is lost). */
-#define COPROC_STOP_RETRY_MS 2u
 
 /* One memory of the core (private copy of a struct coproc_mem). */
 struct coproc_region {
@@ -38,12 +40,10 @@ struct coproc_region {
 	uint32_t size;		    /* bytes */
 };
 
-/* What a Unicorn hook saw go wrong; written and read on the core thread only. */
+/* What the memory hook saw go wrong; written and read on the core thread only. */
 struct coproc_fault {
 	bool set;	    /* a fault was recorded in this run (the first one is kept) */
-	bool is_intr;	    /* a CPU exception (else a memory access) */
-	uint32_t intno;	    /* the exception number, if is_intr */
-	uc_mem_type access; /* UC_MEM_*_UNMAPPED / *_PROT, if a memory access */
+	uc_mem_type access; /* UC_MEM_*_UNMAPPED / *_PROT */
 	uint64_t addr;	    /* the address accessed */
 	int size;	    /* bytes accessed */
 };
@@ -59,6 +59,56 @@ struct coproc_outcome {
 struct coproc_mbox {
 	_Atomic uint32_t db_status; /* host->firmware doorbells not yet cleared, bit n = vq n */
 	_Atomic uint32_t req;	    /* VMMIO_REQ_* requests pending */
+};
+
+/* External interrupt lines modelled (ICTR.INTLINESNUM = words - 1). */
+#define COPROC_IRQ_WORDS 15u
+#define COPROC_NUM_IRQ	 (32u * COPROC_IRQ_WORDS)
+/* Implemented priority bits (the STM32 NVICs: the top 4 of 8). */
+#define COPROC_PRIO_MASK 0xF0u
+
+/* SysTick, counted on host time. Written by the core thread under c->lock. */
+struct coproc_systick {
+	uint32_t csr;	    /* ENABLE, TICKINT, CLKSOURCE as written */
+	uint32_t rvr;	    /* reload value (24 bits) */
+	uint32_t held;	    /* counter value while disabled */
+	uint64_t origin_ns; /* time the counter was (as if) 0 and reloaded: wraps count from it */
+	uint64_t seen;	    /* wraps at the last CSR read (COUNTFLAG), core thread only */
+	bool flag;	    /* COUNTFLAG latched across a re-base, core thread only */
+	uint64_t fired;	    /* wraps already pended as SysTick exceptions (timer thread) */
+	uint64_t last_fire; /* when the timer thread last pended one */
+	bool timer_live;    /* the timer thread exists and is not joined (under ctl) */
+	pthread_t timer;    /* that thread */
+};
+
+/*
+ * The exception model (exc.c) and the system control space (scs.c). The
+ * atomics are what other threads may touch (peripherals, the host, the
+ * timer); everything else belongs to the core thread.
+ */
+struct coproc_exc {
+	_Atomic uint32_t attn;	   /* look at pending work (block hook) */
+	pthread_mutex_t wake_lock; /* with wake_cond: the core thread sleeps in WFI on them */
+	pthread_cond_t wake_cond;  /* broadcast whenever attn is set from another thread */
+	_Atomic bool leave;	   /* the host decided the run ends */
+	_Atomic uint32_t pend[COPROC_IRQ_WORDS];  /* NVIC pending bits */
+	_Atomic uint32_t level[COPROC_IRQ_WORDS]; /* interrupt line levels */
+	_Atomic uint32_t sys_pend;		  /* pending NMI/PendSV/SysTick, bit = number */
+	uint32_t enable[COPROC_IRQ_WORDS];	  /* NVIC enable bits */
+	uint32_t active[COPROC_IRQ_WORDS];	  /* NVIC active bits */
+	uint8_t prio[COPROC_NUM_IRQ];		  /* NVIC priorities */
+	uint32_t sys_active;			  /* active system exceptions, bit = number */
+	uint8_t sys_prio[16];			  /* SHPR1-3 bytes (4..15) */
+	uint32_t vtor;				  /* vector table offset */
+	uint32_t prigroup;			  /* AIRCR.PRIGROUP */
+	uint32_t scr, ccr, shcsr, cpacr, actlr;	  /* SCB registers as written */
+	uint32_t cfsr, hfsr, mmfar, bfar;	  /* fault status */
+	uint32_t fpccr, fpcar, fpdscr;		  /* FPU context control */
+	bool event;				  /* WFE event register */
+	bool lockup;				  /* the core locked up: outcome in `why` */
+	enum rproc_crash_type lockup_type;	  /* how to report it */
+	char why[COPROC_WHY_MAX];		  /* what locked it up */
+	struct coproc_systick systick;
 };
 
 /* The independent watchdog. */
@@ -100,6 +150,10 @@ struct coproc {
 	uint64_t reset_ns;	   /* monotonic time of the reset (VMMIO_TICK_MS origin) */
 	uint32_t boot_sp;	   /* initial SP from the vector table */
 	uint32_t boot_pc;	   /* initial PC from the vector table */
+	uint32_t boot_vtor;	   /* where that table is (VTOR at reset) */
+	uint32_t clock_hz;	   /* core clock: SysTick counts at it */
+	uint32_t cpuid;		   /* SCB CPUID of the modelled core */
+	struct coproc_exc exc;	   /* NVIC, SCB, SysTick state of the run */
 	struct coproc_fault fault; /* core thread only */
 	struct coproc_mbox mbox;
 	struct coproc_wdg wdg;
@@ -115,7 +169,10 @@ int coproc_uc_fail(struct rpt_error *err, uc_err e, const char *what);
 /*
  * Drive external interrupt line `irq` (the NVIC's IRQn, 0-based) of the
  * core: level true asserts it, false releases it. Any thread (peripheral
- * models on the core thread, the host on its own); wakes a sleeping core.
+ * models on the core thread, the host on its own), with or without c->lock
+ * held; wakes a sleeping core. Asserting pends the interrupt; while the line
+ * stays asserted it pends again each time its handler returns (level
+ * sensitive, as the NVIC); lines beyond the modelled ones are ignored.
  */
 void coproc_irq_set(struct coproc *c, unsigned int irq, bool level);
 
@@ -134,6 +191,39 @@ bool coproc_on_core_thread(const struct coproc *c);
 int coproc_interrupt_locked(struct coproc *c, unsigned int timeout_ms);
 /* With c->lock held: record an injected crash (first one wins) and wake everybody. */
 void coproc_request_crash_locked(struct coproc *c, enum rproc_crash_type type, const char *why);
+
+/* ---- the exception model (exc.c) ---- */
+/* Reset the exception state for a new run (before the threads start). */
+void coproc_exc_reset(struct coproc *c);
+/* Add the block and exception hooks to a fresh engine. */
+int coproc_exc_hooks(struct coproc *c, uc_engine *uc, struct rpt_error *err);
+/*
+ * Tell the core thread to look at pending work; wakes a sleeping core. Any
+ * thread, with or without c->lock held.
+ */
+void coproc_exc_kick(struct coproc *c);
+/*
+ * Core thread, engine stopped: a synchronous fault at return address *pc
+ * (`what` says what happened, `type` how to report it if it is fatal).
+ * Enters the firmware's HardFault handler (true, *pc = the handler) or
+ * records a lock-up in c->exc (false).
+ */
+bool coproc_exc_fault(struct coproc *c, uc_engine *uc, uint32_t *pc, enum rproc_crash_type type,
+		      const char *what);
+/* Pend external interrupt irq once (STIR, ISPR), whatever its line does. */
+void coproc_irq_pend(struct coproc *c, unsigned int irq);
+/* The pending, enabled exception taken next, 0 if none (ICSR.VECTPENDING). */
+unsigned int coproc_exc_pending(struct coproc *c);
+/* Core thread, engine stopped at a WFI (wfe: a WFE): sleep until woken. */
+void coproc_exc_sleep(struct coproc *c, uc_engine *uc, bool wfe);
+/* The core thread is to leave the emulator (c->lock held). */
+void coproc_exc_leave_locked(struct coproc *c);
+
+/* ---- the system control space (scs.c) ---- */
+/* Map the SCS (NVIC, SCB, SysTick) into a fresh engine. */
+int coproc_scs_map(struct coproc *c, uc_engine *uc, struct rpt_error *err);
+/* Timer thread entry (arg: struct coproc *): pends SysTick on host time. */
+void *coproc_timer_main(void *arg);
 
 /* ---- the peripherals (mailbox.c) ---- */
 /* Map the core's peripherals (MMIO callbacks) into a fresh engine. */

@@ -14,7 +14,7 @@
 #include "formats/coredump.h"
 
 struct coproc_ops {
-	/* Release the core from reset; boot_addr is the image's entry (vector table at da 0). */
+	/* Release the core from reset; boot_addr is where its vector table is (VTOR). */
 	int (*start)(void *priv, uint32_t boot_addr);
 	/* Hold the core in reset. Must be safe when the core already stopped on its own. */
 	int (*stop)(void *priv);

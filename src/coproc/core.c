@@ -2,11 +2,11 @@
 /*
  * The Unicorn engine of one run and the thread that drives it.
  *
- * The thread calls uc_emu_start() once and normally stays in it until the
- * host interrupts it with uc_emu_stop(). When the engine returns, the thread
- * decides why: a host request (stop, injected crash), a fault recorded by a
- * hook, an error from the engine, or a WFI/WFE hint (then it simply resumes:
- * without interrupts there is nothing to wait for).
+ * The thread calls uc_emu_start() and stays in it until the engine returns
+ * by itself: a WFI/WFE (then it sleeps until an interrupt is due: exc.c), a
+ * fault (then it enters the firmware's HardFault handler, or reports the
+ * lock-up), or a host request (stop, injected crash) that the block hook
+ * acted on from this very thread. Nobody else ever calls uc_emu_stop().
  */
 #include <errno.h>
 #include <stdio.h>
@@ -22,6 +22,7 @@
 /* Thumb encodings of the hint instructions Unicorn 2.0 stops on instead of ignoring. */
 #define THUMB_WFE   0xBF20u
 #define THUMB_YIELD 0xBF10u
+#define THUMB_SEV   0xBF40u
 /* UDF: 0xDExx (T1), 0xF7Fx 0xAxxx (T2). */
 #define THUMB_UDF_T1	0xDE00u
 #define THUMB_UDF_T2_HI 0xF7F0u
@@ -49,7 +50,6 @@ static bool hook_mem_invalid(uc_engine *uc, uc_mem_type type, uint64_t addr, int
 	(void)value;
 	if (!c->fault.set) {
 		c->fault.set = true;
-		c->fault.is_intr = false;
 		c->fault.access = type;
 		c->fault.addr = addr;
 		c->fault.size = size;
@@ -57,28 +57,12 @@ static bool hook_mem_invalid(uc_engine *uc, uc_mem_type type, uint64_t addr, int
 	return false;
 }
 
-/*
- * A CPU exception Unicorn does not stop on by itself (SVC, BKPT, a branch to
- * an exception-return address...). There is no exception model behind it, so
- * it is fatal: record it and stop at the end of the current block.
- */
-static void hook_intr(uc_engine *uc, uint32_t intno, void *priv)
-{
-	struct coproc *c = priv;
-
-	if (!c->fault.set) {
-		c->fault.set = true;
-		c->fault.is_intr = true;
-		c->fault.intno = intno;
-	}
-	uc_emu_stop(uc);
-}
-
 static int engine_map(struct coproc *c, uc_engine *uc, struct rpt_error *err)
 {
 	char what[96];
 	unsigned int i;
 	uc_err e;
+	int ret;
 
 	for (i = 0; i < c->num_mems; i++) {
 		const struct coproc_region *m = &c->mems[i];
@@ -90,6 +74,9 @@ static int engine_map(struct coproc *c, uc_engine *uc, struct rpt_error *err)
 			return coproc_uc_fail(err, e, what);
 		}
 	}
+	ret = coproc_scs_map(c, uc, err);
+	if (ret)
+		return ret;
 	return coproc_periph_map(c, uc, err);
 }
 
@@ -98,14 +85,11 @@ static int engine_hooks(struct coproc *c, uc_engine *uc, struct rpt_error *err)
 	uc_hook h;
 	uc_err e;
 
-	/* begin > end: every address. Neither hook runs per instruction. */
+	/* begin > end: every address. No hook runs per instruction. */
 	e = uc_hook_add(uc, &h, UC_HOOK_MEM_INVALID, (void *)hook_mem_invalid, c, 1, 0);
 	if (e != UC_ERR_OK)
 		return coproc_uc_fail(err, e, "adding the memory fault hook");
-	e = uc_hook_add(uc, &h, UC_HOOK_INTR, (void *)hook_intr, c, 1, 0);
-	if (e != UC_ERR_OK)
-		return coproc_uc_fail(err, e, "adding the exception hook");
-	return 0;
+	return coproc_exc_hooks(c, uc, err);
 }
 
 int coproc_engine_open(struct coproc *c, uc_engine **out, struct rpt_error *err)
@@ -153,27 +137,22 @@ int coproc_interrupt_locked(struct coproc *c, unsigned int timeout_ms)
 {
 	uint64_t give_up = coproc_now_ns() + (uint64_t)timeout_ms * 1000000u;
 	unsigned long gen = c->run_gen;
-	struct timespec ts;
-	uint64_t next;
+	struct timespec ts = {
+		.tv_sec = (time_t)(give_up / 1000000000u),
+		.tv_nsec = (long)(give_up % 1000000000u),
+	};
 
 	/*
+	 * Never uc_emu_stop() from here: a run stopped from another thread
+	 * cannot be resumed exactly (DESIGN section 7). The core thread sees
+	 * the flag at its next block (or wakes from WFI) and leaves by itself.
 	 * Wait for THIS run to end: once it crashed, the host may recover and
 	 * start the next run before we wake up, and that one is not ours to stop.
 	 */
+	coproc_exc_leave_locked(c);
 	while (c->state == COPROC_RUNNING && c->run_gen == gen) {
-		/*
-		 * A stop that lands while the core thread is between two
-		 * uc_emu_start() calls is forgotten by the next one: send it
-		 * again until the thread has gone.
-		 */
-		if (c->uc)
-			uc_emu_stop(c->uc);
-		next = coproc_now_ns();
-		if (next >= give_up)
+		if (coproc_now_ns() >= give_up)
 			return -ETIMEDOUT;
-		next += COPROC_STOP_RETRY_MS * 1000000ull;
-		ts.tv_sec = (time_t)(next / 1000000000u);
-		ts.tv_nsec = (long)(next % 1000000000u);
 		pthread_cond_timedwait(&c->cond, &c->lock, &ts);
 	}
 	return 0;
@@ -186,7 +165,7 @@ void coproc_request_crash_locked(struct coproc *c, enum rproc_crash_type type, c
 	c->crash_req = true;
 	c->crash_req_type = type;
 	snprintf(c->crash_req_why, sizeof(c->crash_req_why), "%s", why);
-	pthread_cond_broadcast(&c->cond);
+	coproc_exc_leave_locked(c);
 }
 
 /* With c->lock held: did the host decide how this run ends? */
@@ -259,53 +238,24 @@ static const char *access_reason(uc_mem_type t)
 	}
 }
 
-/* QEMU's numbers for the ARM exceptions the hook can see. */
-static const char *intr_name(uint32_t intno)
-{
-	switch (intno) {
-	case 1:
-		return "undefined instruction";
-	case 2:
-		return "SVC without an exception model";
-	case 3:
-		return "prefetch abort (bad branch target)";
-	case 4:
-		return "data abort";
-	case 7:
-		return "BKPT";
-	case 8:
-		return "exception return outside a handler";
-	case 16:
-		return "coprocessor/FPU access while disabled";
-	case 17:
-		return "invalid state (branch without the Thumb bit)";
-	case 18:
-		return "stack limit overflow";
-	case 21:
-		return "unaligned access";
-	default:
-		return "CPU exception";
-	}
-}
-
-static void fault_outcome(struct coproc *c, const struct core_regs *r, struct coproc_outcome *out)
+/* The memory fault the hook recorded, in words. */
+static void fault_text(struct coproc *c, const struct core_regs *r, char *buf, size_t size)
 {
 	const struct coproc_fault *f = &c->fault;
 
-	out->crashed = true;
-	if (f->is_intr) {
-		out->type = RPROC_FATAL_ERROR;
-		snprintf(out->why, sizeof(out->why),
-			 "fatal: %s (exception %u) near PC 0x%08x (LR 0x%08x, SP 0x%08x)",
-			 intr_name(f->intno), f->intno, r->pc, r->lr, r->sp);
-		return;
-	}
-	out->type = RPROC_MMUFAULT;
-	snprintf(out->why, sizeof(out->why),
+	snprintf(buf, size,
 		 "mmu fault: invalid %s of %d bytes at address 0x%08llx (%s), in the block at PC "
 		 "0x%08x (LR 0x%08x, SP 0x%08x)",
 		 access_name(f->access), f->size, (unsigned long long)f->addr,
 		 access_reason(f->access), r->pc, r->lr, r->sp);
+}
+
+/* The firmware locked up: the crash the exception model recorded. */
+static void lockup_outcome(struct coproc *c, struct coproc_outcome *out)
+{
+	out->crashed = true;
+	out->type = c->exc.lockup_type;
+	snprintf(out->why, sizeof(out->why), "%s", c->exc.why);
 }
 
 static bool read_insn16(uc_engine *uc, uint32_t addr, uint16_t *insn)
@@ -343,34 +293,69 @@ static bool after_hint(uc_engine *uc, uint32_t pc)
 	return true;
 }
 
+/* Thumb encodings of WFI (T1, and the T2 halfwords). */
+#define THUMB_WFI    0xBF30u
+#define THUMB_WFI_HI 0xF3AFu
+#define THUMB_WFI_LO 0x8003u
+
+static bool after_wfi(uc_engine *uc, uint32_t pc)
+{
+	uint16_t a, b;
+
+	if (pc >= 2 && read_insn16(uc, pc - 2, &b) && b == THUMB_WFI)
+		return true;
+	return pc >= 4 && read_insn16(uc, pc - 4, &a) && read_insn16(uc, pc - 2, &b) &&
+	       a == THUMB_WFI_HI && b == THUMB_WFI_LO;
+}
+
 /*
  * The engine returned without a host request. Decide whether the run ends
- * (true, *out filled) or resumes at *pc.
+ * (true, *out filled) or resumes at *pc: after a WFI/WFE (once woken), or in
+ * the firmware's HardFault handler after a fault.
  */
 static bool core_outcome(struct coproc *c, uc_err e, uint32_t *pc, struct coproc_outcome *out)
 {
+	enum rproc_crash_type type = RPROC_FATAL_ERROR;
+	char what[COPROC_WHY_MAX];
 	struct core_regs r;
+	uint16_t prev;
 
 	read_regs(c->uc, &r);
-	if (c->fault.set) {
-		fault_outcome(c, &r, out);
+	if (c->exc.lockup) {
+		lockup_outcome(c, out);
 		return true;
 	}
-	if (e == UC_ERR_OK || (e == UC_ERR_INSN_INVALID && after_hint(c->uc, r.pc))) {
-		/* WFI/WFE: with no interrupt to wait for, they are no-ops. */
+	if (c->fault.set) {
+		type = RPROC_MMUFAULT;
+		fault_text(c, &r, what, sizeof(what));
+		c->fault.set = false;
+		if (c->fault.addr <= UINT32_MAX)
+			c->exc.bfar = (uint32_t)c->fault.addr;
+	} else if (e == UC_ERR_OK) {
+		/* WFI (or a spurious return): sleep until an interrupt is due. */
+		if (after_wfi(c->uc, r.pc))
+			coproc_exc_sleep(c, c->uc, false);
 		*pc = r.pc | 1u;
 		return false;
-	}
-	out->crashed = true;
-	out->type = RPROC_FATAL_ERROR;
-	if (e == UC_ERR_INSN_INVALID)
-		snprintf(out->why, sizeof(out->why),
+	} else if (e == UC_ERR_INSN_INVALID && after_hint(c->uc, r.pc)) {
+		/* `sev; wfe` (SEV runs as a no-op in Unicorn): the event is set, no sleep. */
+		if (read_insn16(c->uc, r.pc - 2, &prev) && prev == THUMB_WFE &&
+		    !(read_insn16(c->uc, r.pc - 4, &prev) && prev == THUMB_SEV))
+			coproc_exc_sleep(c, c->uc, true);
+		*pc = r.pc | 1u; /* YIELD: nothing to yield to */
+		return false;
+	} else if (e == UC_ERR_INSN_INVALID) {
+		snprintf(what, sizeof(what),
 			 "fatal: undefined instruction at PC 0x%08x (LR 0x%08x, SP 0x%08x)", r.pc,
 			 r.lr, r.sp);
-	else
-		snprintf(out->why, sizeof(out->why),
-			 "fatal: %s at PC 0x%08x (LR 0x%08x, SP 0x%08x)", uc_strerror(e), r.pc,
-			 r.lr, r.sp);
+	} else {
+		snprintf(what, sizeof(what), "fatal: %s at PC 0x%08x (LR 0x%08x, SP 0x%08x)",
+			 uc_strerror(e), r.pc, r.lr, r.sp);
+	}
+	*pc = r.pc;
+	if (coproc_exc_fault(c, c->uc, pc, type, what))
+		return false;
+	lockup_outcome(c, out);
 	return true;
 }
 
@@ -455,15 +440,4 @@ void *coproc_core_main(void *arg)
 	if (out.crashed && c->ev.crash)
 		c->ev.crash(c->ev_priv, out.type, out.why);
 	return NULL;
-}
-
-/*
- * No interrupt controller yet: a peripheral's line has nowhere to go. The
- * exception model (NVIC) replaces this.
- */
-void coproc_irq_set(struct coproc *c, unsigned int irq, bool level)
-{
-	(void)c;
-	(void)irq;
-	(void)level;
 }

@@ -127,6 +127,7 @@ static void check_m4_tee(const struct board *b, const char *dir, bool with_ddr)
 	assert_true(rp->tee);
 	assert_string_equal(rp->cpu, "cortex-m4");
 	assert_int_equal(rp->watchdog_ms, 0); /* the demo firmware kicks no watchdog */
+	assert_int_equal(rp->clock_hz, 209000000u); /* no clock-frequency: the MP15's M4 */
 	assert_stm32mp15_mems(rp, with_ddr, true);
 	/* The isolated layout: mcuram2 private, the table and trace in shared ipc-shmem. */
 	assert_true(board_memory_by_name(rp, "mcuram2")->secure);
@@ -442,6 +443,21 @@ static const struct bad_case bad_cases[] = {
 	 "",
 	 RPROC("m4", "0", MEMS "\t\trproc,watchdog-ms = [01];\n"),
 	 {"/m4: rproc,watchdog-ms", "1 bytes"}},
+	{"clock-zero",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0", MEMS "\t\tclock-frequency = <0>;\n"),
+	 {"/m4: clock-frequency", "0 Hz"}},
+	{"clock-over-32",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0", MEMS "\t\tclock-frequency = <1 0>;\n"),
+	 {"/m4: clock-frequency", "4294967296 Hz"}},
+	{"clock-bytes",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0", MEMS "\t\tclock-frequency = [01 02];\n"),
+	 {"/m4: clock-frequency", "2 bytes"}},
 	{"mbox-unknown-name",
 	 HEAD1,
 	 "",
@@ -669,7 +685,8 @@ static void test_defaults_and_paths(void **state)
 		MEMS
 		"\t\tsecure-policy {\n\t\t\trollback-state = \"state/rb\";\n"
 		"\t\t\ttrusted-keys = \"k1.pem\", \"/abs/k2.pem\";\n\t\t};\n") "\tm4b {\n\t\tcompatible = \"st,stm32mp1-m4\";\n\t\trproc,id = <7>;\n"
-									       "\t\tmemory-region = <&big>;\n\t\trproc,watchdog-ms = <250>;\n\t};\n";
+									       "\t\tmemory-region = <&big>;\n\t\trproc,watchdog-ms = <250>;\n"
+									       "\t\tclock-frequency = <0 64000000>;\n\t};\n";
 	static const char resmem[] = "\t\tbig: big@100000000 { reg = <0x1 0x0 0x0 0x1000>; "
 				     "rproc,device-address = <0xfffff000>; rproc,loadable; };\n";
 	char *text = NULL, want[BOARD_PATH_MAX + 4096];
@@ -707,6 +724,7 @@ static void test_defaults_and_paths(void **state)
 	assert_non_null(rp);
 	assert_false(rp->tee);
 	assert_int_equal(rp->watchdog_ms, 250);
+	assert_int_equal(rp->clock_hz, 64000000u); /* two cells */
 	assert_int_equal(rp->num_mems, 1);
 	assert_int_equal(rp->mems[0].pa, 0x100000000ULL);
 	assert_int_equal(rp->mems[0].da, 0xfffff000); /* ends exactly at 4 GiB: allowed */

@@ -504,6 +504,8 @@ static unsigned int emit_const(uint16_t *out, unsigned int rd, uint32_t v)
 #define T_SVC		    0xDF00u
 #define T_WFI		    0xBF30u
 #define T_WFE		    0xBF20u
+#define T_SEV		    0xBF40u
+#define T_CPSID_I	    0xB672u
 
 /* Vector table (SP, PC = code | thumb) and the code at SNIP_CODE in RETRAM. */
 static void snippet(struct fix_board *b, const uint16_t *code, unsigned int n, bool thumb)
@@ -612,17 +614,30 @@ static void test_snippet_reset_vector_without_thumb(void **state)
 
 static void test_snippet_wfi_wfe_resume(void **state)
 {
-	uint16_t code[16];
+	uint16_t code[32];
 	unsigned int n = 0;
 	struct rig r;
 
 	(void)state;
+	/*
+	 * WFI sleeps until an interrupt is due (issue 13; it used to be a
+	 * no-op): with PRIMASK set, a pending enabled IRQ still wakes it and
+	 * the code goes on without taking it. `sev; wfe` does not sleep.
+	 */
+	code[n++] = T_CPSID_I;
+	n += emit_const(code + n, 0, 0xE000E100u); /* NVIC_ISER0 */
+	code[n++] = 0x2101;			   /* movs r1, #1 */
+	code[n++] = T_STR(1, 0, 0);
+	n += emit_const(code + n, 0, 0xE000E200u); /* NVIC_ISPR0 */
+	code[n++] = T_STR(1, 0, 0);
 	code[n++] = T_WFI;
+	code[n++] = T_SEV;
 	code[n++] = T_WFE;
 	n += emit_const(code + n, 0, MARK_DA);
 	n += emit_const(code + n, 1, 0x600DF00Du);
 	code[n++] = T_STR(1, 0, 0);
 	code[n++] = T_SELF_LOOP;
+	assert_true(n <= 32);
 	rig_up(&r, "cortex-m4");
 	snippet(&r.board, code, n, true);
 	rig_start(&r);
