@@ -260,8 +260,8 @@ static void test_m33_tee(void **state)
 	"\t\tmcuram2: mcuram2@10000000 { reg = <0x0 0x10000000 0x0 0x40000>; rproc,loadable; };\n"
 
 #define MID                                                                                        \
-	"\t};\n\tipcc: mailbox@4c001000 { compatible = \"vst,ipcc\"; reg = <0x4c001000 0x400>; "   \
-	"#mbox-cells = <1>; };\n"
+	"\t};\n\tipcc: mailbox@4c001000 { compatible = \"st,stm32mp1-ipcc\"; "                      \
+	"reg = <0x4c001000 0x400>; #mbox-cells = <1>; interrupts = <103 104>; };\n"
 
 /* A TEE M4 node named NAME with id ID and the given extra body. */
 #define RPROC(name, id, body)                                                                      \
@@ -467,7 +467,7 @@ static const struct bad_case bad_cases[] = {
 	 HEAD1,
 	 "",
 	 RPROC("m4", "0", MEMS "\t\tmboxes = <&retram 0>;\n\t\tmbox-names = \"vq0\";\n"),
-	 {"retram@38000000: compatible", "vst,ipcc"}},
+	 {"retram@38000000: compatible", "st,stm32mp1-ipcc"}},
 	{"mbox-channel-twice",
 	 HEAD1,
 	 "",
@@ -490,7 +490,7 @@ static const struct bad_case bad_cases[] = {
 	 "",
 	 RPROC("m4", "0",
 	       MEMS "\t\tmboxes = <&ipcc 0>, <&other 1>;\n\t\tmbox-names = \"vq0\", \"vq1\";\n"
-		    "\t\tother: other { compatible = \"vst,ipcc\"; #mbox-cells = <1>; };\n"),
+		    "\t\tother: other { compatible = \"st,stm32mp1-ipcc\"; #mbox-cells = <1>; };\n"),
 	 {"/m4: mboxes", "second mailbox"}},
 	{"mbox-over-memory",
 	 HEAD1,
