@@ -99,9 +99,9 @@ struct coproc_ipcc_chans {
 
 /* The core's console: a ring of the last COPROC_CONSOLE_SIZE bytes the UART sent. */
 struct coproc_console {
-	pthread_mutex_t lock;		 /* protects the fields below (UART vs host reader) */
+	pthread_mutex_t lock;	       /* protects the fields below (UART vs host reader) */
 	char buf[COPROC_CONSOLE_SIZE]; /* the ring */
-	uint64_t total;			 /* bytes ever written: buf[total % size] is next */
+	uint64_t total;		       /* bytes ever written: buf[total % size] is next */
 };
 
 /* The independent watchdog. */
@@ -149,10 +149,10 @@ struct coproc {
 	/* Fixed from creation: the board's peripherals and their models. */
 	struct coproc_periph periphs[BOARD_MAX_PERIPHS];
 	unsigned int num_periphs;
-	struct coproc_periph *ipcc;	 /* the mailbox among periphs, NULL if none */
+	struct coproc_periph *ipcc;	/* the mailbox among periphs, NULL if none */
 	struct coproc_ipcc_chans chans; /* what the host uses its channels for */
 	pthread_mutex_t ipcc_host_lock; /* one host IPCC handler or send at a time (recursive) */
-	struct coproc_console console;	 /* what the firmware printed */
+	struct coproc_console console;	/* what the firmware printed */
 };
 
 /* ---- time (coproc.c) ---- */
@@ -195,8 +195,7 @@ extern const struct coproc_periph_model coproc_razwi_model;
  * Make the models of the board's peripherals (desc NULL: the STM32MP15 set
  * of board_stm32mp15_periphs) and check that none overlaps a memory.
  */
-int coproc_periphs_create(struct coproc *c, const struct board_rproc *desc,
-			  struct rpt_error *err);
+int coproc_periphs_create(struct coproc *c, const struct board_rproc *desc, struct rpt_error *err);
 void coproc_periphs_destroy(struct coproc *c);
 /* Reset every model before a run. */
 void coproc_periphs_reset(struct coproc *c);
@@ -210,6 +209,16 @@ int coproc_periph_map(struct coproc *c, uc_engine *uc, struct rpt_error *err);
  */
 int coproc_ipcc_host_read(struct coproc *c, uint32_t offset, uint32_t *value);
 int coproc_ipcc_host_write(struct coproc *c, uint32_t offset, uint32_t value);
+/* The IPCC's interrupt lines as the model drives them (tests look at them). */
+struct coproc_ipcc_lines {
+	bool p1_rx, p1_tx; /* processor 1 (host): RX occupied, TX free */
+	bool p2_rx, p2_tx; /* processor 2 (this core), as last given to coproc_irq_set */
+	unsigned long p2_rx_calls, p2_tx_calls; /* coproc_irq_set calls made for each */
+};
+int coproc_ipcc_lines(struct coproc *c, struct coproc_ipcc_lines *out);
+/* One access as the core's firmware makes it (processor 2), any width: for tests. */
+int coproc_ipcc_core_access(struct coproc *c, uint32_t offset, unsigned int size, bool write,
+			    uint32_t *value);
 /*
  * ipcc_host.c: processor 1's interrupt handlers (Linux stm32_ipcc's rx/tx
  * irq), called by the model when a line of processor 1 is high, never with

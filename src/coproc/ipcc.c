@@ -39,12 +39,13 @@ enum {
 };
 
 struct ipcc {
-	pthread_mutex_t lock; /* protects everything below */
-	uint32_t chmask;      /* implemented channels: bit n = channel n + 1 */
-	uint32_t cr[2];	      /* C1CR, C2CR */
-	uint32_t mr[2];	      /* C1MR, C2MR */
-	uint32_t sr[2];	      /* C1TOC2SR (set by processor 1), C2TOC1SR (set by 2) */
-	bool line[2][2];      /* current level of [processor][0 = RX occupied, 1 = TX free] */
+	pthread_mutex_t lock;	    /* protects everything below */
+	uint32_t chmask;	    /* implemented channels: bit n = channel n + 1 */
+	uint32_t cr[2];		    /* C1CR, C2CR */
+	uint32_t mr[2];		    /* C1MR, C2MR */
+	uint32_t sr[2];		    /* C1TOC2SR (set by processor 1), C2TOC1SR (set by 2) */
+	bool line[2][2];	    /* current level of [processor][0 = RX occupied, 1 = TX free] */
+	unsigned long irq_calls[2]; /* coproc_irq_set calls made for processor 2's RX, TX */
 };
 
 static struct ipcc *ipcc_of(const struct coproc_periph *p)
@@ -115,8 +116,10 @@ static void update_lines(struct coproc_periph *p, bool *p1_rx, bool *p1_tx)
 
 	levels(ip, now);
 	for (k = 0; k < 2; k++) {
-		if (now[P2][k] != ip->line[P2][k] && k < p->desc.num_irqs)
+		if (now[P2][k] != ip->line[P2][k] && k < p->desc.num_irqs) {
 			coproc_irq_set(p->core, p->desc.irqs[k], now[P2][k]);
+			ip->irq_calls[k]++;
+		}
 		ip->line[P2][k] = now[P2][k];
 		ip->line[P1][k] = now[P1][k];
 	}
@@ -270,4 +273,36 @@ int coproc_ipcc_host_write(struct coproc *c, uint32_t offset, uint32_t value)
 	if (!ret)
 		ipcc_access_write(c->ipcc, offset, value);
 	return ret;
+}
+
+int coproc_ipcc_lines(struct coproc *c, struct coproc_ipcc_lines *out)
+{
+	struct ipcc *ip;
+
+	if (!c->ipcc)
+		return -ENODEV;
+	ip = ipcc_of(c->ipcc);
+	pthread_mutex_lock(&ip->lock);
+	out->p1_rx = ip->line[P1][0];
+	out->p1_tx = ip->line[P1][1];
+	out->p2_rx = ip->line[P2][0];
+	out->p2_tx = ip->line[P2][1];
+	out->p2_rx_calls = ip->irq_calls[0];
+	out->p2_tx_calls = ip->irq_calls[1];
+	pthread_mutex_unlock(&ip->lock);
+	return 0;
+}
+
+int coproc_ipcc_core_access(struct coproc *c, uint32_t offset, unsigned int size, bool write,
+			    uint32_t *value)
+{
+	if (!c->ipcc)
+		return -ENODEV;
+	if (offset >= IPCC_SIZE || (size != 1 && size != 2 && size != 4) || (offset & (size - 1)))
+		return -EINVAL;
+	if (write)
+		ipcc_write(c->ipcc, offset, size, *value);
+	else
+		*value = ipcc_read(c->ipcc, offset, size);
+	return 0;
 }

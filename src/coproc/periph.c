@@ -146,6 +146,7 @@ int coproc_periphs_create(struct coproc *c, const struct board_rproc *desc, stru
 		return ret;
 	}
 	set_chans(c, desc);
+	coproc_periphs_reset(c); /* registers read their reset values before the first run too */
 	return 0;
 }
 
