@@ -648,12 +648,12 @@ static void test_snippet_vmmio_registers(void **state)
 	code[n++] = T_LDR(1, 0, VMMIO_ID);
 	code[n++] = T_STR(1, 2, 4); /* MARK+4: the id */
 	code[n++] = T_LDR(1, 0, VMMIO_WDG_PERIOD_MS);
-	code[n++] = T_STR(1, 2, 8);	     /* MARK+8: the watchdog period */
-	code[n++] = 0x2103;		     /* movs r1, #3 */
-	code[n++] = T_STR(1, 0, 0x018);	     /* the old doorbell: nothing there any more */
-	code[n++] = T_STRB(1, 0, 0x018);     /* byte write: ignored */
-	code[n++] = T_LDR(1, 0, 0x010);	     /* the old doorbell status: reads 0 */
-	code[n++] = T_STR(1, 2, 12);	     /* MARK+12 */
+	code[n++] = T_STR(1, 2, 8);	 /* MARK+8: the watchdog period */
+	code[n++] = 0x2103;		 /* movs r1, #3 */
+	code[n++] = T_STR(1, 0, 0x018);	 /* the old doorbell: nothing there any more */
+	code[n++] = T_STRB(1, 0, 0x018); /* byte write: ignored */
+	code[n++] = T_LDR(1, 0, 0x010);	 /* the old doorbell status: reads 0 */
+	code[n++] = T_STR(1, 2, 12);	 /* MARK+12 */
 	code[n++] = T_LDR(1, 0, VMMIO_VERSION);
 	code[n++] = T_STR(1, 2, 16); /* MARK+16: layout version */
 	n += emit_const(code + n, 1, 0x600DF00Du);
@@ -735,10 +735,10 @@ static void test_snippet_uart_console(void **state)
 	code[n++] = T_STR(1, 0, USART_TDR);
 	code[n++] = 0x214F; /* movs r1, #'O' */
 	code[n++] = T_STR(1, 0, USART_TDR);
-	code[n++] = 0x214B; /* movs r1, #'K' */
+	code[n++] = 0x214B;						/* movs r1, #'K' */
 	n += emit_const(code + n, 3, STM32MP15_UART4_BASE + USART_TDR); /* beyond STRB's offsets */
 	code[n++] = T_STRB(1, 3, 0); /* a byte store transmits too */
-	code[n++] = 0x2101;		     /* movs r1, #1 (not printable) */
+	code[n++] = 0x2101;	     /* movs r1, #1 (not printable) */
 	code[n++] = T_STR(1, 0, USART_TDR);
 	code[n++] = 0x210A; /* movs r1, #'\n' */
 	code[n++] = T_STR(1, 0, USART_TDR);
@@ -767,6 +767,69 @@ static void test_snippet_uart_console(void **state)
 	assert_int_equal(coproc_console_read(r.core, con, 3), 2);
 	assert_string_equal(con, "?\n");
 	rig_stop(&r);
+	rig_down(&r);
+}
+
+/*
+ * A board's read-as-zero window (RCC, PWR, GPIO of the STM32MP15): loads read
+ * 0 whatever was stored, of any width; the first byte past the window faults.
+ */
+static void test_snippet_razwi_window(void **state)
+{
+	struct board_rproc *desc = calloc(1, sizeof(*desc));
+	struct rpt_error err = {0};
+	uint16_t code[40];
+	unsigned int n = 0;
+	struct rig r;
+
+	(void)state;
+	assert_non_null(desc);
+	board_stm32mp15_periphs(desc);
+	desc->periphs[desc->num_periphs++] = (struct board_periph){.name = "raz-wi",
+								   .kind = BOARD_PERIPH_RAZWI,
+								   .pa = 0x50000000u,
+								   .da = 0x50000000u,
+								   .size = 0xD000u};
+	desc->mbox.vq0 = 0;
+	desc->mbox.vq1 = 1;
+	desc->mbox.shutdown = 2;
+	desc->mbox.detach = 3;
+	n += emit_const(code + n, 0, 0x50000000u);
+	n += emit_const(code + n, 2, MARK_DA);
+	n += emit_const(code + n, 1, 0x12345678u);
+	code[n++] = T_STR(1, 0, 0x10);	/* ignored */
+	code[n++] = T_STRB(1, 0, 0x11); /* ignored */
+	code[n++] = T_LDR(1, 0, 0x10);
+	code[n++] = T_STR(1, 2, 4);		   /* MARK+4: 0 */
+	code[n++] = 0x7C01;			   /* ldrb r1, [r0, #16] */
+	code[n++] = T_STR(1, 2, 8);		   /* MARK+8: 0 */
+	n += emit_const(code + n, 3, 0x5000CFFCu); /* the window's last word */
+	code[n++] = T_LDR(1, 3, 0);
+	code[n++] = T_STR(1, 2, 12); /* MARK+12: 0 */
+	n += emit_const(code + n, 1, 0x600DF00Du);
+	code[n++] = T_STR(1, 2, 0);
+	code[n++] = T_LDR(1, 3, 4); /* 0x5000D000: outside the window */
+	code[n++] = T_SELF_LOOP;
+	assert_true(n <= 40);
+	fix_board_init(&r.board);
+	fix_events_init(&r.ev);
+	r.core = coproc_create(&(struct coproc_config){.cpu = "cortex-m4",
+						       .mems = r.board.mems,
+						       .num_mems = r.board.num_mems,
+						       .desc = desc},
+			       &fix_event_ops, &r.ev, &err);
+	free(desc);
+	if (!r.core)
+		fail_msg("coproc_create: %s", rpt_error_msg(&err));
+	put_le32(fix_da(&r.board, MARK_DA + 4, 4), 0xFFFFFFFFu);
+	put_le32(fix_da(&r.board, MARK_DA + 8, 4), 0xFFFFFFFFu);
+	put_le32(fix_da(&r.board, MARK_DA + 12, 4), 0xFFFFFFFFu);
+	assert_int_equal(crash_of(&r, code, n, true), RPROC_MMUFAULT);
+	assert_int_equal(get_le32(fix_da(&r.board, MARK_DA, 4)), 0x600DF00Du);
+	assert_int_equal(get_le32(fix_da(&r.board, MARK_DA + 4, 4)), 0);
+	assert_int_equal(get_le32(fix_da(&r.board, MARK_DA + 8, 4)), 0);
+	assert_int_equal(get_le32(fix_da(&r.board, MARK_DA + 12, 4)), 0);
+	assert_non_null(strstr(r.ev.crash_why, "0x5000d000"));
 	rig_down(&r);
 }
 
@@ -1031,6 +1094,7 @@ int main(void)
 		cmocka_unit_test(test_snippet_ipcc_kick_acknowledged),
 		cmocka_unit_test(test_snippet_uart_console),
 		cmocka_unit_test(test_snippet_unmapped_peripheral_faults),
+		cmocka_unit_test(test_snippet_razwi_window),
 		cmocka_unit_test(test_watchdog_autostart),
 		cmocka_unit_test(test_watchdog_needs_start_key),
 		cmocka_unit_test(test_create_rejects),
