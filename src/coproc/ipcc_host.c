@@ -10,9 +10,9 @@
  * - Kick (stm32_ipcc_send_data): C1SCR CHnS, nothing else; a vring kick does
  *   not wait for the firmware.
  * - Firmware kick (stm32_ipcc_rx_irq): for every occupied, unmasked channel
- *   of C2TOC1SR, deliver it (the kick event of its vring), then clear it
- *   through C1SCR CHnC: the acknowledgement the firmware polls for before it
- *   kicks that channel again.
+ *   of C2TOC1SR, clear it through C1SCR CHnC (the acknowledgement the
+ *   firmware polls for before it kicks that channel again) and deliver it
+ *   (the kick event of its vring).
  * - Shutdown and detach (stm32_rproc's "shutdown" and "detach" channels, sent
  *   with tx_block): C1SCR CHnS, then TX free unmasked for that channel. The
  *   firmware acknowledges by clearing the flag (its C2SCR CHnC, what ST's
@@ -28,22 +28,22 @@
 /* A handler's own register writes must not run the handlers again (Linux: the irq is masked). */
 static _Thread_local bool in_handler;
 
-static void deliver_rx(struct coproc *c, uint32_t ch)
+/* The events of what a handler took: after the handler, with no lock of ours held. */
+static void report(struct coproc *c, uint32_t rx_done, uint32_t tx_done)
 {
 	uint32_t vq;
 
 	for (vq = 0; vq < 2; vq++)
-		if (c->chans.vq[vq] == ch && c->ev.kick)
+		if (c->chans.vq[vq] < IPCC_MAX_CHANNELS && (rx_done & (1u << c->chans.vq[vq])) &&
+		    c->ev.kick)
 			c->ev.kick(c->ev_priv, vq);
-}
-
-static void tx_done(struct coproc *c, uint32_t ch)
-{
-	if (ch == c->chans.shutdown && c->ev.shutdown_ack)
+	if (c->chans.shutdown < IPCC_MAX_CHANNELS && (tx_done & (1u << c->chans.shutdown)) &&
+	    c->ev.shutdown_ack)
 		c->ev.shutdown_ack(c->ev_priv);
 }
 
-static void handle(struct coproc *c, bool rx, bool tx)
+/* stm32_ipcc_rx_irq and stm32_ipcc_tx_irq: the channels taken go to *rx_done, *tx_done. */
+static void handle(struct coproc *c, bool rx, bool tx, uint32_t *rx_done, uint32_t *tx_done)
 {
 	uint32_t tosr = 0, mr = 0, own = 0, hw = 0, status, ch, n;
 
@@ -56,7 +56,7 @@ static void handle(struct coproc *c, bool rx, bool tx)
 		for (ch = 0; ch < n; ch++) {
 			if (!(status & (1u << ch)))
 				continue;
-			deliver_rx(c, ch);
+			*rx_done |= 1u << ch;
 			coproc_ipcc_host_write(c, IPCC_C1SCR, IPCC_SCR_CHC(ch));
 		}
 	}
@@ -68,21 +68,29 @@ static void handle(struct coproc *c, bool rx, bool tx)
 				continue;
 			coproc_ipcc_host_read(c, IPCC_C1MR, &mr);
 			coproc_ipcc_host_write(c, IPCC_C1MR, mr | IPCC_MR_CHFM(ch));
-			tx_done(c, ch);
+			*tx_done |= 1u << ch;
 		}
 	}
 }
 
 void coproc_ipcc_host_irq(struct coproc *c, bool rx, bool tx)
 {
+	uint32_t rx_done = 0, tx_done = 0;
+
 	if (in_handler)
 		return;
 	/* One handler at a time (the core thread's and a host thread's), as one CPU's irq. */
 	pthread_mutex_lock(&c->ipcc_host_lock);
 	in_handler = true;
-	handle(c, rx, tx);
+	handle(c, rx, tx, &rx_done, &tx_done);
 	in_handler = false;
 	pthread_mutex_unlock(&c->ipcc_host_lock);
+	/*
+	 * Linux delivers the message before clearing the channel; here the flag
+	 * is cleared first and the event follows at once, outside the lock, so
+	 * that an event callback never waits on the host while we hold it.
+	 */
+	report(c, rx_done, tx_done);
 }
 
 void coproc_ipcc_host_init(struct coproc *c)
