@@ -17,13 +17,20 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "common/error.h"
+#include "common/safe_math.h"
 #include "coproc/coproc_internal.h"
 #include "coproc/stm32_ipcc_regs.h"
 #include "coproc_fixture.h"
+#include "testutil.h"
+
+/* The demo's trace buffer (ipc-shmem). */
+#define TRACE_DA  0x10047000u
+#define TRACE_LEN 0x800u
 
 struct rig {
 	struct fix_board board;
@@ -422,6 +429,54 @@ static void test_host_detach_and_crash_channels(void **state)
 	rig_down(&r);
 }
 
+/* Poll (bounded) until C2TOC1SR equals want. */
+static bool wait_c2_status(struct rig *r, uint32_t want)
+{
+	unsigned int ms;
+
+	for (ms = 0; ms < FIX_WAIT_MS; ms += 2) {
+		if (p2_read(r, IPCC_C2TOC1SR) == want)
+			return true;
+		usleep(2000);
+	}
+	return false;
+}
+
+/*
+ * The demo firmware, end to end: it kicks back only once the host cleared
+ * its previous kick. With the host's RX interrupt off nobody clears it, so
+ * the second answer waits; once the host listens again, it comes.
+ */
+static void test_demo_waits_for_host_ack(void **state)
+{
+	struct rpt_error err = {0};
+	struct rig r;
+
+	(void)state;
+	rig_up(&r);
+	fix_load_elf(&r.board, rpt_binary_path("firmware/rproc-demo.elf"));
+	if (coproc_boot(r.core, 0, &err))
+		fail_msg("coproc_boot: %s", rpt_error_msg(&err));
+	assert_true(fix_wait_text(&r.board, TRACE_DA, TRACE_LEN, "hello"));
+	host_quiet(&r);
+	assert_int_equal(coproc_kick(r.core, 0), 0);
+	/* The firmware took our kick (cleared it) and answered: its flag is up, unacknowledged. */
+	assert_true(wait_c2_status(&r, 1u << IPCC_CH_VRING0));
+	assert_int_equal(coproc_kick(r.core, 0), 0);
+	/* Taken too (our flag cleared), but its answer waits for our acknowledgement. */
+	for (unsigned int ms = 0; ms < FIX_WAIT_MS && p2_read(&r, IPCC_C1TOC2SR); ms += 2)
+		usleep(2000);
+	assert_int_equal(p2_read(&r, IPCC_C1TOC2SR), 0);
+	assert_int_equal(fix_kicks(&r.ev, 0), 0);
+	/* The host listens again: the pending answer is taken, then the waiting one comes. */
+	p1_write(&r, IPCC_C1CR, IPCC_CR_RXOIE | IPCC_CR_TXFIE);
+	assert_true(fix_wait_count(&r.ev, &r.ev.kicks[0], 2));
+	assert_true(wait_c2_status(&r, 0));
+	rig_stop(&r);
+	assert_int_equal(fix_kicks(&r.ev, 0), 2);
+	rig_down(&r);
+}
+
 /* A board that wires no detach channel: the request has nowhere to go. */
 static void test_host_unwired_channel(void **state)
 {
@@ -458,6 +513,7 @@ int main(void)
 		cmocka_unit_test(test_host_shutdown_waits_for_clear),
 		cmocka_unit_test(test_host_detach_and_crash_channels),
 		cmocka_unit_test(test_host_unwired_channel),
+		cmocka_unit_test(test_demo_waits_for_host_ack),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
