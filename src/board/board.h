@@ -80,14 +80,14 @@ enum board_periph_kind {
 
 /* One peripheral the coprocessor sees (a DT node with compatible, reg, interrupts). */
 struct board_periph {
-	char name[BOARD_NAME_MAX];	       /* node name ("mailbox", "serial") for messages */
-	enum board_periph_kind kind;	       /* which model */
-	uint64_t pa;			       /* register block, as the host sees it */
-	uint32_t da;			       /* register block, as the coprocessor sees it */
-	uint32_t size;			       /* bytes of the register block */
+	char name[BOARD_NAME_MAX];	      /* node name ("mailbox", "serial") for messages */
+	enum board_periph_kind kind;	      /* which model */
+	uint64_t pa;			      /* register block, as the host sees it */
+	uint32_t da;			      /* register block, as the coprocessor sees it */
+	uint32_t size;			      /* bytes of the register block */
 	uint32_t irqs[BOARD_PERIPH_MAX_IRQS]; /* NVIC lines (IPCC: RX occupied, TX free) */
-	unsigned int num_irqs;		       /* how many of irqs are given */
-	uint32_t channels;		       /* IPCC: channel count (HWCFGR), else 0 */
+	unsigned int num_irqs;		      /* how many of irqs are given */
+	uint32_t channels;		      /* IPCC: channel count (HWCFGR), else 0 */
 };
 
 /*

@@ -59,7 +59,7 @@ struct dt_periph_compat {
 	const char *compatible;	     /* the node's compatible */
 	enum board_periph_kind kind; /* its model */
 	uint32_t min_size;	     /* bytes of registers the model needs */
-	unsigned int irqs;	     /* interrupts: exactly this many (IPCC), else at most the maximum */
+	unsigned int irqs; /* interrupts: exactly this many (IPCC), else at most the maximum */
 };
 
 static const struct dt_periph_compat dt_periph_compats[] = {
@@ -898,10 +898,10 @@ static int dt_check_periphs(const struct dt_ctx *c, const struct board_rproc *rp
 		for (j = 0; j < i; j++)
 			if (ranges_overlap(p->da, periph_pages(p), rp->periphs[j].da,
 					   periph_pages(&rp->periphs[j])))
-				return dt_fail(c, node, "reg", -RPT_ERANGE,
-					       "registers share a 4 KiB page with %s",
-					       dt_path(c, c->periph_node[r][j], other,
-						       sizeof(other)));
+				return dt_fail(
+					c, node, "reg", -RPT_ERANGE,
+					"registers share a 4 KiB page with %s",
+					dt_path(c, c->periph_node[r][j], other, sizeof(other)));
 	}
 	return 0;
 }

@@ -92,8 +92,8 @@
 #define BOARD_COMPAT_MBOX "st,stm32mp1-ipcc"
 /* Compatibles of the other peripheral nodes (rproc,peripherals). */
 #define BOARD_COMPAT_USART "st,stm32h7-uart" /* the console UART (ST's Linux DT) */
-#define BOARD_COMPAT_VMMIO "vst,vmmio"	      /* this emulator's watchdog and tick page */
-#define BOARD_COMPAT_RAZWI "vst,raz-wi"	      /* reads as zero, ignores writes */
+#define BOARD_COMPAT_VMMIO "vst,vmmio"	     /* this emulator's watchdog and tick page */
+#define BOARD_COMPAT_RAZWI "vst,raz-wi"	     /* reads as zero, ignores writes */
 
 /* Largest device-tree blob accepted (boards are a few KiB). */
 #define BOARD_DTB_MAX ((size_t)1 << 20)

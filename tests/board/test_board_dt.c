@@ -303,7 +303,7 @@ static void test_m33_tee(void **state)
 	"\t\tmcuram2: mcuram2@10000000 { reg = <0x0 0x10000000 0x0 0x40000>; rproc,loadable; };\n"
 
 #define MID                                                                                        \
-	"\t};\n\tipcc: mailbox@4c001000 { compatible = \"st,stm32mp1-ipcc\"; "                      \
+	"\t};\n\tipcc: mailbox@4c001000 { compatible = \"st,stm32mp1-ipcc\"; "                     \
 	"reg = <0x4c001000 0x400>; #mbox-cells = <1>; interrupts = <103 104>; };\n"
 
 /* A TEE M4 node named NAME with id ID and the given extra body. */
@@ -316,8 +316,8 @@ static void test_m33_tee(void **state)
 #define EVIL(reg, extra) "\t\tevil: evil@20000000 { reg = <" reg ">; " extra " };\n"
 /* A root peripheral node labelled LABEL at ADDR (unit address) with the given body. */
 #define PERIPH(label, addr, body) "\t" label ": " label "@" addr " { " body " };\n"
-#define UART_AT(addr, size) "compatible = \"st,stm32h7-uart\"; reg = <" addr " " size ">;"
-#define PERIPHS(list)	    "\t\trproc,peripherals = " list ";\n"
+#define UART_AT(addr, size)	  "compatible = \"st,stm32h7-uart\"; reg = <" addr " " size ">;"
+#define PERIPHS(list)		  "\t\trproc,peripherals = " list ";\n"
 
 /* Write text to <tmpdir>/<name>.dts and return the path (static buffer). */
 static const char *write_dts(const char *name, const char *text)
@@ -536,8 +536,9 @@ static const struct bad_case bad_cases[] = {
 	 HEAD1,
 	 "",
 	 RPROC("m4", "0",
-	       MEMS "\t\tmboxes = <&ipcc 0>, <&other 1>;\n\t\tmbox-names = \"vq0\", \"vq1\";\n"
-		    "\t\tother: other { compatible = \"st,stm32mp1-ipcc\"; #mbox-cells = <1>; };\n"),
+	       MEMS
+	       "\t\tmboxes = <&ipcc 0>, <&other 1>;\n\t\tmbox-names = \"vq0\", \"vq1\";\n"
+	       "\t\tother: other { compatible = \"st,stm32mp1-ipcc\"; #mbox-cells = <1>; };\n"),
 	 {"/m4: mboxes", "second mailbox"}},
 	{"mbox-over-memory",
 	 HEAD1,
@@ -655,8 +656,7 @@ static const struct bad_case bad_cases[] = {
 	 "",
 	 PERIPH("rcc", "50000000",
 		"compatible = \"vst,raz-wi\"; reg = <0x50000000 0x1000>; "
-		"rproc,device-address = <0x0>;")
-		 RPROC("m4", "0", MEMS MBOX PERIPHS("<&rcc>")),
+		"rproc,device-address = <0x0>;") RPROC("m4", "0", MEMS MBOX PERIPHS("<&rcc>")),
 	 {"/rcc@50000000: reg", "registers overlap memory", "/reserved-memory/retram@38000000"}},
 	{"periph-share-page",
 	 HEAD1,
@@ -863,7 +863,8 @@ static void test_defaults_and_paths(void **state)
 	assert_string_equal(rp->cpu, "cortex-m4"); /* from the compatible */
 	assert_int_equal(rp->watchdog_ms, 0);
 	assert_string_equal(rp->mbox.name, ""); /* no mboxes: no mailbox */
-	assert_int_equal(rp->num_periphs, 0);  /* and no peripheral: everything outside memory faults */
+	/* And no peripheral: everything outside memory faults. */
+	assert_int_equal(rp->num_periphs, 0);
 	assert_int_equal(rp->mbox.vq0, BOARD_MBOX_NONE);
 	assert_int_equal(rp->mbox.shutdown, BOARD_MBOX_NONE);
 	assert_false(rp->policy.coredump_allowed);
