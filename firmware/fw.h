@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Shared by the demo firmware's files. Freestanding: no libc, only the
- * compiler's <stdint.h>/<stddef.h> and the mailbox register map.
+ * compiler's <stdint.h>/<stddef.h> and the register maps of the board's
+ * peripherals (STM32 IPCC and USART, the emulator's watchdog/tick page).
  */
 #ifndef RPROC_DEMO_FW_H
 #define RPROC_DEMO_FW_H
@@ -9,7 +10,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "coproc/stm32_ipcc_regs.h"
+#include "coproc/stm32_usart_regs.h"
 #include "coproc/vmmio.h"
+
+/* Where the board puts them (the STM32MP15 boards by default; -D for another SoC). */
+#ifndef FW_IPCC_BASE
+#define FW_IPCC_BASE STM32MP15_IPCC_BASE
+#endif
+#ifndef FW_UART_BASE
+#define FW_UART_BASE STM32MP15_UART4_BASE
+#endif
+#ifndef FW_VMMIO_BASE
+#define FW_VMMIO_BASE VMMIO_BASE
+#endif
 
 /* Trace buffer size; its address is where the linker puts it (ipc-shmem, shared). */
 #define FW_TRACE_SIZE 0x800u
@@ -17,20 +31,42 @@
 /* trace.c: the trace buffer the resource table points the host at. */
 extern char trace_buf[FW_TRACE_SIZE];
 
-/* One mailbox register. */
-static inline volatile uint32_t *mbox_reg(uint32_t offset)
+/* One 32-bit peripheral register. */
+static inline volatile uint32_t *reg32(uint32_t base, uint32_t offset)
 {
-	return (volatile uint32_t *)(VMMIO_BASE + offset);
+	return (volatile uint32_t *)(base + offset);
 }
 
-static inline uint32_t mbox_read(uint32_t offset)
+/* The watchdog and tick page (vmmio.h). */
+static inline uint32_t vmmio_read(uint32_t offset)
 {
-	return *mbox_reg(offset);
+	return *reg32(FW_VMMIO_BASE, offset);
 }
 
-static inline void mbox_write(uint32_t offset, uint32_t value)
+static inline void vmmio_write(uint32_t offset, uint32_t value)
 {
-	*mbox_reg(offset) = value;
+	*reg32(FW_VMMIO_BASE, offset) = value;
+}
+
+/* The IPCC, as processor 2 uses it. */
+static inline uint32_t ipcc_read(uint32_t offset)
+{
+	return *reg32(FW_IPCC_BASE, offset);
+}
+
+static inline void ipcc_write(uint32_t offset, uint32_t value)
+{
+	*reg32(FW_IPCC_BASE, offset) = value;
+}
+
+/* Polled console output on the UART: wait for TXE, then TDR. */
+static inline void uart_puts(const char *s)
+{
+	for (; *s; s++) {
+		while (!(*reg32(FW_UART_BASE, USART_ISR) & USART_ISR_TXE))
+			;
+		*reg32(FW_UART_BASE, USART_TDR) = (uint8_t)*s;
+	}
 }
 
 /* trace.c */

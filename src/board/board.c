@@ -5,6 +5,9 @@
 #include <string.h>
 
 #include "common/safe_math.h"
+#include "coproc/stm32_ipcc_regs.h"
+#include "coproc/stm32_usart_regs.h"
+#include "coproc/vmmio.h"
 
 const struct board_rproc *board_find_rproc(const struct board *b, uint32_t id)
 {
@@ -52,6 +55,48 @@ const struct board_memory *board_memory_by_name(const struct board_rproc *rp, co
 	return NULL;
 }
 
+const struct board_periph *board_find_periph(const struct board_rproc *rp,
+					     enum board_periph_kind kind)
+{
+	unsigned int i;
+
+	for (i = 0; i < rp->num_periphs; i++)
+		if (rp->periphs[i].kind == kind)
+			return &rp->periphs[i];
+	return NULL;
+}
+
+static void add_periph(struct board_rproc *rp, const char *name, enum board_periph_kind kind,
+		       uint32_t da, uint32_t size)
+{
+	struct board_periph *p = &rp->periphs[rp->num_periphs++];
+
+	memset(p, 0, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	p->kind = kind;
+	p->pa = da;
+	p->da = da;
+	p->size = size;
+}
+
+void board_stm32mp15_periphs(struct board_rproc *rp)
+{
+	struct board_periph *p;
+
+	rp->num_periphs = 0;
+	add_periph(rp, "mailbox", BOARD_PERIPH_IPCC, STM32MP15_IPCC_BASE, IPCC_SIZE);
+	p = &rp->periphs[0];
+	p->irqs[0] = STM32MP15_IPCC_IRQ_RX;
+	p->irqs[1] = STM32MP15_IPCC_IRQ_TX;
+	p->num_irqs = 2;
+	p->channels = STM32MP15_IPCC_CHANNELS;
+	add_periph(rp, "serial", BOARD_PERIPH_USART, STM32MP15_UART4_BASE, USART_SIZE);
+	p = &rp->periphs[1];
+	p->irqs[0] = STM32MP15_UART4_IRQ;
+	p->num_irqs = 1;
+	add_periph(rp, "vmmio", BOARD_PERIPH_VMMIO, VMMIO_BASE, VMMIO_SIZE);
+}
+
 static void add_mem(struct board_rproc *rp, const char *name, uint32_t da, uint64_t pa,
 		    uint32_t size, bool secure, bool loadable)
 {
@@ -83,11 +128,13 @@ static void stm32mp15_mems(struct board_rproc *rp, bool legacy, bool with_ddr)
 void board_stm32mp15_layout(struct board_rproc *rp, bool with_ddr)
 {
 	stm32mp15_mems(rp, false, with_ddr);
+	board_stm32mp15_periphs(rp);
 	rp->policy.legacy_layout = false;
 }
 
 void board_stm32mp15_legacy_layout(struct board_rproc *rp, bool with_ddr)
 {
 	stm32mp15_mems(rp, true, with_ddr);
+	board_stm32mp15_periphs(rp);
 	rp->policy.legacy_layout = true;
 }

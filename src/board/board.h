@@ -46,8 +46,6 @@ struct board_policy {
 
 /* A mailbox channel that is not wired (board_mailbox.vq0/vq1/shutdown). */
 #define BOARD_MBOX_NONE UINT32_MAX
-/* Channels one mailbox offers (channel numbers are below this). */
-#define BOARD_MBOX_CHANNELS 32
 
 /*
  * The IPCC-like mailbox of one coprocessor (its mboxes/mbox-names): doorbells
@@ -63,6 +61,33 @@ struct board_mailbox {
 	uint32_t shutdown;	   /* channel of the shutdown request, or BOARD_MBOX_NONE */
 	uint32_t
 		detach; /* channel of the detach notice (ST: the 4th, <&ipcc 3>), or BOARD_MBOX_NONE */
+};
+
+/* Peripherals of one coprocessor (rproc,peripherals plus the mailbox), at most. */
+#define BOARD_MAX_PERIPHS 16
+/* Interrupt lines of one peripheral, at most. */
+#define BOARD_PERIPH_MAX_IRQS 4
+/* External interrupt lines of the core (NVIC IRQn 0..BOARD_MAX_IRQ - 1, ARMv7-M's 496). */
+#define BOARD_MAX_IRQ 496u
+
+/* What a peripheral node is, from its compatible. */
+enum board_periph_kind {
+	BOARD_PERIPH_IPCC = 1, /* "st,stm32mp1-ipcc": the STM32 IPCC (the mailbox) */
+	BOARD_PERIPH_USART,    /* "st,stm32h7-uart": the console UART */
+	BOARD_PERIPH_VMMIO,    /* "vst,vmmio": this emulator's watchdog and tick page */
+	BOARD_PERIPH_RAZWI,    /* "vst,raz-wi": reads as zero, ignores writes (RCC, GPIO...) */
+};
+
+/* One peripheral the coprocessor sees (a DT node with compatible, reg, interrupts). */
+struct board_periph {
+	char name[BOARD_NAME_MAX];	      /* node name ("mailbox", "serial") for messages */
+	enum board_periph_kind kind;	      /* which model */
+	uint64_t pa;			      /* register block, as the host sees it */
+	uint32_t da;			      /* register block, as the coprocessor sees it */
+	uint32_t size;			      /* bytes of the register block */
+	uint32_t irqs[BOARD_PERIPH_MAX_IRQS]; /* NVIC lines (IPCC: RX occupied, TX free) */
+	unsigned int num_irqs;		      /* how many of irqs are given */
+	uint32_t channels;		      /* IPCC: channel count (HWCFGR), else 0 */
 };
 
 /*
@@ -108,6 +133,9 @@ struct board_rproc {
 	uint32_t watchdog_ms;	    /* watchdog period, 0 = none */
 	uint32_t clock_hz;	    /* core clock (SysTick counts at it), DT clock-frequency */
 	struct board_mailbox mbox;  /* its mailbox (mbox.name "" = none) */
+	/* The peripherals it sees (the mailbox's IPCC first when it has one). */
+	struct board_periph periphs[BOARD_MAX_PERIPHS];
+	unsigned int num_periphs;
 
 	/* The normal world's coredumps (rproc,coredump*). */
 	enum board_coredump coredump; /* mode at start-up */
@@ -137,11 +165,23 @@ const struct board_memory *board_find_memory(const struct board_rproc *rp, uint3
 /* The memory with this reserved-memory name, or NULL. */
 const struct board_memory *board_memory_by_name(const struct board_rproc *rp, const char *name);
 
+/* The first peripheral of this kind, or NULL. */
+const struct board_periph *board_find_periph(const struct board_rproc *rp,
+					     enum board_periph_kind kind);
+
+/*
+ * The peripherals of the virtual STM32MP15 M4 (boards/vstm32mp15-*.dts): the
+ * IPCC (0x4C001000, IRQ 103/104, 6 channels), UART4 (0x40010000) and the
+ * watchdog/tick page (VMMIO_BASE). Replaces rp's list.
+ */
+void board_stm32mp15_periphs(struct board_rproc *rp);
+
 /*
  * The STM32MP15 layout of DESIGN section 6, for tests and as the built-in
  * default: retram and mcuram2 private (secure), the vrings, vdev0buffer and
  * ipc-shmem (resource table, trace; loadable) shared. With with_ddr, a
- * private 32 MiB DDR memory at 0x90000000 is added (large.elf).
+ * private 32 MiB DDR memory at 0x90000000 is added (large.elf). The
+ * peripherals are board_stm32mp15_periphs().
  */
 void board_stm32mp15_layout(struct board_rproc *rp, bool with_ddr);
 

@@ -21,6 +21,9 @@
 
 #include "common/file_io.h"
 #include "common/safe_math.h"
+#include "coproc/stm32_ipcc_regs.h"
+#include "coproc/stm32_usart_regs.h"
+#include "coproc/vmmio.h"
 
 /* Room for a node path in a message; longer paths are cut (messages only). */
 #define DT_PATH_MAX 128
@@ -48,6 +51,22 @@ struct dt_ctx {
 	int rproc_node[BOARD_MAX_RPROCS];		/* node of each coprocessor parsed */
 	int mem_node[BOARD_MAX_RPROCS][BOARD_MAX_MEMS]; /* node of each memory, for messages */
 	int mbox_node[BOARD_MAX_RPROCS];		/* node of each mailbox, -1 if none */
+	int periph_node[BOARD_MAX_RPROCS][BOARD_MAX_PERIPHS]; /* node of each peripheral */
+};
+
+/* A peripheral compatible this reader knows, and the model behind it. */
+struct dt_periph_compat {
+	const char *compatible;	     /* the node's compatible */
+	enum board_periph_kind kind; /* its model */
+	uint32_t min_size;	     /* bytes of registers the model needs */
+	unsigned int irqs; /* interrupts: exactly this many (IPCC), else at most the maximum */
+};
+
+static const struct dt_periph_compat dt_periph_compats[] = {
+	{BOARD_COMPAT_MBOX, BOARD_PERIPH_IPCC, IPCC_SIZE, 2},
+	{BOARD_COMPAT_USART, BOARD_PERIPH_USART, USART_SIZE, 0},
+	{BOARD_COMPAT_VMMIO, BOARD_PERIPH_VMMIO, VMMIO_SIZE, 0},
+	{BOARD_COMPAT_RAZWI, BOARD_PERIPH_RAZWI, 1, 0},
 };
 
 /*
@@ -412,8 +431,109 @@ static int dt_parse_memories(struct dt_ctx *c, unsigned int r, int node, struct 
 	return 0;
 }
 
-/* The mailbox node itself: compatible, #mbox-cells = <1>, one reg range. */
-static int dt_parse_mailbox_node(const struct dt_ctx *c, int node, struct board_mailbox *mb)
+/*
+ * interrupts: one cell per line, the core's NVIC IRQn (the coprocessor's
+ * view; the host's GIC lines are not described here). Exactly `exact` cells
+ * when exact is not 0.
+ */
+static int dt_parse_irqs(const struct dt_ctx *c, int node, unsigned int exact,
+			 struct board_periph *p)
+{
+	const fdt32_t *v;
+	unsigned int i, n;
+	int len;
+
+	v = fdt_getprop(c->fdt, node, "interrupts", &len);
+	if (!v) {
+		if (len != -FDT_ERR_NOTFOUND)
+			return dt_fail(c, node, "interrupts", -RPT_EFORMAT, "%s",
+				       fdt_strerror(len));
+		if (exact)
+			return dt_fail(c, node, "interrupts", -RPT_EFORMAT,
+				       "missing (%u lines expected)", exact);
+		return 0;
+	}
+	if (len % 4)
+		return dt_fail(c, node, "interrupts", -RPT_EFORMAT,
+			       "%d bytes, not a list of 32-bit cells", len);
+	n = (unsigned int)len / 4;
+	if (exact && n != exact)
+		return dt_fail(c, node, "interrupts", -RPT_EFORMAT,
+			       "%u lines, expected %u (RX occupied, TX free)", n, exact);
+	if (n > BOARD_PERIPH_MAX_IRQS)
+		return dt_fail(c, node, "interrupts", -RPT_EFORMAT, "%u lines, at most %d", n,
+			       BOARD_PERIPH_MAX_IRQS);
+	for (i = 0; i < n; i++) {
+		p->irqs[i] = fdt32_ld(&v[i]);
+		if (p->irqs[i] >= BOARD_MAX_IRQ)
+			return dt_fail(c, node, "interrupts", -RPT_ERANGE,
+				       "line %u: IRQ %u, the NVIC has %u", i, p->irqs[i],
+				       BOARD_MAX_IRQ);
+	}
+	p->num_irqs = n;
+	return 0;
+}
+
+/* vst,channels of an IPCC: HWCFGR's channel count, 4 (ST's use) to 16; default the STM32MP15's 6. */
+static int dt_parse_ipcc_channels(const struct dt_ctx *c, int node, struct board_periph *p)
+{
+	int ret;
+
+	ret = dt_u32(c, node, "vst,channels", false, &p->channels);
+	if (ret == -ENOENT) {
+		p->channels = STM32MP15_IPCC_CHANNELS;
+		return 0;
+	}
+	if (!ret && (p->channels < 4 || p->channels > IPCC_MAX_CHANNELS))
+		return dt_fail(c, node, "vst,channels", -RPT_ERANGE, "%u, expected 4 to %u",
+			       p->channels, IPCC_MAX_CHANNELS);
+	return ret;
+}
+
+/*
+ * A peripheral node: a known compatible, one reg range of at least what the
+ * model needs, starting a 4 KiB page of the coprocessor's address space
+ * (models are mapped by pages), its interrupts.
+ */
+static int dt_parse_periph(const struct dt_ctx *c, int node, struct board_periph *p)
+{
+	const struct dt_periph_compat *pc = NULL;
+	unsigned int i;
+	int ret;
+
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < sizeof(dt_periph_compats) / sizeof(dt_periph_compats[0]); i++)
+		if (!fdt_node_check_compatible(c->fdt, node, dt_periph_compats[i].compatible))
+			pc = &dt_periph_compats[i];
+	if (!pc)
+		return dt_fail(c, node, "compatible", -RPT_EFORMAT,
+			       "not a peripheral this board can model (%s, %s, %s or %s)",
+			       dt_periph_compats[0].compatible, dt_periph_compats[1].compatible,
+			       dt_periph_compats[2].compatible, dt_periph_compats[3].compatible);
+	p->kind = pc->kind;
+	ret = dt_node_name(c, node, p->name, sizeof(p->name));
+	if (!ret)
+		ret = dt_reg(c, node, &p->pa, &p->size);
+	if (!ret)
+		ret = dt_device_address(c, node, p->pa, p->size, &p->da);
+	if (ret)
+		return ret;
+	if (p->size < pc->min_size)
+		return dt_fail(c, node, "reg", -RPT_ERANGE,
+			       "0x%x bytes of registers, %s needs 0x%x", p->size, pc->compatible,
+			       pc->min_size);
+	if (p->da & 0xFFFu)
+		return dt_fail(c, node, dt_da_prop(c, node), -RPT_ERANGE,
+			       "device address 0x%08x does not start a 4 KiB page", p->da);
+	ret = dt_parse_irqs(c, node, pc->irqs, p);
+	if (!ret && p->kind == BOARD_PERIPH_IPCC)
+		ret = dt_parse_ipcc_channels(c, node, p);
+	return ret;
+}
+
+/* The mailbox node itself: the IPCC (a peripheral), #mbox-cells = <1>. */
+static int dt_parse_mailbox_node(const struct dt_ctx *c, int node, struct board_mailbox *mb,
+				 struct board_periph *p)
 {
 	uint32_t cells = 0;
 	int ret;
@@ -427,12 +547,14 @@ static int dt_parse_mailbox_node(const struct dt_ctx *c, int node, struct board_
 	if (cells != 1)
 		return dt_fail(c, node, "#mbox-cells", -RPT_EFORMAT, "%u, expected 1 (the channel)",
 			       cells);
-	ret = dt_node_name(c, node, mb->name, sizeof(mb->name));
-	if (!ret)
-		ret = dt_reg(c, node, &mb->pa, &mb->size);
-	if (!ret)
-		ret = dt_device_address(c, node, mb->pa, mb->size, &mb->da);
-	return ret;
+	ret = dt_parse_periph(c, node, p);
+	if (ret)
+		return ret;
+	memcpy(mb->name, p->name, sizeof(mb->name)); /* same size, NUL-terminated */
+	mb->pa = p->pa;
+	mb->da = p->da;
+	mb->size = p->size;
+	return 0;
 }
 
 /* Where the channel named `name` goes in *mb, or NULL if the name is unknown. */
@@ -451,11 +573,11 @@ static uint32_t *dt_mbox_slot(struct board_mailbox *mb, const char *name)
 
 /*
  * Entry i of mboxes (<&mailbox channel>) named `name`: all entries must use
- * the same mailbox, channels are distinct and below BOARD_MBOX_CHANNELS.
+ * the same mailbox, channels are distinct and below the IPCC's vst,channels.
  */
 static int dt_parse_mbox_entry(const struct dt_ctx *c, int node, unsigned int i,
 			       const fdt32_t *cell, const char *name, int *mbox,
-			       struct board_mailbox *mb)
+			       struct board_mailbox *mb, struct board_periph *ipcc)
 {
 	uint32_t phandle = fdt32_ld(&cell[0]);
 	uint32_t chan = fdt32_ld(&cell[1]);
@@ -467,7 +589,7 @@ static int dt_parse_mbox_entry(const struct dt_ctx *c, int node, unsigned int i,
 		return dt_fail(c, node, "mboxes", -RPT_EFORMAT,
 			       "entry %u: phandle 0x%x points to no node", i, phandle);
 	if (*mbox < 0) {
-		ret = dt_parse_mailbox_node(c, target, mb);
+		ret = dt_parse_mailbox_node(c, target, mb, ipcc);
 		if (ret)
 			return ret;
 		*mbox = target;
@@ -481,10 +603,10 @@ static int dt_parse_mbox_entry(const struct dt_ctx *c, int node, unsigned int i,
 			       "unknown channel name \"%s\" (vq0, vq1, shutdown, detach)", name);
 	if (*slot != BOARD_MBOX_NONE)
 		return dt_fail(c, node, "mbox-names", -RPT_EFORMAT, "\"%s\" listed twice", name);
-	if (chan >= BOARD_MBOX_CHANNELS)
+	if (chan >= ipcc->channels)
 		return dt_fail(c, node, "mboxes", -RPT_ERANGE,
-			       "entry %u: channel %u, the mailbox has %d", i, chan,
-			       BOARD_MBOX_CHANNELS);
+			       "entry %u: channel %u, the mailbox has %u (0 to %u)", i, chan,
+			       ipcc->channels, ipcc->channels - 1);
 	if (chan == mb->vq0 || chan == mb->vq1 || chan == mb->shutdown || chan == mb->detach)
 		return dt_fail(c, node, "mboxes", -RPT_EFORMAT, "entry %u: channel %u used twice",
 			       i, chan);
@@ -492,9 +614,13 @@ static int dt_parse_mbox_entry(const struct dt_ctx *c, int node, unsigned int i,
 	return 0;
 }
 
-/* mboxes + mbox-names: optional, but both or neither, one entry per name. */
-static int dt_parse_mailbox(struct dt_ctx *c, unsigned int r, int node, struct board_mailbox *mb)
+/*
+ * mboxes + mbox-names: optional, but both or neither, one entry per name.
+ * The mailbox becomes the rproc's first peripheral.
+ */
+static int dt_parse_mailbox(struct dt_ctx *c, unsigned int r, int node, struct board_rproc *rp)
 {
+	struct board_mailbox *mb = &rp->mbox;
 	const fdt32_t *cells;
 	const char *names;
 	unsigned int i, n;
@@ -520,9 +646,63 @@ static int dt_parse_mailbox(struct dt_ctx *c, unsigned int r, int node, struct b
 			       len, n);
 	for (i = 0; i < n; i++) {
 		ret = dt_parse_mbox_entry(c, node, i, cells + 2 * (size_t)i,
-					  dt_string_at(names, nlen, i), &c->mbox_node[r], mb);
+					  dt_string_at(names, nlen, i), &c->mbox_node[r], mb,
+					  &rp->periphs[0]);
 		if (ret)
 			return ret;
+	}
+	c->periph_node[r][0] = c->mbox_node[r];
+	rp->num_periphs = 1;
+	return 0;
+}
+
+/*
+ * rproc,peripherals: phandles of the other peripheral nodes the coprocessor
+ * sees (the mailbox is reached through mboxes, not listed here).
+ */
+static int dt_parse_periphs(struct dt_ctx *c, unsigned int r, int node, struct board_rproc *rp)
+{
+	static const char prop[] = "rproc,peripherals";
+	char path[DT_PATH_MAX];
+	const fdt32_t *ph;
+	unsigned int i, j, n;
+	int len, target, ret;
+
+	ph = fdt_getprop(c->fdt, node, prop, &len);
+	if (!ph)
+		return len == -FDT_ERR_NOTFOUND
+			       ? 0
+			       : dt_fail(c, node, prop, -RPT_EFORMAT, "%s", fdt_strerror(len));
+	if (len == 0 || len % 4)
+		return dt_fail(c, node, prop, -RPT_EFORMAT,
+			       "%d bytes, not a non-empty list of 32-bit phandles", len);
+	n = (unsigned int)len / 4;
+	if (n > BOARD_MAX_PERIPHS - rp->num_periphs)
+		return dt_fail(c, node, prop, -RPT_EFORMAT, "%u peripherals, at most %u here", n,
+			       BOARD_MAX_PERIPHS - rp->num_periphs);
+	for (i = 0; i < n; i++) {
+		uint32_t phandle = fdt32_ld(&ph[i]);
+		unsigned int k = rp->num_periphs;
+
+		target = fdt_node_offset_by_phandle(c->fdt, phandle);
+		if (target < 0)
+			return dt_fail(c, node, prop, -RPT_EFORMAT,
+				       "entry %u: phandle 0x%x points to no node", i, phandle);
+		for (j = 0; j < k; j++)
+			if (c->periph_node[r][j] == target)
+				return dt_fail(c, node, prop, -RPT_EFORMAT,
+					       "entry %u: %s listed twice (or also in mboxes)", i,
+					       dt_path(c, target, path, sizeof(path)));
+		ret = dt_parse_periph(c, target, &rp->periphs[k]);
+		if (ret)
+			return ret;
+		if (rp->periphs[k].kind == BOARD_PERIPH_IPCC)
+			return dt_fail(c, node, prop, -RPT_EFORMAT,
+				       "entry %u: the IPCC %s is the mailbox: reference it with "
+				       "mboxes",
+				       i, dt_path(c, target, path, sizeof(path)));
+		c->periph_node[r][k] = target;
+		rp->num_periphs++;
 	}
 	return 0;
 }
@@ -723,23 +903,41 @@ static int dt_check_overlaps(const struct dt_ctx *c, const struct board *b, unsi
 	return 0;
 }
 
-/* The mailbox registers must not sit inside a memory of the coprocessor. */
-static int dt_check_mailbox(const struct dt_ctx *c, const struct board_rproc *rp, unsigned int r)
+/* A peripheral's registers, mapped by whole pages of the coprocessor's address space. */
+static uint32_t periph_pages(const struct board_periph *p)
 {
-	const struct board_mailbox *mb = &rp->mbox;
+	return (uint32_t)(((uint64_t)p->size + 0xFFFu) & ~(uint64_t)0xFFFu);
+}
+
+/*
+ * No peripheral's registers may share a byte with a memory of the
+ * coprocessor (device or physical range), nor a page with another peripheral.
+ */
+static int dt_check_periphs(const struct dt_ctx *c, const struct board_rproc *rp, unsigned int r)
+{
 	char other[DT_PATH_MAX];
-	unsigned int i;
+	unsigned int i, j;
 
-	if (c->mbox_node[r] < 0)
-		return 0;
-	for (i = 0; i < rp->num_mems; i++) {
-		const struct board_memory *m = &rp->mems[i];
+	for (i = 0; i < rp->num_periphs; i++) {
+		const struct board_periph *p = &rp->periphs[i];
+		int node = c->periph_node[r][i];
 
-		if (ranges_overlap(mb->pa, mb->size, m->pa, m->size) ||
-		    ranges_overlap(mb->da, mb->size, m->da, m->size))
-			return dt_fail(c, c->mbox_node[r], "reg", -RPT_ERANGE,
-				       "mailbox registers overlap memory %s",
-				       dt_path(c, c->mem_node[r][i], other, sizeof(other)));
+		for (j = 0; j < rp->num_mems; j++) {
+			const struct board_memory *m = &rp->mems[j];
+
+			if (ranges_overlap(p->pa, p->size, m->pa, m->size) ||
+			    ranges_overlap(p->da, periph_pages(p), m->da, m->size))
+				return dt_fail(c, node, "reg", -RPT_ERANGE,
+					       "registers overlap memory %s",
+					       dt_path(c, c->mem_node[r][j], other, sizeof(other)));
+		}
+		for (j = 0; j < i; j++)
+			if (ranges_overlap(p->da, periph_pages(p), rp->periphs[j].da,
+					   periph_pages(&rp->periphs[j])))
+				return dt_fail(
+					c, node, "reg", -RPT_ERANGE,
+					"registers share a 4 KiB page with %s",
+					dt_path(c, c->periph_node[r][j], other, sizeof(other)));
 	}
 	return 0;
 }
@@ -872,7 +1070,9 @@ static int dt_parse_rproc(struct dt_ctx *c, struct board *b, unsigned int r, int
 	if (!ret)
 		ret = dt_parse_memories(c, r, node, rp);
 	if (!ret)
-		ret = dt_parse_mailbox(c, r, node, &rp->mbox);
+		ret = dt_parse_mailbox(c, r, node, rp);
+	if (!ret)
+		ret = dt_parse_periphs(c, r, node, rp);
 	if (!ret)
 		ret = dt_parse_policy(c, node, rp->tee, &rp->policy);
 	if (!ret)
@@ -882,7 +1082,7 @@ static int dt_parse_rproc(struct dt_ctx *c, struct board *b, unsigned int r, int
 	if (!ret)
 		ret = dt_check_overlaps(c, b, r);
 	if (!ret)
-		ret = dt_check_mailbox(c, rp, r);
+		ret = dt_check_periphs(c, rp, r);
 	return ret;
 }
 

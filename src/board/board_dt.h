@@ -17,8 +17,23 @@
  *		};
  *	};
  *	ipcc: mailbox@4c001000 {
- *		compatible = "vst,ipcc"; reg = <0x4c001000 0x400>; #mbox-cells = <1>;
+ *		compatible = "st,stm32mp1-ipcc"; reg = <0x4c001000 0x400>; #mbox-cells = <1>;
+ *		interrupts = <103 104>;             the core's NVIC lines: RX occupied, TX free
+ *		vst,channels = <6>;                 HWCFGR channel count, 4..16 (default 6)
  *	};
+ *	uart4: serial@40010000 {               console; bytes go to `rprocctl ... console`
+ *		compatible = "st,stm32h7-uart"; reg = <0x40010000 0x400>; interrupts = <52>;
+ *	};
+ *	vmmio: vmmio@4c0f0000 {                 watchdog and tick page (vmmio.h)
+ *		compatible = "vst,vmmio"; reg = <0x4c0f0000 0x1000>;
+ *	};
+ *	rcc: rcc@50000000 {                     read as zero, writes ignored (vendor init)
+ *		compatible = "vst,raz-wi"; reg = <0x50000000 0x1000>;
+ *	};
+ *	A peripheral's reg starts a 4 KiB page of the coprocessor's address
+ *	space (rproc,device-address as for memories), covers what its model
+ *	needs, overlaps no memory and shares no page with another peripheral.
+ *	interrupts: one cell per line (the core's NVIC IRQn, below 496).
  *	m4 {
  *		compatible = "st,stm32mp1-m4-tee";  (or "st,stm32mp1-m4", "st,stm32mp2-m33-tee")
  *		rproc,id = <0>;
@@ -30,7 +45,11 @@
  *		mboxes = <&ipcc 0>, <&ipcc 1>, <&ipcc 2>, <&ipcc 3>;
  *		mbox-names = "vq0", "vq1", "shutdown", "detach";  each optional;
  *						    detach: ST's 4th IPCC channel, tells
- *						    the firmware the host let go of it
+ *						    the firmware the host let go of it;
+ *						    channels below vst,channels
+ *		rproc,peripherals = <&uart4>, <&vmmio>, <&rcc>;  the other peripherals
+ *						    (addresses no memory and no peripheral
+ *						    covers fault)
  *		rproc,watchdog-ms = <1000>;         optional
  *		rproc,coredump = "enabled";         optional: "disabled" (default), "enabled", "inline"
  *		rproc,coredump-timeout-ms = <N>;    optional: inline wait, 1..3600000, default 300000
@@ -72,8 +91,12 @@
 #define BOARD_COMPAT_M4_TEE  "st,stm32mp1-m4-tee"  /* STM32MP15 M4, TEE (alternate) boot */
 #define BOARD_COMPAT_M4	     "st,stm32mp1-m4"	   /* STM32MP15 M4, normal world loads the ELF */
 #define BOARD_COMPAT_M33_TEE "st,stm32mp2-m33-tee" /* STM32MP25 M33, TEE boot */
-/* Compatible of the mailbox node that mboxes must reference. */
-#define BOARD_COMPAT_MBOX "vst,ipcc"
+/* Compatible of the mailbox node that mboxes must reference: the STM32 IPCC (ST's Linux DT). */
+#define BOARD_COMPAT_MBOX "st,stm32mp1-ipcc"
+/* Compatibles of the other peripheral nodes (rproc,peripherals). */
+#define BOARD_COMPAT_USART "st,stm32h7-uart" /* the console UART (ST's Linux DT) */
+#define BOARD_COMPAT_VMMIO "vst,vmmio"	     /* this emulator's watchdog and tick page */
+#define BOARD_COMPAT_RAZWI "vst,raz-wi"	     /* reads as zero, ignores writes */
 
 /* Largest device-tree blob accepted (boards are a few KiB). */
 #define BOARD_DTB_MAX ((size_t)1 << 20)

@@ -13,7 +13,6 @@
 #include "common/safe_math.h"
 #include "coproc/armv7m_regs.h"
 #include "coproc/coproc_internal.h"
-#include "coproc/vmmio.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 /*
@@ -86,10 +85,6 @@ static int check_mem(const struct coproc_mem *m, unsigned int idx, struct rpt_er
 			"coprocessor: memory %u '%s' overlaps the system control space "
 			"at 0x%08x",
 			idx, name, SCS_BASE);
-	if (ranges_overlap(m->da, m->size, VMMIO_BASE, VMMIO_SIZE))
-		return rpt_error_set(err, RPT_ERANGE,
-				     "coprocessor: memory %u '%s' overlaps the mailbox at 0x%08x",
-				     idx, name, VMMIO_BASE);
 	return 0;
 }
 
@@ -191,19 +186,23 @@ struct coproc *coproc_create(const struct coproc_config *cfg, const struct copro
 		goto err_free;
 	if (cfg->desc && cfg->desc->clock_hz)
 		c->clock_hz = cfg->desc->clock_hz;
+	if (coproc_periphs_create(c, cfg->desc, err))
+		goto err_free;
 	snprintf(c->cpu, sizeof(c->cpu), "%s", cpu);
 	if (ev)
 		c->ev = *ev;
 	c->ev_priv = ev_priv;
 	/* Build one engine now so that a layout Unicorn refuses fails here, not at start. */
 	if (coproc_engine_open(c, &probe, err))
-		goto err_free;
+		goto err_periphs;
 	uc_close(probe);
 	if (init_sync(c, err))
-		goto err_free;
+		goto err_periphs;
 	c->state = COPROC_STOPPED;
 	return c;
 
+err_periphs:
+	coproc_periphs_destroy(c);
 err_free:
 	free(c);
 	return NULL;
@@ -274,6 +273,7 @@ void coproc_destroy(struct coproc *c)
 		fprintf(stderr, "coprocessor: still waiting for the core to stop\n");
 	pthread_mutex_unlock(&c->ctl);
 	fini_sync(c);
+	coproc_periphs_destroy(c);
 	free(c);
 }
 
@@ -316,9 +316,9 @@ static int launch(struct coproc *c, uc_engine *uc, struct rpt_error *err)
 
 	memset(&c->fault, 0, sizeof(c->fault));
 	coproc_exc_reset(c);
-	coproc_mbox_reset(c);
-	coproc_wdg_reset(c, now);
 	c->reset_ns = now;
+	coproc_periphs_reset(c);
+	coproc_wdg_reset(c, now);
 	pthread_mutex_lock(&c->lock);
 	c->uc = uc;
 	c->stop_req = false;

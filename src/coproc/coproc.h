@@ -15,7 +15,8 @@
  * SysTick in the system control space, SVC, PendSV, faults to the firmware's
  * HardFault handler, lock-up reported as a crash); WFI sleeps until an
  * interrupt is due. Nothing hooks single instructions (DESIGN section 7):
- * peripherals are memory-mapped callbacks, interrupts are taken from a block
+ * peripherals are memory-mapped callbacks (the board's: STM32 IPCC, UART,
+ * ...), interrupts are taken from a block
  * hook, and stops and crashes requested by other threads are flags the core
  * thread acts on; the watchdog runs on host time in a thread of its own.
  *
@@ -55,7 +56,7 @@ struct coproc_mem {
 
 /* What the core tells the host. Any may be NULL. Called on the core's thread. */
 struct coproc_events {
-	/* The firmware rang the doorbell of virtqueue `vq` (0..31). */
+	/* The firmware kicked the IPCC channel of vring `vq` (0 or 1). */
 	void (*kick)(void *priv, uint32_t vq);
 	/* The firmware acknowledged the pending shutdown request. */
 	void (*shutdown_ack)(void *priv);
@@ -133,20 +134,37 @@ const char *coproc_last_error(struct coproc *c);
 enum coproc_state coproc_state(struct coproc *c);
 const char *coproc_state_name(enum coproc_state s);
 
-/* Ring the firmware's doorbell for virtqueue vq (0..31). -EINVAL, -RPT_ESTATE if not running. */
+/*
+ * The host's IPCC requests (ipcc_host.c: as Linux stm32_ipcc + stm32_rproc
+ * drive processor 1). Each returns -RPT_ESTATE if the core is not running,
+ * -ENODEV if the board wires no such channel (or has no IPCC).
+ */
+
+/* Kick the firmware on the channel of vring vq (0 or 1; else -EINVAL). */
 int coproc_kick(struct coproc *c, uint32_t vq);
 
-/* Ask the firmware to shut down (it answers with the shutdown_ack event). -RPT_ESTATE if not running. */
+/*
+ * Ask the firmware to shut down (the "shutdown" channel): it acknowledges by
+ * clearing the channel, which comes back as the shutdown_ack event.
+ */
 int coproc_request_shutdown(struct coproc *c);
 
-/*
- * Tell the firmware the host detached (it keeps running; the firmware clears
- * the request). -RPT_ESTATE if not running.
- */
+/* Tell the firmware the host detached (the "detach" channel; it runs on and clears it). */
 int coproc_request_detach(struct coproc *c);
 
-/* Ask the firmware to crash itself (demo: it then makes a bad access). -RPT_ESTATE if not running. */
+/*
+ * Debug: ask the firmware to crash itself (channel 5, IPCC_CH_CRASH; the
+ * demo then makes a bad access).
+ */
 int coproc_request_crash(struct coproc *c);
+
+/*
+ * Copy what the firmware printed on its console UART (the newest bytes that
+ * fit, at most COPROC_CONSOLE_SIZE, kept across runs) into buf, NUL-terminated.
+ * Returns the bytes copied (without the NUL). Only printable ASCII, newlines
+ * and tabs are kept (others read '?').
+ */
+size_t coproc_console_read(struct coproc *c, char *buf, size_t size);
 
 /*
  * Debug: crash the core from the host, as if it had failed with `type` (the

@@ -55,10 +55,53 @@ struct coproc_outcome {
 	char why[COPROC_WHY_MAX];   /* message of the crash event */
 };
 
-/* The mailbox registers the host sets and the firmware polls. */
-struct coproc_mbox {
-	_Atomic uint32_t db_status; /* host->firmware doorbells not yet cleared, bit n = vq n */
-	_Atomic uint32_t req;	    /* VMMIO_REQ_* requests pending */
+/* Bytes of the console log a core keeps (the newest win). */
+#define COPROC_CONSOLE_SIZE 4096u
+
+struct coproc_periph;
+
+/*
+ * One peripheral model (one file each: ipcc.c, usart.c, vmmio.c, razwi.c).
+ * read/write run on the core thread for the firmware's accesses (and on the
+ * host's threads for the IPCC's processor 1): offset is within the block
+ * (below desc.size), size 1, 2 or 4 and naturally aligned; the model decides
+ * what other widths do. Interrupt lines go through coproc_irq_set().
+ */
+struct coproc_periph_model {
+	const char *name;	     /* for messages ("stm32-ipcc") */
+	enum board_periph_kind kind; /* the board nodes it models */
+	/* Optional: allocate p->state (at coproc_create). */
+	int (*create)(struct coproc_periph *p, struct rpt_error *err);
+	/* Optional: the reset values, before every run (threads of the run not yet started). */
+	void (*reset)(struct coproc_periph *p);
+	uint32_t (*read)(struct coproc_periph *p, uint32_t offset, unsigned int size);
+	void (*write)(struct coproc_periph *p, uint32_t offset, unsigned int size, uint32_t value);
+	/* Optional: free p->state (at coproc_destroy). */
+	void (*destroy)(struct coproc_periph *p);
+};
+
+/* One peripheral of a core: the board's node and the model's state. */
+struct coproc_periph {
+	const struct coproc_periph_model *model; /* its ops */
+	struct coproc *core;			 /* the core it belongs to */
+	struct board_periph desc;		 /* the board's node (copied) */
+	uint32_t map_size;			 /* desc.size rounded up to whole pages */
+	void *state;				 /* the model's, NULL if it keeps none */
+};
+
+/* The host's use of the IPCC channels (the board's mboxes), as Linux stm32_rproc names them. */
+struct coproc_ipcc_chans {
+	uint32_t vq[2];	   /* channel index of vring 0 and 1 kicks, or BOARD_MBOX_NONE */
+	uint32_t shutdown; /* shutdown request, or BOARD_MBOX_NONE */
+	uint32_t detach;   /* detach notice, or BOARD_MBOX_NONE */
+	uint32_t crash;	   /* debug crash request (IPCC_CH_CRASH), or BOARD_MBOX_NONE */
+};
+
+/* The core's console: a ring of the last COPROC_CONSOLE_SIZE bytes the UART sent. */
+struct coproc_console {
+	pthread_mutex_t lock;	       /* protects the fields below (UART vs host reader) */
+	char buf[COPROC_CONSOLE_SIZE]; /* the ring */
+	uint64_t total;		       /* bytes ever written: buf[total % size] is next */
 };
 
 /* External interrupt lines modelled (ICTR.INTLINESNUM = words - 1). */
@@ -155,8 +198,15 @@ struct coproc {
 	uint32_t cpuid;		   /* SCB CPUID of the modelled core */
 	struct coproc_exc exc;	   /* NVIC, SCB, SysTick state of the run */
 	struct coproc_fault fault; /* core thread only */
-	struct coproc_mbox mbox;
 	struct coproc_wdg wdg;
+
+	/* Fixed from creation: the board's peripherals and their models. */
+	struct coproc_periph periphs[BOARD_MAX_PERIPHS];
+	unsigned int num_periphs;
+	struct coproc_periph *ipcc;	/* the mailbox among periphs, NULL if none */
+	struct coproc_ipcc_chans chans; /* what the host uses its channels for */
+	pthread_mutex_t ipcc_host_lock; /* one host IPCC handler or send at a time (recursive) */
+	struct coproc_console console;	/* what the firmware printed */
 };
 
 /* ---- time (coproc.c) ---- */
@@ -225,16 +275,56 @@ int coproc_scs_map(struct coproc *c, uc_engine *uc, struct rpt_error *err);
 /* Timer thread entry (arg: struct coproc *): pends SysTick on host time. */
 void *coproc_timer_main(void *arg);
 
-/* ---- the peripherals (mailbox.c) ---- */
+/* ---- the peripherals (periph.c and one file per model) ---- */
+extern const struct coproc_periph_model coproc_ipcc_model;
+extern const struct coproc_periph_model coproc_usart_model;
+extern const struct coproc_periph_model coproc_vmmio_model;
+extern const struct coproc_periph_model coproc_razwi_model;
+
+/*
+ * Make the models of the board's peripherals (desc NULL: the STM32MP15 set
+ * of board_stm32mp15_periphs) and check that none overlaps a memory.
+ */
+int coproc_periphs_create(struct coproc *c, const struct board_rproc *desc, struct rpt_error *err);
+void coproc_periphs_destroy(struct coproc *c);
+/* Reset every model before a run. */
+void coproc_periphs_reset(struct coproc *c);
 /* Map the core's peripherals (MMIO callbacks) into a fresh engine. */
 int coproc_periph_map(struct coproc *c, uc_engine *uc, struct rpt_error *err);
-void coproc_mbox_reset(struct coproc *c);
-uint64_t coproc_mbox_read(uc_engine *uc, uint64_t offset, unsigned int size, void *priv);
-void coproc_mbox_write(uc_engine *uc, uint64_t offset, unsigned int size, uint64_t value,
-		       void *priv);
+
+/*
+ * The IPCC as processor 1 (the host) sees it: one register access, as a
+ * Cortex-A load or store would make it. -ENODEV without an IPCC, -EINVAL for
+ * an offset outside the block or unaligned.
+ */
+int coproc_ipcc_host_read(struct coproc *c, uint32_t offset, uint32_t *value);
+int coproc_ipcc_host_write(struct coproc *c, uint32_t offset, uint32_t value);
+/* The IPCC's interrupt lines as the model drives them (tests look at them). */
+struct coproc_ipcc_lines {
+	bool p1_rx, p1_tx; /* processor 1 (host): RX occupied, TX free */
+	bool p2_rx, p2_tx; /* processor 2 (this core), as last given to coproc_irq_set */
+	unsigned long p2_rx_calls, p2_tx_calls; /* coproc_irq_set calls made for each */
+};
+int coproc_ipcc_lines(struct coproc *c, struct coproc_ipcc_lines *out);
+/* One access as the core's firmware makes it (processor 2), any width: for tests. */
+int coproc_ipcc_core_access(struct coproc *c, uint32_t offset, unsigned int size, bool write,
+			    uint32_t *value);
+/*
+ * ipcc_host.c: processor 1's interrupt handlers (Linux stm32_ipcc's rx/tx
+ * irq), called by the model when a line of processor 1 is high, never with
+ * the model's lock held.
+ */
+void coproc_ipcc_host_irq(struct coproc *c, bool rx, bool tx);
+/* ipcc_host.c: the host's configuration after a reset (Linux: probe, then each channel's startup). */
+void coproc_ipcc_host_init(struct coproc *c);
+
+/* ---- the console (usart.c) ---- */
+void coproc_console_putc(struct coproc *c, uint8_t byte);
 
 /* ---- the watchdog (watchdog.c) ---- */
 void coproc_wdg_reset(struct coproc *c, uint64_t now_ns);
+/* Milliseconds since the core left reset (VMMIO_TICK_MS). */
+uint32_t coproc_tick_ms(const struct coproc *c);
 /* The firmware wrote `key` to VMMIO_WDG_KEY. */
 void coproc_wdg_key(struct coproc *c, uint32_t key);
 /* Watchdog thread entry (arg: struct coproc *). */

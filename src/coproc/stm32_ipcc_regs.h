@@ -35,6 +35,14 @@
 #define IPCC_SCR_CHS(n) (1u << (16 + (n)))
 
 #define IPCC_HWCFGR_CHANNELS_MASK 0xFFu
+/* Channels of each SoC's instance (HWCFGR.CHANNELS): RM0436 (MP15) and RM0457 (MP2 IPCC1). */
+#define STM32MP15_IPCC_CHANNELS 6u
+#define STM32MP2_IPCC1_CHANNELS 16u
+#define IPCC_MAX_CHANNELS	16u /* CHnOM/CHnFM are 16-bit fields */
+/* Read-only identification, as ST's CMSIS headers give their reset values. */
+#define IPCC_VER_VALUE 0x00000010u /* MAJREV 1, MINREV 0 */
+#define IPCC_ID_VALUE  0x00100071u /* IPIDR */
+#define IPCC_SID_VALUE 0xA3C5DD01u /* SIDR */
 
 /* Where the SoCs put it and how its two interrupts of processor 2 are numbered. */
 #define STM32MP15_IPCC_BASE   0x4C001000u
@@ -48,6 +56,12 @@
 #define IPCC_CH_VRING0	 0u /* channel 1: vring 0 kicks */
 #define IPCC_CH_VRING1	 1u /* channel 2: vring 1 kicks */
 #define IPCC_CH_SHUTDOWN 2u /* channel 3: shutdown request (firmware acknowledges) */
-#define IPCC_CH_DETACH	 3u /* channel 4: the host detached */
+#define IPCC_CH_DETACH	 3u /* channel 4: the host detached (firmware acknowledges) */
+/*
+ * Not ST's: channel 5 (index 4) is this project's debug "crash on request"
+ * of the demo firmware (rprocctl ... crash through the firmware itself). The
+ * firmware never acknowledges it: it crashes.
+ */
+#define IPCC_CH_CRASH 4u
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "board/board_dt.h"
+#include "coproc/coproc.h"
 #include "wire/tee_wire.h"
 #include "normal/drivers/stm32_classic_rproc.h"
 #include "vboard/vboard_internal.h"
@@ -180,6 +181,15 @@ unsigned long vboard_proc_kicks(const struct vboard_proc *p)
 struct coproc *vboard_proc_core(const struct vboard_proc *p)
 {
 	return p->vb->backend->core ? p->vb->backend->core(p) : NULL;
+}
+
+long vboard_console_read(struct vboard_proc *p, char *buf, size_t size)
+{
+	struct coproc *core = vboard_proc_core(p);
+
+	if (!core)
+		return -EOPNOTSUPP;
+	return (long)coproc_console_read(core, buf, size);
 }
 
 struct tee_context *vboard_tee(struct vboard *vb)

@@ -103,6 +103,12 @@ const struct board_rproc *vboard_proc_desc(const struct vboard_proc *p);
 unsigned long vboard_proc_kicks(const struct vboard_proc *p);
 /* Its emulated core when that runs in this process (INPROC), else NULL. */
 struct coproc *vboard_proc_core(const struct vboard_proc *p);
+/*
+ * What its firmware printed on the console UART (coproc_console_read: the
+ * newest bytes that fit, NUL-terminated): the length, or -EOPNOTSUPP when
+ * the core does not run in this process (rproc-teed keeps it).
+ */
+long vboard_console_read(struct vboard_proc *p, char *buf, size_t size);
 
 /* The TEE the drivers use (to open more sessions on the TA), NULL on a board without one. */
 struct tee_context *vboard_tee(struct vboard *vb);

@@ -78,6 +78,38 @@ static void assert_stm32mp15_mems(const struct board_rproc *rp, bool with_ddr, b
 	assert_layout_mems(rp, with_ddr, secure_ok, false);
 }
 
+/* One peripheral of a shipped board. */
+static void assert_periph(const struct board_periph *p, enum board_periph_kind kind,
+			  const char *name, uint32_t da, uint32_t size)
+{
+	assert_int_equal(p->kind, kind);
+	assert_string_equal(p->name, name);
+	assert_int_equal(p->da, da);
+	assert_int_equal(p->pa, da);
+	assert_int_equal(p->size, size);
+}
+
+/* The STM32MP15 boards: IPCC (from mboxes) first, then UART4, the watchdog page, RAZ/WI windows. */
+static void assert_mp15_periphs(const struct board_rproc *rp)
+{
+	const struct board_periph *p = rp->periphs;
+
+	assert_int_equal(rp->num_periphs, 5);
+	assert_periph(&p[0], BOARD_PERIPH_IPCC, "mailbox", 0x4c001000, 0x400);
+	assert_int_equal(p[0].num_irqs, 2);
+	assert_int_equal(p[0].irqs[0], 103);
+	assert_int_equal(p[0].irqs[1], 104);
+	assert_int_equal(p[0].channels, 6);
+	assert_periph(&p[1], BOARD_PERIPH_USART, "serial", 0x40010000, 0x400);
+	assert_int_equal(p[1].num_irqs, 1);
+	assert_int_equal(p[1].irqs[0], 52);
+	assert_periph(&p[2], BOARD_PERIPH_VMMIO, "vmmio", 0x4c0f0000, 0x1000);
+	assert_int_equal(p[2].num_irqs, 0);
+	assert_periph(&p[3], BOARD_PERIPH_RAZWI, "raz-wi", 0x50000000, 0xd000);
+	assert_periph(&p[4], BOARD_PERIPH_RAZWI, "raz-wi", 0x50020000, 0x1000);
+	assert_ptr_equal(board_find_periph(rp, BOARD_PERIPH_USART), &p[1]);
+}
+
 static void assert_ipcc(const struct board_mailbox *mb, uint64_t pa)
 {
 	assert_string_equal(mb->name, "mailbox");
@@ -134,6 +166,7 @@ static void check_m4_tee(const struct board *b, const char *dir, bool with_ddr)
 	assert_false(board_memory_by_name(rp, "ipc-shmem")->secure);
 	assert_false(rp->policy.legacy_layout);
 	assert_ipcc(&rp->mbox, 0x4c001000);
+	assert_mp15_periphs(rp);
 	assert_demo_policy(&rp->policy, dir);
 	assert_ptr_equal(board_find_rproc(b, 0), rp);
 	assert_null(board_find_rproc(b, 1));
@@ -207,6 +240,7 @@ static void test_m4_direct(void **state)
 	/* Same memories, none secure: without a TEE nothing could load them. */
 	assert_stm32mp15_mems(rp, false, false);
 	assert_ipcc(&rp->mbox, 0x4c001000);
+	assert_mp15_periphs(rp);
 	assert_false(rp->policy.coredump_allowed);
 	assert_false(rp->policy.allow_unversioned);
 	assert_int_equal(rp->policy.num_keys, 0);
@@ -239,6 +273,15 @@ static void test_m33_tee(void **state)
 		assert_mem(&rp->mems[i], &want[i]);
 	assert_false(rp->policy.legacy_layout);
 	assert_ipcc(&rp->mbox, 0x40490000);
+	/* STM32MP2: IPCC1 with 16 channels at IRQ 152/153, UART4 at 0x40100000. */
+	assert_int_equal(rp->num_periphs, 4);
+	assert_periph(&rp->periphs[0], BOARD_PERIPH_IPCC, "mailbox", 0x40490000, 0x400);
+	assert_int_equal(rp->periphs[0].irqs[0], 152);
+	assert_int_equal(rp->periphs[0].irqs[1], 153);
+	assert_int_equal(rp->periphs[0].channels, 16);
+	assert_periph(&rp->periphs[1], BOARD_PERIPH_USART, "serial", 0x40100000, 0x400);
+	assert_periph(&rp->periphs[2], BOARD_PERIPH_VMMIO, "vmmio", 0x4c0f0000, 0x1000);
+	assert_periph(&rp->periphs[3], BOARD_PERIPH_RAZWI, "raz-wi", 0x44200000, 0x10000);
 	assert_demo_policy(&rp->policy, real_dir(rpt_binary_path("boards")));
 	free(b);
 }
@@ -261,8 +304,8 @@ static void test_m33_tee(void **state)
 	"\t\tmcuram2: mcuram2@10000000 { reg = <0x0 0x10000000 0x0 0x40000>; rproc,loadable; };\n"
 
 #define MID                                                                                        \
-	"\t};\n\tipcc: mailbox@4c001000 { compatible = \"vst,ipcc\"; reg = <0x4c001000 0x400>; "   \
-	"#mbox-cells = <1>; };\n"
+	"\t};\n\tipcc: mailbox@4c001000 { compatible = \"st,stm32mp1-ipcc\"; "                     \
+	"reg = <0x4c001000 0x400>; #mbox-cells = <1>; interrupts = <103 104>; };\n"
 
 /* A TEE M4 node named NAME with id ID and the given extra body. */
 #define RPROC(name, id, body)                                                                      \
@@ -272,6 +315,10 @@ static void test_m33_tee(void **state)
 #define MBOX                                                                                       \
 	"\t\tmboxes = <&ipcc 0>, <&ipcc 1>, <&ipcc 2>;\n\t\tmbox-names = \"vq0\", \"vq1\", \"shutdown\";\n"
 #define EVIL(reg, extra) "\t\tevil: evil@20000000 { reg = <" reg ">; " extra " };\n"
+/* A root peripheral node labelled LABEL at ADDR (unit address) with the given body. */
+#define PERIPH(label, addr, body) "\t" label ": " label "@" addr " { " body " };\n"
+#define UART_AT(addr, size)	  "compatible = \"st,stm32h7-uart\"; reg = <" addr " " size ">;"
+#define PERIPHS(list)		  "\t\trproc,peripherals = " list ";\n"
 
 /* Write text to <tmpdir>/<name>.dts and return the path (static buffer). */
 static const char *write_dts(const char *name, const char *text)
@@ -483,7 +530,7 @@ static const struct bad_case bad_cases[] = {
 	 HEAD1,
 	 "",
 	 RPROC("m4", "0", MEMS "\t\tmboxes = <&retram 0>;\n\t\tmbox-names = \"vq0\";\n"),
-	 {"retram@38000000: compatible", "vst,ipcc"}},
+	 {"retram@38000000: compatible", "st,stm32mp1-ipcc"}},
 	{"mbox-channel-twice",
 	 HEAD1,
 	 "",
@@ -505,8 +552,9 @@ static const struct bad_case bad_cases[] = {
 	 HEAD1,
 	 "",
 	 RPROC("m4", "0",
-	       MEMS "\t\tmboxes = <&ipcc 0>, <&other 1>;\n\t\tmbox-names = \"vq0\", \"vq1\";\n"
-		    "\t\tother: other { compatible = \"vst,ipcc\"; #mbox-cells = <1>; };\n"),
+	       MEMS
+	       "\t\tmboxes = <&ipcc 0>, <&other 1>;\n\t\tmbox-names = \"vq0\", \"vq1\";\n"
+	       "\t\tother: other { compatible = \"st,stm32mp1-ipcc\"; #mbox-cells = <1>; };\n"),
 	 {"/m4: mboxes", "second mailbox"}},
 	{"mbox-over-memory",
 	 HEAD1,
@@ -562,6 +610,132 @@ static const struct bad_case bad_cases[] = {
 	 RPROC("m4", "0", MEMS "\t\tsecure-policy { coredump-secure-memories; };\n"),
 	 {"/m4/secure-policy: coredump-secure-memories", "without coredump-allowed"}},
 	{"no-coprocessor", HEAD1, "", "", {"no coprocessor node"}},
+	/* Peripheral nodes (rproc,peripherals and the mailbox's IPCC). */
+	{"periph-unknown",
+	 HEAD1,
+	 "",
+	 PERIPH("foo", "40000000", "compatible = \"acme,thing\"; reg = <0x40000000 0x400>;")
+		 RPROC("m4", "0", MEMS MBOX PERIPHS("<&foo>")),
+	 {"/foo@40000000: compatible", "not a peripheral this board can model", "st,stm32h7-uart"}},
+	{"periph-dangling",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0", MEMS MBOX PERIPHS("<0x99>")),
+	 {"/m4: rproc,peripherals", "entry 0: phandle 0x99 points to no node"}},
+	{"periph-odd-bytes",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0", MEMS MBOX "\t\trproc,peripherals = [00 01];\n"),
+	 {"/m4: rproc,peripherals", "2 bytes, not a non-empty list"}},
+	{"periph-twice",
+	 HEAD1,
+	 "",
+	 PERIPH("uart", "40010000", UART_AT("0x40010000", "0x400"))
+		 RPROC("m4", "0", MEMS MBOX PERIPHS("<&uart>, <&uart>")),
+	 {"/m4: rproc,peripherals", "entry 1", "/uart@40010000 listed twice"}},
+	{"periph-ipcc-also-listed",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0", MEMS MBOX PERIPHS("<&ipcc>")),
+	 {"/m4: rproc,peripherals", "/mailbox@4c001000 listed twice (or also in mboxes)"}},
+	{"periph-ipcc-without-mboxes",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0", MEMS PERIPHS("<&ipcc>")),
+	 {"/m4: rproc,peripherals", "is the mailbox: reference it with mboxes"}},
+	{"periph-not-page-aligned",
+	 HEAD1,
+	 "",
+	 PERIPH("uart", "40010400", UART_AT("0x40010400", "0x400"))
+		 RPROC("m4", "0", MEMS MBOX PERIPHS("<&uart>")),
+	 {"/uart@40010400: reg", "device address 0x40010400 does not start a 4 KiB page"}},
+	{"periph-too-small",
+	 HEAD1,
+	 "",
+	 PERIPH("uart", "40010000", UART_AT("0x40010000", "0x20"))
+		 RPROC("m4", "0", MEMS MBOX PERIPHS("<&uart>")),
+	 {"/uart@40010000: reg", "0x20 bytes of registers, st,stm32h7-uart needs 0x400"}},
+	{"periph-no-reg",
+	 HEAD1,
+	 "",
+	 PERIPH("uart", "40010000", "compatible = \"st,stm32h7-uart\";")
+		 RPROC("m4", "0", MEMS MBOX PERIPHS("<&uart>")),
+	 {"/uart@40010000: reg", "missing"}},
+	{"periph-over-memory",
+	 HEAD1,
+	 "",
+	 PERIPH("rcc", "10000000", "compatible = \"vst,raz-wi\"; reg = <0x10000000 0x1000>;")
+		 RPROC("m4", "0", MEMS MBOX PERIPHS("<&rcc>")),
+	 {"/rcc@10000000: reg", "registers overlap memory", "/reserved-memory/mcuram2@10000000"}},
+	{"periph-over-memory-device",
+	 HEAD1,
+	 "",
+	 PERIPH("rcc", "50000000",
+		"compatible = \"vst,raz-wi\"; reg = <0x50000000 0x1000>; "
+		"rproc,device-address = <0x0>;") RPROC("m4", "0", MEMS MBOX PERIPHS("<&rcc>")),
+	 {"/rcc@50000000: reg", "registers overlap memory", "/reserved-memory/retram@38000000"}},
+	{"periph-share-page",
+	 HEAD1,
+	 "",
+	 PERIPH("uart", "40010000", UART_AT("0x40010000", "0x400"))
+		 PERIPH("rcc", "40010000", "compatible = \"vst,raz-wi\"; reg = <0x40010000 0x10>;")
+			 RPROC("m4", "0", MEMS MBOX PERIPHS("<&uart>, <&rcc>")),
+	 {"/rcc@40010000: reg", "share a 4 KiB page with /uart@40010000"}},
+	{"periph-over-mailbox-page",
+	 HEAD1,
+	 "",
+	 PERIPH("rcc", "4c001000", "compatible = \"vst,raz-wi\"; reg = <0x4c001000 0x10>;")
+		 RPROC("m4", "0", MEMS MBOX PERIPHS("<&rcc>")),
+	 {"/rcc@4c001000: reg", "share a 4 KiB page with /mailbox@4c001000"}},
+	{"periph-irq-range",
+	 HEAD1,
+	 "",
+	 PERIPH("uart", "40010000", UART_AT("0x40010000", "0x400") " interrupts = <52 496>;")
+		 RPROC("m4", "0", MEMS MBOX PERIPHS("<&uart>")),
+	 {"/uart@40010000: interrupts", "line 1: IRQ 496, the NVIC has 496"}},
+	{"periph-irq-bytes",
+	 HEAD1,
+	 "",
+	 PERIPH("uart", "40010000", UART_AT("0x40010000", "0x400") " interrupts = [00 01];")
+		 RPROC("m4", "0", MEMS MBOX PERIPHS("<&uart>")),
+	 {"/uart@40010000: interrupts", "2 bytes, not a list of 32-bit cells"}},
+	{"ipcc-no-interrupts",
+	 HEAD1,
+	 "",
+	 PERIPH("ipcc2", "4c002000",
+		"compatible = \"st,stm32mp1-ipcc\"; reg = <0x4c002000 0x400>; #mbox-cells = <1>;")
+		 RPROC("m4", "0", MEMS "\t\tmboxes = <&ipcc2 0>;\n\t\tmbox-names = \"vq0\";\n"),
+	 {"/ipcc2@4c002000: interrupts", "missing (2 lines expected)"}},
+	{"ipcc-one-interrupt",
+	 HEAD1,
+	 "",
+	 PERIPH("ipcc2", "4c002000",
+		"compatible = \"st,stm32mp1-ipcc\"; reg = <0x4c002000 0x400>; #mbox-cells = <1>; "
+		"interrupts = <103>;")
+		 RPROC("m4", "0", MEMS "\t\tmboxes = <&ipcc2 0>;\n\t\tmbox-names = \"vq0\";\n"),
+	 {"/ipcc2@4c002000: interrupts", "1 lines, expected 2 (RX occupied, TX free)"}},
+	{"ipcc-channels",
+	 HEAD1,
+	 "",
+	 PERIPH("ipcc2", "4c002000",
+		"compatible = \"st,stm32mp1-ipcc\"; reg = <0x4c002000 0x400>; #mbox-cells = <1>; "
+		"interrupts = <103 104>; vst,channels = <17>;")
+		 RPROC("m4", "0", MEMS "\t\tmboxes = <&ipcc2 0>;\n\t\tmbox-names = \"vq0\";\n"),
+	 {"/ipcc2@4c002000: vst,channels", "17, expected 4 to 16"}},
+	{"ipcc-channel-beyond",
+	 HEAD1,
+	 "",
+	 RPROC("m4", "0",
+	       MEMS "\t\tmboxes = <&ipcc 0>, <&ipcc 6>;\n\t\tmbox-names = \"vq0\", \"vq1\";\n"),
+	 {"/m4: mboxes", "entry 1: channel 6, the mailbox has 6 (0 to 5)"}},
+	{"ipcc-small",
+	 HEAD1,
+	 "",
+	 PERIPH("ipcc2", "4c002000",
+		"compatible = \"st,stm32mp1-ipcc\"; reg = <0x4c002000 0x100>; #mbox-cells = <1>; "
+		"interrupts = <103 104>;")
+		 RPROC("m4", "0", MEMS "\t\tmboxes = <&ipcc2 0>;\n\t\tmbox-names = \"vq0\";\n"),
+	 {"/ipcc2@4c002000: reg", "0x100 bytes of registers, st,stm32mp1-ipcc needs 0x400"}},
 };
 
 /* Load text as a .dts: refused, with every fragment of want in the message. */
@@ -706,6 +880,8 @@ static void test_defaults_and_paths(void **state)
 	assert_string_equal(rp->cpu, "cortex-m4"); /* from the compatible */
 	assert_int_equal(rp->watchdog_ms, 0);
 	assert_string_equal(rp->mbox.name, ""); /* no mboxes: no mailbox */
+	/* And no peripheral: everything outside memory faults. */
+	assert_int_equal(rp->num_periphs, 0);
 	assert_int_equal(rp->mbox.vq0, BOARD_MBOX_NONE);
 	assert_int_equal(rp->mbox.shutdown, BOARD_MBOX_NONE);
 	assert_false(rp->policy.coredump_allowed);

@@ -26,8 +26,9 @@ static const char *dts(const char *name, const char *compatible, const char *pro
 		 "\treserved-memory {\n\t\t#address-cells = <1>;\n\t\t#size-cells = <1>;\n"
 		 "\t\tranges;\n\t\tram: ram@10000000 {\n\t\t\treg = <0x10000000 0x40000>;\n"
 		 "\t\t\trproc,loadable;\n\t\t};\n\t};\n"
-		 "\tipcc: mailbox@4c001000 {\n\t\tcompatible = \"vst,ipcc\";\n"
-		 "\t\treg = <0x4c001000 0x400>;\n\t\t#mbox-cells = <1>;\n\t};\n"
+		 "\tipcc: mailbox@4c001000 {\n\t\tcompatible = \"st,stm32mp1-ipcc\";\n"
+		 "\t\treg = <0x4c001000 0x400>;\n\t\t#mbox-cells = <1>;\n"
+		 "\t\tinterrupts = <103 104>;\n\t};\n"
 		 "\tm4 {\n\t\tcompatible = \"%s\";\n\t\trproc,id = <0>;\n"
 		 "\t\tmemory-region = <&ram>;\n%s\n\t};\n};\n",
 		 compatible, props);

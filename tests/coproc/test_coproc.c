@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "common/safe_math.h"
+#include "coproc/stm32_ipcc_regs.h"
+#include "coproc/stm32_usart_regs.h"
 #include "coproc/vmmio.h"
 #include "coproc_fixture.h"
 #include "formats/elf32.h"
@@ -314,9 +316,9 @@ static void test_demo_answers_kicks(void **state)
 	assert_true(fix_wait_count(&r.ev, &r.ev.kicks[1], 1));
 	assert_int_equal(coproc_kick(r.core, 0), 0);
 	assert_true(fix_wait_count(&r.ev, &r.ev.kicks[0], 1));
-	assert_int_equal(coproc_kick(r.core, 32), -EINVAL);
+	assert_int_equal(coproc_kick(r.core, 2), -EINVAL); /* two vrings, channels 1 and 2 */
 	rig_stop(&r);
-	/* One answer per kick (the doorbell is cleared before ringing back). */
+	/* One answer per kick (the firmware clears the host's flag, then kicks back). */
 	assert_int_equal(fix_kicks(&r.ev, 0), 1);
 	assert_int_equal(fix_kicks(&r.ev, 1), 1);
 	rig_down(&r);
@@ -648,7 +650,8 @@ static void test_snippet_wfi_wfe_resume(void **state)
 	rig_down(&r);
 }
 
-static void test_snippet_mailbox_registers(void **state)
+/* The watchdog and tick page: what is left of the old mailbox page (its doorbells are gone). */
+static void test_snippet_vmmio_registers(void **state)
 {
 	uint16_t code[40];
 	unsigned int n = 0;
@@ -660,14 +663,14 @@ static void test_snippet_mailbox_registers(void **state)
 	code[n++] = T_LDR(1, 0, VMMIO_ID);
 	code[n++] = T_STR(1, 2, 4); /* MARK+4: the id */
 	code[n++] = T_LDR(1, 0, VMMIO_WDG_PERIOD_MS);
-	code[n++] = T_STR(1, 2, 8);		 /* MARK+8: the watchdog period */
-	code[n++] = 0x2103;			 /* movs r1, #3 */
-	code[n++] = T_STRB(1, 0, VMMIO_DB_RING); /* byte write: ignored */
-	code[n++] = T_STR(1, 0, VMMIO_DB_RING);	 /* word write: kick vq 3 */
-	code[n++] = 0x2128;			 /* movs r1, #40 */
-	code[n++] = T_STR(1, 0, VMMIO_DB_RING);	 /* no such vq: ignored */
-	code[n++] = T_LDR(1, 0, 0x100);		 /* unknown register: reads 0 */
-	code[n++] = T_STR(1, 2, 12);
+	code[n++] = T_STR(1, 2, 8);	 /* MARK+8: the watchdog period */
+	code[n++] = 0x2103;		 /* movs r1, #3 */
+	code[n++] = T_STR(1, 0, 0x018);	 /* the old doorbell: nothing there any more */
+	code[n++] = T_STRB(1, 0, 0x018); /* byte write: ignored */
+	code[n++] = T_LDR(1, 0, 0x010);	 /* the old doorbell status: reads 0 */
+	code[n++] = T_STR(1, 2, 12);	 /* MARK+12 */
+	code[n++] = T_LDR(1, 0, VMMIO_VERSION);
+	code[n++] = T_STR(1, 2, 16); /* MARK+16: layout version */
 	n += emit_const(code + n, 1, 0x600DF00Du);
 	code[n++] = T_STR(1, 2, 0); /* MARK: done */
 	code[n++] = T_SELF_LOOP;
@@ -681,9 +684,185 @@ static void test_snippet_mailbox_registers(void **state)
 	assert_int_equal(get_le32(fix_da(&r.board, MARK_DA + 4, 4)), VMMIO_ID_VALUE);
 	assert_int_equal(get_le32(fix_da(&r.board, MARK_DA + 8, 4)), 5000);
 	assert_int_equal(get_le32(fix_da(&r.board, MARK_DA + 12, 4)), 0);
-	assert_int_equal(fix_kicks(&r.ev, 3), 1);
+	assert_int_equal(get_le32(fix_da(&r.board, MARK_DA + 16, 4)), VMMIO_VERSION_V2);
+	assert_int_equal(fix_kicks(&r.ev, 3), 0);
 	assert_int_equal(fix_kicks(&r.ev, 0), 0);
 	rig_stop(&r);
+	rig_down(&r);
+}
+
+/*
+ * Firmware kicks through the IPCC: C2SCR CH1S raises processor 1's RX
+ * occupied; the host's handler delivers vring 0's kick and clears the flag,
+ * so the firmware reads C2TOC1SR back as 0 (the acknowledgement it polls for).
+ */
+static void test_snippet_ipcc_kick_acknowledged(void **state)
+{
+	uint16_t code[40];
+	unsigned int n = 0;
+	struct rig r;
+
+	(void)state;
+	n += emit_const(code + n, 0, STM32MP15_IPCC_BASE);
+	n += emit_const(code + n, 2, MARK_DA);
+	n += emit_const(code + n, 1, IPCC_SCR_CHS(IPCC_CH_VRING0));
+	code[n++] = T_STR(1, 0, IPCC_C2SCR);
+	code[n++] = T_LDR(1, 0, IPCC_C2TOC1SR);
+	code[n++] = T_STR(1, 2, 4); /* MARK+4: our status after the host's handler */
+	code[n++] = T_LDR(1, 0, IPCC_C2SCR);
+	code[n++] = T_STR(1, 2, 8); /* MARK+8: the write-only register reads 0 */
+	n += emit_const(code + n, 3, STM32MP15_IPCC_BASE + IPCC_HWCFGR); /* beyond LDR's offsets */
+	code[n++] = T_LDR(1, 3, 0);
+	code[n++] = T_STR(1, 2, 12); /* MARK+12: channels */
+	n += emit_const(code + n, 1, 0x600DF00Du);
+	code[n++] = T_STR(1, 2, 0);
+	code[n++] = T_SELF_LOOP;
+	assert_true(n <= 40);
+	rig_up(&r, "cortex-m4");
+	put_le32(fix_da(&r.board, MARK_DA + 4, 4), 0xFFFFFFFFu);
+	put_le32(fix_da(&r.board, MARK_DA + 8, 4), 0xFFFFFFFFu);
+	snippet(&r.board, code, n, true);
+	rig_start(&r);
+	assert_true(fix_wait_word(&r.board, MARK_DA, 0x600DF00Du));
+	assert_int_equal(fix_kicks(&r.ev, 0), 1);
+	assert_int_equal(fix_kicks(&r.ev, 1), 0);
+	assert_int_equal(get_le32(fix_da(&r.board, MARK_DA + 4, 4)), 0);
+	assert_int_equal(get_le32(fix_da(&r.board, MARK_DA + 8, 4)), 0);
+	assert_int_equal(get_le32(fix_da(&r.board, MARK_DA + 12, 4)), STM32MP15_IPCC_CHANNELS);
+	rig_stop(&r);
+	rig_down(&r);
+}
+
+/* The console UART: ISR never busy, TDR bytes land in the console log, CR1 reads back. */
+static void test_snippet_uart_console(void **state)
+{
+	uint16_t code[56];
+	char con[64];
+	unsigned int n = 0;
+	struct rig r;
+
+	(void)state;
+	n += emit_const(code + n, 0, STM32MP15_UART4_BASE);
+	n += emit_const(code + n, 2, MARK_DA);
+	code[n++] = T_LDR(1, 0, USART_ISR);
+	code[n++] = T_STR(1, 2, 4); /* MARK+4: ISR */
+	code[n++] = 0x210D;	    /* movs r1, #'\r' (dropped) */
+	code[n++] = T_STR(1, 0, USART_TDR);
+	code[n++] = 0x214F; /* movs r1, #'O' */
+	code[n++] = T_STR(1, 0, USART_TDR);
+	code[n++] = 0x214B;						/* movs r1, #'K' */
+	n += emit_const(code + n, 3, STM32MP15_UART4_BASE + USART_TDR); /* beyond STRB's offsets */
+	code[n++] = T_STRB(1, 3, 0); /* a byte store transmits too */
+	code[n++] = 0x2101;	     /* movs r1, #1 (not printable) */
+	code[n++] = T_STR(1, 0, USART_TDR);
+	code[n++] = 0x210A; /* movs r1, #'\n' */
+	code[n++] = T_STR(1, 0, USART_TDR);
+	code[n++] = 0x2109; /* movs r1, #9 */
+	code[n++] = T_STR(1, 0, USART_CR1);
+	code[n++] = T_LDR(1, 0, USART_CR1);
+	code[n++] = T_STR(1, 2, 8); /* MARK+8: CR1 read back */
+	code[n++] = T_LDR(1, 0, USART_RDR);
+	code[n++] = T_STR(1, 2, 12); /* MARK+12: nothing received */
+	n += emit_const(code + n, 1, 0x600DF00Du);
+	code[n++] = T_STR(1, 2, 0);
+	code[n++] = T_SELF_LOOP;
+	assert_true(n <= 56);
+	rig_up(&r, "cortex-m4");
+	put_le32(fix_da(&r.board, MARK_DA + 12, 4), 0xFFFFFFFFu);
+	assert_int_equal(coproc_console_read(r.core, con, sizeof(con)), 0);
+	snippet(&r.board, code, n, true);
+	rig_start(&r);
+	assert_true(fix_wait_word(&r.board, MARK_DA, 0x600DF00Du));
+	assert_int_equal(get_le32(fix_da(&r.board, MARK_DA + 4, 4)), USART_ISR_IDLE_TX);
+	assert_int_equal(get_le32(fix_da(&r.board, MARK_DA + 8, 4)), 9);
+	assert_int_equal(get_le32(fix_da(&r.board, MARK_DA + 12, 4)), 0);
+	assert_int_equal(coproc_console_read(r.core, con, sizeof(con)), 4);
+	assert_string_equal(con, "OK?\n");
+	/* A short buffer gets the newest bytes. */
+	assert_int_equal(coproc_console_read(r.core, con, 3), 2);
+	assert_string_equal(con, "?\n");
+	rig_stop(&r);
+	rig_down(&r);
+}
+
+/*
+ * A board's read-as-zero window (RCC, PWR, GPIO of the STM32MP15): loads read
+ * 0 whatever was stored, of any width; the first byte past the window faults.
+ */
+static void test_snippet_razwi_window(void **state)
+{
+	struct board_rproc *desc = calloc(1, sizeof(*desc));
+	struct rpt_error err = {0};
+	uint16_t code[40];
+	unsigned int n = 0;
+	struct rig r;
+
+	(void)state;
+	assert_non_null(desc);
+	board_stm32mp15_periphs(desc);
+	desc->periphs[desc->num_periphs++] = (struct board_periph){.name = "raz-wi",
+								   .kind = BOARD_PERIPH_RAZWI,
+								   .pa = 0x50000000u,
+								   .da = 0x50000000u,
+								   .size = 0xD000u};
+	desc->mbox.vq0 = 0;
+	desc->mbox.vq1 = 1;
+	desc->mbox.shutdown = 2;
+	desc->mbox.detach = 3;
+	n += emit_const(code + n, 0, 0x50000000u);
+	n += emit_const(code + n, 2, MARK_DA);
+	n += emit_const(code + n, 1, 0x12345678u);
+	code[n++] = T_STR(1, 0, 0x10);	/* ignored */
+	code[n++] = T_STRB(1, 0, 0x11); /* ignored */
+	code[n++] = T_LDR(1, 0, 0x10);
+	code[n++] = T_STR(1, 2, 4);		   /* MARK+4: 0 */
+	code[n++] = 0x7C01;			   /* ldrb r1, [r0, #16] */
+	code[n++] = T_STR(1, 2, 8);		   /* MARK+8: 0 */
+	n += emit_const(code + n, 3, 0x5000CFFCu); /* the window's last word */
+	code[n++] = T_LDR(1, 3, 0);
+	code[n++] = T_STR(1, 2, 12); /* MARK+12: 0 */
+	n += emit_const(code + n, 1, 0x600DF00Du);
+	code[n++] = T_STR(1, 2, 0);
+	code[n++] = T_LDR(1, 3, 4); /* 0x5000D000: outside the window */
+	code[n++] = T_SELF_LOOP;
+	assert_true(n <= 40);
+	fix_board_init(&r.board);
+	fix_events_init(&r.ev);
+	r.core = coproc_create(&(struct coproc_config){.cpu = "cortex-m4",
+						       .mems = r.board.mems,
+						       .num_mems = r.board.num_mems,
+						       .desc = desc},
+			       &fix_event_ops, &r.ev, &err);
+	free(desc);
+	if (!r.core)
+		fail_msg("coproc_create: %s", rpt_error_msg(&err));
+	put_le32(fix_da(&r.board, MARK_DA + 4, 4), 0xFFFFFFFFu);
+	put_le32(fix_da(&r.board, MARK_DA + 8, 4), 0xFFFFFFFFu);
+	put_le32(fix_da(&r.board, MARK_DA + 12, 4), 0xFFFFFFFFu);
+	assert_int_equal(crash_of(&r, code, n, true), RPROC_MMUFAULT);
+	assert_int_equal(get_le32(fix_da(&r.board, MARK_DA, 4)), 0x600DF00Du);
+	assert_int_equal(get_le32(fix_da(&r.board, MARK_DA + 4, 4)), 0);
+	assert_int_equal(get_le32(fix_da(&r.board, MARK_DA + 8, 4)), 0);
+	assert_int_equal(get_le32(fix_da(&r.board, MARK_DA + 12, 4)), 0);
+	assert_non_null(strstr(r.ev.crash_why, "0x5000d000"));
+	rig_down(&r);
+}
+
+/* Outside every memory and peripheral an access faults; inside a RAZ/WI window it reads 0. */
+static void test_snippet_unmapped_peripheral_faults(void **state)
+{
+	uint16_t code[16];
+	unsigned int n = 0;
+	struct rig r;
+
+	(void)state;
+	/* 0x50000000 (the STM32MP15's RCC) is a RAZ/WI window only where the board says so. */
+	n += emit_const(code + n, 0, 0x50000000u);
+	code[n++] = T_LDR(1, 0, 0);
+	code[n++] = T_SELF_LOOP;
+	rig_up(&r, "cortex-m4");
+	assert_int_equal(crash_of(&r, code, n, true), RPROC_MMUFAULT);
+	assert_non_null(strstr(r.ev.crash_why, "0x50000000"));
 	rig_down(&r);
 }
 
@@ -776,8 +955,11 @@ static void test_create_rejects(void **state)
 	m[0].da = 0xFFFF8000u;
 	expect_create_fails("cortex-m4", m, 1, RPT_ERANGE, "wraps");
 	m[0] = b.mems[0];
-	m[0].da = VMMIO_BASE - 0x1000;
-	expect_create_fails("cortex-m4", m, 1, RPT_ERANGE, "mailbox");
+	m[0].da = STM32MP15_IPCC_BASE - 0x1000; /* its last page is the IPCC's */
+	expect_create_fails("cortex-m4", m, 1, RPT_ERANGE, "overlaps peripheral 'mailbox'");
+	m[0] = b.mems[0];
+	m[0].da = VMMIO_BASE;
+	expect_create_fails("cortex-m4", m, 1, RPT_ERANGE, "overlaps peripheral 'vmmio'");
 	m[0] = b.mems[1];
 	m[1] = b.mems[2];
 	m[1].da = 0x1003F000u; /* inside mcuram2 */
@@ -923,7 +1105,11 @@ int main(void)
 		cmocka_unit_test(test_snippet_fetch_outside_memory),
 		cmocka_unit_test(test_snippet_reset_vector_without_thumb),
 		cmocka_unit_test(test_snippet_wfi_wfe_resume),
-		cmocka_unit_test(test_snippet_mailbox_registers),
+		cmocka_unit_test(test_snippet_vmmio_registers),
+		cmocka_unit_test(test_snippet_ipcc_kick_acknowledged),
+		cmocka_unit_test(test_snippet_uart_console),
+		cmocka_unit_test(test_snippet_unmapped_peripheral_faults),
+		cmocka_unit_test(test_snippet_razwi_window),
 		cmocka_unit_test(test_watchdog_autostart),
 		cmocka_unit_test(test_watchdog_needs_start_key),
 		cmocka_unit_test(test_create_rejects),

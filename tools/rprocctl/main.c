@@ -8,6 +8,7 @@
  *   rprocctl remoteproc0 recovery [enabled|disabled|recover]
  *   rprocctl remoteproc0 coredump [disabled|enabled|inline]
  *   rprocctl remoteproc0 trace [N]                 (cat debugfs .../traceN)
+ *   rprocctl remoteproc0 console                   (the firmware's console UART)
  *   rprocctl remoteproc0 crash [mmufault|watchdog|fatal|0|1|2]
  *   rprocctl remoteproc0 dump --out core.elf
  *   rprocctl remoteproc0 resource-table
@@ -39,6 +40,7 @@ static int usage(void)
 	      "  remoteprocN recovery [enabled|disabled|recover]\n"
 	      "  remoteprocN coredump [disabled|enabled|inline]\n"
 	      "  remoteprocN trace [N]\n"
+	      "  remoteprocN console         (what the firmware printed on its UART)\n"
 	      "  remoteprocN crash [mmufault|watchdog|fatal|0|1|2]\n"
 	      "  remoteprocN dump --out core.elf\n"
 	      "  remoteprocN resource-table\n"

@@ -91,6 +91,11 @@ static int inject_crash(void *priv, enum rproc_crash_type type)
 	return vboard_inject_crash(priv, type);
 }
 
+static long console_read(void *priv, char *buf, size_t size)
+{
+	return vboard_console_read(priv, buf, size);
+}
+
 static int start_board(struct daemon *dm, struct vboard_opts *o)
 {
 	struct rpt_error err = {0};
@@ -107,7 +112,8 @@ static int start_board(struct daemon *dm, struct vboard_opts *o)
 
 		/* A real TEE has no emulated core to crash: "crash" then only reports, as debugfs. */
 		dm->d.procs[i] = (struct rprocd_proc){
-			rproc, vboard_can_inject_crash(dm->vb) ? inject_crash : NULL, p};
+			rproc, vboard_can_inject_crash(dm->vb) ? inject_crash : NULL, p,
+			console_read};
 		fprintf(stderr, "rprocd: %s: %s (%s, %s boot, %s)\n", rproc->dev_name, desc->name,
 			desc->compatible, desc->tee ? "TEE alternate" : "classic ELF",
 			vboard_where(dm->vb));

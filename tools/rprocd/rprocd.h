@@ -16,7 +16,12 @@ struct rprocd_proc {
 	struct rproc *rproc; /* the remoteproc (owned by the board assembly) */
 	/* Make the coprocessor crash for real (debugfs "crash"); NULL: report only. */
 	int (*inject_crash)(void *priv, enum rproc_crash_type type);
-	void *priv; /* passed to inject_crash */
+	void *priv; /* passed to inject_crash and console_read */
+	/*
+	 * What the firmware printed on its console UART, NUL-terminated: the
+	 * length, or a negative errno (-EOPNOTSUPP: not visible from here).
+	 */
+	long (*console_read)(void *priv, char *buf, size_t size);
 };
 
 struct rprocd {

@@ -2,7 +2,7 @@
 /*
  * The rprocctl commands, as Linux remoteproc's sysfs and debugfs files:
  * state, firmware, recovery, coredump, traceN, crash, resource_table,
- * carveout_memories.
+ * carveout_memories, and console (the firmware's UART, which Linux shows on a tty).
  * Every reply is built in a memory stream; errors name the processor.
  */
 #include <errno.h>
@@ -280,6 +280,24 @@ static enum ctl_status cmd_trace(struct rproc *rp, int argc, const char *const *
 	return CTL_OK;
 }
 
+/* console: what the firmware printed on its console UART (the newest COPROC_CONSOLE_SIZE bytes). */
+static enum ctl_status cmd_console(struct rprocd_proc *p, struct reply *r)
+{
+	char buf[8192];
+	long n;
+
+	n = p->console_read ? p->console_read(p->priv, buf, sizeof(buf)) : -EOPNOTSUPP;
+	if (n == -EOPNOTSUPP)
+		return say(r, CTL_FAIL,
+			   "%s: console: not available here (the core runs in rproc-teed)",
+			   p->rproc->dev_name);
+	if (n < 0)
+		return say(r, CTL_FAIL, "%s: console: %s", p->rproc->dev_name,
+			   rpt_strerror((int)n));
+	fwrite(buf, 1, (size_t)n, r->f);
+	return CTL_OK;
+}
+
 static enum ctl_status cmd_crash(struct rprocd_proc *p, int argc, const char *const *argv,
 				 struct reply *r)
 {
@@ -388,6 +406,8 @@ static enum ctl_status proc_command(struct rprocd_proc *p, int argc, const char 
 		return cmd_dump(p->rproc, r);
 	if (!strcmp(cmd, "carveout-memories"))
 		return cmd_carveouts(p->rproc, r);
+	if (!strcmp(cmd, "console"))
+		return cmd_console(p, r);
 	return say(r, CTL_USAGE, "%s: unknown command '%s' (see rprocctl --help)", argv[0], cmd);
 }
 
