@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "common/safe_math.h"
+#include "coproc/armv7m_regs.h"
 #include "coproc/coproc_internal.h"
 #include "coproc/vmmio.h"
 
@@ -244,22 +245,49 @@ void coproc_destroy(struct coproc *c)
 
 /* ---- start ---- */
 
-/* SP and PC from the vector table at device address 0, read once from host memory. */
-static int read_vectors(struct coproc *c, struct rpt_error *err)
+/* The memory holding [da, da + size), or NULL. */
+static const struct coproc_region *find_region(const struct coproc *c, uint32_t da, uint32_t size)
 {
 	unsigned int i;
 
-	for (i = 0; i < c->num_mems; i++) {
-		const struct coproc_region *m = &c->mems[i];
+	for (i = 0; i < c->num_mems; i++)
+		if (range_within(da, size, c->mems[i].da, c->mems[i].size))
+			return &c->mems[i];
+	return NULL;
+}
 
-		if (m->da == 0 && m->size >= 8) {
-			c->boot_sp = get_le32(m->host);
-			c->boot_pc = get_le32(m->host + 4);
-			return 0;
-		}
-	}
-	return rpt_error_set(err, RPT_ERANGE,
-			     "coprocessor: no memory at device address 0 holds a vector table");
+/*
+ * VTOR = boot_addr; SP and PC from the vector table there, read once from
+ * host memory. Refused in words a user can act on (-RPT_ENOBOOT): a table
+ * VTOR cannot hold, one no memory holds, a reset vector outside memory.
+ */
+static int read_vectors(struct coproc *c, uint32_t vtor, struct rpt_error *err)
+{
+	const struct coproc_region *m;
+	uint32_t pc;
+
+	if (vtor & ~SCB_VTOR_TBLOFF_MASK)
+		return rpt_error_set(err, RPT_ENOBOOT,
+				     "coprocessor: no vector table at 0x%08x: VTOR needs a "
+				     "128-byte aligned address",
+				     vtor);
+	m = find_region(c, vtor, 8);
+	if (!m)
+		return rpt_error_set(
+			err, RPT_ENOBOOT,
+			"coprocessor: no vector table at 0x%08x: no memory of the core "
+			"holds it",
+			vtor);
+	c->boot_vtor = vtor;
+	c->boot_sp = get_le32(m->host + (vtor - m->da));
+	c->boot_pc = get_le32(m->host + (vtor - m->da) + 4);
+	pc = c->boot_pc & ~1u; /* the Thumb bit */
+	if (!find_region(c, pc, 2))
+		return rpt_error_set(err, RPT_ENOBOOT,
+				     "coprocessor: reset vector 0x%08x (vector table at 0x%08x) is "
+				     "not in executable memory: no memory of the core holds it",
+				     c->boot_pc, vtor);
+	return 0;
 }
 
 /*
@@ -308,7 +336,7 @@ static int launch(struct coproc *c, uc_engine *uc, struct rpt_error *err)
 	return 0;
 }
 
-static int boot_locked(struct coproc *c, struct rpt_error *err)
+static int boot_locked(struct coproc *c, uint32_t boot_addr, struct rpt_error *err)
 {
 	uc_engine *uc;
 	int ret;
@@ -321,7 +349,7 @@ static int boot_locked(struct coproc *c, struct rpt_error *err)
 	ret = reap(c, COPROC_STOP_TIMEOUT_MS, err); /* a crashed run's threads and engine */
 	if (ret)
 		return ret;
-	ret = read_vectors(c, err);
+	ret = read_vectors(c, boot_addr, err);
 	if (ret)
 		return ret;
 	ret = coproc_engine_open(c, &uc, err);
@@ -341,12 +369,11 @@ int coproc_boot(struct coproc *c, uint32_t boot_addr, struct rpt_error *err)
 {
 	int ret;
 
-	(void)boot_addr; /* the core boots through its vector table at da 0 */
 	if (coproc_on_core_thread(c))
 		return rpt_error_set(err, EDEADLK,
 				     "coprocessor: start called from its own event callback");
 	pthread_mutex_lock(&c->ctl);
-	ret = boot_locked(c, err);
+	ret = boot_locked(c, boot_addr, err);
 	pthread_mutex_unlock(&c->ctl);
 	return ret;
 }
@@ -387,10 +414,16 @@ static int emu_ops_get_regs(void *priv, struct coredump_regs *regs)
 	return coproc_get_regs(priv, regs);
 }
 
+static const char *emu_ops_last_error(void *priv)
+{
+	return coproc_last_error(priv);
+}
+
 const struct coproc_ops coproc_emu_ops = {
 	.start = emu_ops_start,
 	.stop = emu_ops_stop,
 	.get_regs = emu_ops_get_regs,
+	.last_error = emu_ops_last_error,
 };
 
 const char *coproc_last_error(struct coproc *c)

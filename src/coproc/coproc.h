@@ -92,12 +92,12 @@ void coproc_destroy(struct coproc *c);
 int coproc_set_watchdog(struct coproc *c, uint32_t period_ms, bool autostart);
 
 /*
- * Release the core from reset: SP = word at da 0, PC = word at da 4 (with
- * the Thumb bit). boot_addr is the image's entry as the TA knows it; a
- * Cortex-M always boots through its vector table, which the STM32 cores find
- * at device address 0, so it is only reported. -RPT_ESTATE if running,
- * -RPT_ERANGE if no memory holds the vector table. A CRASHED core is reset
- * first.
+ * Release the core from reset through the vector table at boot_addr (the
+ * image's BOOTADDR or the board's default, as the TA decided): VTOR =
+ * boot_addr, SP = the word there, PC = the next one (with the Thumb bit).
+ * -RPT_ESTATE if running; -RPT_ENOBOOT, saying why in plain words, if
+ * boot_addr is not 128-byte aligned (VTOR), no memory holds the table, or no
+ * memory holds its reset vector. A CRASHED core is reset first.
  */
 int coproc_boot(struct coproc *c, uint32_t boot_addr, struct rpt_error *err);
 

@@ -98,6 +98,7 @@ struct coproc {
 
 	/* Fixed while a run lasts (set before its threads start). */
 	uint64_t reset_ns;	   /* monotonic time of the reset (VMMIO_TICK_MS origin) */
+	uint32_t boot_vtor;	   /* VTOR at reset: the boot address, where the table is */
 	uint32_t boot_sp;	   /* initial SP from the vector table */
 	uint32_t boot_pc;	   /* initial PC from the vector table */
 	struct coproc_fault fault; /* core thread only */
