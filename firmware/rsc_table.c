@@ -20,7 +20,9 @@
 #define VIRTIO_RPMSG_F_NS  0u /* feature bit: name service announcements */
 #define DEMO_VRING_NUM	   8u
 #define DEMO_VRING_ALIGN   16u
-#define DEMO_VDEV_BUF_DA   0x10042000u
+#ifndef DEMO_VDEV_BUF_DA /* the build gives another board's vdev0buffer (rproc-demo-mp2) */
+#define DEMO_VDEV_BUF_DA 0x10042000u
+#endif
 #define DEMO_VDEV_BUF_SIZE 0x4000u
 
 struct fw_carveout_entry {
