@@ -20,10 +20,13 @@
 #define VIRTIO_RPMSG_F_NS  0u /* feature bit: name service announcements */
 #define DEMO_VRING_NUM	   8u
 #define DEMO_VRING_ALIGN   16u
-#ifndef DEMO_VDEV_BUF_DA /* the build gives another board's vdev0buffer (rproc-demo-mp2) */
-#define DEMO_VDEV_BUF_DA 0x10042000u
-#endif
+#define DEMO_VDEV_BUF_DA   0x10042000u
 #define DEMO_VDEV_BUF_SIZE 0x4000u
+
+/* A build for another board gives its vdev0buffer (rproc-demo-mp2: 0x812FA000). */
+#ifndef FW_VDEV_BUF_DA
+#define FW_VDEV_BUF_DA DEMO_VDEV_BUF_DA
+#endif
 
 struct fw_carveout_entry {
 	uint32_t type;	   /* RSC_CARVEOUT */
@@ -91,7 +94,7 @@ __attribute__((section(".resource_table"), used)) struct demo_rsc_table resource
 	.vdev_buf =
 		{
 			.type = RSC_CARVEOUT,
-			.da = DEMO_VDEV_BUF_DA,
+			.da = FW_VDEV_BUF_DA,
 			.pa = FW_RSC_ADDR_ANY,
 			.len = DEMO_VDEV_BUF_SIZE,
 			.name = "vdev0buffer",

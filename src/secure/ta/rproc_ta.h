@@ -57,7 +57,7 @@ struct ta_rproc_ctx {
 	struct plat_rproc *plat;		   /* platform side of this coprocessor */
 	enum ta_rproc_state state;		   /* OFF / LOADED / STARTED */
 	uint8_t image_id[32];			   /* SHA-256 of the loaded header + TLV area */
-	uint32_t boot_addr; /* VTOR at START: the signed BOOTADDR (STM32MP2) or the board's default */
+	uint32_t boot_addr;			   /* VTOR: signed BOOTADDR or board default */
 	struct ta_layout layout;		   /* what START checks (signed headers) */
 	bool has_rsc;				   /* the image has a resource table */
 	uint32_t rsc_da;			   /* its device address */

@@ -36,8 +36,7 @@ int ta_layout_record(struct ta_rproc_ctx *ctx, const struct elf32_file *elf, uns
  * The vector table at boot_addr was loaded: its first TA_BOOT_VT_BYTES lie in
  * one range LOAD wrote. -RPT_ENOBOOT ("no vector table at ...") otherwise.
  */
-int ta_check_boot_loaded(const struct ta_rproc_ctx *ctx, uint32_t boot_addr,
-			 struct rpt_error *err);
+int ta_check_boot_loaded(const struct ta_rproc_ctx *ctx, uint32_t boot_addr, struct rpt_error *err);
 
 /*
  * At START, before the isolation rule: the core can start (a loaded vector
