@@ -128,6 +128,10 @@ static void test_bootaddr_tlv_as_st_signs(void **state)
 			    get_le32(plain + 16));
 	free(plain);
 	free(boot);
+	/* `info` names it and shows the address as one. */
+	assert_int_equal(run("info %s", tmp("boot.sign")), 0);
+	assert_non_null(strstr(output(), "name: platform (BOOTADDR on STM32MP2)"));
+	assert_non_null(strstr(output(), "value: 0x80100000"));
 }
 
 static void test_ecdsa_signs_and_verifies(void **state)

@@ -356,7 +356,7 @@ int plat_boot_address(struct plat_rproc *rp, const uint8_t *tlv_area, size_t tlv
 	if (!plat_has_bootaddr_tlv(rp))
 		return 0;
 	while ((ret = simg_tlv_next(tlv_area, tlv_len, &pos, &tlv, err)) > 0) {
-		if (tlv.type != PLAT_TLV_STM32MP2_BOOTADDR)
+		if (tlv.type != SIMG_TLV_STM32MP2_BOOTADDR)
 			continue;
 		if (seen)
 			return rpt_error_set(err, RPT_EFORMAT,
@@ -379,7 +379,7 @@ int plat_boot_address(struct plat_rproc *rp, const uint8_t *tlv_area, size_t tlv
 		return rpt_error_set(err, RPT_EFORMAT,
 				     "rproc %u: TLV BOOTADDR (0x%x) at offset %zu: 0x%08x is not "
 				     "128-byte aligned as the core's VTOR needs",
-				     rp->desc->id, PLAT_TLV_STM32MP2_BOOTADDR, first, *boot_addr);
+				     rp->desc->id, SIMG_TLV_STM32MP2_BOOTADDR, first, *boot_addr);
 	*from_image = seen;
 	return 0;
 }

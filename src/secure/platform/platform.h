@@ -187,16 +187,11 @@ int plat_dump_segments(struct plat_rproc *rp, struct coredump_segment *segs, str
 int plat_get_regs(struct plat_rproc *rp, struct coredump_regs *regs, struct rpt_error *err);
 
 /*
- * STM32MP2's platform TLV: where the M33 boots, a u32 little-endian (ST signs
- * its images with `--plat-tlv 0x10001 0x80100000`).
- */
-#define PLAT_TLV_STM32MP2_BOOTADDR 0x10001u
-
-/*
  * The boot address of a verified image, from its signed TLV area only (the
  * private copy, tlv_len bytes; never e_entry or anything else unsigned).
  * Platform TLVs are platform-defined: a coprocessor whose compatible is
- * "st,stm32mp2-m33-tee" gives BOOTADDR (0x10001) its STM32MP2 meaning and
+ * "st,stm32mp2-m33-tee" gives BOOTADDR (SIMG_TLV_STM32MP2_BOOTADDR, 0x10001)
+ * its STM32MP2 meaning and
  * refuses one that is not exactly 4 bytes, appears twice or is not 128-byte
  * aligned (VTOR) with -RPT_EFORMAT naming the TLV; every other platform
  * (STM32MP15) treats 0x10001 as opaque signed data (the reference vector's
