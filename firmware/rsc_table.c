@@ -23,6 +23,11 @@
 #define DEMO_VDEV_BUF_DA   0x10042000u
 #define DEMO_VDEV_BUF_SIZE 0x4000u
 
+/* A build for another board gives its vdev0buffer (rproc-demo-mp2: 0x812FA000). */
+#ifndef FW_VDEV_BUF_DA
+#define FW_VDEV_BUF_DA DEMO_VDEV_BUF_DA
+#endif
+
 struct fw_carveout_entry {
 	uint32_t type;	   /* RSC_CARVEOUT */
 	uint32_t da;	   /* device address */
@@ -89,7 +94,7 @@ __attribute__((section(".resource_table"), used)) struct demo_rsc_table resource
 	.vdev_buf =
 		{
 			.type = RSC_CARVEOUT,
-			.da = DEMO_VDEV_BUF_DA,
+			.da = FW_VDEV_BUF_DA,
 			.pa = FW_RSC_ADDR_ANY,
 			.len = DEMO_VDEV_BUF_SIZE,
 			.name = "vdev0buffer",

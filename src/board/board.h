@@ -103,6 +103,13 @@ struct board_boot {
 	 * or resolved against the board file's directory.
 	 */
 	char loader_firmware[BOARD_PATH_MAX];
+	/*
+	 * rproc,boot-address: where the core finds its vector table at reset
+	 * (VTOR) when the image names none (default 0: STM32MP15's M4 boots
+	 * through RETRAM at 0). On an STM32MP2 TEE coprocessor a signed BOOTADDR
+	 * TLV overrides it (src/secure/platform).
+	 */
+	uint32_t boot_addr;
 	bool has_recovery_limit;     /* rproc,recovery-limit given (else the core's default) */
 	uint32_t recovery_limit;     /* automatic recoveries allowed ... (0 = no limit) */
 	uint32_t recovery_window_ms; /* ... within this many milliseconds */

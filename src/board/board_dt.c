@@ -21,6 +21,7 @@
 
 #include "common/file_io.h"
 #include "common/safe_math.h"
+#include "coproc/armv7m_regs.h" /* VTOR alignment of rproc,boot-address */
 #include "coproc/stm32_ipcc_regs.h"
 #include "coproc/stm32_usart_regs.h"
 #include "coproc/vmmio.h"
@@ -1019,7 +1020,34 @@ static int dt_parse_recovery_limit(const struct dt_ctx *c, int node, struct boar
 	return 0;
 }
 
-/* st,auto-boot, rproc,boot-loader-firmware, rproc,recovery-limit. */
+/*
+ * rproc,boot-address: optional, default 0. A Cortex-M's VTOR keeps bits 31:7
+ * only, so the address must be 128-byte aligned: a board naming another
+ * one would start every firmware somewhere it did not say.
+ */
+static int dt_parse_boot_address(const struct dt_ctx *c, int node, const struct board_rproc *rp,
+				 struct board_boot *bt)
+{
+	static const char prop[] = "rproc,boot-address";
+	int ret;
+
+	ret = dt_u32(c, node, prop, false, &bt->boot_addr);
+	if (ret == -ENOENT)
+		return 0;
+	if (ret)
+		return ret;
+	if (bt->boot_addr & ~SCB_VTOR_TBLOFF_MASK)
+		return dt_fail(c, node, prop, -RPT_ERANGE,
+			       "0x%08x is not 128-byte aligned as the core's VTOR needs",
+			       bt->boot_addr);
+	if (!board_find_memory(rp, bt->boot_addr, 8))
+		return dt_fail(c, node, prop, -RPT_ERANGE,
+			       "0x%08x: no memory of the coprocessor holds a vector table there",
+			       bt->boot_addr);
+	return 0;
+}
+
+/* st,auto-boot, rproc,boot-address, rproc,boot-loader-firmware, rproc,recovery-limit. */
 static int dt_parse_boot(const struct dt_ctx *c, int node, const struct board_rproc *rp,
 			 struct board_boot *bt)
 {
@@ -1028,6 +1056,8 @@ static int dt_parse_boot(const struct dt_ctx *c, int node, const struct board_rp
 	int ret;
 
 	ret = dt_bool(c, node, "st,auto-boot", &bt->auto_boot);
+	if (!ret)
+		ret = dt_parse_boot_address(c, node, rp, bt);
 	if (!ret)
 		ret = dt_parse_recovery_limit(c, node, bt);
 	if (!ret)

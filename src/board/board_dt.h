@@ -53,6 +53,12 @@
  *		rproc,watchdog-ms = <1000>;         optional
  *		rproc,coredump = "enabled";         optional: "disabled" (default), "enabled", "inline"
  *		rproc,coredump-timeout-ms = <N>;    optional: inline wait, 1..3600000, default 300000
+ *		rproc,boot-address = <0x80100000>;  optional, default 0: the vector
+ *						    table the core boots through when
+ *						    the image names none (128-byte
+ *						    aligned, in one of its memories);
+ *						    on "st,stm32mp2-m33-tee" a signed
+ *						    BOOTADDR TLV (0x10001) overrides it
  *		st,auto-boot;                       optional: rprocd boots it at start
  *						    (attaches if it already runs)
  *		rproc,boot-loader-firmware = "fw.sign";  optional, TEE only: the boot

@@ -75,6 +75,7 @@ static const struct {
 	[RPT_ESTATE - RPT_ERRNO_BASE - 1] = {"RPT_ESTATE", "Not allowed in the current state"},
 	[RPT_ESTORE_FULL - RPT_ERRNO_BASE - 1] = {"RPT_ESTORE_FULL", "Secure storage full"},
 	[RPT_ESTORE - RPT_ERRNO_BASE - 1] = {"RPT_ESTORE", "Secure storage not available"},
+	[RPT_ENOBOOT - RPT_ERRNO_BASE - 1] = {"RPT_ENOBOOT", "Firmware cannot start"},
 };
 
 static int own_index(int code)

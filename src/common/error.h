@@ -39,7 +39,9 @@ struct rpt_error {
 /* Persistent storage (rollback state) failures, reported with GlobalPlatform's storage codes. */
 #define RPT_ESTORE_FULL (RPT_ERRNO_BASE + 8) /* full: no space, quota, file size limit */
 #define RPT_ESTORE	(RPT_ERRNO_BASE + 9) /* cannot be read or written */
-#define RPT_ERRNO_LAST	RPT_ESTORE
+/* The firmware cannot start: no usable vector table, reset vector or stack at its boot address. */
+#define RPT_ENOBOOT    (RPT_ERRNO_BASE + 10)
+#define RPT_ERRNO_LAST RPT_ENOBOOT
 
 /* The symbolic name of a code of either sign ("RPT_EFORMAT", "EBUSY"); never NULL. */
 const char *rpt_errname(int code);

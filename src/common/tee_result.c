@@ -15,6 +15,15 @@ const struct tee_err_map tee_err_table[] = {
 	{-RPT_EROLLBACK, TEE_ERROR_SECURITY, false},
 	{-RPT_ERANGE, TEE_ERROR_ACCESS_DENIED, false},
 	{-RPT_ESTATE, TEE_ERROR_BAD_STATE, true},
+	/*
+	 * Authentic firmware that cannot start: the vector table at its boot
+	 * address is missing or names a reset handler the core cannot run. The
+	 * image's own (signed) content is unusable: GlobalPlatform's "input of
+	 * invalid format", not ACCESS_DENIED (no policy refused anything) nor
+	 * GENERIC (which says nothing). The command tells it from a LOAD_FW
+	 * BAD_FORMAT: START_FW only gives it for this.
+	 */
+	{-RPT_ENOBOOT, TEE_ERROR_BAD_FORMAT, false},
 	{-RPT_ESTORE_FULL, TEE_ERROR_STORAGE_NO_SPACE, true},
 	{-RPT_ESTORE, TEE_ERROR_STORAGE_NOT_AVAILABLE, true},
 	/* errno values with a GlobalPlatform meaning. */

@@ -7,7 +7,8 @@
  *
  * GlobalPlatform has fewer codes than we do: RPT_ENOKEY shares
  * SIGNATURE_INVALID with RPT_ESIGNATURE, RPT_EROLLBACK shares SECURITY with
- * RPT_EHASH, RPT_ERANGE and EPERM share ACCESS_DENIED with EACCES. Each
+ * RPT_EHASH, RPT_ERANGE and EPERM share ACCESS_DENIED with EACCES,
+ * RPT_ENOBOOT (START_FW) shares BAD_FORMAT with RPT_EFORMAT (LOAD_FW). Each
  * result comes back as one code of its class (the entry marked `back`); the
  * message the TA logs keeps the exact reason.
  */

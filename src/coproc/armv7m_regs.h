@@ -51,6 +51,7 @@
 #define SCB_ICSR_RETTOBASE	   (1u << 11)
 #define SCB_ICSR_VECTACTIVE_MASK   0x1FFu
 #define SCB_VTOR		   0xE000ED08u /* bits 6:0 reserved (table aligned to 128 bytes or more) */
+#define SCB_VTOR_TBLOFF_MASK	   0xFFFFFF80u /* bits 31:7: where a vector table can start */
 #define SCB_AIRCR		   0xE000ED0Cu
 #define SCB_AIRCR_VECTKEY	   0x05FA0000u /* must accompany every write */
 #define SCB_AIRCR_VECTKEYSTAT	   0xFA050000u /* what reads return in bits 31:16 */

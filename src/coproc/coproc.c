@@ -279,30 +279,49 @@ void coproc_destroy(struct coproc *c)
 
 /* ---- start ---- */
 
-/*
- * VTOR = the boot address, as a VTOR write takes it (bits 6:0 ignored: a
- * table is at least 128-byte aligned); SP and PC from that table, read once
- * from host memory.
- */
-static int read_vectors(struct coproc *c, uint32_t boot_addr, struct rpt_error *err)
+/* The memory holding [da, da + size), or NULL. */
+static const struct coproc_region *find_region(const struct coproc *c, uint32_t da, uint32_t size)
 {
-	uint32_t vtor = boot_addr & ~0x7Fu;
 	unsigned int i;
 
-	for (i = 0; i < c->num_mems; i++) {
-		const struct coproc_region *m = &c->mems[i];
+	for (i = 0; i < c->num_mems; i++)
+		if (range_within(da, size, c->mems[i].da, c->mems[i].size))
+			return &c->mems[i];
+	return NULL;
+}
 
-		if (range_within(vtor, 8, m->da, m->size)) {
-			c->boot_vtor = vtor;
-			c->boot_sp = get_le32(m->host + (vtor - m->da));
-			c->boot_pc = get_le32(m->host + (vtor - m->da) + 4);
-			return 0;
-		}
-	}
-	return rpt_error_set(err, RPT_ERANGE,
-			     "coprocessor: the boot address 0x%08x is in no memory of the core, "
-			     "so there is no vector table to start from",
-			     vtor);
+/*
+ * VTOR = boot_addr; SP and PC from the vector table there, read once from
+ * host memory. Refused in words a user can act on (-RPT_ENOBOOT): a table
+ * VTOR cannot hold, one no memory holds, a reset vector outside memory.
+ */
+static int read_vectors(struct coproc *c, uint32_t vtor, struct rpt_error *err)
+{
+	const struct coproc_region *m;
+	uint32_t pc;
+
+	if (vtor & ~SCB_VTOR_TBLOFF_MASK)
+		return rpt_error_set(err, RPT_ENOBOOT,
+				     "coprocessor: no vector table at 0x%08x: VTOR needs a "
+				     "128-byte aligned address",
+				     vtor);
+	m = find_region(c, vtor, 8);
+	if (!m)
+		return rpt_error_set(
+			err, RPT_ENOBOOT,
+			"coprocessor: no vector table at 0x%08x: no memory of the core "
+			"holds it",
+			vtor);
+	c->boot_vtor = vtor;
+	c->boot_sp = get_le32(m->host + (vtor - m->da));
+	c->boot_pc = get_le32(m->host + (vtor - m->da) + 4);
+	pc = c->boot_pc & ~1u; /* the Thumb bit */
+	if (!find_region(c, pc, 2))
+		return rpt_error_set(err, RPT_ENOBOOT,
+				     "coprocessor: reset vector 0x%08x (vector table at 0x%08x) is "
+				     "not in executable memory: no memory of the core holds it",
+				     c->boot_pc, vtor);
+	return 0;
 }
 
 /*
@@ -438,10 +457,16 @@ static int emu_ops_get_regs(void *priv, struct coredump_regs *regs)
 	return coproc_get_regs(priv, regs);
 }
 
+static const char *emu_ops_last_error(void *priv)
+{
+	return coproc_last_error(priv);
+}
+
 const struct coproc_ops coproc_emu_ops = {
 	.start = emu_ops_start,
 	.stop = emu_ops_stop,
 	.get_regs = emu_ops_get_regs,
+	.last_error = emu_ops_last_error,
 };
 
 const char *coproc_last_error(struct coproc *c)

@@ -96,11 +96,12 @@ void coproc_destroy(struct coproc *c);
 int coproc_set_watchdog(struct coproc *c, uint32_t period_ms, bool autostart);
 
 /*
- * Release the core from reset: VTOR = boot_addr (bits 6:0 ignored, as a VTOR
- * write ignores them), SP = the word there, PC = the next one (with the
- * Thumb bit); privileged thread mode on MSP. -RPT_ESTATE if running,
- * -RPT_ERANGE if no memory holds the vector table. A CRASHED core is reset
- * first.
+ * Release the core from reset through the vector table at boot_addr (the
+ * image's BOOTADDR or the board's default, as the TA decided): VTOR =
+ * boot_addr, SP = the word there, PC = the next one (with the Thumb bit).
+ * -RPT_ESTATE if running; -RPT_ENOBOOT, saying why in plain words, if
+ * boot_addr is not 128-byte aligned (VTOR), no memory holds the table, or no
+ * memory holds its reset vector. A CRASHED core is reset first.
  */
 int coproc_boot(struct coproc *c, uint32_t boot_addr, struct rpt_error *err);
 

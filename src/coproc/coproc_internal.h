@@ -191,9 +191,9 @@ struct coproc {
 
 	/* Fixed while a run lasts (set before its threads start). */
 	uint64_t reset_ns;	   /* monotonic time of the reset (VMMIO_TICK_MS origin) */
+	uint32_t boot_vtor;	   /* VTOR at reset: the boot address, where the table is */
 	uint32_t boot_sp;	   /* initial SP from the vector table */
 	uint32_t boot_pc;	   /* initial PC from the vector table */
-	uint32_t boot_vtor;	   /* where that table is (VTOR at reset) */
 	uint32_t clock_hz;	   /* core clock: SysTick counts at it */
 	uint32_t cpuid;		   /* SCB CPUID of the modelled core */
 	struct coproc_exc exc;	   /* NVIC, SCB, SysTick state of the run */

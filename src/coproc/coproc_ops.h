@@ -14,7 +14,11 @@
 #include "formats/coredump.h"
 
 struct coproc_ops {
-	/* Release the core from reset; boot_addr is where its vector table is (VTOR). */
+	/*
+	 * Release the core from reset through the vector table at boot_addr
+	 * (VTOR): initial SP and reset vector from there. -RPT_ENOBOOT if the
+	 * firmware cannot start there.
+	 */
 	int (*start)(void *priv, uint32_t boot_addr);
 	/* Hold the core in reset. Must be safe when the core already stopped on its own. */
 	int (*stop)(void *priv);
@@ -23,6 +27,8 @@ struct coproc_ops {
 	 * -RPT_ESTATE while the core runs, -ENODATA if none were captured.
 	 */
 	int (*get_regs)(void *priv, struct coredump_regs *regs);
+	/* Optional: why the last start or stop failed, in words for a user ("" if it did not). */
+	const char *(*last_error)(void *priv);
 };
 
 #endif

@@ -42,6 +42,13 @@ enum simg_tlv_type {
 #define SIMG_TLV_PLATFORM_MAX 0x1FFFFu
 /* Our platform TLV: u32 security counter for rollback protection. */
 #define SIMG_TLV_SECURITY_COUNTER 0x10100u
+/*
+ * STM32MP2's platform TLV: u32 boot address of the M33 (ST signs with
+ * `--plat-tlv 0x10001 0x80100000`). Platform-defined: only an STM32MP2
+ * coprocessor gives it this meaning (src/secure/platform); other platforms'
+ * images may carry anything under 0x10001 (the STM32MP15 vector: "hello").
+ */
+#define SIMG_TLV_STM32MP2_BOOTADDR 0x10001u
 
 enum simg_sign_type {
 	SIMG_SIGN_RSA_PKCS1_SHA256 = 1,

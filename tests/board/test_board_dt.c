@@ -283,6 +283,41 @@ static void test_m33_tee(void **state)
 	assert_periph(&rp->periphs[2], BOARD_PERIPH_VMMIO, "vmmio", 0x4c0f0000, 0x1000);
 	assert_periph(&rp->periphs[3], BOARD_PERIPH_RAZWI, "raz-wi", 0x44200000, 0x10000);
 	assert_demo_policy(&rp->policy, real_dir(rpt_binary_path("boards")));
+	assert_int_equal(rp->boot.boot_addr, 0); /* the secure image in RETRAM */
+	free(b);
+}
+
+/* Issue 13: ST's Linux DT for the M33 firmware in DDR; it boots at the start of cm33-fw. */
+static void test_m33_ddr_tee(void **state)
+{
+	static const struct board_memory want[] = {
+		{"cm33-fw", 0x80100000, 0x80100000, 9 << 20, true, true},
+		{"cm33-data", 0x80a00000, 0x80a00000, 8 << 20, true, true},
+		{"ipc-shmem", 0x81200000, 0x81200000, 0xf8000, false, true},
+		{"vdev0vring0", 0x812f8000, 0x812f8000, 4 << 10, false, false},
+		{"vdev0vring1", 0x812f9000, 0x812f9000, 4 << 10, false, false},
+		{"vdev0buffer", 0x812fa000, 0x812fa000, 24 << 10, false, false},
+	};
+	struct board *b = load_ok(rpt_binary_path("boards/vstm32mp25-m33-ddr-tee.dtb"));
+	const struct board_rproc *rp = &b->rprocs[0];
+	unsigned int i;
+
+	(void)state;
+	assert_string_equal(b->model, "vstm32mp25-m33-ddr-tee");
+	assert_int_equal(b->num_rprocs, 1);
+	assert_string_equal(rp->compatible, "st,stm32mp2-m33-tee");
+	assert_true(rp->tee);
+	assert_string_equal(rp->cpu, "cortex-m33");
+	assert_int_equal(rp->num_mems, 6);
+	for (i = 0; i < 6; i++)
+		assert_mem(&rp->mems[i], &want[i]);
+	/* The vrings and buffers end where ST's do; the stack top lies in cm33-data. */
+	assert_int_equal(want[5].da + want[5].size, 0x81300000);
+	assert_non_null(board_find_memory(rp, 0x80E00000 - 4, 4));
+	assert_false(rp->policy.legacy_layout);
+	assert_ipcc(&rp->mbox, 0x40490000);
+	assert_demo_policy(&rp->policy, real_dir(rpt_binary_path("boards")));
+	assert_int_equal(rp->boot.boot_addr, 0x80100000);
 	free(b);
 }
 
@@ -946,7 +981,8 @@ static void test_coredump_properties(void **state)
 static void test_shipped_boards_keep_secure_memory_out_of_dumps(void **state)
 {
 	static const char *const boards[] = {"vstm32mp15-m4-tee", "vstm32mp15-m4",
-					     "vstm32mp25-m33-tee", "vstm32mp15-m4-tee-ddr"};
+					     "vstm32mp25-m33-tee", "vstm32mp15-m4-tee-ddr",
+					     "vstm32mp25-m33-ddr-tee"};
 	char path[256];
 	unsigned int i, r;
 
@@ -1144,6 +1180,7 @@ int main(void)
 		cmocka_unit_test(test_m4_tee_legacy),
 		cmocka_unit_test(test_m4_direct),
 		cmocka_unit_test(test_m33_tee),
+		cmocka_unit_test(test_m33_ddr_tee),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_bad_cells),
 		cmocka_unit_test(test_long_model),

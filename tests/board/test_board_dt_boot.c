@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Board device trees, start-up properties of a coprocessor: st,auto-boot,
- * rproc,boot-loader-firmware, rproc,recovery-limit and the "detach" mailbox
+ * rproc,boot-address, rproc,boot-loader-firmware, rproc,recovery-limit and the "detach" mailbox
  * channel. Valid forms give exact values, absent ones the defaults, wrong ones
  * are refused naming the node and the property.
  */
@@ -67,6 +67,7 @@ static void test_defaults(void **state)
 
 	(void)state;
 	assert_false(rp->boot.auto_boot);
+	assert_int_equal(rp->boot.boot_addr, 0); /* STM32MP15: the M4 boots at 0 */
 	assert_string_equal(rp->boot.loader_firmware, "");
 	assert_false(rp->boot.has_recovery_limit);
 	assert_int_equal(rp->mbox.detach, BOARD_MBOX_NONE);
@@ -122,12 +123,34 @@ static void test_refused(void **state)
 		"mbox-names", "(vq0, vq1, shutdown, detach)");
 }
 
+/* Issue 13: rproc,boot-address, the vector table an image without BOOTADDR boots through. */
+static void test_boot_address(void **state)
+{
+	struct board *b;
+
+	(void)state;
+	b = load_ok(dts("ba", BOARD_COMPAT_M33_TEE, "rproc,boot-address = <0x10000080>;"));
+	assert_int_equal(b->rprocs[0].boot.boot_addr, 0x10000080);
+	free(b);
+	/* The last 8 bytes of the memory still hold SP and the reset vector. */
+	b = load_ok(dts("baend", BOARD_COMPAT_M4_TEE, "rproc,boot-address = <0x1003ff80>;"));
+	assert_int_equal(b->rprocs[0].boot.boot_addr, 0x1003ff80);
+	free(b);
+	load_fails(dts("ba1", BOARD_COMPAT_M33_TEE, "rproc,boot-address = <0x10000040>;"),
+		   "rproc,boot-address", "0x10000040 is not 128-byte aligned");
+	load_fails(dts("ba2", BOARD_COMPAT_M33_TEE, "rproc,boot-address = <0x80100000>;"),
+		   "rproc,boot-address", "no memory of the coprocessor");
+	load_fails(dts("ba3", BOARD_COMPAT_M33_TEE, "rproc,boot-address = <0 0x10000000>;"),
+		   "rproc,boot-address", "expected one 32-bit cell");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_boot_address),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

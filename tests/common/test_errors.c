@@ -14,7 +14,7 @@
 
 static const int own_codes[] = {
 	RPT_EFORMAT, RPT_ESIGNATURE, RPT_EHASH,	      RPT_ENOKEY, RPT_EROLLBACK,
-	RPT_ERANGE,  RPT_ESTATE,     RPT_ESTORE_FULL, RPT_ESTORE,
+	RPT_ERANGE,  RPT_ESTATE,     RPT_ESTORE_FULL, RPT_ESTORE, RPT_ENOBOOT,
 };
 #define NUM_OWN (sizeof(own_codes) / sizeof(own_codes[0]))
 
@@ -85,7 +85,7 @@ static void test_table_every_entry(void **state)
 	}
 }
 
-/* Every own code survives the TEE, except the three GlobalPlatform cannot tell apart. */
+/* Every own code survives the TEE, except the four GlobalPlatform cannot tell apart. */
 static void test_own_codes_round_trip(void **state)
 {
 	static const struct {
@@ -95,6 +95,7 @@ static void test_own_codes_round_trip(void **state)
 		{-RPT_ENOKEY, -RPT_ESIGNATURE},
 		{-RPT_EROLLBACK, -RPT_EHASH},
 		{-RPT_ERANGE, -EACCES},
+		{-RPT_ENOBOOT, -RPT_EFORMAT},
 	};
 	unsigned int i, k;
 

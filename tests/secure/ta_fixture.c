@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "board/board_dt.h"
 #include "formats/elf32.h"
 #include "testutil.h"
 
@@ -52,6 +53,34 @@ static void capture_log(void *priv, const char *msg)
 	f->logs++;
 }
 
+/* One memory of the STM32MP25 DDR board (device address = physical address). */
+static void add_mp2_mem(struct board_rproc *rp, const char *name, uint32_t da, uint32_t size,
+			bool secure, bool loadable)
+{
+	struct board_memory *m = &rp->mems[rp->num_mems++];
+
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	m->da = da;
+	m->pa = da;
+	m->size = size;
+	m->secure = secure;
+	m->loadable = loadable;
+}
+
+/* The memories of boards/vstm32mp25-m33-ddr-tee.dts (test_board_dt checks that file). */
+static void describe_mp2_ddr(struct board_rproc *rp)
+{
+	snprintf(rp->compatible, sizeof(rp->compatible), "%s", BOARD_COMPAT_M33_TEE);
+	snprintf(rp->cpu, sizeof(rp->cpu), "cortex-m33");
+	rp->num_mems = 0;
+	add_mp2_mem(rp, "cm33-fw", 0x80100000, 9 << 20, true, true);
+	add_mp2_mem(rp, "cm33-data", 0x80A00000, 8 << 20, true, true);
+	add_mp2_mem(rp, "ipc-shmem", 0x81200000, 0xF8000, false, true);
+	add_mp2_mem(rp, "vdev0vring0", 0x812F8000, 4 << 10, false, false);
+	add_mp2_mem(rp, "vdev0vring1", 0x812F9000, 4 << 10, false, false);
+	add_mp2_mem(rp, "vdev0buffer", 0x812FA000, 24 << 10, false, false);
+}
+
 static void describe_board(struct ta_fixture *f, const struct ta_fixture_opts *o)
 {
 	struct board_rproc *rp = &f->board.rprocs[0];
@@ -62,7 +91,10 @@ static void describe_board(struct ta_fixture *f, const struct ta_fixture_opts *o
 	rp->id = 0;
 	snprintf(rp->name, sizeof(rp->name), "m4");
 	rp->tee = true;
-	if (o->legacy)
+	rp->boot.boot_addr = o->boot_addr;
+	if (o->mp2_ddr)
+		describe_mp2_ddr(rp);
+	else if (o->legacy)
 		board_stm32mp15_legacy_layout(rp, o->ddr);
 	else
 		board_stm32mp15_layout(rp, o->ddr);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * A secure world for TA tests: an STM32MP15 board (optionally with DDR), the
- * platform layer over it, a recording coprocessor double, and the TA.
+ * A secure world for TA tests: an STM32MP15 board (optionally with DDR) or
+ * the STM32MP25 M33-in-DDR board, the platform layer over it, a recording
+ * coprocessor double, and the TA.
  */
 #ifndef RPT_TESTS_TA_FIXTURE_H
 #define RPT_TESTS_TA_FIXTURE_H
@@ -42,6 +43,13 @@ struct ta_fixture_opts {
 	bool versioned_only;	    /* refuse images without a security counter */
 	const char *rollback_state; /* state file, or NULL */
 	const char *const *keys;
+	/*
+	 * The STM32MP25 M33 with its firmware in DDR (boards/vstm32mp25-m33-ddr-
+	 * tee.dts): compatible "st,stm32mp2-m33-tee", whose platform defines the
+	 * BOOTADDR TLV. ddr and legacy are ignored then.
+	 */
+	bool mp2_ddr;
+	uint32_t boot_addr; /* the board's default boot address (rproc,boot-address) */
 };
 
 struct ta_fixture *ta_fixture_new(const struct ta_fixture_opts *o);

@@ -1360,7 +1360,8 @@ static void test_start_stop(void **state)
 	assert_int_equal(plat_stop(rp, &err), 0);
 
 	platform_attach_coproc(rp, &double_ops, &d);
-	assert_int_equal(plat_start(rp, 0x20000000, &err), -RPT_ERANGE);
+	assert_int_equal(plat_start(rp, 0x20000000, &err), -RPT_ENOBOOT);
+	assert_err(&err, -RPT_ENOBOOT, "no vector table at 0x20000000: no memory of the core");
 	assert_int_equal(d.starts, 0);
 	rpt_error_clear(&err);
 	assert_int_equal(plat_start(rp, 0, &err), 0);

@@ -15,6 +15,7 @@
 
 #include "testutil.h"
 #include "common/file_io.h"
+#include "common/safe_math.h"
 
 static char tool[4096];
 static char out_path[4096]; /* stdout+stderr of the last run */
@@ -94,6 +95,43 @@ static void test_reproduces_rsa_vectors_byte_for_byte(void **state)
 			     tmp("d.sign"), key),
 			 0);
 	assert_same_file(tmp("d.sign"), ref);
+}
+
+/*
+ * ST signs its STM32MP2 images with `--plat-tlv 0x10001 0x80100000`: the
+ * reference signer appends the record after every generic TLV, the value a
+ * u32 little-endian, zero-padded to 8. So the TLV area is the plain image's
+ * plus exactly those 16 bytes, and nothing else moves.
+ */
+static void test_bootaddr_tlv_as_st_signs(void **state)
+{
+	static const uint8_t rec[16] = {0x01, 0x00, 0x01, 0x00, 0x04, 0x00, 0x00, 0x00,
+					0x00, 0x00, 0x10, 0x80, 0x00, 0x00, 0x00, 0x00};
+	size_t lp, lb;
+	uint8_t *plain, *boot;
+	uint32_t tlv_len;
+
+	(void)state;
+	assert_int_equal(run("sign --in %s --out %s --key %s --plat-tlv 0x10001 0x80100000",
+			     V("elf/m4-demo.elf"), tmp("boot.sign"), V("keys/rsa2048.pem")),
+			 0);
+	plain = rpt_slurp(V("signed/m4-demo.rsa2048.sign"), &lp);
+	boot = rpt_slurp(tmp("boot.sign"), &lb);
+	tlv_len = get_le32(plain + 8);
+	assert_int_equal(get_le32(boot + 8), tlv_len + 16);
+	assert_int_equal(lb, lp + 16);
+	assert_memory_equal(boot + 20, plain + 20, tlv_len);
+	assert_memory_equal(boot + 20 + tlv_len, rec, sizeof(rec));
+	/* Same sizes of signature and images; the images follow byte for byte. */
+	assert_memory_equal(boot + 12, plain + 12, 8);
+	assert_memory_equal(boot + lb - get_le32(plain + 16), plain + lp - get_le32(plain + 16),
+			    get_le32(plain + 16));
+	free(plain);
+	free(boot);
+	/* `info` names it and shows the address as one. */
+	assert_int_equal(run("info %s", tmp("boot.sign")), 0);
+	assert_non_null(strstr(output(), "name: platform (BOOTADDR on STM32MP2)"));
+	assert_non_null(strstr(output(), "value: 0x80100000"));
 }
 
 static void test_ecdsa_signs_and_verifies(void **state)
@@ -364,6 +402,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reproduces_rsa_vectors_byte_for_byte),
+		cmocka_unit_test(test_bootaddr_tlv_as_st_signs),
 		cmocka_unit_test(test_ecdsa_signs_and_verifies),
 		cmocka_unit_test(test_verify_every_vector_with_its_key_only),
 		cmocka_unit_test(test_verify_names_the_tampered_segment),

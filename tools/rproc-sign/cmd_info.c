@@ -59,6 +59,8 @@ static const char *tlv_label(uint32_t type)
 		return "PKEYINFO";
 	case SIMG_TLV_SECURITY_COUNTER:
 		return "SECURITY_COUNTER (platform)";
+	case SIMG_TLV_STM32MP2_BOOTADDR:
+		return "platform (BOOTADDR on STM32MP2)";
 	default:
 		return type >= SIMG_TLV_PLATFORM_MIN && type <= SIMG_TLV_PLATFORM_MAX ? "platform"
 										      : "unknown";
@@ -76,6 +78,8 @@ static void emit_tlv_value(struct emit *e, const struct simg_tlv *t)
 		emit_u64(e, "entries", t->len / SIMG_HASH_ENTRY_SIZE);
 	else if (t->len == 1)
 		emit_u64(e, "value", t->value[0]);
+	else if (t->type == SIMG_TLV_STM32MP2_BOOTADDR && t->len == 4)
+		emit_hex(e, "value", get_le32(t->value)); /* an address */
 	else if (t->len == 4 && t->type != SIMG_TLV_IMGTYPE)
 		emit_u64(e, "value", get_le32(t->value));
 	else if (printable(t->value, t->len) && t->len < 256) {

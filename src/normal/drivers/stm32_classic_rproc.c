@@ -16,6 +16,7 @@ struct stm32_classic_rproc {
 	const struct coproc_ops *coproc; /* start/stop of the core */
 	void *coproc_priv;
 	struct rproc_mbox mbox; /* shutdown request, doorbells */
+	uint32_t boot_addr;	/* the board's rproc,boot-address: where the vector table is */
 };
 
 static int classic_start(struct rproc *rproc, struct rpt_error *err)
@@ -44,6 +45,19 @@ static int classic_stop(struct rproc *rproc, struct rpt_error *err)
 	return 0;
 }
 
+/*
+ * A Cortex-M boots through its vector table (VTOR), not from an entry point:
+ * the boot address is the board's (STM32MP15's M4: RETRAM at 0, as Linux's
+ * stm32_rproc leaves it), never the unsigned ELF e_entry.
+ */
+static uint32_t classic_get_boot_addr(struct rproc *rproc, const struct rproc_fw *fw)
+{
+	struct stm32_classic_rproc *drv = rproc->priv;
+
+	(void)fw;
+	return drv->boot_addr;
+}
+
 static void classic_kick(struct rproc *rproc, int vqid)
 {
 	struct stm32_classic_rproc *drv = rproc->priv;
@@ -59,7 +73,7 @@ static const struct rproc_ops classic_ops = {
 	.find_loaded_rsc_table = rproc_elf_find_loaded_rsc_table,
 	.load = rproc_elf_load_segments,
 	.sanity_check = rproc_elf_sanity_check,
-	.get_boot_addr = rproc_elf_get_boot_addr,
+	.get_boot_addr = classic_get_boot_addr,
 };
 
 struct rproc *stm32_classic_rproc_create(const struct stm32_classic_rproc_config *cfg,
@@ -82,6 +96,7 @@ struct rproc *stm32_classic_rproc_create(const struct stm32_classic_rproc_config
 	drv->coproc = cfg->coproc;
 	drv->coproc_priv = cfg->coproc_priv;
 	drv->mbox = cfg->mbox;
+	drv->boot_addr = cfg->boot ? cfg->boot->boot_addr : 0;
 	rproc = rproc_alloc(cfg->name, &classic_ops, cfg->firmware, drv, err);
 	if (!rproc)
 		goto free_drv;

@@ -29,9 +29,17 @@ struct tee_rproc {
 	bool fw_shm_busy;      /* it holds the image being loaded */
 };
 
-/* What a code means for the user of a remote processor. */
-static const char *tee_explain(TEE_Result res)
+/* What a code means for the user of a remote processor, after command cmd. */
+static const char *tee_explain(uint32_t cmd, TEE_Result res)
 {
+	/*
+	 * START_FW answers BAD_FORMAT only for authentic firmware the core cannot
+	 * start (common/tee_result.c, RPT_ENOBOOT): say that, not "malformed".
+	 */
+	if (cmd == TA_RPROC_CMD_START_FW && res == TEE_ERROR_BAD_FORMAT)
+		return "the firmware cannot start: no usable vector table at its boot address "
+		       "(missing, or its reset vector is not in executable memory; the secure "
+		       "world's log names the address)";
 	switch (res) {
 	case TEE_ERROR_SIGNATURE_INVALID:
 		return "the image is not signed by a key the TEE trusts";
@@ -71,7 +79,7 @@ static TEE_Result ta_call(struct tee_rproc *drv, uint32_t cmd, struct tee_param 
 static int ta_fail(uint32_t cmd, TEE_Result res, struct rpt_error *err)
 {
 	return rpt_error_set(err, tee_result_to_err(res), "TA %s: %s: %s", ta_rproc_cmd_name(cmd),
-			     tee_result_name(res), tee_explain(res));
+			     tee_result_name(res), tee_explain(cmd, res));
 }
 
 /* A command with only the rproc id. */

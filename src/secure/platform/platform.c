@@ -13,7 +13,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "board/board_dt.h" /* BOARD_COMPAT_M33_TEE: the platform that defines BOOTADDR */
 #include "common/safe_math.h"
+#include "coproc/armv7m_regs.h" /* VTOR alignment */
 #include "formats/signed_image.h"
 #include "secure/platform/plat_internal.h"
 
@@ -335,8 +337,56 @@ int plat_verify_digest(struct plat_rproc *rp, uint8_t sign_type, const uint8_t d
 
 /* ---- the coprocessor ---- */
 
+/* True if the platform of this coprocessor defines BOOTADDR (STM32MP2's M33). */
+static bool plat_has_bootaddr_tlv(const struct plat_rproc *rp)
+{
+	return !strcmp(rp->desc->compatible, BOARD_COMPAT_M33_TEE);
+}
+
+int plat_boot_address(struct plat_rproc *rp, const uint8_t *tlv_area, size_t tlv_len,
+		      uint32_t *boot_addr, bool *from_image, struct rpt_error *err)
+{
+	struct simg_tlv tlv;
+	size_t pos = 0, first = 0;
+	bool seen = false;
+	int ret;
+
+	*boot_addr = rp->desc->boot.boot_addr;
+	*from_image = false;
+	if (!plat_has_bootaddr_tlv(rp))
+		return 0;
+	while ((ret = simg_tlv_next(tlv_area, tlv_len, &pos, &tlv, err)) > 0) {
+		if (tlv.type != SIMG_TLV_STM32MP2_BOOTADDR)
+			continue;
+		if (seen)
+			return rpt_error_set(err, RPT_EFORMAT,
+					     "rproc %u: TLV BOOTADDR (0x%x) at offset %zu: appears "
+					     "twice (first at offset %zu)",
+					     rp->desc->id, tlv.type, tlv.offset, first);
+		if (tlv.len != 4 || !tlv.value)
+			return rpt_error_set(
+				err, RPT_EFORMAT,
+				"rproc %u: TLV BOOTADDR (0x%x) at offset %zu: %u bytes, "
+				"expected 4 (a u32 boot address, little-endian)",
+				rp->desc->id, tlv.type, tlv.offset, tlv.len);
+		seen = true;
+		first = tlv.offset;
+		*boot_addr = get_le32(tlv.value);
+	}
+	if (ret)
+		return ret;
+	if (seen && (*boot_addr & ~SCB_VTOR_TBLOFF_MASK))
+		return rpt_error_set(err, RPT_EFORMAT,
+				     "rproc %u: TLV BOOTADDR (0x%x) at offset %zu: 0x%08x is not "
+				     "128-byte aligned as the core's VTOR needs",
+				     rp->desc->id, SIMG_TLV_STM32MP2_BOOTADDR, first, *boot_addr);
+	*from_image = seen;
+	return 0;
+}
+
 int plat_start(struct plat_rproc *rp, uint32_t boot_addr, struct rpt_error *err)
 {
+	const char *why;
 	int ret;
 
 	if (!rp->coproc || !rp->coproc->start)
@@ -345,15 +395,20 @@ int plat_start(struct plat_rproc *rp, uint32_t boot_addr, struct rpt_error *err)
 	if (rp->running)
 		return rpt_error_set(err, RPT_ESTATE, "rproc %u: coprocessor already running",
 				     rp->desc->id);
-	if (!plat_find_memory(rp, boot_addr, 0))
-		return rpt_error_set(err, RPT_ERANGE,
-				     "rproc %u: boot address 0x%08x is in no memory of the board",
+	if (!plat_find_memory(rp, boot_addr, 8))
+		return rpt_error_set(err, RPT_ENOBOOT,
+				     "rproc %u: no vector table at 0x%08x: no memory of the core "
+				     "holds it",
 				     rp->desc->id, boot_addr);
 	ret = rp->coproc->start(rp->coproc_priv, boot_addr);
-	if (ret)
+	if (ret) {
+		/* The core's own words when it has them ("reset vector ... not in ..."). */
+		why = rp->coproc->last_error ? rp->coproc->last_error(rp->coproc_priv) : NULL;
 		return rpt_error_set(err, ret < 0 ? ret : EIO,
-				     "rproc %u: coprocessor did not start at 0x%08x (%d)",
-				     rp->desc->id, boot_addr, ret);
+				     "rproc %u: coprocessor did not start at 0x%08x: %s",
+				     rp->desc->id, boot_addr,
+				     why && why[0] ? why : rpt_strerror(ret < 0 ? ret : EIO));
+	}
 	rp->running = true;
 	return 0;
 }

@@ -187,9 +187,26 @@ int plat_dump_segments(struct plat_rproc *rp, struct coredump_segment *segs, str
 int plat_get_regs(struct plat_rproc *rp, struct coredump_regs *regs, struct rpt_error *err);
 
 /*
+ * The boot address of a verified image, from its signed TLV area only (the
+ * private copy, tlv_len bytes; never e_entry or anything else unsigned).
+ * Platform TLVs are platform-defined: a coprocessor whose compatible is
+ * "st,stm32mp2-m33-tee" gives BOOTADDR (SIMG_TLV_STM32MP2_BOOTADDR, 0x10001)
+ * its STM32MP2 meaning and
+ * refuses one that is not exactly 4 bytes, appears twice or is not 128-byte
+ * aligned (VTOR) with -RPT_EFORMAT naming the TLV; every other platform
+ * (STM32MP15) treats 0x10001 as opaque signed data (the reference vector's
+ * 0x10001 "hello"). *from_image tells whether the image named it; if not,
+ * *boot_addr is the board's default (rproc,boot-address, else 0).
+ */
+int plat_boot_address(struct plat_rproc *rp, const uint8_t *tlv_area, size_t tlv_len,
+		      uint32_t *boot_addr, bool *from_image, struct rpt_error *err);
+
+/*
  * start: -RPT_ESTATE without an attached coprocessor or when already running,
- * -RPT_ERANGE if boot_addr is in no memory. stop: holds the core in reset if it
- * runs; without a coprocessor, or when not running, there is nothing to do (0).
+ * -RPT_ENOBOOT if boot_addr is in no memory (or the core says it cannot
+ * start there: its reason, from the optional last_error op, is kept in err).
+ * stop: holds the core in reset if it runs; without a coprocessor, or when not
+ * running, there is nothing to do (0).
  */
 int plat_start(struct plat_rproc *rp, uint32_t boot_addr, struct rpt_error *err);
 int plat_stop(struct plat_rproc *rp, struct rpt_error *err);

@@ -139,7 +139,11 @@ static int cmd_start(struct rproc_ta *ta, struct ta_rproc_ctx *ctx)
 	if (ctx->state != TA_RPROC_LOADED)
 		return rpt_error_set(&ctx->last_error, RPT_ESTATE,
 				     "START_FW with no firmware loaded");
-	ret = ta_check_isolation(ta, ctx);
+	ret = ta_check_bootable(ctx);
+	if (!ret)
+		ret = ta_check_isolation(ta, ctx);
+	if (!ret)
+		ret = ta_check_reset_vector(ctx);
 	if (ret)
 		return ret;
 	ret = plat_start(ctx->plat, ctx->boot_addr, &ctx->last_error);

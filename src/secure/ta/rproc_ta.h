@@ -41,7 +41,10 @@ struct ta_exec_range {
  * against the kind of memory each range lies in (ta_start.c).
  */
 struct ta_layout {
-	/* each image's vector table: the start of its lowest executable segment */
+	/*
+	 * each image's vector table: image 1's is the boot address, the others'
+	 * the start of their lowest executable segment (where the first hands over)
+	 */
 	uint32_t vector_table[TA_MAX_IMAGES];
 	unsigned int num_img;			   /* images of the loaded firmware */
 	struct ta_exec_range exec[TA_MAX_WRITTEN]; /* every executable (PF_X) PT_LOAD segment */
@@ -54,7 +57,7 @@ struct ta_rproc_ctx {
 	struct plat_rproc *plat;		   /* platform side of this coprocessor */
 	enum ta_rproc_state state;		   /* OFF / LOADED / STARTED */
 	uint8_t image_id[32];			   /* SHA-256 of the loaded header + TLV area */
-	uint32_t boot_addr;			   /* first image's vector table (signed) */
+	uint32_t boot_addr;			   /* VTOR: signed BOOTADDR or board default */
 	struct ta_layout layout;		   /* what START checks (signed headers) */
 	bool has_rsc;				   /* the image has a resource table */
 	uint32_t rsc_da;			   /* its device address */

@@ -23,10 +23,32 @@ struct elf32_file;
 
 /*
  * At LOAD: record each image's vector table and executable segments from its
- * (signed, bound) program headers, and the boot address they give.
+ * (signed, bound) program headers, and the boot address (plat_boot_address:
+ * the signed BOOTADDR or the board's default), whose table is image 1's.
  */
 int ta_layout_record(struct ta_rproc_ctx *ctx, const struct elf32_file *elf, unsigned int num_img,
-		     struct rpt_error *err);
+		     uint32_t boot_addr, struct rpt_error *err);
+
+/* Bytes of a vector table the core reads at reset: initial SP and reset vector. */
+#define TA_BOOT_VT_BYTES 8u
+
+/*
+ * The vector table at boot_addr was loaded: its first TA_BOOT_VT_BYTES lie in
+ * one range LOAD wrote. -RPT_ENOBOOT ("no vector table at ...") otherwise.
+ */
+int ta_check_boot_loaded(const struct ta_rproc_ctx *ctx, uint32_t boot_addr, struct rpt_error *err);
+
+/*
+ * At START, before the isolation rule: the core can start (a loaded vector
+ * table at the boot address), else -RPT_ENOBOOT in plain words.
+ */
+int ta_check_bootable(struct ta_rproc_ctx *ctx);
+
+/*
+ * At START, after the isolation rule: the reset vector lies in an executable
+ * segment of the firmware, else -RPT_ENOBOOT.
+ */
+int ta_check_reset_vector(struct ta_rproc_ctx *ctx);
 
 /*
  * At START, before the core leaves reset: refuse (-EACCES, reason in

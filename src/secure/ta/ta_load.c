@@ -23,17 +23,19 @@
 
 /* Private state of one LOAD_FW. */
 struct ta_load {
-	struct rproc_ta *ta;				/* the TA */
-	struct ta_rproc_ctx *ctx;			/* the rproc being loaded */
-	const uint8_t *shared;				/* the normal world's image buffer */
-	size_t size;					/* its size */
-	uint8_t hdr[SIMG_HEADER_SIZE];			/* private copy of the header */
-	struct simg_layout lay;				/* decoded from hdr */
-	uint8_t *meta;					/* private copy: TLV area, then signature */
-	struct simg_tlvs tlvs;				/* decoded from meta */
-	uint8_t digest[32];				/* SHA-256(header || TLV area) */
-	bool has_counter;				/* the image carries a security counter */
-	uint32_t counter;				/* its value */
+	struct rproc_ta *ta;	       /* the TA */
+	struct ta_rproc_ctx *ctx;      /* the rproc being loaded */
+	const uint8_t *shared;	       /* the normal world's image buffer */
+	size_t size;		       /* its size */
+	uint8_t hdr[SIMG_HEADER_SIZE]; /* private copy of the header */
+	struct simg_layout lay;	       /* decoded from hdr */
+	uint8_t *meta;		       /* private copy: TLV area, then signature */
+	struct simg_tlvs tlvs;	       /* decoded from meta */
+	uint8_t digest[32];	       /* SHA-256(header || TLV area) */
+	bool has_counter;	       /* the image carries a security counter */
+	uint32_t counter;	       /* its value */
+	uint32_t boot_addr;   /* where the core boots: signed BOOTADDR or the board's default */
+	bool boot_from_image; /* the image's own (signed) BOOTADDR decided it */
 	struct elf32_file elf[SIMG_MAX_IMAGES];		/* each image's checked headers */
 	unsigned int num_open;				/* elf[] entries opened */
 	struct simg_load_range ranges[ELF32_MAX_PHDRS]; /* PT_LOAD spans of all images */
@@ -99,6 +101,43 @@ static int check_rollback(struct ta_load *ld)
 	ld->has_counter = ld->tlvs.has_counter;
 	ld->counter = ld->tlvs.counter;
 	return plat_rollback_check(ld->ctx->plat, ld->has_counter, ld->counter, ld->err);
+}
+
+/*
+ * The boot address: the platform reads it from the signed TLV area (the
+ * private copy) or gives the board's default. Before anything is written.
+ */
+static int find_boot_address(struct ta_load *ld)
+{
+	return plat_boot_address(ld->ctx->plat, ld->meta, ld->lay.tlv_len, &ld->boot_addr,
+				 &ld->boot_from_image, ld->err);
+}
+
+/*
+ * A boot address the image names must hold its own vector table: loaded
+ * (signed, hashed bytes) and private, or the core would start from zeros or
+ * from a table the normal world can rewrite. Checked once the segments are in.
+ */
+static int check_boot_address(struct ta_load *ld)
+{
+	struct ta_rproc_ctx *ctx = ld->ctx;
+	const struct plat_memory *m;
+	int ret;
+
+	if (!ld->boot_from_image)
+		return 0;
+	ret = ta_check_boot_loaded(ctx, ld->boot_addr, ld->err);
+	if (ret) {
+		rpt_error_prefix(ld->err, "TLV BOOTADDR: ");
+		return ret;
+	}
+	m = plat_find_memory(ctx->plat, ld->boot_addr, TA_BOOT_VT_BYTES);
+	if (m && !m->desc->secure && !ctx->plat->desc->policy.legacy_layout)
+		return rpt_error_set(ld->err, EACCES,
+				     "TLV BOOTADDR: the vector table at 0x%08x is in memory %s, "
+				     "which the normal world can write",
+				     ld->boot_addr, m->desc->name);
+	return 0;
 }
 
 /* Every PT_LOAD of one image: allowed memory, remembered for the overlap check. */
@@ -313,6 +352,8 @@ static int load_new_image(struct ta_load *ld)
 	if (!ret)
 		ret = check_rollback(ld);
 	if (!ret)
+		ret = find_boot_address(ld);
+	if (!ret)
 		ret = check_images(ld);
 	if (ret)
 		return ret;
@@ -321,9 +362,11 @@ static int load_new_image(struct ta_load *ld)
 	ctx->dump_valid = false;
 	ret = load_segments(ld);
 	if (!ret)
+		ret = check_boot_address(ld);
+	if (!ret)
 		ret = find_rsc_table(ld);
 	if (!ret)
-		ret = ta_layout_record(ctx, ld->elf, ld->tlvs.num_img, ld->err);
+		ret = ta_layout_record(ctx, ld->elf, ld->tlvs.num_img, ld->boot_addr, ld->err);
 	if (!ret)
 		ret = plat_rollback_commit(ctx->plat, ld->has_counter, ld->counter, ld->err);
 	if (ret) {

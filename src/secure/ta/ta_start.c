@@ -7,8 +7,10 @@
  * the normal world's code with access to the secure memories.
  *
  * What is checked, for every image of the firmware:
- *  - its vector table (the first TA_VT_CHECK bytes), which by the Cortex-M
- *    linker convention starts its lowest executable segment;
+ *  - its vector table (the first TA_VT_CHECK bytes): for image 1 the one at
+ *    the boot address (the signed BOOTADDR on STM32MP2, else the board's
+ *    default), for the others the start of their lowest executable segment
+ *    (the Cortex-M linker convention; image 1 hands over to it);
  *  - the reset handler the vector table names;
  *  - the words just below the initial SP the vector table names (the stack
  *    the firmware starts on);
@@ -17,6 +19,10 @@
  * to the signed hash table at LOAD) and the loaded, hashed vector table, read
  * from memory that has just been found private (so it is still what was
  * hashed). e_entry and the section headers, which nothing signs, play no part.
+ *
+ * Around it, START also refuses (-RPT_ENOBOOT, TEE_ERROR_BAD_FORMAT) firmware
+ * the core cannot start: nothing loaded at the boot address, or a reset
+ * vector outside every executable segment.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -35,7 +41,7 @@ _Static_assert(TA_MAX_IMAGES >= SIMG_MAX_IMAGES, "one vector table per image of 
 #define TA_STACK_CHECK 64u
 
 int ta_layout_record(struct ta_rproc_ctx *ctx, const struct elf32_file *elf, unsigned int num_img,
-		     struct rpt_error *err)
+		     uint32_t boot_addr, struct rpt_error *err)
 {
 	struct ta_layout *lay = &ctx->layout;
 	unsigned int img, i;
@@ -64,12 +70,66 @@ int ta_layout_record(struct ta_rproc_ctx *ctx, const struct elf32_file *elf, uns
 	}
 	lay->num_img = num_img;
 	/*
-	 * The core boots through the first image's vector table. A signed boot
-	 * address (a BOOTADDR TLV, not implemented yet) would be taken here, and
-	 * only from the signed TLV area.
+	 * The core boots through the table at the boot address (VTOR), taken
+	 * from the signed TLV area or the board: that is image 1's vector table.
 	 */
-	ctx->boot_addr = lay->vector_table[0];
+	if (num_img)
+		lay->vector_table[0] = boot_addr;
+	ctx->boot_addr = boot_addr;
 	return 0;
+}
+
+int ta_check_boot_loaded(const struct ta_rproc_ctx *ctx, uint32_t boot_addr, struct rpt_error *err)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->num_written; i++)
+		if (range_within(boot_addr, TA_BOOT_VT_BYTES, ctx->written[i].da,
+				 ctx->written[i].size))
+			return 0;
+	return rpt_error_set(err, RPT_ENOBOOT,
+			     "no vector table at 0x%08x: the firmware loaded nothing there",
+			     boot_addr);
+}
+
+/*
+ * A BOOTADDR the image names was checked at LOAD; what can fail here is the
+ * board's default boot address, which the image did not follow.
+ */
+int ta_check_bootable(struct ta_rproc_ctx *ctx)
+{
+	int ret = ta_check_boot_loaded(ctx, ctx->boot_addr, &ctx->last_error);
+
+	if (ret)
+		rpt_error_set(&ctx->last_error, ret,
+			      "rproc %u: the firmware cannot start: no vector table at 0x%08x (the "
+			      "boot address): the firmware loaded nothing there (the image names "
+			      "no boot address of its own, so the board's default applies)",
+			      ctx->id, ctx->boot_addr);
+	return ret;
+}
+
+int ta_check_reset_vector(struct ta_rproc_ctx *ctx)
+{
+	const struct ta_layout *lay = &ctx->layout;
+	const uint8_t *words = plat_da_to_va(ctx->plat, ctx->boot_addr, TA_BOOT_VT_BYTES);
+	uint32_t pc;
+	unsigned int i;
+
+	if (!words) /* ta_check_bootable found it loaded, so mapped: cannot happen */
+		return rpt_error_set(&ctx->last_error, RPT_ENOBOOT,
+				     "rproc %u: the firmware cannot start: vector table at 0x%08x "
+				     "not mapped",
+				     ctx->id, ctx->boot_addr);
+	pc = get_le32(words + 4);
+	for (i = 0; i < lay->num_exec; i++)
+		if (range_within(pc & ~1u, 2, lay->exec[i].da, lay->exec[i].size))
+			return 0;
+	return rpt_error_set(&ctx->last_error, RPT_ENOBOOT,
+			     "rproc %u: the firmware cannot start: reset vector 0x%08x (vector "
+			     "table at 0x%08x) is not in executable memory: no executable segment "
+			     "of the firmware holds it",
+			     ctx->id, pc, ctx->boot_addr);
 }
 
 /* Per START: what was found, and where the messages go. */
@@ -137,11 +197,6 @@ int ta_check_isolation(struct rproc_ta *ta, struct ta_rproc_ctx *ctx)
 		.ta = ta, .ctx = ctx, .legacy = ctx->plat->desc->policy.legacy_layout};
 	unsigned int img, i;
 
-	if (!lay->num_img || lay->vector_table[0] == TA_NO_VECTOR_TABLE)
-		return rpt_error_set(&ctx->last_error, EACCES,
-				     "rproc %u: START refused: image 1 has no executable segment "
-				     "to hold the vector table the core boots through",
-				     ctx->id);
 	for (img = 0; img < lay->num_img; img++)
 		if (lay->vector_table[img] != TA_NO_VECTOR_TABLE)
 			check_vector_table(&c, img, lay->vector_table[img]);

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Issue 13 through the command lines a user types: rprocd on the STM32MP25
+ * M33 DDR board starts our demo from its signed BOOTADDR (0x80100000), and a
+ * firmware whose vector table names a reset handler in data memory is refused
+ * with one line saying the firmware cannot start (not "refused by the TEE's
+ * policy or memory map"), the sysfs-like state staying "offline", and the
+ * daemon's log naming the address.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/file_io.h"
+#include "common/safe_math.h"
+#include "crypto/crypto.h"
+#include "formats/elf32.h"
+#include "rprocd_fixture.h"
+#include "signer.h"
+#include "testutil.h"
+
+#define MP2_ELF "firmware/rproc-demo-mp2.elf"
+
+/* The demo with its reset vector in cm33-data, signed with the demo key and BOOTADDR. */
+static const char *unstartable_image(void)
+{
+	static char out[4096 + 64];
+	struct signer_plat_tlv plat[1];
+	struct signer_input in = {.name = MP2_ELF};
+	struct signer_request req = {.inputs = &in, .num_inputs = 1, .plat = plat};
+	struct rpt_error err = {0};
+	struct crypto_key *key;
+	struct elf32_file e;
+	uint8_t *elf, *img;
+	size_t elf_len, len, vt = 0;
+	unsigned int i;
+
+	elf = rpt_slurp(rpt_binary_path(MP2_ELF), &elf_len);
+	assert_int_equal(elf32_open(&e, elf, elf_len, &err), 0);
+	for (i = 0; i < elf32_phnum(&e); i++)
+		if (elf32_phdr(&e, i)->p_paddr == 0x80100000)
+			vt = elf32_phdr(&e, i)->p_offset;
+	elf32_close(&e);
+	assert_int_not_equal(vt, 0);
+	put_le32(elf + vt + 4, 0x80A00101);
+	in.elf = elf;
+	in.size = elf_len;
+	assert_int_equal(signer_add_plat_tlv(plat, &req.num_plat, "0x10001", "0x80100000", &err),
+			 0);
+	assert_int_equal(crypto_key_load_private(rpt_source_path("keys/demo-test-only.pem"), NULL,
+						 &key, &err),
+			 0);
+	req.key = key;
+	assert_int_equal(signer_build(&req, &img, &len, &err), 0);
+	snprintf(out, sizeof(out), "%s/unstartable-mp2.sign", rpt_tmpdir());
+	assert_int_equal(rpt_write_file_atomic(out, img, len, &err), 0);
+	crypto_key_free(key);
+	free(img);
+	free(elf);
+	return out;
+}
+
+static void test_rprocctl_boot_address(void **state)
+{
+	const char *out, *nl;
+	pid_t pid;
+
+	(void)state;
+	rpd_paths();
+	pid = rpd_start(rpd_log,
+			(const char *const[]){"--board",
+					      rpt_source_path("boards/vstm32mp25-m33-ddr-tee.dts"),
+					      NULL});
+
+	assert_int_equal(ctl("remoteproc0 firmware %s", unstartable_image()), 0);
+	assert_int_equal(ctl("remoteproc0 state start"), 1);
+	out = output();
+	if (!strstr(out, "remoteproc0") || !strstr(out, "the firmware cannot start") ||
+	    strstr(out, "policy"))
+		fail_msg("rprocctl said '%s'", out);
+	nl = strchr(out, '\n'); /* one line */
+	assert_non_null(nl);
+	assert_int_equal(nl[1], '\0');
+	assert_int_equal(ctl("remoteproc0 state"), 0);
+	assert_string_equal(output(), "offline\n");
+	assert_true(log_count("reset vector 0x80a00101 (vector table at 0x80100000) is not in "
+			      "executable memory") >= 1);
+
+	/* ST-style signed demo: starts at 0x80100000, its trace readable. */
+	assert_int_equal(
+		ctl("remoteproc0 firmware %s", rpt_binary_path("firmware/rproc-demo-mp2.sign")), 0);
+	assert_int_equal(ctl("remoteproc0 state start"), 0);
+	assert_string_equal(output(), "running\n");
+	assert_true(
+		wait_output("remoteproc0 trace", "rproc-demo: hello from the coprocessor", 10000));
+	assert_int_equal(ctl("remoteproc0 state stop"), 0);
+	rpd_stop(pid);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rprocctl_boot_address),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
