@@ -152,6 +152,7 @@ static void write_procs(FILE *f, unsigned int first, const char *key)
 		fprintf(f,
 			"\t\tmboxes = <&ipcc 0>, <&ipcc 1>, <&ipcc 2>;\n"
 			"\t\tmbox-names = \"vq0\", \"vq1\", \"shutdown\";\n"
+			"\t\trproc,peripherals = <&uart4>, <&vmmio>;\n"
 			"\t\tsecure-policy {\n\t\t\tcoredump-allowed;\n\t\t\tallow-unversioned;\n"
 			"\t\t\ttrusted-keys = \"%s\";\n\t\t};\n\t};\n",
 			key);
@@ -173,8 +174,14 @@ static int write_board(const char *path, unsigned int b, const char *key)
 		"\t\tranges;\n",
 		b);
 	write_memories(f, first);
-	fprintf(f, "\t};\n\n\tipcc: mailbox@4c001000 {\n\t\tcompatible = \"vst,ipcc\";\n"
-		   "\t\treg = <0x4c001000 0x400>;\n\t\t#mbox-cells = <1>;\n\t};\n\n");
+	/* The SoC's peripherals as boards/vstm32mp15-m4-tee.dts has them (each core its own). */
+	fprintf(f, "\t};\n\n\tipcc: mailbox@4c001000 {\n\t\tcompatible = \"st,stm32mp1-ipcc\";\n"
+		   "\t\treg = <0x4c001000 0x400>;\n\t\t#mbox-cells = <1>;\n"
+		   "\t\tinterrupts = <103 104>;\n\t};\n\n"
+		   "\tuart4: serial@40010000 {\n\t\tcompatible = \"st,stm32h7-uart\";\n"
+		   "\t\treg = <0x40010000 0x400>;\n\t};\n\n"
+		   "\tvmmio: vmmio@4c0f0000 {\n\t\tcompatible = \"vst,vmmio\";\n"
+		   "\t\treg = <0x4c0f0000 0x1000>;\n\t};\n\n");
 	write_procs(f, first, key);
 	fprintf(f, "};\n");
 	return fclose(f) ? -1 : 0;
