@@ -102,7 +102,7 @@ static void test_tee_option(void **state)
 
 	(void)state;
 	snprintf(bin, sizeof(bin), "30 '%s' --socket '%s/cli.sock'",
-		 rpt_binary_path("tools/rprocd/rprocd"), rpt_tmpdir());
+		 rpt_binary_path("bin/rprocd"), rpt_tmpdir());
 	snprintf(args, sizeof(args), "%s --help", bin);
 	assert_int_equal(rprocd_exit(args, "socket:PATH"), 0);
 	snprintf(args, sizeof(args), "%s --tee sockets:/x", bin);

@@ -376,7 +376,7 @@ int main(void)
 		cmocka_unit_test(test_keygen_getpub_roundtrip),
 	};
 
-	snprintf(tool, sizeof(tool), "%s", rpt_binary_path("tools/rproc-sign/rproc-sign"));
+	snprintf(tool, sizeof(tool), "%s", rpt_binary_path("bin/rproc-sign"));
 	snprintf(out_path, sizeof(out_path), "%s/out.txt", rpt_tmpdir());
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

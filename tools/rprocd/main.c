@@ -20,8 +20,10 @@
 #include <unistd.h>
 
 #include "common/ipc_path.h"
+#include "common/log_stamp.h"
 #include "ctl_server.h"
 #include "rprocd.h"
+#include "version.h"
 #include "board/board.h"
 #include "vboard/vboard.h"
 
@@ -38,6 +40,7 @@ static int usage(int code)
 	fputs("usage: rprocd [--board FILE.dts] [--trust KEY.pem ...] [--socket PATH]\n"
 	      "              [--firmware-dir DIR ...] [--tee inproc|socket:PATH|dev:PATH]\n"
 	      "              [--tee-uid UID] [--state-dir DIR]\n"
+	      "       rprocd --version | --help\n"
 	      "Owns the virtual board (default: the built-in vstm32mp15-m4-tee board) and\n"
 	      "answers rprocctl. Logs to stderr; SIGTERM/SIGINT stop it.\n"
 	      "\n"
@@ -62,7 +65,11 @@ static int usage(int code)
 	      "  --tee-uid UID      rproc-teed must run as UID or root (default: as us or root)\n"
 	      "  --state-dir DIR    in-process secure world: where rollback counters are kept\n"
 	      "                     (default /var/lib/rproc-tee for root, else\n"
-	      "                     $XDG_STATE_HOME/rproc-tee or ~/.local/state/rproc-tee)\n",
+	      "                     $XDG_STATE_HOME/rproc-tee or ~/.local/state/rproc-tee)\n"
+	      "\n"
+	      "Log lines carry a monotonic and a wall-clock time stamp, except under systemd\n"
+	      "(the journal stamps them). Exit status: 0 stopped by SIGTERM/SIGINT, 1 failed,\n"
+	      "2 usage error. See rprocd(1).\n",
 	      code ? stderr : stdout);
 	return code;
 }
@@ -127,6 +134,7 @@ int main(int argc, char **argv)
 		{"tee-uid", required_argument, NULL, 'u'},
 		{"state-dir", required_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
 	struct vboard_opts o = {.board_path = RPT_DEFAULT_BOARD,
@@ -141,7 +149,7 @@ int main(int argc, char **argv)
 	sigset_t set;
 	int c, rc = 1;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			o.board_path = optarg;
@@ -182,6 +190,9 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			return usage(0);
+		case 'V':
+			rpt_print_version("rprocd");
+			return 0;
 		default:
 			return usage(2);
 		}
@@ -193,6 +204,8 @@ int main(int argc, char **argv)
 				"give the keys to rproc-teed (or provision them in OP-TEE)\n");
 		return usage(2);
 	}
+	/* From here on stderr is the daemon's log: time-stamped unless the journal does it. */
+	rpt_log_stamp_stderr();
 	/* Signals are read from a signalfd by the main loop; block them everywhere. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
