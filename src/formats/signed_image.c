@@ -264,9 +264,9 @@ static int check_images(const struct simg_layout *lay, const struct simg_tlv *ty
 
 static const struct simg_plat_tlv_rule plat_rules[] = {
 	{SIMG_TLV_SECURITY_COUNTER, "SECURITY_COUNTER", 4, true,
-	 "every board of this project (rollback protection)"},
+	 "every board: rollback protection"},
 	{SIMG_TLV_BOOTADDR, "BOOTADDR", 4, false,
-	 "STM32MP2 boards (the boot address; STM32MP15 ignores it)"},
+	 "STM32MP2 boards as the boot address; STM32MP15 ignores it"},
 };
 
 const struct simg_plat_tlv_rule *simg_plat_tlv_rule(uint32_t type)
@@ -289,9 +289,9 @@ int simg_plat_tlv_check(uint32_t type, uint32_t len, const struct simg_plat_tlv_
 		return 0;
 	/* The usual mistake: `--plat-tlv 0x10100 2` is the 1-byte string "2". */
 	return rpt_error_set(err, RPT_EFORMAT,
-			     "TLV %s (0x%x): %u bytes, expected %u (a little-endian u32 read by "
-			     "%s); --plat-tlv stores a VALUE starting with 0x as a u32 and "
-			     "anything else as the string's bytes: write it as 0x...",
+			     "TLV %s (0x%x): %u bytes, expected %u (a u32 read by %s): --plat-tlv "
+			     "stores a VALUE written 0x... as a little-endian u32, anything else "
+			     "as the string's bytes",
 			     r->name, type, len, r->len, r->where);
 }
 

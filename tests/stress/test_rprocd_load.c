@@ -625,8 +625,8 @@ static void start_daemon(void)
 		fd = open(log, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
 		if (fd < 0 || dup2(fd, 2) < 0)
 			_exit(127);
-		execl(rpt_binary_path("bin/rprocd"), "rprocd", "--socket", ld.sock,
-		      "--trust", rpt_vector_path("keys/rsa2048.pub.pem"), (char *)NULL);
+		execl(rpt_binary_path("bin/rprocd"), "rprocd", "--socket", ld.sock, "--trust",
+		      rpt_vector_path("keys/rsa2048.pub.pem"), (char *)NULL);
 		_exit(127);
 	}
 	for (i = 0; i < 1000 && stat(ld.sock, &st); i++) {
@@ -723,8 +723,7 @@ static void test_load(void **unused)
 	ld.clients = env_count("RPT_LOAD_CLIENTS", DEFAULT_CLIENTS);
 	ld.commands = env_count("RPT_LOAD_COMMANDS", DEFAULT_COMMANDS);
 	snprintf(ld.fw, sizeof(ld.fw), "%s", rpt_binary_path("firmware/rproc-demo.sign"));
-	snprintf(ld.rprocctl, sizeof(ld.rprocctl), "%s",
-		 rpt_binary_path("bin/rprocctl"));
+	snprintf(ld.rprocctl, sizeof(ld.rprocctl), "%s", rpt_binary_path("bin/rprocctl"));
 	start_daemon();
 	assert_int_equal(ask(PROC, "firmware", ld.fw, line, sizeof(line)), CTL_OK);
 	assert_int_equal(ask(PROC, "state", "start", line, sizeof(line)), CTL_OK);

@@ -460,8 +460,8 @@ static int ctl(const char *sock, const char *out, const char *fmt, ...)
 	vsnprintf(words, sizeof(words), fmt, ap);
 	va_end(ap);
 	/* A guard against a hang: the test fails instead of stalling the suite. */
-	snprintf(args, sizeof(args), "60 '%s' --socket '%s' %s",
-		 rpt_binary_path("bin/rprocctl"), sock, words);
+	snprintf(args, sizeof(args), "60 '%s' --socket '%s' %s", rpt_binary_path("bin/rprocctl"),
+		 sock, words);
 	return rpt_run_capture(out, "timeout", args);
 }
 
@@ -681,8 +681,8 @@ static pid_t spawn_teed(const char *sock, const char *log, uid_t uid)
 	snprintf(uid_arg, sizeof(uid_arg), "%u", (unsigned int)uid);
 	pid = fork_logged(log, 0600);
 	if (!pid) {
-		execl(rpt_binary_path("bin/rproc-teed"), "rproc-teed", "--builtin",
-		      "--no-coproc", "--uid", uid_arg, "--socket", sock, "--trust",
+		execl(rpt_binary_path("bin/rproc-teed"), "rproc-teed", "--builtin", "--no-coproc",
+		      "--uid", uid_arg, "--socket", sock, "--trust",
 		      rpt_vector_path("keys/rsa2048.pub.pem"), (char *)NULL);
 		_exit(127);
 	}

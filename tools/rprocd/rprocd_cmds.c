@@ -372,8 +372,8 @@ static enum ctl_status proc_command(struct rprocd_proc *p, int argc, const char 
 				    struct reply *r)
 {
 	static const char *const known[] = {
-		"state",	  "firmware", "recovery", "coredump",	       "trace",
-		"crash",	  "resource-table", "dump", "carveout-memories",
+		"state", "firmware",	   "recovery", "coredump",	    "trace",
+		"crash", "resource-table", "dump",     "carveout-memories",
 	};
 	const char *cmd = argv[1];
 	int rest = argc - 2;
@@ -385,8 +385,8 @@ static enum ctl_status proc_command(struct rprocd_proc *p, int argc, const char 
 		if (!strcmp(cmd, known[i]))
 			break;
 	if (i == sizeof(known) / sizeof(known[0]))
-		return say(r, CTL_USAGE, "%s: unknown command '%s' (see rprocctl --help)",
-			   argv[0], cmd);
+		return say(r, CTL_USAGE, "%s: unknown command '%s' (see rprocctl --help)", argv[0],
+			   cmd);
 	if (rest > 1)
 		return say(r, CTL_USAGE, "%s %s: too many arguments", argv[0], cmd);
 	if (!strcmp(cmd, "state"))
