@@ -43,8 +43,15 @@ test: build asan
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
 	./scripts/run-tests --total $(TALLY)
 
-demo: build
-	./scripts/demo $(BUILD)
+# The demo's output is the demo's: the build runs quietly first (its log shown only if it
+# fails), and no make chatter reaches the terminal.
+demo:
+	@log=$$(mktemp /tmp/rpt-demo-build.XXXXXX); \
+	if ! $(MAKE) --no-print-directory build >"$$log" 2>&1; then \
+		cat "$$log"; rm -f "$$log"; exit 1; \
+	fi; \
+	rm -f "$$log"
+	@./scripts/demo $(BUILD)
 
 lint: build
 	./scripts/lint $(BUILD)

@@ -93,6 +93,30 @@ static void log_stderr(void *priv, enum rpt_log_level level, const char *line)
 	fprintf(stderr, "%s\n", line);
 }
 
+/*
+ * The default board: the installed one, found from this program's own place
+ * (bin/ -> RPT_BOARDS_FROM_BINDIR), else the source tree's (a build tree).
+ */
+static const char *default_board(char *buf, size_t len)
+{
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n > 0) {
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			n = snprintf(buf, len, "%s/%s/vstm32mp15-m4-tee.dts", exe,
+				     RPT_BOARDS_FROM_BINDIR);
+			if (n > 0 && (size_t)n < len && !access(buf, R_OK))
+				return buf;
+		}
+	}
+	return RPT_DEFAULT_BOARD;
+}
+
 static int inject_crash(void *priv, enum rproc_crash_type type)
 {
 	return vboard_inject_crash(priv, type);
@@ -137,7 +161,8 @@ int main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	struct vboard_opts o = {.board_path = RPT_DEFAULT_BOARD,
+	char board[4096 + 64];
+	struct vboard_opts o = {.board_path = default_board(board, sizeof(board)),
 				.firmware_dirs = {"/lib/firmware", RPT_FIRMWARE_DIR},
 				.num_firmware_dirs = 2,
 				.log = log_stderr};
