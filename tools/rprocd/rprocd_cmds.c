@@ -371,9 +371,10 @@ static enum ctl_status cmd_dump(struct rproc *rp, struct reply *r)
 static enum ctl_status proc_command(struct rprocd_proc *p, int argc, const char *const *argv,
 				    struct reply *r)
 {
+	/* Every command word below ("console": the board's UART, where the board has one). */
 	static const char *const known[] = {
 		"state", "firmware",	   "recovery", "coredump",	    "trace",
-		"crash", "resource-table", "dump",     "carveout-memories",
+		"crash", "resource-table", "dump",     "carveout-memories", "console",
 	};
 	const char *cmd = argv[1];
 	int rest = argc - 2;
