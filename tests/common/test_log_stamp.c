@@ -21,7 +21,8 @@
 /* A child with stderr in path logs three lines the way the daemons do; journal: under systemd. */
 static char *log_in_child(const char *name, bool journal)
 {
-	char path[600];
+	char path[600], *text;
+	uint8_t *bytes;
 	size_t len;
 	pid_t pid;
 	int st;
@@ -51,7 +52,13 @@ static char *log_in_child(const char *name, bool journal)
 	}
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	return (char *)rpt_slurp(path, &len);
+	bytes = rpt_slurp(path, &len);
+	/* rpt_slurp's bytes are not a string: add the NUL. */
+	text = calloc(1, len + 1);
+	assert_non_null(text);
+	memcpy(text, bytes, len);
+	free(bytes);
+	return text;
 }
 
 static void test_lines_stamped_monotonic_and_wall(void **state)
