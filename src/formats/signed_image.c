@@ -311,7 +311,9 @@ static int decode_platform(const struct simg_tlv *tlv, struct simg_tlvs *out, st
 				     "TLV SECURITY_COUNTER (0x%x) at offset %zu: appears twice",
 				     tlv->type, tlv->offset);
 	ret = simg_plat_tlv_check(tlv->type, tlv->value ? tlv->len : 0, &rule, err);
-	if (ret) {
+	if (ret || !tlv->value) {
+		if (!ret) /* unreachable (no value is 0 bytes), but never read through NULL */
+			ret = rpt_error_set(err, RPT_EFORMAT, "TLV SECURITY_COUNTER: no value");
 		rpt_error_prefix(err, "at offset %zu: ", tlv->offset);
 		return ret;
 	}
