@@ -37,6 +37,8 @@ static void usage(FILE *out)
 	      "          [--key-type rsa|ecc] [--key-info FILE] [--key-pwd PASS]\n"
 	      "          [--plat-tlv ID VALUE ...] [--sync]\n"
 	      "          (IMAGE is replaced atomically; --sync also makes it durable: fsync)\n"
+	      "          (--plat-tlv VALUE: 0x... is a little-endian u32, anything else the\n"
+	      "          string's bytes; 0x10100 SECURITY_COUNTER and 0x10001 BOOTADDR are u32)\n"
 	      "          (sign_rproc_fw.py spellings --key_type RSA|ECC, --key_info, --key_pwd\n"
 	      "          are accepted too)\n"
 	      "  verify  --key PUB.pem [--key PUB.pem ...] IMAGE\n"
