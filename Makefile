@@ -3,6 +3,8 @@
 #   make test         build + run every test, then the same with ASan+UBSan (build-asan/),
 #                     then the fuzzers; ends with one summary of every test case that ran
 #   make demo         the main job: the demo on the built-in virtual board
+#   make install      build, then install into PREFIX (default /usr/local; DESTDIR honoured):
+#                     programs, man pages, bash completion, systemd units, boards, docs
 #   make lint         clang-format check, clang-tidy and cppcheck
 #   make check-builds the other build types and compilers: gcc Release (-O3), clang
 #                     Release and clang Debug, each built and tested (without the stress tests)
@@ -20,7 +22,9 @@ TALLY  := $(BUILD)/test-tally.txt
 # Keep make's own chatter (Entering/Leaving directory) out of the output.
 CMAKE_BUILD = cmake --build $(1) -j $(JOBS) -- --no-print-directory
 
-.PHONY: all build asan test test-fast demo lint fuzz bench format check-builds clean
+PREFIX ?= /usr/local
+
+.PHONY: all build asan test test-fast demo install lint fuzz bench format check-builds clean
 
 all: build
 
@@ -43,8 +47,18 @@ test: build asan
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
 	./scripts/run-tests --total $(TALLY)
 
-demo: build
-	./scripts/demo $(BUILD)
+# The demo's output is the demo's: the build runs quietly first (its log shown only if it
+# fails), and no make chatter reaches the terminal.
+demo:
+	@log=$$(mktemp /tmp/rpt-demo-build.XXXXXX); \
+	if ! $(MAKE) --no-print-directory build >"$$log" 2>&1; then \
+		cat "$$log"; rm -f "$$log"; exit 1; \
+	fi; \
+	rm -f "$$log"
+	@./scripts/demo $(BUILD)
+
+install: build
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
 
 lint: build
 	./scripts/lint $(BUILD)

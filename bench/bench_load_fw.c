@@ -290,7 +290,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	snprintf(bp.board, sizeof(bp.board), "%s/%s", argv[1], DDR_BOARD);
-	snprintf(bp.teed, sizeof(bp.teed), "%s/tools/rproc-teed/rproc-teed", argv[2]);
+	snprintf(bp.teed, sizeof(bp.teed), "%s/bin/rproc-teed", argv[2]);
 	snprintf(bp.image, sizeof(bp.image), "%s/%s", argv[3], LARGE_SIGN);
 	snprintf(bp.key, sizeof(bp.key), "%s/%s", argv[3], RSA_PUB);
 	signal(SIGPIPE, SIG_IGN);

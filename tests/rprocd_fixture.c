@@ -48,7 +48,7 @@ pid_t rpd_start(const char *log, const char *const *args)
 	if (pid == 0) {
 		if (!freopen(log, "w", stderr))
 			_exit(126);
-		execv(rpt_binary_path("tools/rprocd/rprocd"), (char *const *)argv);
+		execv(rpt_binary_path("bin/rprocd"), (char *const *)argv);
 		_exit(127);
 	}
 	for (i = 0; i < 1000 && stat(rpd_sock, &st); i++)
@@ -77,7 +77,7 @@ int ctl(const char *fmt, ...)
 	vsnprintf(words, sizeof(words), fmt, ap);
 	va_end(ap);
 	snprintf(args, sizeof(args), "--socket '%s' %s", rpd_sock, words);
-	return rpt_run_capture(rpd_out, rpt_binary_path("tools/rprocctl/rprocctl"), args);
+	return rpt_run_capture(rpd_out, rpt_binary_path("bin/rprocctl"), args);
 }
 
 const char *output(void)

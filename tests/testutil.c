@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "testutil.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
@@ -77,10 +80,46 @@ static void remove_tmpdir(void)
 		nftw(tmpdir_path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+#define TMPDIR_PREFIX "rpt-test-"
+
+/*
+ * The folders of earlier test processes that died without exiting (killed by
+ * a timeout, an abort, SIGKILL): each name carries its creator's pid, so a
+ * folder of ours whose creator no longer exists is removed here. A live pid
+ * (even a reused one) keeps its folder: never remove what may be in use.
+ */
+static void sweep_dead_tmpdirs(void)
+{
+	struct dirent *de;
+	DIR *d = opendir("/tmp");
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char path[512], *end;
+		struct stat st;
+		long pid;
+
+		if (strncmp(de->d_name, TMPDIR_PREFIX, sizeof(TMPDIR_PREFIX) - 1))
+			continue;
+		pid = strtol(de->d_name + sizeof(TMPDIR_PREFIX) - 1, &end, 10);
+		if (end == de->d_name + sizeof(TMPDIR_PREFIX) - 1 || *end != '-' || pid <= 0 ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "/tmp/%s", de->d_name);
+		if (lstat(path, &st) || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+			continue;
+		nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	}
+	closedir(d);
+}
+
 const char *rpt_tmpdir(void)
 {
 	if (!tmpdir_path[0]) {
-		snprintf(tmpdir_path, sizeof(tmpdir_path), "/tmp/rpt-test-XXXXXX");
+		sweep_dead_tmpdirs();
+		snprintf(tmpdir_path, sizeof(tmpdir_path), "/tmp/" TMPDIR_PREFIX "%ld-XXXXXX",
+			 (long)getpid());
 		if (!mkdtemp(tmpdir_path)) {
 			tmpdir_path[0] = '\0';
 			fail_msg("mkdtemp failed");

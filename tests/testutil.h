@@ -36,7 +36,9 @@ const char *rpt_captured(const char *capture);
 
 /*
  * A fresh private temporary directory for this test process (created once, path
- * static), removed with its contents when the process that created it exits.
+ * static: /tmp/rpt-test-<pid>-XXXXXX), removed with its contents when the
+ * process that created it exits; those of test processes that were killed are
+ * removed by the next test process that makes one.
  */
 const char *rpt_tmpdir(void);
 

@@ -83,6 +83,22 @@ out_close:
  * O_EXCL and O_NOFOLLOW so that nothing planted there (a symlink to another
  * file, a file someone else opened) is ever written through.
  */
+/*
+ * The temporary file could not be created: the fault is the directory's (missing,
+ * not a directory, not writable), so name it and the file asked for, never the
+ * temporary name the user did not choose.
+ */
+static int temp_failed(const char *path, int e, struct rpt_error *err)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return rpt_error_set(err, e, "%s: cannot create it in the current directory: %s",
+				     path, strerror(e));
+	return rpt_error_set(err, e, "%s: cannot create it in directory %.*s: %s", path,
+			     slash == path ? 1 : (int)(slash - path), path, strerror(e));
+}
+
 static int create_temp(const char *path, mode_t mode, char *tmp, size_t len, struct rpt_error *err)
 {
 	uint8_t rnd[8];
@@ -102,7 +118,7 @@ static int create_temp(const char *path, mode_t mode, char *tmp, size_t len, str
 		if (fd >= 0)
 			return fd;
 		if (errno != EEXIST)
-			return rpt_error_set(err, errno, "%s: %s", tmp, strerror(errno));
+			return temp_failed(path, errno, err);
 	}
 	return rpt_error_set(err, EEXIST, "%s: no free temporary name", path);
 }

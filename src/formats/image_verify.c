@@ -91,8 +91,8 @@ static int check_hashes(const struct elf32_file *elf, unsigned int img, unsigned
 	return 0;
 }
 
-static int check_rsc_table(const struct elf32_file *elf, unsigned int img, struct simg_summary *sum,
-			   struct rpt_error *err)
+int simg_check_image_rsc(const struct elf32_file *elf, unsigned int img, struct simg_summary *sum,
+			 struct rpt_error *err)
 {
 	struct simg_rsc_location loc;
 	const Elf32_Phdr *ph;
@@ -164,7 +164,7 @@ static int check_image(const uint8_t *file, unsigned int img, unsigned int *next
 	if (!ret)
 		ret = check_hashes(&elf, img, first, sum, err);
 	if (!ret)
-		ret = check_rsc_table(&elf, img, sum, err);
+		ret = simg_check_image_rsc(&elf, img, sum, err);
 	if (!ret)
 		ret = add_load_ranges(&elf, img, ranges, nranges);
 	sum->load_segments = *nranges;

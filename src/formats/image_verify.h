@@ -34,6 +34,16 @@ struct simg_summary {
 };
 
 /*
+ * The resource-table rule of one image (image index img, 0-based): a
+ * `.resource_table` must be tied to a loaded segment and valid, and only one
+ * image of a firmware may have one (sum->has_rsc / rsc_image record the first).
+ * The verifier runs it per image; `rproc-sign sign` runs it on its inputs so
+ * that it never signs what the verifier would refuse.
+ */
+int simg_check_image_rsc(const struct elf32_file *elf, unsigned int img, struct simg_summary *sum,
+			 struct rpt_error *err);
+
+/*
  * Every check, in order: header, size rule, TLVs, signature (keyring rule),
  * then each image: ELF, program headers bound one to one to the hash table,
  * every entry's bytes hashed, resource table tied to a loaded segment and

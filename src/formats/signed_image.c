@@ -262,23 +262,61 @@ static int check_images(const struct simg_layout *lay, const struct simg_tlv *ty
 	return 0;
 }
 
+static const struct simg_plat_tlv_rule plat_rules[] = {
+	{SIMG_TLV_SECURITY_COUNTER, "SECURITY_COUNTER", 4, true,
+	 "every board: rollback protection"},
+	{SIMG_TLV_STM32MP2_BOOTADDR, "BOOTADDR", 4, false,
+	 "STM32MP2 boards as the boot address; STM32MP15 ignores it"},
+};
+
+const struct simg_plat_tlv_rule *simg_plat_tlv_rule(uint32_t type)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(plat_rules) / sizeof(plat_rules[0]); i++)
+		if (plat_rules[i].type == type)
+			return &plat_rules[i];
+	return NULL;
+}
+
+int simg_plat_tlv_check(uint32_t type, uint32_t len, const struct simg_plat_tlv_rule **rule,
+			struct rpt_error *err)
+{
+	const struct simg_plat_tlv_rule *r = simg_plat_tlv_rule(type);
+
+	*rule = r;
+	if (!r || len == r->len)
+		return 0;
+	/* The usual mistake: `--plat-tlv 0x10100 2` is the 1-byte string "2". */
+	return rpt_error_set(err, RPT_EFORMAT,
+			     "TLV %s (0x%x): %u bytes, expected %u (a u32 read by %s): --plat-tlv "
+			     "stores a VALUE written 0x... as a little-endian u32, anything else "
+			     "as the string's bytes",
+			     r->name, type, len, r->len, r->where);
+}
+
 /*
- * Platform TLVs: those of this platform have one rule, here, for `rproc-sign
- * verify` and the TA alike; any other platform's are opaque.
+ * Platform TLVs: those every board reads have one rule, here, for `rproc-sign
+ * verify` and the TA alike; the others are opaque to this decoder.
  */
 static int decode_platform(const struct simg_tlv *tlv, struct simg_tlvs *out, struct rpt_error *err)
 {
+	const struct simg_plat_tlv_rule *rule;
+	int ret;
+
 	if (tlv->type != SIMG_TLV_SECURITY_COUNTER)
 		return 0;
 	if (out->has_counter)
 		return rpt_error_set(err, RPT_EFORMAT,
 				     "TLV SECURITY_COUNTER (0x%x) at offset %zu: appears twice",
 				     tlv->type, tlv->offset);
-	if (tlv->len != 4 || !tlv->value)
-		return rpt_error_set(
-			err, RPT_EFORMAT,
-			"TLV SECURITY_COUNTER (0x%x) at offset %zu: %u bytes, expected 4",
-			tlv->type, tlv->offset, tlv->len);
+	ret = simg_plat_tlv_check(tlv->type, tlv->value ? tlv->len : 0, &rule, err);
+	if (ret || !tlv->value) {
+		if (!ret) /* unreachable (no value is 0 bytes), but never read through NULL */
+			ret = rpt_error_set(err, RPT_EFORMAT, "TLV SECURITY_COUNTER: no value");
+		rpt_error_prefix(err, "at offset %zu: ", tlv->offset);
+		return ret;
+	}
 	out->has_counter = true;
 	out->counter = get_le32(tlv->value);
 	return 0;

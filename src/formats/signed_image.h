@@ -50,6 +50,32 @@ enum simg_tlv_type {
  */
 #define SIMG_TLV_STM32MP2_BOOTADDR 0x10001u
 
+/*
+ * A platform TLV whose meaning and size are known: the one table of them
+ * (signed_image.c), read by the decoder, `rproc-sign sign`, `verify` and `info`.
+ */
+struct simg_plat_tlv_rule {
+	uint32_t type;	   /* TLV type, in the platform range */
+	const char *name;  /* e.g. "SECURITY_COUNTER" */
+	uint32_t len;	   /* the one value length the readers accept, in bytes */
+	bool everywhere;   /* every board reads it: another size is refused everywhere (and
+			    * by this decoder); false: only the platforms in `where` read it,
+			    * others treat it as opaque bytes */
+	const char *where; /* who reads it and what for, for messages */
+};
+
+/* The rule of a platform TLV type, or NULL when the type has no known meaning. */
+const struct simg_plat_tlv_rule *simg_plat_tlv_rule(uint32_t type);
+
+/*
+ * Check a platform TLV's value length against its rule. 0 when the type is
+ * unknown or the size is right; else -RPT_EFORMAT with the rule explained in
+ * err (how --plat-tlv encodes values included) and *rule set, so that the
+ * caller can refuse (rule->everywhere) or warn.
+ */
+int simg_plat_tlv_check(uint32_t type, uint32_t len, const struct simg_plat_tlv_rule **rule,
+			struct rpt_error *err);
+
 enum simg_sign_type {
 	SIMG_SIGN_RSA_PKCS1_SHA256 = 1,
 	SIMG_SIGN_ECDSA_P256_SHA256 = 2,

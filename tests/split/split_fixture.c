@@ -124,7 +124,7 @@ void split_teed_start(struct split *s, const char *board, const char *extra_key,
 		argv[n++] = (char *)stall;
 	}
 	argv[n] = NULL;
-	spawn(&s->teed, rpt_binary_path("tools/rproc-teed/rproc-teed"), argv);
+	spawn(&s->teed, rpt_binary_path("bin/rproc-teed"), argv);
 	/*
 	 * A killed daemon leaves its socket file behind (the new one replaces it):
 	 * wait for the new one to say it serves, not for the file.
@@ -147,7 +147,7 @@ void split_rprocd_start(struct split *s, const char *board)
 			tee,	    NULL};
 
 	snprintf(tee, sizeof(tee), "socket:%s", s->teed_sock);
-	spawn(&s->rprocd, rpt_binary_path("tools/rprocd/rprocd"), argv);
+	spawn(&s->rprocd, rpt_binary_path("bin/rprocd"), argv);
 	wait_socket(&s->rprocd, s->ctl_sock);
 }
 
@@ -208,7 +208,7 @@ int split_ctl(struct split *s, const char *fmt, ...)
 	vsnprintf(words, sizeof(words), fmt, ap);
 	va_end(ap);
 	snprintf(args, sizeof(args), CTL_TIMEOUT_S " '%s' --socket '%s' %s",
-		 rpt_binary_path("tools/rprocctl/rprocctl"), s->ctl_sock, words);
+		 rpt_binary_path("bin/rprocctl"), s->ctl_sock, words);
 	return rpt_run_capture(out_path, "timeout", args);
 }
 
@@ -233,7 +233,7 @@ pid_t split_ctl_async(struct split *s, const char *out, const char *args)
 	pid_t pid;
 
 	snprintf(cmd, sizeof(cmd), "timeout " CTL_TIMEOUT_S " '%s' --socket '%s' %s >'%s' 2>&1",
-		 rpt_binary_path("tools/rprocctl/rprocctl"), s->ctl_sock, args, out);
+		 rpt_binary_path("bin/rprocctl"), s->ctl_sock, args, out);
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();

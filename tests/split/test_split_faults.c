@@ -108,6 +108,10 @@ static void test_kill_while_running(void **state)
 	assert_non_null(strstr(split_out(), "TEE_ERROR_COMMUNICATION"));
 	assert_int_equal(split_ctl(&sys, "remoteproc0 state"), 0);
 	assert_string_equal(split_out(), "offline\n");
+	/* Issue 15: with the secure world gone nothing runs, and trace says so. */
+	assert_int_equal(split_ctl(&sys, "remoteproc0 trace"), 1);
+	assert_true(split_one_line(split_out()));
+	assert_non_null(strstr(split_out(), "remoteproc0: no trace0: not running (state offline)"));
 	assert_works_again();
 }
 

@@ -101,8 +101,8 @@ static void test_tee_option(void **state)
 	const char *key = rpt_vector_path("keys/rsa2048.pub.pem");
 
 	(void)state;
-	snprintf(bin, sizeof(bin), "30 '%s' --socket '%s/cli.sock'",
-		 rpt_binary_path("tools/rprocd/rprocd"), rpt_tmpdir());
+	snprintf(bin, sizeof(bin), "30 '%s' --socket '%s/cli.sock'", rpt_binary_path("bin/rprocd"),
+		 rpt_tmpdir());
 	snprintf(args, sizeof(args), "%s --help", bin);
 	assert_int_equal(rprocd_exit(args, "socket:PATH"), 0);
 	snprintf(args, sizeof(args), "%s --tee sockets:/x", bin);

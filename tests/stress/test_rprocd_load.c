@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * rprocd under load: the real daemon (tools/rprocd/rprocd, a child process)
+ * rprocd under load: the real daemon (bin/rprocd, a child process)
  * on the built-in TEE board running the demo firmware, and RPT_LOAD_CLIENTS
  * (100) threads each sending RPT_LOAD_COMMANDS (1000) mixed commands through
  * the control protocol of ctl_proto.h (what rprocctl sends), with a few real
@@ -303,9 +303,17 @@ static bool trace_text(const char *text, size_t len)
 static bool no_trace_message(const char *line, bool *raced)
 {
 	static const char prefix[] = PROC ": no trace0 (the firmware declares ";
+	static const char stopped[] = PROC ": no trace0: not running (state ";
 	const char *rest = line + sizeof(prefix) - 1;
 	bool plural;
 
+	/* No buffers because the processor is not running: a legal state must follow. */
+	if (!strncmp(line, stopped, sizeof(stopped) - 1)) {
+		char st[32];
+
+		return sscanf(line + sizeof(stopped) - 1, "%31[a-z])", st) == 1 &&
+		       legal_state(st) && strcmp(st, "running") && strcmp(st, "attached");
+	}
 	if (strlen(line) <= sizeof(prefix) - 1 || strncmp(line, prefix, sizeof(prefix) - 1) ||
 	    (rest[0] != '0' && rest[0] != '1'))
 		return false;
@@ -319,11 +327,15 @@ static bool no_trace_message(const char *line, bool *raced)
 	return true;
 }
 
-/* `list`: "remoteproc0  m4  <state>  <firmware>" */
+/* `list`: the header line, then "remoteproc0  m4  <state>  <firmware>" */
 static bool list_line(const char *line)
 {
 	char name[32], drv[32], st[32], fw[4096];
+	static const char header[] = "DEVICE";
 
+	if (strncmp(line, header, sizeof(header) - 1) || !strchr(line, '\n'))
+		return false;
+	line = strchr(line, '\n') + 1;
 	return sscanf(line, "%31s %31s %31s %4095s", name, drv, st, fw) == 4 &&
 	       !strcmp(name, PROC) && !strcmp(drv, "m4") && legal_state(st) && !strcmp(fw, ld.fw);
 }
@@ -352,6 +364,13 @@ static bool legal_reply(const struct load_req *r, int status, const char *text, 
 	if (r->cmd == CMD_RSC && ok)
 		return starts_with(text, "size") && strstr(text, "vdev0buffer") &&
 		       strstr(text, "trace0");
+	if (r->cmd == CMD_LIST) {
+		if (!ok || len >= sizeof(line) || memchr(text, '\0', len))
+			return false;
+		memcpy(line, text, len);
+		line[len] = '\0';
+		return list_line(line);
+	}
 	if (!one_line(text, len, line, sizeof(line)))
 		return false;
 	switch (r->cmd) {
@@ -606,8 +625,8 @@ static void start_daemon(void)
 		fd = open(log, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
 		if (fd < 0 || dup2(fd, 2) < 0)
 			_exit(127);
-		execl(rpt_binary_path("tools/rprocd/rprocd"), "rprocd", "--socket", ld.sock,
-		      "--trust", rpt_vector_path("keys/rsa2048.pub.pem"), (char *)NULL);
+		execl(rpt_binary_path("bin/rprocd"), "rprocd", "--socket", ld.sock, "--trust",
+		      rpt_vector_path("keys/rsa2048.pub.pem"), (char *)NULL);
 		_exit(127);
 	}
 	for (i = 0; i < 1000 && stat(ld.sock, &st); i++) {
@@ -704,8 +723,7 @@ static void test_load(void **unused)
 	ld.clients = env_count("RPT_LOAD_CLIENTS", DEFAULT_CLIENTS);
 	ld.commands = env_count("RPT_LOAD_COMMANDS", DEFAULT_COMMANDS);
 	snprintf(ld.fw, sizeof(ld.fw), "%s", rpt_binary_path("firmware/rproc-demo.sign"));
-	snprintf(ld.rprocctl, sizeof(ld.rprocctl), "%s",
-		 rpt_binary_path("tools/rprocctl/rprocctl"));
+	snprintf(ld.rprocctl, sizeof(ld.rprocctl), "%s", rpt_binary_path("bin/rprocctl"));
 	start_daemon();
 	assert_int_equal(ask(PROC, "firmware", ld.fw, line, sizeof(line)), CTL_OK);
 	assert_int_equal(ask(PROC, "state", "start", line, sizeof(line)), CTL_OK);
@@ -727,7 +745,6 @@ static void test_load(void **unused)
 	assert_int_equal(ask(PROC, "state", NULL, state, sizeof(state)), CTL_OK);
 	state[strcspn(state, "\n")] = '\0';
 	assert_int_equal(ask("list", NULL, NULL, line, sizeof(line)), CTL_OK);
-	line[strcspn(line, "\n")] = '\0';
 	if (!list_line(line) || !strstr(line, state))
 		fail_msg("after the load: list says '%s', state says '%s'", line, state);
 	stop_daemon();

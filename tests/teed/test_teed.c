@@ -1188,10 +1188,9 @@ static pid_t spawn_daemon(const char *sock, const char *log)
 
 		if (fd < 0 || dup2(fd, 2) < 0)
 			_exit(127);
-		execl(rpt_binary_path("tools/rproc-teed/rproc-teed"), "rproc-teed", "--builtin",
-		      "--no-coproc", "--socket", sock, "--trust",
-		      rpt_vector_path("keys/rsa2048.pub.pem"), "--trust",
-		      rpt_source_path("keys/demo-test-only.pub.pem"), (char *)NULL);
+		execl(rpt_binary_path("bin/rproc-teed"), "rproc-teed", "--builtin", "--no-coproc",
+		      "--socket", sock, "--trust", rpt_vector_path("keys/rsa2048.pub.pem"),
+		      "--trust", rpt_source_path("keys/demo-test-only.pub.pem"), (char *)NULL);
 		_exit(127);
 	}
 	return pid;

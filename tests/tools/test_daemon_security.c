@@ -299,7 +299,7 @@ static void test_fake_rprocd_never_believed(void **state)
 	else
 		snprintf(args, sizeof(args), "--socket '%s' --daemon-uid %u list", path,
 			 getuid() + 1);
-	assert_int_equal(rpt_run_capture(out, rpt_binary_path("tools/rprocctl/rprocctl"), args), 1);
+	assert_int_equal(rpt_run_capture(out, rpt_binary_path("bin/rprocctl"), args), 1);
 	assert_non_null(strstr(rpt_captured(out), "not trusting it"));
 	assert_null(strstr(rpt_captured(out), "ok!"));
 	expect_exit(pid, 30000, 0);
@@ -442,7 +442,7 @@ static pid_t spawn_rprocd(const char *sock, const char *log)
 
 	pid = fork_logged(log, 0600);
 	if (!pid) {
-		execl(rpt_binary_path("tools/rprocd/rprocd"), "rprocd", "--socket", sock, "--trust",
+		execl(rpt_binary_path("bin/rprocd"), "rprocd", "--socket", sock, "--trust",
 		      rpt_vector_path("keys/rsa2048.pub.pem"), (char *)NULL);
 		_exit(127);
 	}
@@ -460,8 +460,8 @@ static int ctl(const char *sock, const char *out, const char *fmt, ...)
 	vsnprintf(words, sizeof(words), fmt, ap);
 	va_end(ap);
 	/* A guard against a hang: the test fails instead of stalling the suite. */
-	snprintf(args, sizeof(args), "60 '%s' --socket '%s' %s",
-		 rpt_binary_path("tools/rprocctl/rprocctl"), sock, words);
+	snprintf(args, sizeof(args), "60 '%s' --socket '%s' %s", rpt_binary_path("bin/rprocctl"),
+		 sock, words);
 	return rpt_run_capture(out, "timeout", args);
 }
 
@@ -620,7 +620,7 @@ static const char *sign_with_counter(unsigned int counter)
 	snprintf(args, sizeof(args), "sign --in '%s' --key '%s' --plat-tlv 0x10100 0x%x --out '%s'",
 		 rpt_binary_path("firmware/rproc-demo.elf"), rpt_vector_path("keys/rsa2048.pem"),
 		 counter, p);
-	if (rpt_run_capture(out, rpt_binary_path("tools/rproc-sign/rproc-sign"), args))
+	if (rpt_run_capture(out, rpt_binary_path("bin/rproc-sign"), args))
 		fail_msg("rproc-sign: %s", rpt_captured(out));
 	return p;
 }
@@ -681,8 +681,8 @@ static pid_t spawn_teed(const char *sock, const char *log, uid_t uid)
 	snprintf(uid_arg, sizeof(uid_arg), "%u", (unsigned int)uid);
 	pid = fork_logged(log, 0600);
 	if (!pid) {
-		execl(rpt_binary_path("tools/rproc-teed/rproc-teed"), "rproc-teed", "--builtin",
-		      "--no-coproc", "--uid", uid_arg, "--socket", sock, "--trust",
+		execl(rpt_binary_path("bin/rproc-teed"), "rproc-teed", "--builtin", "--no-coproc",
+		      "--uid", uid_arg, "--socket", sock, "--trust",
 		      rpt_vector_path("keys/rsa2048.pub.pem"), (char *)NULL);
 		_exit(127);
 	}
@@ -773,7 +773,7 @@ static pid_t spawn_teed_as_other(const char *sock, const char *state, const char
 	 * can enter (a clone in `mktemp -d`). The board names its key as
 	 * ../keys/..., so the layout is kept.
 	 */
-	copy_for_other(rpt_binary_path("tools/rproc-teed/rproc-teed"), bin, "rproc-teed", 0755);
+	copy_for_other(rpt_binary_path("bin/rproc-teed"), bin, "rproc-teed", 0755);
 	copy_for_other(rpt_source_path("boards/vstm32mp15-m4-tee.dts"), boards,
 		       "vstm32mp15-m4-tee.dts", 0644);
 	copy_for_other(rpt_source_path("keys/demo-test-only.pub.pem"),
@@ -805,11 +805,11 @@ static pid_t spawn_rprocd_split(const char *sock, const char *teed, const char *
 	pid = fork_logged(log, 0600);
 	if (!pid) {
 		if (tee_uid[0])
-			execl(rpt_binary_path("tools/rprocd/rprocd"), "rprocd", "--board",
+			execl(rpt_binary_path("bin/rprocd"), "rprocd", "--board",
 			      rpt_source_path("boards/vstm32mp15-m4-tee.dts"), "--socket", sock,
 			      "--tee", tee, "--tee-uid", tee_uid, (char *)NULL);
 		else
-			execl(rpt_binary_path("tools/rprocd/rprocd"), "rprocd", "--board",
+			execl(rpt_binary_path("bin/rprocd"), "rprocd", "--board",
 			      rpt_source_path("boards/vstm32mp15-m4-tee.dts"), "--socket", sock,
 			      "--tee", tee, (char *)NULL);
 		_exit(127);

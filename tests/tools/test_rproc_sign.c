@@ -130,7 +130,7 @@ static void test_bootaddr_tlv_as_st_signs(void **state)
 	free(boot);
 	/* `info` names it and shows the address as one. */
 	assert_int_equal(run("info %s", tmp("boot.sign")), 0);
-	assert_non_null(strstr(output(), "name: platform (BOOTADDR on STM32MP2)"));
+	assert_non_null(strstr(output(), "name: BOOTADDR"));
 	assert_non_null(strstr(output(), "value: 0x80100000"));
 }
 
@@ -398,6 +398,154 @@ static void test_keygen_getpub_roundtrip(void **state)
 	assert_non_null(strstr(output(), "static const unsigned char rproc_pubkey[]"));
 }
 
+/*
+ * Issue 15, drop-in signer: the reference signer's exact command lines (the
+ * options tests/vectors/README.md lists, in its order, with --out), the
+ * program name changed and no command word: the same bytes (RSA), a valid
+ * image (ECDSA).
+ */
+static void test_drop_in_reference_command_lines(void **state)
+{
+	static const struct {
+		const char *opts; /* as given to sign_rproc_fw.py, paths relative to the vectors */
+		const char *ref;  /* the reference's output */
+		const char *pub;  /* to verify with */
+	} lines[] = {
+		{"--in elf/m4-demo.elf --key keys/rsa2048.pem", "signed/m4-demo.rsa2048.sign",
+		 "keys/rsa2048.pub.pem"},
+		{"--in elf/m4-demo.elf --key keys/ecp256.pem --key_type ECC", NULL,
+		 "keys/ecp256.pub.pem"},
+		{"--in elf/m33-tfm.elf --in elf/m33-ns.elf --key keys/rsa2048.pem",
+		 "signed/multi.rsa2048.sign", "keys/rsa2048.pub.pem"},
+		{"--in elf/m4-demo.elf --key keys/rsa2048.pem --key_info keys/keyinfo.bin "
+		 "--plat-tlv 0x10000 0x1 --plat-tlv 0x10001 hello",
+		 "signed/m4-demo.rsa2048.keyinfo-plattlv.sign", "keys/rsa2048.pub.pem"},
+		{"--in elf/large.elf --key keys/rsa2048.pem", "signed/large.rsa2048.sign",
+		 "keys/rsa2048.pub.pem"},
+	};
+	char cmd[20000];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		/* Run from the vectors folder, as the README's relative paths are. */
+		snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' %s --out '%s' >'%s' 2>&1",
+			 rpt_vector_path(""), tool, lines[i].opts, tmp("dropin.sign"), out_path);
+		if (system(cmd))
+			fail_msg("rproc-sign %s: %s", lines[i].opts, output());
+		if (lines[i].ref)
+			assert_same_file(tmp("dropin.sign"), V(lines[i].ref));
+		assert_int_equal(run("verify --key %s %s", V(lines[i].pub), tmp("dropin.sign")), 0);
+	}
+	/* Without a command, a usage error is still a usage error. */
+	assert_int_equal(run("--in %s --key %s", V("elf/m4-demo.elf"), V("keys/rsa2048.pem")), 2);
+}
+
+/* --version, -h and --help exit 0 on stdout, with or without a command. */
+static void test_version_and_help(void **state)
+{
+	(void)state;
+	assert_int_equal(run("--version"), 0);
+	assert_non_null(strstr(output(), "rproc-sign (remoteproc-tee) "));
+	assert_int_equal(run("-h"), 0);
+	assert_non_null(strstr(output(), "usage: rproc-sign"));
+	assert_int_equal(run("--help"), 0);
+	assert_int_equal(run("sign --help"), 0);
+	assert_int_equal(run("verify -h"), 0);
+}
+
+/* The offset in an image of the first TLV of a type (the TLV area starts at 20). */
+static size_t tlv_offset(const uint8_t *img, uint32_t type)
+{
+	uint32_t tlv_len = get_le32(img + 8);
+	size_t pos = 0;
+
+	while (pos + 8 <= tlv_len) {
+		if (get_le32(img + 20 + pos) == type)
+			return 20 + pos;
+		pos += (8 + get_le32(img + 20 + pos + 4) + 7) & ~(size_t)7;
+	}
+	fail_msg("no TLV 0x%x", type);
+	return 0;
+}
+
+/*
+ * Issue 15: `--plat-tlv 0x10100 2` is the 1-byte string "2" (the reference's
+ * rule), not a counter: sign refuses it and says how to write a u32; a TLV
+ * only STM32MP2 reads (BOOTADDR) of the wrong size is a warning (STM32MP15
+ * ignores it); verify and info explain a wrong-sized counter.
+ */
+static void test_known_platform_tlv_sizes(void **state)
+{
+	const char *elf = V("elf/m4-demo.elf"), *key = V("keys/rsa2048.pem");
+	struct rpt_error err = {0};
+	uint8_t *img;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(run("sign --in %s --out %s --key %s --plat-tlv 0x10100 2", elf,
+			     tmp("ctr.sign"), key),
+			 2);
+	assert_non_null(strstr(output(), "SECURITY_COUNTER (0x10100): 1 bytes, expected 4"));
+	assert_non_null(strstr(output(), "VALUE written 0x... as a little-endian u32"));
+	assert_int_equal(access(tmp("ctr.sign"), F_OK), -1);
+	/* The drop-in spelling goes through the same rule. */
+	assert_int_equal(
+		run("--in %s --out %s --key %s --plat-tlv 0x10100 2", elf, tmp("ctr.sign"), key),
+		2);
+	assert_int_equal(run("sign --in %s --out %s --key %s --plat-tlv 0x10100 0x2", elf,
+			     tmp("ctr.sign"), key),
+			 0);
+	assert_null(strstr(output(), "warning"));
+
+	assert_int_equal(run("sign --in %s --out %s --key %s --plat-tlv 0x10001 hello", elf,
+			     tmp("boot.sign"), key),
+			 0);
+	assert_non_null(strstr(output(), "warning"));
+	assert_non_null(strstr(output(), "BOOTADDR (0x10001): 5 bytes, expected 4"));
+	assert_non_null(strstr(output(), "STM32MP2"));
+	assert_int_equal(run("sign --in %s --out %s --key %s --plat-tlv 0x10001 0x80100000", elf,
+			     tmp("boot.sign"), key),
+			 0);
+	assert_null(strstr(output(), "warning"));
+	/* The reference vector's 0x10001 "hello": valid, with the warning. */
+	assert_int_equal(run("verify --key %s %s", V("keys/rsa2048.pub.pem"),
+			     V("signed/m4-demo.rsa2048.keyinfo-plattlv.sign")),
+			 0);
+	assert_non_null(strstr(output(), "warning: verify: TLV BOOTADDR (0x10001): 5 bytes"));
+
+	/* A 1-byte counter (made by retyping another 1-byte TLV; checked before the signature). */
+	assert_int_equal(run("sign --in %s --out %s --key %s --plat-tlv 0x10101 2", elf,
+			     tmp("bad-ctr.sign"), key),
+			 0);
+	img = rpt_slurp(tmp("bad-ctr.sign"), &len);
+	put_le32(img + tlv_offset(img, 0x10101), 0x10100);
+	assert_int_equal(rpt_write_file_atomic(tmp("bad-ctr.sign"), img, len, &err), 0);
+	free(img);
+	assert_int_equal(run("verify --key %s %s", V("keys/rsa2048.pub.pem"), tmp("bad-ctr.sign")),
+			 1);
+	assert_non_null(strstr(output(), "SECURITY_COUNTER (0x10100): 1 bytes, expected 4"));
+	assert_non_null(strstr(output(), "anything else as the string's bytes"));
+	/* info shows it (as the string it is, with the rule) and exits 1: the image is invalid. */
+	assert_int_equal(run("info %s", tmp("bad-ctr.sign")), 1);
+	assert_non_null(strstr(output(), "problem: TLV SECURITY_COUNTER"));
+	assert_non_null(strstr(output(), "text: 2"));
+}
+
+/* Issue 15: `sign` refuses what `verify` would: two images each with a resource table. */
+static void test_sign_refuses_two_resource_tables(void **state)
+{
+	const char *ns = V("elf/m33-ns.elf");
+
+	(void)state;
+	assert_int_equal(run("sign --in %s --in %s --out %s --key %s", ns, ns, tmp("two.sign"),
+			     V("keys/rsa2048.pem")),
+			 1);
+	assert_non_null(strstr(output(), "a second resource table (image 1 already has one)"));
+	assert_non_null(strstr(output(), "m33-ns.elf"));
+	assert_int_equal(access(tmp("two.sign"), F_OK), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -413,9 +561,13 @@ int main(void)
 		cmocka_unit_test(test_inputs_open_for_writing_elsewhere),
 		cmocka_unit_test(test_info_text_and_json),
 		cmocka_unit_test(test_keygen_getpub_roundtrip),
+		cmocka_unit_test(test_drop_in_reference_command_lines),
+		cmocka_unit_test(test_version_and_help),
+		cmocka_unit_test(test_known_platform_tlv_sizes),
+		cmocka_unit_test(test_sign_refuses_two_resource_tables),
 	};
 
-	snprintf(tool, sizeof(tool), "%s", rpt_binary_path("tools/rproc-sign/rproc-sign"));
+	snprintf(tool, sizeof(tool), "%s", rpt_binary_path("bin/rproc-sign"));
 	snprintf(out_path, sizeof(out_path), "%s/out.txt", rpt_tmpdir());
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -88,6 +88,15 @@ static void test_vector_end_to_end(void **state)
 	assert_string_equal(output(), "offline\n");
 }
 
+/* name in the test's temporary directory (static until the next call). */
+static const char *tmp_path(const char *name)
+{
+	static char p[600];
+
+	snprintf(p, sizeof(p), "%s/%s", rpt_tmpdir(), name);
+	return p;
+}
+
 /* Boot the shared vector (absolute path) and wait for its hello. */
 static void boot_vector(void)
 {
@@ -252,7 +261,8 @@ static void test_firmware_names_in_search_path(void **state)
 	assert_non_null(strstr(output(), "control character 0x1b"));
 	assert_int_equal(ctl("list"), 0);
 	o = output();
-	assert_true(one_line(o));
+	/* Issue 15: the header line, then exactly one line for the one processor. */
+	assert_true(!strncmp(o, "DEVICE", 6) && strchr(o, '\n') && one_line(strchr(o, '\n') + 1));
 	assert_non_null(strstr(o, "alias.sign"));
 	assert_null(strstr(o, "evil"));
 }
@@ -409,6 +419,101 @@ static void test_errors_have_one_line_and_exit_codes(void **state)
 	assert_non_null(strstr(output(), "remoteproc0"));
 }
 
+/*
+ * Issue 15, "rprocctl and logs": unknown words are named, `dump --out -` is
+ * stdout, a bad output folder is named as given, `trace` of a processor that
+ * runs nothing says so, `list` has a header line.
+ */
+static void test_ctl_words_and_output(void **state)
+{
+	size_t len, dump_len;
+	uint8_t *bytes, *dump;
+	const char *o;
+
+	(void)state;
+	assert_int_equal(ctl("remoteproc0 firmwre X"), 2);
+	assert_true(one_line(output()));
+	assert_non_null(strstr(output(), "unknown command 'firmwre'"));
+	assert_int_equal(ctl("lsit"), 2);
+	assert_true(one_line(output()));
+	assert_non_null(strstr(output(), "unknown command 'lsit'"));
+
+	assert_int_equal(ctl("list"), 0);
+	o = output();
+	assert_true(!strncmp(o, "DEVICE", 6));
+	assert_non_null(strstr(o, "STATE"));
+	assert_non_null(strstr(strchr(o, '\n'), "\nremoteproc0 "));
+
+	/* Offline (stopped, or the secure world gone): nothing runs, the trace says so. */
+	assert_int_equal(ctl("remoteproc0 state"), 0);
+	assert_string_equal(output(), "offline\n");
+	assert_int_equal(ctl("remoteproc0 trace"), 1);
+	assert_true(one_line(output()));
+	assert_non_null(strstr(output(), "remoteproc0: no trace0: not running (state offline)"));
+
+	/* A dump to take: crash the running vector with coredumps on. */
+	boot_vector();
+	assert_int_equal(ctl("remoteproc0 coredump enabled"), 0);
+	assert_int_equal(ctl("remoteproc0 crash watchdog"), 0);
+	assert_true(wait_output("remoteproc0 state", "running", 5000));
+	assert_int_equal(ctl("remoteproc0 dump --out %s/core.elf", rpt_tmpdir()), 0);
+	assert_int_equal(ctl("remoteproc0 dump --out -"), 0);
+	bytes = rpt_slurp(rpd_out, &len);
+	dump = rpt_slurp(tmp_path("core.elf"), &dump_len);
+	assert_true(len > 4 && !memcmp(bytes, "\177ELF", 4));
+	assert_int_equal(len, dump_len);
+	assert_memory_equal(bytes, dump, len);
+	free(bytes);
+	free(dump);
+	assert_int_equal(access(tmp_path("-"), F_OK), -1);
+	assert_int_equal(access("-", F_OK), -1);
+
+	/* A folder that does not exist: named as given, no temporary name. */
+	assert_int_equal(ctl("remoteproc0 dump --out %s/no-such-dir/core.elf", rpt_tmpdir()), 1);
+	assert_true(one_line(output()));
+	assert_non_null(strstr(output(), "no-such-dir"));
+	assert_null(strstr(output(), ".tmp"));
+	assert_non_null(strstr(output(), "No such file or directory"));
+	assert_int_equal(ctl("remoteproc0 coredump disabled"), 0);
+	assert_int_equal(ctl("remoteproc0 state stop"), 0);
+}
+
+/* --version and --help exit 0 on stdout; a wrong option is a usage error (2). */
+static void test_version_help_and_usage(void **state)
+{
+	char args[64];
+
+	(void)state;
+	snprintf(args, sizeof(args), "--version");
+	assert_int_equal(rpt_run_capture(rpd_out, rpt_binary_path("bin/rprocctl"), args), 0);
+	assert_non_null(strstr(rpt_captured(rpd_out), "rprocctl (remoteproc-tee) "));
+	assert_int_equal(rpt_run_capture(rpd_out, rpt_binary_path("bin/rprocctl"), "-h"), 0);
+	assert_non_null(strstr(rpt_captured(rpd_out), "usage: rprocctl"));
+	assert_int_equal(rpt_run_capture(rpd_out, rpt_binary_path("bin/rprocctl"), "--help"), 0);
+	assert_int_equal(rpt_run_capture(rpd_out, rpt_binary_path("bin/rprocctl"), "--bogus list"),
+			 2);
+	assert_non_null(strstr(rpt_captured(rpd_out), "unknown option '--bogus'"));
+	assert_int_equal(rpt_run_capture(rpd_out, rpt_binary_path("bin/rprocd"), "--version"), 0);
+	assert_non_null(strstr(rpt_captured(rpd_out), "rprocd (remoteproc-tee) "));
+	assert_int_equal(rpt_run_capture(rpd_out, rpt_binary_path("bin/rprocd"), "-h"), 0);
+	assert_int_equal(rpt_run_capture(rpd_out, rpt_binary_path("bin/rprocd"), "--help"), 0);
+	assert_int_equal(rpt_run_capture(rpd_out, rpt_binary_path("bin/rprocd"), "--bogus"), 2);
+}
+
+/* The daemon's log lines are time-stamped (monotonic, then wall clock) outside systemd. */
+static void test_daemon_log_stamped(void **state)
+{
+	char *log = read_text(rpd_log), *line;
+
+	(void)state;
+	line = strstr(log, "rprocd: listening on");
+	assert_non_null(line);
+	while (line > log && line[-1] != '\n')
+		line--;
+	assert_true(line[0] == '[' && strchr(line, ']') && strstr(line, "Z rprocd: listening on"));
+	free(log);
+}
+
 static void test_daemon_not_running(void **state)
 {
 	char saved[512];
@@ -447,6 +552,9 @@ int main(void)
 		cmocka_unit_test(test_crash_numbers_and_carveouts),
 		cmocka_unit_test(test_trace_in_secure_memory_not_available),
 		cmocka_unit_test(test_errors_have_one_line_and_exit_codes),
+		cmocka_unit_test(test_ctl_words_and_output),
+		cmocka_unit_test(test_version_help_and_usage),
+		cmocka_unit_test(test_daemon_log_stamped),
 		cmocka_unit_test(test_daemon_not_running),
 	};
 

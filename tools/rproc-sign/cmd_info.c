@@ -4,6 +4,7 @@
  * when a check fails (the failing check is reported at the end).
  */
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,11 +58,9 @@ static const char *tlv_label(uint32_t type)
 		return "HASHTABLE";
 	case SIMG_TLV_PKEYINFO:
 		return "PKEYINFO";
-	case SIMG_TLV_SECURITY_COUNTER:
-		return "SECURITY_COUNTER (platform)";
-	case SIMG_TLV_STM32MP2_BOOTADDR:
-		return "platform (BOOTADDR on STM32MP2)";
 	default:
+		if (simg_plat_tlv_rule(type))
+			return simg_plat_tlv_rule(type)->name;
 		return type >= SIMG_TLV_PLATFORM_MIN && type <= SIMG_TLV_PLATFORM_MAX ? "platform"
 										      : "unknown";
 	}
@@ -69,18 +68,28 @@ static const char *tlv_label(uint32_t type)
 
 static void emit_tlv_value(struct emit *e, const struct simg_tlv *t)
 {
-	if (t->type == SIMG_TLV_SIGNTYPE && t->len == 1)
+	const struct simg_plat_tlv_rule *rule;
+	struct rpt_error err = {0};
+	/*
+	 * A known platform TLV of the wrong size is not a number: say why, and show
+	 * it as text or bytes (`--plat-tlv 0x10100 2` is the string "2", not 2).
+	 */
+	bool wrong = simg_plat_tlv_check(t->type, t->len, &rule, &err) != 0;
+
+	if (wrong)
+		emit_str(e, "problem", rpt_error_msg(&err));
+	if (!wrong && t->type == SIMG_TLV_SIGNTYPE && t->len == 1)
 		emit_str(e, "value",
 			 t->value[0] == 1   ? "RSA PKCS#1 v1.5 SHA-256"
 			 : t->value[0] == 2 ? "ECDSA P-256 SHA-256"
 					    : "unknown");
-	else if (t->type == SIMG_TLV_HASHTABLE)
+	else if (!wrong && t->type == SIMG_TLV_HASHTABLE)
 		emit_u64(e, "entries", t->len / SIMG_HASH_ENTRY_SIZE);
-	else if (t->len == 1)
+	else if (!wrong && t->len == 1)
 		emit_u64(e, "value", t->value[0]);
-	else if (t->type == SIMG_TLV_STM32MP2_BOOTADDR && t->len == 4)
+	else if (!wrong && t->type == SIMG_TLV_STM32MP2_BOOTADDR && t->len == 4)
 		emit_hex(e, "value", get_le32(t->value)); /* an address */
-	else if (t->len == 4 && t->type != SIMG_TLV_IMGTYPE)
+	else if (!wrong && t->len == 4 && t->type != SIMG_TLV_IMGTYPE)
 		emit_u64(e, "value", get_le32(t->value));
 	else if (printable(t->value, t->len) && t->len < 256) {
 		char s[256];

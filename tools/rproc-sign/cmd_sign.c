@@ -38,6 +38,27 @@ enum {
 	OPT_SYNC
 };
 
+/*
+ * Known platform TLVs of the wrong size (the last value given for each ID):
+ * one every board reads is refused, one only some platforms read is a warning
+ * (the others take it as opaque bytes, as STM32MP15 takes BOOTADDR).
+ */
+static int check_plat_tlvs(const struct sign_args *a)
+{
+	const struct simg_plat_tlv_rule *rule;
+	struct rpt_error err = {0};
+	unsigned int i;
+
+	for (i = 0; i < a->num_plat; i++) {
+		if (!simg_plat_tlv_check(a->plat[i].type, (uint32_t)a->plat[i].len, &rule, &err))
+			continue;
+		if (rule->everywhere)
+			return cli_fail_err(EXIT_USAGE, "sign: --plat-tlv", &err);
+		fprintf(stderr, "rproc-sign: warning: sign: --plat-tlv: %s\n", rpt_error_msg(&err));
+	}
+	return EXIT_OK;
+}
+
 static int parse_sign_args(int argc, char **argv, struct sign_args *a)
 {
 	static const struct option opts[] = {
@@ -104,7 +125,7 @@ static int parse_sign_args(int argc, char **argv, struct sign_args *a)
 	if (a->key_type && strcasecmp(a->key_type, "rsa") && strcasecmp(a->key_type, "ecc"))
 		return cli_fail(EXIT_USAGE, "sign: --key-type '%s': expected rsa or ecc",
 				a->key_type);
-	return EXIT_OK;
+	return check_plat_tlvs(a);
 }
 
 /* --key-type, when given, must name the key's own type (the reference would fail later). */

@@ -27,6 +27,23 @@ static void print_summary(const char *path, const struct keyring *ring,
 		printf("  resource table: none\n");
 }
 
+/*
+ * A platform TLV only some platforms read, of the wrong size: valid here (the
+ * others take it as opaque bytes), refused by a board that reads it: warn.
+ * Those every board reads were checked by simg_verify() already.
+ */
+static void warn_plat_tlvs(const uint8_t *file, const struct simg_summary *s)
+{
+	const struct simg_plat_tlv_rule *rule;
+	struct rpt_error err = {0};
+	struct simg_tlv t;
+	size_t pos = 0;
+
+	while (simg_tlv_next(file + s->lay.tlv_off, s->lay.tlv_len, &pos, &t, &err) > 0)
+		if (simg_plat_tlv_check(t.type, t.len, &rule, &err))
+			fprintf(stderr, "rproc-sign: warning: verify: %s\n", rpt_error_msg(&err));
+}
+
 int cmd_verify(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -66,6 +83,7 @@ int cmd_verify(int argc, char **argv)
 		goto out;
 	}
 	print_summary(argv[optind], &ring, &sum);
+	warn_plat_tlvs(in.data, &sum);
 	rc = EXIT_OK;
 out:
 	input_close(&in);

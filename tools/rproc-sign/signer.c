@@ -7,6 +7,7 @@
 
 #include "common/safe_math.h"
 #include "formats/elf32.h"
+#include "formats/image_verify.h"
 #include "formats/signed_image.h"
 
 static int parse_u32(const char *s, int base, uint32_t *out)
@@ -81,9 +82,15 @@ static int image_sizes(const struct signer_request *req, uint8_t *sizes_le, uint
 	return 0;
 }
 
+/*
+ * Hash every input's program headers; on the way, the verifier's resource-table
+ * rule (tied to a loaded segment, valid, one table per firmware): an image that
+ * `verify` and the TA would refuse is never signed.
+ */
 static int build_hashtable(const struct signer_request *req, struct simg_tlv_builder *ht,
 			   struct rpt_error *err)
 {
+	struct simg_summary sum = {0};
 	struct elf32_file elf;
 	unsigned int i;
 	int ret;
@@ -91,6 +98,12 @@ static int build_hashtable(const struct signer_request *req, struct simg_tlv_bui
 	for (i = 0; i < req->num_inputs; i++) {
 		ret = elf32_open(&elf, req->inputs[i].elf, req->inputs[i].size, err);
 		if (ret) {
+			rpt_error_prefix(err, "%s: ", req->inputs[i].name);
+			return ret;
+		}
+		ret = simg_check_image_rsc(&elf, i, &sum, err);
+		if (ret) {
+			elf32_close(&elf);
 			rpt_error_prefix(err, "%s: ", req->inputs[i].name);
 			return ret;
 		}

@@ -18,12 +18,17 @@
 #include <unistd.h>
 
 #include "common/ipc_path.h"
+#include "common/log_stamp.h"
 #include "secure/teed/teed.h"
+#include "version.h"
 #include "world.h"
 
 #define EXIT_USAGE 2
 
-/* --test-stall: hold one TA command open for a while (fault-injection tests only). */
+/*
+ * --test-stall: hold one TA command open for a while (fault-injection tests
+ * only). Deliberately left out of --help and the man page: not a user's option.
+ */
 struct test_stall {
 	bool on;	 /* the option was given */
 	uint32_t cmd;	 /* the TA command to stall before */
@@ -55,6 +60,7 @@ static void usage(FILE *out)
 	fputs("usage: rproc-teed (--board FILE.dts|FILE.dtb | --builtin) [--socket PATH]\n"
 	      "                  [--trust KEY.pem ...] [--uid UID] [--no-coproc]\n"
 	      "                  [--state-dir DIR]\n"
+	      "       rproc-teed --version | --help\n"
 	      "\n"
 	      "  --board FILE   the board (device-tree source or blob)\n"
 	      "  --builtin      the built-in virtual STM32MP15 board (no key: add --trust)\n"
@@ -71,10 +77,9 @@ static void usage(FILE *out)
 	      "                 for root, else $XDG_STATE_HOME/rproc-tee or\n"
 	      "                 ~/.local/state/rproc-tee; $RPROC_TEE_STATE_DIR overrides)\n"
 	      "  --no-coproc    do not attach the emulated coprocessors\n"
-	      "  --test-stall CMD:MS\n"
-	      "                 TESTS ONLY: wait MS milliseconds before each TA command CMD\n"
-	      "                 (LOAD_FW, START_FW, STOP_FW, GET_RSC_TABLE, GET_COREDUMP,\n"
-	      "                 RELEASE_FW), so that a test can kill the daemon mid-command\n",
+	      "\n"
+	      "Exit status: 0 stopped by SIGTERM/SIGINT, 1 failed, 2 usage error.\n"
+	      "See rproc-teed(1).\n",
 	      out);
 }
 
@@ -176,15 +181,20 @@ static int parse_args(int argc, char **argv, struct teed_args *a)
 		{"state-dir", required_argument, NULL, 'd'},
 		{"test-stall", required_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
 	int opt;
 
 	memset(a, 0, sizeof(*a));
 	a->uid = getuid();
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (opt == 'h') {
 			usage(stdout);
+			exit(0);
+		}
+		if (opt == 'V') {
+			rpt_print_version("rproc-teed");
 			exit(0);
 		}
 		if (parse_option(a, opt, optarg))
@@ -268,6 +278,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	/* From here on stderr is the daemon's log: time-stamped unless the journal does it. */
+	rpt_log_stamp_stderr();
 	/* The board is large: keep it off the stack. */
 	w = calloc(1, sizeof(*w));
 	if (!w) {

@@ -10,7 +10,7 @@
  *   rprocctl remoteproc0 trace [N]                 (cat debugfs .../traceN)
  *   rprocctl remoteproc0 console                   (the firmware's console UART)
  *   rprocctl remoteproc0 crash [mmufault|watchdog|fatal|0|1|2]
- *   rprocctl remoteproc0 dump --out core.elf
+ *   rprocctl remoteproc0 dump --out core.elf|-
  *   rprocctl remoteproc0 resource-table
  *   rprocctl remoteproc0 carveout-memories         (cat debugfs .../carveout_memories)
  *
@@ -29,10 +29,13 @@
 #include "common/file_io.h"
 #include "common/ipc_path.h"
 #include "normal/ctl/ctl_proto.h"
+#include "version.h"
 
-static int usage(void)
+/* The help: on stdout with status 0 when asked for, else on stderr with status 2. */
+static int usage(int code)
 {
 	fputs("usage: rprocctl [--socket PATH] [--daemon-uid UID] COMMAND\n"
+	      "       rprocctl --version | --help\n"
 	      "  list\n"
 	      "  remoteprocN state [start|stop|detach]\n"
 	      "  remoteprocN firmware [NAME]   (NAME in rprocd's firmware search path,\n"
@@ -42,15 +45,16 @@ static int usage(void)
 	      "  remoteprocN trace [N]\n"
 	      "  remoteprocN console         (what the firmware printed on its UART)\n"
 	      "  remoteprocN crash [mmufault|watchdog|fatal|0|1|2]\n"
-	      "  remoteprocN dump --out core.elf\n"
+	      "  remoteprocN dump --out FILE  (FILE - : the dump on stdout)\n"
 	      "  remoteprocN resource-table\n"
 	      "  remoteprocN carveout-memories\n"
 	      "  --socket PATH     rprocd's socket (default: rprocd.sock in the private\n"
 	      "                    runtime directory, see README)\n"
 	      "  --daemon-uid UID  rprocd must run as UID or root (default: as us or root)\n"
-	      "exit status: 0 ok, 1 the operation failed, 2 usage error\n",
-	      stderr);
-	return CTL_USAGE;
+	      "exit status: 0 ok, 1 the operation failed, 2 usage error\n"
+	      "See rprocctl(1).\n",
+	      code ? stderr : stdout);
+	return code;
 }
 
 /* Connected, and rprocd checked to be who we expect before anything is sent. */
@@ -115,6 +119,15 @@ static int handle_reply(const uint8_t *reply, size_t len, const char *dump_out)
 		fprintf(stderr, "%.*s", (int)(len - 1), (const char *)reply + 1);
 		return status;
 	}
+	if (dump_out && !strcmp(dump_out, "-")) {
+		/* `--out -`: the dump's bytes on stdout, for a pipe (gdb, xxd, ssh). */
+		if (fwrite(reply + 1, 1, len - 1, stdout) != len - 1 || fflush(stdout)) {
+			fprintf(stderr, "rprocctl: writing the dump to stdout: %s\n",
+				strerror(errno));
+			return CTL_FAIL;
+		}
+		return CTL_OK;
+	}
 	if (dump_out) {
 		/*
 		 * A dump holds the firmware's memory and registers: 0600, never
@@ -175,8 +188,10 @@ int main(int argc, char **argv)
 	char def[108];
 	int i = 1;
 
-	if (i < argc && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
-		usage();
+	if (i < argc && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")))
+		return usage(CTL_OK);
+	if (i < argc && !strcmp(argv[i], "--version")) {
+		rpt_print_version("rprocctl");
 		return CTL_OK;
 	}
 	while (i + 1 < argc && argv[i][0] == '-') {
@@ -186,15 +201,19 @@ int main(int argc, char **argv)
 			if (rpt_parse_uid(argv[i + 1], &daemon_uid)) {
 				fprintf(stderr, "rprocctl: --daemon-uid %s: not a uid\n",
 					argv[i + 1]);
-				return usage();
+				return usage(CTL_USAGE);
 			}
 		} else {
 			break;
 		}
 		i += 2;
 	}
-	if (i >= argc || argv[i][0] == '-')
-		return usage();
+	if (i >= argc)
+		return usage(CTL_USAGE);
+	if (argv[i][0] == '-') {
+		fprintf(stderr, "rprocctl: unknown option '%s'\n", argv[i]);
+		return usage(CTL_USAGE);
+	}
 	if (!path) {
 		if (rpt_default_socket(RPT_RPROCD_SOCKET_NAME, 0, def, sizeof(def), &err)) {
 			fprintf(stderr, "rprocctl: %s\n", rpt_error_msg(&err));

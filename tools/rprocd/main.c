@@ -20,8 +20,10 @@
 #include <unistd.h>
 
 #include "common/ipc_path.h"
+#include "common/log_stamp.h"
 #include "ctl_server.h"
 #include "rprocd.h"
+#include "version.h"
 #include "board/board.h"
 #include "vboard/vboard.h"
 
@@ -38,6 +40,7 @@ static int usage(int code)
 	fputs("usage: rprocd [--board FILE.dts] [--trust KEY.pem ...] [--socket PATH]\n"
 	      "              [--firmware-dir DIR ...] [--tee inproc|socket:PATH|dev:PATH]\n"
 	      "              [--tee-uid UID] [--state-dir DIR]\n"
+	      "       rprocd --version | --help\n"
 	      "Owns the virtual board (default: the built-in vstm32mp15-m4-tee board) and\n"
 	      "answers rprocctl. Logs to stderr; SIGTERM/SIGINT stop it.\n"
 	      "\n"
@@ -62,7 +65,11 @@ static int usage(int code)
 	      "  --tee-uid UID      rproc-teed must run as UID or root (default: as us or root)\n"
 	      "  --state-dir DIR    in-process secure world: where rollback counters are kept\n"
 	      "                     (default /var/lib/rproc-tee for root, else\n"
-	      "                     $XDG_STATE_HOME/rproc-tee or ~/.local/state/rproc-tee)\n",
+	      "                     $XDG_STATE_HOME/rproc-tee or ~/.local/state/rproc-tee)\n"
+	      "\n"
+	      "Log lines carry a monotonic and a wall-clock time stamp, except under systemd\n"
+	      "(the journal stamps them). Exit status: 0 stopped by SIGTERM/SIGINT, 1 failed,\n"
+	      "2 usage error. See rprocd(1).\n",
 	      code ? stderr : stdout);
 	return code;
 }
@@ -84,6 +91,30 @@ static void log_stderr(void *priv, enum rpt_log_level level, const char *line)
 	(void)priv;
 	(void)level;
 	fprintf(stderr, "%s\n", line);
+}
+
+/*
+ * The default board: the installed one, found from this program's own place
+ * (bin/ -> RPT_BOARDS_FROM_BINDIR), else the source tree's (a build tree).
+ */
+static const char *default_board(char *buf, size_t len)
+{
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n > 0) {
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			n = snprintf(buf, len, "%s/%s/vstm32mp15-m4-tee.dts", exe,
+				     RPT_BOARDS_FROM_BINDIR);
+			if (n > 0 && (size_t)n < len && !access(buf, R_OK))
+				return buf;
+		}
+	}
+	return RPT_DEFAULT_BOARD;
 }
 
 static int inject_crash(void *priv, enum rproc_crash_type type)
@@ -133,9 +164,11 @@ int main(int argc, char **argv)
 		{"tee-uid", required_argument, NULL, 'u'},
 		{"state-dir", required_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	struct vboard_opts o = {.board_path = RPT_DEFAULT_BOARD,
+	char board[4096 + 64];
+	struct vboard_opts o = {.board_path = default_board(board, sizeof(board)),
 				.firmware_dirs = {"/lib/firmware", RPT_FIRMWARE_DIR},
 				.num_firmware_dirs = 2,
 				.log = log_stderr};
@@ -147,7 +180,7 @@ int main(int argc, char **argv)
 	sigset_t set;
 	int c, rc = 1;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			o.board_path = optarg;
@@ -188,6 +221,9 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			return usage(0);
+		case 'V':
+			rpt_print_version("rprocd");
+			return 0;
 		default:
 			return usage(2);
 		}
@@ -199,6 +235,8 @@ int main(int argc, char **argv)
 				"give the keys to rproc-teed (or provision them in OP-TEE)\n");
 		return usage(2);
 	}
+	/* From here on stderr is the daemon's log: time-stamped unless the journal does it. */
+	rpt_log_stamp_stderr();
 	/* Signals are read from a signalfd by the main loop; block them everywhere. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);

@@ -60,6 +60,7 @@ static enum ctl_status cmd_list(struct rprocd *d, struct reply *r)
 	char fw[RPROC_FW_NAME_MAX];
 	unsigned int i;
 
+	fprintf(r->f, "%-12s %-8s %-9s %s\n", "DEVICE", "NAME", "STATE", "FIRMWARE");
 	for (i = 0; i < d->num_procs; i++) {
 		struct rproc *rp = d->procs[i].rproc;
 
@@ -270,6 +271,14 @@ static enum ctl_status cmd_trace(struct rproc *rp, int argc, const char *const *
 				   rp->dev_name, argv[0]);
 	}
 	n = rproc_trace_read(rp, (unsigned int)idx, buf, sizeof(buf));
+	if (n < 0 && !rproc_trace_count(rp)) {
+		enum rproc_state st = rproc_get_state(rp);
+
+		/* No trace buffers because nothing runs (stopped, or the secure world gone). */
+		if (st != RPROC_RUNNING && st != RPROC_ATTACHED)
+			return say(r, CTL_FAIL, "%s: no trace%lu: not running (state %s)",
+				   rp->dev_name, idx, rproc_state_string(st));
+	}
 	if (n < 0) {
 		unsigned int count = rproc_trace_count(rp); /* read once: it may change meanwhile */
 
@@ -380,10 +389,23 @@ static enum ctl_status cmd_dump(struct rproc *rp, struct reply *r)
 static enum ctl_status proc_command(struct rprocd_proc *p, int argc, const char *const *argv,
 				    struct reply *r)
 {
+	/* Every command word below ("console": the board's UART, where the board has one). */
+	static const char *const known[] = {
+		"state", "firmware",	   "recovery", "coredump",	    "trace",
+		"crash", "resource-table", "dump",     "carveout-memories", "console",
+	};
 	const char *cmd = argv[1];
 	int rest = argc - 2;
 	const char *const *args = argv + 2;
+	size_t i;
 
+	/* The unknown word first: `firmwre X` is a typo, not a command given an argument. */
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (!strcmp(cmd, known[i]))
+			break;
+	if (i == sizeof(known) / sizeof(known[0]))
+		return say(r, CTL_USAGE, "%s: unknown command '%s' (see rprocctl --help)", argv[0],
+			   cmd);
 	if (rest > 1)
 		return say(r, CTL_USAGE, "%s %s: too many arguments", argv[0], cmd);
 	if (!strcmp(cmd, "state"))
@@ -417,6 +439,11 @@ static enum ctl_status dispatch(struct rprocd *d, const struct ctl_request *req,
 
 	if (req->argc == 1 && !strcmp(req->argv[0], "list"))
 		return cmd_list(d, r);
+	if (req->argc == 1 && !find_proc(d, req->argv[0]))
+		return say(r, CTL_USAGE,
+			   "rprocctl: unknown command '%s': expected list or remoteprocN COMMAND "
+			   "(see rprocctl --help)",
+			   req->argv[0]);
 	if (req->argc < 2)
 		return say(r, CTL_USAGE, "usage: rprocctl list | rprocctl remoteprocN COMMAND ...");
 	p = find_proc(d, req->argv[0]);
