@@ -279,6 +279,7 @@ static void test_session_errors(void **state)
 {
 	static const TEE_UUID other = {1, 2, 3, {4, 5, 6, 7, 8, 9, 10, 11}};
 	struct tee_session extra[TEE_SOCKET_MAX_SESSIONS], fake;
+	char reason[TEE_REASON_MAX] = "";
 	struct tee_param p[TEE_NUM_PARAMS];
 	struct rpt_error err = {0};
 	struct tee_shm_set set;
@@ -311,8 +312,9 @@ static void test_session_errors(void **state)
 
 	/* Refused by the transport itself, before anything is sent or read. */
 	p[1].type = 4;
-	assert_int_equal(c.ctx.ops->invoke(&c.ctx, c.sess.handle, TA_RPROC_CMD_LOAD_FW, p, &origin),
-			 TEE_ERROR_BAD_PARAMETERS);
+	assert_int_equal(
+		c.ctx.ops->invoke(&c.ctx, c.sess.handle, TA_RPROC_CMD_LOAD_FW, p, &origin, reason),
+		TEE_ERROR_BAD_PARAMETERS);
 	assert_int_equal(origin, TEE_ORIGIN_API);
 	p[1].type = TEE_PARAM_TYPE_MEMREF_INPUT;
 	p[1].u.memref.buffer = p; /* never read: the size is refused first */
