@@ -324,6 +324,20 @@ static void test_session_errors(void **state)
 	assert_int_equal(origin, TEE_ORIGIN_API);
 	memset(&p[1], 0, sizeof(p[1]));
 	assert_int_equal(teed_rsc(&c.sess, &pa, &size), TEE_ERROR_BAD_STATE);
+	/* The TA's reason crosses the socket with its code (wire v5), and the daemon's own. */
+	memset(p, 0, sizeof(p));
+	p[0].type = TEE_PARAM_TYPE_VALUE_INPUT;
+	assert_int_equal(tee_invoke_reason(&c.sess, TA_RPROC_CMD_START_FW, p, &origin, reason),
+			 TEE_ERROR_BAD_STATE);
+	assert_string_equal(reason, "START_FW with no firmware loaded");
+	assert_int_equal(tee_invoke_reason(&c.sess, 99, p, &origin, reason),
+			 TEE_ERROR_BAD_PARAMETERS);
+	assert_string_equal(reason, "command 99 unknown");
+	assert_int_equal(tee_open_session_reason(&c.ctx, &other, p, &fake, &origin, reason),
+			 TEE_ERROR_ITEM_NOT_FOUND);
+	assert_string_equal(reason,
+			    "rproc-teed serves the remoteproc TA only (another UUID asked)");
+	assert_string_equal(tee_reason_where(&c.ctx), "rproc-teed's log");
 	assert_int_equal(tee_socket_map_shared(&c.ctx, 9, &set, &err), -ENOENT);
 	assert_int_equal(set.num, 0);
 
