@@ -513,7 +513,8 @@ static void test_plain_elf_refused_before_the_ta(void **state)
 	       4);
 	assert_int_not_equal(rproc_boot(e->rproc), 0);
 	assert_string_equal(cmds(), "");
-	assert_error(e->rproc, "not a signed image: magic 0x464c457f");
+	assert_error(e->rproc, "this is an ELF file, not a signed image");
+	assert_error(e->rproc, "sign it with `rproc-sign sign --in FW.elf --out FW.sign --key KEY.pem`");
 	env_free(e);
 }
 

@@ -84,8 +84,50 @@ static void test_vector_end_to_end(void **state)
 	assert_int_equal(ctl("remoteproc0 state start"), 1);
 	assert_true(one_line(output()));
 	assert_non_null(strstr(output(), "remoteproc0"));
+	/* The TA's own reason, never a cause guessed from the code. */
+	assert_non_null(strstr(output(), "remoteproc0: start failed: load failed: TA LOAD_FW: "
+					 "TEE_ERROR_SECURITY: image 1: segment 0: rproc 0: segment "
+					 "[0x00000000, +0x61): SHA-256 of the loaded bytes differs "
+					 "from the signed hash"));
+	assert_null(strstr(output(), "segment hash or rollback"));
 	assert_int_equal(ctl("remoteproc0 state"), 0);
 	assert_string_equal(output(), "offline\n");
+
+	/* An ELF where the TEE wants a signed image: what it is and how to sign it. */
+	assert_int_equal(ctl("remoteproc0 firmware %s", rpt_binary_path("firmware/rproc-demo.elf")),
+			 0);
+	assert_int_equal(ctl("remoteproc0 state start"), 1);
+	assert_true(one_line(output()));
+	assert_non_null(strstr(output(), "remoteproc0: start failed: firmware sanity check failed: "
+					 "this is an ELF file, not a signed image"));
+	assert_non_null(strstr(output(), "sign it with `rproc-sign sign --in FW.elf --out "
+					 "FW.sign --key KEY.pem`"));
+}
+
+/* A signed image given to the board that loads ELF itself: what it is, which board takes it. */
+static void test_signed_image_on_elf_board(void **state)
+{
+	char saved[512], log2[600];
+	pid_t pid;
+
+	(void)state;
+	snprintf(log2, sizeof(log2), "%s/rprocd-elf-board.log", rpt_tmpdir());
+	snprintf(saved, sizeof(saved), "%s", rpd_sock);
+	snprintf(rpd_sock, sizeof(rpd_sock), "%s/elf-board.sock", rpt_tmpdir());
+	pid = rpd_start(log2, (const char *const[]){
+				      "--board", rpt_source_path("boards/vstm32mp15-m4.dts"), NULL});
+	assert_int_equal(ctl("remoteproc0 firmware %s",
+			     rpt_vector_path("isolated/signed/m4-demo.rsa2048.sign")),
+			 0);
+	assert_int_equal(ctl("remoteproc0 state start"), 1);
+	assert_true(one_line(output()));
+	assert_non_null(strstr(output(), "remoteproc0: start failed: firmware sanity check failed: "
+					 "this is a signed image (made by rproc-sign), not an ELF file"));
+	assert_non_null(strstr(output(), "a TEE board takes the signed image"));
+	assert_non_null(strstr(output(), "st,stm32mp1-m4-tee"));
+	assert_null(strstr(output(), "bad magic"));
+	rpd_stop(pid);
+	snprintf(rpd_sock, sizeof(rpd_sock), "%s", saved);
 }
 
 /* Boot the shared vector (absolute path) and wait for its hello. */
@@ -445,6 +487,7 @@ int main(void)
 		cmocka_unit_test(test_trace_in_secure_memory_not_available),
 		cmocka_unit_test(test_errors_have_one_line_and_exit_codes),
 		cmocka_unit_test(test_daemon_not_running),
+		cmocka_unit_test(test_signed_image_on_elf_board),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

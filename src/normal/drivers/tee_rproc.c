@@ -107,6 +107,13 @@ static int tee_rproc_sanity_check(struct rproc *rproc, const struct rproc_fw *fw
 				     "%zu bytes: too short for a signed image header (%u bytes)",
 				     fw->size, SIMG_HEADER_SIZE);
 	magic = get_le32(fw->data);
+	/* The ELF a board without TEE takes: say what it is and how it becomes an image. */
+	if (!memcmp(fw->data, "\x7f" "ELF", 4))
+		return rpt_error_set(err, RPT_EFORMAT,
+				     "this is an ELF file, not a signed image: this processor boots "
+				     "through the TEE, which loads only signed images; sign it with "
+				     "`rproc-sign sign --in FW.elf --out FW.sign --key KEY.pem` "
+				     "(a key the TEE trusts)");
 	if (magic != SIMG_MAGIC)
 		return rpt_error_set(err, RPT_EFORMAT,
 				     "not a signed image: magic 0x%08x, expected 0x%08x", magic,
