@@ -14,6 +14,7 @@
 
 #include "common/file_io.h"
 #include "common/safe_math.h"
+#include "demo_sign.h"
 #include "rprocd_fixture.h"
 #include "testutil.h"
 
@@ -475,6 +476,49 @@ static int teardown(void **state)
 	return 0;
 }
 
+/*
+ * --trust-only: exactly the keys named are trusted (the board's demo key is
+ * not), their ids are logged at start; it does not mix with --trust.
+ */
+static void test_trust_only(void **state)
+{
+	char saved[512], log2[600];
+	const char *demo_signed;
+	pid_t pid;
+
+	(void)state;
+	demo_signed = rpt_sign_with_demo_key(rpt_binary_path("firmware/rproc-demo.elf"));
+	snprintf(log2, sizeof(log2), "%s/rprocd-trust-only.log", rpt_tmpdir());
+	snprintf(saved, sizeof(saved), "%s", rpd_sock);
+	snprintf(rpd_sock, sizeof(rpd_sock), "%s/trust-only.sock", rpt_tmpdir());
+	pid = rpd_start(log2, (const char *const[]){"--trust-only",
+						    rpt_vector_path("keys/rsa2048.pub.pem"), NULL});
+	assert_int_equal(ctl("remoteproc0 firmware %s",
+			     rpt_vector_path("isolated/signed/m4-demo.rsa2048.sign")),
+			 0);
+	assert_int_equal(ctl("remoteproc0 state start"), 0);
+	assert_int_equal(ctl("remoteproc0 state stop"), 0);
+	/* The board's demo key is not trusted any more. */
+	assert_int_equal(ctl("remoteproc0 firmware %s", demo_signed), 0);
+	assert_int_equal(ctl("remoteproc0 state start"), 1);
+	assert_non_null(strstr(output(), "TEE_ERROR_SIGNATURE_INVALID"));
+	rpd_stop(pid);
+	snprintf(rpd_sock, sizeof(rpd_sock), "%s", saved);
+	/* The named key, by id (SHA-256 of its DER SubjectPublicKeyInfo), and nothing else. */
+	assert_int_equal(count_in_file(log2, "rproc 0 trusts key "), 1);
+	assert_int_equal(count_in_file(log2, "rproc 0 trusts key 1d78e38a15e11e038f5d1deed804b78d4508"
+					     "a1e2aa0a7fc2c871f3d39b4e21ed ("),
+			 1);
+	assert_int_equal(count_in_file(log2, "rsa2048.pub.pem) [--trust-only]"), 1);
+	assert_int_equal(count_in_file(log2, "PUBLISHED TEST-ONLY demo key"), 0);
+
+	/* One way at a time: adding to the board's keys, or naming them all. */
+	assert_int_equal(rpt_run_capture(log2, rpt_binary_path("tools/rprocd/rprocd"),
+					 "--trust a.pem --trust-only b.pem"),
+			 2);
+	assert_non_null(strstr(rpt_captured(log2), "--trust and --trust-only do not mix"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -488,6 +532,7 @@ int main(void)
 		cmocka_unit_test(test_errors_have_one_line_and_exit_codes),
 		cmocka_unit_test(test_daemon_not_running),
 		cmocka_unit_test(test_signed_image_on_elf_board),
+		cmocka_unit_test(test_trust_only),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
