@@ -125,9 +125,8 @@ static void log_trusted_keys(struct secure_world *w)
 		for (k = 0; k < ring->count; k++) {
 			for (b = 0; b < CRYPTO_SHA256_SIZE; b++)
 				snprintf(hex + 2 * b, 3, "%02x", ring->ids[k][b]);
-			world_log(w, RPT_LOG_INFO, "rproc %u trusts key %s (%s)%s", rp->desc->id,
-				  hex, ring->names[k],
-				  w->cfg.trust_only ? " [--trust-only]" : "");
+			world_log(w, RPT_LOG_INFO, "rproc %u trusts key %s from %s%s", rp->desc->id,
+				  hex, ring->names[k], w->cfg.trust_only ? " (--trust-only)" : "");
 		}
 	}
 }
