@@ -10,7 +10,9 @@
  *   - an accepted packet encodes back to exactly its own bytes (no field is
  *     ignored or normalised, so nothing travels unseen);
  *   - the encoder accepts whatever the decoder accepted (both run one set of
- *     rules).
+ *     rules);
+ *   - a failure's reason text that gets through is printable ASCII, bounded,
+ *     and only on a failure (it reaches the user's terminal as it is).
  * Seeds: fuzz/corpus/fuzz_tee_wire, one valid message per op and direction
  * (written by tests/wire/test_wire_bytes.c).
  */
@@ -45,6 +47,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&m, 0xa5, sizeof(m));
 	if (tee_wire_decode(packet, size, nfds, &m, &err) == 0) {
 		if (m.num_fds != nfds)
+			abort();
+		if (!memchr(m.reason, '\0', sizeof(m.reason)) ||
+		    !tee_reason_valid(m.reason, strlen(m.reason)) ||
+		    (m.reason[0] && m.result == TEE_SUCCESS))
 			abort();
 		rpt_error_clear(&err);
 		if (tee_wire_encode(&m, again, sizeof(again), &len, &err) != 0)

@@ -15,7 +15,12 @@
 
 #include <stddef.h>
 
-#define RPT_ERROR_MSG_MAX 256
+/*
+ * A message's bytes, NUL included: room for a secure world's reason (a TEE
+ * reason, common/tee_result.h, up to 255) after the context the normal world
+ * puts before it ("load failed: TA LOAD_FW: TEE_ERROR_ACCESS_DENIED: ").
+ */
+#define RPT_ERROR_MSG_MAX 512
 
 struct rpt_error {
 	int code; /* 0 if none, else the failure's negative code (-EIO, -RPT_EHASH) */

@@ -124,14 +124,18 @@ const char *tee_result_name(TEE_Result res);
  */
 struct tee_ta_entry {
 	TEE_UUID uuid; /* the TA's UUID: a session on any other is ITEM_NOT_FOUND */
-	/* TA_OpenSessionEntryPoint: *session is the TA's handle for the next calls. */
+	/*
+	 * TA_OpenSessionEntryPoint: *session is the TA's handle for the next calls.
+	 * On a failure the TA may write why into reason (TEE_REASON_MAX bytes of
+	 * common/tee_result.h, "" on entry; the caller sanitises it).
+	 */
 	TEE_Result (*open_session)(void *ta, uint32_t param_types, TEE_Param params[TEE_NUM_PARAMS],
-				   void **session);
+				   void **session, char *reason);
 	/* TA_CloseSessionEntryPoint. */
 	void (*close_session)(void *ta, void *session);
-	/* TA_InvokeCommandEntryPoint. */
+	/* TA_InvokeCommandEntryPoint; reason as for open_session. */
 	TEE_Result (*invoke)(void *ta, void *session, uint32_t cmd, uint32_t param_types,
-			     TEE_Param params[TEE_NUM_PARAMS]);
+			     TEE_Param params[TEE_NUM_PARAMS], char *reason);
 };
 
 #endif

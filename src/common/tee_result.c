@@ -2,6 +2,7 @@
 #include "common/tee_result.h"
 
 #include <errno.h>
+#include <string.h>
 
 #include "common/error.h"
 
@@ -69,4 +70,41 @@ int tee_result_to_err(TEE_Result res)
 		if (tee_err_table[i].back && tee_err_table[i].res == res)
 			return tee_err_table[i].err;
 	return -EIO;
+}
+
+/* What may reach a terminal and a log line: printable ASCII, no control character. */
+static bool reason_char_ok(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f;
+}
+
+size_t tee_reason_sanitize(char dst[TEE_REASON_MAX], const char *src, size_t srclen)
+{
+	static const char cut[] = "...";
+	size_t n, i;
+
+	if (!src)
+		srclen = 0;
+	n = strnlen(src ? src : "", srclen);
+	for (i = 0; i < n && i < TEE_REASON_MAX - 1; i++)
+		dst[i] = reason_char_ok((unsigned char)src[i]) ? src[i] : '?';
+	/* Cut: say so, in the last bytes that fit. */
+	if (n > TEE_REASON_MAX - 1) {
+		i = TEE_REASON_MAX - 1;
+		memcpy(dst + i - (sizeof(cut) - 1), cut, sizeof(cut) - 1);
+	}
+	dst[i] = '\0';
+	return i;
+}
+
+bool tee_reason_valid(const char *text, size_t len)
+{
+	size_t i;
+
+	if (len > TEE_REASON_MAX - 1)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!reason_char_ok((unsigned char)text[i]))
+			return false;
+	return true;
 }

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/error.h"
 #include "common/tee_defs.h"
 
 /* One row of the table. */
@@ -40,5 +41,27 @@ TEE_Result tee_result_from_err_or(int err, TEE_Result other);
 TEE_Result tee_result_from_err(int err);
 /* 0 for TEE_SUCCESS, the negative code of the table, -EIO for a result it does not know. */
 int tee_result_to_err(TEE_Result res);
+
+/*
+ * The reason next to a failed result: the one line the secure world (our TA,
+ * rproc-teed) wrote for the failure, carried to the normal world's user as it
+ * was written, never guessed from the code. Bytes, NUL included: at most
+ * TEE_REASON_MAX - 1 characters of printable ASCII (a longer message is cut,
+ * ending "..."). A struct rpt_error's message holds one whole with its context.
+ */
+#define TEE_REASON_MAX 256
+
+/*
+ * Copy the reason src (any bytes, NUL-terminated or srclen long, NULL = none)
+ * into dst (TEE_REASON_MAX bytes) as a text that is safe on a terminal and in
+ * one log line: every byte outside printable ASCII (control characters, the
+ * ESC of an escape sequence, DEL, bytes >= 0x80) becomes '?', and a text
+ * longer than TEE_REASON_MAX - 1 is cut and ends with "...". Returns the
+ * length of dst.
+ */
+size_t tee_reason_sanitize(char dst[TEE_REASON_MAX], const char *src, size_t srclen);
+
+/* True if text (NUL-terminated) is what tee_reason_sanitize() makes: printable ASCII, bounded. */
+bool tee_reason_valid(const char *text, size_t len);
 
 #endif

@@ -245,6 +245,7 @@ static int inproc_up(struct vboard *vb, struct rpt_error *err)
 		.board = &vb->board,
 		.trust = vb->opts.trust,
 		.num_trust = vb->opts.num_trust,
+		.trust_only = vb->opts.trust_only,
 		.state_dir = vb->opts.state_dir,
 		.log = vboard_log_secure,
 		.log_priv = vb,

@@ -93,14 +93,17 @@ static void track(struct vboard_proc *p, uint32_t cmd, TEE_Result res)
  * it again there; if none listens any more, its cores are gone: done.
  */
 static TEE_Result stop_on_lost(struct sock_board *sb, struct guard_session *gs, uint32_t cmd,
-			       struct tee_param params[TEE_NUM_PARAMS], uint32_t *origin)
+			       struct tee_param params[TEE_NUM_PARAMS], uint32_t *origin,
+			       char *reason)
 {
 	struct rpt_error err = {0};
 	int ret;
 
 	ret = tee_socket_reconnect(&sb->sock, &err);
-	if (!ret)
-		return tee_invoke(&gs->inner, cmd, params, origin);
+	if (!ret) {
+		reason[0] = '\0';
+		return tee_invoke_reason(&gs->inner, cmd, params, origin, reason);
+	}
 	if (ret != -ENOENT && ret != -ECONNREFUSED) {
 		vb_log(sb->vb, RPT_LOG_ERR, "remoteproc TA %s: %s", ta_rproc_cmd_name(cmd),
 		       rpt_error_msg(&err));
@@ -116,7 +119,7 @@ static TEE_Result stop_on_lost(struct sock_board *sb, struct guard_session *gs, 
 
 static TEE_Result guard_open(struct tee_context *ctx, const TEE_UUID *uuid,
 			     struct tee_param params[TEE_NUM_PARAMS], void **handle,
-			     uint32_t *origin)
+			     uint32_t *origin, char *reason)
 {
 	struct sock_board *sb = ctx->priv;
 	struct guard_session *gs;
@@ -125,7 +128,7 @@ static TEE_Result guard_open(struct tee_context *ctx, const TEE_UUID *uuid,
 	gs = calloc(1, sizeof(*gs));
 	if (!gs)
 		return TEE_ERROR_OUT_OF_MEMORY;
-	res = tee_open_session(&sb->sock, uuid, params, &gs->inner, origin);
+	res = tee_open_session_reason(&sb->sock, uuid, params, &gs->inner, origin, reason);
 	if (res != TEE_SUCCESS) {
 		if (res == TEE_ERROR_COMMUNICATION)
 			vb_log(sb->vb, RPT_LOG_ERR, "remoteproc TA: open session: %s",
@@ -173,7 +176,8 @@ static bool wait_connected(struct sock_board *sb, unsigned int ms)
 }
 
 static TEE_Result guard_invoke(struct tee_context *ctx, void *handle, uint32_t cmd,
-			       struct tee_param params[TEE_NUM_PARAMS], uint32_t *origin)
+			       struct tee_param params[TEE_NUM_PARAMS], uint32_t *origin,
+			       char *reason)
 {
 	struct sock_board *sb = ctx->priv;
 	struct guard_session *gs = handle;
@@ -187,14 +191,18 @@ static TEE_Result guard_invoke(struct tee_context *ctx, void *handle, uint32_t c
 		       sb->path);
 		if (origin)
 			*origin = TEE_ORIGIN_COMMS;
+		snprintf(reason, TEE_REASON_MAX,
+			 "the hardware channel of rproc-teed at %s is down: a crash could not be "
+			 "reported, not starting",
+			 sb->path);
 		return TEE_ERROR_COMMUNICATION;
 	}
-	res = tee_invoke(&gs->inner, cmd, params, origin);
+	res = tee_invoke_reason(&gs->inner, cmd, params, origin, reason);
 	if (res == TEE_ERROR_COMMUNICATION) {
 		vb_log(sb->vb, RPT_LOG_ERR, "remoteproc TA %s: %s", ta_rproc_cmd_name(cmd),
 		       tee_socket_last_error(&sb->sock));
 		if (cmd == TA_RPROC_CMD_STOP_FW || cmd == TA_RPROC_CMD_RELEASE_FW)
-			res = stop_on_lost(sb, gs, cmd, params, origin);
+			res = stop_on_lost(sb, gs, cmd, params, origin, reason);
 	}
 	track(gs->p, cmd, res);
 	return res;
@@ -229,6 +237,7 @@ static void guard_shm_free(struct tee_context *ctx, struct tee_shm *shm)
 
 static const struct tee_transport guard_transport = {
 	.name = "rproc-teed socket (guarded)",
+	.reason_where = "rproc-teed's log",
 	.open_session = guard_open,
 	.close_session = guard_close,
 	.invoke = guard_invoke,

@@ -299,6 +299,37 @@ static int get_shm_list(struct rcur *r, struct tee_wire_msg *m, struct rpt_error
 	return 0;
 }
 
+/* ---- the reason of a failed reply ---- */
+
+/*
+ * The trailer of a TA call's reply: a length, then that many bytes up to the
+ * body's end, printable ASCII only (no NUL, no control character, no escape
+ * sequence: the text reaches a terminal), at most TEE_WIRE_REASON_MAX - 1,
+ * and none on a success.
+ */
+static int get_reason(struct rcur *r, struct tee_wire_msg *m, char *member, struct rpt_error *err)
+{
+	uint32_t len = get_u32(r);
+	size_t left = r->len - r->pos;
+
+	if (len > TEE_WIRE_REASON_MAX - 1)
+		return rpt_error_set(err, RPT_EFORMAT, "reason of %u bytes, over %u", len,
+				     TEE_WIRE_REASON_MAX - 1);
+	if (len != left)
+		return rpt_error_set(err, RPT_EFORMAT, "reason of %u bytes, %zu left in the body",
+				     len, left);
+	if (len && m->result == TEE_SUCCESS)
+		return rpt_error_set(err, RPT_EFORMAT, "a reason on a success");
+	get_bytes(r, member, len);
+	member[len] = '\0';
+	if (!tee_reason_valid(member, len)) {
+		member[0] = '\0';
+		return rpt_error_set(err, RPT_EFORMAT,
+				     "reason: a byte that is not printable ASCII");
+	}
+	return 0;
+}
+
 /* ---- what each op adds to the layout ---- */
 
 static int check_kick(const struct tee_wire_msg *m, struct rpt_error *err)
@@ -400,6 +431,7 @@ enum wire_kind {
 	WIRE_TEXT,   /* a char[] member: NUL-terminated, zeros after the NUL, may be empty */
 	WIRE_PARAMS, /* params[]; in a request the memrefs name every descriptor */
 	WIRE_SHM,    /* shm[num_shm] up to the body's end, one descriptor each (last field) */
+	WIRE_REASON, /* u32 len, then len bytes of printable ASCII up to the body's end (last) */
 };
 
 /* One field of a body, in wire order. */
@@ -466,6 +498,12 @@ struct wire_op {
 	{                                                                                          \
 		.kind = WIRE_SHM, .size = 0                                                        \
 	}
+/* The reason trailer: its length (4 bytes) counts in the fixed size, the text comes on top. */
+#define F_REASON(member)                                                                           \
+	{                                                                                          \
+		.kind = WIRE_REASON, .offset = offsetof(struct tee_wire_msg, member),              \
+		.size = sizeof(char[MSG_MEMBER_SIZE(member) == TEE_WIRE_REASON_MAX ? 4 : -1])      \
+	}
 
 /*
  * One row per op, the only place that says what an op's bodies hold (the
@@ -478,10 +516,11 @@ static const struct wire_op wire_ops[] = {
 			       .reply = {.fields = {F_U32(version), F_RSV}}},
 	[TEE_WIRE_OP_OPEN_SESSION] = {.name = "OPEN_SESSION",
 				      .request = {.fields = {F_UUID(uuid), F_PARAMS}},
-				      .reply = {.fields = {F_U32(session), F_RSV, F_PARAMS}}},
+				      .reply = {.fields = {F_U32(session), F_RSV, F_PARAMS,
+							   F_REASON(reason)}}},
 	[TEE_WIRE_OP_INVOKE] = {.name = "INVOKE",
 				.request = {.fields = {F_U32(session), F_U32(cmd), F_PARAMS}},
-				.reply = {.fields = {F_PARAMS}}},
+				.reply = {.fields = {F_PARAMS, F_REASON(reason)}}},
 	[TEE_WIRE_OP_CLOSE_SESSION] = {.name = "CLOSE_SESSION",
 				       .request = {.fields = {F_U32(session), F_RSV}}},
 	[TEE_WIRE_OP_GET_SHM] = {.name = "GET_SHM",
@@ -516,6 +555,12 @@ static const struct wire_op wire_ops[] = {
 
 #define WIRE_NUM_OPS (sizeof(wire_ops) / sizeof(wire_ops[0]))
 
+/* A TA call's reply with the longest reason still fits what a client receives. */
+_Static_assert(TEE_WIRE_HDR_SIZE + 16 + TEE_NUM_PARAMS * TEE_WIRE_PARAM_SIZE + 4 +
+			       TEE_WIRE_REASON_MAX - 1 <=
+		       TEE_WIRE_REPLY_MAX,
+	       "a reply with a reason must fit TEE_WIRE_REPLY_MAX");
+
 /* How many fields body b has: those before its first WIRE_END. */
 static unsigned int num_fields(const struct wire_body *b)
 {
@@ -546,6 +591,7 @@ struct wire_shape {
 	size_t size;	  /* bytes of the fixed fields (a shared-memory list adds its entries) */
 	bool params;	  /* it has the parameters */
 	bool list;	  /* it ends with a shared-memory list */
+	bool reason;	  /* it ends with a reason text */
 	unsigned int fds; /* descriptors of its own (exactly), besides memrefs and the list */
 };
 
@@ -560,6 +606,7 @@ static struct wire_shape body_shape(uint16_t op)
 		s.size += b->fields[i].size;
 		s.params |= b->fields[i].kind == WIRE_PARAMS;
 		s.list |= b->fields[i].kind == WIRE_SHM;
+		s.reason |= b->fields[i].kind == WIRE_REASON;
 	}
 	return s;
 }
@@ -651,6 +698,11 @@ static void put_field(struct wcur *w, const struct tee_wire_msg *m, const struct
 		for (i = 0; i < m->num_shm && i < TEE_WIRE_MAX_SHM; i++)
 			put_shm(w, &m->shm[i]);
 		break;
+	case WIRE_REASON:
+		v = (uint32_t)strnlen(member, TEE_WIRE_REASON_MAX - 1);
+		put_u32(w, v);
+		put_bytes(w, member, v);
+		break;
 	}
 }
 
@@ -736,6 +788,8 @@ static int get_field(struct rcur *r, struct tee_wire_msg *m, const struct wire_f
 		return get_params(r, m, err);
 	case WIRE_SHM:
 		return get_shm_list(r, m, err);
+	case WIRE_REASON:
+		return get_reason(r, m, member, err);
 	}
 	return rpt_error_set(err, RPT_EFORMAT, "field kind %d unknown", (int)f->kind);
 }
@@ -793,9 +847,9 @@ static int check_body_shape(const struct tee_wire_msg *m, uint32_t body_len, str
 	struct wire_shape s = body_shape(m->op);
 	bool reply = m->op & TEE_WIRE_OP_REPLY;
 
-	if (s.list ? body_len < s.size : body_len != s.size)
+	if (s.list || s.reason ? body_len < s.size : body_len != s.size)
 		return rpt_error_set(err, RPT_EFORMAT, "body of %u bytes, the op needs %s%zu",
-				     body_len, s.list ? "at least " : "", s.size);
+				     body_len, s.list || s.reason ? "at least " : "", s.size);
 	if (s.fds) {
 		if (m->num_fds != s.fds)
 			return rpt_error_set(err, RPT_EFORMAT, "%u descriptors, the op takes %u",

@@ -20,8 +20,9 @@
  * Bodies (each field u32 unless said otherwise, "rsv" = 0):
  *
  *   HELLO          req: version, rsv                 reply: result, origin, version, rsv
- *   OPEN_SESSION   req: uuid[16], param[4]           reply: result, origin, session, rsv, param[4]
- *   INVOKE         req: session, cmd, param[4]       reply: result, origin, param[4]
+ *   OPEN_SESSION   req: uuid[16], param[4]           reply: result, origin, session, rsv, param[4],
+ *                                                           reason
+ *   INVOKE         req: session, cmd, param[4]       reply: result, origin, param[4], reason
  *   CLOSE_SESSION  req: session, rsv                 reply: result, origin
  *   GET_SHM        req: rproc_id, rsv                reply: result, origin, count, rsv, shm[count]
  *   KICK           req: rproc_id, vq                 reply: result, origin
@@ -37,11 +38,16 @@
  *   param: type, fd_index, a, b, u64 offset, u64 size               (32 bytes)
  *   shm:   name[32] (NUL-terminated), da, size, u64 pa              (48 bytes)
  *   why:   text, NUL-terminated, zeros after the NUL (all zeros unless a crash)
+ *   reason: u32 len, then len bytes up to the body's end (the body's length
+ *          says where it ends): why the call failed, as the TA or rproc-teed
+ *          wrote it; printable ASCII only (0x20..0x7e, no NUL), at most
+ *          TEE_WIRE_REASON_MAX - 1 bytes, len 0 on a success or when the
+ *          server has nothing to add to the result code
  *
  * Adding an op touches two places: its value in enum tee_wire_op, and its row
  * in wire_ops[] (tee_wire.c), which lists the request's and the reply's
  * fields in wire order (F_U32(member), F_U64(member), F_RSV, F_UUID, F_TEXT,
- * F_PARAMS, F_SHM_LIST), the descriptors it carries of its own (.fds, as
+ * F_PARAMS, F_SHM_LIST, F_REASON), the descriptors it carries of its own (.fds, as
  * REGISTER_SHM's one) and optionally a check for bounds the layout cannot say
  * (a vq, a crash type). Sizes, descriptor rules, encoding and decoding follow from the
  * row. A field no op carried before is a member of struct tee_wire_msg, with
@@ -92,19 +98,24 @@
 #include "common/error.h"
 #include "common/rproc_crash.h"
 #include "common/tee_defs.h"
+#include "common/tee_result.h"
 
 #define TEE_WIRE_MAGIC 0x57545052u /* "RPTW" */
 /*
  * 2: the hardware channel (KICK .. EVENT); 3: REQUEST_DETACH; 4: registered
  * shared memory (REGISTER_SHM, UNREGISTER_SHM, memrefs by shm id). A peer of
- * another version is refused.
+ * another version is refused. 5: OPEN_SESSION and INVOKE replies end with the
+ * failure's reason text.
  */
-#define TEE_WIRE_VERSION    4u
+#define TEE_WIRE_VERSION    5u
 #define TEE_WIRE_HDR_SIZE   24u
 #define TEE_WIRE_BODY_MAX   (64u << 10)
 #define TEE_WIRE_MSG_MAX    (TEE_WIRE_HDR_SIZE + TEE_WIRE_BODY_MAX)
 #define TEE_WIRE_PARAM_SIZE 32u
 #define TEE_WIRE_SHM_SIZE   48u
+
+/* Bytes of a TA call's reason text in struct tee_wire_msg, NUL included (on the wire: no NUL). */
+#define TEE_WIRE_REASON_MAX TEE_REASON_MAX
 
 /* Bytes of an event's reason text, NUL included. */
 #define TEE_WIRE_WHY_MAX 96u
@@ -227,6 +238,8 @@ struct tee_wire_msg {
 	char why[TEE_WIRE_WHY_MAX]; /* EVENT (crash): what happened, NUL-terminated */
 	uint32_t result;	    /* replies: TEE_Result */
 	uint32_t origin;	    /* replies: TEE_ORIGIN_* of the result */
+	/* OPEN_SESSION and INVOKE replies: why it failed (printable ASCII), "" if not said */
+	char reason[TEE_WIRE_REASON_MAX];
 	uint32_t num_shm;	    /* GET_SHM reply: entries of shm[] */
 	uint32_t shm_id;   /* REGISTER_SHM reply (0 on a failure), UNREGISTER_SHM request */
 	uint64_t shm_size; /* REGISTER_SHM request: bytes to map, 1..TEE_WIRE_MEMREF_MAX */

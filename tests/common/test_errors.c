@@ -7,6 +7,7 @@
 #include "testutil.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "common/error.h"
@@ -168,10 +169,46 @@ static void test_prefix_keeps_inner_reason(void **state)
 	assert_string_equal(rpt_error_msg(&err), "no error");
 }
 
+/* A reason from the secure world: safe for a terminal, bounded, a cut said. */
+static void test_reason_sanitized(void **state)
+{
+	char long_text[600], out[TEE_REASON_MAX];
+	size_t n;
+
+	(void)state;
+	n = tee_reason_sanitize(out, "segment [0x0, +0x140b0) runs past retram", SIZE_MAX);
+	assert_string_equal(out, "segment [0x0, +0x140b0) runs past retram");
+	assert_int_equal(n, strlen(out));
+	/* Escape sequence, newline, carriage return, tab, DEL, UTF-8 bytes: each one '?'. */
+	tee_reason_sanitize(out, "\x1b]0;pwned\x07" "a\nb\rc\td\x7f\xc3\xa9", SIZE_MAX);
+	assert_string_equal(out, "?]0;pwned?a?b?c?d???");
+	assert_true(tee_reason_valid(out, strlen(out)));
+	assert_false(tee_reason_valid("a\nb", 3));
+	/* srclen bounds an unterminated source. */
+	tee_reason_sanitize(out, "abcdef", 3);
+	assert_string_equal(out, "abc");
+	tee_reason_sanitize(out, NULL, 10);
+	assert_string_equal(out, "");
+	/* Over 255 characters: cut to 255, ending "...". */
+	memset(long_text, 'r', sizeof(long_text) - 1);
+	long_text[sizeof(long_text) - 1] = '\0';
+	n = tee_reason_sanitize(out, long_text, SIZE_MAX);
+	assert_int_equal(n, TEE_REASON_MAX - 1);
+	assert_int_equal(strlen(out), TEE_REASON_MAX - 1);
+	assert_string_equal(out + TEE_REASON_MAX - 4, "...");
+	assert_int_equal(out[TEE_REASON_MAX - 5], 'r');
+	/* Exactly 255: whole, no cut. */
+	long_text[TEE_REASON_MAX - 1] = '\0';
+	tee_reason_sanitize(out, long_text, SIZE_MAX);
+	assert_int_equal(out[TEE_REASON_MAX - 2], 'r');
+	assert_false(tee_reason_valid(long_text, sizeof(long_text) - 1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_own_codes_are_not_errno),
+		cmocka_unit_test(test_reason_sanitized),
 		cmocka_unit_test(test_error_msg_without_text),
 		cmocka_unit_test(test_table_every_entry),
 		cmocka_unit_test(test_own_codes_round_trip),

@@ -24,8 +24,10 @@ struct script {
 
 static struct script ta;
 
-static TEE_Result ta_open(void *priv, uint32_t types, TEE_Param p[TEE_NUM_PARAMS], void **sess)
+static TEE_Result ta_open(void *priv, uint32_t types, TEE_Param p[TEE_NUM_PARAMS], void **sess,
+			  char *reason)
 {
+	(void)reason;
 	(void)priv;
 	(void)types;
 	(void)p;
@@ -41,8 +43,9 @@ static void ta_close(void *priv, void *sess)
 
 /* Writes everything it can, whatever it answers: the transport must hold the line. */
 static TEE_Result ta_invoke(void *priv, void *sess, uint32_t cmd, uint32_t types,
-			    TEE_Param p[TEE_NUM_PARAMS])
+			    TEE_Param p[TEE_NUM_PARAMS], char *reason)
 {
+	(void)reason;
 	(void)priv;
 	(void)sess;
 	(void)cmd;

@@ -45,6 +45,7 @@ struct fake {
 	TEE_UUID uuid;		 /* UUID of the last open */
 	TEE_Result load_res;	 /* LOAD_FW answer */
 	TEE_Result start_res;	 /* START_FW answer */
+	char reason[TEE_REASON_MAX]; /* the reason every failure comes with ("" = none) */
 	uint32_t rsc[4];	 /* GET_RSC_TABLE outputs: pa lo/hi, size lo/hi */
 	struct tbl table;	 /* the firmware's table, put at pa 0x10000000 by LOAD */
 	uint8_t shared[0x46000]; /* shared memory at pa 0x10000000 */
@@ -88,9 +89,11 @@ static void rec(uint32_t cmd, const struct tee_param *p)
 }
 
 static TEE_Result f_open(struct tee_context *ctx, const TEE_UUID *uuid,
-			 struct tee_param params[TEE_NUM_PARAMS], void **handle, uint32_t *origin)
+			 struct tee_param params[TEE_NUM_PARAMS], void **handle, uint32_t *origin,
+			 char *reason)
 {
 	(void)ctx;
+	(void)reason;
 	(void)origin;
 	F->opens++;
 	F->uuid = *uuid;
@@ -107,9 +110,11 @@ static void f_close(struct tee_context *ctx, void *handle)
 }
 
 static TEE_Result f_invoke(struct tee_context *ctx, void *handle, uint32_t cmd,
-			   struct tee_param p[TEE_NUM_PARAMS], uint32_t *origin)
+			   struct tee_param p[TEE_NUM_PARAMS], uint32_t *origin, char *reason)
 {
 	(void)ctx;
+	/* What the secure world says with a failure (any bytes: the client sanitises them). */
+	memcpy(reason, F->reason, TEE_REASON_MAX);
 	assert_ptr_equal(handle, F);
 	if (origin)
 		*origin = TEE_ORIGIN_TRUSTED_APP;
@@ -308,8 +313,9 @@ static unsigned int transport_calls;
 
 static TEE_Result count_open(struct tee_context *ctx, const TEE_UUID *uuid,
 			     struct tee_param params[TEE_NUM_PARAMS], void **handle,
-			     uint32_t *origin)
+			     uint32_t *origin, char *reason)
 {
+	(void)reason;
 	(void)ctx;
 	(void)uuid;
 	(void)params;
@@ -320,8 +326,10 @@ static TEE_Result count_open(struct tee_context *ctx, const TEE_UUID *uuid,
 }
 
 static TEE_Result count_invoke(struct tee_context *ctx, void *handle, uint32_t cmd,
-			       struct tee_param params[TEE_NUM_PARAMS], uint32_t *origin)
+			       struct tee_param params[TEE_NUM_PARAMS], uint32_t *origin,
+			       char *reason)
 {
+	(void)reason;
 	(void)ctx;
 	(void)handle;
 	(void)cmd;
@@ -460,9 +468,37 @@ static void test_untrusted_image_refused(void **state)
 	/* A failed LOAD leaves nothing loaded in the TA: nothing to release. */
 	assert_string_equal(cmds(), "LOAD");
 	assert_int_equal(rproc_get_state(e->rproc), RPROC_OFFLINE);
-	assert_error(
-		e->rproc,
-		"load failed: TA LOAD_FW: TEE_ERROR_SIGNATURE_INVALID: the image is not signed by a key the TEE trusts");
+	/* The TEE gave the code alone: no cause is guessed, the user is told where to look. */
+	assert_error(e->rproc, "load failed: TA LOAD_FW: TEE_ERROR_SIGNATURE_INVALID (no reason "
+			       "given: see the secure world's log)");
+	env_free(e);
+}
+
+/* The secure world's own reason reaches the error as it said it, made safe and bounded. */
+static void test_reason_carried_sanitised(void **state)
+{
+	struct env *e = env_new(0, true);
+	char buf[RPT_ERROR_MSG_MAX * 2];
+	size_t i;
+
+	(void)state;
+	F->load_res = TEE_ERROR_ACCESS_DENIED;
+	snprintf(F->reason, sizeof(F->reason), "segment [0x0, +0x140b0) runs past retram");
+	assert_int_equal(rproc_boot(e->rproc), -EACCES);
+	assert_error(e->rproc, "load failed: TA LOAD_FW: TEE_ERROR_ACCESS_DENIED: segment [0x0, "
+			       "+0x140b0) runs past retram");
+	rproc_last_error(e->rproc, buf, sizeof(buf));
+	assert_null(strstr(buf, "policy or memory map"));
+	/* Hostile: an escape sequence, a forged line, bytes over 0x7f, and no NUL at all. */
+	memset(F->reason, 'x', sizeof(F->reason));
+	memcpy(F->reason, "\x1b[2J\nremoteproc0: running\r\xff", 27);
+	assert_int_equal(rproc_boot(e->rproc), -EACCES);
+	rproc_last_error(e->rproc, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "TEE_ERROR_ACCESS_DENIED: ?[2J?remoteproc0: running??xxx"));
+	for (i = 0; buf[i]; i++)
+		assert_true(buf[i] >= 0x20 && buf[i] < 0x7f);
+	/* Cut to what a reason may hold, and saying so. */
+	assert_non_null(strstr(buf, "xxx..."));
 	env_free(e);
 }
 
@@ -477,7 +513,8 @@ static void test_plain_elf_refused_before_the_ta(void **state)
 	       4);
 	assert_int_not_equal(rproc_boot(e->rproc), 0);
 	assert_string_equal(cmds(), "");
-	assert_error(e->rproc, "not a signed image: magic 0x464c457f");
+	assert_error(e->rproc, "this is an ELF file, not a signed image");
+	assert_error(e->rproc, "sign it with `rproc-sign sign --in FW.elf --out FW.sign --key KEY.pem`");
 	env_free(e);
 }
 
@@ -600,6 +637,7 @@ int main(void)
 		cmocka_unit_test(test_boot_and_shutdown_commands),
 		cmocka_unit_test(test_failed_start_releases),
 		cmocka_unit_test(test_untrusted_image_refused),
+		cmocka_unit_test(test_reason_carried_sanitised),
 		cmocka_unit_test(test_plain_elf_refused_before_the_ta),
 		cmocka_unit_test(test_no_resource_table),
 		cmocka_unit_test(test_unmappable_table),

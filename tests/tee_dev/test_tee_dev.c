@@ -740,6 +740,7 @@ static void test_transport_refuses_bad_params(void **state)
 {
 	struct tee_param p[TEE_NUM_PARAMS];
 	uint8_t buf[32];
+	char reason[TEE_REASON_MAX] = "";
 	uint32_t origin;
 
 	(void)state;
@@ -749,15 +750,15 @@ static void test_transport_refuses_bad_params(void **state)
 	set_value(&p[0], TEE_PARAM_TYPE_VALUE_INPUT, 0, 0);
 	set_memref(&p[1], TEE_PARAM_TYPE_MEMREF_INPUT, buf, sizeof(buf));
 	set_memref(&p[2], TEE_PARAM_TYPE_MEMREF_OUTPUT, NULL, 10);
-	assert_int_equal(ctx.ops->invoke(&ctx, sess.handle, CMD_UNKNOWN, p, &origin),
+	assert_int_equal(ctx.ops->invoke(&ctx, sess.handle, CMD_UNKNOWN, p, &origin, reason),
 			 TEE_ERROR_BAD_PARAMETERS);
 	assert_int_equal(origin, TEE_ORIGIN_API);
 	assert_string_equal(tee_dev_last_error(&ctx), "param 2: NULL buffer of 10 bytes");
 	p[2].type = 4;
-	assert_int_equal(ctx.ops->invoke(&ctx, sess.handle, CMD_UNKNOWN, p, &origin),
+	assert_int_equal(ctx.ops->invoke(&ctx, sess.handle, CMD_UNKNOWN, p, &origin, reason),
 			 TEE_ERROR_BAD_PARAMETERS);
 	assert_string_equal(tee_dev_last_error(&ctx), "param 2: unknown type 4");
-	assert_int_equal(ctx.ops->invoke(&ctx, NULL, CMD_UNKNOWN, p, &origin),
+	assert_int_equal(ctx.ops->invoke(&ctx, NULL, CMD_UNKNOWN, p, &origin, reason),
 			 TEE_ERROR_BAD_PARAMETERS);
 	assert_int_equal(fake.ioctls[3], 0);
 	assert_int_equal(fake_tee_live_shm(), 0);
@@ -770,6 +771,7 @@ static void test_inout_shapes(void **state)
 {
 	struct tee_param p[TEE_NUM_PARAMS];
 	uint8_t buf[48];
+	char reason[TEE_REASON_MAX];
 	uint32_t origin;
 	int caps;
 
@@ -794,8 +796,12 @@ static void test_inout_shapes(void **state)
 
 		/* Not a success: the caller's outputs stay as they were. */
 		p[2].u.memref.size = sizeof(buf);
-		assert_int_equal(tee_invoke(&sess, CMD_UNKNOWN, p, &origin),
+		assert_int_equal(tee_invoke_reason(&sess, CMD_UNKNOWN, p, &origin, reason),
 				 TEE_ERROR_NOT_SUPPORTED);
+		/* OP-TEE answers the code alone: no text is made up, the user is sent to its log. */
+		assert_string_equal(reason, "");
+		assert_non_null(strstr(tee_reason_where(sess.ctx), "OP-TEE reports only the code"));
+		assert_non_null(strstr(tee_reason_where(sess.ctx), "secure world's console"));
 		assert_int_equal(fake.last_func, CMD_UNKNOWN);
 		assert_int_equal(p[1].u.value.a, 8);
 		assert_int_equal(p[2].u.memref.size, sizeof(buf));

@@ -279,6 +279,7 @@ static void test_session_errors(void **state)
 {
 	static const TEE_UUID other = {1, 2, 3, {4, 5, 6, 7, 8, 9, 10, 11}};
 	struct tee_session extra[TEE_SOCKET_MAX_SESSIONS], fake;
+	char reason[TEE_REASON_MAX] = "";
 	struct tee_param p[TEE_NUM_PARAMS];
 	struct rpt_error err = {0};
 	struct tee_shm_set set;
@@ -311,8 +312,9 @@ static void test_session_errors(void **state)
 
 	/* Refused by the transport itself, before anything is sent or read. */
 	p[1].type = 4;
-	assert_int_equal(c.ctx.ops->invoke(&c.ctx, c.sess.handle, TA_RPROC_CMD_LOAD_FW, p, &origin),
-			 TEE_ERROR_BAD_PARAMETERS);
+	assert_int_equal(
+		c.ctx.ops->invoke(&c.ctx, c.sess.handle, TA_RPROC_CMD_LOAD_FW, p, &origin, reason),
+		TEE_ERROR_BAD_PARAMETERS);
 	assert_int_equal(origin, TEE_ORIGIN_API);
 	p[1].type = TEE_PARAM_TYPE_MEMREF_INPUT;
 	p[1].u.memref.buffer = p; /* never read: the size is refused first */
@@ -322,6 +324,20 @@ static void test_session_errors(void **state)
 	assert_int_equal(origin, TEE_ORIGIN_API);
 	memset(&p[1], 0, sizeof(p[1]));
 	assert_int_equal(teed_rsc(&c.sess, &pa, &size), TEE_ERROR_BAD_STATE);
+	/* The TA's reason crosses the socket with its code (wire v5), and the daemon's own. */
+	memset(p, 0, sizeof(p));
+	p[0].type = TEE_PARAM_TYPE_VALUE_INPUT;
+	assert_int_equal(tee_invoke_reason(&c.sess, TA_RPROC_CMD_START_FW, p, &origin, reason),
+			 TEE_ERROR_BAD_STATE);
+	assert_string_equal(reason, "START_FW with no firmware loaded");
+	assert_int_equal(tee_invoke_reason(&c.sess, 99, p, &origin, reason),
+			 TEE_ERROR_BAD_PARAMETERS);
+	assert_string_equal(reason, "command 99 unknown");
+	assert_int_equal(tee_open_session_reason(&c.ctx, &other, p, &fake, &origin, reason),
+			 TEE_ERROR_ITEM_NOT_FOUND);
+	assert_string_equal(reason,
+			    "rproc-teed serves the remoteproc TA only (another UUID asked)");
+	assert_string_equal(tee_reason_where(&c.ctx), "rproc-teed's log");
 	assert_int_equal(tee_socket_map_shared(&c.ctx, 9, &set, &err), -ENOENT);
 	assert_int_equal(set.num, 0);
 

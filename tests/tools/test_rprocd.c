@@ -14,6 +14,7 @@
 
 #include "common/file_io.h"
 #include "common/safe_math.h"
+#include "demo_sign.h"
 #include "rprocd_fixture.h"
 #include "testutil.h"
 
@@ -84,8 +85,50 @@ static void test_vector_end_to_end(void **state)
 	assert_int_equal(ctl("remoteproc0 state start"), 1);
 	assert_true(one_line(output()));
 	assert_non_null(strstr(output(), "remoteproc0"));
+	/* The TA's own reason, never a cause guessed from the code. */
+	assert_non_null(strstr(output(), "remoteproc0: start failed: load failed: TA LOAD_FW: "
+					 "TEE_ERROR_SECURITY: image 1: segment 0: rproc 0: segment "
+					 "[0x00000000, +0x61): SHA-256 of the loaded bytes differs "
+					 "from the signed hash"));
+	assert_null(strstr(output(), "segment hash or rollback"));
 	assert_int_equal(ctl("remoteproc0 state"), 0);
 	assert_string_equal(output(), "offline\n");
+
+	/* An ELF where the TEE wants a signed image: what it is and how to sign it. */
+	assert_int_equal(ctl("remoteproc0 firmware %s", rpt_binary_path("firmware/rproc-demo.elf")),
+			 0);
+	assert_int_equal(ctl("remoteproc0 state start"), 1);
+	assert_true(one_line(output()));
+	assert_non_null(strstr(output(), "remoteproc0: start failed: firmware sanity check failed: "
+					 "this is an ELF file, not a signed image"));
+	assert_non_null(strstr(output(), "sign it with `rproc-sign sign --in FW.elf --out "
+					 "FW.sign --key KEY.pem`"));
+}
+
+/* A signed image given to the board that loads ELF itself: what it is, which board takes it. */
+static void test_signed_image_on_elf_board(void **state)
+{
+	char saved[512], log2[600];
+	pid_t pid;
+
+	(void)state;
+	snprintf(log2, sizeof(log2), "%s/rprocd-elf-board.log", rpt_tmpdir());
+	snprintf(saved, sizeof(saved), "%s", rpd_sock);
+	snprintf(rpd_sock, sizeof(rpd_sock), "%s/elf-board.sock", rpt_tmpdir());
+	pid = rpd_start(log2, (const char *const[]){
+				      "--board", rpt_source_path("boards/vstm32mp15-m4.dts"), NULL});
+	assert_int_equal(ctl("remoteproc0 firmware %s",
+			     rpt_vector_path("isolated/signed/m4-demo.rsa2048.sign")),
+			 0);
+	assert_int_equal(ctl("remoteproc0 state start"), 1);
+	assert_true(one_line(output()));
+	assert_non_null(strstr(output(), "remoteproc0: start failed: firmware sanity check failed: "
+					 "this is a signed image (made by rproc-sign), not an ELF file"));
+	assert_non_null(strstr(output(), "a TEE board takes the signed image"));
+	assert_non_null(strstr(output(), "st,stm32mp1-m4-tee"));
+	assert_null(strstr(output(), "bad magic"));
+	rpd_stop(pid);
+	snprintf(rpd_sock, sizeof(rpd_sock), "%s", saved);
 }
 
 /* name in the test's temporary directory (static until the next call). */
@@ -541,6 +584,49 @@ static int teardown(void **state)
 	return 0;
 }
 
+/*
+ * --trust-only: exactly the keys named are trusted (the board's demo key is
+ * not), their ids are logged at start; it does not mix with --trust.
+ */
+static void test_trust_only(void **state)
+{
+	char saved[512], log2[600];
+	const char *demo_signed;
+	pid_t pid;
+
+	(void)state;
+	demo_signed = rpt_sign_with_demo_key(rpt_binary_path("firmware/rproc-demo.elf"));
+	snprintf(log2, sizeof(log2), "%s/rprocd-trust-only.log", rpt_tmpdir());
+	snprintf(saved, sizeof(saved), "%s", rpd_sock);
+	snprintf(rpd_sock, sizeof(rpd_sock), "%s/trust-only.sock", rpt_tmpdir());
+	pid = rpd_start(log2, (const char *const[]){"--trust-only",
+						    rpt_vector_path("keys/rsa2048.pub.pem"), NULL});
+	assert_int_equal(ctl("remoteproc0 firmware %s",
+			     rpt_vector_path("isolated/signed/m4-demo.rsa2048.sign")),
+			 0);
+	assert_int_equal(ctl("remoteproc0 state start"), 0);
+	assert_int_equal(ctl("remoteproc0 state stop"), 0);
+	/* The board's demo key is not trusted any more. */
+	assert_int_equal(ctl("remoteproc0 firmware %s", demo_signed), 0);
+	assert_int_equal(ctl("remoteproc0 state start"), 1);
+	assert_non_null(strstr(output(), "TEE_ERROR_SIGNATURE_INVALID"));
+	rpd_stop(pid);
+	snprintf(rpd_sock, sizeof(rpd_sock), "%s", saved);
+	/* The named key, by id (SHA-256 of its DER SubjectPublicKeyInfo), and nothing else. */
+	assert_int_equal(count_in_file(log2, "rproc 0 trusts key "), 1);
+	assert_int_equal(count_in_file(log2, "rproc 0 trusts key 1d78e38a15e11e038f5d1deed804b78d4508"
+					     "a1e2aa0a7fc2c871f3d39b4e21ed from "),
+			 1);
+	assert_int_equal(count_in_file(log2, "rsa2048.pub.pem (--trust-only)"), 1);
+	assert_int_equal(count_in_file(log2, "PUBLISHED TEST-ONLY demo key"), 0);
+
+	/* One way at a time: adding to the board's keys, or naming them all. */
+	assert_int_equal(rpt_run_capture(log2, rpt_binary_path("bin/rprocd"),
+					 "--trust a.pem --trust-only b.pem"),
+			 2);
+	assert_non_null(strstr(rpt_captured(log2), "--trust and --trust-only do not mix"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -556,6 +642,8 @@ int main(void)
 		cmocka_unit_test(test_version_help_and_usage),
 		cmocka_unit_test(test_daemon_log_stamped),
 		cmocka_unit_test(test_daemon_not_running),
+		cmocka_unit_test(test_signed_image_on_elf_board),
+		cmocka_unit_test(test_trust_only),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

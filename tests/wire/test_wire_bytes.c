@@ -32,9 +32,9 @@
 #define Z8	Z4, Z4
 #define Z16	Z8, Z8
 #define Z32	Z16, Z16
-/* Header: magic "RPTW", version 4, op, seq, body_len, num_fds, reserved. */
+/* Header: magic "RPTW", version 5, op, seq, body_len, num_fds, reserved. */
 #define HDR(op, seq, body_len, nfds)                                                               \
-	'R', 'P', 'T', 'W', LE16(4), LE16(op), LE32(seq), LE32(body_len), LE32(nfds), Z4
+	'R', 'P', 'T', 'W', LE16(5), LE16(op), LE32(seq), LE32(body_len), LE32(nfds), Z4
 /* Parameter: type, fd_index, a, b, u64 offset, u64 size. */
 #define PARAM(type, fd, a, b, off, size)                                                           \
 	LE32(type), LE32(fd), LE32(a), LE32(b), LE64(off), LE64(size)
@@ -122,12 +122,13 @@ static void fill_open_req(struct tee_wire_msg *m)
 }
 /* clang-format off */
 static const uint8_t open_rep[] = {
-	HDR(0x8002, 0x01020304, 144, 0),
+	HDR(0x8002, 0x01020304, 148, 0),
 	Z4, LE32(4), LE32(0x2a), Z4,
 	PARAM(2, NO_FD, 1, 2, 0, 0),
 	PARAM(6, NO_FD, 0, 0, 0, 0x40),
 	PARAM_NONE,
 	PARAM(7, NO_FD, 0, 0, 0, 0x123456789ull),
+	LE32(0), /* no reason: a success */
 };
 /* clang-format on */
 static void fill_open_rep(struct tee_wire_msg *m)
@@ -166,12 +167,13 @@ static void fill_invoke_req(struct tee_wire_msg *m)
 }
 /* clang-format off */
 static const uint8_t invoke_rep[] = {
-	HDR(0x8003, 0x01020304, 136, 0),
+	HDR(0x8003, 0x01020304, 140, 0),
 	LE32(0xFFFF0010u), LE32(4),
 	PARAM(3, NO_FD, 7, 8, 0, 0),
 	PARAM_NONE,
 	PARAM(7, NO_FD, 0, 0, 0, 0x123456789ull),
 	PARAM(5, NO_FD, 0, 0, 0, 0),
+	LE32(0), /* no reason: the TA had nothing to add */
 };
 /* clang-format on */
 static void fill_invoke_rep(struct tee_wire_msg *m)
@@ -183,6 +185,28 @@ static void fill_invoke_rep(struct tee_wire_msg *m)
 		  0x123456789ull);
 	set_param(&m->params[3], TEE_PARAM_TYPE_MEMREF_INPUT, TEE_WIRE_FD_NONE, 0, 0, 0, 0);
 }
+
+/* INVOKE failed: the TA's reason follows the parameters, its length first, no NUL. */
+static const uint8_t invoke_fail[] = {
+	HDR(0x8003, 0x01020304, 165, 0),
+	LE32(0xFFFF0001u), LE32(4),
+	PARAM(1, NO_FD, 1, 0, 0, 0),
+	PARAM_NONE,
+	PARAM_NONE,
+	PARAM_NONE,
+	LE32(25),
+	's', 'e', 'g', 'm', 'e', 'n', 't', ' ', '[', '0', 'x', '0', ',', ' ',
+	'+', '0', 'x', '9', ')', ' ', 'p', 'a', 's', 't', '!',
+};
+/* clang-format on */
+static void fill_invoke_fail(struct tee_wire_msg *m)
+{
+	reply_head(m, TEE_WIRE_OP_INVOKE, TEE_ERROR_ACCESS_DENIED, TEE_WIRE_ORIGIN_TRUSTED_APP);
+	none_params(m);
+	set_param(&m->params[0], TEE_PARAM_TYPE_VALUE_INPUT, TEE_WIRE_FD_NONE, 1, 0, 0, 0);
+	snprintf(m->reason, sizeof(m->reason), "segment [0x0, +0x9) past!");
+}
+/* clang-format off */
 
 /* CLOSE_SESSION */
 static const uint8_t close_req[] = {HDR(0x0004, 0x23, 8, 0), LE32(0x2a), Z4};
@@ -441,6 +465,7 @@ static const struct wire_case cases[] = {
 	CASE("UNREGISTER_SHM request", unregister_shm_req, 4),
 	CASE("UNREGISTER_SHM reply", unregister_shm_rep, 0),
 	CASE("INVOKE request (memrefs by shm id)", invoke_shm_req, 0),
+	CASE("INVOKE reply (failure with its reason)", invoke_fail, 0),
 };
 
 #define NUM_CASES (sizeof(cases) / sizeof(cases[0]))
@@ -486,6 +511,7 @@ static void assert_msg_equal(const struct tee_wire_msg *a, const struct tee_wire
 	assert_int_equal(a->arg, b->arg);
 	assert_int_equal(a->kind, b->kind);
 	assert_memory_equal(a->why, b->why, sizeof(a->why));
+	assert_string_equal(a->reason, b->reason);
 	assert_int_equal(a->result, b->result);
 	assert_int_equal(a->origin, b->origin);
 	assert_int_equal(a->num_shm, b->num_shm);
@@ -605,11 +631,36 @@ static void test_wrong_length(void **state)
 	(void)state;
 	for (i = 0; i < NUM_CASES; i++) {
 		const struct wire_case *c = &cases[i];
-		bool list = get_le16(c->bytes + 6) == (TEE_WIRE_OP_GET_SHM | TEE_WIRE_OP_REPLY);
+		uint16_t op = get_le16(c->bytes + 6);
+		bool list = op == (TEE_WIRE_OP_GET_SHM | TEE_WIRE_OP_REPLY);
+		/* A TA call's reply ends with its reason: the length says where the body ends. */
+		bool reason = op == (TEE_WIRE_OP_INVOKE | TEE_WIRE_OP_REPLY) ||
+			      op == (TEE_WIRE_OP_OPEN_SESSION | TEE_WIRE_OP_REPLY);
 		size_t len = copy_case(c, buf, sizeof(buf));
 		size_t body = case_body(c);
 
 		case_prefix(c, prefix, sizeof(prefix));
+		if (reason) {
+			/* Fixed part: result, origin, (session, rsv,) params, the reason's length. */
+			size_t fixed = (op & ~TEE_WIRE_OP_REPLY) == TEE_WIRE_OP_INVOKE ? 140 : 148;
+
+			/* One byte short: below the fixed part, or a reason cut short. */
+			put_le32(buf + 12, (uint32_t)(body - 1));
+			if (body - 1 < fixed)
+				snprintf(want, sizeof(want), "body of %zu bytes, the op needs at least %zu",
+					 body - 1, fixed);
+			else
+				snprintf(want, sizeof(want), "reason of %zu bytes, %zu left in the body",
+					 body - fixed, body - 1 - fixed);
+			expect_refused(buf, len - 1, case_nfds(c), prefix, want);
+			/* Four bytes long: more than the reason's length says. */
+			memset(buf + len, 0, 4);
+			put_le32(buf + 12, (uint32_t)(body + 4));
+			snprintf(want, sizeof(want), "reason of %zu bytes, %zu left in the body",
+				 body - fixed, body + 4 - fixed);
+			expect_refused(buf, len + 4, case_nfds(c), prefix, want);
+			continue;
+		}
 		/* One u32 short. */
 		put_le32(buf + 12, (uint32_t)(body - 4));
 		if (list && body - 4 >= 16)
@@ -691,10 +742,14 @@ static void test_header_rules(void **state)
 	expect_refused(buf, len, 1, "INVOKE: ", "bad magic 0x57545053");
 	len = copy_case(&cases[4], buf, sizeof(buf));
 	buf[4] = 2;
-	expect_refused(buf, len, 1, "INVOKE: ", "protocol version 2, this side speaks 4");
+	expect_refused(buf, len, 1, "INVOKE: ", "protocol version 2, this side speaks 5");
 	buf[4] = 3;
 	buf[5] = 1;
-	expect_refused(buf, len, 1, "INVOKE: ", "protocol version 259, this side speaks 4");
+	expect_refused(buf, len, 1, "INVOKE: ", "protocol version 259, this side speaks 5");
+	/* A peer of the version before the reason text (4) is refused by name. */
+	len = copy_case(&cases[4], buf, sizeof(buf));
+	buf[4] = 4;
+	expect_refused(buf, len, 1, "INVOKE: ", "protocol version 4, this side speaks 5");
 	len = copy_case(&cases[4], buf, sizeof(buf));
 	put_le32(buf + 12, TEE_WIRE_BODY_MAX + 1);
 	expect_refused(buf, len, 1, "INVOKE: ", "body of 65537 bytes, over 65536");
@@ -805,6 +860,46 @@ static void test_reply_rules(void **state)
 			       "unknown result origin 5");
 		put_le32(buf + TEE_WIRE_HDR_SIZE + 4, 0);
 		expect_refused(buf, len, case_nfds(c), prefix, "unknown result origin 0");
+	}
+	/*
+	 * The reason of a failed TA call: printable ASCII only (a hostile daemon's
+	 * escape sequence, newline or NUL never reaches a terminal), bounded, none
+	 * on a success.
+	 */
+	{
+		const struct wire_case *f = &cases[NUM_CASES - 1]; /* INVOKE reply with a reason */
+		size_t text = TEE_WIRE_HDR_SIZE + 140;
+		static const char bad[] = {'\x1b', '\n', '\r', '\0', '\x7f', '\x80', '\t'};
+		uint8_t big[TEE_WIRE_MSG_MAX];
+
+		for (i = 0; i < sizeof(bad); i++) {
+			len = copy_case(f, buf, sizeof(buf));
+			buf[text + 3] = (uint8_t)bad[i];
+			expect_refused(buf, len, 0, "INVOKE reply: ",
+				       "reason: a byte that is not printable ASCII");
+		}
+		len = copy_case(f, buf, sizeof(buf));
+		put_le32(buf + TEE_WIRE_HDR_SIZE, TEE_SUCCESS);
+		expect_refused(buf, len, 0, "INVOKE reply: ", "a reason on a success");
+		/* 256 bytes of text: one over what a reason may hold. */
+		len = copy_case(f, big, sizeof(big));
+		memset(big + text, 'a', TEE_WIRE_REASON_MAX);
+		put_le32(big + text - 4, TEE_WIRE_REASON_MAX);
+		put_le32(big + 12, (uint32_t)(text + TEE_WIRE_REASON_MAX - TEE_WIRE_HDR_SIZE));
+		expect_refused(big, text + TEE_WIRE_REASON_MAX, 0, "INVOKE reply: ",
+			       "reason of 256 bytes, over 255");
+		/* 255: the most there is, accepted whole. */
+		put_le32(big + text - 4, TEE_WIRE_REASON_MAX - 1);
+		put_le32(big + 12, (uint32_t)(text + TEE_WIRE_REASON_MAX - 1 - TEE_WIRE_HDR_SIZE));
+		{
+			struct rpt_error err = {0};
+			struct tee_wire_msg m;
+
+			assert_int_equal(tee_wire_decode(big, text + TEE_WIRE_REASON_MAX - 1, 0, &m,
+							 &err),
+					 0);
+			assert_int_equal(strlen(m.reason), TEE_WIRE_REASON_MAX - 1);
+		}
 	}
 	/* GET_SHM: count against entries and descriptors, a failure listing memories. */
 	len = copy_case(&cases[9], buf, sizeof(buf));

@@ -58,7 +58,8 @@ static void on_signal(int sig)
 static void usage(FILE *out)
 {
 	fputs("usage: rproc-teed (--board FILE.dts|FILE.dtb | --builtin) [--socket PATH]\n"
-	      "                  [--trust KEY.pem ...] [--uid UID] [--no-coproc]\n"
+	      "                  [--trust KEY.pem ... | --trust-only KEY.pem ...]\n"
+	      "                  [--uid UID] [--no-coproc]\n"
 	      "                  [--state-dir DIR]\n"
 	      "       rproc-teed --version | --help\n"
 	      "\n"
@@ -70,6 +71,9 @@ static void usage(FILE *out)
 	      "                 0700); an existing socket is replaced only if no server\n"
 	      "                 answers there\n"
 	      "  --trust KEY    also trust this PEM public key for every TEE coprocessor\n"
+	      "  --trust-only KEY\n"
+	      "                 trust only the keys given this way (repeatable): the board's\n"
+	      "                 trusted-keys are not trusted; the key ids are logged at start\n"
 	      "  --uid UID      the only client uid served (default: the daemon's own);\n"
 	      "                 the socket is made reachable for it\n"
 	      "  --state-dir DIR\n"
@@ -138,6 +142,14 @@ static int parse_option(struct teed_args *a, int opt, const char *arg)
 		a->socket_path = arg;
 		return 0;
 	case 't':
+	case 'T':
+		/* One way at a time: adding to the board's keys, or naming every key. */
+		if (a->world.num_trust && a->world.trust_only != (opt == 'T')) {
+			fprintf(stderr, "rproc-teed: --trust and --trust-only do not mix: "
+					"--trust adds to the board's keys, --trust-only replaces them\n");
+			return -EINVAL;
+		}
+		a->world.trust_only = opt == 'T';
 		if (a->world.num_trust >= WORLD_MAX_TRUST) {
 			fprintf(stderr, "rproc-teed: at most %d --trust keys\n", WORLD_MAX_TRUST);
 			return -EINVAL;
@@ -176,6 +188,7 @@ static int parse_args(int argc, char **argv, struct teed_args *a)
 		{"builtin", no_argument, NULL, 'B'},
 		{"socket", required_argument, NULL, 's'},
 		{"trust", required_argument, NULL, 't'},
+		{"trust-only", required_argument, NULL, 'T'},
 		{"uid", required_argument, NULL, 'u'},
 		{"no-coproc", no_argument, NULL, 'n'},
 		{"state-dir", required_argument, NULL, 'd'},

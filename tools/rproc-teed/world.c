@@ -150,6 +150,7 @@ int world_init(struct world *w, const struct world_options *o, struct rpt_error 
 		.board = &w->board,
 		.trust = o->trust,
 		.num_trust = o->num_trust,
+		.trust_only = o->trust_only,
 		.state_dir = o->state_dir,
 		.no_cores = o->no_coproc,
 		.log = log_line,

@@ -23,6 +23,7 @@ struct world_options {
 	bool builtin;			    /* --builtin: the STM32MP15 layout of DESIGN 6 */
 	const char *trust[WORLD_MAX_TRUST]; /* --trust KEY.pem, for every TEE coprocessor */
 	unsigned int num_trust;		    /* entries in trust */
+	bool trust_only; /* --trust-only: trust holds the only keys (the board's are not trusted) */
 	bool no_coproc;			    /* --no-coproc: leave the platform without a core */
 	/* rollback counters' directory for coprocessors whose board names no file (NULL: none) */
 	const char *state_dir;

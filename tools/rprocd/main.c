@@ -37,7 +37,8 @@ struct daemon {
 
 static int usage(int code)
 {
-	fputs("usage: rprocd [--board FILE.dts] [--trust KEY.pem ...] [--socket PATH]\n"
+	fputs("usage: rprocd [--board FILE.dts] [--trust KEY.pem ... | --trust-only KEY.pem ...]\n"
+	      "              [--socket PATH]\n"
 	      "              [--firmware-dir DIR ...] [--tee inproc|socket:PATH|dev:PATH]\n"
 	      "              [--tee-uid UID] [--state-dir DIR]\n"
 	      "       rprocd --version | --help\n"
@@ -59,6 +60,10 @@ static int usage(int code)
 	      "  --tee dev:PATH     a real OP-TEE behind the Linux TEE device (/dev/tee0):\n"
 	      "                     no emulator and no mailbox here, the kernel owns them\n"
 	      "  --trust KEY.pem    extra trusted key (in-process secure world only)\n"
+	      "  --trust-only KEY.pem\n"
+	      "                     trust only the keys given this way (repeatable; in-process\n"
+	      "                     secure world only): the board's trusted-keys are not\n"
+	      "                     trusted. The trusted key ids are logged at start\n"
 	      "  --socket PATH      where to listen (default: rprocd.sock in the private\n"
 	      "                     runtime directory, see README); an existing socket is\n"
 	      "                     replaced only if no daemon answers there\n"
@@ -158,6 +163,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{"board", required_argument, NULL, 'b'},
 		{"trust", required_argument, NULL, 't'},
+		{"trust-only", required_argument, NULL, 'T'},
 		{"socket", required_argument, NULL, 's'},
 		{"firmware-dir", required_argument, NULL, 'f'},
 		{"tee", required_argument, NULL, 'e'},
@@ -186,6 +192,14 @@ int main(int argc, char **argv)
 			o.board_path = optarg;
 			break;
 		case 't':
+		case 'T':
+			/* One way at a time: adding to the board's keys, or naming every key. */
+			if (o.num_trust && o.trust_only != (c == 'T')) {
+				fprintf(stderr, "rprocd: --trust and --trust-only do not mix: --trust "
+						"adds to the board's keys, --trust-only replaces them\n");
+				return usage(2);
+			}
+			o.trust_only = c == 'T';
 			if (o.num_trust == VBOARD_MAX_TRUST)
 				return usage(2);
 			o.trust[o.num_trust++] = optarg;
@@ -231,7 +245,7 @@ int main(int argc, char **argv)
 	if (optind != argc)
 		return usage(2);
 	if (o.num_trust && o.tee != VBOARD_TEE_INPROC) {
-		fprintf(stderr, "rprocd: --trust is for the in-process secure world: "
+		fprintf(stderr, "rprocd: --trust and --trust-only are for the in-process secure world: "
 				"give the keys to rproc-teed (or provision them in OP-TEE)\n");
 		return usage(2);
 	}

@@ -6,6 +6,7 @@
 #include "normal/drivers/tee_rproc.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,68 +30,62 @@ struct tee_rproc {
 	bool fw_shm_busy;      /* it holds the image being loaded */
 };
 
-/* What a code means for the user of a remote processor, after command cmd. */
-static const char *tee_explain(uint32_t cmd, TEE_Result res)
-{
-	/*
-	 * START_FW answers BAD_FORMAT only for authentic firmware the core cannot
-	 * start (common/tee_result.c, RPT_ENOBOOT): say that, not "malformed".
-	 */
-	if (cmd == TA_RPROC_CMD_START_FW && res == TEE_ERROR_BAD_FORMAT)
-		return "the firmware cannot start: no usable vector table at its boot address "
-		       "(missing, or its reset vector is not in executable memory; the secure "
-		       "world's log names the address)";
-	switch (res) {
-	case TEE_ERROR_SIGNATURE_INVALID:
-		return "the image is not signed by a key the TEE trusts";
-	case TEE_ERROR_SECURITY:
-		return "the image failed the TEE's security checks (segment hash or rollback)";
-	case TEE_ERROR_BAD_FORMAT:
-		return "the TA found the image malformed";
-	case TEE_ERROR_BAD_PARAMETERS:
-		/* OP-TEE's code for a refused call, and for an image its header check refuses. */
-		return "the TA refused the call or the image header";
-	case TEE_ERROR_ACCESS_DENIED:
-		return "refused by the TEE's policy or memory map";
-	case TEE_ERROR_BAD_STATE:
-		return "not allowed in the TA's current state";
-	case TEE_ERROR_ITEM_NOT_FOUND:
-		return "no such TA or remote processor in the TEE";
-	case TEE_ERROR_NO_DATA:
-		return "nothing to return";
-	case TEE_ERROR_COMMUNICATION:
-		return "the connection to the TEE was lost";
-	default:
-		return "the TEE refused";
-	}
-}
-
-/* params[1..3] from the caller; params[0] is always VALUE_IN a = rproc id. */
-static TEE_Result ta_call(struct tee_rproc *drv, uint32_t cmd, struct tee_param p[TEE_NUM_PARAMS])
+/*
+ * params[1..3] from the caller; params[0] is always VALUE_IN a = rproc id.
+ * reason (TEE_REASON_MAX bytes) gets the secure world's reason of a failure.
+ */
+static TEE_Result ta_call(struct tee_rproc *drv, uint32_t cmd, struct tee_param p[TEE_NUM_PARAMS],
+			  char *reason)
 {
 	uint32_t origin = 0;
 
 	p[0].type = TEE_PARAM_TYPE_VALUE_INPUT;
 	p[0].u.value.a = drv->rproc_id;
 	p[0].u.value.b = 0;
-	return tee_invoke(&drv->sess, cmd, p, &origin);
+	return tee_invoke_reason(&drv->sess, cmd, p, &origin, reason);
 }
 
-static int ta_fail(uint32_t cmd, TEE_Result res, struct rpt_error *err)
+/*
+ * The failure as the secure world explained it: the code, then its reason.
+ * Never a cause guessed from the code (one code has many causes): when the TEE
+ * gave none, the message says so and where the reason is.
+ */
+static int tee_fail(const struct tee_context *tee, TEE_Result res, const char *reason,
+		    struct rpt_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static int tee_fail(const struct tee_context *tee, TEE_Result res, const char *reason,
+		    struct rpt_error *err, const char *fmt, ...)
 {
-	return rpt_error_set(err, tee_result_to_err(res), "TA %s: %s: %s", ta_rproc_cmd_name(cmd),
-			     tee_result_name(res), tee_explain(cmd, res));
+	char what[96];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (reason && reason[0])
+		return rpt_error_set(err, tee_result_to_err(res), "%s: %s: %s", what,
+				     tee_result_name(res), reason);
+	return rpt_error_set(err, tee_result_to_err(res), "%s: %s (no reason given: see %s)", what,
+			     tee_result_name(res), tee_reason_where(tee));
+}
+
+static int ta_fail(struct tee_rproc *drv, uint32_t cmd, TEE_Result res, const char *reason,
+		   struct rpt_error *err)
+{
+	return tee_fail(drv->sess.ctx, res, reason, err, "TA %s", ta_rproc_cmd_name(cmd));
 }
 
 /* A command with only the rproc id. */
 static int ta_simple(struct tee_rproc *drv, uint32_t cmd, struct rpt_error *err)
 {
 	struct tee_param p[TEE_NUM_PARAMS];
+	char reason[TEE_REASON_MAX];
 	TEE_Result res;
 
 	memset(p, 0, sizeof(p));
-	res = ta_call(drv, cmd, p);
-	return res == TEE_SUCCESS ? 0 : ta_fail(cmd, res, err);
+	res = ta_call(drv, cmd, p, reason);
+	return res == TEE_SUCCESS ? 0 : ta_fail(drv, cmd, res, reason, err);
 }
 
 static void unmap_rsc(struct tee_rproc *drv)
@@ -113,6 +108,17 @@ static int tee_rproc_sanity_check(struct rproc *rproc, const struct rproc_fw *fw
 				     "%zu bytes: too short for a signed image header (%u bytes)",
 				     fw->size, SIMG_HEADER_SIZE);
 	magic = get_le32(fw->data);
+	/* The ELF a board without TEE takes: say what it is and how it becomes an image. */
+	if (!memcmp(fw->data,
+		    "\x7f"
+		    "ELF",
+		    4))
+		return rpt_error_set(
+			err, RPT_EFORMAT,
+			"this is an ELF file, not a signed image: this processor boots "
+			"through the TEE, which loads only signed images; sign it with "
+			"`rproc-sign sign --in FW.elf --out FW.sign --key KEY.pem` "
+			"(a key the TEE trusts)");
 	if (magic != SIMG_MAGIC)
 		return rpt_error_set(err, RPT_EFORMAT,
 				     "not a signed image: magic 0x%08x, expected 0x%08x", magic,
@@ -124,6 +130,7 @@ static int tee_rproc_load(struct rproc *rproc, const struct rproc_fw *fw, struct
 {
 	struct tee_rproc *drv = rproc->priv;
 	struct tee_param p[TEE_NUM_PARAMS];
+	char reason[TEE_REASON_MAX];
 	TEE_Result res;
 
 	memset(p, 0, sizeof(p));
@@ -131,8 +138,8 @@ static int tee_rproc_load(struct rproc *rproc, const struct rproc_fw *fw, struct
 	/* An input memref: the TA only reads it (the API has no const buffers). */
 	p[1].u.memref.buffer = (void *)fw->data;
 	p[1].u.memref.size = fw->size;
-	res = ta_call(drv, TA_RPROC_CMD_LOAD_FW, p);
-	return res == TEE_SUCCESS ? 0 : ta_fail(TA_RPROC_CMD_LOAD_FW, res, err);
+	res = ta_call(drv, TA_RPROC_CMD_LOAD_FW, p, reason);
+	return res == TEE_SUCCESS ? 0 : ta_fail(drv, TA_RPROC_CMD_LOAD_FW, res, reason, err);
 }
 
 /* The TA's answer must name a range inside one memory the normal world shares. */
@@ -163,6 +170,7 @@ static int tee_rproc_get_loaded_rsc_table(struct rproc *rproc, void **table, siz
 {
 	struct tee_rproc *drv = rproc->priv;
 	struct tee_param p[TEE_NUM_PARAMS];
+	char reason[TEE_REASON_MAX];
 	uint64_t pa, size;
 	TEE_Result res;
 	void *va;
@@ -173,9 +181,9 @@ static int tee_rproc_get_loaded_rsc_table(struct rproc *rproc, void **table, siz
 	memset(p, 0, sizeof(p));
 	p[1].type = TEE_PARAM_TYPE_VALUE_OUTPUT;
 	p[2].type = TEE_PARAM_TYPE_VALUE_OUTPUT;
-	res = ta_call(drv, TA_RPROC_CMD_GET_RSC_TABLE, p);
+	res = ta_call(drv, TA_RPROC_CMD_GET_RSC_TABLE, p, reason);
 	if (res != TEE_SUCCESS)
-		return ta_fail(TA_RPROC_CMD_GET_RSC_TABLE, res, err);
+		return ta_fail(drv, TA_RPROC_CMD_GET_RSC_TABLE, res, reason, err);
 	pa = p[1].u.value.a | (uint64_t)p[1].u.value.b << 32;
 	size = p[2].u.value.a | (uint64_t)p[2].u.value.b << 32;
 	unmap_rsc(drv);
@@ -253,6 +261,7 @@ static int tee_rproc_coredump(struct rproc *rproc, uint8_t **dump, size_t *len,
 {
 	struct tee_rproc *drv = rproc->priv;
 	struct tee_param p[TEE_NUM_PARAMS];
+	char reason[TEE_REASON_MAX];
 	uint8_t *buf = NULL;
 	size_t cap = 0, need;
 	TEE_Result res;
@@ -264,7 +273,7 @@ static int tee_rproc_coredump(struct rproc *rproc, uint8_t **dump, size_t *len,
 		p[1].type = TEE_PARAM_TYPE_MEMREF_OUTPUT;
 		p[1].u.memref.buffer = buf;
 		p[1].u.memref.size = cap;
-		res = ta_call(drv, TA_RPROC_CMD_GET_COREDUMP, p);
+		res = ta_call(drv, TA_RPROC_CMD_GET_COREDUMP, p, reason);
 		if (res == TEE_SUCCESS) {
 			if (!p[1].u.memref.size || p[1].u.memref.size > cap)
 				break;
@@ -274,7 +283,7 @@ static int tee_rproc_coredump(struct rproc *rproc, uint8_t **dump, size_t *len,
 		}
 		if (res != TEE_ERROR_SHORT_BUFFER) {
 			free(buf);
-			return ta_fail(TA_RPROC_CMD_GET_COREDUMP, res, err);
+			return ta_fail(drv, TA_RPROC_CMD_GET_COREDUMP, res, reason, err);
 		}
 		need = p[1].u.memref.size;
 		if (need <= cap || need > TEE_RPROC_COREDUMP_MAX)
@@ -330,10 +339,11 @@ static const struct rproc_ops tee_rproc_ops = {
 static void tee_rproc_probe(struct rproc *rproc, struct tee_rproc *drv)
 {
 	struct tee_param p[TEE_NUM_PARAMS];
+	char reason[TEE_REASON_MAX];
 	TEE_Result res;
 
 	memset(p, 0, sizeof(p));
-	res = ta_call(drv, TA_RPROC_CMD_RELEASE_FW, p);
+	res = ta_call(drv, TA_RPROC_CMD_RELEASE_FW, p, reason);
 	if (res == TEE_SUCCESS)
 		return;
 	if (res == TEE_ERROR_BAD_STATE) {
@@ -346,27 +356,28 @@ static void tee_rproc_probe(struct rproc *rproc, struct tee_rproc *drv)
 		return;
 	}
 	rproc_log(rproc, RPT_LOG_WARN,
-		  "cannot tell what the TEE runs (TA RELEASE_FW: %s): "
+		  "cannot tell what the TEE runs (TA RELEASE_FW: %s%s%s): "
 		  "taken as offline",
-		  tee_result_name(res));
+		  tee_result_name(res), reason[0] ? ": " : "", reason);
 }
 
 static int open_session(struct tee_rproc *drv, struct tee_context *tee, struct rpt_error *err)
 {
 	static const TEE_UUID uuid = TA_RPROC_UUID;
 	struct tee_param p[TEE_NUM_PARAMS];
+	char reason[TEE_REASON_MAX];
 	uint32_t origin = 0;
 	TEE_Result res;
 
 	memset(p, 0, sizeof(p));
 	p[0].type = TEE_PARAM_TYPE_VALUE_INPUT;
 	p[0].u.value.a = drv->rproc_id;
-	res = tee_open_session(tee, &uuid, p, &drv->sess, &origin);
+	res = tee_open_session_reason(tee, &uuid, p, &drv->sess, &origin, reason);
 	if (res != TEE_SUCCESS)
-		return rpt_error_set(
-			err, tee_result_to_err(res),
-			"cannot open a session on the remoteproc TA for rproc %u: %s (origin %u)",
-			drv->rproc_id, tee_result_name(res), origin);
+		return tee_fail(
+			tee, res, reason, err,
+			"cannot open a session on the remoteproc TA for rproc %u (origin %u)",
+			drv->rproc_id, origin);
 	drv->sess_open = true;
 	return 0;
 }

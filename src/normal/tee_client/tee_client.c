@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/tee_result.h"
+
 static void set_origin(uint32_t *origin, uint32_t value)
 {
 	if (origin)
@@ -60,14 +62,38 @@ static bool ctx_ok(const struct tee_context *ctx)
 	return ctx && ctx->ops && ctx->ops->open_session && ctx->ops->invoke;
 }
 
-TEE_Result tee_open_session(struct tee_context *ctx, const TEE_UUID *uuid,
-			    struct tee_param params[TEE_NUM_PARAMS], struct tee_session *sess,
-			    uint32_t *origin)
+/* Start a call's reason empty, into the caller's buffer or a scratch one. */
+static char *reason_start(char *reason, char *scratch)
+{
+	if (!reason)
+		reason = scratch;
+	reason[0] = '\0';
+	return reason;
+}
+
+/* Whatever a transport wrote: made safe for a terminal and bounded, "" on success. */
+static void reason_finish(char *reason, TEE_Result res)
+{
+	char raw[TEE_REASON_MAX];
+
+	if (res == TEE_SUCCESS) {
+		reason[0] = '\0';
+		return;
+	}
+	memcpy(raw, reason, sizeof(raw));
+	tee_reason_sanitize(reason, raw, sizeof(raw));
+}
+
+TEE_Result tee_open_session_reason(struct tee_context *ctx, const TEE_UUID *uuid,
+				   struct tee_param params[TEE_NUM_PARAMS],
+				   struct tee_session *sess, uint32_t *origin, char *reason)
 {
 	struct tee_param none[TEE_NUM_PARAMS];
+	char scratch[TEE_REASON_MAX];
 	void *handle = NULL;
 	TEE_Result res;
 
+	reason = reason_start(reason, scratch);
 	set_origin(origin, TEE_ORIGIN_API);
 	if (!ctx_ok(ctx) || !uuid || !sess || !params_ok(params))
 		return TEE_ERROR_BAD_PARAMETERS;
@@ -75,12 +101,20 @@ TEE_Result tee_open_session(struct tee_context *ctx, const TEE_UUID *uuid,
 		memset(none, 0, sizeof(none));
 		params = none;
 	}
-	res = ctx->ops->open_session(ctx, uuid, params, &handle, origin);
+	res = ctx->ops->open_session(ctx, uuid, params, &handle, origin, reason);
+	reason_finish(reason, res);
 	if (res != TEE_SUCCESS)
 		return res;
 	sess->ctx = ctx;
 	sess->handle = handle;
 	return TEE_SUCCESS;
+}
+
+TEE_Result tee_open_session(struct tee_context *ctx, const TEE_UUID *uuid,
+			    struct tee_param params[TEE_NUM_PARAMS], struct tee_session *sess,
+			    uint32_t *origin)
+{
+	return tee_open_session_reason(ctx, uuid, params, sess, origin, NULL);
 }
 
 void tee_close_session(struct tee_session *sess)
@@ -93,11 +127,15 @@ void tee_close_session(struct tee_session *sess)
 	sess->handle = NULL;
 }
 
-TEE_Result tee_invoke(struct tee_session *sess, uint32_t cmd,
-		      struct tee_param params[TEE_NUM_PARAMS], uint32_t *origin)
+TEE_Result tee_invoke_reason(struct tee_session *sess, uint32_t cmd,
+			     struct tee_param params[TEE_NUM_PARAMS], uint32_t *origin,
+			     char *reason)
 {
 	struct tee_param none[TEE_NUM_PARAMS];
+	char scratch[TEE_REASON_MAX];
+	TEE_Result res;
 
+	reason = reason_start(reason, scratch);
 	set_origin(origin, TEE_ORIGIN_API);
 	if (!sess || !ctx_ok(sess->ctx) || !params_ok(params))
 		return TEE_ERROR_BAD_PARAMETERS;
@@ -105,7 +143,22 @@ TEE_Result tee_invoke(struct tee_session *sess, uint32_t cmd,
 		memset(none, 0, sizeof(none));
 		params = none;
 	}
-	return sess->ctx->ops->invoke(sess->ctx, sess->handle, cmd, params, origin);
+	res = sess->ctx->ops->invoke(sess->ctx, sess->handle, cmd, params, origin, reason);
+	reason_finish(reason, res);
+	return res;
+}
+
+TEE_Result tee_invoke(struct tee_session *sess, uint32_t cmd,
+		      struct tee_param params[TEE_NUM_PARAMS], uint32_t *origin)
+{
+	return tee_invoke_reason(sess, cmd, params, origin, NULL);
+}
+
+const char *tee_reason_where(const struct tee_context *ctx)
+{
+	if (ctx && ctx->ops && ctx->ops->reason_where)
+		return ctx->ops->reason_where;
+	return "the secure world's log";
 }
 
 void tee_finalize(struct tee_context *ctx)

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "common/tee_defs.h"
+#include "common/tee_result.h"
 
 struct tee_transport;
 struct tee_shm;
@@ -43,15 +44,26 @@ struct tee_param {
 	} u;
 };
 
-/* The functions a transport provides. */
+/*
+ * The functions a transport provides. open_session and invoke get reason:
+ * TEE_REASON_MAX bytes (common/tee_result.h), "" on entry, never NULL; on a
+ * failure the transport writes there why, as the TEE or the transport itself
+ * said it (the caller sanitises it again: a transport's peer is hostile).
+ */
 struct tee_transport {
 	const char *name;
+	/*
+	 * Where the reason of a failure is when none came with the result, for
+	 * the user's message ("see rproc-teed's log"); NULL: nowhere to point.
+	 */
+	const char *reason_where;
 	TEE_Result (*open_session)(struct tee_context *ctx, const TEE_UUID *uuid,
 				   struct tee_param params[TEE_NUM_PARAMS], void **handle,
-				   uint32_t *origin);
+				   uint32_t *origin, char *reason);
 	void (*close_session)(struct tee_context *ctx, void *handle);
 	TEE_Result (*invoke)(struct tee_context *ctx, void *handle, uint32_t cmd,
-			     struct tee_param params[TEE_NUM_PARAMS], uint32_t *origin);
+			     struct tee_param params[TEE_NUM_PARAMS], uint32_t *origin,
+			     char *reason);
 	void (*finalize)(struct tee_context *ctx);
 	/*
 	 * Optional: memory the TEE can reach without a copy (shm->size set;
@@ -90,6 +102,26 @@ void tee_close_session(struct tee_session *sess);
 TEE_Result tee_invoke(struct tee_session *sess, uint32_t cmd,
 		      struct tee_param params[TEE_NUM_PARAMS], uint32_t *origin);
 void tee_finalize(struct tee_context *ctx);
+
+/*
+ * tee_open_session() and tee_invoke() that also hand back why a call failed:
+ * reason (TEE_REASON_MAX bytes of common/tee_result.h, or NULL) holds the
+ * secure world's own text, printable ASCII and bounded, or "" when the TEE
+ * gave the code alone (then tee_reason_where() says where to look). "" on
+ * success.
+ */
+TEE_Result tee_open_session_reason(struct tee_context *ctx, const TEE_UUID *uuid,
+				   struct tee_param params[TEE_NUM_PARAMS],
+				   struct tee_session *sess, uint32_t *origin, char *reason);
+TEE_Result tee_invoke_reason(struct tee_session *sess, uint32_t cmd,
+			     struct tee_param params[TEE_NUM_PARAMS], uint32_t *origin,
+			     char *reason);
+/*
+ * Where the reason of ctx's failures is when a result came without one
+ * ("rproc-teed's log", "the secure world's console: OP-TEE reports only the
+ * code"): never NULL.
+ */
+const char *tee_reason_where(const struct tee_context *ctx);
 
 /*
  * size bytes (1 .. TEE_SHM_MAX) of shared memory for ctx in *shm. Free it

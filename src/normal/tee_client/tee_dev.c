@@ -418,8 +418,20 @@ static uint32_t checked_origin(uint32_t origin)
  * if the request never got an answer), so that open session knows whether a
  * session exists that it must close again.
  */
+/*
+ * A failure of ours (the device, the parameters), not the TEE's answer: its
+ * reason is our message. OP-TEE's own answers carry no text: reason stays "".
+ */
+static TEE_Result local_failure(struct tee_dev *dev, TEE_Result res, char *reason)
+{
+	if (dev->err.code)
+		snprintf(reason, TEE_REASON_MAX, "%s", rpt_error_msg(&dev->err));
+	return res;
+}
+
 static TEE_Result dev_round_trip(struct tee_dev *dev, struct dev_call *call,
-				 struct tee_param *params, TEE_Result *ta_res, uint32_t *origin)
+				 struct tee_param *params, TEE_Result *ta_res, uint32_t *origin,
+				 char *reason)
 {
 	struct tee_ioctl_buf_data data;
 	TEE_Result res;
@@ -429,7 +441,7 @@ static TEE_Result dev_round_trip(struct tee_dev *dev, struct dev_call *call,
 	*origin = TEE_ORIGIN_API;
 	e = params_in(dev, params, call);
 	if (e)
-		return errno_to_tee(e);
+		return local_failure(dev, errno_to_tee(e), reason);
 	memset(&data, 0, sizeof(data));
 	data.buf_ptr = (uintptr_t)call->buf;
 	data.buf_len = call->len;
@@ -438,7 +450,7 @@ static TEE_Result dev_round_trip(struct tee_dev *dev, struct dev_call *call,
 		shm_release_all(dev, call->shm);
 		*origin = TEE_ORIGIN_COMMS;
 		dev_fail(dev, e, "%s: %s", call->request_name, strerror(e));
-		return errno_to_tee(e);
+		return local_failure(dev, errno_to_tee(e), reason);
 	}
 	*ta_res = *call->ret;
 	*origin = checked_origin(*call->ret_origin);
@@ -447,7 +459,7 @@ static TEE_Result dev_round_trip(struct tee_dev *dev, struct dev_call *call,
 	if (e) {
 		*origin = TEE_ORIGIN_COMMS;
 		rpt_error_prefix(&dev->err, "%s: ", call->what);
-		return TEE_ERROR_COMMUNICATION;
+		return local_failure(dev, TEE_ERROR_COMMUNICATION, reason);
 	}
 	res = *ta_res;
 	if (res != TEE_SUCCESS)
@@ -458,7 +470,7 @@ static TEE_Result dev_round_trip(struct tee_dev *dev, struct dev_call *call,
 
 static TEE_Result dev_open_session(struct tee_context *ctx, const TEE_UUID *uuid,
 				   struct tee_param params[TEE_NUM_PARAMS], void **handle,
-				   uint32_t *origin)
+				   uint32_t *origin, char *reason)
 {
 	struct tee_dev *dev = ctx->priv;
 	struct tee_ioctl_close_session_arg close_arg;
@@ -491,7 +503,7 @@ static TEE_Result dev_open_session(struct tee_context *ctx, const TEE_UUID *uuid
 	call.ip = buf.arg.params;
 	call.ret = &buf.arg.ret;
 	call.ret_origin = &buf.arg.ret_origin;
-	res = dev_round_trip(dev, &call, params, &ta_res, origin);
+	res = dev_round_trip(dev, &call, params, &ta_res, origin, reason);
 	if (res != TEE_SUCCESS) {
 		/* The TA accepted but its reply was unusable: do not leave its session open. */
 		if (ta_res == TEE_SUCCESS) {
@@ -526,7 +538,8 @@ static void dev_close_session(struct tee_context *ctx, void *handle)
 }
 
 static TEE_Result dev_invoke(struct tee_context *ctx, void *handle, uint32_t cmd,
-			     struct tee_param params[TEE_NUM_PARAMS], uint32_t *origin)
+			     struct tee_param params[TEE_NUM_PARAMS], uint32_t *origin,
+			     char *reason)
 {
 	struct tee_dev *dev = ctx->priv;
 	struct tee_dev_session *sess = handle;
@@ -556,7 +569,7 @@ static TEE_Result dev_invoke(struct tee_context *ctx, void *handle, uint32_t cmd
 	call.ip = buf.arg.params;
 	call.ret = &buf.arg.ret;
 	call.ret_origin = &buf.arg.ret_origin;
-	return dev_round_trip(dev, &call, params, &ta_res, origin);
+	return dev_round_trip(dev, &call, params, &ta_res, origin, reason);
 }
 
 static void dev_finalize(struct tee_context *ctx)
@@ -573,6 +586,9 @@ static void dev_finalize(struct tee_context *ctx)
 
 static const struct tee_transport tee_dev_ops = {
 	.name = "dev",
+	/* OP-TEE's TA answers a code and nothing else: its reason is on OP-TEE's side. */
+	.reason_where = "OP-TEE reports only the code: the reason is in the secure world's "
+			"console (OP-TEE's log on its UART, or the kernel log if it forwards it)",
 	.open_session = dev_open_session,
 	.close_session = dev_close_session,
 	.invoke = dev_invoke,

@@ -102,7 +102,7 @@ static TEE_Result call_finish(struct inproc_call *c, struct tee_param *params, T
 
 static TEE_Result inproc_open_session(struct tee_context *ctx, const TEE_UUID *uuid,
 				      struct tee_param params[TEE_NUM_PARAMS], void **handle,
-				      uint32_t *origin)
+				      uint32_t *origin, char *reason)
 {
 	struct tee_inproc *ip = ctx->priv;
 	struct inproc_call c;
@@ -117,7 +117,7 @@ static TEE_Result inproc_open_session(struct tee_context *ctx, const TEE_UUID *u
 	types = call_prepare(&c, params, &res);
 	if (res != TEE_SUCCESS)
 		return res; /* origin API: nothing reached the TA */
-	res = ip->entry->open_session(ip->ta, types, c.tp, handle);
+	res = ip->entry->open_session(ip->ta, types, c.tp, handle, reason);
 	if (origin)
 		*origin = TEE_ORIGIN_TRUSTED_APP;
 	return call_finish(&c, params, res);
@@ -131,7 +131,8 @@ static void inproc_close_session(struct tee_context *ctx, void *handle)
 }
 
 static TEE_Result inproc_invoke(struct tee_context *ctx, void *handle, uint32_t cmd,
-				struct tee_param params[TEE_NUM_PARAMS], uint32_t *origin)
+				struct tee_param params[TEE_NUM_PARAMS], uint32_t *origin,
+				char *reason)
 {
 	struct tee_inproc *ip = ctx->priv;
 	struct inproc_call c;
@@ -141,7 +142,7 @@ static TEE_Result inproc_invoke(struct tee_context *ctx, void *handle, uint32_t 
 	types = call_prepare(&c, params, &res);
 	if (res != TEE_SUCCESS)
 		return res;
-	res = ip->entry->invoke(ip->ta, handle, cmd, types, c.tp);
+	res = ip->entry->invoke(ip->ta, handle, cmd, types, c.tp, reason);
 	if (origin)
 		*origin = TEE_ORIGIN_TRUSTED_APP;
 	return call_finish(&c, params, res);
@@ -155,6 +156,8 @@ static void inproc_finalize(struct tee_context *ctx)
 
 static const struct tee_transport inproc_transport = {
 	.name = "in-process",
+	/* The TA in this process logs to this process's log. */
+	.reason_where = "the secure world's lines in this daemon's log (\"remoteproc TA: ...\")",
 	.open_session = inproc_open_session,
 	.close_session = inproc_close_session,
 	.invoke = inproc_invoke,

@@ -441,6 +441,22 @@ out_free:
 	return res;
 }
 
+/*
+ * Why the call failed, for the caller: the daemon's own text when the result
+ * is its answer (it may say nothing more than the code), else our reason for
+ * not getting one (the connection, a local refusal).
+ */
+static void give_reason(char *reason, TEE_Result res, const struct tee_wire_msg *reply,
+			const struct rpt_error *err)
+{
+	if (res == TEE_SUCCESS || reason[0])
+		return;
+	if (reply->op && reply->result == res)
+		snprintf(reason, TEE_REASON_MAX, "%s", reply->reason);
+	else if (err->code)
+		snprintf(reason, TEE_REASON_MAX, "%s", rpt_error_msg(err));
+}
+
 /* ---- sessions ---- */
 
 /* The caller's session of this handle, NULL if it names none. Under s->lock. */
@@ -456,21 +472,24 @@ static struct sock_session *session_of(struct tee_socket *s, void *handle)
 /* OPEN_SESSION on connection c (locked); *remote is the daemon's handle. */
 static TEE_Result open_remote(struct tee_socket *s, struct sock_conn *c, const TEE_UUID *uuid,
 			      struct tee_param *params, uint32_t *remote, uint32_t *origin,
-			      struct rpt_error *err)
+			      char *reason, struct rpt_error *err)
 {
 	struct tee_wire_msg req = {.op = TEE_WIRE_OP_OPEN_SESSION}, reply = {0};
 	TEE_Result res;
 
 	req.uuid = *uuid;
 	res = call_with_params(s, c, &req, params, &reply, origin, err);
-	if (res != TEE_SUCCESS)
+	if (res != TEE_SUCCESS) {
+		give_reason(reason, res, &reply, err);
 		return res;
+	}
 	if (!reply.session) {
 		/* A session we could never name again: treat the stream as lost. */
 		c->broken = true;
 		rpt_error_set(err, RPT_EFORMAT,
 			      "rproc-teed at %s: OPEN_SESSION reply with session 0", s->path);
 		set_origin(origin, TEE_ORIGIN_COMMS);
+		give_reason(reason, TEE_ERROR_COMMUNICATION, &(struct tee_wire_msg){0}, err);
 		return TEE_ERROR_COMMUNICATION;
 	}
 	*remote = reply.session;
@@ -479,7 +498,7 @@ static TEE_Result open_remote(struct tee_socket *s, struct sock_conn *c, const T
 
 /* A session opened on an earlier connection: open it again, as it was opened first. */
 static TEE_Result reopen(struct tee_socket *s, struct sock_conn *c, struct sock_session *ss,
-			 uint32_t *origin, struct rpt_error *err)
+			 uint32_t *origin, char *reason, struct rpt_error *err)
 {
 	struct tee_param params[TEE_NUM_PARAMS];
 	TEE_Result res;
@@ -493,7 +512,7 @@ static TEE_Result reopen(struct tee_socket *s, struct sock_conn *c, struct sock_
 		return TEE_ERROR_COMMUNICATION;
 	}
 	memcpy(params, ss->params, sizeof(params));
-	res = open_remote(s, c, &ss->uuid, params, &ss->remote, origin, err);
+	res = open_remote(s, c, &ss->uuid, params, &ss->remote, origin, reason, err);
 	if (res != TEE_SUCCESS) {
 		rpt_error_prefix(err, "re-opening the session after reconnecting: ");
 		return res;
@@ -549,8 +568,9 @@ static void drop_session(struct tee_socket *s, struct sock_session *ss)
 
 static TEE_Result sock_open_session(struct tee_context *ctx, const TEE_UUID *uuid,
 				    struct tee_param params[TEE_NUM_PARAMS], void **handle,
-				    uint32_t *origin)
+				    uint32_t *origin, char *reason)
 {
+	const struct tee_wire_msg none = {0}; /* no reply came */
 	struct tee_socket *s = ctx->priv;
 	struct rpt_error err = {0};
 	struct sock_session *ss;
@@ -564,15 +584,17 @@ static TEE_Result sock_open_session(struct tee_context *ctx, const TEE_UUID *uui
 		rpt_error_set(&err, ENOSPC, "all %d sessions of this context are open",
 			      TEE_SOCKET_MAX_SESSIONS);
 		res = TEE_ERROR_OUT_OF_MEMORY;
+		give_reason(reason, res, &none, &err);
 		goto out;
 	}
 	/* Any idle connection: the session lives on it from now on. */
 	if (tee_socket_conn_get(s, true, &c, &err)) {
 		set_origin(origin, TEE_ORIGIN_COMMS);
 		res = TEE_ERROR_COMMUNICATION;
+		give_reason(reason, res, &none, &err);
 		goto out_drop;
 	}
-	res = open_remote(s, c, uuid, params, &remote, origin, &err);
+	res = open_remote(s, c, uuid, params, &remote, origin, reason, &err);
 	if (res == TEE_SUCCESS) {
 		remember_open(ss, uuid, params);
 		ss->remote = remote;
@@ -626,7 +648,8 @@ static void sock_close_session(struct tee_context *ctx, void *handle)
 }
 
 static TEE_Result sock_invoke(struct tee_context *ctx, void *handle, uint32_t cmd,
-			      struct tee_param params[TEE_NUM_PARAMS], uint32_t *origin)
+			      struct tee_param params[TEE_NUM_PARAMS], uint32_t *origin,
+			      char *reason)
 {
 	struct tee_wire_msg req = {.op = TEE_WIRE_OP_INVOKE}, reply = {0};
 	struct tee_socket *s = ctx->priv;
@@ -642,20 +665,23 @@ static TEE_Result sock_invoke(struct tee_context *ctx, void *handle, uint32_t cm
 	if (!ss) {
 		rpt_error_set(&err, EINVAL, "no session %p on this context", handle);
 		res = TEE_ERROR_BAD_PARAMETERS;
+		give_reason(reason, res, &reply, &err);
 		goto out;
 	}
 	/* The session's own connection: its calls go in order, nobody else's wait. */
 	if (tee_socket_conn_lock(s, ss->conn, &c, &err)) {
 		set_origin(origin, TEE_ORIGIN_COMMS);
 		res = TEE_ERROR_COMMUNICATION;
+		give_reason(reason, res, &reply, &err);
 		goto out;
 	}
-	res = ss->gen != c->gen ? reopen(s, c, ss, origin, &err) : TEE_SUCCESS;
+	res = ss->gen != c->gen ? reopen(s, c, ss, origin, reason, &err) : TEE_SUCCESS;
 	if (res == TEE_SUCCESS) {
 		req.session = ss->remote;
 		req.cmd = cmd;
 		res = call_with_params(s, c, &req, params, &reply, origin, &err);
 	}
+	give_reason(reason, res, &reply, &err);
 	tee_socket_conn_put(c);
 out:
 	tee_socket_set_last_error(s, &err);
@@ -678,6 +704,7 @@ static void sock_finalize(struct tee_context *ctx)
 
 const struct tee_transport tee_socket_transport = {
 	.name = "rproc-teed socket",
+	.reason_where = "rproc-teed's log",
 	.open_session = sock_open_session,
 	.close_session = sock_close_session,
 	.invoke = sock_invoke,

@@ -99,25 +99,58 @@ void ta_wipe_written(struct ta_rproc_ctx *ctx)
 	ctx->secure_zero = true;
 }
 
-TEE_Result rproc_ta_open_session(struct rproc_ta *ta, uint32_t param_types,
-				 TEE_Param params[TEE_NUM_PARAMS], void **session)
+/* A failure's reason for the caller: sanitised into reason (NULL: nobody asked). */
+static void give_reason(char *reason, const char *msg)
+{
+	if (reason)
+		tee_reason_sanitize(reason, msg, TEE_REASON_MAX);
+}
+
+/* Refuse a call before it reaches a context: log it and give it as the reason. */
+static TEE_Result refuse_call(struct rproc_ta *ta, char *reason, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static TEE_Result refuse_call(struct rproc_ta *ta, char *reason, const char *fmt, ...)
+{
+	char msg[RPT_ERROR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ta_log(ta, "%s", msg);
+	give_reason(reason, msg);
+	return TEE_ERROR_BAD_PARAMETERS;
+}
+
+TEE_Result rproc_ta_open_session_reason(struct rproc_ta *ta, uint32_t param_types,
+					TEE_Param params[TEE_NUM_PARAMS], void **session,
+					char *reason)
 {
 	struct ta_rproc_ctx *ctx;
 
+	give_reason(reason, "");
 	if (param_types != PT(VALUE_INPUT, NONE, NONE, NONE))
-		return TEE_ERROR_BAD_PARAMETERS;
+		return refuse_call(ta, reason,
+				   "open session: parameter types 0x%04x, the TA takes 0x%04x",
+				   param_types, PT(VALUE_INPUT, NONE, NONE, NONE));
 	pthread_mutex_lock(&ta->lock);
 	/* Only the board's coprocessors exist: no context is ever made for another id. */
 	ctx = rproc_ta_ctx(ta, params[0].value.a);
 	if (ctx)
 		ctx->sessions++;
 	pthread_mutex_unlock(&ta->lock);
-	if (!ctx) {
-		ta_log(ta, "open session: rproc id %u is not on this board", params[0].value.a);
-		return TEE_ERROR_BAD_PARAMETERS;
-	}
+	if (!ctx)
+		return refuse_call(ta, reason, "open session: rproc id %u is not on this board",
+				   params[0].value.a);
 	*session = ctx;
 	return TEE_SUCCESS;
+}
+
+TEE_Result rproc_ta_open_session(struct rproc_ta *ta, uint32_t param_types,
+				 TEE_Param params[TEE_NUM_PARAMS], void **session)
+{
+	return rproc_ta_open_session_reason(ta, param_types, params, session, NULL);
 }
 
 void rproc_ta_close_session(struct rproc_ta *ta, void *session)
@@ -281,37 +314,52 @@ static int dispatch(struct rproc_ta *ta, struct ta_rproc_ctx *ctx, uint32_t cmd,
 	}
 }
 
-TEE_Result rproc_ta_invoke(struct rproc_ta *ta, void *session, uint32_t cmd, uint32_t param_types,
-			   TEE_Param params[TEE_NUM_PARAMS])
+TEE_Result rproc_ta_invoke_reason(struct rproc_ta *ta, void *session, uint32_t cmd,
+				  uint32_t param_types, TEE_Param params[TEE_NUM_PARAMS],
+				  char *reason)
 {
 	struct ta_rproc_ctx *ctx = session;
 	uint32_t want = expected_types(cmd);
 	TEE_Result res;
 	int ret;
 
+	give_reason(reason, "");
 	/* An unknown command id is a bad parameter for OP-TEE's TA too. */
 	if (!want)
-		return TEE_ERROR_BAD_PARAMETERS;
-	if (!ctx || param_types != want)
-		return TEE_ERROR_BAD_PARAMETERS;
+		return refuse_call(ta, reason, "command %u unknown", cmd);
+	if (!ctx)
+		return refuse_call(ta, reason, "%s without a session", ta_rproc_cmd_name(cmd));
+	if (param_types != want)
+		return refuse_call(ta, reason, "%s: parameter types 0x%04x, it takes 0x%04x",
+				   ta_rproc_cmd_name(cmd), param_types, want);
 	/* The session was opened for one id; a command for another is refused. */
 	if (params[0].value.a != ctx->id)
-		return TEE_ERROR_BAD_PARAMETERS;
+		return refuse_call(ta, reason, "%s for rproc id %u on a session of rproc %u",
+				   ta_rproc_cmd_name(cmd), params[0].value.a, ctx->id);
 	pthread_mutex_lock(&ta->lock);
 	rpt_error_clear(&ctx->last_error);
 	ret = dispatch(ta, ctx, cmd, params);
 	res = tee_result_from_err(ret);
-	if (ret && ret != -ENOSPC)
+	if (ret && ret != -ENOSPC) {
 		ta_log(ta, "rproc %u: %s failed (%s): %s", ctx->id, ta_rproc_cmd_name(cmd),
 		       tee_result_name(res), rpt_error_msg(&ctx->last_error));
+		/* Read under the lock: the next command on this id clears it. */
+		give_reason(reason, rpt_error_msg(&ctx->last_error));
+	}
 	pthread_mutex_unlock(&ta->lock);
 	return res;
 }
 
-static TEE_Result entry_open_session(void *ta, uint32_t param_types,
-				     TEE_Param params[TEE_NUM_PARAMS], void **session)
+TEE_Result rproc_ta_invoke(struct rproc_ta *ta, void *session, uint32_t cmd, uint32_t param_types,
+			   TEE_Param params[TEE_NUM_PARAMS])
 {
-	return rproc_ta_open_session(ta, param_types, params, session);
+	return rproc_ta_invoke_reason(ta, session, cmd, param_types, params, NULL);
+}
+
+static TEE_Result entry_open_session(void *ta, uint32_t param_types,
+				     TEE_Param params[TEE_NUM_PARAMS], void **session, char *reason)
+{
+	return rproc_ta_open_session_reason(ta, param_types, params, session, reason);
 }
 
 static void entry_close_session(void *ta, void *session)
@@ -320,9 +368,9 @@ static void entry_close_session(void *ta, void *session)
 }
 
 static TEE_Result entry_invoke(void *ta, void *session, uint32_t cmd, uint32_t param_types,
-			       TEE_Param params[TEE_NUM_PARAMS])
+			       TEE_Param params[TEE_NUM_PARAMS], char *reason)
 {
-	return rproc_ta_invoke(ta, session, cmd, param_types, params);
+	return rproc_ta_invoke_reason(ta, session, cmd, param_types, params, reason);
 }
 
 const struct tee_ta_entry rproc_ta_entry = {

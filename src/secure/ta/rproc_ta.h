@@ -93,6 +93,18 @@ TEE_Result rproc_ta_open_session(struct rproc_ta *ta, uint32_t param_types,
 void rproc_ta_close_session(struct rproc_ta *ta, void *session);
 TEE_Result rproc_ta_invoke(struct rproc_ta *ta, void *session, uint32_t cmd, uint32_t param_types,
 			   TEE_Param params[TEE_NUM_PARAMS]);
+/*
+ * The same two, also handing back why a call failed: the line the TA logs
+ * (without its "rproc N: CMD failed" context), sanitised and bounded, into
+ * reason (TEE_REASON_MAX bytes of common/tee_result.h; "" on success or when
+ * there is nothing to add to the code). reason may be NULL.
+ */
+TEE_Result rproc_ta_open_session_reason(struct rproc_ta *ta, uint32_t param_types,
+					TEE_Param params[TEE_NUM_PARAMS], void **session,
+					char *reason);
+TEE_Result rproc_ta_invoke_reason(struct rproc_ta *ta, void *session, uint32_t cmd,
+				  uint32_t param_types, TEE_Param params[TEE_NUM_PARAMS],
+				  char *reason);
 /* The three above as GlobalPlatform entry points (ta: a struct rproc_ta), for tee_inproc_init(). */
 extern const struct tee_ta_entry rproc_ta_entry;
 

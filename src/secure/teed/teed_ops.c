@@ -23,6 +23,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -240,6 +241,8 @@ static int op_open_session(struct teed *d, struct teed_client *c, const struct t
 	if (memcmp(&req->uuid, &rproc_uuid, sizeof(rproc_uuid))) {
 		reply->result = TEE_ERROR_ITEM_NOT_FOUND;
 		reply->origin = TEE_WIRE_ORIGIN_TEE;
+		snprintf(reply->reason, sizeof(reply->reason),
+			 "rproc-teed serves the remoteproc TA only (another UUID asked)");
 		return 0;
 	}
 	slot = free_session_slot(c);
@@ -247,12 +250,15 @@ static int op_open_session(struct teed *d, struct teed_client *c, const struct t
 		teed_log(d, "client %u: all %d sessions in use", c->id, TEED_MAX_SESSIONS);
 		reply->result = TEE_ERROR_OUT_OF_MEMORY;
 		reply->origin = TEE_WIRE_ORIGIN_TEE;
+		snprintf(reply->reason, sizeof(reply->reason),
+			 "rproc-teed: all %d sessions of this client are open", TEED_MAX_SESSIONS);
 		return 0;
 	}
 	ret = call_map(d, c, &call, req, fds, err);
 	if (ret)
 		return ret;
-	reply->result = rproc_ta_open_session(d->ta, call.types, call.params, &sess);
+	reply->result = rproc_ta_open_session_reason(d->ta, call.types, call.params, &sess,
+						     reply->reason);
 	reply->origin = TEE_WIRE_ORIGIN_TRUSTED_APP;
 	call_unmap(&call);
 	call_reply(&call, req, reply);
@@ -274,6 +280,8 @@ static int op_invoke(struct teed *d, struct teed_client *c, const struct tee_wir
 	if (!sess) {
 		reply->result = TEE_ERROR_BAD_PARAMETERS;
 		reply->origin = TEE_WIRE_ORIGIN_TEE;
+		snprintf(reply->reason, sizeof(reply->reason),
+			 "rproc-teed: session %u is not open on this connection", req->session);
 		return 0;
 	}
 	ret = call_map(d, c, &call, req, fds, err);
@@ -281,7 +289,8 @@ static int op_invoke(struct teed *d, struct teed_client *c, const struct tee_wir
 		return ret;
 	if (d->test_hook_before_invoke)
 		d->test_hook_before_invoke(d->test_hook_priv, req->cmd);
-	reply->result = rproc_ta_invoke(d->ta, sess, req->cmd, call.types, call.params);
+	reply->result = rproc_ta_invoke_reason(d->ta, sess, req->cmd, call.types, call.params,
+					       reply->reason);
 	reply->origin = TEE_WIRE_ORIGIN_TRUSTED_APP;
 	call_unmap(&call);
 	call_reply(&call, req, reply);

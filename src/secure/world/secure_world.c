@@ -73,7 +73,11 @@ static int trust_key(struct plat_rproc *rp, const char *path, struct rpt_error *
 	return platform_trust_key(rp, key, path, err);
 }
 
-/* The extra keys, for every coprocessor the TA loads (the others never see a signed image). */
+/*
+ * The extra keys, for every coprocessor the TA loads (the others never see a
+ * signed image). With trust_only they are the only ones: the board's list is
+ * forgotten first, so no key the user did not name stays trusted.
+ */
 static int trust_keys(struct secure_world *w, struct rpt_error *err)
 {
 	unsigned int i, k;
@@ -84,6 +88,10 @@ static int trust_keys(struct secure_world *w, struct rpt_error *err)
 
 		if (!rp->desc->tee)
 			continue;
+		if (w->cfg.trust_only) {
+			keyring_free(&rp->keys);
+			keyring_init(&rp->keys);
+		}
 		for (k = 0; k < w->cfg.num_trust; k++) {
 			ret = trust_key(rp, w->cfg.trust[k], err);
 			if (ret) {
@@ -93,6 +101,34 @@ static int trust_keys(struct secure_world *w, struct rpt_error *err)
 		}
 	}
 	return 0;
+}
+
+/*
+ * Say at start which keys each coprocessor trusts, by key id (SHA-256 of the
+ * DER SubjectPublicKeyInfo, what `rproc-sign info` shows and PKEYINFO names)
+ * and where each came from, so a log shows what a device accepts.
+ */
+static void log_trusted_keys(struct secure_world *w)
+{
+	char hex[2 * CRYPTO_SHA256_SIZE + 1];
+	unsigned int i, k, b;
+
+	for (i = 0; i < w->plat.num_rprocs; i++) {
+		const struct plat_rproc *rp = &w->plat.rprocs[i];
+		const struct keyring *ring = &rp->keys;
+
+		if (!rp->desc->tee)
+			continue;
+		if (!ring->count)
+			world_log(w, RPT_LOG_WARN, "rproc %u trusts no key: it loads no image",
+				  rp->desc->id);
+		for (k = 0; k < ring->count; k++) {
+			for (b = 0; b < CRYPTO_SHA256_SIZE; b++)
+				snprintf(hex + 2 * b, 3, "%02x", ring->ids[k][b]);
+			world_log(w, RPT_LOG_INFO, "rproc %u trusts key %s from %s%s", rp->desc->id,
+				  hex, ring->names[k], w->cfg.trust_only ? " (--trust-only)" : "");
+		}
+	}
 }
 
 /* The demo key's id, from the copy built into the program (never from a file that could move). */
@@ -289,6 +325,7 @@ int secure_world_create(struct secure_world **out, const struct secure_world_con
 	ret = trust_keys(w, err);
 	if (ret)
 		goto out_destroy;
+	log_trusted_keys(w);
 	warn_demo_key(w);
 	if (!cfg->no_cores) {
 		ret = attach_cores(w, err);

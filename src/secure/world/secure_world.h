@@ -54,6 +54,8 @@ struct secure_world_config {
 	struct board *board;
 	const char *const *trust; /* extra trusted public keys (PEM files) of every TEE rproc */
 	unsigned int num_trust;	  /* entries in trust */
+	/* trust exactly the keys in trust: they replace the board's trusted-keys (--trust-only) */
+	bool trust_only;
 	const char *state_dir;	  /* default rollback-state directory; NULL: the board's files */
 	bool no_cores;	 /* no emulated cores: nothing can start (rproc-teed --no-coproc) */
 	rpt_log_fn *log; /* every line (TA failures, the demo-key warning); NULL: stderr */
