@@ -38,8 +38,8 @@
 /* FW_CRASHY: milliseconds (SysTick) from the greeting to the bad access. */
 #define CRASHY_AFTER_MS 10u
 
-#define CH(n)	   (1u << (n))
-#define VRINGS	   (CH(IPCC_CH_VRING0) | CH(IPCC_CH_VRING1))
+#define CH(n)  (1u << (n))
+#define VRINGS (CH(IPCC_CH_VRING0) | CH(IPCC_CH_VRING1))
 /* Channels 1..5: what the host may post to us. */
 #define HOST_MSGS (VRINGS | CH(IPCC_CH_SHUTDOWN) | CH(IPCC_CH_DETACH) | CH(IPCC_CH_CRASH))
 
@@ -50,7 +50,7 @@ static volatile bool tx_freed;	   /* the host cleared a channel we wait to kick 
 
 /* State of the main loop. */
 struct demo_state {
-	uint32_t tx_pending; /* vring kicks to send once the host freed the channel, bit = channel */
+	uint32_t tx_pending; /* vring kicks waiting for the host to free the channel, bit = ch */
 	uint32_t wdg_period; /* watchdog period from the board, 0 = none */
 	uint32_t now;	     /* ticks_ms when the loop last looked */
 	uint32_t last_beat;  /* ticks_ms of the last heartbeat */
