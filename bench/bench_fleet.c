@@ -12,10 +12,10 @@
  * Measured: boot of one coprocessor alone (the baseline), boot of all 64
  * one after the other and until every trace shows the greeting, RSS and
  * threads per coprocessor (created, then running), host CPU while the 64
- * firmwares idle in their polling loops, shutdown of all. Every emulated
- * core busy-loops on a host thread of its own (the firmware polls, there
- * are no interrupts): 64 of them saturate every host core, and this
- * prints how much.
+ * firmwares idle, shutdown of all. Every emulated core runs on a host
+ * thread of its own; an idle demo sleeps in WFI between its interrupts
+ * (SysTick at 1 kHz, the IPCC), so what this prints is what 64 cores waking
+ * a thousand times a second cost the host.
  *
  * usage: bench_fleet SOURCE_DIR BUILD_DIR
  * Prints "key value unit" lines for scripts/bench.

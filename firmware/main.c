@@ -2,23 +2,32 @@
 /*
  * rproc-demo: the example coprocessor firmware.
  *
- * Greets on the console UART and in the trace buffer, then polls the IPCC
- * forever (no interrupts yet): answers each vring kick by kicking the same
- * vring back, writes a heartbeat line every HEARTBEAT_MS, refreshes the
- * watchdog, acknowledges a shutdown or detach request and, when the host asks
- * for a crash (IPCC channel 5), reads unmapped memory.
+ * Written the way ST's HAL + OpenAMP firmware is: fwlib's vector table and
+ * start-up, SysTick at 1 kHz for time, the IPCC's interrupts for the host's
+ * messages, and WFI whenever there is nothing to do, so an idle demo costs
+ * the host no CPU. Interrupt handlers only note what happened and mask its
+ * source; the main loop does the work (and so is the only one writing to
+ * the trace buffer, which is not reentrant).
+ *
+ * Greets on the console UART and in the trace buffer, answers each vring
+ * kick by kicking the same vring back, writes a heartbeat line every
+ * HEARTBEAT_MS, refreshes the watchdog, acknowledges a shutdown or detach
+ * request and, when the host asks for a crash (IPCC channel 5), reads
+ * unmapped memory.
  *
  * IPCC use, as ST's OpenAMP firmware does it (this core is processor 2): a
- * host message on channel n is C1TOC2SR bit n; the firmware handles it, then
- * clears it with C2SCR CHnC, which is the acknowledgement the host waits for
+ * host message on channel n is C1TOC2SR bit n, which raises the RX-occupied
+ * interrupt while C2MR CHnOM is clear. The firmware handles it, then clears
+ * it with C2SCR CHnC, which is the acknowledgement the host waits for
  * (shutdown, detach) or that frees the channel for the host's next kick. The
  * firmware kicks with C2SCR CHnS only when C2TOC1SR bit n is clear (the host
- * cleared our previous kick); until then the kick stays pending here.
+ * cleared our previous kick); until then the kick stays pending and the
+ * TX-free interrupt of that channel says when to send it.
  *
  * Variants (compile-time): FW_NOACK never acknowledges a shutdown request;
  * FW_NOWDG arms the watchdog and then stops refreshing it after the greeting;
- * FW_CRASHY makes the same bad access on its own CRASHY_AFTER_MS after the
- * greeting, every run (a crash storm for the host's recovery path);
+ * FW_CRASHY makes the same bad access on its own CRASHY_AFTER_MS (SysTick)
+ * after the greeting, every run (a crash storm for the host's recovery path);
  * FW_FAULT_AT_RESET makes it at once, before the greeting (a crash loop).
  */
 #include "fw.h"
@@ -26,20 +35,87 @@
 #define HEARTBEAT_MS 500u
 /* Nothing is mapped there: reading it is the demo's bad access. */
 #define BAD_ADDRESS 0xF0000000u
-/* FW_CRASHY: milliseconds (tick page) from the greeting to the bad access. */
+/* FW_CRASHY: milliseconds (SysTick) from the greeting to the bad access. */
 #define CRASHY_AFTER_MS 10u
 
-/* State this firmware keeps between loop turns. */
+#define CH(n)  (1u << (n))
+#define VRINGS (CH(IPCC_CH_VRING0) | CH(IPCC_CH_VRING1))
+/* Channels 1..5: what the host may post to us. */
+#define HOST_MSGS (VRINGS | CH(IPCC_CH_SHUTDOWN) | CH(IPCC_CH_DETACH) | CH(IPCC_CH_CRASH))
+
+/* Written by the interrupt handlers, read (and cleared) by the main loop. */
+static volatile uint32_t ticks_ms; /* SysTick interrupts since start: milliseconds */
+static volatile uint32_t posted;   /* host messages taken by the RX handler, bit = channel */
+static volatile bool tx_freed;	   /* the host cleared a channel we wait to kick on */
+
+/* State of the main loop. */
 struct demo_state {
-	uint32_t
-		tx_pending; /* vring kicks to send once the host freed the channel, bit = channel */
+	uint32_t tx_pending; /* vring kicks waiting for the host to free the channel, bit = ch */
 	uint32_t wdg_period; /* watchdog period from the board, 0 = none */
-	uint32_t last_beat;  /* tick of the last heartbeat */
+	uint32_t now;	     /* ticks_ms when the loop last looked */
+	uint32_t last_beat;  /* ticks_ms of the last heartbeat */
 	uint32_t beats;	     /* heartbeats written */
-	uint32_t started;    /* tick of the greeting (FW_CRASHY counts from it) */
-	int shutting_down;   /* shutdown acknowledged: stay quiet until stopped */
-	int shutdown_seen;   /* (FW_NOACK) request logged once */
+	uint32_t started;    /* ticks_ms of the greeting (FW_CRASHY counts from it) */
+	bool shutting_down;  /* shutdown acknowledged: stay quiet until stopped */
 };
+
+/*
+ * As ST's generated stm32mp1xx_it.c: `while (1) {}`. The core stops at the
+ * fault with the faulting code's registers intact; the emulator sees a
+ * handler that only spins and reports the fault as it happened (an MMU fault
+ * at the faulting PC, what a debugger finds on silicon), and a core dump's
+ * backtrace starts at the bad access. Anything run here first (a log line)
+ * would move the registers into this handler.
+ */
+__attribute__((naked)) void hardfault_handler(void)
+{
+	__asm__ volatile("b .");
+}
+
+void systick_handler(void)
+{
+	ticks_ms++;
+}
+
+/*
+ * C2MR read-modify-write from the main loop: the handlers change it too, so
+ * with interrupts off. set/clear: the mask bits to set and to clear.
+ */
+static void ipcc_mask(uint32_t set, uint32_t clear)
+{
+	cm_irq_disable();
+	ipcc_write(IPCC_C2MR, (ipcc_read(IPCC_C2MR) | set) & ~clear);
+	cm_irq_enable();
+}
+
+/*
+ * RX occupied: the line stays high while a posted channel is unmasked, so
+ * mask what arrived (CHnOM) and leave it to the main loop, which unmasks a
+ * channel once it cleared (acknowledged) it.
+ */
+void FW_IRQ_HANDLER(FW_IPCC_IRQ_RX)(void)
+{
+	uint32_t mr = ipcc_read(IPCC_C2MR);
+	uint32_t rx = ipcc_read(IPCC_C1TOC2SR) & ~mr & HOST_MSGS;
+
+	ipcc_write(IPCC_C2MR, mr | rx);
+	posted |= rx;
+}
+
+/* TX free: a channel we wait on was cleared by the host; mask them all again (CHnFM). */
+void FW_IRQ_HANDLER(FW_IPCC_IRQ_TX)(void)
+{
+	ipcc_write(IPCC_C2MR, ipcc_read(IPCC_C2MR) | IPCC_MR_CHFM(IPCC_CH_VRING0) |
+				      IPCC_MR_CHFM(IPCC_CH_VRING1));
+	tx_freed = true;
+}
+
+/* Acknowledge the host's message on channel ch and take the next one. */
+static void ack(uint32_t ch)
+{
+	ipcc_write(IPCC_C2SCR, IPCC_SCR_CHC(ch));
+	ipcc_mask(0, IPCC_MR_CHOM(ch));
+}
 
 /* why: the trace line saying who wanted the crash. */
 static void crash_now(const char *why)
@@ -54,7 +130,7 @@ static void crash_now(const char *why)
 static void crash_when_due(const struct demo_state *st)
 {
 #ifdef FW_CRASHY
-	if (vmmio_read(VMMIO_TICK_MS) - st->started >= CRASHY_AFTER_MS)
+	if (st->now - st->started >= CRASHY_AFTER_MS)
 		crash_now("rproc-demo: crashy build, reading unmapped memory at 0xf0000000\n");
 #else
 	(void)st;
@@ -64,41 +140,37 @@ static void crash_when_due(const struct demo_state *st)
 static void handle_shutdown(struct demo_state *st)
 {
 #ifdef FW_NOACK
-	if (!st->shutdown_seen)
-		trace_puts("rproc-demo: shutdown requested, not acknowledging (noack build)\n");
-	st->shutdown_seen = 1;
+	/* Left masked and uncleared: logged once, never acknowledged. */
+	(void)st;
+	trace_puts("rproc-demo: shutdown requested, not acknowledging (noack build)\n");
 #else
 	trace_puts("rproc-demo: shutdown requested, acknowledging\n");
-	st->shutting_down = 1;
-	ipcc_write(IPCC_C2SCR, IPCC_SCR_CHC(IPCC_CH_SHUTDOWN));
+	st->shutting_down = true;
+	ack(IPCC_CH_SHUTDOWN);
 #endif
 }
 
 /*
- * Take the host's vring kicks (acknowledging each by clearing it) and kick
- * the same vrings back, each as soon as the host acknowledged our last kick
- * on that channel.
+ * Kick back every vring the host kicked, each as soon as the host cleared
+ * our last kick on that channel; for those still busy, unmask their TX-free
+ * interrupt to be woken when it does.
  */
-static void answer_kicks(struct demo_state *st, uint32_t rx)
+static void send_kicks(struct demo_state *st)
 {
-	const uint32_t vrings = (1u << IPCC_CH_VRING0) | (1u << IPCC_CH_VRING1);
-	uint32_t kicked = rx & vrings, busy, ch;
+	uint32_t busy = ipcc_read(IPCC_C2TOC1SR), ch, wait = 0;
 
-	if (kicked) {
-		for (ch = 0; ch < IPCC_MAX_CHANNELS; ch++)
-			if (kicked & (1u << ch))
-				ipcc_write(IPCC_C2SCR, IPCC_SCR_CHC(ch));
-		st->tx_pending |= kicked;
-	}
-	if (!st->tx_pending)
-		return;
-	busy = ipcc_read(IPCC_C2TOC1SR);
 	for (ch = 0; ch < IPCC_MAX_CHANNELS; ch++) {
-		if ((st->tx_pending & (1u << ch)) && !(busy & (1u << ch))) {
-			ipcc_write(IPCC_C2SCR, IPCC_SCR_CHS(ch));
-			st->tx_pending &= ~(1u << ch);
+		if (!(st->tx_pending & CH(ch)))
+			continue;
+		if (busy & CH(ch)) {
+			wait |= IPCC_MR_CHFM(ch);
+			continue;
 		}
+		ipcc_write(IPCC_C2SCR, IPCC_SCR_CHS(ch));
+		st->tx_pending &= ~CH(ch);
 	}
+	if (wait)
+		ipcc_mask(0, wait);
 }
 
 static void refresh_watchdog(const struct demo_state *st)
@@ -113,19 +185,60 @@ static void refresh_watchdog(const struct demo_state *st)
 
 static void heartbeat(struct demo_state *st)
 {
-	uint32_t now = vmmio_read(VMMIO_TICK_MS);
-
-	if (st->shutting_down || now - st->last_beat < HEARTBEAT_MS)
+	if (st->shutting_down || st->now - st->last_beat < HEARTBEAT_MS)
 		return;
-	st->last_beat = now;
+	st->last_beat = st->now;
 	st->beats++;
 	trace_put_line_u32("rproc-demo: heartbeat ", st->beats);
+}
+
+/* One turn of the main loop: what the handlers noted since the last one. */
+static void serve(struct demo_state *st)
+{
+	uint32_t rx, ch;
+
+	cm_irq_disable();
+	rx = posted;
+	posted = 0;
+	tx_freed = false;
+	cm_irq_enable();
+	st->now = ticks_ms;
+
+	if (rx & CH(IPCC_CH_CRASH))
+		crash_now("rproc-demo: crash requested, reading unmapped memory at 0xf0000000\n");
+	crash_when_due(st);
+	if (rx & CH(IPCC_CH_SHUTDOWN))
+		handle_shutdown(st);
+	if (rx & CH(IPCC_CH_DETACH)) {
+		trace_puts("rproc-demo: host detached, running on\n");
+		ack(IPCC_CH_DETACH);
+	}
+	for (ch = 0; ch < IPCC_MAX_CHANNELS; ch++)
+		if (rx & VRINGS & CH(ch))
+			ack(ch);
+	st->tx_pending |= rx & VRINGS;
+	if (st->tx_pending)
+		send_kicks(st);
+	refresh_watchdog(st);
+	heartbeat(st);
+}
+
+/*
+ * Sleep until an interrupt noted something. PRIMASK is set around the check
+ * so a handler cannot run between it and the WFI (WFI still wakes for a
+ * pending interrupt); it runs at the cpsie.
+ */
+static void idle(const struct demo_state *st)
+{
+	cm_irq_disable();
+	if (!posted && !tx_freed && ticks_ms == st->now)
+		cm_wfi();
+	cm_irq_enable();
 }
 
 int main(void)
 {
 	struct demo_state st = {0};
-	uint32_t rx;
 
 #ifdef FW_FAULT_AT_RESET
 	/* Dies before doing anything, on every start: the host's crash-loop limit must hold. */
@@ -138,23 +251,17 @@ int main(void)
 	st.wdg_period = vmmio_read(VMMIO_WDG_PERIOD_MS);
 	if (st.wdg_period)
 		vmmio_write(VMMIO_WDG_KEY, VMMIO_WDG_START_KEY);
-	st.last_beat = vmmio_read(VMMIO_TICK_MS);
-	st.started = st.last_beat;
+
+	/* HAL_InitTick: a 1 ms tick from the core clock. */
+	systick_start(FW_CLOCK_HZ / 1000u - 1u);
+	/* The host's messages interrupt us; TX free stays masked until a kick waits. */
+	ipcc_write(IPCC_C2CR, IPCC_CR_RXOIE | IPCC_CR_TXFIE);
+	ipcc_write(IPCC_C2MR, ipcc_read(IPCC_C2MR) & ~HOST_MSGS);
+	nvic_enable(FW_IPCC_IRQ_RX);
+	nvic_enable(FW_IPCC_IRQ_TX);
+
 	for (;;) {
-		/* What the host posted to us (processor 1 to processor 2). */
-		rx = ipcc_read(IPCC_C1TOC2SR);
-		if (rx & (1u << IPCC_CH_CRASH))
-			crash_now("rproc-demo: crash requested, reading unmapped memory at "
-				  "0xf0000000\n");
-		crash_when_due(&st);
-		if (rx & (1u << IPCC_CH_SHUTDOWN))
-			handle_shutdown(&st);
-		if (rx & (1u << IPCC_CH_DETACH)) {
-			trace_puts("rproc-demo: host detached, running on\n");
-			ipcc_write(IPCC_C2SCR, IPCC_SCR_CHC(IPCC_CH_DETACH));
-		}
-		answer_kicks(&st, rx);
-		refresh_watchdog(&st);
-		heartbeat(&st);
+		serve(&st);
+		idle(&st);
 	}
 }

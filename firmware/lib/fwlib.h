@@ -22,8 +22,11 @@
 
 #include "cm.h"
 
-/* External interrupts in the vector table (STM32MP15's M4 has 150; QEMU's MPS2 32). */
-#define FWLIB_NUM_IRQS 150
+/*
+ * External interrupts in the vector table: STM32MP15's M4 has 150, the
+ * STM32MP25 M33's IPCC1 is 152/153 (QEMU's MPS2 32).
+ */
+#define FWLIB_NUM_IRQS 160
 
 /* The firmware's entry, called by the reset handler with .data/.bss ready and the FPU on. */
 int main(void);

@@ -48,19 +48,24 @@ WEAK_HANDLER(systick_handler);
 	X(d##0) X(d##1) X(d##2) X(d##3) X(d##4) X(d##5) X(d##6) X(d##7) X(d##8) X(d##9)
 #define IRQ_X100(X, d)                                                                             \
 	IRQ_X10(X, d##0)                                                                           \
-	IRQ_X10(X, d##1) IRQ_X10(X, d##2) IRQ_X10(X, d##3) IRQ_X10(X, d##4) IRQ_X10(X, d##5)       \
-		IRQ_X10(X, d##6) IRQ_X10(X, d##7) IRQ_X10(X, d##8) IRQ_X10(X, d##9)
-/* 0..149: STM32MP15's M4 has 150 (QEMU's MPS2 32: the others are never raised there). */
+	IRQ_X10(X, d##1)                                                                           \
+	IRQ_X10(X, d##2) IRQ_X10(X, d##3) IRQ_X10(X, d##4) IRQ_X10(X, d##5) IRQ_X10(X, d##6)       \
+		IRQ_X10(X, d##7) IRQ_X10(X, d##8) IRQ_X10(X, d##9)
+/*
+ * 0..159: STM32MP15's M4 has 150, the STM32MP25 M33's IPCC1 is 152/153 (QEMU's
+ * MPS2 32: the others are never raised there).
+ */
 #define IRQ_ALL(X)                                                                                 \
 	X(0)                                                                                       \
-	X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) IRQ_X10(X, 1) IRQ_X10(X, 2) IRQ_X10(X, 3)     \
+	X(1)                                                                                       \
+	X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) IRQ_X10(X, 1) IRQ_X10(X, 2) IRQ_X10(X, 3)          \
 		IRQ_X10(X, 4) IRQ_X10(X, 5) IRQ_X10(X, 6) IRQ_X10(X, 7) IRQ_X10(X, 8)              \
 			IRQ_X10(X, 9) IRQ_X10(X, 10) IRQ_X10(X, 11) IRQ_X10(X, 12) IRQ_X10(X, 13)  \
-				IRQ_X10(X, 14)
+				IRQ_X10(X, 14) IRQ_X10(X, 15)
 
 IRQ_ALL(IRQ_DECL)
 
-_Static_assert(FWLIB_NUM_IRQS == 150, "IRQ_ALL lists 150 interrupts");
+_Static_assert(FWLIB_NUM_IRQS == 160, "IRQ_ALL lists 160 interrupts");
 
 typedef void (*fw_handler)(void);
 

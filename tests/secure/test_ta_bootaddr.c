@@ -22,7 +22,7 @@
 
 #define MP2_ELF	   "firmware/rproc-demo-mp2.elf"
 #define MP2_BOOT   0x80100000u /* where rproc-demo-mp2.ld puts the vector table */
-#define MP2_DATA   0x80A00000u /* cm33-data: private, only 4 bytes of bss loaded there */
+#define MP2_DATA   0x80C00000u /* cm33-data above the demo's data and bss: private, nothing loaded */
 #define MP2_SHMEM  0x81200000u /* ipc-shmem: shared, the resource table loaded there */
 #define RSA_PEM	   "keys/rsa2048.pem"
 #define ISO_M4_ELF "isolated/elf/m4-demo.elf"
@@ -215,7 +215,7 @@ static void test_no_bootaddr_board_default(void **state)
 	/* A default where the image put no vector table: refused in plain words. */
 	f = mp2_fixture(MP2_DATA);
 	load_ok(f, img, len);
-	expect_cannot_start(f, "no vector table at 0x80a00000");
+	expect_cannot_start(f, "no vector table at 0x80c00000");
 	assert_non_null(strstr(f->last_log, "the board's default"));
 	ta_fixture_free(f);
 	free(img);
@@ -284,7 +284,7 @@ static void test_bootaddr_outside_loaded_private_memory(void **state)
 		/* In no memory of the board. */
 		{"0x90000000", TEE_ERROR_BAD_FORMAT, "no vector table at 0x90000000"},
 		/* Private, but the image loaded nothing there (the core would run zeros). */
-		{"0x80a00000", TEE_ERROR_BAD_FORMAT, "no vector table at 0x80a00000"},
+		{"0x80c00000", TEE_ERROR_BAD_FORMAT, "no vector table at 0x80c00000"},
 		{"0x80900000", TEE_ERROR_BAD_FORMAT, "the firmware loaded nothing there"},
 		/* Loaded, but shared: the normal world could rewrite the reset vector. */
 		{"0x81200000", TEE_ERROR_ACCESS_DENIED, "which the normal world can write"},
@@ -322,7 +322,7 @@ static void test_reset_vector_not_executable(void **state)
 	put_le32(elf + vt + 4, MP2_DATA + 0x101);
 	img = sign_bytes(elf, elf_len, tlv, &len);
 	load_ok(f, img, len);
-	expect_cannot_start(f, "reset vector 0x80a00101 (vector table at 0x80100000) is not in "
+	expect_cannot_start(f, "reset vector 0x80c00101 (vector table at 0x80100000) is not in "
 			       "executable memory");
 	ta_fixture_free(f);
 	free(img);
