@@ -195,10 +195,10 @@ struct coproc {
 	/* Fixed from creation: the board's peripherals and their models. */
 	struct coproc_periph periphs[BOARD_MAX_PERIPHS];
 	unsigned int num_periphs;
-	struct coproc_periph *ipcc;	/* the mailbox among periphs, NULL if none */
+	struct coproc_periph *ipcc;		  /* the mailbox among periphs, NULL if none */
 	const struct coproc_ipcc_host *ipcc_host; /* processor 1's listener, NULL if none */
 	void *ipcc_host_priv;			  /* its first argument */
-	struct coproc_console console;	/* what the firmware printed */
+	struct coproc_console console;		  /* what the firmware printed */
 };
 
 /* ---- time (coproc.c) ---- */

@@ -23,7 +23,7 @@
 
 /* One processor's hardware, as this backend holds it. */
 struct inproc_proc {
-	struct coproc *core; /* its core: the secure world's (TEE), or our own (classic boot) */
+	struct coproc *core;	 /* its core: the secure world's (TEE), or our own (classic boot) */
 	struct stm32_ipcc *ipcc; /* the driver of its IPCC: the secure world's, or our own */
 	uint8_t *nw_maps[BOARD_MAX_MEMS]; /* classic boot: our mappings of its memories */
 	struct rproc_memory nw_mems[BOARD_MAX_MEMS]; /* the same, for elf_rproc */

@@ -1039,8 +1039,8 @@ static void test_ops_adapters(void **state)
 struct reentry {
 	struct coproc *core;
 	struct stm32_ipcc *ipcc; /* its IPCC driver, whose kick event is the callback */
-	int stop_ret;	/* what the ops table's stop returned inside the callback */
-	int inject_ret; /* what coproc_inject_crash returned inside it */
+	int stop_ret;		 /* what the ops table's stop returned inside the callback */
+	int inject_ret;		 /* what coproc_inject_crash returned inside it */
 	int calls;
 	struct fix_events rec;
 };

@@ -76,9 +76,8 @@ void stm32_ipcc_chans_of(const struct board_rproc *desc, uint32_t channels,
 	ch->detach = desc->mbox.detach;
 	ch->crash = BOARD_MBOX_NONE;
 	/* The demo's crash request has a channel of its own when the IPCC has one to spare. */
-	if (IPCC_CH_CRASH < channels && ch->vq[0] != IPCC_CH_CRASH &&
-	    ch->vq[1] != IPCC_CH_CRASH && ch->shutdown != IPCC_CH_CRASH &&
-	    ch->detach != IPCC_CH_CRASH)
+	if (IPCC_CH_CRASH < channels && ch->vq[0] != IPCC_CH_CRASH && ch->vq[1] != IPCC_CH_CRASH &&
+	    ch->shutdown != IPCC_CH_CRASH && ch->detach != IPCC_CH_CRASH)
 		ch->crash = IPCC_CH_CRASH;
 }
 
@@ -108,8 +107,7 @@ static void report(struct stm32_ipcc *ipcc, uint32_t rx_done, uint32_t tx_done)
 }
 
 /* stm32_ipcc_rx_irq and stm32_ipcc_tx_irq: the channels taken go to *rx_done, *tx_done. */
-static void handle(struct stm32_ipcc *ipcc, bool rx, bool tx, uint32_t *rx_done,
-		   uint32_t *tx_done)
+static void handle(struct stm32_ipcc *ipcc, bool rx, bool tx, uint32_t *rx_done, uint32_t *tx_done)
 {
 	uint32_t mr = rd(ipcc, IPCC_C1MR), status, ch;
 

@@ -20,11 +20,11 @@
 
 /* Where the events of one core go: its world and the rproc id the callers know. */
 struct world_core {
-	struct secure_world *w; /* back pointer */
-	uint32_t id;		/* the board's rproc id */
-	struct coproc *core;	/* the emulated core, or NULL */
+	struct secure_world *w;	 /* back pointer */
+	uint32_t id;		 /* the board's rproc id */
+	struct coproc *core;	 /* the emulated core, or NULL */
 	struct stm32_ipcc *ipcc; /* processor 1's driver of its IPCC, NULL if the board has none */
-	uint32_t last_crash;	/* type of its last crash (written on the core's thread, atomic) */
+	uint32_t last_crash;	 /* type of its last crash (written on the core's thread, atomic) */
 };
 
 struct secure_world {
