@@ -21,6 +21,7 @@
 
 #include "common/error.h"
 #include "coproc/stm32_ipcc_regs.h"
+#include "normal/drivers/stm32_common.h"
 #include "normal/drivers/stm32_ipcc.h"
 
 #define MAX_WRITES 64

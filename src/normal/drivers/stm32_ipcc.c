@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "coproc/stm32_ipcc_regs.h"
+#include "normal/drivers/stm32_common.h"
 #include "normal/drivers/stm32_ipcc.h"
 
 struct stm32_ipcc {

@@ -19,7 +19,6 @@
 
 #include "board/board.h"
 #include "common/error.h"
-#include "normal/drivers/stm32_common.h"
 
 /* Processor 1's view of one IPCC. */
 struct stm32_ipcc_hw_ops {
@@ -101,6 +100,7 @@ int stm32_ipcc_request_crash(struct stm32_ipcc *ipcc);
  * acknowledgement (also given to the shutdown_ack event); a request
  * without a detach channel is a no-op there, as stm32_rproc's.
  */
+struct rproc_mbox_ops; /* normal/drivers/stm32_common.h: the daemon's side needs no more */
 extern const struct rproc_mbox_ops stm32_ipcc_mbox_ops;
 
 #endif

@@ -92,8 +92,9 @@ struct stm32_ipcc;
 struct stm32_ipcc *secure_world_ipcc(struct secure_world *w, uint32_t rproc_id);
 
 /*
- * The mailbox of rproc_id, as on the SoC (errors as secure_world_core, then
- * the core's: -RPT_ESTATE when the firmware does not run). request_detach
+ * The mailbox of rproc_id, as on the SoC: its stm32_ipcc driver (errors as
+ * secure_world_core, then the driver's: -ENODEV without an IPCC or such a
+ * channel, -RPT_ESTATE when the firmware does not run). request_detach
  * does nothing (0) on a board that wires no detach channel.
  */
 int secure_world_kick(struct secure_world *w, uint32_t rproc_id, uint32_t vq);
