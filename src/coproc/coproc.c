@@ -505,6 +505,16 @@ enum coproc_state coproc_state(struct coproc *c)
 	return s;
 }
 
+bool coproc_accepts_requests(struct coproc *c)
+{
+	bool ok;
+
+	pthread_mutex_lock(&c->lock);
+	ok = c->state == COPROC_RUNNING && !c->stop_req;
+	pthread_mutex_unlock(&c->lock);
+	return ok;
+}
+
 int coproc_get_regs(struct coproc *c, struct coredump_regs *regs)
 {
 	int ret = 0;

@@ -56,10 +56,6 @@ struct coproc_mem {
 
 /* What the core tells the host. Any may be NULL. Called on the core's thread. */
 struct coproc_events {
-	/* The firmware kicked the IPCC channel of vring `vq` (0 or 1). */
-	void (*kick)(void *priv, uint32_t vq);
-	/* The firmware acknowledged the pending shutdown request. */
-	void (*shutdown_ack)(void *priv);
 	/* The core stopped on its own: `type` says how (Linux's numbering), `why` what. */
 	void (*crash)(void *priv, enum rproc_crash_type type, const char *why);
 };
@@ -136,28 +132,34 @@ enum coproc_state coproc_state(struct coproc *c);
 const char *coproc_state_name(enum coproc_state s);
 
 /*
- * The host's IPCC requests (ipcc_host.c: as Linux stm32_ipcc + stm32_rproc
- * drive processor 1). Each returns -RPT_ESTATE if the core is not running,
- * -ENODEV if the board wires no such channel (or has no IPCC).
+ * Processor 1's view of the board's IPCC (the STM32 IPCC driver of the
+ * normal world, src/normal/drivers/stm32_ipcc.c, works over it): one
+ * register access, as a Cortex-A load or store would make it. -ENODEV
+ * without an IPCC, -EINVAL for an offset outside the block or unaligned.
  */
+int coproc_ipcc_host_read(struct coproc *c, uint32_t offset, uint32_t *value);
+int coproc_ipcc_host_write(struct coproc *c, uint32_t offset, uint32_t value);
 
-/* Kick the firmware on the channel of vring vq (0 or 1; else -EINVAL). */
-int coproc_kick(struct coproc *c, uint32_t vq);
+/* Who listens to processor 1's side of the IPCC. */
+struct coproc_ipcc_host {
+	/*
+	 * Processor 1's lines are high after an access (rx: RX occupied, tx:
+	 * TX free; levels: called again after every access while they stay
+	 * high). Called on the accessing thread, never with a lock of the model held.
+	 */
+	void (*irq)(void *priv, bool rx, bool tx);
+	/* The block was reset to its reset values (before every run, threads not started). */
+	void (*reset)(void *priv);
+};
+
+/* Connect processor 1's listener (NULL: none), before the core first runs. */
+void coproc_ipcc_host_connect(struct coproc *c, const struct coproc_ipcc_host *host, void *priv);
 
 /*
- * Ask the firmware to shut down (the "shutdown" channel): it acknowledges by
- * clearing the channel, which comes back as the shutdown_ack event.
+ * Whether the firmware runs and the host has not asked it to stop: a request
+ * sent to it now has somebody to answer.
  */
-int coproc_request_shutdown(struct coproc *c);
-
-/* Tell the firmware the host detached (the "detach" channel; it runs on and clears it). */
-int coproc_request_detach(struct coproc *c);
-
-/*
- * Debug: ask the firmware to crash itself (channel 5, IPCC_CH_CRASH; the
- * demo then makes a bad access).
- */
-int coproc_request_crash(struct coproc *c);
+bool coproc_accepts_requests(struct coproc *c);
 
 /*
  * Copy what the firmware printed on its console UART (the newest bytes that

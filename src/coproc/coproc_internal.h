@@ -89,14 +89,6 @@ struct coproc_periph {
 	void *state;				 /* the model's, NULL if it keeps none */
 };
 
-/* The host's use of the IPCC channels (the board's mboxes), as Linux stm32_rproc names them. */
-struct coproc_ipcc_chans {
-	uint32_t vq[2];	   /* channel index of vring 0 and 1 kicks, or BOARD_MBOX_NONE */
-	uint32_t shutdown; /* shutdown request, or BOARD_MBOX_NONE */
-	uint32_t detach;   /* detach notice, or BOARD_MBOX_NONE */
-	uint32_t crash;	   /* debug crash request (IPCC_CH_CRASH), or BOARD_MBOX_NONE */
-};
-
 /* The core's console: a ring of the last COPROC_CONSOLE_SIZE bytes the UART sent. */
 struct coproc_console {
 	pthread_mutex_t lock;	       /* protects the fields below (UART vs host reader) */
@@ -203,10 +195,10 @@ struct coproc {
 	/* Fixed from creation: the board's peripherals and their models. */
 	struct coproc_periph periphs[BOARD_MAX_PERIPHS];
 	unsigned int num_periphs;
-	struct coproc_periph *ipcc;	/* the mailbox among periphs, NULL if none */
-	struct coproc_ipcc_chans chans; /* what the host uses its channels for */
-	pthread_mutex_t ipcc_host_lock; /* one host IPCC handler or send at a time (recursive) */
-	struct coproc_console console;	/* what the firmware printed */
+	struct coproc_periph *ipcc;		  /* the mailbox among periphs, NULL if none */
+	const struct coproc_ipcc_host *ipcc_host; /* processor 1's listener, NULL if none */
+	void *ipcc_host_priv;			  /* its first argument */
+	struct coproc_console console;		  /* what the firmware printed */
 };
 
 /* ---- time (coproc.c) ---- */
@@ -292,13 +284,6 @@ void coproc_periphs_reset(struct coproc *c);
 /* Map the core's peripherals (MMIO callbacks) into a fresh engine. */
 int coproc_periph_map(struct coproc *c, uc_engine *uc, struct rpt_error *err);
 
-/*
- * The IPCC as processor 1 (the host) sees it: one register access, as a
- * Cortex-A load or store would make it. -ENODEV without an IPCC, -EINVAL for
- * an offset outside the block or unaligned.
- */
-int coproc_ipcc_host_read(struct coproc *c, uint32_t offset, uint32_t *value);
-int coproc_ipcc_host_write(struct coproc *c, uint32_t offset, uint32_t value);
 /* The IPCC's interrupt lines as the model drives them (tests look at them). */
 struct coproc_ipcc_lines {
 	bool p1_rx, p1_tx; /* processor 1 (host): RX occupied, TX free */
@@ -309,14 +294,6 @@ int coproc_ipcc_lines(struct coproc *c, struct coproc_ipcc_lines *out);
 /* One access as the core's firmware makes it (processor 2), any width: for tests. */
 int coproc_ipcc_core_access(struct coproc *c, uint32_t offset, unsigned int size, bool write,
 			    uint32_t *value);
-/*
- * ipcc_host.c: processor 1's interrupt handlers (Linux stm32_ipcc's rx/tx
- * irq), called by the model when a line of processor 1 is high, never with
- * the model's lock held.
- */
-void coproc_ipcc_host_irq(struct coproc *c, bool rx, bool tx);
-/* ipcc_host.c: the host's configuration after a reset (Linux: probe, then each channel's startup). */
-void coproc_ipcc_host_init(struct coproc *c);
 
 /* ---- the console (usart.c) ---- */
 void coproc_console_putc(struct coproc *c, uint8_t byte);

@@ -23,8 +23,9 @@
  *   ignore writes, as a word-only peripheral's reserved accesses.
  *
  * Processor 2's lines are the board's interrupts (RX occupied, TX free) and
- * go to coproc_irq_set() on every change; processor 1's run the host's
- * handlers (coproc_ipcc_host_irq) after the access, outside the lock.
+ * go to coproc_irq_set() on every change; processor 1's go to the connected
+ * host (coproc_ipcc_host_connect: the normal world's stm32_ipcc driver)
+ * after the access, outside the lock. The host's logic is not here.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -226,8 +227,8 @@ static void ipcc_access_write(struct coproc_periph *p, uint32_t offset, uint32_t
 	write_locked(ip, offset, value);
 	update_lines(p, &rx, &tx);
 	pthread_mutex_unlock(&ip->lock);
-	if (rx || tx)
-		coproc_ipcc_host_irq(p->core, rx, tx);
+	if ((rx || tx) && p->core->ipcc_host)
+		p->core->ipcc_host->irq(p->core->ipcc_host_priv, rx, tx);
 }
 
 static void ipcc_write(struct coproc_periph *p, uint32_t offset, unsigned int size, uint32_t value)
@@ -273,6 +274,12 @@ int coproc_ipcc_host_write(struct coproc *c, uint32_t offset, uint32_t value)
 	if (!ret)
 		ipcc_access_write(c->ipcc, offset, value);
 	return ret;
+}
+
+void coproc_ipcc_host_connect(struct coproc *c, const struct coproc_ipcc_host *host, void *priv)
+{
+	c->ipcc_host = host;
+	c->ipcc_host_priv = priv;
 }
 
 int coproc_ipcc_lines(struct coproc *c, struct coproc_ipcc_lines *out)

@@ -12,7 +12,6 @@
 
 #include "common/safe_math.h"
 #include "coproc/coproc_internal.h"
-#include "coproc/stm32_ipcc_regs.h"
 
 static const struct coproc_periph_model *const models[] = {
 	&coproc_ipcc_model,
@@ -89,30 +88,6 @@ static int add_periph(struct coproc *c, const struct board_periph *d, struct rpt
 	return 0;
 }
 
-/* The channels the host uses: the board's mboxes, or ST's numbering on a bare core. */
-static void set_chans(struct coproc *c, const struct board_rproc *desc)
-{
-	struct coproc_ipcc_chans *ch = &c->chans;
-
-	if (!desc) {
-		*ch = (struct coproc_ipcc_chans){{IPCC_CH_VRING0, IPCC_CH_VRING1},
-						 IPCC_CH_SHUTDOWN,
-						 IPCC_CH_DETACH,
-						 IPCC_CH_CRASH};
-		return;
-	}
-	ch->vq[0] = desc->mbox.vq0;
-	ch->vq[1] = desc->mbox.vq1;
-	ch->shutdown = desc->mbox.shutdown;
-	ch->detach = desc->mbox.detach;
-	ch->crash = BOARD_MBOX_NONE;
-	/* The demo's crash request has a channel of its own when the IPCC has one to spare. */
-	if (c->ipcc && IPCC_CH_CRASH < c->ipcc->desc.channels && ch->vq[0] != IPCC_CH_CRASH &&
-	    ch->vq[1] != IPCC_CH_CRASH && ch->shutdown != IPCC_CH_CRASH &&
-	    ch->detach != IPCC_CH_CRASH)
-		ch->crash = IPCC_CH_CRASH;
-}
-
 int coproc_periphs_create(struct coproc *c, const struct board_rproc *desc, struct rpt_error *err)
 {
 	struct board_rproc mp15;
@@ -120,19 +95,8 @@ int coproc_periphs_create(struct coproc *c, const struct board_rproc *desc, stru
 	unsigned int i;
 	int ret = 0;
 
-	pthread_mutexattr_t attr;
-
-	if (pthread_mutexattr_init(&attr))
-		return rpt_error_set(err, ENOMEM, "coprocessor: cannot create the IPCC lock");
-	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
-	ret = pthread_mutex_init(&c->ipcc_host_lock, &attr);
-	pthread_mutexattr_destroy(&attr);
-	if (ret)
-		return rpt_error_set(err, ENOMEM, "coprocessor: cannot create the IPCC lock");
-	if (pthread_mutex_init(&c->console.lock, NULL)) {
-		pthread_mutex_destroy(&c->ipcc_host_lock);
+	if (pthread_mutex_init(&c->console.lock, NULL))
 		return rpt_error_set(err, ENOMEM, "coprocessor: cannot create the console lock");
-	}
 	if (!rp) {
 		/* A bare core (unit tests): the STM32MP15's peripherals. */
 		memset(&mp15, 0, sizeof(mp15));
@@ -145,7 +109,6 @@ int coproc_periphs_create(struct coproc *c, const struct board_rproc *desc, stru
 		coproc_periphs_destroy(c);
 		return ret;
 	}
-	set_chans(c, desc);
 	coproc_periphs_reset(c); /* registers read their reset values before the first run too */
 	return 0;
 }
@@ -160,7 +123,6 @@ void coproc_periphs_destroy(struct coproc *c)
 	c->num_periphs = 0;
 	c->ipcc = NULL;
 	pthread_mutex_destroy(&c->console.lock);
-	pthread_mutex_destroy(&c->ipcc_host_lock);
 }
 
 void coproc_periphs_reset(struct coproc *c)
@@ -170,7 +132,9 @@ void coproc_periphs_reset(struct coproc *c)
 	for (i = 0; i < c->num_periphs; i++)
 		if (c->periphs[i].model->reset)
 			c->periphs[i].model->reset(&c->periphs[i]);
-	coproc_ipcc_host_init(c);
+	/* Processor 1 sets the fresh block up again (Linux: stm32_ipcc's probe after the reset). */
+	if (c->ipcc && c->ipcc_host && c->ipcc_host->reset)
+		c->ipcc_host->reset(c->ipcc_host_priv);
 }
 
 /* Past the model's registers but inside its page: reserved, reads as zero. */

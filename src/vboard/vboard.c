@@ -183,6 +183,11 @@ struct coproc *vboard_proc_core(const struct vboard_proc *p)
 	return p->vb->backend->core ? p->vb->backend->core(p) : NULL;
 }
 
+struct stm32_ipcc *vboard_proc_ipcc(const struct vboard_proc *p)
+{
+	return p->vb->backend->ipcc ? p->vb->backend->ipcc(p) : NULL;
+}
+
 long vboard_console_read(struct vboard_proc *p, char *buf, size_t size)
 {
 	struct coproc *core = vboard_proc_core(p);

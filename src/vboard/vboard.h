@@ -104,6 +104,9 @@ const struct board_rproc *vboard_proc_desc(const struct vboard_proc *p);
 unsigned long vboard_proc_kicks(const struct vboard_proc *p);
 /* Its emulated core when that runs in this process (INPROC), else NULL. */
 struct coproc *vboard_proc_core(const struct vboard_proc *p);
+struct stm32_ipcc;
+/* Processor 1's driver of its IPCC when that runs in this process (INPROC), else NULL. */
+struct stm32_ipcc *vboard_proc_ipcc(const struct vboard_proc *p);
 /*
  * What its firmware printed on the console UART (coproc_console_read: the
  * newest bytes that fit, NUL-terminated): the length, or -EOPNOTSUPP when

@@ -15,6 +15,7 @@
 #include "common/safe_math.h"
 #include "coproc/coproc.h"
 #include "normal/drivers/stm32_classic_rproc.h"
+#include "normal/drivers/stm32_ipcc_coproc.h"
 #include "secure/platform/platform.h"
 #include "secure/ta/rproc_ta.h"
 #include "secure/world/secure_world.h"
@@ -22,7 +23,8 @@
 
 /* One processor's hardware, as this backend holds it. */
 struct inproc_proc {
-	struct coproc *core; /* its core: the secure world's (TEE), or our own (classic boot) */
+	struct coproc *core;	 /* its core: the secure world's (TEE), or our own (classic boot) */
+	struct stm32_ipcc *ipcc; /* the driver of its IPCC: the secure world's, or our own */
 	uint8_t *nw_maps[BOARD_MAX_MEMS]; /* classic boot: our mappings of its memories */
 	struct rproc_memory nw_mems[BOARD_MAX_MEMS]; /* the same, for elf_rproc */
 };
@@ -82,12 +84,12 @@ static int mbox_request_shutdown(void *priv)
 	struct vboard_proc *p = priv;
 
 	vboard_expect_shutdown_ack(p);
-	return coproc_request_shutdown(ip_of(p)->core);
+	return stm32_ipcc_request_shutdown(ip_of(p)->ipcc);
 }
 
 static int mbox_kick(void *priv, unsigned int vqid)
 {
-	return coproc_kick(ip_of(priv)->core, vqid);
+	return stm32_ipcc_kick(ip_of(priv)->ipcc, vqid);
 }
 
 /* The "detach" channel (ST: the 4th IPCC channel, <&ipcc 3>), when the board wires one. */
@@ -97,7 +99,7 @@ static int mbox_request_detach(void *priv)
 
 	if (p->desc->mbox.detach == BOARD_MBOX_NONE)
 		return 0;
-	return coproc_request_detach(ip_of(p)->core);
+	return stm32_ipcc_request_detach(ip_of(p)->ipcc);
 }
 
 static const struct rproc_mbox_ops mbox_ops = {
@@ -126,9 +128,12 @@ static void elf_crash(void *priv, enum rproc_crash_type type, const char *why)
 }
 
 static const struct coproc_events elf_core_events = {
+	.crash = elf_crash,
+};
+
+static const struct stm32_ipcc_events elf_ipcc_events = {
 	.kick = elf_kick,
 	.shutdown_ack = elf_shutdown_ack,
-	.crash = elf_crash,
 };
 
 /* Direct-ELF boards: the normal world owns the memories. */
@@ -162,6 +167,7 @@ static int elf_proc_create(struct vboard *vb, struct vboard_proc *p, struct rpt_
 	struct inproc_proc *ipp = ip_of(p);
 	struct coproc_mem mems[BOARD_MAX_MEMS];
 	struct stm32_classic_rproc_config cfg = {0};
+	struct rpt_error ierr = {0};
 	int ret;
 
 	ret = nw_memories(p, mems, err);
@@ -173,6 +179,10 @@ static int elf_proc_create(struct vboard *vb, struct vboard_proc *p, struct rpt_
 				  &elf_core_events, p, err);
 	if (!ipp->core)
 		return err && err->code ? err->code : -ENOMEM;
+	/* Our own driver of its IPCC (none on a board without one: requests say -ENODEV). */
+	ipp->ipcc = stm32_ipcc_coproc_create(ipp->core, p->desc, &elf_ipcc_events, p, &ierr);
+	if (!ipp->ipcc && ierr.code != -ENODEV)
+		return rpt_error_set(err, ierr.code, "%s", rpt_error_msg(&ierr));
 	if (p->desc->watchdog_ms) {
 		ret = coproc_set_watchdog(ipp->core, p->desc->watchdog_ms, false);
 		if (ret)
@@ -225,6 +235,7 @@ static int tee_proc_create(struct vboard *vb, struct vboard_proc *p, struct rpt_
 	if (ret)
 		return rpt_error_set(err, ret, "the secure world has no core for rproc %u",
 				     p->desc->id);
+	ipp->ipcc = secure_world_ipcc(ip->world, p->desc->id);
 	vboard_tee_config(vb, p, &cfg);
 	cfg.mapper = (struct tee_rproc_shm_mapper){
 		.map = map_shared, .priv = secure_world_rproc(ip->world, p->desc->id)};
@@ -294,6 +305,11 @@ static struct coproc *inproc_core(const struct vboard_proc *p)
 	return ip_of(p)->core;
 }
 
+static struct stm32_ipcc *inproc_ipcc(const struct vboard_proc *p)
+{
+	return ip_of(p)->ipcc;
+}
+
 static const uint8_t *inproc_secure_view(struct vboard_proc *p, const struct board_memory *m)
 {
 	struct inproc *ip = p->vb->be;
@@ -322,9 +338,12 @@ static void inproc_down(struct vboard *vb)
 	for (i = 0; i < vb->num_procs; i++) {
 		struct inproc_proc *ipp = &ip->procs[i];
 
-		if (!vb->procs[i].desc->tee)
+		if (!vb->procs[i].desc->tee) {
 			coproc_destroy(ipp->core);
+			stm32_ipcc_destroy(ipp->ipcc); /* after the core that delivers its irqs */
+		}
 		ipp->core = NULL;
+		ipp->ipcc = NULL;
 		for (m = 0; m < BOARD_MAX_MEMS; m++)
 			if (ipp->nw_maps[m])
 				munmap(ipp->nw_maps[m], vb->procs[i].desc->mems[m].size);
@@ -339,6 +358,7 @@ const struct vboard_backend vboard_inproc_backend = {
 	.proc_create = inproc_proc_create,
 	.inject_crash = inproc_inject_crash,
 	.core = inproc_core,
+	.ipcc = inproc_ipcc,
 	.secure_view = inproc_secure_view,
 	.down = inproc_down,
 };

@@ -34,6 +34,8 @@ struct vboard_backend {
 	int (*inject_crash)(struct vboard_proc *p, enum rproc_crash_type type);
 	/* Optional: p's emulated core when it runs in this process. */
 	struct coproc *(*core)(const struct vboard_proc *p);
+	/* Optional: the driver of p's IPCC when it runs in this process. */
+	struct stm32_ipcc *(*ipcc)(const struct vboard_proc *p);
 	/* Optional: vboard_test_secure_view(). */
 	const uint8_t *(*secure_view)(struct vboard_proc *p, const struct board_memory *m);
 	/* Tear down what up and proc_create built (the remoteprocs are gone); free vb->be. */

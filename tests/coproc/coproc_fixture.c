@@ -129,9 +129,12 @@ static void on_crash(void *priv, enum rproc_crash_type type, const char *why)
 }
 
 const struct coproc_events fix_event_ops = {
+	.crash = on_crash,
+};
+
+const struct stm32_ipcc_events fix_ipcc_events = {
 	.kick = on_kick,
 	.shutdown_ack = on_ack,
-	.crash = on_crash,
 };
 
 void fix_events_init(struct fix_events *e)

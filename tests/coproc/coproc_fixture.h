@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "coproc/coproc.h"
+#include "normal/drivers/stm32_ipcc.h"
 
 #define FIX_MAX_MEMS 6
 /* Every wait in these tests gives up after this long (the tests never measure time). */
@@ -34,6 +35,8 @@ struct fix_events {
 };
 
 extern const struct coproc_events fix_event_ops;
+/* The IPCC driver's events (kicks, shutdown acknowledgements), priv a struct fix_events. */
+extern const struct stm32_ipcc_events fix_ipcc_events;
 
 void fix_board_init(struct fix_board *b);
 void fix_board_fini(struct fix_board *b);

@@ -18,6 +18,7 @@
 #include "coproc/stm32_usart_regs.h"
 #include "coproc/vmmio.h"
 #include "coproc_fixture.h"
+#include "normal/drivers/stm32_ipcc_coproc.h"
 #include "formats/elf32.h"
 #include "formats/rsc_table.h"
 #include "testutil.h"
@@ -30,6 +31,7 @@ struct rig {
 	struct fix_board board;
 	struct fix_events ev;
 	struct coproc *core;
+	struct stm32_ipcc *ipcc; /* processor 1's driver of its IPCC (the host's requests) */
 };
 
 static void rig_up(struct rig *r, const char *cpu)
@@ -44,11 +46,15 @@ static void rig_up(struct rig *r, const char *cpu)
 				&fix_event_ops, &r->ev, &err);
 	if (!r->core)
 		fail_msg("coproc_create: %s", rpt_error_msg(&err));
+	r->ipcc = stm32_ipcc_coproc_create(r->core, NULL, &fix_ipcc_events, &r->ev, &err);
+	if (!r->ipcc)
+		fail_msg("stm32_ipcc_coproc_create: %s", rpt_error_msg(&err));
 }
 
 static void rig_down(struct rig *r)
 {
 	coproc_destroy(r->core);
+	stm32_ipcc_destroy(r->ipcc); /* after the core, whose thread delivered its interrupts */
 	fix_events_fini(&r->ev);
 	fix_board_fini(&r->board);
 }
@@ -312,11 +318,11 @@ static void test_demo_answers_kicks(void **state)
 	(void)state;
 	demo_up(&r, "firmware/rproc-demo.elf");
 	rig_start(&r);
-	assert_int_equal(coproc_kick(r.core, 1), 0);
+	assert_int_equal(stm32_ipcc_kick(r.ipcc, 1), 0);
 	assert_true(fix_wait_count(&r.ev, &r.ev.kicks[1], 1));
-	assert_int_equal(coproc_kick(r.core, 0), 0);
+	assert_int_equal(stm32_ipcc_kick(r.ipcc, 0), 0);
 	assert_true(fix_wait_count(&r.ev, &r.ev.kicks[0], 1));
-	assert_int_equal(coproc_kick(r.core, 2), -EINVAL); /* two vrings, channels 1 and 2 */
+	assert_int_equal(stm32_ipcc_kick(r.ipcc, 2), -EINVAL); /* two vrings, channels 1 and 2 */
 	rig_stop(&r);
 	/* One answer per kick (the firmware clears the host's flag, then kicks back). */
 	assert_int_equal(fix_kicks(&r.ev, 0), 1);
@@ -333,7 +339,7 @@ static void test_demo_acks_shutdown(void **state)
 	rig_start(&r);
 	assert_true(fix_wait_text(&r.board, TRACE_DA, TRACE_LEN, "hello"));
 	assert_int_equal(fix_acks(&r.ev), 0);
-	assert_int_equal(coproc_request_shutdown(r.core), 0);
+	assert_int_equal(stm32_ipcc_request_shutdown(r.ipcc), 0);
 	assert_true(fix_wait_count(&r.ev, &r.ev.acks, 1));
 	assert_true(fix_wait_text(&r.board, TRACE_DA, TRACE_LEN,
 				  "rproc-demo: shutdown requested, acknowledging\n"));
@@ -350,7 +356,7 @@ static void test_noack_never_acks(void **state)
 	(void)state;
 	demo_up(&r, "firmware/rproc-demo-noack.elf");
 	rig_start(&r);
-	assert_int_equal(coproc_request_shutdown(r.core), 0);
+	assert_int_equal(stm32_ipcc_request_shutdown(r.ipcc), 0);
 	/* The firmware saw the request (it says so) and still did not acknowledge. */
 	assert_true(fix_wait_text(&r.board, TRACE_DA, TRACE_LEN, "not acknowledging"));
 	assert_true(fix_wait_text(&r.board, TRACE_DA, TRACE_LEN, "heartbeat 1\n"));
@@ -367,7 +373,7 @@ static void test_demo_crash_request_is_mmufault(void **state)
 	demo_up(&r, "firmware/rproc-demo.elf");
 	rig_start(&r);
 	assert_true(fix_wait_text(&r.board, TRACE_DA, TRACE_LEN, "hello"));
-	assert_int_equal(coproc_request_crash(r.core), 0);
+	assert_int_equal(stm32_ipcc_request_crash(r.ipcc), 0);
 	assert_true(fix_wait_count(&r.ev, &r.ev.crashes, 1));
 	assert_true(fix_wait_state(r.core, COPROC_CRASHED));
 	assert_int_equal(r.ev.crash_type, RPROC_MMUFAULT);
@@ -375,7 +381,7 @@ static void test_demo_crash_request_is_mmufault(void **state)
 	assert_non_null(strstr(r.ev.crash_why, "0xf0000000"));
 	assert_non_null(strstr(r.ev.crash_why, "PC 0x"));
 	/* A crashed core takes no requests until it is stopped. */
-	assert_int_equal(coproc_kick(r.core, 0), -RPT_ESTATE);
+	assert_int_equal(stm32_ipcc_kick(r.ipcc, 0), -RPT_ESTATE);
 	rig_stop(&r);
 	assert_int_equal(fix_crashes(&r.ev), 1);
 	rig_down(&r);
@@ -450,7 +456,7 @@ static void test_restart_after_crash(void **state)
 	(void)state;
 	demo_up(&r, "firmware/rproc-demo.elf");
 	rig_start(&r);
-	assert_int_equal(coproc_request_crash(r.core), 0);
+	assert_int_equal(stm32_ipcc_request_crash(r.ipcc), 0);
 	assert_true(fix_wait_state(r.core, COPROC_CRASHED));
 	/* Recovery without an explicit stop: start resets a crashed core. */
 	fix_board_clear(&r.board);
@@ -836,6 +842,7 @@ static void test_snippet_razwi_window(void **state)
 	free(desc);
 	if (!r.core)
 		fail_msg("coproc_create: %s", rpt_error_msg(&err));
+	r.ipcc = NULL;
 	put_le32(fix_da(&r.board, MARK_DA + 4, 4), 0xFFFFFFFFu);
 	put_le32(fix_da(&r.board, MARK_DA + 8, 4), 0xFFFFFFFFu);
 	put_le32(fix_da(&r.board, MARK_DA + 12, 4), 0xFFFFFFFFu);
@@ -975,9 +982,9 @@ static void test_state_rules(void **state)
 	(void)state;
 	demo_up(&r, "firmware/rproc-demo.elf");
 	assert_int_equal(coproc_state(r.core), COPROC_STOPPED);
-	assert_int_equal(coproc_kick(r.core, 0), -RPT_ESTATE);
-	assert_int_equal(coproc_request_shutdown(r.core), -RPT_ESTATE);
-	assert_int_equal(coproc_request_crash(r.core), -RPT_ESTATE);
+	assert_int_equal(stm32_ipcc_kick(r.ipcc, 0), -RPT_ESTATE);
+	assert_int_equal(stm32_ipcc_request_shutdown(r.ipcc), -RPT_ESTATE);
+	assert_int_equal(stm32_ipcc_request_crash(r.ipcc), -RPT_ESTATE);
 	assert_int_equal(coproc_inject_crash(r.core, RPROC_FATAL_ERROR, "x"), -RPT_ESTATE);
 	rig_start(&r);
 	assert_int_equal(coproc_boot(r.core, 0, &err), -RPT_ESTATE);
@@ -1031,8 +1038,9 @@ static void test_ops_adapters(void **state)
 /* An event callback that tries to stop its own core must be refused, not deadlock. */
 struct reentry {
 	struct coproc *core;
-	int stop_ret;	/* what the ops table's stop returned inside the callback */
-	int inject_ret; /* what coproc_inject_crash returned inside it */
+	struct stm32_ipcc *ipcc; /* its IPCC driver, whose kick event is the callback */
+	int stop_ret;		 /* what the ops table's stop returned inside the callback */
+	int inject_ret;		 /* what coproc_inject_crash returned inside it */
 	int calls;
 	struct fix_events rec;
 };
@@ -1057,7 +1065,8 @@ static void reentrant_crash(void *priv, enum rproc_crash_type type, const char *
 
 static void test_callback_reentry(void **state)
 {
-	const struct coproc_events ev = {.kick = reentrant_kick, .crash = reentrant_crash};
+	const struct coproc_events ev = {.crash = reentrant_crash};
+	const struct stm32_ipcc_events iev = {.kick = reentrant_kick};
 	struct rpt_error err = {0};
 	struct reentry re = {0};
 	struct fix_board b;
@@ -1070,14 +1079,17 @@ static void test_callback_reentry(void **state)
 		&(struct coproc_config){.cpu = "cortex-m4", .mems = b.mems, .num_mems = b.num_mems},
 		&ev, &re, &err);
 	assert_non_null(re.core);
+	re.ipcc = stm32_ipcc_coproc_create(re.core, NULL, &iev, &re, &err);
+	assert_non_null(re.ipcc);
 	assert_int_equal(coproc_boot(re.core, 0, &err), 0);
-	assert_int_equal(coproc_kick(re.core, 0), 0);
+	assert_int_equal(stm32_ipcc_kick(re.ipcc, 0), 0);
 	assert_true(fix_wait_count(&re.rec, &re.rec.crashes, 1));
 	assert_int_equal(re.stop_ret, -EDEADLK);
 	assert_int_equal(re.inject_ret, 0);
 	assert_string_equal(re.rec.crash_why, "from callback");
 	assert_int_equal(re.rec.crash_type, RPROC_FATAL_ERROR);
 	coproc_destroy(re.core);
+	stm32_ipcc_destroy(re.ipcc);
 	fix_board_fini(&b);
 	fix_events_fini(&re.rec);
 }

@@ -3,9 +3,11 @@
  * The STM32 IPCC model against the reference manual's rules (RM0436 / RM0457:
  * set/clear through CxSCR, read-only status, masks, RX-occupied and TX-free
  * interrupts of processor 2 as levels, HWCFGR, identification registers,
- * widths), and the host's side of it as Linux's stm32_ipcc + stm32_rproc
- * drive processor 1 (kick, acknowledgement of firmware kicks, shutdown and
- * detach waiting for the firmware to clear the channel).
+ * widths), and the normal world's driver of processor 1 (stm32_ipcc, as
+ * Linux's stm32_ipcc + stm32_rproc: kick, acknowledgement of firmware kicks,
+ * shutdown and detach waiting for the firmware to clear the channel) over
+ * the model in this process (stm32_ipcc_coproc). The driver's logic alone,
+ * over a register double, is tests/normal/test_stm32_ipcc.c.
  *
  * Processor 2's accesses are made as the firmware's would be
  * (coproc_ipcc_core_access), processor 1's through coproc_ipcc_host_*; the
@@ -26,6 +28,7 @@
 #include "coproc/coproc_internal.h"
 #include "coproc/stm32_ipcc_regs.h"
 #include "coproc_fixture.h"
+#include "normal/drivers/stm32_ipcc_coproc.h"
 #include "testutil.h"
 
 /* The demo's trace buffer (ipc-shmem). */
@@ -36,6 +39,7 @@ struct rig {
 	struct fix_board board;
 	struct fix_events ev;
 	struct coproc *core;
+	struct stm32_ipcc *ipcc; /* processor 1's driver, over the model */
 };
 
 static void rig_up_desc(struct rig *r, const struct board_rproc *desc)
@@ -51,6 +55,9 @@ static void rig_up_desc(struct rig *r, const struct board_rproc *desc)
 				&fix_event_ops, &r->ev, &err);
 	if (!r->core)
 		fail_msg("coproc_create: %s", rpt_error_msg(&err));
+	r->ipcc = stm32_ipcc_coproc_create(r->core, desc, &fix_ipcc_events, &r->ev, &err);
+	if (!r->ipcc)
+		fail_msg("stm32_ipcc_coproc_create: %s", rpt_error_msg(&err));
 }
 
 static void rig_up(struct rig *r)
@@ -61,6 +68,7 @@ static void rig_up(struct rig *r)
 static void rig_down(struct rig *r)
 {
 	coproc_destroy(r->core);
+	stm32_ipcc_destroy(r->ipcc);
 	fix_events_fini(&r->ev);
 	fix_board_fini(&r->board);
 }
@@ -340,16 +348,16 @@ static void test_host_kick_and_firmware_clear(void **state)
 	(void)state;
 	rig_up(&r);
 	/* Not running: nothing is posted. */
-	assert_int_equal(coproc_kick(r.core, 0), -RPT_ESTATE);
+	assert_int_equal(stm32_ipcc_kick(r.ipcc, 0), -RPT_ESTATE);
 	rig_spin(&r);
-	assert_int_equal(coproc_kick(r.core, 1), 0);
+	assert_int_equal(stm32_ipcc_kick(r.ipcc, 1), 0);
 	assert_int_equal(p2_read(&r, IPCC_C1TOC2SR), 1u << IPCC_CH_VRING1);
 	/* A kick does not wait: the firmware takes it whenever it polls, and clears it. */
 	p2_write(&r, IPCC_C2SCR, IPCC_SCR_CHC(IPCC_CH_VRING1));
 	assert_int_equal(p2_read(&r, IPCC_C1TOC2SR), 0);
-	assert_int_equal(coproc_kick(r.core, 0), 0);
+	assert_int_equal(stm32_ipcc_kick(r.ipcc, 0), 0);
 	assert_int_equal(p2_read(&r, IPCC_C1TOC2SR), 1u << IPCC_CH_VRING0);
-	assert_int_equal(coproc_kick(r.core, 2), -EINVAL);
+	assert_int_equal(stm32_ipcc_kick(r.ipcc, 2), -EINVAL);
 	assert_int_equal(fix_acks(&r.ev), 0);
 	rig_stop(&r);
 	rig_down(&r);
@@ -386,9 +394,9 @@ static void test_host_shutdown_waits_for_clear(void **state)
 
 	(void)state;
 	rig_up(&r);
-	assert_int_equal(coproc_request_shutdown(r.core), -RPT_ESTATE);
+	assert_int_equal(stm32_ipcc_request_shutdown(r.ipcc), -RPT_ESTATE);
 	rig_spin(&r);
-	assert_int_equal(coproc_request_shutdown(r.core), 0);
+	assert_int_equal(stm32_ipcc_request_shutdown(r.ipcc), 0);
 	/* Posted on channel 3, TX free unmasked for it: the host listens for the clear. */
 	assert_int_equal(p2_read(&r, IPCC_C1TOC2SR), 1u << IPCC_CH_SHUTDOWN);
 	assert_int_equal(p1_read(&r, IPCC_C1MR) & IPCC_MR_CHFM(IPCC_CH_SHUTDOWN), 0);
@@ -412,14 +420,14 @@ static void test_host_detach_and_crash_channels(void **state)
 	(void)state;
 	rig_up(&r);
 	rig_spin(&r);
-	assert_int_equal(coproc_request_detach(r.core), 0);
+	assert_int_equal(stm32_ipcc_request_detach(r.ipcc), 0);
 	assert_int_equal(p2_read(&r, IPCC_C1TOC2SR), 1u << IPCC_CH_DETACH);
 	p2_write(&r, IPCC_C2SCR, IPCC_SCR_CHC(IPCC_CH_DETACH));
 	/* Detach completes silently (no shutdown acknowledgement) and masks the channel again. */
 	assert_int_equal(fix_acks(&r.ev), 0);
 	assert_int_not_equal(p1_read(&r, IPCC_C1MR) & IPCC_MR_CHFM(IPCC_CH_DETACH), 0);
 	/* The demo's crash request is channel 5. */
-	assert_int_equal(coproc_request_crash(r.core), 0);
+	assert_int_equal(stm32_ipcc_request_crash(r.ipcc), 0);
 	assert_int_equal(p2_read(&r, IPCC_C1TOC2SR), 1u << IPCC_CH_CRASH);
 	rig_stop(&r);
 	/* A new run starts from the reset values: nothing posted survives. */
@@ -459,10 +467,10 @@ static void test_demo_waits_for_host_ack(void **state)
 		fail_msg("coproc_boot: %s", rpt_error_msg(&err));
 	assert_true(fix_wait_text(&r.board, TRACE_DA, TRACE_LEN, "hello"));
 	host_quiet(&r);
-	assert_int_equal(coproc_kick(r.core, 0), 0);
+	assert_int_equal(stm32_ipcc_kick(r.ipcc, 0), 0);
 	/* The firmware took our kick (cleared it) and answered: its flag is up, unacknowledged. */
 	assert_true(wait_c2_status(&r, 1u << IPCC_CH_VRING0));
-	assert_int_equal(coproc_kick(r.core, 0), 0);
+	assert_int_equal(stm32_ipcc_kick(r.ipcc, 0), 0);
 	/* Taken too (our flag cleared), but its answer waits for our acknowledgement. */
 	for (unsigned int ms = 0; ms < FIX_WAIT_MS && p2_read(&r, IPCC_C1TOC2SR); ms += 2)
 		usleep(2000);
@@ -493,7 +501,7 @@ static void test_host_unwired_channel(void **state)
 	rig_up_desc(&r, desc);
 	free(desc);
 	rig_spin(&r);
-	assert_int_equal(coproc_request_detach(r.core), -ENODEV);
+	assert_int_equal(stm32_ipcc_request_detach(r.ipcc), -ENODEV);
 	assert_int_equal(p2_read(&r, IPCC_C1TOC2SR), 0);
 	rig_stop(&r);
 	rig_down(&r);

@@ -13,6 +13,7 @@
 
 #include "common/file_io.h"
 #include "coproc/coproc.h"
+#include "normal/drivers/stm32_ipcc.h"
 #include "formats/elf32.h"
 #include "formats/rsc_table.h"
 #include "demo_sign.h"
@@ -221,7 +222,7 @@ static void test_recovery_disabled_stays_crashed(void **state)
 	sys_boot(s, fw("rproc-demo.sign"));
 	assert_true(sys_wait_trace(s, OUR_HELLO, 5000));
 	/* A real bad access by the firmware, asked for through the mailbox. */
-	assert_int_equal(coproc_request_crash(vboard_proc_core(vboard_proc(s->vb, 0))), 0);
+	assert_int_equal(stm32_ipcc_request_crash(vboard_proc_ipcc(vboard_proc(s->vb, 0))), 0);
 	assert_true(sys_wait_state(s, RPROC_CRASHED, 5000));
 	rproc_flush_crash_work(s->rp);
 	usleep(100 * 1000);

@@ -14,15 +14,17 @@
 #include "coproc/coproc.h"
 #include "crypto/keyring.h"
 #include "demo_key.h"
+#include "normal/drivers/stm32_ipcc_coproc.h"
 #include "secure/platform/platform.h"
 #include "secure/ta/rproc_ta.h"
 
 /* Where the events of one core go: its world and the rproc id the callers know. */
 struct world_core {
-	struct secure_world *w; /* back pointer */
-	uint32_t id;		/* the board's rproc id */
-	struct coproc *core;	/* the emulated core, or NULL */
-	uint32_t last_crash;	/* type of its last crash (written on the core's thread, atomic) */
+	struct secure_world *w;	 /* back pointer */
+	uint32_t id;		 /* the board's rproc id */
+	struct coproc *core;	 /* the emulated core, or NULL */
+	struct stm32_ipcc *ipcc; /* processor 1's driver of its IPCC, NULL if the board has none */
+	uint32_t last_crash;	 /* type of its last crash (written on the core's thread, atomic) */
 };
 
 struct secure_world {
@@ -201,9 +203,13 @@ static void on_crash(void *priv, enum rproc_crash_type type, const char *why)
 }
 
 static const struct coproc_events core_events = {
+	.crash = on_crash,
+};
+
+/* The mailbox's events: the same driver as the normal world's, run here (DESIGN section 10). */
+static const struct stm32_ipcc_events ipcc_events = {
 	.kick = on_kick,
 	.shutdown_ack = on_shutdown_ack,
-	.crash = on_crash,
 };
 
 /* An emulated core over exactly the platform's mappings of the rproc's memories. */
@@ -212,6 +218,7 @@ static int attach_core(struct secure_world *w, unsigned int idx, struct rpt_erro
 	struct plat_rproc *rp = &w->plat.rprocs[idx];
 	struct world_core *wc = &w->cores[idx];
 	struct coproc_mem mems[COPROC_MAX_MEMS];
+	struct rpt_error ierr = {0};
 	unsigned int i;
 	int ret;
 
@@ -232,6 +239,13 @@ static int attach_core(struct secure_world *w, unsigned int idx, struct rpt_erro
 		return rpt_error_set(err, ret, "cannot set the watchdog to %u ms",
 				     rp->desc->watchdog_ms);
 	}
+	/* A board without an IPCC has no mailbox: its requests say -ENODEV. */
+	wc->ipcc = stm32_ipcc_coproc_create(wc->core, rp->desc, &ipcc_events, wc, &ierr);
+	if (!wc->ipcc && ierr.code != -ENODEV) {
+		coproc_destroy(wc->core);
+		wc->core = NULL;
+		return rpt_error_set(err, ierr.code, "%s", rpt_error_msg(&ierr));
+	}
 	/* The core sits on the hardware side: only the secure world starts and stops it. */
 	platform_attach_coproc(rp, &coproc_emu_ops, wc->core);
 	return 0;
@@ -246,6 +260,9 @@ static void detach_cores(struct secure_world *w)
 			continue;
 		/* Halted before its memories go: platform_exit unmaps them. */
 		coproc_destroy(w->cores[i].core);
+		/* After the core: its thread delivered the driver's interrupts. */
+		stm32_ipcc_destroy(w->cores[i].ipcc);
+		w->cores[i].ipcc = NULL;
 		platform_attach_coproc(&w->plat.rprocs[i], NULL, NULL);
 		w->cores[i].core = NULL;
 	}
@@ -399,12 +416,20 @@ int secure_world_core(struct secure_world *w, uint32_t rproc_id, struct coproc *
 	return ret;
 }
 
+struct stm32_ipcc *secure_world_ipcc(struct secure_world *w, uint32_t rproc_id)
+{
+	int ret;
+	struct world_core *wc = core_of(w, rproc_id, &ret);
+
+	return wc ? wc->ipcc : NULL;
+}
+
 int secure_world_kick(struct secure_world *w, uint32_t rproc_id, uint32_t vq)
 {
 	int ret;
 	struct world_core *wc = core_of(w, rproc_id, &ret);
 
-	return wc ? coproc_kick(wc->core, vq) : ret;
+	return wc ? stm32_ipcc_kick(wc->ipcc, vq) : ret;
 }
 
 int secure_world_request_shutdown(struct secure_world *w, uint32_t rproc_id)
@@ -412,7 +437,7 @@ int secure_world_request_shutdown(struct secure_world *w, uint32_t rproc_id)
 	int ret;
 	struct world_core *wc = core_of(w, rproc_id, &ret);
 
-	return wc ? coproc_request_shutdown(wc->core) : ret;
+	return wc ? stm32_ipcc_request_shutdown(wc->ipcc) : ret;
 }
 
 /* Only where the board wires ST's "detach" channel; otherwise there is nobody to tell. */
@@ -426,7 +451,7 @@ int secure_world_request_detach(struct secure_world *w, uint32_t rproc_id)
 		return ret;
 	if (!desc || desc->mbox.detach == BOARD_MBOX_NONE)
 		return 0;
-	return coproc_request_detach(wc->core);
+	return stm32_ipcc_request_detach(wc->ipcc);
 }
 
 int secure_world_inject_crash(struct secure_world *w, uint32_t rproc_id, uint32_t type)

@@ -85,9 +85,18 @@ struct plat_rproc *secure_world_rproc(struct secure_world *w, uint32_t rproc_id)
  */
 int secure_world_core(struct secure_world *w, uint32_t rproc_id, struct coproc **core);
 
+struct stm32_ipcc;
 /*
- * The mailbox of rproc_id, as on the SoC (errors as secure_world_core, then
- * the core's: -RPT_ESTATE when the firmware does not run). request_detach
+ * Processor 1's IPCC driver of rproc_id's core (the normal world's
+ * stm32_ipcc, driven here for the daemon's hardware channel): NULL if the
+ * board has no such core or its core no IPCC.
+ */
+struct stm32_ipcc *secure_world_ipcc(struct secure_world *w, uint32_t rproc_id);
+
+/*
+ * The mailbox of rproc_id, as on the SoC: its stm32_ipcc driver (errors as
+ * secure_world_core, then the driver's: -ENODEV without an IPCC or such a
+ * channel, -RPT_ESTATE when the firmware does not run). request_detach
  * does nothing (0) on a board that wires no detach channel.
  */
 int secure_world_kick(struct secure_world *w, uint32_t rproc_id, uint32_t vq);
