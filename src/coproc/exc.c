@@ -316,7 +316,7 @@ static bool enter(struct coproc *c, uc_engine *uc, unsigned int n, uint32_t hand
 	}
 	for (i = 0; i < words; i++)
 		put_le32((uint8_t *)&frame[i], frame[i]);
-	if (uc_mem_write(uc, fsp, frame, 4u * words) != UC_ERR_OK) {
+	if (uc_mem_write(uc, fsp, frame, (size_t)words * 4u) != UC_ERR_OK) {
 		lockup(c, RPROC_FATAL_ERROR,
 		       "fatal: stack overflow: exception %u could not push its frame at 0x%08x "
 		       "(SP 0x%08x, PC 0x%08x): the core locks up",
@@ -405,7 +405,7 @@ bool coproc_exc_fault(struct coproc *c, uc_engine *uc, uint32_t *pc, enum rproc_
 static void take(struct coproc *c, uc_engine *uc, unsigned int n, uint32_t ret)
 {
 	char what[COPROC_WHY_MAX];
-	uint32_t handler;
+	uint32_t handler = 0;
 
 	if (vector(c, uc, n, &handler)) {
 		enter(c, uc, n, handler, ret, true);
@@ -535,7 +535,7 @@ static void exc_return(struct coproc *c, uc_engine *uc, uint32_t excret)
 		return;
 
 	fsp = rd(uc, psp ? UC_ARM_REG_PSP : UC_ARM_REG_MSP);
-	if (uc_mem_read(uc, fsp, frame, 4u * words) != UC_ERR_OK) {
+	if (uc_mem_read(uc, fsp, frame, (size_t)words * 4u) != UC_ERR_OK) {
 		lockup(c, RPROC_FATAL_ERROR,
 		       "fatal: exception return could not pop its frame at 0x%08x: the core "
 		       "locks up",

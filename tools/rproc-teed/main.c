@@ -145,8 +145,9 @@ static int parse_option(struct teed_args *a, int opt, const char *arg)
 	case 'T':
 		/* One way at a time: adding to the board's keys, or naming every key. */
 		if (a->world.num_trust && a->world.trust_only != (opt == 'T')) {
-			fprintf(stderr, "rproc-teed: --trust and --trust-only do not mix: "
-					"--trust adds to the board's keys, --trust-only replaces them\n");
+			fprintf(stderr,
+				"rproc-teed: --trust and --trust-only do not mix: "
+				"--trust adds to the board's keys, --trust-only replaces them\n");
 			return -EINVAL;
 		}
 		a->world.trust_only = opt == 'T';

@@ -19,11 +19,12 @@ int rproc_elf_sanity_check(struct rproc *rproc, const struct rproc_fw *fw, struc
 	(void)rproc;
 	/* The image a TEE board takes, given to a board that loads ELF itself: say which it is. */
 	if (fw->size >= 4 && get_le32(fw->data) == SIMG_MAGIC)
-		return rpt_error_set(err, RPT_EFORMAT,
-				     "this is a signed image (made by rproc-sign), not an ELF file: "
-				     "this processor boots plain ELF firmware; a TEE board takes "
-				     "the signed image (its processor's compatible ends in \"-tee\", "
-				     "e.g. \"st,stm32mp1-m4-tee\" in boards/vstm32mp15-m4-tee.dts)");
+		return rpt_error_set(
+			err, RPT_EFORMAT,
+			"this is a signed image (made by rproc-sign), not an ELF file: "
+			"this processor boots plain ELF firmware; a TEE board takes "
+			"the signed image (its processor's compatible ends in \"-tee\", "
+			"e.g. \"st,stm32mp1-m4-tee\" in boards/vstm32mp15-m4-tee.dts)");
 	ret = elf32_open(&elf, fw->data, fw->size, err);
 	if (ret)
 		return ret;

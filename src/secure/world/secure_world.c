@@ -126,7 +126,7 @@ static void log_trusted_keys(struct secure_world *w)
 				  rp->desc->id);
 		for (k = 0; k < ring->count; k++) {
 			for (b = 0; b < CRYPTO_SHA256_SIZE; b++)
-				snprintf(hex + 2 * b, 3, "%02x", ring->ids[k][b]);
+				snprintf(hex + (size_t)2 * b, 3, "%02x", ring->ids[k][b]);
 			world_log(w, RPT_LOG_INFO, "rproc %u trusts key %s from %s%s", rp->desc->id,
 				  hex, ring->names[k], w->cfg.trust_only ? " (--trust-only)" : "");
 		}
