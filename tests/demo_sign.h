@@ -9,4 +9,12 @@
  */
 const char *rpt_sign_with_demo_key(const char *elf_path);
 
+/*
+ * The STM32MP25 demo (firmware/rproc-demo-mp2.elf) with its reset vector moved
+ * into cm33-data (0x80A00101: private memory the image loads no code into),
+ * signed with the demo key and BOOTADDR 0x80100000 as ST signs: an authentic
+ * image the core cannot start. Written to "<tmpdir>/unstartable-mp2.sign".
+ */
+const char *rpt_sign_mp2_unstartable(void);
+
 #endif
