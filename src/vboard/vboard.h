@@ -62,7 +62,7 @@ struct vboard_opts {
 	const char *board_path;		     /* .dts or .dtb */
 	const char *trust[VBOARD_MAX_TRUST]; /* extra trusted public keys (PEM), INPROC only */
 	unsigned int num_trust;		     /* entries in trust */
-	bool trust_only; /* trust names the only trusted keys (replacing the board's) */
+	bool trust_only;	  /* trust names the only trusted keys (replacing the board's) */
 	const char *firmware_dir; /* relative firmware names resolve here (if no firmware_dirs) */
 	/* the firmware search path, in order (replaces firmware_dir when num_firmware_dirs > 0) */
 	const char *firmware_dirs[RPROC_FW_DIRS_MAX];

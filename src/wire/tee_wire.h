@@ -240,7 +240,7 @@ struct tee_wire_msg {
 	uint32_t origin;	    /* replies: TEE_ORIGIN_* of the result */
 	/* OPEN_SESSION and INVOKE replies: why it failed (printable ASCII), "" if not said */
 	char reason[TEE_WIRE_REASON_MAX];
-	uint32_t num_shm;	    /* GET_SHM reply: entries of shm[] */
+	uint32_t num_shm;  /* GET_SHM reply: entries of shm[] */
 	uint32_t shm_id;   /* REGISTER_SHM reply (0 on a failure), UNREGISTER_SHM request */
 	uint64_t shm_size; /* REGISTER_SHM request: bytes to map, 1..TEE_WIRE_MEMREF_MAX */
 	struct tee_wire_param params[TEE_NUM_PARAMS]; /* OPEN_SESSION, INVOKE, their replies */

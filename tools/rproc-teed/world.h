@@ -24,7 +24,7 @@ struct world_options {
 	const char *trust[WORLD_MAX_TRUST]; /* --trust KEY.pem, for every TEE coprocessor */
 	unsigned int num_trust;		    /* entries in trust */
 	bool trust_only; /* --trust-only: trust holds the only keys (the board's are not trusted) */
-	bool no_coproc;			    /* --no-coproc: leave the platform without a core */
+	bool no_coproc;	 /* --no-coproc: leave the platform without a core */
 	/* rollback counters' directory for coprocessors whose board names no file (NULL: none) */
 	const char *state_dir;
 };

@@ -195,8 +195,9 @@ int main(int argc, char **argv)
 		case 'T':
 			/* One way at a time: adding to the board's keys, or naming every key. */
 			if (o.num_trust && o.trust_only != (c == 'T')) {
-				fprintf(stderr, "rprocd: --trust and --trust-only do not mix: --trust "
-						"adds to the board's keys, --trust-only replaces them\n");
+				fprintf(stderr,
+					"rprocd: --trust and --trust-only do not mix: --trust "
+					"adds to the board's keys, --trust-only replaces them\n");
 				return usage(2);
 			}
 			o.trust_only = c == 'T';
@@ -245,8 +246,9 @@ int main(int argc, char **argv)
 	if (optind != argc)
 		return usage(2);
 	if (o.num_trust && o.tee != VBOARD_TEE_INPROC) {
-		fprintf(stderr, "rprocd: --trust and --trust-only are for the in-process secure world: "
-				"give the keys to rproc-teed (or provision them in OP-TEE)\n");
+		fprintf(stderr,
+			"rprocd: --trust and --trust-only are for the in-process secure world: "
+			"give the keys to rproc-teed (or provision them in OP-TEE)\n");
 		return usage(2);
 	}
 	/* From here on stderr is the daemon's log: time-stamped unless the journal does it. */

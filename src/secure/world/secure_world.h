@@ -56,10 +56,10 @@ struct secure_world_config {
 	unsigned int num_trust;	  /* entries in trust */
 	/* trust exactly the keys in trust: they replace the board's trusted-keys (--trust-only) */
 	bool trust_only;
-	const char *state_dir;	  /* default rollback-state directory; NULL: the board's files */
-	bool no_cores;	 /* no emulated cores: nothing can start (rproc-teed --no-coproc) */
-	rpt_log_fn *log; /* every line (TA failures, the demo-key warning); NULL: stderr */
-	void *log_priv;	 /* passed to log */
+	const char *state_dir; /* default rollback-state directory; NULL: the board's files */
+	bool no_cores;	       /* no emulated cores: nothing can start (rproc-teed --no-coproc) */
+	rpt_log_fn *log;       /* every line (TA failures, the demo-key warning); NULL: stderr */
+	void *log_priv;	       /* passed to log */
 	/* where the cores' events go (NULL: dropped); fixed for the life of the world */
 	const struct secure_world_events *events;
 	void *events_priv; /* passed to every event */
