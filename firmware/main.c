@@ -4,8 +4,9 @@
  *
  * Written the way ST's HAL + OpenAMP firmware is: fwlib's vector table and
  * start-up, SysTick at 1 kHz for time, the IPCC's interrupts for the host's
- * messages, and WFI whenever there is nothing to do, so an idle demo costs
- * the host no CPU. Interrupt handlers only note what happened and mask its
+ * messages, and WFI whenever there is nothing to do, with a tickless idle (no
+ * 1 ms wake-ups while nothing is due), so an idle demo costs the host next to
+ * no CPU. Interrupt handlers only note what happened and mask its
  * source; the main loop does the work (and so is the only one writing to
  * the trace buffer, which is not reentrant).
  *
@@ -223,16 +224,71 @@ static void serve(struct demo_state *st)
 	heartbeat(st);
 }
 
+/* SysTick counts of one millisecond, and the longest period its 24 bits hold. */
+#define SYSTICK_PER_MS	(FW_CLOCK_HZ / 1000u)
+#define IDLE_MAX_MS	(SYST_RELOAD_MASK / SYSTICK_PER_MS)
+#define MIN(a, b)	((a) < (b) ? (a) : (b))
+
+/* Milliseconds until the main loop has something to do on its own (1 at least). */
+static uint32_t ms_to_next_deadline(const struct demo_state *st)
+{
+	uint32_t ms = IDLE_MAX_MS, since = st->now - st->last_beat;
+
+	if (!st->shutting_down)
+		ms = MIN(ms, since < HEARTBEAT_MS ? HEARTBEAT_MS - since : 1u);
+#ifndef FW_NOWDG
+	if (st->wdg_period)
+		ms = MIN(ms, st->wdg_period / 4u);
+#endif
+#ifdef FW_CRASHY
+	since = st->now - st->started;
+	ms = MIN(ms, since < CRASHY_AFTER_MS ? CRASHY_AFTER_MS - since : 1u);
+#endif
+	return ms ? ms : 1u;
+}
+
 /*
- * Sleep until an interrupt noted something. PRIMASK is set around the check
- * so a handler cannot run between it and the WFI (WFI still wakes for a
- * pending interrupt); it runs at the cpsie.
+ * Tickless idle, as FreeRTOS's configUSE_TICKLESS_IDLE and Zephyr do: rather
+ * than waking every millisecond for nothing, one SysTick period as long as
+ * the next deadline, WFI, then account for the time that passed (the whole
+ * period if it ended, else what SysTick counted) and go back to the 1 ms
+ * tick. Interrupts are masked by the caller: an interrupt that wakes us runs
+ * once we are back on the 1 ms tick. (The part of a millisecond already
+ * counted when we stop SysTick is lost: firmware time runs a little slow.)
+ */
+static void sleep_tickless(uint32_t ms)
+{
+	uint32_t reload = ms * SYSTICK_PER_MS - 1u, left, ended;
+
+	systick_stop();
+	REG32(SYST_RVR) = reload;
+	REG32(SYST_CVR) = 0;
+	REG32(SYST_CSR) = SYST_CSR_ENABLE | SYST_CSR_TICKINT | SYST_CSR_CLKSOURCE;
+	cm_wfi();
+	ended = REG32(SCB_ICSR) & SCB_ICSR_PENDSTSET;
+	left = REG32(SYST_CVR);
+	systick_stop(); /* also drops the period's pending interrupt: counted here */
+	ticks_ms += ended ? ms : (reload - left) / SYSTICK_PER_MS;
+	systick_start(SYSTICK_PER_MS - 1u);
+}
+
+/*
+ * Sleep until an interrupt noted something or a deadline comes. PRIMASK is
+ * set around the check so a handler cannot run between it and the WFI (WFI
+ * still wakes for a pending interrupt); it runs at the cpsie.
  */
 static void idle(const struct demo_state *st)
 {
+	uint32_t ms;
+
 	cm_irq_disable();
-	if (!posted && !tx_freed && ticks_ms == st->now)
-		cm_wfi();
+	if (!posted && !tx_freed && ticks_ms == st->now) {
+		ms = ms_to_next_deadline(st);
+		if (ms > 1u)
+			sleep_tickless(ms);
+		else
+			cm_wfi();
+	}
 	cm_irq_enable();
 }
 
@@ -252,8 +308,8 @@ int main(void)
 	if (st.wdg_period)
 		vmmio_write(VMMIO_WDG_KEY, VMMIO_WDG_START_KEY);
 
-	/* HAL_InitTick: a 1 ms tick from the core clock. */
-	systick_start(FW_CLOCK_HZ / 1000u - 1u);
+	/* HAL_InitTick: a 1 ms tick from the core clock (longer while idle: sleep_tickless). */
+	systick_start(SYSTICK_PER_MS - 1u);
 	/* The host's messages interrupt us; TX free stays masked until a kick waits. */
 	ipcc_write(IPCC_C2CR, IPCC_CR_RXOIE | IPCC_CR_TXFIE);
 	ipcc_write(IPCC_C2MR, ipcc_read(IPCC_C2MR) & ~HOST_MSGS);

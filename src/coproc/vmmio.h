@@ -5,8 +5,9 @@
  * (src/coproc) and the firmware (firmware/), which both include this file.
  * Plain #defines only, so that a freestanding cross-compiled firmware can use
  * it. Not a vendor peripheral: what is left of the private mailbox page once
- * the STM32 IPCC took over the doorbells and requests (stm32_ipcc_regs.h);
- * SysTick replaces the tick later.
+ * the STM32 IPCC took over the doorbells and requests (stm32_ipcc_regs.h).
+ * Firmware takes its time from SysTick (the demo does); the tick register
+ * stays for firmware written before the exception model.
  *
  * One 4 KiB page of 32-bit registers at the board's address (VMMIO_BASE on
  * the boards of boards/, away from every SoC peripheral the firmware uses).

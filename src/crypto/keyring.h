@@ -19,11 +19,13 @@
 #include "crypto/crypto.h"
 
 #define KEYRING_MAX 16
+/* Longest key name kept (a path, as long as a board's BOARD_PATH_MAX) with its NUL. */
+#define KEYRING_NAME_MAX 256
 
 struct keyring {
 	struct crypto_key *keys[KEYRING_MAX];	      /* owned */
 	uint8_t ids[KEYRING_MAX][CRYPTO_SHA256_SIZE]; /* key id of keys[i] */
-	char names[KEYRING_MAX][64];		      /* where each key came from, for messages */
+	char names[KEYRING_MAX][KEYRING_NAME_MAX];    /* where each key came from, for messages */
 	unsigned int count;			      /* keys in use */
 };
 
