@@ -214,6 +214,74 @@ static void test_board_usage_errors_exit_2(void **state)
 	assert_int_equal(run("verify --board %s --bogus %s", board(MP15), img), 2);
 }
 
+/* Replace the first `from` of s (a malloc()ed string) by `to`. */
+static char *replace(char *s, const char *from, const char *to)
+{
+	char *at = strstr(s, from), *out;
+	size_t len;
+
+	assert_non_null(at);
+	len = strlen(s) - strlen(from) + strlen(to) + 1;
+	out = malloc(len);
+	assert_non_null(out);
+	snprintf(out, len, "%.*s%s%s", (int)(at - s), s, to, at + strlen(from));
+	free(s);
+	return out;
+}
+
+/*
+ * A board with two TEE coprocessors (the MP15 board plus a second M4, id 2,
+ * with one private RAM of its own): which one to check must be said.
+ */
+static void test_two_tee_rprocs_need_rproc(void **state)
+{
+	char path[4096], key[4200];
+	struct rpt_error err = {0};
+	size_t size;
+	char *dts = (char *)rpt_slurp(board(MP15), &size);
+
+	(void)state;
+	dts = realloc(dts, size + 1);
+	assert_non_null(dts);
+	dts[size] = 0;
+	dts = replace(dts, "\t\tretram: retram@38000000 {",
+		      "\t\tm4b_ram: m4b-ram@20000000 {\n"
+		      "\t\t\treg = <0x20000000 0x10000>;\n"
+		      "\t\t\trproc,secure;\n"
+		      "\t\t\trproc,loadable;\n"
+		      "\t\t};\n\n"
+		      "\t\tretram: retram@38000000 {");
+	snprintf(key, sizeof(key), "\"%s\"", rpt_source_path("keys/demo-test-only.pub.pem"));
+	dts = replace(dts, "\"../keys/demo-test-only.pub.pem\"", key);
+	dts = replace(dts, "\tm4 {",
+		      "\tm4b {\n"
+		      "\t\tcompatible = \"st,stm32mp1-m4-tee\";\n"
+		      "\t\trproc,id = <2>;\n"
+		      "\t\tcpu = \"cortex-m4\";\n"
+		      "\t\tmemory-region = <&m4b_ram>;\n"
+		      "\t};\n\n"
+		      "\tm4 {");
+	snprintf(path, sizeof(path), "%s/two.dts", rpt_tmpdir());
+	assert_int_equal(rpt_write_file_atomic(path, dts, strlen(dts), &err), 0);
+	free(dts);
+
+	assert_int_equal(run("verify --board %s %s", path, bin("firmware/rproc-demo.sign")), 2);
+	assert_output_has("has 2 TEE coprocessors (2, 0): say which with --rproc ID");
+	assert_int_equal(
+		run("verify --board %s --rproc 0 %s", path, bin("firmware/rproc-demo.sign")), 0);
+	assert_output_has("rproc 0 (m4) would load and start it");
+	/*
+	 * The second M4 (with the demo key): its policy says nothing, so no
+	 * allow-unversioned: the security counter rule refuses the demo image.
+	 */
+	assert_int_equal(run("verify --board %s --rproc 2 --key %s %s", path,
+			     rpt_source_path("keys/demo-test-only.pub.pem"),
+			     bin("firmware/rproc-demo.sign")),
+			 1);
+	assert_output_has(" rproc 2: ");
+	assert_output_has("image has no security counter and the board requires one");
+}
+
 /* A board without a TEE coprocessor loads no signed image: a failure naming why. */
 static void test_board_without_tee(void **state)
 {
@@ -233,6 +301,7 @@ int main(void)
 		cmocka_unit_test(test_mp2_demo_on_mp2_board_only),
 		cmocka_unit_test(test_untrusted_key_refused),
 		cmocka_unit_test(test_board_usage_errors_exit_2),
+		cmocka_unit_test(test_two_tee_rprocs_need_rproc),
 		cmocka_unit_test(test_board_without_tee),
 	};
 
