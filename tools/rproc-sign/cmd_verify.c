@@ -337,18 +337,22 @@ int cmd_verify(int argc, char **argv)
 			}
 			board = optarg;
 			break;
-		case 'r':
+		case 'r': {
+			/* required_argument: getopt gives one (the analyzer cannot know). */
+			const char *arg = optarg ? optarg : "";
+
 			errno = 0;
-			v = strtoul(optarg, &end, 0);
-			if (has_id || errno || end == optarg || *end || optarg[0] == '-' ||
+			v = strtoul(arg, &end, 0);
+			if (has_id || errno || end == arg || *end || arg[0] == '-' ||
 			    v > UINT32_MAX) {
-				cli_fail(EXIT_USAGE, "verify: --rproc '%s': %s", optarg,
+				cli_fail(EXIT_USAGE, "verify: --rproc '%s': %s", arg,
 					 has_id ? "given twice" : "not an rproc id (0, 1, ...)");
 				goto out;
 			}
 			has_id = true;
 			id = (uint32_t)v;
 			break;
+		}
 		default:
 			cli_fail(EXIT_USAGE, "verify: unknown or incomplete option '%s'",
 				 argv[optind - 1]);
