@@ -94,10 +94,18 @@ static void on_crash(void *priv, uint32_t rproc_id, enum rproc_crash_type type, 
 	post(priv, rproc_id, TEE_WIRE_EVENT_CRASH, (uint32_t)type, why);
 }
 
+/* Processor 1's lines: its driver runs in the clients, which read the registers back. */
+static void on_ipcc_irq(void *priv, uint32_t rproc_id, bool rx, bool tx)
+{
+	post(priv, rproc_id, TEE_WIRE_EVENT_IPCC_IRQ,
+	     (rx ? TEE_WIRE_IPCC_IRQ_RX : 0) | (tx ? TEE_WIRE_IPCC_IRQ_TX : 0), NULL);
+}
+
 static const struct secure_world_events relay = {
 	.kick = on_kick,
 	.shutdown_ack = on_shutdown_ack,
 	.crash = on_crash,
+	.ipcc_irq = on_ipcc_irq,
 };
 
 void world_set_server(struct world *w, struct teed *server)
@@ -134,12 +142,38 @@ static bool hw_crashed(void *priv, uint32_t rproc_id, uint32_t *type)
 	return secure_world_crashed(((struct world *)priv)->sw, rproc_id, type);
 }
 
+/*
+ * Processor 1's register accesses, forwarded to the core's IPCC model. A core
+ * without an IPCC is hardware we do not have (-EOPNOTSUPP on the wire).
+ */
+static int hw_ipcc_read(void *priv, uint32_t rproc_id, uint32_t reg, uint32_t *value)
+{
+	struct coproc *core;
+	int ret = secure_world_core(((struct world *)priv)->sw, rproc_id, &core);
+
+	if (!ret)
+		ret = coproc_ipcc_host_read(core, reg, value);
+	return ret == -ENODEV ? -EOPNOTSUPP : ret;
+}
+
+static int hw_ipcc_write(void *priv, uint32_t rproc_id, uint32_t reg, uint32_t value)
+{
+	struct coproc *core;
+	int ret = secure_world_core(((struct world *)priv)->sw, rproc_id, &core);
+
+	if (!ret)
+		ret = coproc_ipcc_host_write(core, reg, value);
+	return ret == -ENODEV ? -EOPNOTSUPP : ret;
+}
+
 const struct teed_hw_ops world_hw_ops = {
 	.kick = hw_kick,
 	.request_shutdown = hw_request_shutdown,
 	.inject_crash = hw_inject_crash,
 	.request_detach = hw_request_detach,
 	.crashed = hw_crashed,
+	.ipcc_read = hw_ipcc_read,
+	.ipcc_write = hw_ipcc_write,
 };
 
 /* ---- the whole ---- */
