@@ -83,6 +83,15 @@
  * client should read events on a connection of their own, so that an event
  * never sits between a request and its reply.
  *
+ * Processor 1's IPCC (version 6): the normal world runs the stm32_ipcc driver
+ * itself, as Linux does; its register accesses go in as IPCC_READ and
+ * IPCC_WRITE, and processor 1's interrupt lines come back as IPCC_IRQ events
+ * (levels: sent after every access while a line is high). The client runs
+ * the driver's handler on its event connection's thread; the requests the
+ * handler makes go out on request connections, so nothing waits on itself.
+ * rproc-teed then runs no driver of its own and answers KICK,
+ * REQUEST_SHUTDOWN and REQUEST_DETACH with NOT_SUPPORTED.
+ *
  * Everything is checked when decoded: magic, version, op, lengths (exact for
  * each op), reserved fields, parameter types, descriptor indexes (in a request
  * every descriptor is named by exactly one memref, and every memref with a

@@ -74,19 +74,6 @@ static void post(struct world *w, uint32_t rproc_id, enum tee_wire_event_kind ki
 	pthread_mutex_unlock(&w->relay_lock);
 }
 
-/* Doorbells are frequent: relayed without a log line. */
-static void on_kick(void *priv, uint32_t rproc_id, uint32_t vq)
-{
-	post(priv, rproc_id, TEE_WIRE_EVENT_KICK, vq, NULL);
-}
-
-static void on_shutdown_ack(void *priv, uint32_t rproc_id)
-{
-	fprintf(stderr, "rproc-teed: rproc %u: firmware acknowledged the shutdown request\n",
-		rproc_id);
-	post(priv, rproc_id, TEE_WIRE_EVENT_SHUTDOWN_ACK, 0, NULL);
-}
-
 static void on_crash(void *priv, uint32_t rproc_id, enum rproc_crash_type type, const char *why)
 {
 	fprintf(stderr, "rproc-teed: rproc %u: coprocessor crashed (%s): %s\n", rproc_id,
@@ -101,9 +88,13 @@ static void on_ipcc_irq(void *priv, uint32_t rproc_id, bool rx, bool tx)
 	     (rx ? TEE_WIRE_IPCC_IRQ_RX : 0) | (tx ? TEE_WIRE_IPCC_IRQ_TX : 0), NULL);
 }
 
+/*
+ * No doorbell or shutdown-acknowledgement relay: the secure world runs no
+ * IPCC driver here (ipcc_irq is set), processor 1's driver runs in the
+ * clients, which see the firmware's kicks and acknowledgements in the
+ * registers they read back.
+ */
 static const struct secure_world_events relay = {
-	.kick = on_kick,
-	.shutdown_ack = on_shutdown_ack,
 	.crash = on_crash,
 	.ipcc_irq = on_ipcc_irq,
 };
@@ -116,21 +107,6 @@ void world_set_server(struct world *w, struct teed *server)
 }
 
 /* ---- the server's hardware ops: the secure world's mailbox, by rproc id ---- */
-
-static int hw_kick(void *priv, uint32_t rproc_id, uint32_t vq)
-{
-	return secure_world_kick(((struct world *)priv)->sw, rproc_id, vq);
-}
-
-static int hw_request_shutdown(void *priv, uint32_t rproc_id)
-{
-	return secure_world_request_shutdown(((struct world *)priv)->sw, rproc_id);
-}
-
-static int hw_request_detach(void *priv, uint32_t rproc_id)
-{
-	return secure_world_request_detach(((struct world *)priv)->sw, rproc_id);
-}
 
 static int hw_inject_crash(void *priv, uint32_t rproc_id, uint32_t type)
 {
@@ -166,11 +142,9 @@ static int hw_ipcc_write(void *priv, uint32_t rproc_id, uint32_t reg, uint32_t v
 	return ret == -ENODEV ? -EOPNOTSUPP : ret;
 }
 
+/* KICK, REQUEST_SHUTDOWN, REQUEST_DETACH: NOT_SUPPORTED, the clients drive the IPCC. */
 const struct teed_hw_ops world_hw_ops = {
-	.kick = hw_kick,
-	.request_shutdown = hw_request_shutdown,
 	.inject_crash = hw_inject_crash,
-	.request_detach = hw_request_detach,
 	.crashed = hw_crashed,
 	.ipcc_read = hw_ipcc_read,
 	.ipcc_write = hw_ipcc_write,
