@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "normal/drivers/stm32_ipcc.h"
 #include "vboard/vboard_internal.h"
 
 /* A secure world's lines keep their level on the way to the remoteproc log. */
@@ -143,6 +144,38 @@ int vboard_wait_shutdown_ack(void *priv, unsigned int timeout_ms)
 	pthread_mutex_unlock(&p->ack_lock);
 	return ret;
 }
+
+/* ---- the mailbox: processor 1's stm32_ipcc driver, whichever backend it runs over ---- */
+
+static int mbox_request_shutdown(void *priv)
+{
+	struct vboard_proc *p = priv;
+
+	vboard_expect_shutdown_ack(p);
+	return stm32_ipcc_request_shutdown(vboard_proc_ipcc(p));
+}
+
+static int mbox_kick(void *priv, unsigned int vqid)
+{
+	return stm32_ipcc_kick(vboard_proc_ipcc(priv), vqid);
+}
+
+/* The "detach" channel (ST: the 4th IPCC channel, <&ipcc 3>), when the board wires one. */
+static int mbox_request_detach(void *priv)
+{
+	struct vboard_proc *p = priv;
+
+	if (p->desc->mbox.detach == BOARD_MBOX_NONE)
+		return 0;
+	return stm32_ipcc_request_detach(vboard_proc_ipcc(p));
+}
+
+const struct rproc_mbox_ops vboard_mbox_ops = {
+	.request_shutdown = mbox_request_shutdown,
+	.wait_shutdown_ack = vboard_wait_shutdown_ack,
+	.kick = mbox_kick,
+	.request_detach = mbox_request_detach,
+};
 
 void vboard_shutdown_acked(struct vboard_proc *p)
 {

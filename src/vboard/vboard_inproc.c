@@ -77,38 +77,6 @@ static const struct secure_world_events world_events = {
 	.crash = world_crash,
 };
 
-/* ---- the mailbox, on whichever core the processor has ---- */
-
-static int mbox_request_shutdown(void *priv)
-{
-	struct vboard_proc *p = priv;
-
-	vboard_expect_shutdown_ack(p);
-	return stm32_ipcc_request_shutdown(ip_of(p)->ipcc);
-}
-
-static int mbox_kick(void *priv, unsigned int vqid)
-{
-	return stm32_ipcc_kick(ip_of(priv)->ipcc, vqid);
-}
-
-/* The "detach" channel (ST: the 4th IPCC channel, <&ipcc 3>), when the board wires one. */
-static int mbox_request_detach(void *priv)
-{
-	struct vboard_proc *p = priv;
-
-	if (p->desc->mbox.detach == BOARD_MBOX_NONE)
-		return 0;
-	return stm32_ipcc_request_detach(ip_of(p)->ipcc);
-}
-
-static const struct rproc_mbox_ops mbox_ops = {
-	.request_shutdown = mbox_request_shutdown,
-	.wait_shutdown_ack = vboard_wait_shutdown_ack,
-	.kick = mbox_kick,
-	.request_detach = mbox_request_detach,
-};
-
 /* ---- a classic-boot processor's own core ---- */
 
 static void elf_kick(void *priv, uint32_t vq)
@@ -193,7 +161,7 @@ static int elf_proc_create(struct vboard *vb, struct vboard_proc *p, struct rpt_
 	cfg.num_mems = p->desc->num_mems;
 	cfg.coproc = &coproc_emu_ops;
 	cfg.coproc_priv = ipp->core;
-	cfg.mbox = (struct rproc_mbox){.ops = &mbox_ops, .priv = p};
+	cfg.mbox = (struct rproc_mbox){.ops = &vboard_mbox_ops, .priv = p};
 	cfg.loader = vb->fw_loader;
 	cfg.boot = &p->desc->boot;
 	cfg.log = vboard_log_line;
@@ -239,7 +207,7 @@ static int tee_proc_create(struct vboard *vb, struct vboard_proc *p, struct rpt_
 	vboard_tee_config(vb, p, &cfg);
 	cfg.mapper = (struct tee_rproc_shm_mapper){
 		.map = map_shared, .priv = secure_world_rproc(ip->world, p->desc->id)};
-	cfg.mbox = (struct rproc_mbox){.ops = &mbox_ops, .priv = p};
+	cfg.mbox = (struct rproc_mbox){.ops = &vboard_mbox_ops, .priv = p};
 	p->rproc = tee_rproc_create(&cfg, err);
 	ret = vboard_proc_made(p, err);
 	/* Crashed before remoteproc existed (after the boot loader's start): never "attached". */

@@ -34,7 +34,7 @@ struct vboard_backend {
 	int (*inject_crash)(struct vboard_proc *p, enum rproc_crash_type type);
 	/* Optional: p's emulated core when it runs in this process. */
 	struct coproc *(*core)(const struct vboard_proc *p);
-	/* Optional: the driver of p's IPCC when it runs in this process. */
+	/* Optional: processor 1's driver of p's IPCC (it runs in this process). */
 	struct stm32_ipcc *(*ipcc)(const struct vboard_proc *p);
 	/* Optional: vboard_test_secure_view(). */
 	const uint8_t *(*secure_view)(struct vboard_proc *p, const struct board_memory *m);
@@ -102,6 +102,11 @@ int vboard_check_remote_board(struct vboard *vb, struct rpt_error *err);
 int vboard_wait_shutdown_ack(void *priv, unsigned int timeout_ms);
 /* Forget any earlier acknowledgement before a new request. */
 void vboard_expect_shutdown_ack(struct vboard_proc *p);
+/*
+ * A TEE processor's mailbox (priv: its struct vboard_proc): the stm32_ipcc
+ * driver of vboard_proc_ipcc(), over whichever backend reaches the IPCC.
+ */
+extern const struct rproc_mbox_ops vboard_mbox_ops;
 /* The firmware acknowledged the shutdown request. */
 void vboard_shutdown_acked(struct vboard_proc *p);
 /* The firmware rang a doorbell. */

@@ -3,9 +3,13 @@
  * The board's backend with the secure world in rproc-teed (vboard.h,
  * VBOARD_TEE_SOCKET). rproc-teed holds the TA, the secure memories and the
  * emulated cores. The drivers' TEE is a thin guard over the socket
- * transport; the shared memories are rproc-teed's memfds; the mailbox goes
- * through the daemon's hardware channel and its events come back on a thread
- * of ours.
+ * transport; the shared memories are rproc-teed's memfds; the mailbox is our
+ * own stm32_ipcc driver, whose register accesses go through the daemon's
+ * hardware channel (IPCC_READ, IPCC_WRITE) and whose interrupt lines come
+ * back as IPCC_IRQ events on a thread of ours. That thread may run the
+ * driver's handler, which makes requests: they go out on the context's
+ * request connections, never on the event channel, so an event never waits
+ * behind a reply that waits behind it.
  *
  * The guard exists for one case the transport cannot judge: rproc-teed died.
  * Its cores died with it, so a STOP_FW or RELEASE_FW that can no longer reach
@@ -24,6 +28,7 @@
 #include <unistd.h>
 
 #include "common/ipc_path.h"
+#include "normal/drivers/stm32_ipcc.h"
 #include "normal/tee_client/tee_hwchan.h"
 #include "normal/tee_client/tee_socket.h"
 #include "vboard/vboard_internal.h"
@@ -35,8 +40,9 @@
 
 /* One processor, as this backend drives it. */
 struct sock_proc {
-	struct tee_shm_set shm; /* the shared memories, from rproc-teed's memfds */
-	bool ta_started;	/* START_FW succeeded and no STOP/RELEASE since (atomic) */
+	struct tee_shm_set shm;	 /* the shared memories, from rproc-teed's memfds */
+	bool ta_started;	 /* START_FW succeeded and no STOP/RELEASE since (atomic) */
+	struct stm32_ipcc *ipcc; /* processor 1's driver of its IPCC, NULL if the board has none */
 };
 
 struct sock_board {
@@ -82,9 +88,11 @@ static void track(struct vboard_proc *p, uint32_t cmd, TEE_Result res)
 {
 	if (!p || res != TEE_SUCCESS)
 		return;
-	if (cmd == TA_RPROC_CMD_START_FW)
+	if (cmd == TA_RPROC_CMD_START_FW) {
 		__atomic_store_n(&sp_of(p)->ta_started, true, __ATOMIC_RELAXED);
-	else if (cmd == TA_RPROC_CMD_STOP_FW || cmd == TA_RPROC_CMD_RELEASE_FW)
+		/* The start reset the block: processor 1 sets it up again (lines were low). */
+		stm32_ipcc_setup(sp_of(p)->ipcc);
+	} else if (cmd == TA_RPROC_CMD_STOP_FW || cmd == TA_RPROC_CMD_RELEASE_FW)
 		__atomic_store_n(&sp_of(p)->ta_started, false, __ATOMIC_RELAXED);
 }
 
@@ -247,52 +255,66 @@ static const struct tee_transport guard_transport = {
 
 /* ---- the mailbox through the hardware channel ---- */
 
-static int sock_request_shutdown(void *priv)
+/* Processor 1's register accesses, forwarded to the daemon's IPCC model. */
+static int ipcc_read32(void *priv, uint32_t offset, uint32_t *value)
 {
 	struct vboard_proc *p = priv;
 	struct rpt_error err = {0};
 	int ret;
 
-	vboard_expect_shutdown_ack(p);
-	ret = tee_hwchan_request_shutdown(&sb_of(p)->sock, p->desc->id, &err);
-	/* Not running any more is no news to the caller; anything else is worth a line. */
-	if (ret && ret != -RPT_ESTATE)
-		vb_log(p->vb, RPT_LOG_WARN, "%s: shutdown request: %s", p->desc->name,
+	ret = tee_hwchan_ipcc_read(&sb_of(p)->sock, p->desc->id, offset, value, &err);
+	/* No IPCC (or no core) behind the daemon: the probe's answer, not an error. */
+	if (ret == -EOPNOTSUPP)
+		return -ENODEV;
+	if (ret)
+		vb_log(p->vb, RPT_LOG_ERR, "%s: IPCC read: %s", p->desc->name, rpt_error_msg(&err));
+	return ret;
+}
+
+static int ipcc_write32(void *priv, uint32_t offset, uint32_t value)
+{
+	struct vboard_proc *p = priv;
+	struct rpt_error err = {0};
+	int ret;
+
+	ret = tee_hwchan_ipcc_write(&sb_of(p)->sock, p->desc->id, offset, value, &err);
+	if (ret)
+		vb_log(p->vb, RPT_LOG_ERR, "%s: IPCC write: %s", p->desc->name,
 		       rpt_error_msg(&err));
 	return ret;
 }
 
-static int sock_kick(void *priv, unsigned int vqid)
-{
-	struct vboard_proc *p = priv;
-	struct rpt_error err = {0};
-	int ret;
-
-	ret = tee_hwchan_kick(&sb_of(p)->sock, p->desc->id, vqid, &err);
-	if (ret)
-		vb_log(p->vb, RPT_LOG_ERR, "%s: kick: %s", p->desc->name, rpt_error_msg(&err));
-	return ret;
-}
-
-static int sock_request_detach(void *priv)
-{
-	struct vboard_proc *p = priv;
-	struct rpt_error err = {0};
-	int ret;
-
-	ret = tee_hwchan_request_detach(&sb_of(p)->sock, p->desc->id, &err);
-	if (ret)
-		vb_log(p->vb, RPT_LOG_WARN, "%s: detach request: %s", p->desc->name,
-		       rpt_error_msg(&err));
-	return ret;
-}
-
-static const struct rproc_mbox_ops sock_mbox_ops = {
-	.request_shutdown = sock_request_shutdown,
-	.wait_shutdown_ack = vboard_wait_shutdown_ack,
-	.kick = sock_kick,
-	.request_detach = sock_request_detach,
+/*
+ * No running(): whether the core runs is the daemon's to know (a core the
+ * boot loader started runs without a START_FW of ours). A request to a
+ * stopped core sets its channel, as on the SoC; a crash ends the wait for
+ * an acknowledgement (vboard_wait_shutdown_ack).
+ */
+static const struct stm32_ipcc_hw_ops ipcc_hw_ops = {
+	.read32 = ipcc_read32,
+	.write32 = ipcc_write32,
 };
+
+static void ipcc_kicked(void *priv, uint32_t vq)
+{
+	(void)vq;
+	vboard_proc_kicked(priv);
+}
+
+static void ipcc_shutdown_acked(void *priv)
+{
+	vboard_shutdown_acked(priv);
+}
+
+static const struct stm32_ipcc_events ipcc_events = {
+	.kick = ipcc_kicked,
+	.shutdown_ack = ipcc_shutdown_acked,
+};
+
+static struct stm32_ipcc *socket_ipcc(const struct vboard_proc *p)
+{
+	return sp_of(p)->ipcc;
+}
 
 static int socket_inject_crash(struct vboard_proc *p, enum rproc_crash_type type)
 {
@@ -318,11 +340,10 @@ static void dispatch(struct sock_board *sb, const struct tee_wire_event *ev)
 	case TEE_WIRE_EVENT_CRASH:
 		vboard_proc_crashed(p, (int)ev->arg, ev->why);
 		break;
-	case TEE_WIRE_EVENT_KICK:
-		vboard_proc_kicked(p);
-		break;
-	case TEE_WIRE_EVENT_SHUTDOWN_ACK:
-		vboard_shutdown_acked(p);
+	case TEE_WIRE_EVENT_IPCC_IRQ:
+		/* Processor 1's interrupt: our driver's handler, here (its requests are not events). */
+		stm32_ipcc_irq(sp_of(p)->ipcc, ev->arg & TEE_WIRE_IPCC_IRQ_RX,
+			       ev->arg & TEE_WIRE_IPCC_IRQ_TX);
 		break;
 	}
 }
@@ -490,6 +511,7 @@ static int socket_proc_create(struct vboard *vb, struct vboard_proc *p, struct r
 {
 	struct sock_proc *sp = sp_of(p);
 	struct tee_rproc_config cfg;
+	struct rpt_error ierr = {0};
 	int ret;
 
 	ret = tee_socket_map_shared(&sb_of(p)->sock, p->desc->id, &sp->shm, err);
@@ -497,9 +519,14 @@ static int socket_proc_create(struct vboard *vb, struct vboard_proc *p, struct r
 		ret = check_shared(p, err);
 	if (ret)
 		return ret;
+	/* Probe processor 1's driver (its set-up goes to the daemon); no IPCC: no mailbox. */
+	sp->ipcc = stm32_ipcc_create(&ipcc_hw_ops, p, p->desc, &ipcc_events, p, &ierr);
+	if (!sp->ipcc && ierr.code != -ENODEV)
+		return rpt_error_set(err, ierr.code, "%s: IPCC: %s", p->desc->name,
+				     rpt_error_msg(&ierr));
 	vboard_tee_config(vb, p, &cfg);
 	cfg.mapper = (struct tee_rproc_shm_mapper){.map = tee_shm_set_lookup, .priv = &sp->shm};
-	cfg.mbox = (struct rproc_mbox){.ops = &sock_mbox_ops, .priv = p};
+	cfg.mbox = (struct rproc_mbox){.ops = &vboard_mbox_ops, .priv = p};
 	p->rproc = tee_rproc_create(&cfg, err);
 	return vboard_proc_made(p, err);
 }
@@ -552,9 +579,13 @@ static void socket_down(struct vboard *vb)
 	struct sock_board *sb = vb->be;
 	unsigned int i;
 
+	/* The event thread is gone: nothing runs a driver's handler any more. */
 	stop_events(sb);
-	for (i = 0; i < vb->num_procs; i++)
+	for (i = 0; i < vb->num_procs; i++) {
+		stm32_ipcc_destroy(sb->procs[i].ipcc);
+		sb->procs[i].ipcc = NULL;
 		tee_socket_unmap_shared(&sb->procs[i].shm);
+	}
 	if (vb->tee)
 		tee_finalize(vb->tee);
 	vb->tee = NULL;
@@ -570,5 +601,6 @@ const struct vboard_backend vboard_socket_backend = {
 	.proc_create = socket_proc_create,
 	.start = socket_start,
 	.inject_crash = socket_inject_crash,
+	.ipcc = socket_ipcc,
 	.down = socket_down,
 };

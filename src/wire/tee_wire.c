@@ -347,6 +347,25 @@ static int check_inject_crash(const struct tee_wire_msg *m, struct rpt_error *er
 	return 0;
 }
 
+/* processor 1's IPCC window: a 4-byte aligned register inside the block */
+static int check_ipcc_reg(const struct tee_wire_msg *m, struct rpt_error *err)
+{
+	if (m->reg >= TEE_WIRE_IPCC_SIZE || (m->reg & 3u))
+		return rpt_error_set(err, RPT_EFORMAT,
+				     "IPCC register 0x%x, not a 4-byte aligned offset below 0x%x",
+				     m->reg, TEE_WIRE_IPCC_SIZE);
+	return 0;
+}
+
+/* A value only when the read worked: a client never uses a failed read's. */
+static int check_ipcc_read_reply(const struct tee_wire_msg *m, struct rpt_error *err)
+{
+	if (m->result != TEE_SUCCESS && m->value)
+		return rpt_error_set(err, RPT_EFORMAT, "IPCC value 0x%x with result 0x%08x",
+				     m->value, m->result);
+	return 0;
+}
+
 static int check_get_shm_reply(const struct tee_wire_msg *m, struct rpt_error *err)
 {
 	if (m->result != TEE_SUCCESS && m->num_shm)
@@ -369,6 +388,11 @@ int tee_wire_event_check(const struct tee_wire_event *ev, struct rpt_error *err)
 			return rpt_error_set(err, RPT_EFORMAT,
 					     "doorbell of vq %u, a mailbox has %u", ev->arg,
 					     TEE_WIRE_MAX_VQ);
+		break;
+	case TEE_WIRE_EVENT_IPCC_IRQ:
+		if (ev->arg & ~(TEE_WIRE_IPCC_IRQ_RX | TEE_WIRE_IPCC_IRQ_TX))
+			return rpt_error_set(err, RPT_EFORMAT, "IPCC lines 0x%x, known 0x%x",
+					     ev->arg, TEE_WIRE_IPCC_IRQ_RX | TEE_WIRE_IPCC_IRQ_TX);
 		break;
 	case TEE_WIRE_EVENT_SHUTDOWN_ACK:
 		if (ev->arg)
@@ -551,6 +575,15 @@ static const struct wire_op wire_ops[] = {
 	[TEE_WIRE_OP_UNREGISTER_SHM] = {.name = "UNREGISTER_SHM",
 					.request = {.fields = {F_U32(shm_id), F_RSV},
 						    .check = check_unregister_shm}},
+	[TEE_WIRE_OP_IPCC_READ] = {.name = "IPCC_READ",
+				   .request = {.fields = {F_U32(rproc_id), F_U32(reg)},
+					       .check = check_ipcc_reg},
+				   .reply = {.fields = {F_U32(value), F_RSV},
+					     .check = check_ipcc_read_reply}},
+	[TEE_WIRE_OP_IPCC_WRITE] = {.name = "IPCC_WRITE",
+				    .request = {.fields = {F_U32(rproc_id), F_U32(reg),
+							   F_U32(value), F_RSV},
+						.check = check_ipcc_reg}},
 };
 
 #define WIRE_NUM_OPS (sizeof(wire_ops) / sizeof(wire_ops[0]))

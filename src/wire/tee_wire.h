@@ -33,6 +33,8 @@
  *   REQUEST_DETACH req: rproc_id, rsv                reply: result, origin
  *   REGISTER_SHM   req: u64 size (1 descriptor)      reply: result, origin, shm_id, rsv
  *   UNREGISTER_SHM req: shm_id, rsv                  reply: result, origin
+ *   IPCC_READ      req: rproc_id, reg                reply: result, origin, value, rsv
+ *   IPCC_WRITE     req: rproc_id, reg, value, rsv    reply: result, origin
  *
  *   uuid:  u32 timeLow, u16 timeMid, u16 timeHiAndVersion, u8 clockSeqAndNode[8]
  *   param: type, fd_index, a, b, u64 offset, u64 size               (32 bytes)
@@ -81,12 +83,23 @@
  * client should read events on a connection of their own, so that an event
  * never sits between a request and its reply.
  *
+ * Processor 1's IPCC (version 6): the normal world runs the stm32_ipcc driver
+ * itself, as Linux does; its register accesses go in as IPCC_READ and
+ * IPCC_WRITE, and processor 1's interrupt lines come back as IPCC_IRQ events
+ * (levels: sent after every access while a line is high). The client runs
+ * the driver's handler on its event connection's thread; the requests the
+ * handler makes go out on request connections, so nothing waits on itself.
+ * rproc-teed then runs no driver of its own and answers KICK,
+ * REQUEST_SHUTDOWN and REQUEST_DETACH with NOT_SUPPORTED.
+ *
  * Everything is checked when decoded: magic, version, op, lengths (exact for
  * each op), reserved fields, parameter types, descriptor indexes (in a request
  * every descriptor is named by exactly one memref, and every memref with a
  * buffer names one), the fields each type leaves unused (must be 0), and
  * for the hardware channel the argument of each op and event kind (a vq below
- * TEE_WIRE_MAX_VQ, a known crash type, a reason text only on a crash).
+ * TEE_WIRE_MAX_VQ, a known crash type, a reason text only on a crash, an IPCC
+ * register offset 4-byte aligned inside TEE_WIRE_IPCC_SIZE, IPCC_IRQ lines
+ * among TEE_WIRE_IPCC_IRQ_*).
  */
 #ifndef RPT_WIRE_TEE_WIRE_H
 #define RPT_WIRE_TEE_WIRE_H
@@ -105,9 +118,10 @@
  * 2: the hardware channel (KICK .. EVENT); 3: REQUEST_DETACH; 4: registered
  * shared memory (REGISTER_SHM, UNREGISTER_SHM, memrefs by shm id). A peer of
  * another version is refused. 5: OPEN_SESSION and INVOKE replies end with the
- * failure's reason text.
+ * failure's reason text. 6: processor 1's IPCC registers (IPCC_READ,
+ * IPCC_WRITE) and its interrupt lines (the IPCC_IRQ event).
  */
-#define TEE_WIRE_VERSION    5u
+#define TEE_WIRE_VERSION    6u
 #define TEE_WIRE_HDR_SIZE   24u
 #define TEE_WIRE_BODY_MAX   (64u << 10)
 #define TEE_WIRE_MSG_MAX    (TEE_WIRE_HDR_SIZE + TEE_WIRE_BODY_MAX)
@@ -143,6 +157,14 @@
 #define TEE_WIRE_FD_SHM 0xFFFFFFFEu
 /* Doorbells of one mailbox: a KICK's or kick EVENT's vq is below this. */
 #define TEE_WIRE_MAX_VQ 32u
+/*
+ * Bytes of processor 1's IPCC register window (coproc/stm32_ipcc_regs.h's
+ * IPCC_SIZE): an IPCC_READ's or IPCC_WRITE's reg is 4-byte aligned and below it.
+ */
+#define TEE_WIRE_IPCC_SIZE 0x400u
+/* An IPCC_IRQ event's arg: processor 1's lines that are high. */
+#define TEE_WIRE_IPCC_IRQ_RX (1u << 0) /* RX occupied */
+#define TEE_WIRE_IPCC_IRQ_TX (1u << 1) /* TX free */
 /* Largest crash type: the numbers of enum rproc_crash_type (Linux's) are the wire's. */
 #define TEE_WIRE_CRASH_MAX RPROC_CRASH_MAX
 
@@ -160,6 +182,8 @@ enum tee_wire_op {
 	TEE_WIRE_OP_REQUEST_DETACH = 11,  /* tell the rproc's firmware the host detached */
 	TEE_WIRE_OP_REGISTER_SHM = 12,	  /* map a client memfd once, for memrefs by id */
 	TEE_WIRE_OP_UNREGISTER_SHM = 13,  /* forget a registered shared memory */
+	TEE_WIRE_OP_IPCC_READ = 14,	  /* read one of processor 1's IPCC registers */
+	TEE_WIRE_OP_IPCC_WRITE = 15,	  /* write one of processor 1's IPCC registers */
 };
 
 /* What an EVENT reports. */
@@ -167,6 +191,7 @@ enum tee_wire_event_kind {
 	TEE_WIRE_EVENT_CRASH = 1,	 /* the core stopped on its own: arg = type, why = reason */
 	TEE_WIRE_EVENT_KICK = 2,	 /* the firmware rang the doorbell of vq arg */
 	TEE_WIRE_EVENT_SHUTDOWN_ACK = 3, /* the firmware acknowledged the shutdown request */
+	TEE_WIRE_EVENT_IPCC_IRQ = 4,	 /* processor 1's IPCC lines: arg = TEE_WIRE_IPCC_IRQ_* */
 };
 
 /*
@@ -189,7 +214,7 @@ enum tee_wire_event_kind {
 struct tee_wire_event {
 	uint32_t rproc_id;	    /* whose core */
 	uint32_t kind;		    /* enum tee_wire_event_kind */
-	uint32_t arg;		    /* crash: type (Linux rproc_crash_type); kick: vq; else 0 */
+	uint32_t arg; /* crash: type (Linux rproc_crash_type); kick: vq; IPCC_IRQ: lines; else 0 */
 	char why[TEE_WIRE_WHY_MAX]; /* crash: what happened (NUL-terminated, zeros after); else "" */
 };
 
@@ -235,6 +260,8 @@ struct tee_wire_msg {
 	uint32_t rproc_id; /* GET_SHM and hardware-channel requests, EVENT */
 	uint32_t arg;	   /* KICK: vq; INJECT_CRASH: crash type; EVENT: crash type or vq */
 	uint32_t kind;	   /* EVENT: enum tee_wire_event_kind */
+	uint32_t reg;	   /* IPCC_READ / IPCC_WRITE: register offset in processor 1's window */
+	uint32_t value;	   /* IPCC_READ reply, IPCC_WRITE request: the register's value */
 	char why[TEE_WIRE_WHY_MAX]; /* EVENT (crash): what happened, NUL-terminated */
 	uint32_t result;	    /* replies: TEE_Result */
 	uint32_t origin;	    /* replies: TEE_ORIGIN_* of the result */

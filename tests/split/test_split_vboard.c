@@ -9,6 +9,7 @@
  * is reported crashed and ends offline, and when a daemon is back it boots
  * again, its trace read through the very same (re-mapped) addresses.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,9 @@
 #include <unistd.h>
 
 #include "board/board.h"
+#include "coproc/stm32_ipcc_regs.h"
+#include "normal/tee_client/tee_hwchan.h"
+#include "normal/tee_client/tee_socket.h"
 #include "split_fixture.h"
 #include "testutil.h"
 #include "vboard/vboard.h"
@@ -130,6 +134,60 @@ static void test_doorbells_and_isolation(void **state)
 	}
 }
 
+/*
+ * Processor 1's stm32_ipcc driver runs here, over the daemon's hardware
+ * channel: a firmware kick raises processor 1's line in rproc-teed, the
+ * IPCC_IRQ event brings it here, and our driver acknowledges it by clearing
+ * the channel through the forwarded registers (the firmware polls for that).
+ * A second connection reads the block as processor 1 sees it.
+ */
+static void test_kick_acknowledged_through_registers(void **state)
+{
+	struct vboard_proc *p = vboard_proc(w.vb, 0);
+	struct rpt_error err = {0};
+	struct tee_context ctx;
+	uint32_t v = 0, cr = 0, mr = 0;
+	unsigned long before;
+	int ms;
+
+	(void)state;
+	assert_int_equal(rproc_get_state(w.rp), RPROC_RUNNING);
+	/* The normal world's own driver: nothing runs it in the daemon any more. */
+	assert_non_null(vboard_proc_ipcc(p));
+	if (tee_socket_init(&ctx, w.sys.teed_sock, &err))
+		fail_msg("tee_socket_init: %s", rpt_error_msg(&err));
+	assert_int_equal(tee_hwchan_ipcc_read(&ctx, 0, IPCC_HWCFGR, &v, &err), 0);
+	assert_true((v & IPCC_HWCFGR_CHANNELS_MASK) >= 4);
+	/* Set up by our driver after the start: interrupts on, the vring channels unmasked. */
+	assert_int_equal(tee_hwchan_ipcc_read(&ctx, 0, IPCC_C1CR, &cr, &err), 0);
+	assert_int_equal(cr, IPCC_CR_RXOIE | IPCC_CR_TXFIE);
+	assert_int_equal(tee_hwchan_ipcc_read(&ctx, 0, IPCC_C1MR, &mr, &err), 0);
+	assert_int_equal(mr & (IPCC_MR_CHOM(IPCC_CH_VRING0) | IPCC_MR_CHOM(IPCC_CH_VRING1)), 0);
+	/* Hostile accesses are refused before they leave. */
+	assert_int_equal(tee_hwchan_ipcc_read(&ctx, 0, IPCC_SIZE, &v, &err), -EINVAL);
+	assert_int_equal(tee_hwchan_ipcc_write(&ctx, 0, 0x002, 0, &err), -EINVAL);
+	assert_int_equal(tee_hwchan_ipcc_read(&ctx, 9, IPCC_C1CR, &v, &err), -ENOENT);
+
+	before = vboard_proc_kicks(p);
+	assert_int_equal(rproc_kick(w.rp, 0), 0);
+	for (ms = 0; vboard_proc_kicks(p) == before; ms += 5) {
+		if (ms > 10000)
+			fail_msg("no doorbell back in 10 s\n%s", w.log);
+		nap_ms(5);
+	}
+	/* The firmware's channel is free again: acknowledged through the forwarded C1SCR. */
+	for (ms = 0;; ms += 5) {
+		assert_int_equal(tee_hwchan_ipcc_read(&ctx, 0, IPCC_C2TOC1SR, &v, &err), 0);
+		if (!(v & ((1u << IPCC_CH_VRING0) | (1u << IPCC_CH_VRING1))))
+			break;
+		if (ms > 10000)
+			fail_msg("firmware kick not acknowledged in 10 s (C2TOC1SR 0x%x)\n%s", v,
+				 w.log);
+		nap_ms(5);
+	}
+	tee_finalize(&ctx);
+}
+
 static void test_crash_and_shutdown(void **state)
 {
 	struct rproc_stats st;
@@ -217,6 +275,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_doorbells_and_isolation),
+		cmocka_unit_test(test_kick_acknowledged_through_registers),
 		cmocka_unit_test(test_crash_and_shutdown),
 		cmocka_unit_test(test_daemon_dies_and_returns),
 	};

@@ -66,8 +66,30 @@ static int hw_inject_crash(void *priv, uint32_t rproc_id, uint32_t type)
 	return 0;
 }
 
-static const struct teed_hw_ops double_hw = {hw_kick, hw_request_shutdown, hw_inject_crash, NULL,
-					     NULL};
+/* Processor 1's IPCC window as plain memory: what was written reads back. */
+static uint32_t ipcc_regs[TEE_WIRE_IPCC_SIZE / 4];
+
+static int hw_ipcc_read(void *priv, uint32_t rproc_id, uint32_t reg, uint32_t *value)
+{
+	(void)priv;
+	(void)rproc_id;
+	*value = ipcc_regs[reg / 4];
+	return 0;
+}
+
+static int hw_ipcc_write(void *priv, uint32_t rproc_id, uint32_t reg, uint32_t value)
+{
+	(void)priv;
+	(void)rproc_id;
+	ipcc_regs[reg / 4] = value;
+	return 0;
+}
+
+static const struct teed_hw_ops double_hw = {.kick = hw_kick,
+					     .request_shutdown = hw_request_shutdown,
+					     .inject_crash = hw_inject_crash,
+					     .ipcc_read = hw_ipcc_read,
+					     .ipcc_write = hw_ipcc_write};
 
 static void child_stop(int sig)
 {

@@ -1010,6 +1010,73 @@ static void next_event(struct tee_event_channel *ch, struct tee_wire_event *ev)
 		fail_msg("event channel: %s", rpt_error_msg(&err));
 }
 
+/* An IPCC_READ or IPCC_WRITE of rproc_id's register reg as raw bytes (no encoder check). */
+static size_t ipcc_bytes(uint8_t *buf, uint16_t op, uint32_t rproc_id, uint32_t reg)
+{
+	struct rpt_error err = {0};
+	struct tee_wire_msg m = {.op = op, .seq = 9, .rproc_id = rproc_id, .reg = 0};
+	size_t len;
+
+	assert_int_equal(tee_wire_encode(&m, buf, TEE_WIRE_REPLY_MAX, &len, &err), 0);
+	/* reg is the body's second field: what a hostile peer may put there. */
+	buf[TEE_WIRE_HDR_SIZE + 4] = (uint8_t)reg;
+	buf[TEE_WIRE_HDR_SIZE + 5] = (uint8_t)(reg >> 8);
+	buf[TEE_WIRE_HDR_SIZE + 6] = (uint8_t)(reg >> 16);
+	buf[TEE_WIRE_HDR_SIZE + 7] = (uint8_t)(reg >> 24);
+	return len;
+}
+
+/*
+ * Processor 1's IPCC registers, forwarded: a write reads back, an rproc that
+ * is not on the board is not found, and a register outside the block or
+ * unaligned never reaches the hardware (the connection is dropped).
+ */
+static void test_ipcc_forwarded(void **state)
+{
+	uint8_t buf[TEE_WIRE_REPLY_MAX];
+	struct tee_wire_msg m, r;
+	uint32_t session;
+	int sock;
+	size_t len;
+
+	(void)state;
+	sock = raw_session(srv.path, &session);
+	memset(&m, 0, sizeof(m));
+	m.op = TEE_WIRE_OP_IPCC_WRITE;
+	m.seq = 7;
+	m.reg = 0x008;
+	m.value = 0x00010002;
+	raw_call(sock, &m, NULL, &r);
+	assert_int_equal(r.result, TEE_SUCCESS);
+	m.op = TEE_WIRE_OP_IPCC_READ;
+	m.value = 0;
+	raw_call(sock, &m, NULL, &r);
+	assert_int_equal(r.result, TEE_SUCCESS);
+	assert_int_equal(r.value, 0x00010002);
+	/* Wrong rproc: refused, nothing read or written, the connection stays. */
+	m.rproc_id = 7;
+	raw_call(sock, &m, NULL, &r);
+	assert_int_equal(r.result, TEE_ERROR_ITEM_NOT_FOUND);
+	assert_int_equal(r.value, 0);
+	m.op = TEE_WIRE_OP_IPCC_WRITE;
+	m.value = 0xFFFFFFFFu;
+	raw_call(sock, &m, NULL, &r);
+	assert_int_equal(r.result, TEE_ERROR_ITEM_NOT_FOUND);
+	m.op = TEE_WIRE_OP_IPCC_READ;
+	m.rproc_id = 0;
+	raw_call(sock, &m, NULL, &r);
+	assert_int_equal(r.value, 0x00010002);
+	/* Out of the block, unaligned, far out: a hostile peer, disconnected. */
+	len = ipcc_bytes(buf, TEE_WIRE_OP_IPCC_READ, 0, TEE_WIRE_IPCC_SIZE);
+	send_expect_close(sock, buf, len, NULL, 0);
+	sock = raw_session(srv.path, &session);
+	len = ipcc_bytes(buf, TEE_WIRE_OP_IPCC_WRITE, 0, 0x006);
+	send_expect_close(sock, buf, len, NULL, 0);
+	sock = raw_session(srv.path, &session);
+	len = ipcc_bytes(buf, TEE_WIRE_OP_IPCC_WRITE, 0, 0xFFFFFFFCu);
+	send_expect_close(sock, buf, len, NULL, 0);
+}
+
 static void test_hw_channel(void **state)
 {
 	static const uint32_t id0 = 0, id9 = 9;
@@ -1314,6 +1381,7 @@ int main(void)
 		cmocka_unit_test(test_shm_register_misuse),
 		cmocka_unit_test(test_server_gone_and_back),
 		cmocka_unit_test(test_hw_channel),
+		cmocka_unit_test(test_ipcc_forwarded),
 		cmocka_unit_test(test_slow_subscriber_dropped),
 		cmocka_unit_test(test_socket_file_rules),
 		cmocka_unit_test(test_daemon),

@@ -566,13 +566,17 @@ static void test_hw_channel_refused(void **state)
 	/* Events: unknown kind, arguments out of range, reserved, text where none belongs. */
 	event_msg(&m, TEE_WIRE_EVENT_KICK, 0, NULL);
 	assert_body_edit_refused(&m, 4, 0);
-	assert_body_edit_refused(&m, 4, 4);
+	assert_body_edit_refused(&m, 4, 5); /* past IPCC_IRQ, the last kind */
 	assert_body_edit_refused(&m, 8, TEE_WIRE_MAX_VQ);
 	assert_body_edit_refused(&m, 12, 1);
 	assert_body_edit_refused(&m, 16, 'x');
 	assert_body_edit_refused(&m, 16 + TEE_WIRE_WHY_MAX - 4, 0x01000000);
 	event_msg(&m, TEE_WIRE_EVENT_SHUTDOWN_ACK, 0, NULL);
 	assert_body_edit_refused(&m, 8, 1);
+	/* IPCC lines: only RX occupied and TX free exist; no text. */
+	event_msg(&m, TEE_WIRE_EVENT_IPCC_IRQ, TEE_WIRE_IPCC_IRQ_RX, NULL);
+	assert_body_edit_refused(&m, 8, 4);
+	assert_body_edit_refused(&m, 16, 'x');
 	event_msg(&m, TEE_WIRE_EVENT_CRASH, 0, "fault");
 	assert_body_edit_refused(&m, 8, TEE_WIRE_CRASH_MAX + 1);
 	/* A crash reason not terminated, or with bytes after its end. */

@@ -32,9 +32,9 @@
 #define Z8	Z4, Z4
 #define Z16	Z8, Z8
 #define Z32	Z16, Z16
-/* Header: magic "RPTW", version 5, op, seq, body_len, num_fds, reserved. */
+/* Header: magic "RPTW", version 6, op, seq, body_len, num_fds, reserved. */
 #define HDR(op, seq, body_len, nfds)                                                               \
-	'R', 'P', 'T', 'W', LE16(5), LE16(op), LE32(seq), LE32(body_len), LE32(nfds), Z4
+	'R', 'P', 'T', 'W', LE16(6), LE16(op), LE32(seq), LE32(body_len), LE32(nfds), Z4
 /* Parameter: type, fd_index, a, b, u64 offset, u64 size. */
 #define PARAM(type, fd, a, b, off, size)                                                           \
 	LE32(type), LE32(fd), LE32(a), LE32(b), LE64(off), LE64(size)
@@ -360,6 +360,48 @@ static void fill_event_ack(struct tee_wire_msg *m)
 	m->kind = TEE_WIRE_EVENT_SHUTDOWN_ACK;
 }
 
+/* Processor 1's IPCC registers and lines, forwarded (version 6). */
+static const uint8_t ipcc_read_req[] = {HDR(0x000e, 0x2d, 8, 0), LE32(1), LE32(0x3f0)};
+static void fill_ipcc_read_req(struct tee_wire_msg *m)
+{
+	m->op = TEE_WIRE_OP_IPCC_READ;
+	m->seq = 0x2d;
+	m->rproc_id = 1;
+	m->reg = 0x3f0;
+}
+static const uint8_t ipcc_read_rep[] = {HDR(0x800e, 0x01020304, 16, 0), Z4, LE32(3),
+					LE32(0x00010203), Z4};
+static void fill_ipcc_read_rep(struct tee_wire_msg *m)
+{
+	reply_head(m, TEE_WIRE_OP_IPCC_READ, TEE_SUCCESS, TEE_WIRE_ORIGIN_TEE);
+	m->value = 0x00010203;
+}
+static const uint8_t ipcc_write_req[] = {HDR(0x000f, 0x2e, 16, 0), LE32(2), LE32(0x008),
+					 LE32(0x00010000), Z4};
+static void fill_ipcc_write_req(struct tee_wire_msg *m)
+{
+	m->op = TEE_WIRE_OP_IPCC_WRITE;
+	m->seq = 0x2e;
+	m->rproc_id = 2;
+	m->reg = 0x008;
+	m->value = 0x00010000;
+}
+static const uint8_t ipcc_write_rep[] = {HDR(0x800f, 0x01020304, 8, 0), LE32(0xFFFF0008u),
+					 LE32(3)};
+static void fill_ipcc_write_rep(struct tee_wire_msg *m)
+{
+	reply_head(m, TEE_WIRE_OP_IPCC_WRITE, TEE_ERROR_ITEM_NOT_FOUND, TEE_WIRE_ORIGIN_TEE);
+}
+static const uint8_t event_ipcc_irq[] = {
+	HDR(0x000a, 0, 112, 0), LE32(1), LE32(4), LE32(3), Z4, Z32, Z32, Z32};
+static void fill_event_ipcc_irq(struct tee_wire_msg *m)
+{
+	m->op = TEE_WIRE_OP_EVENT;
+	m->rproc_id = 1;
+	m->kind = TEE_WIRE_EVENT_IPCC_IRQ;
+	m->arg = TEE_WIRE_IPCC_IRQ_RX | TEE_WIRE_IPCC_IRQ_TX;
+}
+
 /* REGISTER_SHM: a u64 size and exactly one descriptor; the reply's id only on a success. */
 static const uint8_t register_shm_req[] = {HDR(0x000c, 0x2b, 8, 1), LE64(0x0ff01000u)};
 static void fill_register_shm_req(struct tee_wire_msg *m)
@@ -464,6 +506,11 @@ static const struct wire_case cases[] = {
 	CASE("REGISTER_SHM reply (failure)", register_shm_fail, 12),
 	CASE("UNREGISTER_SHM request", unregister_shm_req, 4),
 	CASE("UNREGISTER_SHM reply", unregister_shm_rep, 0),
+	CASE("IPCC_READ request", ipcc_read_req, 0),
+	CASE("IPCC_READ reply", ipcc_read_rep, 12),
+	CASE("IPCC_WRITE request", ipcc_write_req, 12),
+	CASE("IPCC_WRITE reply", ipcc_write_rep, 0),
+	CASE("EVENT (IPCC lines)", event_ipcc_irq, 12),
 	CASE("INVOKE request (memrefs by shm id)", invoke_shm_req, 0),
 	CASE("INVOKE reply (failure with its reason)", invoke_fail, 0),
 };
@@ -510,6 +557,8 @@ static void assert_msg_equal(const struct tee_wire_msg *a, const struct tee_wire
 	assert_int_equal(a->rproc_id, b->rproc_id);
 	assert_int_equal(a->arg, b->arg);
 	assert_int_equal(a->kind, b->kind);
+	assert_int_equal(a->reg, b->reg);
+	assert_int_equal(a->value, b->value);
 	assert_memory_equal(a->why, b->why, sizeof(a->why));
 	assert_string_equal(a->reason, b->reason);
 	assert_int_equal(a->result, b->result);
@@ -742,14 +791,18 @@ static void test_header_rules(void **state)
 	expect_refused(buf, len, 1, "INVOKE: ", "bad magic 0x57545053");
 	len = copy_case(&cases[4], buf, sizeof(buf));
 	buf[4] = 2;
-	expect_refused(buf, len, 1, "INVOKE: ", "protocol version 2, this side speaks 5");
+	expect_refused(buf, len, 1, "INVOKE: ", "protocol version 2, this side speaks 6");
 	buf[4] = 3;
 	buf[5] = 1;
-	expect_refused(buf, len, 1, "INVOKE: ", "protocol version 259, this side speaks 5");
+	expect_refused(buf, len, 1, "INVOKE: ", "protocol version 259, this side speaks 6");
 	/* A peer of the version before the reason text (4) is refused by name. */
 	len = copy_case(&cases[4], buf, sizeof(buf));
 	buf[4] = 4;
-	expect_refused(buf, len, 1, "INVOKE: ", "protocol version 4, this side speaks 5");
+	expect_refused(buf, len, 1, "INVOKE: ", "protocol version 4, this side speaks 6");
+	/* And one of the version before the forwarded IPCC registers (5). */
+	len = copy_case(&cases[4], buf, sizeof(buf));
+	buf[4] = 5;
+	expect_refused(buf, len, 1, "INVOKE: ", "protocol version 5, this side speaks 6");
 	len = copy_case(&cases[4], buf, sizeof(buf));
 	put_le32(buf + 12, TEE_WIRE_BODY_MAX + 1);
 	expect_refused(buf, len, 1, "INVOKE: ", "body of 65537 bytes, over 65536");
@@ -759,8 +812,8 @@ static void test_header_rules(void **state)
 	expect_refused(buf, len, 17, "INVOKE: ", "17 descriptors, over 16");
 	/* Ops that do not exist: past the table, 0, an event's reply, other high bits. */
 	len = copy_case(&cases[0], buf, sizeof(buf));
-	buf[6] = 0x0e;
-	expect_refused(buf, len, 0, NULL, "unknown op 0x000e");
+	buf[6] = 0x10;
+	expect_refused(buf, len, 0, NULL, "unknown op 0x0010");
 	buf[6] = 0;
 	expect_refused(buf, len, 0, NULL, "unknown op 0x0000");
 	buf[6] = 0x01;
@@ -953,8 +1006,8 @@ static void test_hw_channel_rules(void **state)
 	put_le32(buf + 8, 1);
 	expect_refused(buf, len, 0, "EVENT: ", "seq 1, an event carries 0");
 	len = copy_case(&cases[21], buf, sizeof(buf));
-	put_le32(buf + TEE_WIRE_HDR_SIZE + 4, 4);
-	expect_refused(buf, len, 0, "EVENT: ", "unknown event kind 4");
+	put_le32(buf + TEE_WIRE_HDR_SIZE + 4, 5);
+	expect_refused(buf, len, 0, "EVENT: ", "unknown event kind 5");
 	put_le32(buf + TEE_WIRE_HDR_SIZE + 4, 0);
 	expect_refused(buf, len, 0, "EVENT: ", "unknown event kind 0");
 	len = copy_case(&cases[21], buf, sizeof(buf));
@@ -976,6 +1029,26 @@ static void test_hw_channel_rules(void **state)
 	len = copy_case(&cases[23], buf, sizeof(buf)); /* shutdown acknowledgement */
 	put_le32(buf + TEE_WIRE_HDR_SIZE + 8, 1);
 	expect_refused(buf, len, 0, "EVENT: ", "shutdown acknowledgement with argument 1");
+
+	/* Processor 1's IPCC: a register outside the block or unaligned never reaches it. */
+	len = copy_case(&cases[29], buf, sizeof(buf)); /* IPCC_READ request */
+	put_le32(buf + TEE_WIRE_HDR_SIZE + 4, 0x400);
+	expect_refused(buf, len, 0, "IPCC_READ: ",
+		       "IPCC register 0x400, not a 4-byte aligned offset below 0x400");
+	put_le32(buf + TEE_WIRE_HDR_SIZE + 4, 0xFFFFFFFCu);
+	expect_refused(buf, len, 0, "IPCC_READ: ",
+		       "IPCC register 0xfffffffc, not a 4-byte aligned offset below 0x400");
+	len = copy_case(&cases[31], buf, sizeof(buf)); /* IPCC_WRITE request */
+	put_le32(buf + TEE_WIRE_HDR_SIZE + 4, 0x00A);
+	expect_refused(buf, len, 0, "IPCC_WRITE: ",
+		       "IPCC register 0xa, not a 4-byte aligned offset below 0x400");
+	len = copy_case(&cases[30], buf, sizeof(buf)); /* IPCC_READ reply */
+	put_le32(buf + TEE_WIRE_HDR_SIZE, 0xFFFF0008u);
+	expect_refused(buf, len, 0, "IPCC_READ reply: ",
+		       "IPCC value 0x10203 with result 0xffff0008");
+	len = copy_case(&cases[33], buf, sizeof(buf)); /* IPCC lines */
+	put_le32(buf + TEE_WIRE_HDR_SIZE + 8, 4);
+	expect_refused(buf, len, 0, "EVENT: ", "IPCC lines 0x4, known 0x3");
 }
 
 /* The case whose seed is `seed` (the new cases are found by name, not by index). */

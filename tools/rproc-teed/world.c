@@ -74,19 +74,6 @@ static void post(struct world *w, uint32_t rproc_id, enum tee_wire_event_kind ki
 	pthread_mutex_unlock(&w->relay_lock);
 }
 
-/* Doorbells are frequent: relayed without a log line. */
-static void on_kick(void *priv, uint32_t rproc_id, uint32_t vq)
-{
-	post(priv, rproc_id, TEE_WIRE_EVENT_KICK, vq, NULL);
-}
-
-static void on_shutdown_ack(void *priv, uint32_t rproc_id)
-{
-	fprintf(stderr, "rproc-teed: rproc %u: firmware acknowledged the shutdown request\n",
-		rproc_id);
-	post(priv, rproc_id, TEE_WIRE_EVENT_SHUTDOWN_ACK, 0, NULL);
-}
-
 static void on_crash(void *priv, uint32_t rproc_id, enum rproc_crash_type type, const char *why)
 {
 	fprintf(stderr, "rproc-teed: rproc %u: coprocessor crashed (%s): %s\n", rproc_id,
@@ -94,10 +81,22 @@ static void on_crash(void *priv, uint32_t rproc_id, enum rproc_crash_type type, 
 	post(priv, rproc_id, TEE_WIRE_EVENT_CRASH, (uint32_t)type, why);
 }
 
+/* Processor 1's lines: its driver runs in the clients, which read the registers back. */
+static void on_ipcc_irq(void *priv, uint32_t rproc_id, bool rx, bool tx)
+{
+	post(priv, rproc_id, TEE_WIRE_EVENT_IPCC_IRQ,
+	     (rx ? TEE_WIRE_IPCC_IRQ_RX : 0) | (tx ? TEE_WIRE_IPCC_IRQ_TX : 0), NULL);
+}
+
+/*
+ * No doorbell or shutdown-acknowledgement relay: the secure world runs no
+ * IPCC driver here (ipcc_irq is set), processor 1's driver runs in the
+ * clients, which see the firmware's kicks and acknowledgements in the
+ * registers they read back.
+ */
 static const struct secure_world_events relay = {
-	.kick = on_kick,
-	.shutdown_ack = on_shutdown_ack,
 	.crash = on_crash,
+	.ipcc_irq = on_ipcc_irq,
 };
 
 void world_set_server(struct world *w, struct teed *server)
@@ -109,21 +108,6 @@ void world_set_server(struct world *w, struct teed *server)
 
 /* ---- the server's hardware ops: the secure world's mailbox, by rproc id ---- */
 
-static int hw_kick(void *priv, uint32_t rproc_id, uint32_t vq)
-{
-	return secure_world_kick(((struct world *)priv)->sw, rproc_id, vq);
-}
-
-static int hw_request_shutdown(void *priv, uint32_t rproc_id)
-{
-	return secure_world_request_shutdown(((struct world *)priv)->sw, rproc_id);
-}
-
-static int hw_request_detach(void *priv, uint32_t rproc_id)
-{
-	return secure_world_request_detach(((struct world *)priv)->sw, rproc_id);
-}
-
 static int hw_inject_crash(void *priv, uint32_t rproc_id, uint32_t type)
 {
 	return secure_world_inject_crash(((struct world *)priv)->sw, rproc_id, type);
@@ -134,12 +118,36 @@ static bool hw_crashed(void *priv, uint32_t rproc_id, uint32_t *type)
 	return secure_world_crashed(((struct world *)priv)->sw, rproc_id, type);
 }
 
+/*
+ * Processor 1's register accesses, forwarded to the core's IPCC model. A core
+ * without an IPCC is hardware we do not have (-EOPNOTSUPP on the wire).
+ */
+static int hw_ipcc_read(void *priv, uint32_t rproc_id, uint32_t reg, uint32_t *value)
+{
+	struct coproc *core;
+	int ret = secure_world_core(((struct world *)priv)->sw, rproc_id, &core);
+
+	if (!ret)
+		ret = coproc_ipcc_host_read(core, reg, value);
+	return ret == -ENODEV ? -EOPNOTSUPP : ret;
+}
+
+static int hw_ipcc_write(void *priv, uint32_t rproc_id, uint32_t reg, uint32_t value)
+{
+	struct coproc *core;
+	int ret = secure_world_core(((struct world *)priv)->sw, rproc_id, &core);
+
+	if (!ret)
+		ret = coproc_ipcc_host_write(core, reg, value);
+	return ret == -ENODEV ? -EOPNOTSUPP : ret;
+}
+
+/* KICK, REQUEST_SHUTDOWN, REQUEST_DETACH: NOT_SUPPORTED, the clients drive the IPCC. */
 const struct teed_hw_ops world_hw_ops = {
-	.kick = hw_kick,
-	.request_shutdown = hw_request_shutdown,
 	.inject_crash = hw_inject_crash,
-	.request_detach = hw_request_detach,
 	.crashed = hw_crashed,
+	.ipcc_read = hw_ipcc_read,
+	.ipcc_write = hw_ipcc_write,
 };
 
 /* ---- the whole ---- */

@@ -18,26 +18,75 @@
 
 /* ---- the hardware channel ---- */
 
-static int hw_request(struct tee_context *ctx, uint16_t op, uint32_t rproc_id, uint32_t arg,
-		      struct rpt_error *err)
+/* One request of the channel (req's op and fields set), its reply's result as an errno. */
+static int hw_call(struct tee_context *ctx, struct tee_wire_msg *req, struct tee_wire_msg *reply,
+		   struct rpt_error *err)
 {
-	struct tee_wire_msg req = {.op = op}, reply = {0};
 	struct tee_socket *s = tee_socket_of(ctx);
 	char name[32];
 	int ret;
 
 	if (!s)
 		return rpt_error_set(err, EINVAL, "not a connection to rproc-teed");
+	/* Any idle connection: a doorbell never waits behind someone's slow LOAD_FW. */
+	ret = tee_socket_simple_request(s, req, reply, err);
+	if (!ret && reply->result != TEE_SUCCESS)
+		ret = rpt_error_set(err, tee_result_to_err(reply->result),
+				    "rproc-teed: %s of rproc %u: %s",
+				    tee_wire_op_name(req->op, name, sizeof(name)), req->rproc_id,
+				    tee_result_name(reply->result));
+	return ret;
+}
+
+static int hw_request(struct tee_context *ctx, uint16_t op, uint32_t rproc_id, uint32_t arg,
+		      struct rpt_error *err)
+{
+	struct tee_wire_msg req = {.op = op}, reply = {0};
+
 	req.rproc_id = rproc_id;
 	req.arg = arg;
-	/* Any idle connection: a doorbell never waits behind someone's slow LOAD_FW. */
-	ret = tee_socket_simple_request(s, &req, &reply, err);
-	if (!ret && reply.result != TEE_SUCCESS)
-		ret = rpt_error_set(err, tee_result_to_err(reply.result),
-				    "rproc-teed: %s of rproc %u: %s",
-				    tee_wire_op_name(op, name, sizeof(name)), rproc_id,
-				    tee_result_name(reply.result));
+	return hw_call(ctx, &req, &reply, err);
+}
+
+/* What the wire refuses to carry, refused here with the caller's words. */
+static int check_ipcc_reg(uint32_t reg, struct rpt_error *err)
+{
+	if (reg >= TEE_WIRE_IPCC_SIZE || (reg & 3u))
+		return rpt_error_set(err, EINVAL,
+				     "IPCC register 0x%x: not a 4-byte aligned offset below 0x%x",
+				     reg, TEE_WIRE_IPCC_SIZE);
+	return 0;
+}
+
+int tee_hwchan_ipcc_read(struct tee_context *ctx, uint32_t rproc_id, uint32_t reg, uint32_t *value,
+			 struct rpt_error *err)
+{
+	struct tee_wire_msg req = {.op = TEE_WIRE_OP_IPCC_READ}, reply = {0};
+	int ret = check_ipcc_reg(reg, err);
+
+	*value = 0;
+	if (ret)
+		return ret;
+	req.rproc_id = rproc_id;
+	req.reg = reg;
+	ret = hw_call(ctx, &req, &reply, err);
+	if (!ret)
+		*value = reply.value;
 	return ret;
+}
+
+int tee_hwchan_ipcc_write(struct tee_context *ctx, uint32_t rproc_id, uint32_t reg, uint32_t value,
+			  struct rpt_error *err)
+{
+	struct tee_wire_msg req = {.op = TEE_WIRE_OP_IPCC_WRITE}, reply = {0};
+	int ret = check_ipcc_reg(reg, err);
+
+	if (ret)
+		return ret;
+	req.rproc_id = rproc_id;
+	req.reg = reg;
+	req.value = value;
+	return hw_call(ctx, &req, &reply, err);
 }
 
 int tee_hwchan_kick(struct tee_context *ctx, uint32_t rproc_id, uint32_t vq, struct rpt_error *err)

@@ -36,6 +36,16 @@ int tee_hwchan_request_detach(struct tee_context *ctx, uint32_t rproc_id, struct
 int tee_hwchan_inject_crash(struct tee_context *ctx, uint32_t rproc_id, uint32_t type,
 			    struct rpt_error *err);
 
+/*
+ * Processor 1's access to the rproc's IPCC register at reg (4-byte aligned,
+ * below TEE_WIRE_IPCC_SIZE; else -EINVAL): -EOPNOTSUPP when the daemon has
+ * no IPCC behind the rproc. The lines it raises come as IPCC_IRQ events.
+ */
+int tee_hwchan_ipcc_read(struct tee_context *ctx, uint32_t rproc_id, uint32_t reg, uint32_t *value,
+			 struct rpt_error *err);
+int tee_hwchan_ipcc_write(struct tee_context *ctx, uint32_t rproc_id, uint32_t reg, uint32_t value,
+			  struct rpt_error *err);
+
 /* A connection that receives events; separate from any request connection. */
 struct tee_event_channel;
 

@@ -142,15 +142,19 @@ static void inbox_exit(struct teed_inbox *in)
 	close(in->pipe[1]);
 }
 
-/* A doorbell already pending for the same rproc and vq: ringing it again changes nothing. */
-static bool kick_pending(const struct teed_inbox *in, uint32_t rproc_id, uint32_t vq)
+/*
+ * An interrupt already pending (a doorbell of the same rproc and vq, the
+ * same IPCC lines of the same rproc): raising it again changes nothing.
+ */
+static bool line_pending(const struct teed_inbox *in, uint32_t rproc_id, uint32_t kind,
+			 uint32_t arg)
 {
 	unsigned int i;
 
 	for (i = 0; i < in->count; i++) {
 		const struct tee_wire_event *e = &in->ring[(in->head + i) % TEED_INBOX_EVENTS];
 
-		if (e->kind == TEE_WIRE_EVENT_KICK && e->rproc_id == rproc_id && e->arg == vq)
+		if (e->kind == kind && e->rproc_id == rproc_id && e->arg == arg)
 			return true;
 	}
 	return false;
@@ -173,7 +177,8 @@ void teed_post_event(struct teed *d, uint32_t rproc_id, enum tee_wire_event_kind
 		return;
 	}
 	pthread_mutex_lock(&in->lock);
-	if (kind == TEE_WIRE_EVENT_KICK && kick_pending(in, rproc_id, arg))
+	if ((kind == TEE_WIRE_EVENT_KICK || kind == TEE_WIRE_EVENT_IPCC_IRQ) &&
+	    line_pending(in, rproc_id, kind, arg))
 		goto out;
 	if (in->count == TEED_INBOX_EVENTS) {
 		in->lost++;

@@ -82,6 +82,13 @@ struct teed_hw_ops {
 	bool (*crashed)(void *priv, uint32_t rproc_id, uint32_t *type);
 	/* Optional: tell the firmware the host detached (the "detach" mailbox channel). */
 	int (*request_detach)(void *priv, uint32_t rproc_id);
+	/*
+	 * Optional: processor 1's access to the rproc's IPCC register at reg
+	 * (decode made it 4-byte aligned and below TEE_WIRE_IPCC_SIZE):
+	 * -EOPNOTSUPP when the core has no IPCC (or there is no core).
+	 */
+	int (*ipcc_read)(void *priv, uint32_t rproc_id, uint32_t reg, uint32_t *value);
+	int (*ipcc_write)(void *priv, uint32_t rproc_id, uint32_t reg, uint32_t value);
 };
 
 /* How to serve. */

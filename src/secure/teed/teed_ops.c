@@ -350,7 +350,11 @@ int teed_rproc_index(struct teed *d, uint32_t rproc_id)
 
 /* ---- the hardware channel ---- */
 
-/* KICK, REQUEST_SHUTDOWN, INJECT_CRASH, REQUEST_DETACH: straight to the hardware (decode bounded the args). */
+/*
+ * KICK, REQUEST_SHUTDOWN, INJECT_CRASH, REQUEST_DETACH, IPCC_READ, IPCC_WRITE:
+ * straight to the hardware of an rproc on the board (decode bounded the args:
+ * a vq, a crash type, an aligned register inside the IPCC block).
+ */
 static void op_hw(struct teed *d, const struct tee_wire_msg *req, struct tee_wire_msg *reply)
 {
 	const struct teed_hw_ops *hw = d->hw;
@@ -369,6 +373,13 @@ static void op_hw(struct teed *d, const struct tee_wire_msg *req, struct tee_wir
 		ret = hw->inject_crash(d->hw_priv, req->rproc_id, req->arg);
 	else if (req->op == TEE_WIRE_OP_REQUEST_DETACH && hw && hw->request_detach)
 		ret = hw->request_detach(d->hw_priv, req->rproc_id);
+	else if (req->op == TEE_WIRE_OP_IPCC_READ && hw && hw->ipcc_read)
+		ret = hw->ipcc_read(d->hw_priv, req->rproc_id, req->reg, &reply->value);
+	else if (req->op == TEE_WIRE_OP_IPCC_WRITE && hw && hw->ipcc_write)
+		ret = hw->ipcc_write(d->hw_priv, req->rproc_id, req->reg, req->value);
+	/* A failed read carries no value (the reply's rule). */
+	if (ret)
+		reply->value = 0;
 	reply->result = tee_result_from_err(ret);
 }
 
@@ -517,6 +528,8 @@ int teed_handle(struct teed *d, struct teed_client *c, const struct tee_wire_msg
 	case TEE_WIRE_OP_REQUEST_SHUTDOWN:
 	case TEE_WIRE_OP_INJECT_CRASH:
 	case TEE_WIRE_OP_REQUEST_DETACH:
+	case TEE_WIRE_OP_IPCC_READ:
+	case TEE_WIRE_OP_IPCC_WRITE:
 		op_hw(d, req, reply);
 		return 0;
 	case TEE_WIRE_OP_SUBSCRIBE:

@@ -212,6 +212,26 @@ static const struct stm32_ipcc_events ipcc_events = {
 	.shutdown_ack = on_shutdown_ack,
 };
 
+/* Processor 1's lines, for a driver that runs elsewhere (secure_world_events.ipcc_irq). */
+static void fwd_irq(void *priv, bool rx, bool tx)
+{
+	struct world_core *wc = priv;
+	const struct secure_world_events *ev = wc->w->cfg.events;
+
+	ev->ipcc_irq(wc->w->cfg.events_priv, wc->id, rx, tx);
+}
+
+/* A reset leaves every line low: the remote driver sets the block up after the start. */
+static void fwd_reset(void *priv)
+{
+	(void)priv;
+}
+
+static const struct coproc_ipcc_host fwd_host = {
+	.irq = fwd_irq,
+	.reset = fwd_reset,
+};
+
 /* An emulated core over exactly the platform's mappings of the rproc's memories. */
 static int attach_core(struct secure_world *w, unsigned int idx, struct rpt_error *err)
 {
@@ -240,8 +260,11 @@ static int attach_core(struct secure_world *w, unsigned int idx, struct rpt_erro
 				     rp->desc->watchdog_ms);
 	}
 	/* A board without an IPCC has no mailbox: its requests say -ENODEV. */
-	wc->ipcc = stm32_ipcc_coproc_create(wc->core, rp->desc, &ipcc_events, wc, &ierr);
-	if (!wc->ipcc && ierr.code != -ENODEV) {
+	if (w->cfg.events && w->cfg.events->ipcc_irq)
+		coproc_ipcc_host_connect(wc->core, &fwd_host, wc);
+	else
+		wc->ipcc = stm32_ipcc_coproc_create(wc->core, rp->desc, &ipcc_events, wc, &ierr);
+	if (!wc->ipcc && ierr.code && ierr.code != -ENODEV) {
 		coproc_destroy(wc->core);
 		wc->core = NULL;
 		return rpt_error_set(err, ierr.code, "%s", rpt_error_msg(&ierr));

@@ -42,6 +42,14 @@ struct secure_world_events {
 	void (*shutdown_ack)(void *priv, uint32_t rproc_id);
 	/* The core of rproc_id stopped on its own: type is an enum coproc_crash_type. */
 	void (*crash)(void *priv, uint32_t rproc_id, enum rproc_crash_type type, const char *why);
+	/*
+	 * Optional: processor 1's IPCC lines of rproc_id are high (rx: RX
+	 * occupied, tx: TX free), after every access while they stay so. When
+	 * set, processor 1's driver runs elsewhere (rproc-teed's clients, over
+	 * the wire's IPCC_READ/IPCC_WRITE): the world runs none, its mailbox
+	 * calls say -ENODEV, and the lines go here instead.
+	 */
+	void (*ipcc_irq)(void *priv, uint32_t rproc_id, bool rx, bool tx);
 };
 
 /* How to assemble it. */
