@@ -105,7 +105,7 @@ unsigned long vboard_proc_kicks(const struct vboard_proc *p);
 /* Its emulated core when that runs in this process (INPROC), else NULL. */
 struct coproc *vboard_proc_core(const struct vboard_proc *p);
 struct stm32_ipcc;
-/* Processor 1's driver of its IPCC when that runs in this process (INPROC), else NULL. */
+/* Processor 1's driver of its IPCC (in this process, over its registers wherever the core is), or NULL. */
 struct stm32_ipcc *vboard_proc_ipcc(const struct vboard_proc *p);
 /*
  * What its firmware printed on the console UART (coproc_console_read: the

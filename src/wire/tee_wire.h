@@ -212,8 +212,8 @@ enum tee_wire_event_kind {
  * post and what a client reads, the same struct everywhere.
  */
 struct tee_wire_event {
-	uint32_t rproc_id;	    /* whose core */
-	uint32_t kind;		    /* enum tee_wire_event_kind */
+	uint32_t rproc_id; /* whose core */
+	uint32_t kind;	   /* enum tee_wire_event_kind */
 	uint32_t arg; /* crash: type (Linux rproc_crash_type); kick: vq; IPCC_IRQ: lines; else 0 */
 	char why[TEE_WIRE_WHY_MAX]; /* crash: what happened (NUL-terminated, zeros after); else "" */
 };

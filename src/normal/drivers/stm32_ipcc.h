@@ -9,7 +9,9 @@
  * stm32_ipcc_hw_ops: 32-bit register reads and writes at the offsets of
  * coproc/stm32_ipcc_regs.h) and its two interrupt lines, which the backend
  * delivers to stm32_ipcc_irq(). Backends: the emulator in this process
- * (stm32_ipcc_coproc.h) or a test double.
+ * (stm32_ipcc_coproc.h), the emulator in rproc-teed with the registers and
+ * lines carried over the hardware channel (vboard_socket.c: IPCC_READ,
+ * IPCC_WRITE, the IPCC_IRQ event), or a test double.
  */
 #ifndef RPT_NORMAL_STM32_IPCC_H
 #define RPT_NORMAL_STM32_IPCC_H
