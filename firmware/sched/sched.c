@@ -51,14 +51,27 @@ static void corrupt(unsigned int thread, unsigned int check)
 		RES->first_corrupt = (thread + 1) << 8 | check;
 }
 
-/* Sleep for n ticks: mark not ready, let PendSV pick another thread. */
-static void sleep_ticks(uint32_t n)
+/*
+ * Every EPOCH_TICKS ticks each worker, the first time it runs, sleeps until
+ * EPOCH_SLEEP ticks into the epoch: all three are asleep together then and
+ * idle (WFI) runs, however slowly the host runs the threads' work.
+ */
+#define EPOCH_TICKS 200u
+#define EPOCH_SLEEP 50u
+
+/* Sleep until tick `until` (now if it passed): not ready, PendSV picks another thread. */
+static void sleep_until(uint32_t until)
 {
 	cm_irq_disable();
-	sched_current->wake_tick = RES->ticks + n;
+	sched_current->wake_tick = until ? until : 1u;
 	scb_pend_pendsv();
 	cm_irq_enable();
 	cm_isb();
+}
+
+static void sleep_ticks(uint32_t n)
+{
+	sleep_until(RES->ticks + n);
 }
 
 /*
@@ -114,7 +127,7 @@ static void work(uint32_t seed, float *fsum, uint32_t *isum)
 
 static void worker(uint32_t id)
 {
-	uint32_t round = 0, isum0, isum1;
+	uint32_t round = 0, epoch = 0, isum0, isum1;
 	float fsum0, fsum1;
 
 	for (;;) {
@@ -142,6 +155,10 @@ static void worker(uint32_t id)
 		 */
 		if (round % 128 == 0)
 			sleep_ticks(5 + id);
+		if (RES->ticks / EPOCH_TICKS != epoch) {
+			epoch = RES->ticks / EPOCH_TICKS;
+			sleep_until(epoch * EPOCH_TICKS + EPOCH_SLEEP);
+		}
 	}
 }
 
