@@ -206,6 +206,48 @@ struct rproc_rsc;
 struct rproc_dump_segment;
 
 /*
+ * A sub-device started and stopped with the processor (Linux struct
+ * rproc_subdev): the virtio-rpmsg bus of a vdev. Registered before
+ * rproc_add(), removed after rproc_del(): the list never changes while the
+ * processor can run, so rproc_vq_interrupt() walks it without a lock.
+ */
+struct rproc_subdev {
+	/*
+	 * The processor runs (booted or attached), rproc lock held. A failure
+	 * (host side only: memory, ...) fails the boot as in Linux; what the
+	 * firmware got wrong is the sub-device's to report, not a failure.
+	 */
+	int (*start)(struct rproc_subdev *sd, struct rpt_error *err);
+	/* Before the processor stops or is detached (crashed: it crashed), lock held. */
+	void (*stop)(struct rproc_subdev *sd, bool crashed);
+	/* The firmware kicked the vring with this notify id: any thread, no lock. Optional. */
+	void (*vq_interrupt)(struct rproc_subdev *sd, int notifyid);
+	struct rproc_subdev *next; /* (core) the next one registered */
+};
+
+/* One vring of a handled vdev, as resource handling placed it (copies: not in the table). */
+struct rproc_vring_info {
+	uint32_t da;	/* device address of the ring */
+	void *va;	/* host mapping, NULL if the normal world cannot map it */
+	uint32_t len;	/* bytes reserved for it (page-aligned vring size) */
+	uint32_t num;	/* entries */
+	uint32_t align; /* used ring alignment */
+	int notifyid;	/* id the kicks carry */
+};
+
+struct fw_rsc_vdev;
+
+/* A handled vdev, for its sub-device (rproc_vdev_info). */
+struct rproc_vdev_info {
+	struct fw_rsc_vdev *rsc; /* its entry in the table in use: the firmware writes there too */
+	size_t rsc_avail;	 /* bytes from rsc to the end of the table */
+	unsigned int num_vrings; /* vrings handled (entries of vring) */
+	struct rproc_vring_info vring[RPROC_MAX_VRINGS];
+	const struct rproc_memory
+		*buffer; /* the vdev<N>buffer memory, NULL if the board has none */
+};
+
+/*
  * A remote processor. Drivers set the fields marked (driver) between
  * rproc_alloc() and rproc_add(); after that, use the functions.
  */
@@ -248,6 +290,7 @@ struct rproc {
 	unsigned int nb_vdev;		      /* vdevs handled */
 	unsigned int nb_trace;		      /* trace buffers handled */
 	int max_notifyid;		      /* highest vring notify id given, -1 if none */
+	struct rproc_subdev *subdevs;	      /* sub-devices, last registered first */
 	struct rproc_dump_segment *dump_segs; /* segments of the default coredump (array) */
 	unsigned int num_dump_segs;
 	struct rproc_stats stats;    /* counters */
@@ -410,7 +453,32 @@ int rproc_kick(struct rproc *rproc, int vqid);
 int rproc_vdev_get_status(struct rproc *rproc, unsigned int idx, uint8_t *status);
 int rproc_vdev_set_status(struct rproc *rproc, unsigned int idx, uint8_t status);
 
+/* ---- sub-devices (virtio) ---- */
+
+/* Register sd (before rproc_add). */
+void rproc_add_subdev(struct rproc *rproc, struct rproc_subdev *sd);
+/* Unregister sd (after rproc_del, or before rproc_add). */
+void rproc_remove_subdev(struct rproc *rproc, struct rproc_subdev *sd);
+/*
+ * The firmware kicked the vring with this notify id (Linux
+ * rproc_vq_interrupt): passed to the sub-devices. Any thread, no lock
+ * taken: drivers call it from their mailbox's receive path.
+ */
+void rproc_vq_interrupt(struct rproc *rproc, int notifyid);
+
 /* ---- for ops and drivers (no locking: called from ops or before rproc_add) ---- */
+
+/*
+ * For sub-devices (start, stop: lock held): vdev number idx of the table in
+ * use. 0, or -ENOENT if the table has no such vdev.
+ */
+int rproc_vdev_info(struct rproc *rproc, unsigned int idx, struct rproc_vdev_info *out);
+/*
+ * For sub-devices, any thread: ring the doorbell of the vring with this
+ * notify id (Linux rproc_virtio_notify: ops->kick, without the rproc lock;
+ * the driver's kick is thread-safe).
+ */
+void rproc_vq_notify(struct rproc *rproc, int notifyid);
 
 /* Host pointer to [da, da + len) inside one memory (or the driver's da_to_va), else NULL. */
 void *rproc_da_to_va(struct rproc *rproc, uint32_t da, size_t len);

@@ -194,6 +194,24 @@ static int rproc_start_device(struct rproc *rproc)
 	return ret ? rproc_fail(rproc, "start", ret, &e) : 0;
 }
 
+/*
+ * Linux rproc_start_subdevices() after ops->start or ops->attach: the
+ * processor runs; a sub-device that cannot start (host side) stops it
+ * again and the boot fails, as in Linux.
+ */
+static int rproc_start_subdevs_or_stop(struct rproc *rproc)
+{
+	struct rpt_error e = {0};
+	int ret;
+
+	ret = rproc_start_subdevices(rproc);
+	if (!ret)
+		return 0;
+	if (rproc->ops->stop && rproc->ops->stop(rproc, &e))
+		rproc_log(rproc, RPT_LOG_ERR, "stopping it again failed: %s", rpt_error_msg(&e));
+	return ret;
+}
+
 static void rproc_free_tables(struct rproc *rproc)
 {
 	free(rproc->cached_table);
@@ -309,6 +327,9 @@ static int rproc_start(struct rproc *rproc, const struct rproc_fw *fw)
 	ret = rproc_start_device(rproc);
 	if (ret)
 		goto reset_table_ptr;
+	ret = rproc_start_subdevs_or_stop(rproc);
+	if (ret)
+		goto reset_table_ptr;
 	rproc->state = RPROC_RUNNING;
 	rproc_log(rproc, RPT_LOG_INFO, "remote processor %s is now up", rproc->name);
 	return 0;
@@ -393,6 +414,9 @@ static int rproc_alt_fw_boot(struct rproc *rproc, const struct rproc_fw *fw)
 	ret = rproc_start_device(rproc);
 	if (ret)
 		goto clean_up_resources;
+	ret = rproc_start_subdevs_or_stop(rproc);
+	if (ret)
+		goto clean_up_resources;
 	rproc->state = RPROC_RUNNING;
 	rproc_log(rproc, RPT_LOG_INFO, "remote processor %s is now up", rproc->name);
 	return 0;
@@ -453,6 +477,9 @@ static int rproc_attach(struct rproc *rproc)
 		ret = rproc_fail(rproc, "attach", ret, &e);
 		goto clean_up_resources;
 	}
+	ret = rproc_start_subdevs_or_stop(rproc);
+	if (ret)
+		goto clean_up_resources;
 	/* What the other entity loaded is ours now: a stop releases it like our own. */
 	rproc->fw_loaded = true;
 	rproc->state = RPROC_ATTACHED;
@@ -507,6 +534,8 @@ static int rproc_stop(struct rproc *rproc)
 
 	if (!rproc->ops->stop)
 		return rproc_fail(rproc, "stop", -EINVAL, NULL);
+	/* Linux: the virtio devices go first (they reset their status in the table). */
+	rproc_stop_subdevices(rproc, rproc->state == RPROC_CRASHED);
 	ret = rproc_save_table(rproc);
 	if (ret)
 		return ret;
@@ -667,7 +696,8 @@ int rproc_detach(struct rproc *rproc)
 		rproc->power--;
 		goto out;
 	}
-	/* Linux __rproc_detach(): the table goes back as found, then the driver lets go. */
+	/* Linux __rproc_detach(): sub-devices, the table back as found, then the driver. */
+	rproc_stop_subdevices(rproc, false);
 	rproc_restore_clean_table(rproc);
 	ret = rproc->ops->detach(rproc, &e);
 	if (ret) {
@@ -1233,4 +1263,85 @@ void rproc_free(struct rproc *rproc)
 	pthread_mutex_destroy(&rproc->lock);
 	index_put(rproc->index);
 	free(rproc);
+}
+
+/* ---- sub-devices ---- */
+
+void rproc_add_subdev(struct rproc *rproc, struct rproc_subdev *sd)
+{
+	sd->next = rproc->subdevs;
+	rproc->subdevs = sd;
+}
+
+void rproc_remove_subdev(struct rproc *rproc, struct rproc_subdev *sd)
+{
+	struct rproc_subdev **pp;
+
+	for (pp = &rproc->subdevs; *pp; pp = &(*pp)->next) {
+		if (*pp == sd) {
+			*pp = sd->next;
+			sd->next = NULL;
+			return;
+		}
+	}
+}
+
+int rproc_start_subdevices(struct rproc *rproc)
+{
+	struct rproc_subdev *sd, *undo;
+	struct rpt_error e = {0};
+	int ret;
+
+	for (sd = rproc->subdevs; sd; sd = sd->next) {
+		if (!sd->start)
+			continue;
+		ret = sd->start(sd, &e);
+		if (ret)
+			goto unroll;
+	}
+	return 0;
+
+unroll:
+	/* The list runs last registered first: stop those started before sd, in reverse. */
+	for (;;) {
+		struct rproc_subdev *prev = NULL;
+
+		for (undo = rproc->subdevs; undo != sd; undo = undo->next)
+			prev = undo;
+		if (!prev)
+			break;
+		if (prev->stop)
+			prev->stop(prev, false);
+		sd = prev;
+	}
+	return rproc_fail(rproc, "starting sub-devices", ret, &e);
+}
+
+void rproc_stop_subdevices(struct rproc *rproc, bool crashed)
+{
+	struct rproc_subdev *sd, *last = NULL;
+
+	/* Reverse of start: the last one started stops first. */
+	while (last != rproc->subdevs) {
+		for (sd = rproc->subdevs; sd->next != last; sd = sd->next)
+			;
+		if (sd->stop)
+			sd->stop(sd, crashed);
+		last = sd;
+	}
+}
+
+void rproc_vq_interrupt(struct rproc *rproc, int notifyid)
+{
+	struct rproc_subdev *sd;
+
+	for (sd = rproc->subdevs; sd; sd = sd->next)
+		if (sd->vq_interrupt)
+			sd->vq_interrupt(sd, notifyid);
+}
+
+void rproc_vq_notify(struct rproc *rproc, int notifyid)
+{
+	if (rproc->ops->kick)
+		rproc->ops->kick(rproc, notifyid);
 }

@@ -33,6 +33,8 @@ struct rproc_rsc {
 	bool claims_mem;		/* matched its memory by name: no other entry may */
 	size_t rsc_offset;		/* offset of the entry's body in the table */
 	int notifyid;			/* a vring's notify id, -1 otherwise */
+	uint32_t num;			/* a vring's entries */
+	uint32_t align;			/* a vring's used ring alignment */
 	struct rproc_rsc *next;		/* older entry */
 };
 
@@ -41,6 +43,11 @@ struct rproc_dump_segment {
 	uint32_t da;   /* device address */
 	uint32_t size; /* bytes */
 };
+
+/* Start every sub-device (processor running, lock held); on failure the started ones stop. */
+int rproc_start_subdevices(struct rproc *rproc);
+/* Stop every sub-device, last started first (lock held). */
+void rproc_stop_subdevices(struct rproc *rproc, bool crashed);
 
 /* Handle every entry of rproc->table_ptr (validated first); err says which failed. */
 int rproc_handle_resources(struct rproc *rproc, struct rpt_error *err);

@@ -410,6 +410,8 @@ static int handle_vring(struct rsc_walk *w, unsigned int vdev, unsigned int i,
 	r->owns = true;
 	r->claims_mem = by_name;
 	r->notifyid = ++w->rproc->max_notifyid;
+	r->num = num;
+	r->align = align;
 	r->rsc_offset = (size_t)((uint8_t *)vr - w->table);
 	/* A fresh virtqueue starts empty (Linux zeroes it before use). */
 	if (r->va)
@@ -616,4 +618,36 @@ int rproc_vdev_set_status(struct rproc *rproc, unsigned int idx, uint8_t status)
 		ret = -ENOENT;
 	pthread_mutex_unlock(&rproc->lock);
 	return ret;
+}
+
+int rproc_vdev_info(struct rproc *rproc, unsigned int idx, struct rproc_vdev_info *out)
+{
+	const struct rproc_rsc *vdev = rsc_find(rproc, RPROC_RSC_VDEV, idx);
+	const struct rproc_rsc *r;
+	char mname[RPROC_NAME_MAX];
+
+	memset(out, 0, sizeof(*out));
+	if (!vdev || !rproc->table_ptr || vdev->rsc_offset >= rproc->table_sz ||
+	    rproc->table_sz - vdev->rsc_offset < sizeof(struct fw_rsc_vdev))
+		return -ENOENT;
+	out->rsc = (struct fw_rsc_vdev *)((uint8_t *)rproc->table_ptr + vdev->rsc_offset);
+	out->rsc_avail = rproc->table_sz - vdev->rsc_offset;
+	for (r = rproc->rsc; r; r = r->next) {
+		struct rproc_vring_info *v;
+
+		if (r->kind != RPROC_RSC_VRING || r->vdev != idx || r->index >= RPROC_MAX_VRINGS)
+			continue;
+		v = &out->vring[r->index];
+		v->da = r->da;
+		v->va = r->va;
+		v->len = r->len;
+		v->num = r->num;
+		v->align = r->align;
+		v->notifyid = r->notifyid;
+		if (r->index + 1 > out->num_vrings)
+			out->num_vrings = r->index + 1;
+	}
+	snprintf(mname, sizeof(mname), "vdev%ubuffer", idx);
+	out->buffer = memory_by_name(rproc, mname);
+	return 0;
 }
