@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include "common/ipc_path.h"
 #include "common/log_stamp.h"
 #include "ctl_server.h"
+#include "rpmsg_if.h"
 #include "rprocd.h"
 #include "version.h"
 #include "board/board.h"
@@ -40,7 +42,7 @@ static int usage(int code)
 	fputs("usage: rprocd [--board FILE.dts] [--trust KEY.pem ... | --trust-only KEY.pem ...]\n"
 	      "              [--socket PATH]\n"
 	      "              [--firmware-dir DIR ...] [--tee inproc|socket:PATH|dev:PATH]\n"
-	      "              [--tee-uid UID] [--state-dir DIR]\n"
+	      "              [--tee-uid UID] [--state-dir DIR] [--rpmsg-dir DIR]\n"
 	      "       rprocd --version | --help\n"
 	      "Owns the virtual board (default: the built-in vstm32mp15-m4-tee board) and\n"
 	      "answers rprocctl. Logs to stderr; SIGTERM/SIGINT stop it.\n"
@@ -71,6 +73,10 @@ static int usage(int code)
 	      "  --state-dir DIR    in-process secure world: where rollback counters are kept\n"
 	      "                     (default /var/lib/rproc-tee for root, else\n"
 	      "                     $XDG_STATE_HOME/rproc-tee or ~/.local/state/rproc-tee)\n"
+	      "  --rpmsg-dir DIR    where the rpmsg channels' interfaces go: ttyRPMSG<N>\n"
+	      "                     (a link to the pty of each \"rpmsg-tty\" channel) and\n"
+	      "                     rpmsg<N> (a message socket for each other channel); a\n"
+	      "                     private directory (default: the --socket's)\n"
 	      "\n"
 	      "Log lines carry a monotonic and a wall-clock time stamp, except under systemd\n"
 	      "(the journal stamps them). Exit status: 0 stopped by SIGTERM/SIGINT, 1 failed,\n"
@@ -122,6 +128,30 @@ static const char *default_board(char *buf, size_t len)
 	return RPT_DEFAULT_BOARD;
 }
 
+static void log_line(void *priv, const char *line)
+{
+	(void)priv;
+	fprintf(stderr, "%s\n", line);
+}
+
+/* The rpmsg interfaces, in dir or the control socket's directory. */
+static int start_rpmsg(struct daemon *dm, const char *dir)
+{
+	struct rpt_error err = {0};
+	char sock_dir[sizeof(dm->srv.path)];
+
+	if (!dir) {
+		memcpy(sock_dir, dm->srv.path, sizeof(sock_dir));
+		dir = dirname(sock_dir);
+	}
+	if (rpif_create(&dm->d.rpmsg, dir, log_line, NULL, &err) ||
+	    rpif_add_board(dm->d.rpmsg, dm->vb, dm->d.num_procs, &err)) {
+		fprintf(stderr, "rprocd: rpmsg: %s\n", rpt_error_msg(&err));
+		return -1;
+	}
+	return 0;
+}
+
 static int inject_crash(void *priv, enum rproc_crash_type type)
 {
 	return vboard_inject_crash(priv, type);
@@ -169,6 +199,7 @@ int main(int argc, char **argv)
 		{"tee", required_argument, NULL, 'e'},
 		{"tee-uid", required_argument, NULL, 'u'},
 		{"state-dir", required_argument, NULL, 'S'},
+		{"rpmsg-dir", required_argument, NULL, 'R'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -181,7 +212,7 @@ int main(int argc, char **argv)
 	bool dirs_given = false;
 	struct daemon dm = {0};
 	struct rpt_error err = {0};
-	const char *path = NULL;
+	const char *path = NULL, *rpmsg_dir = NULL;
 	char state[4096];
 	sigset_t set;
 	int c, rc = 1;
@@ -234,6 +265,9 @@ int main(int argc, char **argv)
 		case 'S':
 			o.state_dir = optarg;
 			break;
+		case 'R':
+			rpmsg_dir = optarg;
+			break;
 		case 'h':
 			return usage(0);
 		case 'V':
@@ -270,7 +304,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "rprocd: state directory: %s\n", rpt_error_msg(&err));
 		goto out;
 	}
-	if (start_board(&dm, &o))
+	if (start_board(&dm, &o) || start_rpmsg(&dm, rpmsg_dir))
 		goto out;
 	for (c = 0; c < (int)o.num_firmware_dirs; c++)
 		fprintf(stderr, "rprocd: firmware search path %d: %s\n", c + 1, o.firmware_dirs[c]);
@@ -281,8 +315,12 @@ int main(int argc, char **argv)
 		rc = 0;
 	fprintf(stderr, "rprocd: stopping\n");
 out:
+	/* Waiting `rpmsg recv`s end now, not at their timeout: the handlers finish soon. */
+	rpif_stop(dm.d.rpmsg);
 	if (dm.srv_up)
 		ctl_server_close(&dm.srv);
+	/* The interfaces go before the buses they use. */
+	rpif_destroy(dm.d.rpmsg);
 	vboard_destroy(dm.vb);
 	return rc;
 }

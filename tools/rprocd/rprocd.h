@@ -11,6 +11,8 @@
 
 #define RPROCD_MAX_PROCS 8
 
+struct rpif;
+
 /* One remote processor the daemon serves. */
 struct rprocd_proc {
 	struct rproc *rproc; /* the remoteproc (owned by the board assembly) */
@@ -27,6 +29,7 @@ struct rprocd_proc {
 struct rprocd {
 	struct rprocd_proc procs[RPROCD_MAX_PROCS]; /* in remoteproc<N> order */
 	unsigned int num_procs;
+	struct rpif *rpmsg; /* the rpmsg channels' ttys and sockets (NULL: none) */
 };
 
 /*

@@ -2,7 +2,8 @@
 /*
  * The rprocctl commands, as Linux remoteproc's sysfs and debugfs files:
  * state, firmware, recovery, coredump, traceN, crash, resource_table,
- * carveout_memories, and console (the firmware's UART, which Linux shows on a tty).
+ * carveout_memories, and console (the firmware's UART, which Linux shows on a tty);
+ * and rpmsg (the channels Linux shows as /dev/ttyRPMSG<N> and /dev/rpmsg<N>).
  * Every reply is built in a memory stream; errors name the processor.
  */
 #include <errno.h>
@@ -13,6 +14,7 @@
 
 #include "common/emit.h"
 #include "formats/rsc_emit.h"
+#include "rpmsg_if.h"
 #include "rprocd.h"
 
 /* A reply being written. */
@@ -385,14 +387,141 @@ static enum ctl_status cmd_dump(struct rproc *rp, struct reply *r)
 	return CTL_OK;
 }
 
+/* `rpmsg list`: every channel and endpoint, and where users reach it. */
+static enum ctl_status cmd_rpmsg_list(struct rprocd *d, struct rproc *rp, struct reply *r)
+{
+	struct rpif_chan_info *ch;
+	size_t n, i;
+
+	n = rpif_channels(d->rpmsg, rp->dev_name, NULL, 0);
+	ch = calloc(n ? n : 1, sizeof(*ch));
+	if (!ch)
+		return say(r, CTL_FAIL, "%s: rpmsg list: out of memory", rp->dev_name);
+	n = rpif_channels(d->rpmsg, rp->dev_name, ch, n);
+	fprintf(r->f, "%-24s %-10s %-10s %s\n", "CHANNEL", "REMOTE", "LOCAL", "INTERFACE");
+	for (i = 0; i < n; i++) {
+		char src[16], dst[16];
+
+		/* "-" while the endpoint is being made. */
+		if (ch[i].src == RPMSG_ADDR_ANY)
+			snprintf(src, sizeof(src), "-");
+		else
+			snprintf(src, sizeof(src), "0x%x", ch[i].src);
+		snprintf(dst, sizeof(dst), "0x%x", ch[i].dst);
+		fprintf(r->f, "%-24s %-10s %-10s %s", ch[i].name, dst, src,
+			ch[i].path[0] ? ch[i].path : "-");
+		if (ch[i].rx_dropped || ch[i].tx_dropped)
+			fprintf(r->f, " (dropped: %lu from, %lu to the firmware)", ch[i].rx_dropped,
+				ch[i].tx_dropped);
+		fputc('\n', r->f);
+	}
+	free(ch);
+	return CTL_OK;
+}
+
+/* A --timeout value in ms, at most RPIF_RECV_MAX_MS. */
+static bool parse_ms(const char *s, unsigned int *ms)
+{
+	unsigned long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > RPIF_RECV_MAX_MS)
+		return false;
+	*ms = (unsigned int)v;
+	return true;
+}
+
+/*
+ * rpmsg list | send CHANNEL DATA | recv CHANNEL [--timeout MS] |
+ * create NAME DST | destroy CHANNEL: the scripts' way to the channels
+ * (users' is the ttys and sockets rpmsg list shows).
+ */
+static enum ctl_status cmd_rpmsg(struct rprocd *d, struct rproc *rp, int argc,
+				 const char *const *argv, struct reply *r)
+{
+	const char *dev = rp->dev_name;
+	struct rpt_error err = {0};
+	unsigned int ms = RPIF_RECV_DEF_MS;
+	char buf[RPMSG_MAX_PAYLOAD], path[128];
+	unsigned long dst;
+	char *end;
+	long n;
+
+	if (argc == 0)
+		return say(r, CTL_USAGE,
+			   "%s: rpmsg: expected list, send CHANNEL DATA, recv CHANNEL "
+			   "[--timeout MS], create NAME DST or destroy CHANNEL",
+			   dev);
+	if (!rpif_has_proc(d->rpmsg, dev))
+		return say(r, CTL_FAIL, "%s: rpmsg: no virtio-rpmsg device here", dev);
+	if (!strcmp(argv[0], "list")) {
+		if (argc != 1)
+			return say(r, CTL_USAGE, "%s: rpmsg list: takes no argument", dev);
+		return cmd_rpmsg_list(d, rp, r);
+	}
+	if (!strcmp(argv[0], "send")) {
+		if (argc != 3)
+			return say(r, CTL_USAGE, "%s: usage: rpmsg send CHANNEL DATA", dev);
+		if (strlen(argv[2]) > RPMSG_MAX_PAYLOAD)
+			return say(r, CTL_USAGE, "%s: rpmsg send: DATA is %zu bytes, at most %u",
+				   dev, strlen(argv[2]), RPMSG_MAX_PAYLOAD);
+		if (rpif_send(d->rpmsg, dev, argv[1], argv[2], strlen(argv[2]), RPIF_SEND_WAIT_MS,
+			      &err))
+			return say(r, CTL_FAIL, "%s: rpmsg send %s: %s", dev, argv[1],
+				   rpt_error_msg(&err));
+		return CTL_OK;
+	}
+	if (!strcmp(argv[0], "recv")) {
+		if (argc != 2 && !(argc == 4 && !strcmp(argv[2], "--timeout")))
+			return say(r, CTL_USAGE, "%s: usage: rpmsg recv CHANNEL [--timeout MS]",
+				   dev);
+		if (argc == 4 && !parse_ms(argv[3], &ms))
+			return say(r, CTL_USAGE, "%s: rpmsg recv: --timeout %s: 0 to %u ms", dev,
+				   argv[3], RPIF_RECV_MAX_MS);
+		n = rpif_recv(d->rpmsg, dev, argv[1], buf, sizeof(buf), ms, &err);
+		if (n < 0)
+			return say(r, CTL_FAIL, "%s: rpmsg recv %s", dev, rpt_error_msg(&err));
+		fwrite(buf, 1, (size_t)n, r->f);
+		return CTL_OK;
+	}
+	if (!strcmp(argv[0], "create")) {
+		if (argc != 3)
+			return say(r, CTL_USAGE, "%s: usage: rpmsg create NAME DST", dev);
+		errno = 0;
+		dst = strtoul(argv[2], &end, 0);
+		if (errno || *end || argv[2][0] < '0' || argv[2][0] > '9' || dst >= RPMSG_ADDR_ANY)
+			return say(r, CTL_USAGE, "%s: rpmsg create: DST '%s' is not an address",
+				   dev, argv[2]);
+		if (rpif_create_ept(d->rpmsg, dev, argv[1], (uint32_t)dst, path, sizeof(path),
+				    &err))
+			return say(r, CTL_FAIL, "%s: rpmsg create %s: %s", dev, argv[1],
+				   rpt_error_msg(&err));
+		return say(r, CTL_OK, "%s", path);
+	}
+	if (!strcmp(argv[0], "destroy")) {
+		if (argc != 2)
+			return say(r, CTL_USAGE, "%s: usage: rpmsg destroy CHANNEL", dev);
+		if (rpif_destroy_ept(d->rpmsg, dev, argv[1], &err))
+			return say(r, CTL_FAIL, "%s: rpmsg destroy %s: %s", dev, argv[1],
+				   rpt_error_msg(&err));
+		return CTL_OK;
+	}
+	return say(r, CTL_USAGE, "%s: rpmsg: '%s' is not list, send, recv, create or destroy", dev,
+		   argv[0]);
+}
+
 /* Commands of one processor: argv[0] is "remoteprocN", argv[1] the file. */
-static enum ctl_status proc_command(struct rprocd_proc *p, int argc, const char *const *argv,
-				    struct reply *r)
+static enum ctl_status proc_command(struct rprocd *d, struct rprocd_proc *p, int argc,
+				    const char *const *argv, struct reply *r)
 {
 	/* Every command word below ("console": the board's UART, where the board has one). */
 	static const char *const known[] = {
-		"state", "firmware",	   "recovery", "coredump",	    "trace",
-		"crash", "resource-table", "dump",     "carveout-memories", "console",
+		"state",	  "firmware", "recovery",	   "coredump", "trace", "crash",
+		"resource-table", "dump",     "carveout-memories", "console",  "rpmsg",
 	};
 	const char *cmd = argv[1];
 	int rest = argc - 2;
@@ -406,6 +535,8 @@ static enum ctl_status proc_command(struct rprocd_proc *p, int argc, const char 
 	if (i == sizeof(known) / sizeof(known[0]))
 		return say(r, CTL_USAGE, "%s: unknown command '%s' (see rprocctl --help)", argv[0],
 			   cmd);
+	if (!strcmp(cmd, "rpmsg"))
+		return cmd_rpmsg(d, p->rproc, rest, args, r);
 	if (rest > 1)
 		return say(r, CTL_USAGE, "%s %s: too many arguments", argv[0], cmd);
 	if (!strcmp(cmd, "state"))
@@ -450,7 +581,7 @@ static enum ctl_status dispatch(struct rprocd *d, const struct ctl_request *req,
 	if (!p)
 		return say(r, CTL_FAIL, "%s: no such remote processor (rprocctl list shows them)",
 			   req->argv[0]);
-	return proc_command(p, req->argc, req->argv, r);
+	return proc_command(d, p, req->argc, req->argv, r);
 }
 
 enum ctl_status rprocd_handle(struct rprocd *d, const struct ctl_request *req, char **out,

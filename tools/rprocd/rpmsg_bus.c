@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* The rpmsg interfaces on the real bus: virtio_rpmsg's functions, and each processor's bus. */
+#include "rpmsg_if.h"
+#include "vboard/vboard.h"
+
+/* TEMPORARY until h-bus declares it in vboard.h (rpmsg_bus_pending.c). */
+struct virtio_rpmsg *vboard_proc_rpmsg(const struct vboard_proc *p);
+
+static void set_listener(void *bus, const struct virtio_rpmsg_listener *l, void *priv)
+{
+	virtio_rpmsg_set_listener(bus, l, priv);
+}
+
+static struct rpmsg_endpoint *create_ept(void *bus, uint32_t addr, rpmsg_rx_cb cb, void *priv,
+					 struct rpt_error *err)
+{
+	return rpmsg_create_ept(bus, addr, cb, priv, err);
+}
+
+const struct rpif_bus_ops rpif_virtio_ops = {
+	.set_listener = set_listener,
+	.create_ept = create_ept,
+	.destroy_ept = rpmsg_destroy_ept,
+	.ept_addr = rpmsg_ept_addr,
+	.sendto = rpmsg_sendto,
+};
+
+int rpif_add_board(struct rpif *f, struct vboard *vb, unsigned int num_procs, struct rpt_error *err)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < num_procs; i++) {
+		struct vboard_proc *p = vboard_proc(vb, i);
+		struct virtio_rpmsg *bus = vboard_proc_rpmsg(p);
+
+		/* A resource table without a vdev: no rpmsg on that processor. */
+		if (!bus)
+			continue;
+		ret = rpif_add_proc(f, vboard_proc_rproc(p)->dev_name, bus, &rpif_virtio_ops, err);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
