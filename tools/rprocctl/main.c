@@ -13,6 +13,9 @@
  *   rprocctl remoteproc0 dump --out core.elf|-
  *   rprocctl remoteproc0 resource-table
  *   rprocctl remoteproc0 carveout-memories         (cat debugfs .../carveout_memories)
+ *   rprocctl remoteproc0 rpmsg list|send CHANNEL DATA|recv CHANNEL [--timeout MS]
+ *                              |create NAME DST|destroy CHANNEL
+ *                                                  (the rpmsg channels: ttyRPMSG<N>, rpmsg<N>)
  *
  * Exit status: 0 ok, 1 the operation failed, 2 usage error.
  */
@@ -48,6 +51,11 @@ static int usage(int code)
 	      "  remoteprocN dump --out FILE  (FILE - : the dump on stdout)\n"
 	      "  remoteprocN resource-table\n"
 	      "  remoteprocN carveout-memories\n"
+	      "  remoteprocN rpmsg list      (channels, addresses, their tty or socket)\n"
+	      "  remoteprocN rpmsg send CHANNEL DATA\n"
+	      "  remoteprocN rpmsg recv CHANNEL [--timeout MS]\n"
+	      "  remoteprocN rpmsg create NAME DST   (an endpoint: a message socket)\n"
+	      "  remoteprocN rpmsg destroy CHANNEL\n"
 	      "  --socket PATH     rprocd's socket (default: rprocd.sock in the private\n"
 	      "                    runtime directory, see README)\n"
 	      "  --daemon-uid UID  rprocd must run as UID or root (default: as us or root)\n"
