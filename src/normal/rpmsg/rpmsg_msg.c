@@ -34,23 +34,22 @@ int rpmsg_msg_parse(const void *buf, uint32_t used_len, uint32_t buf_len,
 					     ? buf_len - RPMSG_HDR_SIZE
 					     : RPMSG_MAX_PAYLOAD);
 	if (hdr->len > used_len - RPMSG_HDR_SIZE)
-		return rpt_error_set(err, RPT_EFORMAT,
-				     "message len %u longer than the %u bytes written after the header",
-				     hdr->len, used_len - RPMSG_HDR_SIZE);
+		return rpt_error_set(
+			err, RPT_EFORMAT,
+			"message len %u longer than the %u bytes written after the header",
+			hdr->len, used_len - RPMSG_HDR_SIZE);
 	if (payload)
 		memcpy(payload, (const uint8_t *)buf + RPMSG_HDR_SIZE, hdr->len);
 	return 0;
 }
 
-int rpmsg_ns_parse(const void *payload, size_t len, struct rpmsg_ns_info *ns,
-		   struct rpt_error *err)
+int rpmsg_ns_parse(const void *payload, size_t len, struct rpmsg_ns_info *ns, struct rpt_error *err)
 {
 	const uint8_t *p = payload;
 
 	if (len != RPMSG_NS_SIZE)
-		return rpt_error_set(err, RPT_EFORMAT,
-				     "name-service message len %zu, expected %u", len,
-				     RPMSG_NS_SIZE);
+		return rpt_error_set(err, RPT_EFORMAT, "name-service message len %zu, expected %u",
+				     len, RPMSG_NS_SIZE);
 	memcpy(ns->name, p, RPMSG_NAME_SIZE);
 	if (!memchr(ns->name, '\0', RPMSG_NAME_SIZE)) {
 		ns->name[0] = '\0';

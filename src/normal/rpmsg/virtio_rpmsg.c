@@ -35,10 +35,10 @@
 #include "normal/rpmsg/rpmsg_msg.h"
 #include "normal/rpmsg/virtqueue.h"
 
-#define RPMSG_MAX_CHANNELS  64u	  /* announced channels kept per device; more are refused */
-#define RPMSG_MAX_EPTS	    1024u /* host endpoints per device */
-#define RPMSG_NO_EPT_LOGS   8u	  /* "no recipient" lines logged per start, then counted */
-#define RPMSG_TX_POLL_MS    2u	  /* a waiting sender looks at the used ring this often */
+#define RPMSG_MAX_CHANNELS     64u   /* announced channels kept per device; more are refused */
+#define RPMSG_MAX_EPTS	       1024u /* host endpoints per device */
+#define RPMSG_NO_EPT_LOGS      8u    /* "no recipient" lines logged per start, then counted */
+#define RPMSG_TX_POLL_MS       2u    /* a waiting sender looks at the used ring this often */
 #define VIRTIO_CONFIG_S_FAILED 0x80u /* Linux: the driver gave up on the device */
 
 /* What the receive thread is woken for (wake_lock). */
@@ -70,14 +70,14 @@ struct virtio_rpmsg {
 	pthread_t thread;	  /* the receive thread */
 	bool thread_up;		  /* thread was started */
 
-	pthread_mutex_t ept_lock;      /* see the top of the file */
-	pthread_mutex_t listener_lock; /* see the top of the file */
+	pthread_mutex_t ept_lock;		      /* see the top of the file */
+	pthread_mutex_t listener_lock;		      /* see the top of the file */
 	const struct virtio_rpmsg_listener *listener; /* who hears of channels, or NULL */
 	void *listener_priv;			      /* passed to it */
 
 	/* ---- the device, under lock ---- */
 	pthread_mutex_t lock;
-	pthread_cond_t cond; /* broadcast on state changes and freed transmit buffers */
+	pthread_cond_t cond;	       /* broadcast on state changes and freed transmit buffers */
 	enum virtio_rpmsg_state state; /* see the enum */
 	unsigned long epoch;	       /* bumped at every start and stop */
 	char why[RPT_ERROR_MSG_MAX];   /* why it is broken */
@@ -88,8 +88,8 @@ struct virtio_rpmsg {
 	uint8_t *bufs;		       /* host mapping of the buffers (vdev<N>buffer) */
 	uint32_t bufs_da;	       /* their device address */
 	uint32_t num_bufs;	       /* buffers in all: half rx, then half tx */
-	uint32_t tx_max;	       /* transmit buffers used (num_bufs / 2, or fewer descriptors) */
-	uint32_t last_sbuf;	       /* transmit buffers handed out once so far */
+	uint32_t tx_max;    /* transmit buffers used (num_bufs / 2, or fewer descriptors) */
+	uint32_t last_sbuf; /* transmit buffers handed out once so far */
 	void *tx_free[RPMSG_MAX_BUFS / 2]; /* transmit buffers back from the firmware */
 	uint32_t num_tx_free;		   /* entries of tx_free */
 	bool ns;			   /* name service negotiated */
@@ -259,14 +259,14 @@ static int setup_locked(struct virtio_rpmsg *rp, const struct rproc_vdev_info *i
 		if (ret) {
 			if (i)
 				virtqueue_fini(&rp->rvq);
-			broken_locked(rp, "%s: %s", name, rpt_error_msg(&e));
+			broken_locked(rp, "%s", rpt_error_msg(&e)); /* names the vring */
 			return 1;
 		}
 	}
 	rp->vqs = true;
 	/* Linux: twice the receive ring's entries, at most MAX_RPMSG_NUM_BUFS. */
-	rp->num_bufs = info->vring[0].num < RPMSG_MAX_BUFS / 2 ? info->vring[0].num * 2
-							      : RPMSG_MAX_BUFS;
+	rp->num_bufs =
+		info->vring[0].num < RPMSG_MAX_BUFS / 2 ? info->vring[0].num * 2 : RPMSG_MAX_BUFS;
 	need = rp->num_bufs * RPMSG_BUF_SIZE;
 	if (!info->buffer) {
 		broken_locked(rp, "no vdev%ubuffer memory for the %u buffers", rp->vdev,
@@ -292,8 +292,8 @@ static int setup_locked(struct virtio_rpmsg *rp, const struct rproc_vdev_info *i
 	for (i = 0; i < rp->num_bufs / 2; i++) {
 		uint8_t *b = rp->bufs + (size_t)i * RPMSG_BUF_SIZE;
 
-		ret = virtqueue_add(&rp->rvq, rp->bufs_da + i * RPMSG_BUF_SIZE, RPMSG_BUF_SIZE, true,
-				    b);
+		ret = virtqueue_add(&rp->rvq, rp->bufs_da + i * RPMSG_BUF_SIZE, RPMSG_BUF_SIZE,
+				    true, b);
 		if (ret) {
 			broken_locked(rp, "vdev%uvring0: cannot post receive buffer %u (%s)",
 				      rp->vdev, i, rpt_strerror(ret));
@@ -324,8 +324,8 @@ static int rp_start(struct rproc_subdev *sd, struct rpt_error *err)
 		goto out; /* no such vdev: no rpmsg, nothing to say */
 	id = get_le32((const uint8_t *)info.rsc + offsetof(struct fw_rsc_vdev, id));
 	if (id != VIRTIO_ID_RPMSG) {
-		rproc_log(rp->rproc, RPT_LOG_INFO, "vdev%u is virtio device %u, not rpmsg: left alone",
-			  rp->vdev, id);
+		rproc_log(rp->rproc, RPT_LOG_INFO,
+			  "vdev%u is virtio device %u, not rpmsg: left alone", rp->vdev, id);
 		goto out;
 	}
 	rp->rsc = info.rsc;
@@ -763,8 +763,9 @@ int virtio_rpmsg_wait_up(struct virtio_rpmsg *rp, unsigned int timeout_ms)
 	pthread_mutex_lock(&rp->lock);
 	while (rp->state == VIRTIO_RPMSG_DOWN && ret != ETIMEDOUT)
 		ret = pthread_cond_timedwait(&rp->cond, &rp->lock, &until);
-	ret = rp->state == VIRTIO_RPMSG_UP ? 0 : rp->state == VIRTIO_RPMSG_BROKEN ? -EIO
-										   : -ETIMEDOUT;
+	ret = rp->state == VIRTIO_RPMSG_UP	 ? 0
+	      : rp->state == VIRTIO_RPMSG_BROKEN ? -EIO
+						 : -ETIMEDOUT;
 	pthread_mutex_unlock(&rp->lock);
 	return ret;
 }
@@ -788,7 +789,8 @@ struct rpmsg_endpoint *rpmsg_create_ept(struct virtio_rpmsg *rp, uint32_t addr, 
 
 	ept = calloc(1, sizeof(*ept));
 	if (!ept) {
-		rpt_error_set(err, ENOMEM, "%s: vdev%u: out of memory", rp->rproc->dev_name, rp->vdev);
+		rpt_error_set(err, ENOMEM, "%s: vdev%u: out of memory", rp->rproc->dev_name,
+			      rp->vdev);
 		return NULL;
 	}
 	pthread_mutex_lock(&rp->lock);
@@ -884,8 +886,9 @@ int rpmsg_sendto(struct rpmsg_endpoint *ept, uint32_t dst, const void *data, siz
 	int ret, nid;
 
 	if (len > RPMSG_MAX_PAYLOAD)
-		return rpt_error_set(err, EMSGSIZE, "%s: vdev%u: %zu bytes: at most %u fit a message",
-				     dev, rp->vdev, len, RPMSG_MAX_PAYLOAD);
+		return rpt_error_set(err, EMSGSIZE,
+				     "%s: vdev%u: %zu bytes: at most %u fit a message", dev,
+				     rp->vdev, len, RPMSG_MAX_PAYLOAD);
 	if (dst == RPMSG_ADDR_ANY || (len && !data))
 		return rpt_error_set(err, EINVAL, "%s: vdev%u: no destination or no data", dev,
 				     rp->vdev);
@@ -898,9 +901,10 @@ int rpmsg_sendto(struct rpmsg_endpoint *ept, uint32_t dst, const void *data, siz
 			goto out;
 		}
 		if (rp->state != VIRTIO_RPMSG_UP) {
-			ret = rpt_error_set(err, ENOTCONN,
-					    "%s: vdev%u: rpmsg device not up (processor not running)",
-					    dev, rp->vdev);
+			ret = rpt_error_set(
+				err, ENOTCONN,
+				"%s: vdev%u: rpmsg device not up (processor not running)", dev,
+				rp->vdev);
 			goto out;
 		}
 		buf = get_tx_buf_locked(rp);
@@ -926,7 +930,8 @@ int rpmsg_sendto(struct rpmsg_endpoint *ept, uint32_t dst, const void *data, siz
 		 * once when a vring1 kick frees one).
 		 */
 		deadline_in(&poll, RPMSG_TX_POLL_MS);
-		pthread_cond_timedwait(&rp->cond, &rp->lock, ts_before(&poll, &until) ? &poll : &until);
+		pthread_cond_timedwait(&rp->cond, &rp->lock,
+				       ts_before(&poll, &until) ? &poll : &until);
 	}
 	n = rpmsg_msg_encode(buf, ept->addr, dst, data, (uint16_t)len);
 	ret = virtqueue_add(&rp->svq, buf_da(rp, buf), (uint32_t)n, false, buf);
