@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -757,6 +758,63 @@ static void test_not_private_dir(void **state)
 	assert_true(access(path, F_OK) && errno == ENOENT);
 }
 
+/*
+ * A peer of another uid is refused even where the file modes would let it
+ * in (a directory and a socket opened up by mistake). Tests run as root in
+ * CI: the other user is uid 65534, a forked child that drops to it; run as
+ * another user, the child stays ourselves and must be served.
+ */
+static void test_other_uid_refused(void **state)
+{
+	const char *dir = fresh_dir();
+	struct fake_bus fb;
+	char path[300];
+	struct rpif *f;
+	pid_t pid;
+	int st;
+
+	(void)state;
+	fb_init(&fb, true);
+	f = make_if(dir, &fb, "remoteproc0");
+	fb_announce(&fb, "rpmsg-ping", 0x401);
+	snprintf(path, sizeof(path), "%s/rpmsg0", dir);
+	assert_true(wait_exists(path, true));
+	assert_int_equal(chmod(rpt_tmpdir(), 0711), 0);
+	assert_int_equal(chmod(dir, 0711), 0);
+	assert_int_equal(chmod(path, 0666), 0);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct sockaddr_un sa = {.sun_family = AF_UNIX};
+		char buf[8];
+		int fd;
+
+		if (geteuid() == 0 && (setgid(65534) || setuid(65534)))
+			_exit(120);
+		if (strlen(path) >= sizeof(sa.sun_path))
+			_exit(122);
+		memcpy(sa.sun_path, path, strlen(path) + 1);
+		fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+		if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+			_exit(121);
+		(void)send(fd, "evil", 4, MSG_NOSIGNAL);
+		/* Refused: EOF (or a reset); served: the echo. */
+		_exit(recv(fd, buf, sizeof(buf), 0) > 0 ? 1 : 0);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	if (geteuid() == 0) {
+		assert_int_equal(WEXITSTATUS(st), 0);
+		assert_int_equal(fb.n_sent, 0);
+		assert_true(log_has("runs as uid 65534"));
+	} else {
+		assert_int_equal(WEXITSTATUS(st), 1);
+	}
+	assert_int_equal(chmod(rpt_tmpdir(), 0700), 0);
+	rpif_destroy(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -769,6 +827,7 @@ int main(void)
 		cmocka_unit_test(test_ctl_send_recv),
 		cmocka_unit_test(test_user_endpoint),
 		cmocka_unit_test(test_not_private_dir),
+		cmocka_unit_test(test_other_uid_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
