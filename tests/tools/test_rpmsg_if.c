@@ -740,7 +740,7 @@ static void test_not_private_dir(void **state)
 	const char *dir = fresh_dir();
 	struct rpt_error err = {0};
 	struct fake_bus fb;
-	char path[128];
+	char path[300];
 	struct rpif *f;
 
 	(void)state;

@@ -3,9 +3,6 @@
 #include "rpmsg_if.h"
 #include "vboard/vboard.h"
 
-/* TEMPORARY until h-bus declares it in vboard.h (rpmsg_bus_pending.c). */
-struct virtio_rpmsg *vboard_proc_rpmsg(const struct vboard_proc *p);
-
 static void set_listener(void *bus, const struct virtio_rpmsg_listener *l, void *priv)
 {
 	virtio_rpmsg_set_listener(bus, l, priv);
