@@ -150,7 +150,8 @@ static void test_list_send_recv(void **state)
 	assert_string_equal(rpt_captured(rpd_out), "via-ctl");
 
 	/* The message socket: one message per read/write. */
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
+	assert_true(strlen(sock) < sizeof(sa.sun_path));
+	memcpy(sa.sun_path, sock, strlen(sock) + 1);
 	fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
 	assert_true(fd >= 0);
 	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
