@@ -49,8 +49,20 @@ static void fence(void)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
+const struct fwh_layout fwh_stm32mp15 = {
+	.table_da = FWH_TABLE_DA,
+	.ring_da = {FWH_VRING0_DA, FWH_VRING1_DA},
+	.buf_da = FWH_BUF_DA,
+};
+
 void fwh_init(struct fwh *h, struct fix_board *b, struct fix_events *ev, struct coproc *core,
 	      struct stm32_ipcc *ipcc)
+{
+	fwh_init_layout(h, b, ev, core, ipcc, &fwh_stm32mp15);
+}
+
+void fwh_init_layout(struct fwh *h, struct fix_board *b, struct fix_events *ev, struct coproc *core,
+		     struct stm32_ipcc *ipcc, const struct fwh_layout *l)
 {
 	uint8_t *t;
 	uint32_t i, n, off;
@@ -60,17 +72,18 @@ void fwh_init(struct fwh *h, struct fix_board *b, struct fix_events *ev, struct 
 	h->ev = ev;
 	h->core = core;
 	h->ipcc = ipcc;
-	h->ring_da[0] = FWH_VRING0_DA;
-	h->ring_da[1] = FWH_VRING1_DA;
-	t = fwh_at(h, FWH_TABLE_DA, 16);
+	h->ring_da[0] = l->ring_da[0];
+	h->ring_da[1] = l->ring_da[1];
+	h->buf_da = l->buf_da;
+	t = fwh_at(h, l->table_da, 16);
 	n = get_le32(t + 4);
 	assert_int_equal(get_le32(t), 1);
 	assert_true(n <= 8);
-	t = fwh_at(h, FWH_TABLE_DA, 16 + 4 * n);
+	t = fwh_at(h, l->table_da, 16 + 4 * n);
 	for (i = 0; i < n && !h->vdev_da; i++) {
 		off = get_le32(t + 16 + 4 * i);
-		if (get_le32(fwh_at(h, FWH_TABLE_DA + off, 4)) == RSC_VDEV)
-			h->vdev_da = FWH_TABLE_DA + off;
+		if (get_le32(fwh_at(h, l->table_da + off, 4)) == RSC_VDEV)
+			h->vdev_da = l->table_da + off;
 	}
 	assert_true(h->vdev_da != 0);
 	t = fwh_at(h, h->vdev_da, VDEV_VRING(2));
@@ -111,9 +124,9 @@ void fwh_driver_ok(struct fwh *h)
 	fwh_set_status(h, FWH_DRIVER_OK);
 }
 
-uint32_t fwh_rx_buf_da(unsigned int k)
+uint32_t fwh_rx_buf_da(struct fwh *h, unsigned int k)
 {
-	return FWH_BUF_DA + (k % FWH_NUM) * FWH_BUF_SIZE;
+	return h->buf_da + (k % FWH_NUM) * FWH_BUF_SIZE;
 }
 
 void fwh_post(struct fwh *h, uint32_t vq, uint32_t id, uint32_t da, uint32_t len, uint16_t flags)
@@ -139,8 +152,8 @@ void fwh_post_rx(struct fwh *h, unsigned int n)
 	for (i = 0; i < n; i++, h->rx_next++) {
 		uint32_t id = h->rx_next % FWH_NUM;
 
-		memset(fwh_at(h, fwh_rx_buf_da(id), FWH_BUF_SIZE), FWH_PATTERN, FWH_BUF_SIZE);
-		fwh_post(h, FWH_VQ_FW2HOST, id, fwh_rx_buf_da(id), FWH_BUF_SIZE,
+		memset(fwh_at(h, fwh_rx_buf_da(h, id), FWH_BUF_SIZE), FWH_PATTERN, FWH_BUF_SIZE);
+		fwh_post(h, FWH_VQ_FW2HOST, id, fwh_rx_buf_da(h, id), FWH_BUF_SIZE,
 			 2 /* VRING_DESC_F_WRITE */);
 	}
 }
@@ -154,7 +167,7 @@ uint32_t fwh_send(struct fwh *h, uint32_t src, uint32_t dst, const void *payload
 uint32_t fwh_send_hdr(struct fwh *h, uint32_t src, uint32_t dst, const void *payload, uint16_t len,
 		      uint16_t hdr_len, bool kick)
 {
-	uint32_t k = h->tx_next++ % FWH_NUM, da = FWH_BUF_DA + (FWH_NUM + k) * FWH_BUF_SIZE;
+	uint32_t k = h->tx_next++ % FWH_NUM, da = h->buf_da + (FWH_NUM + k) * FWH_BUF_SIZE;
 	uint8_t *b = fwh_at(h, da, FWH_BUF_SIZE);
 
 	assert_true(len <= FWH_BUF_SIZE - FWH_HDR);
@@ -246,7 +259,7 @@ struct fwh_used fwh_next_used(struct fwh *h, uint32_t vq)
 uint8_t *fwh_buf(struct fwh *h, uint32_t id)
 {
 	assert_true(id < 2 * FWH_NUM);
-	return fwh_at(h, FWH_BUF_DA + id * FWH_BUF_SIZE, FWH_BUF_SIZE);
+	return fwh_at(h, h->buf_da + id * FWH_BUF_SIZE, FWH_BUF_SIZE);
 }
 
 /* The highest heartbeat number in the trace (0: none yet). */

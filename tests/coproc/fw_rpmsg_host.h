@@ -40,11 +40,22 @@ struct fwh {
 	struct stm32_ipcc *ipcc; /* processor 1's driver: our kicks */
 	uint32_t vdev_da;	 /* the vdev entry in the firmware's table */
 	uint32_t ring_da[2];	 /* where the vrings are placed */
+	uint32_t buf_da;	 /* vdev0buffer */
 	uint16_t avail_idx[2];	 /* what we last wrote in avail.idx */
 	uint16_t last_used[2];	 /* used entries read so far */
 	unsigned int rx_next;	 /* next receive buffer (0..FWH_NUM-1, then wraps) */
 	unsigned int tx_next;	 /* next send buffer (FWH_NUM..2*FWH_NUM-1, then wraps) */
 };
+
+/* Where a board has the firmware's table, the vring memories and vdev0buffer. */
+struct fwh_layout {
+	uint32_t table_da;   /* the resource table */
+	uint32_t ring_da[2]; /* vdev0vring0, vdev0vring1 */
+	uint32_t buf_da;     /* vdev0buffer */
+};
+
+/* The STM32MP15 boards (FWH_TABLE_DA, FWH_VRING0_DA, ...). */
+extern const struct fwh_layout fwh_stm32mp15;
 
 /* A used entry as the firmware wrote it. */
 struct fwh_used {
@@ -59,6 +70,9 @@ struct fwh_used {
  */
 void fwh_init(struct fwh *h, struct fix_board *b, struct fix_events *ev, struct coproc *core,
 	      struct stm32_ipcc *ipcc);
+/* The same on another board's layout. */
+void fwh_init_layout(struct fwh *h, struct fix_board *b, struct fix_events *ev, struct coproc *core,
+		     struct stm32_ipcc *ipcc, const struct fwh_layout *l);
 /* The status byte (ACKNOWLEDGE 1, DRIVER 2, DRIVER_OK 4); gfeatures as given. */
 void fwh_set_status(struct fwh *h, uint8_t status);
 void fwh_set_gfeatures(struct fwh *h, uint32_t features);
@@ -74,7 +88,7 @@ void fwh_post_rx(struct fwh *h, unsigned int n);
  */
 void fwh_post(struct fwh *h, uint32_t vq, uint32_t id, uint32_t da, uint32_t len, uint16_t flags);
 /* Device address of receive buffer k (0..FWH_NUM-1), descriptor k of vring 0. */
-uint32_t fwh_rx_buf_da(unsigned int k);
+uint32_t fwh_rx_buf_da(struct fwh *h, unsigned int k);
 /*
  * Post a message (header src/dst/len, flags 0, then payload) in the next
  * send buffer in vring 1; kick unless told not to. Returns its descriptor index.

@@ -20,8 +20,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <sys/mman.h>
+
 #include <cmocka.h>
 
+#include "board/board_dt.h"
 #include "common/safe_math.h"
 #include "coproc_fixture.h"
 #include "fw_rpmsg_host.h"
@@ -42,8 +45,9 @@ struct rig {
 	struct fwh h;
 };
 
-/* The demo booted and greeting, vrings placed (status 0, nothing posted). */
-static void rig_up(struct rig *r)
+/* elf booted on the STM32MP15 board and greeting (trace at trace_da), vrings placed. */
+static void rig_up_elf(struct rig *r, const char *elf, const struct fwh_layout *l,
+		       uint32_t trace_da)
 {
 	struct rpt_error err = {0};
 
@@ -58,12 +62,18 @@ static void rig_up(struct rig *r)
 	r->ipcc = stm32_ipcc_coproc_create(r->core, NULL, &fix_ipcc_events, &r->ev, &err);
 	if (!r->ipcc)
 		fail_msg("stm32_ipcc_coproc_create: %s", rpt_error_msg(&err));
-	fix_load_elf(&r->board, rpt_binary_path("firmware/rproc-demo.elf"));
-	fwh_init(&r->h, &r->board, &r->ev, r->core, r->ipcc);
+	fix_load_elf(&r->board, rpt_binary_path(elf));
+	fwh_init_layout(&r->h, &r->board, &r->ev, r->core, r->ipcc, l);
 	if (coproc_boot(r->core, 0, &err))
 		fail_msg("coproc_boot: %s", rpt_error_msg(&err));
-	assert_true(fix_wait_text(&r->board, TRACE_DA, TRACE_LEN,
+	assert_true(fix_wait_text(&r->board, trace_da, TRACE_LEN,
 				  "rproc-demo: hello from the coprocessor\n"));
+}
+
+/* The demo booted and greeting, vrings placed (status 0, nothing posted). */
+static void rig_up(struct rig *r)
+{
+	rig_up_elf(r, "firmware/rproc-demo.elf", &fwh_stm32mp15, TRACE_DA);
 }
 
 static void rig_down(struct rig *r)
@@ -429,6 +439,96 @@ static void test_idle_while_waiting(void **state)
 	rig_down(&r);
 }
 
+/* ---- the STM32MP25 build (rproc-demo-mp2 on its DDR board): its own windows ---- */
+
+#define MP2_BOARD    "boards/vstm32mp25-m33-ddr-tee.dts"
+#define MP2_BOOT     0x80100000u /* the vector table (rproc-demo-mp2.ld) */
+#define MP2_TRACE_DA 0x81201000u
+
+static const struct fwh_layout mp2_layout = {
+	.table_da = 0x81200000u,
+	.ring_da = {0x812F8000u, 0x812F9000u},
+	.buf_da = 0x812FA000u,
+};
+
+/* The board's M33 with the board's memories (mapped here) and peripherals, the demo booted. */
+static void rig_up_mp2(struct rig *r, struct board *bd)
+{
+	struct rpt_error err = {0};
+	const struct board_rproc *desc;
+	unsigned int i;
+
+	if (board_load_file(bd, rpt_source_path(MP2_BOARD), &err))
+		fail_msg("%s: %s", MP2_BOARD, rpt_error_msg(&err));
+	desc = &bd->rprocs[0];
+	assert_true(desc->num_mems <= FIX_MAX_MEMS);
+	memset(&r->board, 0, sizeof(r->board));
+	for (i = 0; i < desc->num_mems; i++) {
+		struct coproc_mem *m = &r->board.mems[i];
+
+		m->name = desc->mems[i].name;
+		m->da = desc->mems[i].da;
+		m->size = desc->mems[i].size;
+		m->host = mmap(NULL, m->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+			       -1, 0);
+		assert_true(m->host != MAP_FAILED);
+		r->board.num_mems++;
+	}
+	fix_events_init(&r->ev);
+	r->core = coproc_create(&(struct coproc_config){.mems = r->board.mems,
+							.num_mems = r->board.num_mems,
+							.desc = desc},
+				&fix_event_ops, &r->ev, &err);
+	if (!r->core)
+		fail_msg("coproc_create: %s", rpt_error_msg(&err));
+	r->ipcc = stm32_ipcc_coproc_create(r->core, desc, &fix_ipcc_events, &r->ev, &err);
+	if (!r->ipcc)
+		fail_msg("stm32_ipcc_coproc_create: %s", rpt_error_msg(&err));
+	fix_load_elf(&r->board, rpt_binary_path("firmware/rproc-demo-mp2.elf"));
+	fwh_init_layout(&r->h, &r->board, &r->ev, r->core, r->ipcc, &mp2_layout);
+	if (coproc_boot(r->core, MP2_BOOT, &err))
+		fail_msg("coproc_boot: %s", rpt_error_msg(&err));
+	assert_true(fix_wait_text(&r->board, MP2_TRACE_DA, TRACE_LEN,
+				  "rproc-demo: hello from the coprocessor\n"));
+}
+
+/* The same bytes on the M33: vrings and buffers in the STM32MP25's own memories. */
+static void test_mp2_announce_and_echo(void **state)
+{
+	static const uint8_t echo[FWH_HDR + 2] = {0x01, 0x04, 0, 0, 0x02, 0x04, 0, 0,	0,
+						  0,	0,    0, 2, 0,	  0,	0, 'o', 'k'};
+	struct board *bd = calloc(1, sizeof(*bd));
+	struct rig r;
+
+	(void)state;
+	assert_non_null(bd);
+	rig_up_mp2(&r, bd);
+	bring_up_announced(&r);
+	fwh_send(&r.h, HOST_ADDR, PING_ADDR, "ok", 2, true);
+	assert_true(fwh_wait_used(&r.h, FWH_VQ_FW2HOST, 3));
+	assert_sent(&r, 2, echo, sizeof(echo));
+	assert_true(fwh_wait_used(&r.h, FWH_VQ_HOST2FW, 1));
+	assert_true(fix_wait_text(&r.board, MP2_TRACE_DA, TRACE_LEN, "rpmsg up (DRIVER_OK)"));
+	rig_down(&r);
+	free(bd);
+}
+
+/* The legacy-layout build (table at 0x10000000 in MCU SRAM2): the same channels. */
+static void test_legacy_announces(void **state)
+{
+	const struct fwh_layout legacy = {
+		.table_da = 0x10000000u,
+		.ring_da = {FWH_VRING0_DA, FWH_VRING1_DA},
+		.buf_da = FWH_BUF_DA,
+	};
+	struct rig r;
+
+	(void)state;
+	rig_up_elf(&r, "firmware/rproc-demo-legacy.elf", &legacy, 0x10030000u);
+	bring_up_announced(&r);
+	rig_down(&r);
+}
+
 /* ---- a hostile host: the device stops, nothing is written where it must not be ---- */
 
 /* Run the demo with the vdev in a broken state; `why` must be in the trace. */
@@ -537,6 +637,8 @@ int main(void)
 		cmocka_unit_test(test_no_ns_feature),
 		cmocka_unit_test(test_reset_announces_again),
 		cmocka_unit_test(test_idle_while_waiting),
+		cmocka_unit_test(test_mp2_announce_and_echo),
+		cmocka_unit_test(test_legacy_announces),
 		cmocka_unit_test(test_hostile_vring_da),
 		cmocka_unit_test(test_hostile_descriptor_addr),
 		cmocka_unit_test(test_hostile_descriptor_len),
