@@ -2,7 +2,7 @@
 /*
  * Issue 14 end to end: the demo firmware's rpmsg channels through rprocd.
  * Its "rpmsg-tty" channel is a pseudo-terminal behind <dir>/ttyRPMSG0 that
- * standard tools use as a serial line (stty, printf, head, cat); its
+ * standard tools use as a serial line (stty, printf, head, cat, pyserial); its
  * "rpmsg-ping" channel a message socket <dir>/rpmsg0 and rprocctl's rpmsg
  * list/send/recv. Stop, crash and recovery hang the tty up (a reader never
  * blocks forever) and the channels come back with the firmware.
@@ -93,6 +93,8 @@ static void assert_hung_up(int fd)
 
 static void test_tty_with_standard_tools(void **state)
 {
+	char line[700];
+
 	(void)state;
 	start_running();
 	assert_tty_echoes();
@@ -109,6 +111,21 @@ static void test_tty_with_standard_tools(void **state)
 			    "timeout 20 head -c 1500 ttyRPMSG0 | wc -c"),
 			 0);
 	assert_int_equal(atoi(rpt_captured(rpd_out)), 1500);
+	/*
+	 * 30000 random bytes (61 messages) and their echo, byte for byte: nothing
+	 * lost, nothing changed (within what the pty and the queue hold for a
+	 * reader that starts late on a loaded machine).
+	 */
+	assert_int_equal(sh("head -c 30000 /dev/urandom >big && "
+			    "{ timeout 60 head -c 30000 ttyRPMSG0 >back & } && "
+			    "cat big >ttyRPMSG0 && wait && cmp big back && echo same"),
+			 0);
+	assert_string_equal(rpt_captured(rpd_out), "same\n");
+	/* Python's serial module (Debian's python3-serial, for Debian's python3). */
+	snprintf(line, sizeof(line), "/usr/bin/python3 %s ttyRPMSG0",
+		 rpt_source_path("tests/tools/rpmsg_pyserial.py"));
+	assert_int_equal(sh(line), 0);
+	assert_string_equal(rpt_captured(rpd_out), "pyserial\n");
 	rpd_stop(daemon_pid);
 	/* The daemon gone: its link too. */
 	assert_true(wait_path(tty, false));
