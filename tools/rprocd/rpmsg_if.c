@@ -895,28 +895,21 @@ size_t rpif_channels(struct rpif *f, const char *dev_name, struct rpif_chan_info
 	return n;
 }
 
-/* CHANNEL of dev_name (a name only one channel has, or an interface's name), referenced. */
-static struct rpif_chan *chan_get(struct rpif *f, const char *dev_name, const char *chan,
-				  struct rpt_error *err)
+/* CHANNEL of dev_name: a name only one channel has, or an interface's name (f->lock held). */
+static struct rpif_chan *chan_find_locked(struct rpif *f, const char *dev_name, const char *chan,
+					  struct rpt_error *err)
 {
 	struct rpif_chan *ch, *found = NULL;
 	unsigned int named = 0;
 
-	pthread_mutex_lock(&f->lock);
 	for (ch = f->chans; ch; ch = ch->next) {
 		if (strcmp(ch->proc->name, dev_name))
 			continue;
-		if (ch->path[0] && !strcmp(base_name(ch), chan)) {
-			found = ch;
-			named = 1;
-			break;
-		}
+		if (ch->path[0] && !strcmp(base_name(ch), chan))
+			return ch;
 		if (!strncmp(ch->info.name, chan, RPMSG_NAME_SIZE) && !named++)
 			found = ch;
 	}
-	if (named == 1)
-		found->refs++;
-	pthread_mutex_unlock(&f->lock);
 	if (named > 1) {
 		rpt_error_set(err, EEXIST,
 			      "%u channels are named %s: name one by its interface "
@@ -926,7 +919,21 @@ static struct rpif_chan *chan_get(struct rpif *f, const char *dev_name, const ch
 	}
 	if (!named)
 		rpt_error_set(err, ENOENT, "no rpmsg channel %s (rpmsg list shows them)", chan);
-	return named ? found : NULL;
+	return found;
+}
+
+/* The same, referenced (chan_put when done). */
+static struct rpif_chan *chan_get(struct rpif *f, const char *dev_name, const char *chan,
+				  struct rpt_error *err)
+{
+	struct rpif_chan *ch;
+
+	pthread_mutex_lock(&f->lock);
+	ch = chan_find_locked(f, dev_name, chan, err);
+	if (ch)
+		ch->refs++;
+	pthread_mutex_unlock(&f->lock);
+	return ch;
 }
 
 /* An absolute CLOCK_MONOTONIC time ms from now. */
@@ -1062,25 +1069,20 @@ int rpif_create_ept(struct rpif *f, const char *dev_name, const char *name, uint
 
 int rpif_destroy_ept(struct rpif *f, const char *dev_name, const char *chan, struct rpt_error *err)
 {
-	struct rpif_chan *ch, *c;
+	struct rpif_chan *ch;
 	int ret = 0;
 
-	ch = chan_get(f, dev_name, chan, err);
-	if (!ch)
-		return err->code;
 	pthread_mutex_lock(&f->lock);
-	if (!ch->user) {
+	ch = chan_find_locked(f, dev_name, chan, err);
+	if (!ch)
+		ret = err->code;
+	else if (!ch->user)
 		ret = rpt_error_set(err, EPERM,
 				    "%s is the firmware's channel (it goes when the firmware "
 				    "destroys it)",
 				    chan);
-	} else {
-		for (c = f->chans; c && c != ch; c = c->next)
-			;
-		if (c)
-			chan_remove_locked(ch);
-	}
-	chan_put_locked(ch);
+	else
+		chan_remove_locked(ch);
 	pthread_mutex_unlock(&f->lock);
 	return ret;
 }
