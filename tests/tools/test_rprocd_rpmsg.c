@@ -134,7 +134,9 @@ static void test_tty_with_standard_tools(void **state)
 static void test_list_send_recv(void **state)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	char buf[600];
+	char buf[600], user[108];
+	const char *line;
+	unsigned int ping;
 	int fd;
 
 	(void)state;
@@ -182,6 +184,32 @@ static void test_list_send_recv(void **state)
 	assert_int_equal(send(fd, buf, 496, 0), 496);
 	assert_int_equal(recv(fd, buf, sizeof(buf), 0), 496);
 	close(fd);
+
+	/*
+	 * A user endpoint (rpmsg create, as RPMSG_CREATE_EPT_IOCTL) to the
+	 * firmware's ping address, read from the list: its own socket, its own
+	 * address, the echo comes back to it.
+	 */
+	assert_int_equal(ctl("remoteproc0 rpmsg list"), 0);
+	line = strstr(output(), "rpmsg-ping");
+	assert_non_null(line);
+	assert_int_equal(sscanf(line, "rpmsg-ping %x", &ping), 1);
+	assert_int_equal(ctl("remoteproc0 rpmsg create my-ept 0x%x", ping), 0);
+	snprintf(user, sizeof(user), "%s/rpmsg1\n", rpt_tmpdir());
+	assert_string_equal(output(), user);
+	user[strlen(user) - 1] = '\0';
+	fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	assert_true(fd >= 0);
+	memcpy(sa.sun_path, user, strlen(user) + 1);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(send(fd, "mine", 4, 0), 4);
+	assert_int_equal(recv(fd, buf, sizeof(buf), 0), 4);
+	assert_memory_equal(buf, "mine", 4);
+	assert_int_equal(ctl("remoteproc0 rpmsg destroy rpmsg-ping"), 1);
+	assert_int_equal(ctl("remoteproc0 rpmsg destroy my-ept"), 0);
+	assert_hung_up(fd);
+	close(fd);
+	assert_true(access(user, F_OK) && errno == ENOENT);
 	rpd_stop(daemon_pid);
 }
 
