@@ -391,13 +391,16 @@ static enum ctl_status cmd_dump(struct rproc *rp, struct reply *r)
 static enum ctl_status cmd_rpmsg_list(struct rprocd *d, struct rproc *rp, struct reply *r)
 {
 	struct rpif_chan_info *ch;
-	size_t n, i;
+	size_t cap, n, i;
 
-	n = rpif_channels(d->rpmsg, rp->dev_name, NULL, 0);
-	ch = calloc(n ? n : 1, sizeof(*ch));
+	cap = rpif_channels(d->rpmsg, rp->dev_name, NULL, 0);
+	ch = calloc(cap ? cap : 1, sizeof(*ch));
 	if (!ch)
 		return say(r, CTL_FAIL, "%s: rpmsg list: out of memory", rp->dev_name);
-	n = rpif_channels(d->rpmsg, rp->dev_name, ch, n);
+	/* Channels that came meanwhile wait for the next list. */
+	n = rpif_channels(d->rpmsg, rp->dev_name, ch, cap);
+	if (n > cap)
+		n = cap;
 	fprintf(r->f, "%-24s %-10s %-10s %s\n", "CHANNEL", "REMOTE", "LOCAL", "INTERFACE");
 	for (i = 0; i < n; i++) {
 		char src[16], dst[16];
