@@ -233,6 +233,19 @@ static bool log_has(const char *needle)
 	return ret;
 }
 
+/* The log holds needle within WAIT_MS (lines come from the relay threads). */
+static bool wait_log(const char *needle)
+{
+	int i;
+
+	for (i = 0; i < WAIT_MS / 5; i++) {
+		if (log_has(needle))
+			return true;
+		usleep(5000);
+	}
+	return false;
+}
+
 /* ---- helpers ---- */
 
 /* A fresh private directory per test. */
@@ -373,7 +386,7 @@ static void test_tty_echo(void **state)
 	assert_int_equal(ci.src, RPMSG_FIRST_HOST_ADDR);
 	assert_string_equal(ci.path, link);
 	assert_true(ci.tty);
-	assert_true(log_has("remoteproc0: rpmsg rpmsg-tty: firmware 0x400, host 0x400: "));
+	assert_true(wait_log("remoteproc0: rpmsg rpmsg-tty: firmware 0x400, host 0x400: "));
 	close(fd);
 	rpif_destroy(f);
 	assert_true(wait_exists(link, false));
@@ -518,7 +531,7 @@ static void test_msg_socket(void **state)
 	assert_false(ci.tty);
 	assert_int_equal(ci.tx_dropped, 1);
 	assert_int_equal(ci.tx, 4);
-	assert_true(log_has("a message of 497 bytes not sent: longer than an rpmsg payload"));
+	assert_true(wait_log("a message of 497 bytes not sent: longer than an rpmsg payload"));
 
 	/* The channel goes: the client sees EOF, the socket is gone. */
 	fb_remove(&fb, 0x401);
@@ -759,6 +772,27 @@ static void test_not_private_dir(void **state)
 	assert_true(access(path, F_OK) && errno == ENOENT);
 }
 
+/* A hostile firmware's name cannot forge a log line or a list line: shown with '?'. */
+static void test_hostile_name_shown_printable(void **state)
+{
+	const char *dir = fresh_dir();
+	struct rpt_error err = {0};
+	struct fake_bus fb;
+	struct rpif *f;
+
+	(void)state;
+	fb_init(&fb, true);
+	f = make_if(dir, &fb, "remoteproc0");
+	fb_announce(&fb, "evil\nrprocd: x\033[2J", 0x401);
+	assert_string_equal(chan_info(f, "remoteproc0", 0).name, "evil?rprocd:?x?[2J");
+	assert_int_equal(rpif_send(f, "remoteproc0", "evil?rprocd:?x?[2J", "x", 1, 5000, &err), 0);
+	assert_true(wait_log("rpmsg evil?rprocd:?x?[2J: firmware 0x401"));
+	assert_false(log_has("\033"));
+	fb_remove(&fb, 0x401);
+	assert_int_equal(rpif_channels(f, "remoteproc0", NULL, 0), 0);
+	rpif_destroy(f);
+}
+
 /*
  * A peer of another uid is refused even where the file modes would let it
  * in (a directory and a socket opened up by mistake). Tests run as root in
@@ -829,6 +863,7 @@ int main(void)
 		cmocka_unit_test(test_user_endpoint),
 		cmocka_unit_test(test_not_private_dir),
 		cmocka_unit_test(test_other_uid_refused),
+		cmocka_unit_test(test_hostile_name_shown_printable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

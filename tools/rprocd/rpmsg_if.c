@@ -43,11 +43,12 @@ struct rpif_chan {
 	struct rpif *f;			/* back pointer */
 	struct rpif_proc *proc;		/* its processor */
 	struct rpif_chan *next;		/* in f->chans (f->lock) */
-	struct rpmsg_channel_info info; /* name and firmware address */
-	bool tty;			/* a pseudo-terminal (else a message socket) */
-	bool user;			/* made by rpif_create_ept */
-	unsigned int num;		/* N of ttyRPMSG<N> / rpmsg<N>; RPIF_MAX_IFACES: none */
-	char path[128];			/* the link or socket, "" when none (f->lock) */
+	struct rpmsg_channel_info info; /* name and firmware address, as announced */
+	char name[RPMSG_NAME_SIZE]; /* the name shown and looked up (printable: see shown_name) */
+	bool tty;		    /* a pseudo-terminal (else a message socket) */
+	bool user;		    /* made by rpif_create_ept */
+	unsigned int num;	    /* N of ttyRPMSG<N> / rpmsg<N>; RPIF_MAX_IFACES: none */
+	char path[128];		    /* the link or socket, "" when none (f->lock) */
 	/* The descriptors below belong to the relay thread once it runs. */
 	int master;	   /* tty: the pty's master side (non-blocking), -1: none */
 	int slave;	   /* tty: its slave, held open (keeps raw mode and input while unread) */
@@ -291,6 +292,20 @@ static void iface_unlink(struct rpif_chan *ch)
 
 /* ---- channels ---- */
 
+/*
+ * The firmware's name as people and scripts see it: a byte outside
+ * printable ASCII, or a space, shown as '?' (a newline in a hostile
+ * firmware's name would forge a log line or a line of `rpmsg list`).
+ */
+static void shown_name(char out[RPMSG_NAME_SIZE], const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < RPMSG_NAME_SIZE - 1 && name[i]; i++)
+		out[i] = name[i] > ' ' && name[i] <= '~' ? name[i] : '?';
+	out[i] = '\0';
+}
+
 static void chan_free(struct rpif_chan *ch)
 {
 	pthread_cond_destroy(&ch->cond);
@@ -329,7 +344,7 @@ static void chan_remove_locked(struct rpif_chan *ch)
 			break;
 		}
 	}
-	rpif_log(f, "rprocd: %s: rpmsg %s (0x%x) gone%s%s%s", ch->proc->name, ch->info.name,
+	rpif_log(f, "rprocd: %s: rpmsg %s (0x%x) gone%s%s%s", ch->proc->name, ch->name,
 		 ch->info.dst, ch->path[0] ? ": " : "", base_name(ch),
 		 ch->path[0] ? (ch->tty ? " hung up" : " closed") : "");
 	iface_unlink(ch);
@@ -375,7 +390,7 @@ static void chan_rx(void *priv, const void *data, size_t len, uint32_t src)
 		rpif_log(ch->f,
 			 "rprocd: %s: rpmsg %s: reader too slow: dropping the oldest messages "
 			 "(%u kept; rpmsg list counts them)",
-			 ch->proc->name, ch->info.name, RPIF_RX_QUEUE);
+			 ch->proc->name, ch->name, RPIF_RX_QUEUE);
 	wake(ch);
 }
 
@@ -396,7 +411,7 @@ static void tx_dropped(struct rpif_chan *ch, struct relay_tx *t, const char *why
 	pthread_mutex_unlock(&ch->lock);
 	if (!t->failing)
 		rpif_log(ch->f, "rprocd: %s: rpmsg %s: a message of %zu bytes not sent: %s",
-			 ch->proc->name, ch->info.name, t->len, why);
+			 ch->proc->name, ch->name, t->len, why);
 	t->failing = true;
 	t->len = 0;
 }
@@ -418,8 +433,7 @@ static void relay_send(struct rpif_chan *ch, struct relay_tx *t)
 		ch->tx++;
 		pthread_mutex_unlock(&ch->lock);
 		if (t->failing)
-			rpif_log(ch->f, "rprocd: %s: rpmsg %s: sending again", p->name,
-				 ch->info.name);
+			rpif_log(ch->f, "rprocd: %s: rpmsg %s: sending again", p->name, ch->name);
 		t->failing = false;
 		t->len = 0;
 		return;
@@ -507,9 +521,9 @@ static void relay_accept(struct rpif_chan *ch)
 	fd = accept4(ch->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (fd < 0)
 		return;
-	snprintf(what, sizeof(what), "client of %s", ch->path[0] ? ch->path : ch->info.name);
+	snprintf(what, sizeof(what), "client of %s", ch->path[0] ? ch->path : ch->name);
 	if (rpt_check_peer(fd, RPT_UID_DEFAULT, what, &err)) {
-		rpif_log(ch->f, "rprocd: %s: rpmsg %s: %s", ch->proc->name, ch->info.name,
+		rpif_log(ch->f, "rprocd: %s: rpmsg %s: %s", ch->proc->name, ch->name,
 			 rpt_error_msg(&err));
 		close(fd);
 		return;
@@ -545,7 +559,7 @@ static void relay_loop(struct rpif_chan *ch)
 
 	if (!t) {
 		rpif_log(ch->f, "rprocd: %s: rpmsg %s: out of memory for the relay", ch->proc->name,
-			 ch->info.name);
+			 ch->name);
 		return;
 	}
 	for (;;) {
@@ -573,8 +587,8 @@ static void relay_loop(struct rpif_chan *ch)
 			i_listen = n++;
 		}
 		if (poll(pfd, (nfds_t)n, t->len ? 0 : -1) < 0 && errno != EINTR) {
-			rpif_log(ch->f, "rprocd: %s: rpmsg %s: poll: %s", ch->proc->name,
-				 ch->info.name, strerror(errno));
+			rpif_log(ch->f, "rprocd: %s: rpmsg %s: poll: %s", ch->proc->name, ch->name,
+				 strerror(errno));
 			break;
 		}
 		if (pfd[0].revents && read(ch->wake, &drain, sizeof(drain)) < 0)
@@ -611,12 +625,11 @@ static void *relay_thread(void *arg)
 	pthread_mutex_unlock(&ch->lock);
 	pthread_mutex_lock(&f->lock);
 	if (!ept)
-		rpif_log(f, "rprocd: %s: rpmsg %s (0x%x): no endpoint: %s", p->name, ch->info.name,
+		rpif_log(f, "rprocd: %s: rpmsg %s (0x%x): no endpoint: %s", p->name, ch->name,
 			 ch->info.dst, rpt_error_msg(&err));
 	else
-		rpif_log(f, "rprocd: %s: rpmsg %s: firmware 0x%x, host 0x%x: %s", p->name,
-			 ch->info.name, ch->info.dst, ch->addr,
-			 ch->path[0] ? ch->path : "(no interface)");
+		rpif_log(f, "rprocd: %s: rpmsg %s: firmware 0x%x, host 0x%x: %s", p->name, ch->name,
+			 ch->info.dst, ch->addr, ch->path[0] ? ch->path : "(no interface)");
 	pthread_mutex_unlock(&f->lock);
 
 	relay_loop(ch);
@@ -661,6 +674,7 @@ static struct rpif_chan *chan_new(struct rpif_proc *p, const char *name, uint32_
 	ch->f = f;
 	ch->proc = p;
 	memcpy(ch->info.name, name, strnlen(name, RPMSG_NAME_SIZE - 1));
+	shown_name(ch->name, ch->info.name);
 	ch->info.dst = dst;
 	ch->user = user;
 	ch->tty = !user && !strcmp(ch->info.name, RPIF_TTY_CHANNEL);
@@ -685,7 +699,7 @@ static struct rpif_chan *chan_new(struct rpif_proc *p, const char *name, uint32_
 			goto out_free;
 		if (ret)
 			rpif_log(f, "rprocd: %s: rpmsg %s (0x%x): no interface: %s", p->name,
-				 ch->info.name, dst, rpt_error_msg(err));
+				 ch->name, dst, rpt_error_msg(err));
 	}
 	ch->refs = 2; /* the list's and the relay's */
 	pthread_attr_init(&attr);
@@ -720,11 +734,14 @@ static void on_channel_add(void *priv, const struct rpmsg_channel_info *info)
 {
 	struct rpif_proc *p = priv;
 	struct rpt_error err = {0};
+	char name[RPMSG_NAME_SIZE];
 
 	pthread_mutex_lock(&p->f->lock);
-	if (!chan_new(p, info->name, info->dst, false, &err) && !p->f->closing)
-		rpif_log(p->f, "rprocd: %s: rpmsg %s (0x%x): %s", p->name, info->name, info->dst,
+	if (!chan_new(p, info->name, info->dst, false, &err) && !p->f->closing) {
+		shown_name(name, info->name);
+		rpif_log(p->f, "rprocd: %s: rpmsg %s (0x%x): %s", p->name, name, info->dst,
 			 rpt_error_msg(&err));
+	}
 	pthread_mutex_unlock(&p->f->lock);
 }
 
@@ -876,7 +893,7 @@ size_t rpif_channels(struct rpif *f, const char *dev_name, struct rpif_chan_info
 			struct rpif_chan_info *i = &out[n];
 
 			memset(i, 0, sizeof(*i));
-			memcpy(i->name, ch->info.name, sizeof(i->name));
+			memcpy(i->name, ch->name, sizeof(i->name));
 			memcpy(i->path, ch->path, sizeof(i->path));
 			i->dst = ch->info.dst;
 			i->tty = ch->tty;
@@ -907,7 +924,7 @@ static struct rpif_chan *chan_find_locked(struct rpif *f, const char *dev_name, 
 			continue;
 		if (ch->path[0] && !strcmp(base_name(ch), chan))
 			return ch;
-		if (!strncmp(ch->info.name, chan, RPMSG_NAME_SIZE) && !named++)
+		if (!strncmp(ch->name, chan, RPMSG_NAME_SIZE) && !named++)
 			found = ch;
 	}
 	if (named > 1) {
