@@ -459,7 +459,7 @@ static void test_tty_numbering_and_planted_files(void **state)
 	fb_init(&fb, false);
 	f = make_if(dir, &fb, "remoteproc0");
 	fb_announce(&fb, "rpmsg-tty", 0x400);
-	fb_announce(&fb, "rpmsg-tty", 0x401);
+	fb_announce(&fb, "rpmsg-tty-channel", 0x401); /* ST's older examples' name */
 	snprintf(path, sizeof(path), "%s/ttyRPMSG2", dir);
 	assert_true(wait_exists(path, true));
 	assert_int_equal(stat(path, &st), 0); /* reclaimed: now a live pty */

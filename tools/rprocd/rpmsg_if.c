@@ -677,7 +677,8 @@ static struct rpif_chan *chan_new(struct rpif_proc *p, const char *name, uint32_
 	shown_name(ch->name, ch->info.name);
 	ch->info.dst = dst;
 	ch->user = user;
-	ch->tty = !user && !strcmp(ch->info.name, RPIF_TTY_CHANNEL);
+	ch->tty = !user && (!strcmp(ch->info.name, RPIF_TTY_CHANNEL) ||
+			    !strcmp(ch->info.name, RPIF_TTY_CHANNEL_ST));
 	ch->num = RPIF_MAX_IFACES;
 	ch->master = ch->slave = ch->listen_fd = ch->client = -1;
 	ch->addr = RPMSG_ADDR_ANY;

@@ -3,7 +3,7 @@
  * rprocd's rpmsg interfaces: what Linux's rpmsg_tty and rpmsg_char give
  * users, for the channels the coprocessors' firmware announces.
  *
- *  - each "rpmsg-tty" channel is a pseudo-terminal in raw mode (no echo, no
+ *  - each "rpmsg-tty" channel (or "rpmsg-tty-channel", ST's older name) is a pseudo-terminal in raw mode (no echo, no
  *    line editing, no CR/LF translation: an echoing firmware would otherwise
  *    loop), reached through a stable link <dir>/ttyRPMSG<N> (N the lowest
  *    free), so that `echo hello > ttyRPMSG0`, `cat`, screen, picocom and
@@ -41,14 +41,16 @@
 #include "common/error.h"
 #include "normal/rpmsg/virtio_rpmsg.h"
 
-#define RPIF_TTY_CHANNEL  "rpmsg-tty" /* the channel name Linux's rpmsg_tty binds to */
-#define RPIF_MAX_IFACES	  64	      /* ttyRPMSG<N> and rpmsg<N>: N below this */
-#define RPIF_RX_QUEUE	  64	      /* firmware -> host messages kept per channel */
-#define RPIF_TX_WAIT_MS	  10000	      /* a host -> firmware message waits this long for a buffer */
-#define RPIF_TX_SLICE_MS  100	      /* in slices of this (the relay notices a removal between) */
-#define RPIF_RECV_MAX_MS  60000	      /* the longest `rpmsg recv --timeout` */
-#define RPIF_RECV_DEF_MS  5000	      /* its default */
-#define RPIF_SEND_WAIT_MS 5000	      /* `rpmsg send`: the wait for a free buffer */
+#define RPIF_TTY_CHANNEL "rpmsg-tty" /* the channel name Linux's rpmsg_tty binds to */
+/* The name ST's older STM32Cube examples announce (OpenAMP_TTY_echo), for ST's rpmsg_tty. */
+#define RPIF_TTY_CHANNEL_ST "rpmsg-tty-channel"
+#define RPIF_MAX_IFACES	    64	  /* ttyRPMSG<N> and rpmsg<N>: N below this */
+#define RPIF_RX_QUEUE	    64	  /* firmware -> host messages kept per channel */
+#define RPIF_TX_WAIT_MS	    10000 /* a host -> firmware message waits this long for a buffer */
+#define RPIF_TX_SLICE_MS    100	  /* in slices of this (the relay notices a removal between) */
+#define RPIF_RECV_MAX_MS    60000 /* the longest `rpmsg recv --timeout` */
+#define RPIF_RECV_DEF_MS    5000  /* its default */
+#define RPIF_SEND_WAIT_MS   5000  /* `rpmsg send`: the wait for a free buffer */
 
 /*
  * The bus as the interfaces use it: virtio_rpmsg's functions
