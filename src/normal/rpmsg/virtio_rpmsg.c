@@ -35,11 +35,12 @@
 #include "normal/rpmsg/rpmsg_msg.h"
 #include "normal/rpmsg/virtqueue.h"
 
-#define RPMSG_MAX_CHANNELS     64u   /* announced channels kept per device; more are refused */
-#define RPMSG_MAX_EPTS	       1024u /* host endpoints per device */
-#define RPMSG_NO_EPT_LOGS      8u    /* "no recipient" lines logged per start, then counted */
-#define RPMSG_TX_POLL_MS       2u    /* a waiting sender looks at the used ring this often */
-#define VIRTIO_CONFIG_S_FAILED 0x80u /* Linux: the driver gave up on the device */
+#define RPMSG_MAX_CHANNELS	    64u	  /* announced channels kept per device; more are refused */
+#define RPMSG_MAX_EPTS		    1024u /* host endpoints per device */
+#define RPMSG_NO_EPT_LOGS	    8u	  /* "no recipient" lines logged per start, then counted */
+#define RPMSG_TX_POLL_MS	    2u	  /* a waiting sender looks at the used ring this often */
+#define VIRTIO_CONFIG_S_FAILED	    0x80u /* Linux: the driver gave up on the device */
+#define VIRTIO_CONFIG_S_NEEDS_RESET 0x40u /* virtio 1.0: the device says it is broken */
 
 /* What the receive thread is woken for (wake_lock). */
 #define WAKE_RX	    1u /* vring0 kicked: messages to read */
@@ -541,6 +542,7 @@ static void rx_drain(struct virtio_rpmsg *rp)
 	unsigned long epoch = 0;
 	bool reposted = false, notify, is_ns;
 	uint32_t len;
+	uint8_t status;
 	void *token;
 	int ret, nid;
 
@@ -551,6 +553,14 @@ static void rx_drain(struct virtio_rpmsg *rp)
 			return;
 		}
 		epoch = rp->epoch;
+		status = get_status(rp);
+		if (status & (VIRTIO_CONFIG_S_NEEDS_RESET | VIRTIO_CONFIG_S_FAILED)) {
+			broken_locked(rp, "vdev%u status 0x%x: the firmware set %s", rp->vdev,
+				      status,
+				      status & VIRTIO_CONFIG_S_FAILED ? "FAILED" : "NEEDS_RESET");
+			pthread_mutex_unlock(&rp->lock);
+			return;
+		}
 		ret = virtqueue_get_used(&rp->rvq, &token, &len, &e);
 		if (ret <= 0) {
 			if (ret < 0)
