@@ -22,6 +22,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,21 +56,26 @@ struct rpmsg_endpoint {
 	struct rpmsg_endpoint *next; /* rp->epts list */
 };
 
+/*
+ * Fields are grouped by the lock that guards them and, inside a group, by
+ * alignment (8-byte ones first, bytes last) so the struct carries no
+ * padding worth the name.
+ */
 struct virtio_rpmsg {
-	struct rproc_subdev sd; /* registered with the rproc (first: container) */
+	struct rproc_subdev sd; /* registered with the rproc (rp_of: its container) */
 	struct rproc *rproc;	/* the processor (not owned) */
-	unsigned int vdev;	/* vdev number in the table */
 
 	/* ---- the receive thread's wake-up, under wake_lock ---- */
 	pthread_mutex_t wake_lock;
 	pthread_cond_t wake_cond; /* signalled by vq_interrupt and destroy */
-	unsigned int pending;	  /* WAKE_* bits not handled yet */
-	bool exit;		  /* destroy asks the thread to end */
-	int rx_notifyid;	  /* vring0's notify id, -1 while down */
-	int tx_notifyid;	  /* vring1's notify id, -1 while down */
 	unsigned long kicks_in;	  /* kicks of our vrings */
 	pthread_t thread;	  /* the receive thread */
-	bool thread_up;		  /* thread was started */
+	unsigned int pending;	  /* WAKE_* bits not handled yet */
+	int rx_notifyid;	  /* vring0's notify id, -1 while down */
+	int tx_notifyid;	  /* vring1's notify id, -1 while down */
+	unsigned int vdev;	  /* vdev number in the table (constant) */
+	bool exit;		  /* destroy asks the thread to end */
+	bool thread_up;		  /* thread was started (constant after create) */
 
 	pthread_mutex_t ept_lock;		      /* see the top of the file */
 	pthread_mutex_t listener_lock;		      /* see the top of the file */
@@ -78,35 +84,35 @@ struct virtio_rpmsg {
 
 	/* ---- the device, under lock ---- */
 	pthread_mutex_t lock;
-	pthread_cond_t cond;	       /* broadcast on state changes and freed transmit buffers */
-	enum virtio_rpmsg_state state; /* see the enum */
-	unsigned long epoch;	       /* bumped at every start and stop */
-	char why[RPT_ERROR_MSG_MAX];   /* why it is broken */
-	struct fw_rsc_vdev *rsc;       /* our entry in the table in use, NULL while down */
-	struct virtqueue rvq;	       /* vring0: the firmware's messages, into our rx buffers */
-	struct virtqueue svq;	       /* vring1: our messages to the firmware */
-	bool vqs;		       /* rvq and svq are initialised */
-	uint8_t *bufs;		       /* host mapping of the buffers (vdev<N>buffer) */
-	uint32_t bufs_da;	       /* their device address */
-	uint32_t num_bufs;	       /* buffers in all: half rx, then half tx */
-	uint32_t tx_max;    /* transmit buffers used (num_bufs / 2, or fewer descriptors) */
-	uint32_t last_sbuf; /* transmit buffers handed out once so far */
+	pthread_cond_t cond;		   /* broadcast on state changes and freed tx buffers */
+	unsigned long epoch;		   /* bumped at every start and stop */
+	struct fw_rsc_vdev *rsc;	   /* our entry in the table in use, NULL while down */
+	struct virtqueue rvq;		   /* vring0: the firmware's messages, into rx buffers */
+	struct virtqueue svq;		   /* vring1: our messages to the firmware */
+	uint8_t *bufs;			   /* host mapping of the buffers (vdev<N>buffer) */
 	void *tx_free[RPMSG_MAX_BUFS / 2]; /* transmit buffers back from the firmware */
-	uint32_t num_tx_free;		   /* entries of tx_free */
-	bool ns;			   /* name service negotiated */
-	unsigned int no_ept_logged;	   /* "no recipient" lines since start */
+	size_t num_channels;		   /* entries of channels */
+	struct rpmsg_endpoint *epts;	   /* host endpoints */
+	struct virtio_rpmsg_stats stats;   /* counters (kicks_in apart) */
+	enum virtio_rpmsg_state state;	   /* see the enum */
+	uint32_t bufs_da;		   /* their device address */
+	uint32_t num_bufs;		   /* buffers in all: half rx, then half tx */
+	uint32_t tx_max;	    /* tx buffers used (num_bufs / 2, or fewer descriptors) */
+	uint32_t last_sbuf;	    /* transmit buffers handed out once so far */
+	uint32_t num_tx_free;	    /* entries of tx_free */
+	unsigned int no_ept_logged; /* "no recipient" lines since start */
+	unsigned int num_epts;	    /* entries of epts */
 	struct rpmsg_channel_info channels[RPMSG_MAX_CHANNELS]; /* announced channels */
-	size_t num_channels;					/* entries of channels */
-	struct rpmsg_endpoint *epts;				/* host endpoints */
-	unsigned int num_epts;					/* entries of epts */
-	struct virtio_rpmsg_stats stats;			/* counters (kicks_in apart) */
+	bool vqs;						/* rvq and svq are initialised */
+	bool ns;						/* name service negotiated */
+	char why[RPT_ERROR_MSG_MAX];				/* why it is broken */
 
 	uint8_t rx_payload[RPMSG_MAX_PAYLOAD]; /* receive thread: private copy of a payload */
 };
 
 static struct virtio_rpmsg *rp_of(struct rproc_subdev *sd)
 {
-	return (struct virtio_rpmsg *)sd; /* sd is the first member */
+	return (struct virtio_rpmsg *)(void *)((uint8_t *)sd - offsetof(struct virtio_rpmsg, sd));
 }
 
 /* ---- helpers ---- */
