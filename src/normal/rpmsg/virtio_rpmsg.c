@@ -39,7 +39,7 @@
 #define RPMSG_MAX_CHANNELS	    64u	  /* announced channels kept per device; more are refused */
 #define RPMSG_MAX_EPTS		    1024u /* host endpoints per device */
 #define RPMSG_NO_EPT_LOGS	    8u	  /* "no recipient" lines logged per start, then counted */
-#define RPMSG_TX_POLL_MS	    2u	  /* a waiting sender looks at the used ring this often */
+#define RPMSG_TX_POLL_MS	    1u	  /* a waiting sender looks at the used ring this often */
 #define VIRTIO_CONFIG_S_FAILED	    0x80u /* Linux: the driver gave up on the device */
 #define VIRTIO_CONFIG_S_NEEDS_RESET 0x40u /* virtio 1.0: the device says it is broken */
 
@@ -102,6 +102,7 @@ struct virtio_rpmsg {
 	uint32_t num_tx_free;	    /* entries of tx_free */
 	unsigned int no_ept_logged; /* "no recipient" lines since start */
 	unsigned int num_epts;	    /* entries of epts */
+	unsigned int tx_waiters;    /* senders waiting for a free buffer */
 	struct rpmsg_channel_info channels[RPMSG_MAX_CHANNELS]; /* announced channels */
 	bool vqs;						/* rvq and svq are initialised */
 	bool ns;						/* name service negotiated */
@@ -625,13 +626,16 @@ static void *rx_thread(void *arg)
 			return NULL;
 		}
 		pthread_mutex_unlock(&rp->wake_lock);
-		if (bits & WAKE_TX) {
-			pthread_mutex_lock(&rp->lock);
-			tx_reclaim_locked(rp);
-			pthread_mutex_unlock(&rp->lock);
-		}
 		if (bits & WAKE_RX)
 			rx_drain(rp);
+		/*
+		 * A firmware that answers a message has usually given its buffer
+		 * back too: a waiting sender gets it now, not at its next look.
+		 */
+		pthread_mutex_lock(&rp->lock);
+		if ((bits & WAKE_TX) || rp->tx_waiters)
+			tx_reclaim_locked(rp);
+		pthread_mutex_unlock(&rp->lock);
 		drop_channels_if_broken(rp);
 	}
 }
@@ -880,10 +884,11 @@ uint32_t rpmsg_ept_addr(const struct rpmsg_endpoint *ept)
 /* A free transmit buffer (Linux get_a_tx_buf), or NULL. */
 static void *get_tx_buf_locked(struct virtio_rpmsg *rp)
 {
-	if (rp->num_tx_free)
-		return rp->tx_free[--rp->num_tx_free];
+	/* Linux: every buffer once, in order, then those the firmware gave back. */
 	if (rp->last_sbuf < rp->tx_max)
 		return rp->bufs + (size_t)(rp->num_bufs / 2 + rp->last_sbuf++) * RPMSG_BUF_SIZE;
+	if (rp->num_tx_free)
+		return rp->tx_free[--rp->num_tx_free];
 	tx_reclaim_locked(rp);
 	if (rp->state == VIRTIO_RPMSG_UP && rp->num_tx_free)
 		return rp->tx_free[--rp->num_tx_free];
@@ -940,6 +945,7 @@ int rpmsg_sendto(struct rpmsg_endpoint *ept, uint32_t dst, const void *data, siz
 			rp->stats.tx_waits++;
 			waited = true;
 		}
+		rp->tx_waiters++;
 		/*
 		 * Linux enables the tx-complete interrupt here; the virtqueue
 		 * keeps it off, so look at the used ring again shortly (and at
@@ -948,6 +954,7 @@ int rpmsg_sendto(struct rpmsg_endpoint *ept, uint32_t dst, const void *data, siz
 		deadline_in(&poll, RPMSG_TX_POLL_MS);
 		pthread_cond_timedwait(&rp->cond, &rp->lock,
 				       ts_before(&poll, &until) ? &poll : &until);
+		rp->tx_waiters--;
 	}
 	n = rpmsg_msg_encode(buf, ept->addr, dst, data, (uint16_t)len);
 	ret = virtqueue_add(&rp->svq, buf_da(rp, buf), (uint32_t)n, false, buf);
