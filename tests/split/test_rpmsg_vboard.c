@@ -25,9 +25,9 @@
 
 /* One board under test, its log, and what the bus told us. */
 struct world {
-	struct split sys;     /* rproc-teed (socket mode only) */
-	struct vboard *vb;    /* the board */
-	struct rproc *rp;     /* its processor */
+	struct split sys;  /* rproc-teed (socket mode only) */
+	struct vboard *vb; /* the board */
+	struct rproc *rp;  /* its processor */
 	struct virtio_rpmsg *bus;
 	pthread_mutex_t lock; /* protects everything below */
 	char log[64 << 10];   /* every message, one per line */
