@@ -30,6 +30,7 @@ struct world {
 	struct rproc *rp;  /* its processor */
 	struct virtio_rpmsg *bus;
 	pthread_mutex_t lock; /* protects everything below */
+	pthread_cond_t cond;  /* broadcast at every echo */
 	char log[64 << 10];   /* every message, one per line */
 	size_t log_len;
 	unsigned int adds, removes; /* listener calls */
@@ -87,6 +88,7 @@ static void rx(void *priv, const void *data, size_t len, uint32_t src)
 	w.echo[len] = '\0';
 	w.echo_src = src;
 	w.echoes++;
+	pthread_cond_broadcast(&w.cond);
 	pthread_mutex_unlock(&w.lock);
 }
 
@@ -130,17 +132,21 @@ static struct rpmsg_channel_info wait_channel(const char *name)
 static void echo(struct rpmsg_endpoint *ept, const struct rpmsg_channel_info *ch, const char *text)
 {
 	struct rpt_error err = {0};
+	struct timespec until;
 	unsigned int before = locked(&w.echoes);
-	int ms;
+	int ret = 0;
 
 	if (rpmsg_sendto(ept, ch->dst, text, strlen(text), WAIT_MS, &err))
 		fail_msg("send to %s: %s", ch->name, rpt_error_msg(&err));
-	for (ms = 0; locked(&w.echoes) == before; ms += 5) {
-		if (ms > WAIT_MS)
-			fail_msg("no echo from %s in %d ms\n%s", ch->name, WAIT_MS, w.log);
-		nap_ms(5);
-	}
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += WAIT_MS / 1000;
 	pthread_mutex_lock(&w.lock);
+	while (w.echoes == before && ret != ETIMEDOUT)
+		ret = pthread_cond_timedwait(&w.cond, &w.lock, &until);
+	if (w.echoes == before) {
+		pthread_mutex_unlock(&w.lock);
+		fail_msg("no echo from %s in %d ms\n%s", ch->name, WAIT_MS, w.log);
+	}
 	assert_string_equal(w.echo, text);
 	assert_int_equal(w.echo_src, ch->dst);
 	pthread_mutex_unlock(&w.lock);
@@ -154,6 +160,7 @@ static void board_up(enum vboard_tee tee)
 
 	memset(&w, 0, sizeof(w));
 	pthread_mutex_init(&w.lock, NULL);
+	pthread_cond_init(&w.cond, NULL);
 	if (tee == VBOARD_TEE_SOCKET) {
 		split_init(&w.sys, "rpmsg");
 		split_teed_start(&w.sys, TEE_BOARD, NULL, NULL);
@@ -173,6 +180,7 @@ static void board_down(enum vboard_tee tee)
 	vboard_destroy(w.vb);
 	if (tee == VBOARD_TEE_SOCKET)
 		split_stop(&w.sys.teed);
+	pthread_cond_destroy(&w.cond);
 	pthread_mutex_destroy(&w.lock);
 }
 
@@ -227,6 +235,71 @@ static void talk(enum vboard_tee tee)
 	board_down(tee);
 }
 
+/*
+ * Firmware memory written as a hostile firmware would (vring0's used.idx
+ * jumping far ahead): the bus is broken with one error line naming the
+ * field, its channels go, the processor runs on; a restart brings it all back.
+ */
+static void test_hostile_ring(void **state)
+{
+	struct rproc_vdev_info info;
+	struct rpmsg_channel_info tty;
+	struct rpt_error err = {0};
+	struct rpmsg_endpoint *ept;
+	char why[RPT_ERROR_MSG_MAX];
+	uint8_t *used_idx;
+	const char *hit;
+	int ms;
+
+	(void)state;
+	board_up(VBOARD_TEE_INPROC);
+	assert_int_equal(rproc_boot(w.rp), 0);
+	assert_int_equal(virtio_rpmsg_wait_up(w.bus, WAIT_MS), 0);
+	tty = wait_channel("rpmsg-tty");
+	ept = rpmsg_create_ept(w.bus, RPMSG_ADDR_ANY, rx, NULL, &err);
+	echo(ept, &tty, "before");
+	/* vring0 of vdev 0: num 8, align 16 in the demo: used ring at 160, its idx at 162. */
+	pthread_mutex_lock(&w.rp->lock);
+	assert_int_equal(rproc_vdev_info(w.rp, 0, &info), 0);
+	pthread_mutex_unlock(&w.rp->lock);
+	assert_int_equal(info.vring[0].num, 8);
+	used_idx = (uint8_t *)info.vring[0].va + 162;
+	__atomic_store_n(
+		(uint16_t *)(void *)used_idx,
+		(uint16_t)(__atomic_load_n((uint16_t *)(void *)used_idx, __ATOMIC_ACQUIRE) + 100),
+		__ATOMIC_RELEASE);
+	rproc_vq_interrupt(w.rp, 0);
+	for (ms = 0; virtio_rpmsg_state(w.bus) != VIRTIO_RPMSG_BROKEN; ms += 5) {
+		if (ms > WAIT_MS)
+			fail_msg("not broken in %d ms\n%s", WAIT_MS, w.log);
+		nap_ms(5);
+	}
+	virtio_rpmsg_broken_reason(w.bus, why, sizeof(why));
+	assert_non_null(strstr(why, "vdev0vring0: used.idx"));
+	for (ms = 0; virtio_rpmsg_channels(w.bus, NULL, 0); ms += 5) {
+		if (ms > WAIT_MS)
+			fail_msg("channels still there in %d ms", WAIT_MS);
+		nap_ms(5);
+	}
+	pthread_mutex_lock(&w.lock);
+	hit = strstr(w.log, "rpmsg device broken");
+	assert_non_null(hit);
+	assert_null(strstr(hit + 1, "rpmsg device broken"));
+	pthread_mutex_unlock(&w.lock);
+	assert_int_equal(rpmsg_sendto(ept, tty.dst, "x", 1, 0, &err), -EIO);
+	assert_int_equal(rproc_get_state(w.rp), RPROC_RUNNING);
+	/* Restart: afresh. */
+	assert_int_equal(rproc_shutdown(w.rp), 0);
+	assert_int_equal(rproc_boot(w.rp), 0);
+	assert_int_equal(virtio_rpmsg_wait_up(w.bus, WAIT_MS), 0);
+	tty = wait_channel("rpmsg-tty");
+	echo(ept, &tty, "after");
+	assert_int_equal(rproc_shutdown(w.rp), 0);
+	assert_int_equal(locked(&w.adds), locked(&w.removes));
+	rpmsg_destroy_ept(ept);
+	board_down(VBOARD_TEE_INPROC);
+}
+
 static void test_inproc(void **state)
 {
 	(void)state;
@@ -244,6 +317,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_inproc),
 		cmocka_unit_test(test_socket),
+		cmocka_unit_test(test_hostile_ring),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
