@@ -21,6 +21,7 @@
 #include "vboard/vboard.h"
 
 #define TEE_BOARD "boards/vstm32mp15-m4-tee.dts"
+#define ELF_BOARD "boards/vstm32mp15-m4.dts" /* classic boot: the normal world loads the ELF */
 #define WAIT_MS	  20000
 
 /* One board under test, its log, and what the bus told us. */
@@ -152,10 +153,9 @@ static void echo(struct rpmsg_endpoint *ept, const struct rpmsg_channel_info *ch
 	pthread_mutex_unlock(&w.lock);
 }
 
-static void board_up(enum vboard_tee tee)
+static void board_up_on(enum vboard_tee tee, const char *board, const char *fw)
 {
-	struct vboard_opts o = {
-		.log = capture, .board_path = rpt_source_path(TEE_BOARD), .tee = tee};
+	struct vboard_opts o = {.log = capture, .board_path = rpt_source_path(board), .tee = tee};
 	struct rpt_error err = {0};
 
 	memset(&w, 0, sizeof(w));
@@ -172,7 +172,12 @@ static void board_up(enum vboard_tee tee)
 	w.bus = vboard_proc_rpmsg(vboard_proc(w.vb, 0));
 	assert_non_null(w.bus);
 	virtio_rpmsg_set_listener(w.bus, &listener, NULL);
-	assert_int_equal(rproc_set_firmware(w.rp, rpt_binary_path("firmware/rproc-demo.sign")), 0);
+	assert_int_equal(rproc_set_firmware(w.rp, rpt_binary_path(fw)), 0);
+}
+
+static void board_up(enum vboard_tee tee)
+{
+	board_up_on(tee, TEE_BOARD, "firmware/rproc-demo.sign");
 }
 
 static void board_down(enum vboard_tee tee)
@@ -184,7 +189,7 @@ static void board_down(enum vboard_tee tee)
 	pthread_mutex_destroy(&w.lock);
 }
 
-static void talk(enum vboard_tee tee)
+static void talk_on(enum vboard_tee tee, const char *board, const char *fw)
 {
 	struct rpmsg_channel_info tty, ping;
 	struct rpt_error err = {0};
@@ -193,7 +198,7 @@ static void talk(enum vboard_tee tee)
 	char why[RPT_ERROR_MSG_MAX];
 	int ms;
 
-	board_up(tee);
+	board_up_on(tee, board, fw);
 	assert_int_equal(virtio_rpmsg_state(w.bus), VIRTIO_RPMSG_DOWN);
 	if (rproc_boot(w.rp)) {
 		rproc_last_error(w.rp, why, sizeof(why));
@@ -303,13 +308,20 @@ static void test_hostile_ring(void **state)
 static void test_inproc(void **state)
 {
 	(void)state;
-	talk(VBOARD_TEE_INPROC);
+	talk_on(VBOARD_TEE_INPROC, TEE_BOARD, "firmware/rproc-demo.sign");
 }
 
 static void test_socket(void **state)
 {
 	(void)state;
-	talk(VBOARD_TEE_SOCKET);
+	talk_on(VBOARD_TEE_SOCKET, TEE_BOARD, "firmware/rproc-demo.sign");
+}
+
+/* Classic boot (the normal world loads the ELF; the table in use is the loaded copy). */
+static void test_classic(void **state)
+{
+	(void)state;
+	talk_on(VBOARD_TEE_INPROC, ELF_BOARD, "firmware/rproc-demo.elf");
 }
 
 int main(void)
@@ -317,6 +329,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_inproc),
 		cmocka_unit_test(test_socket),
+		cmocka_unit_test(test_classic),
 		cmocka_unit_test(test_hostile_ring),
 	};
 
