@@ -128,10 +128,10 @@ static const char *default_board(char *buf, size_t len)
 	return RPT_DEFAULT_BOARD;
 }
 
+/* The rpmsg interfaces' lines (events, not errors) go where the board's go. */
 static void log_line(void *priv, const char *line)
 {
-	(void)priv;
-	fprintf(stderr, "%s\n", line);
+	log_stderr(priv, RPT_LOG_INFO, line);
 }
 
 /* The rpmsg interfaces, in dir or the control socket's directory. */
