@@ -3,11 +3,12 @@
  * rprocd's rpmsg interfaces: what Linux's rpmsg_tty and rpmsg_char give
  * users, for the channels the coprocessors' firmware announces.
  *
- *  - each "rpmsg-tty" channel (or "rpmsg-tty-channel", ST's older name) is a pseudo-terminal in raw mode (no echo, no
- *    line editing, no CR/LF translation: an echoing firmware would otherwise
- *    loop), reached through a stable link <dir>/ttyRPMSG<N> (N the lowest
- *    free), so that `echo hello > ttyRPMSG0`, `cat`, screen, picocom and
- *    pyserial work unchanged;
+ *  - each "rpmsg-tty" channel (or "rpmsg-tty-channel", ST's older name) is
+ *    a pseudo-terminal in raw mode (no echo, no line editing, no CR/LF
+ *    translation: an echoing firmware would otherwise loop), reached through
+ *    a stable link <dir>/ttyRPMSG<N> (N the lowest free), so that
+ *    `echo hello > ttyRPMSG0`, `cat`, screen, picocom and pyserial work
+ *    unchanged;
  *  - every other channel, and every endpoint a user creates (as through
  *    Linux's /dev/rpmsg_ctrl0), is a message socket <dir>/rpmsg<N>
  *    (SOCK_SEQPACKET: one message per read/write, at most 496 bytes, 0600,
