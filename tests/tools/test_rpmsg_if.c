@@ -335,7 +335,7 @@ static struct rpif_chan_info chan_info(struct rpif *f, const char *dev, unsigned
 
 /* ---- tests ---- */
 
-/* An rpmsg-tty channel is a raw, owner-only pty behind <dir>/ttyRPMSG0: bytes go through both ways. */
+/* An rpmsg-tty channel: a raw, owner-only pty behind <dir>/ttyRPMSG0, bytes both ways. */
 static void test_tty_echo(void **state)
 {
 	const char *dir = fresh_dir();
@@ -429,7 +429,7 @@ static void test_tty_hangup_and_back(void **state)
 	rpif_destroy(f);
 }
 
-/* N is the lowest free; planted files are never touched, a dead daemon's dangling link is reused. */
+/* N the lowest free; planted files never touched, a dead daemon's dangling link reused. */
 static void test_tty_numbering_and_planted_files(void **state)
 {
 	const char *dir = fresh_dir();
@@ -662,7 +662,7 @@ static void *recv_thread(void *p)
 	return NULL;
 }
 
-/* rprocctl's send/recv: queued messages, timeouts, ambiguity, a reader woken when the channel goes. */
+/* rprocctl's send/recv: queued messages, timeouts, ambiguity, a reader woken at removal. */
 static void test_ctl_send_recv(void **state)
 {
 	const char *dir = fresh_dir();
