@@ -35,11 +35,11 @@ struct input_file {
 /*
  * input_open() flag: the caller reads only a few pages through data (headers)
  * and the bulk with pread() on fd (fd >= 0; without a lease, from data). Such
- * a mapping is not populated up front. Why pread: on this project's hosts (VMs
- * with nested paging) every 4 KiB page first touched through a user mapping
- * costs a TLB walk that the kernel's copy through its huge-page direct map
- * avoids; hashing large.elf through the mapping took 6-7 ms, through a 64 KiB
- * buffer refilled by pread 4 ms.
+ * a mapping is not populated up front. Why pread: measured on the project's
+ * VM, hashing large.elf through the mapping took 6-7 ms (3 ms even a second
+ * time), through a 64 KiB buffer refilled by pread 4 ms, copy included: pages
+ * touched through a user mapping cost TLB walks (4 KiB pages; nested paging
+ * likely) that the kernel's copy through its direct map does not.
  */
 #define INPUT_SPARSE 1u
 
