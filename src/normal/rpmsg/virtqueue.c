@@ -190,10 +190,10 @@ int virtqueue_add(struct virtqueue *vq, uint32_t da, uint32_t len, bool device_w
 
 	if (vq->broken || !vq->shadow)
 		return -EIO;
-	if (!vq->num_free)
-		return -ENOSPC;
 	if (!len)
 		return -EINVAL;
+	if (!vq->num_free)
+		return -ENOSPC;
 
 	head = vq->free_head;
 	flags = device_writes ? VRING_DESC_F_WRITE : 0;
