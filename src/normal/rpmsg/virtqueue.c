@@ -24,7 +24,6 @@
 
 #define VRING_DESC_SIZE	     16u /* struct vring_desc: addr u64, len u32, flags u16, next u16 */
 #define VRING_USED_ELEM_SIZE 8u	 /* struct vring_used_elem: id u32, len u32 */
-#define VRING_RING_HDR	     4u	 /* flags u16 + idx u16 before the avail and used rings */
 
 /* Offsets inside the avail and used rings. */
 #define VRING_FLAGS_OFF 0u /* avail.flags, used.flags */
@@ -85,7 +84,7 @@ static void ring_parts(uint32_t num, size_t *desc_avail, size_t *used)
 {
 	/* num <= VIRTQUEUE_MAX_NUM: none of these products can overflow. */
 	*desc_avail = (size_t)num * VRING_DESC_SIZE + 2u * (3u + (size_t)num);
-	*used = 2u * 3u + (size_t)num * VRING_USED_ELEM_SIZE;
+	*used = (size_t)6 + (size_t)num * VRING_USED_ELEM_SIZE; /* flags, idx, ring, avail_event */
 }
 
 size_t virtqueue_ring_bytes(uint32_t num, uint32_t align)
