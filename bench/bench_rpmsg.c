@@ -327,9 +327,16 @@ static int bench_rpmsg(const char *src, const char *build, struct figures *f)
 		fprintf(stderr, "bench_rpmsg: boot failed\n");
 		goto out;
 	}
-	if (virtio_rpmsg_wait_up(bus, UP_TIMEOUT) || find_ping(bus, &dst)) {
-		fprintf(stderr, "bench_rpmsg: no \"rpmsg-ping\" channel within %u ms\n",
+	if (virtio_rpmsg_wait_up(bus, UP_TIMEOUT)) {
+		fprintf(stderr, "bench_rpmsg: the rpmsg device is not up within %u ms\n",
 			UP_TIMEOUT);
+		goto down;
+	}
+	if (find_ping(bus, &dst)) {
+		fprintf(stderr,
+			"bench_rpmsg: the device is up but the firmware announced no "
+			"\"rpmsg-ping\" channel within %u ms (%zu channels)\n",
+			UP_TIMEOUT, virtio_rpmsg_channels(bus, NULL, 0));
 		goto down;
 	}
 	ept = rpmsg_create_ept(bus, RPMSG_ADDR_ANY, ping_cb, &p, &err);
