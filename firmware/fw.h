@@ -15,6 +15,7 @@
 #include "coproc/stm32_usart_regs.h"
 #include "coproc/vmmio.h"
 #include "fwlib.h"
+#include "rpmsg.h"
 
 /* Where the board puts them (the STM32MP15 boards by default; -D for another SoC). */
 #ifndef FW_IPCC_BASE
@@ -48,6 +49,28 @@ _Static_assert(FW_IPCC_IRQ_TX < FWLIB_NUM_IRQS, "the vector table has the IPCC's
 /* fwlib's name of external interrupt n's handler (n expanded first). */
 #define FW_IRQ_HANDLER(n)  FW_IRQ_HANDLER_(n)
 #define FW_IRQ_HANDLER_(n) irq##n##_handler
+
+/*
+ * The rpmsg vdev (rsc_table.c): two vrings of FW_VRING_NUM entries, used
+ * rings aligned to FW_VRING_ALIGN, which the host places in the board's
+ * vdev0vring0/vdev0vring1 memories (FW_VRING_DA, FW_VRING_SIZE bytes for
+ * both); 2 * FW_VRING_NUM buffers of 512 bytes in the vdev0buffer carveout
+ * (FW_VDEV_BUF_DA, FW_VDEV_BUF_SIZE). The rpmsg layer accepts vrings and
+ * buffers only there. Another board gives its own (rproc-demo-mp2:
+ * 0x812F8000 and 0x812FA000).
+ */
+#define FW_VRING_NUM   8u
+#define FW_VRING_ALIGN 16u
+#ifndef FW_VRING_DA
+#define FW_VRING_DA 0x10040000u
+#endif
+#define FW_VRING_SIZE 0x2000u
+#ifndef FW_VDEV_BUF_DA
+#define FW_VDEV_BUF_DA 0x10042000u
+#endif
+#define FW_VDEV_BUF_SIZE 0x4000u
+_Static_assert(2u * FW_VRING_NUM * RPMSG_BUF_SIZE <= FW_VDEV_BUF_SIZE,
+	       "the rpmsg buffers fit in vdev0buffer");
 
 /* Trace buffer size; its address is where the linker puts it (ipc-shmem, shared). */
 #define FW_TRACE_SIZE 0x800u
@@ -93,9 +116,14 @@ static inline void uart_puts(const char *s)
 	}
 }
 
+/* rsc_table.c: the rpmsg vdev entry of our resource table (shared: the host writes it). */
+volatile struct rpmsg_rsc_vdev *fw_rsc_vdev(void);
+
 /* trace.c */
 void trace_puts(const char *s);
 /* Append "<prefix><n>\n" as one line. */
 void trace_put_line_u32(const char *prefix, uint32_t n);
+/* Append "<prefix><text>\n" as one line (cut to 158 characters). */
+void trace_put_line2(const char *prefix, const char *text);
 
 #endif

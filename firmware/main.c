@@ -10,20 +10,24 @@
  * source; the main loop does the work (and so is the only one writing to
  * the trace buffer, which is not reentrant).
  *
- * Greets on the console UART and in the trace buffer, answers each vring
- * kick by kicking the same vring back, writes a heartbeat line every
- * HEARTBEAT_MS, refreshes the watchdog, acknowledges a shutdown or detach
- * request and, when the host asks for a crash (IPCC channel 5), reads
- * unmapped memory.
+ * Greets on the console UART and in the trace buffer; once the host's
+ * virtio driver is ready (DRIVER_OK in the resource table's vdev entry)
+ * announces two rpmsg channels, "rpmsg-tty" and "rpmsg-ping", each echoing
+ * every message back to its sender unchanged (fwlib's rpmsg.c, OpenAMP's
+ * wire format); writes a heartbeat line every HEARTBEAT_MS, refreshes the
+ * watchdog, acknowledges a shutdown or detach request and, when the host
+ * asks for a crash (IPCC channel 5), reads unmapped memory.
  *
  * IPCC use, as ST's OpenAMP firmware does it (this core is processor 2): a
  * host message on channel n is C1TOC2SR bit n, which raises the RX-occupied
  * interrupt while C2MR CHnOM is clear. The firmware handles it, then clears
  * it with C2SCR CHnC, which is the acknowledgement the host waits for
- * (shutdown, detach) or that frees the channel for the host's next kick. The
- * firmware kicks with C2SCR CHnS only when C2TOC1SR bit n is clear (the host
- * cleared our previous kick); until then the kick stays pending and the
- * TX-free interrupt of that channel says when to send it.
+ * (shutdown, detach) or that frees the channel for the host's next kick. A
+ * kick on channel 1 or 2 (vring 0 or 1) makes the main loop look at the
+ * vrings. The firmware kicks a vring it used with C2SCR CHnS only when
+ * C2TOC1SR bit n is clear (the host cleared our previous kick); until then
+ * the kick stays pending and the TX-free interrupt of that channel says when
+ * to send it.
  *
  * Variants (compile-time): FW_NOACK never acknowledges a shutdown request;
  * FW_NOWDG arms the watchdog and then stops refreshing it after the greeting;
@@ -51,6 +55,9 @@ static volatile bool tx_freed;	   /* the host cleared a channel we wait to kick 
 
 /* State of the main loop. */
 struct demo_state {
+	struct rpmsg_dev rpmsg;	    /* the vdev of our resource table */
+	struct rpmsg_ept tty, ping; /* the two echo channels */
+	enum rpmsg_state rpmsg_was; /* its state at the last turn (logged on change) */
 	uint32_t tx_pending; /* vring kicks waiting for the host to free the channel, bit = ch */
 	uint32_t wdg_period; /* watchdog period from the board, 0 = none */
 	uint32_t now;	     /* ticks_ms when the loop last looked */
@@ -152,8 +159,8 @@ static void handle_shutdown(struct demo_state *st)
 }
 
 /*
- * Kick back every vring the host kicked, each as soon as the host cleared
- * our last kick on that channel; for those still busy, unmask their TX-free
+ * Send the vring kicks rpmsg asked for, each as soon as the host cleared our
+ * last kick on that channel; for those still busy, unmask their TX-free
  * interrupt to be woken when it does.
  */
 static void send_kicks(struct demo_state *st)
@@ -172,6 +179,60 @@ static void send_kicks(struct demo_state *st)
 	}
 	if (wait)
 		ipcc_mask(0, wait);
+}
+
+/* rpmsg wants vring vq kicked: on its IPCC channel, by send_kicks. */
+static void rpmsg_notify(void *priv, unsigned int vq)
+{
+	struct demo_state *st = priv;
+
+	st->tx_pending |= CH(vq == RPMSG_VQ_TX ? IPCC_CH_VRING0 : IPCC_CH_VRING1);
+}
+
+/*
+ * Both channels: every message goes back to its sender unchanged. Without
+ * an empty buffer it waits in its ring for the host to post one (never
+ * dropped); one that cannot fit an answer is dropped.
+ */
+static int echo(struct rpmsg_ept *ept, const volatile uint8_t *data, uint32_t len, uint32_t src)
+{
+	return rpmsg_send(ept, src, data, len) == RPMSG_ERR_NO_BUFFER ? RPMSG_ERR_NO_BUFFER : 0;
+}
+
+static void rpmsg_setup(struct demo_state *st)
+{
+	const struct rpmsg_config cfg = {
+		.rsc = fw_rsc_vdev(),
+		.num = {FW_VRING_NUM, FW_VRING_NUM},
+		.align = {FW_VRING_ALIGN, FW_VRING_ALIGN},
+		.vrings = {FW_VRING_DA, FW_VRING_SIZE},
+		.bufs = {FW_VDEV_BUF_DA, FW_VDEV_BUF_SIZE},
+		.notify = rpmsg_notify,
+		.priv = st,
+	};
+
+	/* Our own constants: these cannot fail (a broken build would say so in the trace). */
+	if (rpmsg_init(&st->rpmsg, &cfg) ||
+	    rpmsg_create_ept(&st->rpmsg, &st->tty, "rpmsg-tty", RPMSG_ADDR_ANY, echo, NULL) ||
+	    rpmsg_create_ept(&st->rpmsg, &st->ping, "rpmsg-ping", RPMSG_ADDR_ANY, echo, NULL))
+		trace_puts("rproc-demo: rpmsg set-up failed\n");
+}
+
+/* The vrings, after any kick or wake-up; a change of state goes to the trace. */
+static void serve_rpmsg(struct demo_state *st)
+{
+	enum rpmsg_state now = rpmsg_service(&st->rpmsg);
+
+	if (now == st->rpmsg_was)
+		return;
+	st->rpmsg_was = now;
+	if (now == RPMSG_READY)
+		trace_puts("rproc-demo: rpmsg up (DRIVER_OK): rpmsg-tty, rpmsg-ping\n");
+	else if (now == RPMSG_BROKEN)
+		trace_put_line2("rproc-demo: rpmsg stopped, host broke a rule: ",
+				rpmsg_why(&st->rpmsg));
+	else
+		trace_puts("rproc-demo: rpmsg reset by the host\n");
 }
 
 static void refresh_watchdog(const struct demo_state *st)
@@ -214,10 +275,12 @@ static void serve(struct demo_state *st)
 		trace_puts("rproc-demo: host detached, running on\n");
 		ack(IPCC_CH_DETACH);
 	}
+	/* Taken before the rings are read: a kick that comes meanwhile brings another turn. */
 	for (ch = 0; ch < IPCC_MAX_CHANNELS; ch++)
 		if (rx & VRINGS & CH(ch))
 			ack(ch);
-	st->tx_pending |= rx & VRINGS;
+	if (!st->shutting_down)
+		serve_rpmsg(st);
 	if (st->tx_pending)
 		send_kicks(st);
 	refresh_watchdog(st);
@@ -294,7 +357,7 @@ static void idle(const struct demo_state *st)
 
 int main(void)
 {
-	struct demo_state st = {0};
+	static struct demo_state st; /* in .bss (zeroed): no memset in a freestanding build */
 
 #ifdef FW_FAULT_AT_RESET
 	/* Dies before doing anything, on every start: the host's crash-loop limit must hold. */
@@ -304,6 +367,7 @@ int main(void)
 	*reg32(FW_UART_BASE, USART_CR1) = USART_CR1_UE | USART_CR1_TE;
 	uart_puts("rproc-demo: console up on UART4\r\n");
 	trace_puts("rproc-demo: hello from the coprocessor\n");
+	rpmsg_setup(&st);
 	st.wdg_period = vmmio_read(VMMIO_WDG_PERIOD_MS);
 	if (st.wdg_period)
 		vmmio_write(VMMIO_WDG_KEY, VMMIO_WDG_START_KEY);

@@ -15,18 +15,7 @@
 #define RSC_TRACE    2u
 #define RSC_VDEV     3u
 
-#define FW_RSC_ADDR_ANY	   0xFFFFFFFFu
-#define VIRTIO_ID_RPMSG	   7u
-#define VIRTIO_RPMSG_F_NS  0u /* feature bit: name service announcements */
-#define DEMO_VRING_NUM	   8u
-#define DEMO_VRING_ALIGN   16u
-#define DEMO_VDEV_BUF_DA   0x10042000u
-#define DEMO_VDEV_BUF_SIZE 0x4000u
-
-/* A build for another board gives its vdev0buffer (rproc-demo-mp2: 0x812FA000). */
-#ifndef FW_VDEV_BUF_DA
-#define FW_VDEV_BUF_DA DEMO_VDEV_BUF_DA
-#endif
+#define FW_RSC_ADDR_ANY 0xFFFFFFFFu
 
 struct fw_carveout_entry {
 	uint32_t type;	   /* RSC_CARVEOUT */
@@ -46,27 +35,6 @@ struct fw_trace_entry {
 	char name[32];	   /* NUL-terminated */
 };
 
-struct fw_vring {
-	uint32_t da;	   /* device address, or ANY for the host to choose */
-	uint32_t align;	   /* alignment of the used ring */
-	uint32_t num;	   /* descriptors */
-	uint32_t notifyid; /* id rung on the mailbox for this vring */
-	uint32_t pa;	   /* unused (0), like the reference firmware */
-};
-
-struct fw_vdev_entry {
-	uint32_t type;	     /* RSC_VDEV */
-	uint32_t id;	     /* virtio device id */
-	uint32_t notifyid;   /* assigned by the host */
-	uint32_t dfeatures;  /* device features */
-	uint32_t gfeatures;  /* features the host accepted */
-	uint32_t config_len; /* bytes of config space after the vrings */
-	uint8_t status;	     /* virtio status, written by the host */
-	uint8_t num_of_vrings;
-	uint8_t reserved[2];
-	struct fw_vring vring[2];
-};
-
 struct demo_rsc_table {
 	uint32_t ver;	      /* 1 */
 	uint32_t num;	      /* entries */
@@ -74,12 +42,11 @@ struct demo_rsc_table {
 	uint32_t offset[3];   /* of each entry, from the table start */
 	struct fw_carveout_entry vdev_buf;
 	struct fw_trace_entry trace;
-	struct fw_vdev_entry vdev;
+	struct rpmsg_rsc_vdev vdev;
 };
 
 _Static_assert(sizeof(struct fw_carveout_entry) == 4 + 52, "carveout layout");
 _Static_assert(sizeof(struct fw_trace_entry) == 4 + 44, "trace layout");
-_Static_assert(sizeof(struct fw_vdev_entry) == 4 + 24 + 2 * 20, "vdev layout");
 _Static_assert(sizeof(struct demo_rsc_table) == 0xc8, "table size");
 
 __attribute__((section(".resource_table"), used)) struct demo_rsc_table resource_table = {
@@ -96,7 +63,7 @@ __attribute__((section(".resource_table"), used)) struct demo_rsc_table resource
 			.type = RSC_CARVEOUT,
 			.da = FW_VDEV_BUF_DA,
 			.pa = FW_RSC_ADDR_ANY,
-			.len = DEMO_VDEV_BUF_SIZE,
+			.len = FW_VDEV_BUF_SIZE,
 			.name = "vdev0buffer",
 		},
 	.trace =
@@ -115,15 +82,20 @@ __attribute__((section(".resource_table"), used)) struct demo_rsc_table resource
 			.vring =
 				{
 					{.da = FW_RSC_ADDR_ANY,
-					 .align = DEMO_VRING_ALIGN,
-					 .num = DEMO_VRING_NUM,
+					 .align = FW_VRING_ALIGN,
+					 .num = FW_VRING_NUM,
 					 .notifyid = 0,
 					 .pa = 0},
 					{.da = FW_RSC_ADDR_ANY,
-					 .align = DEMO_VRING_ALIGN,
-					 .num = DEMO_VRING_NUM,
+					 .align = FW_VRING_ALIGN,
+					 .num = FW_VRING_NUM,
 					 .notifyid = 1,
 					 .pa = 0},
 				},
 		},
 };
+
+volatile struct rpmsg_rsc_vdev *fw_rsc_vdev(void)
+{
+	return &resource_table.vdev;
+}

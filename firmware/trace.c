@@ -54,3 +54,17 @@ void trace_put_line_u32(const char *prefix, uint32_t n)
 	line[i] = '\0';
 	trace_puts(line);
 }
+
+void trace_put_line2(const char *prefix, const char *text)
+{
+	char line[160];
+	size_t i = 0;
+
+	while (*prefix && i < sizeof(line) - 2)
+		line[i++] = *prefix++;
+	while (*text && i < sizeof(line) - 2)
+		line[i++] = *text++;
+	line[i++] = '\n';
+	line[i] = '\0';
+	trace_puts(line);
+}

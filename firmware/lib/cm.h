@@ -27,6 +27,12 @@ static inline void cm_dsb(void)
 	__asm__ volatile("dsb" ::: "memory");
 }
 
+/* Memory accesses before it are seen before those after it (shared rings). */
+static inline void cm_dmb(void)
+{
+	__asm__ volatile("dmb" ::: "memory");
+}
+
 static inline void cm_isb(void)
 {
 	__asm__ volatile("isb" ::: "memory");

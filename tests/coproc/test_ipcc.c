@@ -28,6 +28,7 @@
 #include "coproc/coproc_internal.h"
 #include "coproc/stm32_ipcc_regs.h"
 #include "coproc_fixture.h"
+#include "fw_rpmsg_host.h"
 #include "normal/drivers/stm32_ipcc_coproc.h"
 #include "testutil.h"
 
@@ -451,37 +452,50 @@ static bool wait_c2_status(struct rig *r, uint32_t want)
 }
 
 /*
- * The demo firmware, end to end: it kicks back only once the host cleared
- * its previous kick. With the host's RX interrupt off nobody clears it, so
- * the second answer waits; once the host listens again, it comes.
+ * The demo firmware, end to end: it kicks a vring only once the host cleared
+ * its previous kick on that channel. With the host's RX interrupt off nobody
+ * clears it, so after its name-service announcements (vring 0 kicked, left
+ * unacknowledged) the echo of our message waits to kick vring 0 (the buffer
+ * it returns in vring 1 is kicked at once: that channel is free); once the
+ * host listens again, the pending kick is taken and the waiting one comes.
  */
 static void test_demo_waits_for_host_ack(void **state)
 {
 	struct rpt_error err = {0};
+	struct fwh h;
 	struct rig r;
 
 	(void)state;
 	rig_up(&r);
 	fix_load_elf(&r.board, rpt_binary_path("firmware/rproc-demo.elf"));
+	fwh_init(&h, &r.board, &r.ev, r.core, r.ipcc);
 	if (coproc_boot(r.core, 0, &err))
 		fail_msg("coproc_boot: %s", rpt_error_msg(&err));
 	assert_true(fix_wait_text(&r.board, TRACE_DA, TRACE_LEN, "hello"));
 	host_quiet(&r);
-	assert_int_equal(stm32_ipcc_kick(r.ipcc, 0), 0);
-	/* The firmware took our kick (cleared it) and answered: its flag is up, unacknowledged. */
+	fwh_post_rx(&h, FWH_NUM);
+	fwh_driver_ok(&h);
+	fwh_kick(&h, FWH_VQ_FW2HOST);
+	/* Both announcements sent, vring 0 kicked: its flag is up, unacknowledged. */
+	assert_true(fwh_wait_used(&h, FWH_VQ_FW2HOST, 2));
 	assert_true(wait_c2_status(&r, 1u << IPCC_CH_VRING0));
-	assert_int_equal(stm32_ipcc_kick(r.ipcc, 0), 0);
-	/* Taken too (our flag cleared), but its answer waits for our acknowledgement. */
-	for (unsigned int ms = 0; ms < FIX_WAIT_MS && p2_read(&r, IPCC_C1TOC2SR); ms += 2)
-		usleep(2000);
-	assert_int_equal(p2_read(&r, IPCC_C1TOC2SR), 0);
+	/* Our message: echoed, its buffer returned and vring 1 kicked; vring 0's kick waits. */
+	fwh_send(&h, 0x402, 0x400, "ack?", 4, true);
+	assert_true(fwh_wait_used(&h, FWH_VQ_FW2HOST, 3));
+	assert_true(fwh_wait_used(&h, FWH_VQ_HOST2FW, 1));
+	assert_true(wait_c2_status(&r, (1u << IPCC_CH_VRING0) | (1u << IPCC_CH_VRING1)));
+	assert_true(fwh_wait_kicks_taken(&h));
+	assert_true(fwh_wait_turn(&h, TRACE_DA, TRACE_LEN));
 	assert_int_equal(fix_kicks(&r.ev, 0), 0);
-	/* The host listens again: the pending answer is taken, then the waiting one comes. */
+	assert_int_equal(fix_kicks(&r.ev, 1), 0);
+	/* The host listens again: both pending kicks are taken, then the waiting one comes. */
 	p1_write(&r, IPCC_C1CR, IPCC_CR_RXOIE | IPCC_CR_TXFIE);
 	assert_true(fix_wait_count(&r.ev, &r.ev.kicks[0], 2));
 	assert_true(wait_c2_status(&r, 0));
+	assert_true(fwh_wait_turn(&h, TRACE_DA, TRACE_LEN));
 	rig_stop(&r);
 	assert_int_equal(fix_kicks(&r.ev, 0), 2);
+	assert_int_equal(fix_kicks(&r.ev, 1), 1);
 	rig_down(&r);
 }
 

@@ -8,7 +8,8 @@
  * vector entries); between passes it hammers the firmware's stack (named by
  * its public vector table) wherever a normal-world mapping reaches it.
  * Afterwards:
- *  - the core never crashed and still answers (the M4 demo answers a kick);
+ *  - the core never crashed and still serves the host (the M4 demo takes
+ *    vring kicks, clearing the channel each time);
  *  - every private memory holds exactly what was loaded, except where the
  *    firmware itself writes (its writable segments and its stack): code and
  *    vector tables are intact and no marker appeared anywhere.
@@ -23,6 +24,8 @@
 
 #include "board/board.h"
 #include "common/safe_math.h"
+#include "coproc/coproc.h"
+#include "coproc/stm32_ipcc_regs.h"
 #include "formats/elf32.h"
 #include "sys_fixture.h"
 #include "testutil.h"
@@ -116,25 +119,36 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-static unsigned long kicks(struct sys *s)
+/* Ring vring 0's doorbell and wait (up to 10 s: the machine may be loaded) until it is taken. */
+static bool kick_taken(struct sys *s, struct coproc *core)
 {
-	return vboard_proc_kicks(vboard_proc(s->vb, 0));
-}
-
-/* The firmware answers a doorbell (polls up to 10 s: the machine may be loaded). */
-static bool answers_kick(struct sys *s)
-{
-	unsigned long before = kicks(s);
+	uint32_t sr = ~0u;
 	int ms;
 
 	if (rproc_kick(s->rp, 0))
 		return false;
 	for (ms = 0; ms < 10000; ms += 5) {
-		if (kicks(s) != before)
+		if (coproc_ipcc_host_read(core, IPCC_C1TOC2SR, &sr))
+			return false;
+		if (!(sr & (1u << IPCC_CH_VRING0)))
 			return true;
 		nap_ms(5);
 	}
 	return false;
+}
+
+/*
+ * The firmware serves the host: it takes vring kicks, one after the other
+ * (it clears the channel, as only its running loop does, after which the
+ * next one is taken too). Before issue 14 the demo kicked the vring back;
+ * now it answers only over rpmsg, once the host's virtio driver is ready.
+ * (Its trace is no witness here: the writer filled it with binary words.)
+ */
+static bool serves_host(struct sys *s)
+{
+	struct coproc *core = vboard_proc_core(vboard_proc(s->vb, 0));
+
+	return core && kick_taken(s, core) && kick_taken(s, core) && kick_taken(s, core);
 }
 
 static unsigned int crashes(struct sys *s)
@@ -345,14 +359,14 @@ static void test_m4_demo_under_attack(void **state)
 	snprintf(demo, sizeof(demo), "%s", rpt_binary_path("firmware/rproc-demo.elf"));
 	sys_boot(s, rpt_binary_path("firmware/rproc-demo.sign"));
 	assert_true(sys_wait_trace(s, "rproc-demo: hello from the coprocessor", 5000));
-	assert_true(answers_kick(s));
+	assert_true(serves_host(s));
 	assert_true(shared_mapped(s) >= 4);
 	print_message("writer: %lu rewrites of every shared memory\n",
 		      run_attack(s, marker, initial_sp(demo), true, 200, 2000));
 	rproc_get_stats(s->rp, &st);
 	assert_int_equal(st.crashes, 0);
 	assert_int_equal(rproc_get_state(s->rp), RPROC_RUNNING);
-	assert_true(answers_kick(s));
+	assert_true(serves_host(s));
 	check_private(s, elfs, marker);
 	/* Still itself: it acknowledges the shutdown request. */
 	assert_int_equal(rproc_shutdown(s->rp), 0);
@@ -399,7 +413,7 @@ static void test_legacy_layout_falls(void **state)
 	sys_boot(s, rpt_binary_path("firmware/rproc-demo-legacy.sign"));
 	assert_true(sys_logged(s, "WARNING: legacy layout"));
 	assert_true(sys_wait_trace(s, "rproc-demo: hello from the coprocessor", 5000));
-	assert_true(answers_kick(s));
+	assert_true(serves_host(s));
 	print_message("writer: %lu rewrites until the core fell\n",
 		      run_attack_ex(s, marker, sp, true, 0, 0, true, 90000));
 	if (!crashes(s))
