@@ -72,13 +72,6 @@ static void vq_store16(uint8_t *p, uint16_t v)
 	__atomic_store_n((uint16_t *)(void *)p, v, __ATOMIC_RELEASE);
 }
 
-/* Plain little-endian 16-bit store for fields nobody reads concurrently (desc.flags/next). */
-static void put_le16_bytes(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
 /* Bytes of the desc table + avail ring, and of the used ring, for num entries. */
 static void ring_parts(uint32_t num, size_t *desc_avail, size_t *used)
 {
@@ -200,9 +193,9 @@ int virtqueue_add(struct virtqueue *vq, uint32_t da, uint32_t len, bool device_w
 	put_le32(d, da);
 	put_le32(d + 4, 0); /* addr's high half: device addresses are 32-bit */
 	put_le32(d + 8, len);
-	put_le16_bytes(d + 12, flags);
+	put_le16(d + 12, flags);
 	/* Linux writes the free list's next even without NEXT; it stays free_next[head]. */
-	put_le16_bytes(d + 14, vq->free_next[head]);
+	put_le16(d + 14, vq->free_next[head]);
 
 	vq->shadow[head] = (struct vq_shadow){
 		.da = da, .len = len, .flags = flags, .posted = true, .token = token};
@@ -210,7 +203,7 @@ int virtqueue_add(struct virtqueue *vq, uint32_t da, uint32_t len, bool device_w
 	vq->num_free--;
 
 	slot = (uint16_t)(vq->avail_idx & (vq->num - 1u));
-	put_le16_bytes(vq->ring + vq->avail_off + VRING_RING_OFF + 2u * (size_t)slot, head);
+	put_le16(vq->ring + vq->avail_off + VRING_RING_OFF + 2u * (size_t)slot, head);
 	/* The entry before the index that publishes it (vq_store16 releases). */
 	vq->avail_idx++;
 	vq_store16(vq->ring + vq->avail_off + VRING_IDX_OFF, vq->avail_idx);
