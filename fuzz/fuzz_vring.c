@@ -5,8 +5,8 @@
  *
  * The input is a script. Byte 0 picks the queue (num 1..32, align 1..4096),
  * then each op byte is either the host's move (post a buffer, take a used
- * one, kick_prepare, disable_cb) or the device's write into the shared ring:
- * an honest device step (take the next avail entry, hand it back with a
+ * one, kick_prepare, disable_cb, enable_cb) or the device's write into the
+ * shared ring: an honest device step (take the next avail entry, hand it back with a
  * length), a used element with any id and length, any used.idx, any byte of
  * the descriptor table or anywhere in the ring, used.flags. The ring is an
  * exact-size allocation, so ASan sees any access past it.
@@ -200,7 +200,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 			break;
 		default:
-			virtqueue_disable_cb(&vq);
+			if (!(op & 0x10))
+				virtqueue_disable_cb(&vq);
+			else if (virtqueue_enable_cb(&vq) && was_broken)
+				abort();
 			break;
 		}
 		if (virtqueue_num_free(&vq) > num || virtqueue_is_broken(&vq) != was_broken)

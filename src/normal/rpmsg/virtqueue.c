@@ -317,6 +317,19 @@ void virtqueue_disable_cb(struct virtqueue *vq)
 	vq_store16(vq->ring + vq->avail_off + VRING_FLAGS_OFF, VRING_AVAIL_F_NO_INTERRUPT);
 }
 
+bool virtqueue_enable_cb(struct virtqueue *vq)
+{
+	uint16_t used_idx;
+
+	if (vq->broken || !vq->shadow)
+		return false;
+	vq_store16(vq->ring + vq->avail_off + VRING_FLAGS_OFF, 0);
+	/* Linux's virtio_mb(): the flag is visible before used.idx is read again. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	used_idx = vq_load16(vq->ring + vq->used_off + VRING_IDX_OFF);
+	return used_idx == vq->last_used;
+}
+
 uint32_t virtqueue_num_free(const struct virtqueue *vq)
 {
 	return vq->num_free;
