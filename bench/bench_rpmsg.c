@@ -335,11 +335,7 @@ static int bench_rpmsg(const char *src, const char *build, struct figures *f)
 		return -1;
 	}
 	rp = vboard_proc_rproc(vboard_proc(vb, 0));
-#ifdef RPT_BENCH_HAVE_VBOARD_RPMSG
 	bus = vboard_proc_rpmsg(vboard_proc(vb, 0));
-#else
-	bus = NULL; /* this tree's virtual board does not wire the bus yet */
-#endif
 	if (!bus) {
 		fprintf(stderr, "bench_rpmsg: the processor has no rpmsg bus\n");
 		goto out;
@@ -380,7 +376,7 @@ out:
 
 int main(int argc, char **argv)
 {
-	struct figures u, r;
+	struct figures u = {0}, r = {0};
 	int ok_u, ok_r;
 
 	if (argc != 3) {
