@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -914,6 +915,17 @@ static void h_ns_flags(struct sys *s)
 	fw_send(s, 0x777, RPMSG_NS_ADDR, ns, sizeof(ns));
 }
 
+/* The device writes the driver's status byte: NEEDS_RESET (virtio 1.0's "I am broken"). */
+static void h_status(struct sys *s)
+{
+	/* The demo table: carveout, trace, vdev; the vdev body's status is at offset 20. */
+	struct resource_table *rt = (struct resource_table *)dbl_loaded_table(s->d);
+	uint8_t *vdev = dbl_loaded_table(s->d) + rt->offset[2] + 4;
+
+	vdev[offsetof(struct fw_rsc_vdev, status)] |= 0x40;
+	fw_kick(s, 0);
+}
+
 static void h_tx_used_id(struct sys *s)
 {
 	struct rpt_error err = {0};
@@ -984,6 +996,12 @@ static void test_hostile_ns_flags(void **st)
 {
 	(void)st;
 	hostile_case(h_ns_flags, "name-service flags 0x2");
+}
+
+static void test_hostile_status(void **st)
+{
+	(void)st;
+	hostile_case(h_status, "vdev0 status 0x47: the firmware set NEEDS_RESET");
 }
 
 static void test_hostile_tx_used(void **st)
@@ -1060,6 +1078,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_ns_name),
 		cmocka_unit_test(test_hostile_ns_size),
 		cmocka_unit_test(test_hostile_ns_flags),
+		cmocka_unit_test(test_hostile_status),
 		cmocka_unit_test(test_hostile_tx_used),
 		cmocka_unit_test(test_hostile_vring_num),
 		cmocka_unit_test(test_hostile_buffer_too_small),

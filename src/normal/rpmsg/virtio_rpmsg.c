@@ -22,6 +22,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,11 +36,12 @@
 #include "normal/rpmsg/rpmsg_msg.h"
 #include "normal/rpmsg/virtqueue.h"
 
-#define RPMSG_MAX_CHANNELS     64u   /* announced channels kept per device; more are refused */
-#define RPMSG_MAX_EPTS	       1024u /* host endpoints per device */
-#define RPMSG_NO_EPT_LOGS      8u    /* "no recipient" lines logged per start, then counted */
-#define RPMSG_TX_POLL_MS       2u    /* a waiting sender looks at the used ring this often */
-#define VIRTIO_CONFIG_S_FAILED 0x80u /* Linux: the driver gave up on the device */
+#define RPMSG_MAX_CHANNELS	    64u	  /* announced channels kept per device; more are refused */
+#define RPMSG_MAX_EPTS		    1024u /* host endpoints per device */
+#define RPMSG_NO_EPT_LOGS	    8u	  /* "no recipient" lines logged per start, then counted */
+#define RPMSG_TX_POLL_MS	    1u	  /* a waiting sender looks at the used ring this often */
+#define VIRTIO_CONFIG_S_FAILED	    0x80u /* Linux: the driver gave up on the device */
+#define VIRTIO_CONFIG_S_NEEDS_RESET 0x40u /* virtio 1.0: the device says it is broken */
 
 /* What the receive thread is woken for (wake_lock). */
 #define WAKE_RX	    1u /* vring0 kicked: messages to read */
@@ -54,21 +56,26 @@ struct rpmsg_endpoint {
 	struct rpmsg_endpoint *next; /* rp->epts list */
 };
 
+/*
+ * Fields are grouped by the lock that guards them and, inside a group, by
+ * alignment (8-byte ones first, bytes last) so the struct carries no
+ * padding worth the name.
+ */
 struct virtio_rpmsg {
-	struct rproc_subdev sd; /* registered with the rproc (first: container) */
+	struct rproc_subdev sd; /* registered with the rproc (rp_of: its container) */
 	struct rproc *rproc;	/* the processor (not owned) */
-	unsigned int vdev;	/* vdev number in the table */
 
 	/* ---- the receive thread's wake-up, under wake_lock ---- */
 	pthread_mutex_t wake_lock;
 	pthread_cond_t wake_cond; /* signalled by vq_interrupt and destroy */
-	unsigned int pending;	  /* WAKE_* bits not handled yet */
-	bool exit;		  /* destroy asks the thread to end */
-	int rx_notifyid;	  /* vring0's notify id, -1 while down */
-	int tx_notifyid;	  /* vring1's notify id, -1 while down */
 	unsigned long kicks_in;	  /* kicks of our vrings */
 	pthread_t thread;	  /* the receive thread */
-	bool thread_up;		  /* thread was started */
+	unsigned int pending;	  /* WAKE_* bits not handled yet */
+	int rx_notifyid;	  /* vring0's notify id, -1 while down */
+	int tx_notifyid;	  /* vring1's notify id, -1 while down */
+	unsigned int vdev;	  /* vdev number in the table (constant) */
+	bool exit;		  /* destroy asks the thread to end */
+	bool thread_up;		  /* thread was started (constant after create) */
 
 	pthread_mutex_t ept_lock;		      /* see the top of the file */
 	pthread_mutex_t listener_lock;		      /* see the top of the file */
@@ -77,35 +84,36 @@ struct virtio_rpmsg {
 
 	/* ---- the device, under lock ---- */
 	pthread_mutex_t lock;
-	pthread_cond_t cond;	       /* broadcast on state changes and freed transmit buffers */
-	enum virtio_rpmsg_state state; /* see the enum */
-	unsigned long epoch;	       /* bumped at every start and stop */
-	char why[RPT_ERROR_MSG_MAX];   /* why it is broken */
-	struct fw_rsc_vdev *rsc;       /* our entry in the table in use, NULL while down */
-	struct virtqueue rvq;	       /* vring0: the firmware's messages, into our rx buffers */
-	struct virtqueue svq;	       /* vring1: our messages to the firmware */
-	bool vqs;		       /* rvq and svq are initialised */
-	uint8_t *bufs;		       /* host mapping of the buffers (vdev<N>buffer) */
-	uint32_t bufs_da;	       /* their device address */
-	uint32_t num_bufs;	       /* buffers in all: half rx, then half tx */
-	uint32_t tx_max;    /* transmit buffers used (num_bufs / 2, or fewer descriptors) */
-	uint32_t last_sbuf; /* transmit buffers handed out once so far */
+	pthread_cond_t cond;		   /* broadcast on state changes and freed tx buffers */
+	unsigned long epoch;		   /* bumped at every start and stop */
+	struct fw_rsc_vdev *rsc;	   /* our entry in the table in use, NULL while down */
+	struct virtqueue rvq;		   /* vring0: the firmware's messages, into rx buffers */
+	struct virtqueue svq;		   /* vring1: our messages to the firmware */
+	uint8_t *bufs;			   /* host mapping of the buffers (vdev<N>buffer) */
 	void *tx_free[RPMSG_MAX_BUFS / 2]; /* transmit buffers back from the firmware */
-	uint32_t num_tx_free;		   /* entries of tx_free */
-	bool ns;			   /* name service negotiated */
-	unsigned int no_ept_logged;	   /* "no recipient" lines since start */
+	size_t num_channels;		   /* entries of channels */
+	struct rpmsg_endpoint *epts;	   /* host endpoints */
+	struct virtio_rpmsg_stats stats;   /* counters (kicks_in apart) */
+	enum virtio_rpmsg_state state;	   /* see the enum */
+	uint32_t bufs_da;		   /* their device address */
+	uint32_t num_bufs;		   /* buffers in all: half rx, then half tx */
+	uint32_t tx_max;	    /* tx buffers used (num_bufs / 2, or fewer descriptors) */
+	uint32_t last_sbuf;	    /* transmit buffers handed out once so far */
+	uint32_t num_tx_free;	    /* entries of tx_free */
+	unsigned int no_ept_logged; /* "no recipient" lines since start */
+	unsigned int num_epts;	    /* entries of epts */
+	unsigned int tx_waiters;    /* senders waiting for a free buffer */
 	struct rpmsg_channel_info channels[RPMSG_MAX_CHANNELS]; /* announced channels */
-	size_t num_channels;					/* entries of channels */
-	struct rpmsg_endpoint *epts;				/* host endpoints */
-	unsigned int num_epts;					/* entries of epts */
-	struct virtio_rpmsg_stats stats;			/* counters (kicks_in apart) */
+	bool vqs;						/* rvq and svq are initialised */
+	bool ns;						/* name service negotiated */
+	char why[RPT_ERROR_MSG_MAX];				/* why it is broken */
 
 	uint8_t rx_payload[RPMSG_MAX_PAYLOAD]; /* receive thread: private copy of a payload */
 };
 
 static struct virtio_rpmsg *rp_of(struct rproc_subdev *sd)
 {
-	return (struct virtio_rpmsg *)sd; /* sd is the first member */
+	return (struct virtio_rpmsg *)(void *)((uint8_t *)sd - offsetof(struct virtio_rpmsg, sd));
 }
 
 /* ---- helpers ---- */
@@ -541,6 +549,7 @@ static void rx_drain(struct virtio_rpmsg *rp)
 	unsigned long epoch = 0;
 	bool reposted = false, notify, is_ns;
 	uint32_t len;
+	uint8_t status;
 	void *token;
 	int ret, nid;
 
@@ -551,6 +560,14 @@ static void rx_drain(struct virtio_rpmsg *rp)
 			return;
 		}
 		epoch = rp->epoch;
+		status = get_status(rp);
+		if (status & (VIRTIO_CONFIG_S_NEEDS_RESET | VIRTIO_CONFIG_S_FAILED)) {
+			broken_locked(rp, "vdev%u status 0x%x: the firmware set %s", rp->vdev,
+				      status,
+				      status & VIRTIO_CONFIG_S_FAILED ? "FAILED" : "NEEDS_RESET");
+			pthread_mutex_unlock(&rp->lock);
+			return;
+		}
 		ret = virtqueue_get_used(&rp->rvq, &token, &len, &e);
 		if (ret <= 0) {
 			if (ret < 0)
@@ -609,13 +626,16 @@ static void *rx_thread(void *arg)
 			return NULL;
 		}
 		pthread_mutex_unlock(&rp->wake_lock);
-		if (bits & WAKE_TX) {
-			pthread_mutex_lock(&rp->lock);
-			tx_reclaim_locked(rp);
-			pthread_mutex_unlock(&rp->lock);
-		}
 		if (bits & WAKE_RX)
 			rx_drain(rp);
+		/*
+		 * A firmware that answers a message has usually given its buffer
+		 * back too: a waiting sender gets it now, not at its next look.
+		 */
+		pthread_mutex_lock(&rp->lock);
+		if ((bits & WAKE_TX) || rp->tx_waiters)
+			tx_reclaim_locked(rp);
+		pthread_mutex_unlock(&rp->lock);
 		drop_channels_if_broken(rp);
 	}
 }
@@ -864,10 +884,11 @@ uint32_t rpmsg_ept_addr(const struct rpmsg_endpoint *ept)
 /* A free transmit buffer (Linux get_a_tx_buf), or NULL. */
 static void *get_tx_buf_locked(struct virtio_rpmsg *rp)
 {
-	if (rp->num_tx_free)
-		return rp->tx_free[--rp->num_tx_free];
+	/* Linux: every buffer once, in order, then those the firmware gave back. */
 	if (rp->last_sbuf < rp->tx_max)
 		return rp->bufs + (size_t)(rp->num_bufs / 2 + rp->last_sbuf++) * RPMSG_BUF_SIZE;
+	if (rp->num_tx_free)
+		return rp->tx_free[--rp->num_tx_free];
 	tx_reclaim_locked(rp);
 	if (rp->state == VIRTIO_RPMSG_UP && rp->num_tx_free)
 		return rp->tx_free[--rp->num_tx_free];
@@ -924,6 +945,7 @@ int rpmsg_sendto(struct rpmsg_endpoint *ept, uint32_t dst, const void *data, siz
 			rp->stats.tx_waits++;
 			waited = true;
 		}
+		rp->tx_waiters++;
 		/*
 		 * Linux enables the tx-complete interrupt here; the virtqueue
 		 * keeps it off, so look at the used ring again shortly (and at
@@ -932,6 +954,7 @@ int rpmsg_sendto(struct rpmsg_endpoint *ept, uint32_t dst, const void *data, siz
 		deadline_in(&poll, RPMSG_TX_POLL_MS);
 		pthread_cond_timedwait(&rp->cond, &rp->lock,
 				       ts_before(&poll, &until) ? &poll : &until);
+		rp->tx_waiters--;
 	}
 	n = rpmsg_msg_encode(buf, ept->addr, dst, data, (uint16_t)len);
 	ret = virtqueue_add(&rp->svq, buf_da(rp, buf), (uint32_t)n, false, buf);
