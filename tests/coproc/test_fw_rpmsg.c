@@ -624,6 +624,92 @@ static void test_hostile_avail(void **state)
 	rig_down(&r);
 }
 
+/* xorshift32: the same hostile rings on every run. */
+static uint32_t next_rand(uint32_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+/*
+ * Rings full of random bytes, many times over (each round a reset and a new
+ * DRIVER_OK, so the firmware takes the rings afresh), some of the words
+ * pointing back into the rings, the buffers or the firmware's private
+ * memories: the firmware never crashes, never writes its code or its table,
+ * and still takes kicks afterwards.
+ */
+static void test_hostile_random_rings(void **state)
+{
+	static const uint32_t targets[] = {0x00000100u,	  0x10000000u, 0x1003F000u, FWH_VRING0_DA,
+					   FWH_VRING1_DA, FWH_BUF_DA,  0x10046000u, 0xF0000000u};
+	uint8_t *code_now, *ring, *code = malloc(0x1000), table[0xc8];
+	uint32_t x = 0x14u, round, i;
+	struct rig r;
+
+	(void)state;
+	assert_non_null(code);
+	rig_up(&r);
+	memcpy(code, fwh_at(&r.h, 0, 0x1000), 0x1000);
+	fwh_set_gfeatures(&r.h, 1);
+	/* The whole table (0xc8 bytes) as the host set it up, status DRIVER_OK. */
+	memcpy(table, fwh_at(&r.h, FWH_TABLE_DA, sizeof(table)), sizeof(table));
+	table[r.h.vdev_da - FWH_TABLE_DA + 24] = FWH_DRIVER_OK;
+	for (round = 0; round < 60; round++) {
+		fwh_set_status(&r.h, 0);
+		fwh_kick(&r.h, FWH_VQ_FW2HOST);
+		assert_true(fwh_wait_kicks_taken(&r.h));
+		for (i = 0; i < 2; i++) {
+			uint32_t w;
+
+			ring = fwh_at(&r.h, r.h.ring_da[i], 0x1000);
+			for (w = 0; w < 0x1000 / 4; w++) {
+				uint32_t v = next_rand(&x);
+
+				/* Small values (indexes, lengths) and addresses, not only noise. */
+				if (round & 1)
+					v = (v & 8) ? targets[v % 8] + (v >> 24) : v & 0x1FF;
+				put_le32(ring + 4 * w, v);
+			}
+			if (!(round & 1))
+				continue;
+			/* Mostly plausible: a few entries, descriptors near or in the buffers. */
+			for (w = 0; w < FWH_NUM; w++) {
+				uint32_t v = next_rand(&x);
+
+				put_le32(ring + 16 * w, (v & 1 ? FWH_BUF_DA : targets[v % 8]) +
+								((v >> 8) & 0x3FFCu));
+				put_le32(ring + 16 * w + 4, (v & 0x30) ? 0 : 1);
+				put_le32(ring + 16 * w + 8, (v >> 20) & 0x3FF);
+				ring[16 * FWH_NUM + 4 + 2 * w] = (uint8_t)((v >> 12) % 10);
+				ring[16 * FWH_NUM + 5 + 2 * w] = 0;
+			}
+			ring[16 * FWH_NUM + 2] = (uint8_t)(1 + next_rand(&x) % FWH_NUM);
+			ring[16 * FWH_NUM + 3] = 0;
+		}
+		/* Messages with plausible headers: to the two channels, any length. */
+		ring = fwh_at(&r.h, FWH_BUF_DA, 0x4000);
+		for (i = 0; i < 0x4000; i += 4)
+			put_le32(ring + i, (i & 0x1F0)	     ? next_rand(&x)
+					   : (i & 0xC) == 4  ? 0x400u + (next_rand(&x) & 1)
+					   : (i & 0xC) == 12 ? next_rand(&x) & 0x3FF
+							     : next_rand(&x));
+		fwh_set_status(&r.h, FWH_DRIVER_OK);
+		fwh_kick(&r.h, FWH_VQ_FW2HOST);
+		fwh_kick(&r.h, FWH_VQ_HOST2FW);
+		assert_true(fwh_wait_kicks_taken(&r.h));
+	}
+	assert_true(fwh_wait_turn(&r.h, TRACE_DA, TRACE_LEN));
+	assert_int_equal(coproc_state(r.core), COPROC_RUNNING);
+	code_now = fwh_at(&r.h, 0, 0x1000);
+	assert_memory_equal(code_now, code, 0x1000);
+	/* The firmware never writes its table: exactly what the host wrote last. */
+	assert_memory_equal(fwh_at(&r.h, FWH_TABLE_DA, sizeof(table)), table, sizeof(table));
+	free(code);
+	rig_down(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -643,6 +729,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_descriptor_addr),
 		cmocka_unit_test(test_hostile_descriptor_len),
 		cmocka_unit_test(test_hostile_avail),
+		cmocka_unit_test(test_hostile_random_rings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
