@@ -97,6 +97,7 @@ struct figures {
 	double rt_p99_us;	/* round trip, 99th percentile */
 	double msgs_per_s;	/* echoes per second, TP_WINDOW in flight */
 	double rt_cpu_us;	/* CPU time of the whole process per round trip (all threads) */
+	double tp_cpu_us;	/* the same per message of the throughput run */
 	unsigned long waits;	/* rpmsg: sends that waited for a free transmit buffer */
 	unsigned long kicks_in; /* rpmsg: kicks from the firmware, whole run */
 };
@@ -105,14 +106,15 @@ static void report(const char *tag, const struct figures *f)
 {
 	if (!f) {
 		printf("%s_rt_median_us n/a\n%s_rt_p99_us n/a\n%s_msgs_per_s n/a\n"
-		       "%s_rt_cpu_us n/a\n",
-		       tag, tag, tag, tag);
+		       "%s_rt_cpu_us n/a\n%s_tp_cpu_us n/a\n",
+		       tag, tag, tag, tag, tag);
 		return;
 	}
 	printf("%s_rt_median_us %.2f us\n", tag, f->rt_median_us);
 	printf("%s_rt_p99_us %.2f us\n", tag, f->rt_p99_us);
 	printf("%s_msgs_per_s %.0f msg/s\n", tag, f->msgs_per_s);
 	printf("%s_rt_cpu_us %.2f us\n", tag, f->rt_cpu_us);
+	printf("%s_tp_cpu_us %.2f us\n", tag, f->tp_cpu_us);
 }
 
 /* ---- baseline: two host threads over a Unix SOCK_SEQPACKET pair ---- */
@@ -167,6 +169,7 @@ static int bench_unix(struct figures *f)
 
 	/* Throughput: TP_WINDOW out, then one more for every echo (same two threads). */
 	t0 = now();
+	c0 = process_cpu();
 	for (i = 0; i < TP_WINDOW + TP_MSGS; i++) {
 		if (i >= TP_WINDOW) {
 			n = recv(sv[0], in, sizeof(in), 0);
@@ -180,6 +183,7 @@ static int bench_unix(struct figures *f)
 			goto out;
 	}
 	f->msgs_per_s = TP_MSGS / (now() - t0);
+	f->tp_cpu_us = (process_cpu() - c0) / TP_MSGS * 1e6;
 	ret = 0;
 out:
 	shutdown(sv[0], SHUT_RDWR);
@@ -293,6 +297,7 @@ static int ping_runs(struct rpmsg_endpoint *ept, uint32_t dst, struct ping *p, s
 
 	/* Throughput: the window, and the bus's own wait for a free transmit buffer. */
 	t0 = now();
+	c0 = process_cpu();
 	for (i = 0; i < TP_MSGS; i++, sent++) {
 		if (sent >= TP_WINDOW && ping_wait(p, sent - TP_WINDOW + 1)) {
 			fprintf(stderr, "bench_rpmsg: echo %u lost or wrong\n", sent - TP_WINDOW);
@@ -309,6 +314,7 @@ static int ping_runs(struct rpmsg_endpoint *ept, uint32_t dst, struct ping *p, s
 		return -1;
 	}
 	f->msgs_per_s = TP_MSGS / (now() - t0);
+	f->tp_cpu_us = (process_cpu() - c0) / TP_MSGS * 1e6;
 	return 0;
 }
 
