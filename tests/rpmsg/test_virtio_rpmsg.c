@@ -693,9 +693,13 @@ static void test_send_no_free_buffer(void **st)
 	snd = (struct sender){.e = e, .timeout_ms = WAIT_MS, .ret = 1};
 	assert_int_equal(pthread_create(&th, NULL, send_thread, &snd), 0);
 	WAIT_FOR(stat_tx_waits(s) == 2);
+	/* Waiting, it asked for vring1 kicks (Linux upref_sleepers: avail.flags 0). */
+	assert_int_equal(get_le16(ring(s, 1) + AVAIL_OFF), 0);
 	fw_give(s, 1, 3, 0);
 	pthread_join(th, NULL);
 	assert_int_equal(snd.ret, 0);
+	/* Done waiting: off again. */
+	assert_int_equal(get_le16(ring(s, 1) + AVAIL_OFF), VRING_AVAIL_F_NO_INTERRUPT);
 	assert_int_equal(avail_idx(s, 1), NUM + 1);
 	id = fw_take(s, 1);
 	assert_int_equal(id, 3);
