@@ -173,6 +173,11 @@ const struct board_rproc *vboard_proc_desc(const struct vboard_proc *p)
 	return p->desc;
 }
 
+struct virtio_rpmsg *vboard_proc_rpmsg(const struct vboard_proc *p)
+{
+	return p->rpmsg;
+}
+
 unsigned long vboard_proc_kicks(const struct vboard_proc *p)
 {
 	return __atomic_load_n(&p->kicks, __ATOMIC_RELAXED);

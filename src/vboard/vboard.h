@@ -100,6 +100,14 @@ struct vboard_proc *vboard_proc(struct vboard *vb, unsigned int i);
 struct rproc *vboard_proc_rproc(const struct vboard_proc *p);
 /* Its board description (name, compatible, memories, ...). */
 const struct board_rproc *vboard_proc_desc(const struct vboard_proc *p);
+struct virtio_rpmsg;
+/*
+ * The rpmsg bus of its vdev 0 (normal/rpmsg/virtio_rpmsg.h), NULL where
+ * there is none (VBOARD_TEE_DEV: the kernel owns the mailbox there). It
+ * exists from creation to vboard_destroy(); it is UP while the firmware runs
+ * and its resource table has an rpmsg vdev.
+ */
+struct virtio_rpmsg *vboard_proc_rpmsg(const struct vboard_proc *p);
 /* Doorbells its firmware rang so far. */
 unsigned long vboard_proc_kicks(const struct vboard_proc *p);
 /* Its emulated core when that runs in this process (INPROC), else NULL. */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "normal/drivers/stm32_ipcc.h"
+#include "normal/rpmsg/virtio_rpmsg.h"
 #include "vboard/vboard_internal.h"
 
 /* A secure world's lines keep their level on the way to the remoteproc log. */
@@ -185,9 +186,51 @@ void vboard_shutdown_acked(struct vboard_proc *p)
 	pthread_mutex_unlock(&p->ack_lock);
 }
 
-void vboard_proc_kicked(struct vboard_proc *p)
+void vboard_proc_kicked(struct vboard_proc *p, uint32_t vq)
 {
 	__atomic_add_fetch(&p->kicks, 1, __ATOMIC_RELAXED);
+	/* ack_lock guards kick_rproc against teardown; the bus only wakes its thread. */
+	pthread_mutex_lock(&p->ack_lock);
+	if (p->kick_rproc && vq <= (uint32_t)INT32_MAX)
+		rproc_vq_interrupt(p->kick_rproc, (int)vq);
+	pthread_mutex_unlock(&p->ack_lock);
+}
+
+/* ---- the rpmsg bus of vdev 0 ---- */
+
+static int rpmsg_add(void *priv, struct rproc *rproc, struct rpt_error *err)
+{
+	struct vboard_proc *p = priv;
+	struct virtio_rpmsg *rp;
+
+	rp = virtio_rpmsg_create(rproc, 0, err);
+	if (!rp)
+		return err && err->code ? err->code : -ENOMEM;
+	/* Kicks reach the bus from now on: a firmware started at rproc_add() kicks early. */
+	pthread_mutex_lock(&p->ack_lock);
+	p->rpmsg = rp;
+	p->kick_rproc = rproc;
+	pthread_mutex_unlock(&p->ack_lock);
+	return 0;
+}
+
+static void rpmsg_remove(void *priv, struct rproc *rproc)
+{
+	struct vboard_proc *p = priv;
+	struct virtio_rpmsg *rp;
+
+	(void)rproc;
+	pthread_mutex_lock(&p->ack_lock);
+	rp = p->rpmsg;
+	p->rpmsg = NULL;
+	p->kick_rproc = NULL;
+	pthread_mutex_unlock(&p->ack_lock);
+	virtio_rpmsg_destroy(rp);
+}
+
+struct rproc_subdev_hooks vboard_rpmsg_hooks(struct vboard_proc *p)
+{
+	return (struct rproc_subdev_hooks){.add = rpmsg_add, .remove = rpmsg_remove, .priv = p};
 }
 
 void vboard_proc_crashed(struct vboard_proc *p, enum rproc_crash_type type, const char *why)

@@ -49,9 +49,8 @@ static void world_kick(void *priv, uint32_t rproc_id, uint32_t vq)
 {
 	struct vboard_proc *p = vboard_proc_of_id(priv, rproc_id);
 
-	(void)vq;
 	if (p)
-		vboard_proc_kicked(p);
+		vboard_proc_kicked(p, vq);
 }
 
 static void world_shutdown_ack(void *priv, uint32_t rproc_id)
@@ -81,8 +80,7 @@ static const struct secure_world_events world_events = {
 
 static void elf_kick(void *priv, uint32_t vq)
 {
-	(void)vq;
-	vboard_proc_kicked(priv);
+	vboard_proc_kicked(priv, vq);
 }
 
 static void elf_shutdown_ack(void *priv)
@@ -166,6 +164,7 @@ static int elf_proc_create(struct vboard *vb, struct vboard_proc *p, struct rpt_
 	cfg.boot = &p->desc->boot;
 	cfg.log = vboard_log_line;
 	cfg.log_priv = vb;
+	cfg.subdevs = vboard_rpmsg_hooks(p);
 	p->rproc = stm32_classic_rproc_create(&cfg, err);
 	return vboard_proc_made(p, err);
 }
@@ -208,6 +207,7 @@ static int tee_proc_create(struct vboard *vb, struct vboard_proc *p, struct rpt_
 	cfg.mapper = (struct tee_rproc_shm_mapper){
 		.map = map_shared, .priv = secure_world_rproc(ip->world, p->desc->id)};
 	cfg.mbox = (struct rproc_mbox){.ops = &vboard_mbox_ops, .priv = p};
+	cfg.subdevs = vboard_rpmsg_hooks(p);
 	p->rproc = tee_rproc_create(&cfg, err);
 	ret = vboard_proc_made(p, err);
 	/* Crashed before remoteproc existed (after the boot loader's start): never "attached". */

@@ -56,6 +56,10 @@ struct vboard_proc {
 	bool shutdown_acked;		/* acknowledgement of the pending request */
 	bool crashed_meanwhile; /* the core crashed since the request: no answer will come */
 	unsigned long kicks;	/* doorbells the firmware rang (atomic) */
+	/* the rpmsg bus of vdev 0 (created before rproc_add, destroyed after rproc_del) */
+	struct virtio_rpmsg *rpmsg;
+	/* where the firmware's kicks go: set with rpmsg, before p->rproc is (ack_lock) */
+	struct rproc *kick_rproc;
 };
 
 struct vboard {
@@ -109,8 +113,13 @@ void vboard_expect_shutdown_ack(struct vboard_proc *p);
 extern const struct rproc_mbox_ops vboard_mbox_ops;
 /* The firmware acknowledged the shutdown request. */
 void vboard_shutdown_acked(struct vboard_proc *p);
-/* The firmware rang a doorbell. */
-void vboard_proc_kicked(struct vboard_proc *p);
+/* The firmware rang the doorbell of vring vq (IPCC channel index = notify id): to the bus. */
+void vboard_proc_kicked(struct vboard_proc *p, uint32_t vq);
+/*
+ * The rpmsg bus of a processor's vdev 0, hung on its rproc by the driver
+ * (in-process and rproc-teed backends: both map the vdev memories here).
+ */
+struct rproc_subdev_hooks vboard_rpmsg_hooks(struct vboard_proc *p);
 /* The core stopped on its own: log and report it to the remoteproc (any thread). */
 void vboard_proc_crashed(struct vboard_proc *p, enum rproc_crash_type type, const char *why);
 

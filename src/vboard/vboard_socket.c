@@ -297,8 +297,7 @@ static const struct stm32_ipcc_hw_ops ipcc_hw_ops = {
 
 static void ipcc_kicked(void *priv, uint32_t vq)
 {
-	(void)vq;
-	vboard_proc_kicked(priv);
+	vboard_proc_kicked(priv, vq);
 }
 
 static void ipcc_shutdown_acked(void *priv)
@@ -527,6 +526,8 @@ static int socket_proc_create(struct vboard *vb, struct vboard_proc *p, struct r
 	vboard_tee_config(vb, p, &cfg);
 	cfg.mapper = (struct tee_rproc_shm_mapper){.map = tee_shm_set_lookup, .priv = &sp->shm};
 	cfg.mbox = (struct rproc_mbox){.ops = &vboard_mbox_ops, .priv = p};
+	/* The vrings and buffers are rproc-teed's shared memfds, mapped here (check_shared). */
+	cfg.subdevs = vboard_rpmsg_hooks(p);
 	p->rproc = tee_rproc_create(&cfg, err);
 	return vboard_proc_made(p, err);
 }

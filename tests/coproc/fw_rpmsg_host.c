@@ -23,12 +23,6 @@
 #define VDEV_VRING(i)  (28u + 20u * (i))
 #define RSC_VDEV       3u
 
-static void put_le16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
 uint8_t *fwh_at(struct fwh *h, uint32_t da, uint32_t len)
 {
 	uint8_t *p = fix_da(h->board, da, len);

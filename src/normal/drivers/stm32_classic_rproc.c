@@ -17,6 +17,7 @@ struct stm32_classic_rproc {
 	void *coproc_priv;
 	struct rproc_mbox mbox; /* shutdown request, doorbells */
 	uint32_t boot_addr;	/* the board's rproc,boot-address: where the vector table is */
+	struct rproc_subdev_hooks subdevs; /* the rpmsg buses, around add and free */
 };
 
 static int classic_start(struct rproc *rproc, struct rpt_error *err)
@@ -96,6 +97,7 @@ struct rproc *stm32_classic_rproc_create(const struct stm32_classic_rproc_config
 	drv->coproc = cfg->coproc;
 	drv->coproc_priv = cfg->coproc_priv;
 	drv->mbox = cfg->mbox;
+	drv->subdevs = cfg->subdevs;
 	drv->boot_addr = cfg->boot ? cfg->boot->boot_addr : 0;
 	rproc = rproc_alloc(cfg->name, &classic_ops, cfg->firmware, drv, err);
 	if (!rproc)
@@ -108,7 +110,7 @@ struct rproc *stm32_classic_rproc_create(const struct stm32_classic_rproc_config
 			goto free_rproc;
 	if (stm32_apply_boot(rproc, cfg->boot, err))
 		goto free_rproc;
-	if (rproc_add(rproc, err))
+	if (stm32_rproc_add(rproc, &drv->subdevs, err))
 		goto free_rproc;
 	return rproc;
 
@@ -121,11 +123,11 @@ free_drv:
 
 void stm32_classic_rproc_destroy(struct rproc *rproc)
 {
-	void *drv;
+	struct stm32_classic_rproc *drv;
 
 	if (!rproc)
 		return;
 	drv = rproc->priv;
-	rproc_free(rproc);
+	stm32_rproc_free(rproc, &drv->subdevs);
 	free(drv);
 }

@@ -21,9 +21,10 @@ struct stm32_classic_rproc_config {
 	unsigned int num_mems;
 	const struct coproc_ops *coproc; /* start(boot_addr)/stop of the core (not owned) */
 	void *coproc_priv;
-	struct rproc_mbox mbox;	       /* shutdown request and doorbells (ops may be NULL) */
-	struct rproc_fw_loader loader; /* firmware name -> bytes */
-	const struct board_boot *boot; /* st,auto-boot, recovery limit (NULL: defaults) */
+	struct rproc_mbox mbox;		   /* shutdown request and doorbells (ops may be NULL) */
+	struct rproc_fw_loader loader;	   /* firmware name -> bytes */
+	const struct board_boot *boot;	   /* st,auto-boot, recovery limit (NULL: defaults) */
+	struct rproc_subdev_hooks subdevs; /* the rpmsg buses (all NULL: none) */
 	/* where the rproc's messages go (NULL: stderr) */
 	void (*log)(void *log_priv, enum rpt_log_level level, const char *line);
 	void *log_priv;

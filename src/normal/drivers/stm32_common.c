@@ -71,3 +71,34 @@ void stm32_mbox_kick(struct rproc *rproc, const struct rproc_mbox *mb, int vqid)
 	if (ret)
 		rproc_log(rproc, RPT_LOG_ERR, "kick of vq %d failed: %s", vqid, rpt_strerror(ret));
 }
+
+/* ---- sub-devices around rproc_add / rproc_del ---- */
+
+int stm32_rproc_add(struct rproc *rproc, const struct rproc_subdev_hooks *hooks,
+		    struct rpt_error *err)
+{
+	int ret;
+
+	if (hooks->add) {
+		ret = hooks->add(hooks->priv, rproc, err);
+		if (ret)
+			return ret;
+	}
+	ret = rproc_add(rproc, err);
+	if (ret && hooks->remove) {
+		rproc_del(rproc); /* a boot at add may have started them */
+		hooks->remove(hooks->priv, rproc);
+	}
+	return ret;
+}
+
+void stm32_rproc_free(struct rproc *rproc, const struct rproc_subdev_hooks *hooks)
+{
+	if (!rproc)
+		return;
+	/* The sub-devices go between the stop (rproc_del) and the free: they use the rproc. */
+	rproc_del(rproc);
+	if (hooks->remove)
+		hooks->remove(hooks->priv, rproc);
+	rproc_free(rproc);
+}

@@ -36,6 +36,25 @@ struct rproc_mbox {
 };
 
 /*
+ * Sub-devices the driver's user hangs on the rproc (the rpmsg bus of each
+ * vdev): add runs once the rproc is set up, just before rproc_add() (a
+ * processor that boots or attaches at rproc_add() starts them too); remove
+ * runs after rproc_del(), before the rproc is freed, and also when
+ * rproc_add() fails after add succeeded. Both optional.
+ */
+struct rproc_subdev_hooks {
+	int (*add)(void *priv, struct rproc *rproc, struct rpt_error *err);
+	void (*remove)(void *priv, struct rproc *rproc);
+	void *priv; /* passed to both */
+};
+
+/* Run hooks->add (if any) then rproc_add(); on failure nothing stays registered. */
+int stm32_rproc_add(struct rproc *rproc, const struct rproc_subdev_hooks *hooks,
+		    struct rpt_error *err);
+/* rproc_del(), hooks->remove (if any), rproc_free(). Safe on NULL rproc. */
+void stm32_rproc_free(struct rproc *rproc, const struct rproc_subdev_hooks *hooks);
+
+/*
  * Before a stop: ask a running firmware to shut down and wait (bounded) for
  * its acknowledgement. Never fails the stop: without an answer it warns
  * "shutdown not acknowledged in N ms, forcing stop" and the caller stops hard.

@@ -28,6 +28,7 @@ struct tee_rproc {
 	size_t mem_size[RPROC_MAX_MEMS];
 	struct tee_shm fw_shm; /* TEE shared memory firmware is read into, kept for the next boot */
 	bool fw_shm_busy;      /* it holds the image being loaded */
+	struct rproc_subdev_hooks subdevs; /* the rpmsg buses, around add and free */
 };
 
 /*
@@ -482,6 +483,7 @@ struct rproc *tee_rproc_create(const struct tee_rproc_config *cfg, struct rpt_er
 	drv->rproc_id = cfg->rproc_id;
 	drv->mapper = cfg->mapper;
 	drv->mbox = cfg->mbox;
+	drv->subdevs = cfg->subdevs;
 	if (open_session(drv, cfg->tee, err))
 		goto free_drv;
 	rproc = rproc_alloc(cfg->name, &tee_rproc_ops, cfg->firmware, drv, err);
@@ -498,7 +500,7 @@ struct rproc *tee_rproc_create(const struct tee_rproc_config *cfg, struct rpt_er
 	if (stm32_apply_boot(rproc, cfg->boot, err))
 		goto free_rproc;
 	tee_rproc_probe(rproc, drv);
-	if (rproc_add(rproc, err))
+	if (stm32_rproc_add(rproc, &drv->subdevs, err))
 		goto free_rproc;
 	return rproc;
 
@@ -519,7 +521,7 @@ void tee_rproc_destroy(struct rproc *rproc)
 	if (!rproc)
 		return;
 	drv = rproc->priv;
-	rproc_free(rproc);
+	stm32_rproc_free(rproc, &drv->subdevs);
 	unmap_rsc(drv);
 	unmap_memories(drv);
 	tee_shm_free(&drv->fw_shm);
