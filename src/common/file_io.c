@@ -51,6 +51,28 @@ int rpt_read_all(int fd, const char *path, uint8_t *buf, size_t size, struct rpt
 	return 0;
 }
 
+int rpt_pread_all(int fd, const char *path, void *buf, size_t size, uint64_t off,
+		  struct rpt_error *err)
+{
+	uint8_t *p = buf;
+
+	while (size) {
+		ssize_t n;
+
+		if (off > (uint64_t)INT64_MAX - size)
+			return rpt_error_set(err, EFBIG, "%s: offset past the largest file", path);
+		n = pread(fd, p, size, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return rpt_error_set(err, n < 0 ? errno : EIO, "%s: short read", path);
+		p += n;
+		off += (uint64_t)n;
+		size -= (size_t)n;
+	}
+	return 0;
+}
+
 int rpt_read_fd(int fd, const char *path, uint8_t **data, size_t *size, struct rpt_error *err)
 {
 	uint8_t *buf = NULL;
@@ -201,6 +223,29 @@ static int write_all(int fd, const char *tmp, const void *data, size_t size, str
 	return 0;
 }
 
+int rpt_pwrite_all(int fd, const char *path, const void *data, size_t size, uint64_t off,
+		   struct rpt_error *err)
+{
+	const uint8_t *p = data;
+
+	while (size) {
+		ssize_t n;
+
+		if (off > (uint64_t)INT64_MAX - size)
+			return rpt_error_set(err, EFBIG, "%s: offset past the largest file", path);
+		n = pwrite(fd, p, size, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return rpt_error_set(err, n < 0 ? errno : EIO, "%s: write failed: %s", path,
+					     strerror(n < 0 ? errno : EIO));
+		p += n;
+		off += (uint64_t)n;
+		size -= (size_t)n;
+	}
+	return 0;
+}
+
 int rpt_write_file(const char *path, const void *data, size_t size, unsigned int flags,
 		   struct rpt_error *err)
 {
@@ -209,22 +254,47 @@ int rpt_write_file(const char *path, const void *data, size_t size, unsigned int
 	return rpt_write_filev(path, &iov, 1, flags, err);
 }
 
+/* What rpt_write_filev() writes: the pieces, one after the other. */
+struct iov_pieces {
+	const struct iovec *iov; /* the pieces */
+	unsigned int iovcnt;	 /* how many */
+};
+
+static int write_pieces(int fd, const char *tmp, void *ctx, struct rpt_error *err)
+{
+	const struct iov_pieces *p = ctx;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < p->iovcnt; i++) {
+		ret = write_all(fd, tmp, p->iov[i].iov_base, p->iov[i].iov_len, err);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 int rpt_write_filev(const char *path, const struct iovec *iov, unsigned int iovcnt,
 		    unsigned int flags, struct rpt_error *err)
 {
+	struct iov_pieces p = {.iov = iov, .iovcnt = iovcnt};
+
+	return rpt_write_file_with(path, write_pieces, &p, flags, err);
+}
+
+int rpt_write_file_with(const char *path, rpt_fill_fn fill, void *ctx, unsigned int flags,
+			struct rpt_error *err)
+{
 	char tmp[4096];
-	unsigned int i;
 	int ret = 0;
 	int fd;
 
 	fd = create_temp(path, flags & RPT_WRITE_SHARED ? 0644 : 0600, tmp, sizeof(tmp), err);
 	if (fd < 0)
 		return fd;
-	for (i = 0; i < iovcnt; i++) {
-		ret = write_all(fd, tmp, iov[i].iov_base, iov[i].iov_len, err);
-		if (ret)
-			goto out_unlink;
-	}
+	ret = fill(fd, tmp, ctx, err);
+	if (ret)
+		goto out_unlink;
 	if (!(flags & RPT_WRITE_NO_SYNC) && fsync(fd) < 0) {
 		ret = rpt_error_set(err, errno, "%s: fsync: %s", tmp, strerror(errno));
 		goto out_unlink;

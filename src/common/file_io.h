@@ -25,6 +25,12 @@ int rpt_read_fd(int fd, const char *path, uint8_t **data, size_t *size, struct r
  */
 int rpt_fd_size(int fd, const char *path, size_t *size, struct rpt_error *err);
 int rpt_read_all(int fd, const char *path, uint8_t *buf, size_t size, struct rpt_error *err);
+/* Exactly size bytes at offset off of fd into buf (path names fd in messages). */
+int rpt_pread_all(int fd, const char *path, void *buf, size_t size, uint64_t off,
+		  struct rpt_error *err);
+/* All of data at offset off of fd ("PATH: write failed: ..." otherwise). */
+int rpt_pwrite_all(int fd, const char *path, const void *data, size_t size, uint64_t off,
+		   struct rpt_error *err);
 
 /* rpt_write_file flags. */
 #define RPT_WRITE_NO_SYNC 1u /* skip both fsyncs: for outputs a power cut may lose */
@@ -43,6 +49,18 @@ int rpt_write_file(const char *path, const void *data, size_t size, unsigned int
 /* rpt_write_file of the pieces iov[0..iovcnt) one after the other (no copy into one buffer). */
 int rpt_write_filev(const char *path, const struct iovec *iov, unsigned int iovcnt,
 		    unsigned int flags, struct rpt_error *err);
+/*
+ * Writes the content of a file being replaced into fd, the new temporary file
+ * (tmp is its name, for messages), in any order (pwrite is fine); returns 0, or
+ * a negative errno with err set, and PATH is left unchanged.
+ */
+typedef int (*rpt_fill_fn)(int fd, const char *tmp, void *ctx, struct rpt_error *err);
+/*
+ * rpt_write_file with the content written by fill(fd, tmp, ctx, err): for
+ * writers that produce the file in pieces, or not front to back.
+ */
+int rpt_write_file_with(const char *path, rpt_fill_fn fill, void *ctx, unsigned int flags,
+			struct rpt_error *err);
 /* rpt_write_file with durability and mode 0600 (rollback state, dumps). */
 int rpt_write_file_atomic(const char *path, const void *data, size_t size, struct rpt_error *err);
 

@@ -511,24 +511,32 @@ int simg_tlv_builder_add(struct simg_tlv_builder *b, uint32_t type, const void *
 	return 0;
 }
 
+int simg_hashtable_add(struct simg_tlv_builder *ht, const Elf32_Phdr *ph, const uint8_t digest[32])
+{
+	const uint32_t fields[8] = {ph->p_type,	  ph->p_offset, ph->p_vaddr, ph->p_paddr,
+				    ph->p_filesz, ph->p_memsz,	ph->p_flags, ph->p_align};
+	uint8_t entry[SIMG_HASH_ENTRY_SIZE];
+	unsigned int f;
+
+	for (f = 0; f < 8; f++)
+		put_le32(entry + 4 * (size_t)f, fields[f]);
+	memcpy(entry + 32, digest, 32);
+	return builder_append(ht, entry, sizeof(entry));
+}
+
 int simg_hashtable_append(struct simg_tlv_builder *ht, const struct elf32_file *elf)
 {
-	uint8_t entry[SIMG_HASH_ENTRY_SIZE];
+	uint8_t digest[32];
 	unsigned int i;
 	int ret;
 
 	for (i = 0; i < elf32_phnum(elf); i++) {
 		const Elf32_Phdr *ph = elf32_phdr(elf, i);
-		const uint32_t fields[8] = {ph->p_type,	  ph->p_offset, ph->p_vaddr, ph->p_paddr,
-					    ph->p_filesz, ph->p_memsz,	ph->p_flags, ph->p_align};
-		unsigned int f;
 
-		for (f = 0; f < 8; f++)
-			put_le32(entry + 4 * (size_t)f, fields[f]);
-		ret = crypto_sha256(elf32_segment_data(elf, ph), ph->p_filesz, entry + 32);
+		ret = crypto_sha256(elf32_segment_data(elf, ph), ph->p_filesz, digest);
 		if (ret)
 			return ret;
-		ret = builder_append(ht, entry, sizeof(entry));
+		ret = simg_hashtable_add(ht, ph, digest);
 		if (ret)
 			return ret;
 	}

@@ -225,6 +225,12 @@ void simg_tlv_builder_free(struct simg_tlv_builder *b);
  * signer does.
  */
 int simg_hashtable_append(struct simg_tlv_builder *ht, const struct elf32_file *elf);
+/*
+ * Append one 64-byte hash-table entry: the program header's fields and the
+ * SHA-256 of its p_filesz file bytes, hashed by the caller (a signer that
+ * streams the file hashes it on the way).
+ */
+int simg_hashtable_add(struct simg_tlv_builder *ht, const Elf32_Phdr *ph, const uint8_t digest[32]);
 
 /* Header bytes for given lengths. */
 void simg_header_encode(uint8_t hdr[SIMG_HEADER_SIZE], uint32_t tlv_len, uint32_t sign_len,

@@ -5,6 +5,7 @@
  * leaves the path as it was and no temporary file behind.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,6 +131,55 @@ static void test_replace_directory_fails_cleanly(void **state)
 	rmdir(dir);
 }
 
+/* A writer that fills the file back to front, as the signer writes its header last. */
+static int fill_back_to_front(int fd, const char *tmp, void *ctx, struct rpt_error *err)
+{
+	(void)ctx;
+	if (rpt_pwrite_all(fd, tmp, "image", 5, 7, err))
+		return -EIO;
+	return rpt_pwrite_all(fd, tmp, "header ", 7, 0, err);
+}
+
+/* Writes half, then fails: as a signer that meets a bad input late. */
+static int fill_then_fail(int fd, const char *tmp, void *ctx, struct rpt_error *err)
+{
+	(void)ctx;
+	rpt_pwrite_all(fd, tmp, "half", 4, 0, err);
+	return rpt_error_set(err, EINVAL, "input: bad segment");
+}
+
+/*
+ * rpt_write_file_with: whatever order the filler writes in, the path gets the
+ * result whole; a filler that fails leaves the old file and no temporary.
+ */
+static void test_write_with_filler(void **state)
+{
+	const char *path = path_in_tmp("filled.img");
+	struct rpt_error err = {0};
+	char buf[8];
+	int fd;
+
+	(void)state;
+	assert_int_equal(
+		rpt_write_file_with(path, fill_back_to_front, NULL, RPT_WRITE_NO_SYNC, &err), 0);
+	expect_content(path, "header image");
+	assert_true(rpt_write_file_with(path, fill_then_fail, NULL, RPT_WRITE_NO_SYNC, &err) < 0);
+	assert_string_equal(rpt_error_msg(&err), "input: bad segment");
+	expect_content(path, "header image");
+	assert_int_equal(temps_left("filled.img"), 0);
+
+	/* pread of exactly what is there; past the end is a short read, named. */
+	err = (struct rpt_error){0};
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(rpt_pread_all(fd, "filled.img", buf, 5, 7, &err), 0);
+	assert_memory_equal(buf, "image", 5);
+	assert_true(rpt_pread_all(fd, "filled.img", buf, 6, 7, &err) < 0);
+	assert_string_equal(rpt_error_msg(&err), "filled.img: short read");
+	close(fd);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -137,6 +187,7 @@ int main(void)
 		cmocka_unit_test(test_replace_renames_with_sync),
 		cmocka_unit_test(test_replace_symlink_not_followed),
 		cmocka_unit_test(test_replace_directory_fails_cleanly),
+		cmocka_unit_test(test_write_with_filler),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -885,6 +885,65 @@ static void test_load_garbage(void **state)
 	load_refused(rpt_vector_path("keys/rsa2048.pem"), false, "not a public key");
 }
 
+/*
+ * Unencrypted keys are decoded with the one decoder their PEM label or PKCS#8
+ * algorithm names; anything else goes to OpenSSL's generic reader. Both ways
+ * give the same key, and a broken key is refused with the generic reader's
+ * words: PKCS#8 EC, an "EC PARAMETERS" block before the key (as `openssl
+ * ecparam -genkey` writes), a PKCS#8 block whose DER is cut short.
+ */
+static void test_load_private_fast_and_generic_agree(void **state)
+{
+	static const char params[] = "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n"
+				     "-----END EC PARAMETERS-----\n";
+	static const char cut[] = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEF\n"
+				  "-----END PRIVATE KEY-----\n";
+	struct crypto_key *ec_ref = load_priv("keys/ecp256.pem");
+	struct crypto_key *key = NULL;
+	struct rpt_error err = {0};
+	char both[4096];
+	uint8_t *sec1;
+	size_t len;
+	const char *path;
+	EVP_PKEY *pkey;
+	BIO *bio;
+
+	(void)state;
+	bio = BIO_new_file(rpt_vector_path("keys/ecp256.pem"), "r");
+	assert_non_null(bio);
+	pkey = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+	assert_non_null(pkey);
+	BIO_free(bio);
+	path = write_pkey("ec-pkcs8.pem", pkey, write_priv_pkcs8);
+	assert_true(file_contains(path, "BEGIN PRIVATE KEY"));
+	assert_int_equal(crypto_key_load_private(path, NULL, &key, &err), 0);
+	assert_int_equal(crypto_key_type(key), CRYPTO_KEY_ECDSA_P256);
+	assert_same_id(ec_ref, key);
+	crypto_key_free(key);
+	key = NULL;
+	EVP_PKEY_free(pkey);
+
+	sec1 = rpt_slurp(rpt_vector_path("keys/ecp256.pem"), &len);
+	assert_true(sizeof(params) - 1 + len < sizeof(both));
+	memcpy(both, params, sizeof(params) - 1);
+	memcpy(both + sizeof(params) - 1, sec1, len);
+	free(sec1);
+	path = tmp_path("ec-params-first.pem");
+	write_file(path, both, sizeof(params) - 1 + len);
+	assert_int_equal(crypto_key_load_private(path, NULL, &key, &err), 0);
+	assert_same_id(ec_ref, key);
+	crypto_key_free(key);
+	key = NULL;
+
+	path = tmp_path("cut.pem");
+	write_file(path, cut, sizeof(cut) - 1);
+	load_refused(path, true, "no PEM private key");
+	unlink(path);
+	unlink(tmp_path("ec-params-first.pem"));
+	unlink(tmp_path("ec-pkcs8.pem"));
+	crypto_key_free(ec_ref);
+}
+
 /* A key of a refused kind, generated here, written both ways and loaded both ways. */
 static void check_refused_pkey(EVP_PKEY *pkey, const char *why)
 {
@@ -957,6 +1016,7 @@ int main(void)
 		cmocka_unit_test(test_generate_ecdsa_p256),
 		cmocka_unit_test(test_generate_and_write_errors),
 		cmocka_unit_test(test_load_other_formats),
+		cmocka_unit_test(test_load_private_fast_and_generic_agree),
 		cmocka_unit_test(test_load_encrypted),
 		cmocka_unit_test(test_load_garbage),
 		cmocka_unit_test(test_load_refused_keys),

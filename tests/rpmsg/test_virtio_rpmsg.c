@@ -693,9 +693,13 @@ static void test_send_no_free_buffer(void **st)
 	snd = (struct sender){.e = e, .timeout_ms = WAIT_MS, .ret = 1};
 	assert_int_equal(pthread_create(&th, NULL, send_thread, &snd), 0);
 	WAIT_FOR(stat_tx_waits(s) == 2);
+	/* Waiting, it asked for vring1 kicks (Linux upref_sleepers: avail.flags 0). */
+	assert_int_equal(get_le16(ring(s, 1) + AVAIL_OFF), 0);
 	fw_give(s, 1, 3, 0);
 	pthread_join(th, NULL);
 	assert_int_equal(snd.ret, 0);
+	/* Done waiting: off again. */
+	assert_int_equal(get_le16(ring(s, 1) + AVAIL_OFF), VRING_AVAIL_F_NO_INTERRUPT);
 	assert_int_equal(avail_idx(s, 1), NUM + 1);
 	id = fw_take(s, 1);
 	assert_int_equal(id, 3);
@@ -1055,6 +1059,30 @@ static void test_hostile_buffer_too_small(void **st)
 	vdev_nonsense(32, "vdev0buffer: 0x4000 bytes, 64 buffers of 512 need 0x8000");
 }
 
+/* A vdev with one vring: rpmsg needs two (Linux: find_vqs fails). */
+static void test_hostile_one_vring(void **st)
+{
+	static const uint32_t any[1] = {FW_RSC_ADDR_ANY};
+	char why[RPT_ERROR_MSG_MAX];
+	struct sys *s;
+	struct tbl t;
+	size_t off;
+
+	(void)st;
+	tbl_init(&t, 2);
+	tbl_carveout(&t, DBL_VBUF_DA, 0x4000, "vdev0buffer");
+	off = tbl_vdev(&t, 1, any, NUM, ALIGN);
+	s = sys_new_table(&t);
+	sys_boot(s);
+	assert_int_equal(rproc_get_state(s->d->rproc), RPROC_RUNNING);
+	assert_int_equal(state(s), VIRTIO_RPMSG_BROKEN);
+	assert_int_equal(vdev_rsc(s, off)->status, 0x83);
+	virtio_rpmsg_broken_reason(s->rp, why, sizeof(why));
+	assert_string_equal(why, "num_of_vrings 1: rpmsg needs 2");
+	assert_int_equal(cap_count(&s->log, RPT_LOG_ERR, ""), 1);
+	sys_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1082,6 +1110,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_tx_used),
 		cmocka_unit_test(test_hostile_vring_num),
 		cmocka_unit_test(test_hostile_buffer_too_small),
+		cmocka_unit_test(test_hostile_one_vring),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

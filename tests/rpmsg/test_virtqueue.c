@@ -311,6 +311,33 @@ static void test_disable_cb(void **state)
 	teardown_vq(f);
 }
 
+static void test_enable_cb(void **state)
+{
+	struct fixture *f = setup_vq(NUM, ALIGN);
+	struct rpt_error err = {0};
+	void *tok;
+
+	(void)state;
+	post_rx(f, 2);
+	virtqueue_disable_cb(&f->vq);
+	assert_int_equal(get_le16(f->ring + 256), VRING_AVAIL_F_NO_INTERRUPT);
+	/* Nothing used: the caller may sleep until the next kick. */
+	assert_true(virtqueue_enable_cb(&f->vq));
+	assert_int_equal(get_le16(f->ring + 256), 0);
+	/* Used meanwhile (its kick may have been skipped): look first. */
+	virtqueue_disable_cb(&f->vq);
+	dev_use(f, USED_OFF, NUM, 1, 0);
+	assert_false(virtqueue_enable_cb(&f->vq));
+	assert_int_equal(get_le16(f->ring + 256), 0);
+	assert_int_equal(virtqueue_get_used(&f->vq, &tok, NULL, &err), 1);
+	assert_true(virtqueue_enable_cb(&f->vq));
+	/* Broken: never "sleep", the caller must see -EIO. */
+	dev_use(f, USED_OFF, NUM, 1, 0);
+	assert_int_equal(virtqueue_get_used(&f->vq, &tok, NULL, &err), -EIO);
+	assert_false(virtqueue_enable_cb(&f->vq));
+	teardown_vq(f);
+}
+
 static void test_enospc(void **state)
 {
 	struct fixture *f = setup_vq(NUM, ALIGN);
@@ -542,6 +569,7 @@ int main(void)
 		cmocka_unit_test(test_get_used_round_trip),
 		cmocka_unit_test(test_kick_prepare),
 		cmocka_unit_test(test_disable_cb),
+		cmocka_unit_test(test_enable_cb),
 		cmocka_unit_test(test_enospc),
 		cmocka_unit_test(test_hostile_used_idx_jump),
 		cmocka_unit_test(test_hostile_used_idx_backwards),

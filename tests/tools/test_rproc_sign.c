@@ -16,6 +16,9 @@
 #include "testutil.h"
 #include "common/file_io.h"
 #include "common/safe_math.h"
+#include "crypto/crypto.h"
+#include "formats/elf32.h"
+#include "signer.h"
 
 static char tool[4096];
 static char out_path[4096]; /* stdout+stderr of the last run */
@@ -546,6 +549,74 @@ static void test_sign_refuses_two_resource_tables(void **state)
 	assert_int_equal(access(tmp("two.sign"), F_OK), -1);
 }
 
+/*
+ * sign streams each input through a 64 KiB buffer, hashing every segment from
+ * the pieces as they pass. An ELF whose segments start at odd offsets, overlap
+ * in the file and cross the piece boundaries, with a size that needs padding,
+ * gives the same image as hashing each segment whole in memory (signer_build),
+ * read through its lease or from a private copy, and verifies.
+ */
+static void test_sign_streams_odd_segments(void **state)
+{
+	const char *elf = tmp("odd.elf"), *out = tmp("odd.sign"), *held = tmp("odd-held.sign");
+	struct signer_input in = {.name = "odd.elf"};
+	struct signer_request req = {.inputs = &in, .num_inputs = 1};
+	struct rpt_error err = {0};
+	struct crypto_key *key = NULL;
+	Elf32_Ehdr eh;
+	Elf32_Phdr ph;
+	uint8_t *data, *want, *got;
+	size_t len, want_len, got_len;
+	int fd;
+
+	(void)state;
+	/* large.elf: 1 MiB segments at 0x2000, 0x102000...; 3 more bytes: padding of 5. */
+	data = rpt_slurp(V("elf/large.elf"), &len);
+	data = realloc(data, len + 3);
+	assert_non_null(data);
+	memcpy(data + len, "end", 3);
+	len += 3;
+	memcpy(&eh, data, sizeof(eh));
+	/* Segment 2 now starts inside segment 1, at an odd offset, and ends mid-piece. */
+	memcpy(&ph, data + eh.e_phoff + 2 * sizeof(ph), sizeof(ph));
+	ph.p_offset = 0x2001 + 0x10000 * 7 + 0x123;
+	ph.p_filesz = 0xfedcb;
+	memcpy(data + eh.e_phoff + 2 * sizeof(ph), &ph, sizeof(ph));
+	/* Segment 4 ends at the last byte of the file. */
+	memcpy(&ph, data + eh.e_phoff + 4 * sizeof(ph), sizeof(ph));
+	ph.p_offset = (uint32_t)len - 0xfffff;
+	ph.p_filesz = 0xfffff;
+	memcpy(data + eh.e_phoff + 4 * sizeof(ph), &ph, sizeof(ph));
+	assert_int_equal(rpt_write_file(elf, data, len, RPT_WRITE_NO_SYNC, &err), 0);
+
+	assert_int_equal(crypto_key_load_private(V("keys/rsa2048.pem"), NULL, &key, &err), 0);
+	in.elf = data;
+	in.size = len;
+	req.key = key;
+	if (signer_build(&req, &want, &want_len, &err))
+		fail_msg("signer_build: %s", rpt_error_msg(&err));
+	/* The ELF, then its 5 bytes of padding: zeros. */
+	assert_memory_equal(want + want_len - 8, "end\0\0\0\0\0", 8);
+
+	assert_int_equal(run("sign --in %s --out %s --key %s", elf, out, V("keys/rsa2048.pem")), 0);
+	got = rpt_slurp(out, &got_len);
+	assert_int_equal(got_len, want_len);
+	assert_memory_equal(got, want, want_len);
+	free(got);
+	/* Held open for writing elsewhere: no lease, read from a private copy. */
+	fd = open(elf, O_WRONLY | O_APPEND | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(run("sign --in %s --out %s --key %s", elf, held, V("keys/rsa2048.pem")),
+			 0);
+	close(fd);
+	assert_same_file(held, out);
+	assert_int_equal(run("verify --key %s %s", V("keys/rsa2048.pub.pem"), out), 0);
+
+	free(want);
+	free(data);
+	crypto_key_free(key);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -565,6 +636,7 @@ int main(void)
 		cmocka_unit_test(test_version_and_help),
 		cmocka_unit_test(test_known_platform_tlv_sizes),
 		cmocka_unit_test(test_sign_refuses_two_resource_tables),
+		cmocka_unit_test(test_sign_streams_odd_segments),
 	};
 
 	snprintf(tool, sizeof(tool), "%s", rpt_binary_path("bin/rproc-sign"));

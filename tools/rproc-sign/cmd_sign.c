@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/uio.h>
 
 #include "cli.h"
 #include "input.h"
@@ -142,39 +141,32 @@ static int check_key_type(const struct sign_args *a, const struct crypto_key *ke
 	return EXIT_OK;
 }
 
-/*
- * Write prefix then every input zero-padded to 8, from where the bytes are
- * (the inputs' mappings): no image-sized buffer. Atomic: a new file renamed
- * over a->out, never a half-written image. Durable (fsync) only with --sync.
- */
-static int write_image(const struct sign_args *a, const struct signer_input *inputs,
-		       const uint8_t *prefix, size_t prefix_len, size_t *total,
-		       struct rpt_error *err)
+/* What fill_image() needs to write the image into the new file. */
+struct image_job {
+	const struct signer_request *req; /* the inputs, key and TLVs */
+	const int *fds;			  /* each input's leased descriptor, or -1 */
+	size_t total;			  /* out: bytes written */
+};
+
+static int fill_image(int fd, const char *tmp, void *ctx, struct rpt_error *err)
 {
-	static const uint8_t zeros[8];
-	struct iovec iov[1 + 2 * SIMG_MAX_IMAGES];
-	unsigned int i, n = 0;
+	struct image_job *job = ctx;
 
-	iov[n++] = (struct iovec){(void *)prefix, prefix_len};
-	*total = prefix_len;
-	for (i = 0; i < a->num_in; i++) {
-		size_t pad = (8 - inputs[i].size % 8) % 8;
-
-		iov[n++] = (struct iovec){(void *)inputs[i].elf, inputs[i].size};
-		if (pad)
-			iov[n++] = (struct iovec){(void *)zeros, pad};
-		*total += inputs[i].size + pad;
-	}
-	return rpt_write_filev(a->out, iov, n, RPT_WRITE_SHARED | (a->sync ? 0 : RPT_WRITE_NO_SYNC),
-			       err);
+	return signer_write_image(job->req, job->fds, fd, tmp, &job->total, err);
 }
 
-/* Open every input, then build and write the image. */
+/*
+ * Open every input, then write the image: atomic (a new file renamed over
+ * a->out, never a half-written image), durable (fsync) only with --sync. The
+ * inputs stream through a small buffer (signer_write_image): no image-sized
+ * buffer, and no access to their bytes through a mapping but the headers.
+ */
 static int sign_files(const struct sign_args *a, const struct crypto_key *key, const uint8_t *info,
 		      size_t info_len)
 {
 	struct input_file files[SIMG_MAX_IMAGES];
 	struct signer_input inputs[SIMG_MAX_IMAGES] = {0};
+	int fds[SIMG_MAX_IMAGES];
 	struct signer_request req = {
 		.inputs = inputs,
 		.num_inputs = a->num_in,
@@ -184,29 +176,28 @@ static int sign_files(const struct sign_args *a, const struct crypto_key *key, c
 		.plat = a->plat,
 		.num_plat = a->num_plat,
 	};
+	struct image_job job = {.req = &req, .fds = fds};
 	struct rpt_error err = {0};
-	uint8_t *prefix = NULL;
-	size_t prefix_len = 0, total = 0;
 	unsigned int i, num_open = 0;
 	int rc = EXIT_FAIL;
 
 	for (i = 0; i < a->num_in; i++, num_open++) {
-		if (input_open(a->in[i], &files[i], &err))
+		if (input_open(a->in[i], INPUT_SPARSE, &files[i], &err))
 			goto out;
 		inputs[i] = (struct signer_input){files[i].data, files[i].size, a->in[i]};
+		fds[i] = files[i].fd;
 	}
-	if (signer_build_prefix(&req, &prefix, &prefix_len, &err) ||
-	    write_image(a, inputs, prefix, prefix_len, &total, &err))
+	if (rpt_write_file_with(a->out, fill_image, &job,
+				RPT_WRITE_SHARED | (a->sync ? 0 : RPT_WRITE_NO_SYNC), &err))
 		goto out;
 	printf("%s: signed %u image%s, %zu bytes\n", a->out, a->num_in, a->num_in == 1 ? "" : "s",
-	       total);
+	       job.total);
 	rc = EXIT_OK;
 out:
 	if (rc)
 		cli_fail_err(rc, "sign", &err);
 	for (i = 0; i < num_open; i++)
 		input_close(&files[i]);
-	free(prefix);
 	return rc;
 }
 

@@ -272,7 +272,7 @@ static int verify_on_board(const char *image, const char *board_path, bool has_i
 	if (rc)
 		goto out;
 	rc = EXIT_FAIL;
-	if (input_open(image, &in, &err)) {
+	if (input_open(image, 0, &in, &err)) {
 		cli_fail_err(rc, "verify", &err);
 		goto out;
 	}
@@ -373,7 +373,7 @@ int cmd_verify(int argc, char **argv)
 			goto out;
 		}
 	rc = EXIT_FAIL;
-	if (input_open(argv[optind], &in, &err)) {
+	if (input_open(argv[optind], 0, &in, &err)) {
 		cli_fail_err(rc, "verify", &err);
 		goto out;
 	}

@@ -17,7 +17,7 @@
  * refused. A writer that comes along breaks the lease with SIGIO, whose
  * default would kill us: ignored, as we give the lease back when done.
  */
-static bool lease_and_map(int fd, struct input_file *in)
+static bool lease_and_map(int fd, unsigned int flags, struct input_file *in)
 {
 	struct stat st;
 	void *p;
@@ -30,7 +30,8 @@ static bool lease_and_map(int fd, struct input_file *in)
 	    (uint64_t)st.st_size > RPT_FILE_MAX)
 		goto out_unlease;
 	/* MAP_POPULATE: one call maps every page already cached, no fault per page. */
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ,
+		 MAP_PRIVATE | (flags & INPUT_SPARSE ? 0 : MAP_POPULATE), fd, 0);
 	if (p == MAP_FAILED)
 		goto out_unlease;
 	in->map = p;
@@ -44,7 +45,7 @@ out_unlease:
 	return false;
 }
 
-int input_open(const char *path, struct input_file *in, struct rpt_error *err)
+int input_open(const char *path, unsigned int flags, struct input_file *in, struct rpt_error *err)
 {
 	int fd, ret;
 
@@ -53,7 +54,7 @@ int input_open(const char *path, struct input_file *in, struct rpt_error *err)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return rpt_error_set(err, errno, "%s: %s", path, strerror(errno));
-	if (lease_and_map(fd, in))
+	if (lease_and_map(fd, flags, in))
 		return 0;
 	/* rpt_read_fd checks type and size, says why, and closes fd. */
 	ret = rpt_read_fd(fd, path, &in->copy, &in->size, err);

@@ -50,6 +50,19 @@ int signer_build_prefix(const struct signer_request *req, uint8_t **out, size_t 
 			struct rpt_error *err);
 
 /*
+ * Write the signed image into out_fd (a new, empty file; out_name names it in
+ * messages) and set *total to its size. Each input is copied in 64 KiB pieces,
+ * read with pread from fds[i] when fds is given and fds[i] >= 0 (a file holding
+ * exactly inputs[i]'s bytes, that nobody changes meanwhile), else from
+ * inputs[i].elf; its segments are hashed from the same pieces, and the prefix
+ * (signer_build_prefix) written last at offset 0. Every input is checked
+ * before anything is written. Nothing is undone on failure: the caller
+ * discards the file.
+ */
+int signer_write_image(const struct signer_request *req, const int *fds, int out_fd,
+		       const char *out_name, size_t *total, struct rpt_error *err);
+
+/*
  * Parse a --plat-tlv pair the way the reference does: ID (decimal or 0x-hex)
  * must be in the platform range; VALUE "0x..." is a u32 stored little-endian,
  * anything else is the string's bytes. A later TLV with the same ID replaces

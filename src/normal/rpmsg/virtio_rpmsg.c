@@ -881,6 +881,13 @@ uint32_t rpmsg_ept_addr(const struct rpmsg_endpoint *ept)
 
 /* ---- sending (Linux rpmsg_send_offchannel_raw) ---- */
 
+/* Linux rpmsg_downref_sleepers(): the last waiting sender turns tx interrupts off again. */
+static void tx_downref_locked(struct virtio_rpmsg *rp)
+{
+	if (!--rp->tx_waiters && rp->state == VIRTIO_RPMSG_UP)
+		virtqueue_disable_cb(&rp->svq);
+}
+
 /* A free transmit buffer (Linux get_a_tx_buf), or NULL. */
 static void *get_tx_buf_locked(struct virtio_rpmsg *rp)
 {
@@ -945,16 +952,20 @@ int rpmsg_sendto(struct rpmsg_endpoint *ept, uint32_t dst, const void *data, siz
 			rp->stats.tx_waits++;
 			waited = true;
 		}
-		rp->tx_waiters++;
 		/*
-		 * Linux enables the tx-complete interrupt here; the virtqueue
-		 * keeps it off, so look at the used ring again shortly (and at
-		 * once when a vring1 kick frees one).
+		 * Linux rpmsg_upref_sleepers(): the first waiting sender asks the
+		 * firmware to kick vring1 when it gives a buffer back (the receive
+		 * thread then reclaims it and wakes us). A firmware that ignores
+		 * it is covered too: we look at the used ring every millisecond.
 		 */
+		if (!rp->tx_waiters++ && !virtqueue_enable_cb(&rp->svq)) {
+			tx_downref_locked(rp); /* buffers came back meanwhile: take them */
+			continue;
+		}
 		deadline_in(&poll, RPMSG_TX_POLL_MS);
 		pthread_cond_timedwait(&rp->cond, &rp->lock,
 				       ts_before(&poll, &until) ? &poll : &until);
-		rp->tx_waiters--;
+		tx_downref_locked(rp);
 	}
 	n = rpmsg_msg_encode(buf, ept->addr, dst, data, (uint16_t)len);
 	ret = virtqueue_add(&rp->svq, buf_da(rp, buf), (uint32_t)n, false, buf);

@@ -24,7 +24,6 @@
 
 #define VRING_DESC_SIZE	     16u /* struct vring_desc: addr u64, len u32, flags u16, next u16 */
 #define VRING_USED_ELEM_SIZE 8u	 /* struct vring_used_elem: id u32, len u32 */
-#define VRING_RING_HDR	     4u	 /* flags u16 + idx u16 before the avail and used rings */
 
 /* Offsets inside the avail and used rings. */
 #define VRING_FLAGS_OFF 0u /* avail.flags, used.flags */
@@ -73,19 +72,12 @@ static void vq_store16(uint8_t *p, uint16_t v)
 	__atomic_store_n((uint16_t *)(void *)p, v, __ATOMIC_RELEASE);
 }
 
-/* Plain little-endian 16-bit store for fields nobody reads concurrently (desc.flags/next). */
-static void put_le16_bytes(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
 /* Bytes of the desc table + avail ring, and of the used ring, for num entries. */
 static void ring_parts(uint32_t num, size_t *desc_avail, size_t *used)
 {
 	/* num <= VIRTQUEUE_MAX_NUM: none of these products can overflow. */
 	*desc_avail = (size_t)num * VRING_DESC_SIZE + 2u * (3u + (size_t)num);
-	*used = 2u * 3u + (size_t)num * VRING_USED_ELEM_SIZE;
+	*used = (size_t)6 + (size_t)num * VRING_USED_ELEM_SIZE; /* flags, idx, ring, avail_event */
 }
 
 size_t virtqueue_ring_bytes(uint32_t num, uint32_t align)
@@ -190,10 +182,10 @@ int virtqueue_add(struct virtqueue *vq, uint32_t da, uint32_t len, bool device_w
 
 	if (vq->broken || !vq->shadow)
 		return -EIO;
-	if (!vq->num_free)
-		return -ENOSPC;
 	if (!len)
 		return -EINVAL;
+	if (!vq->num_free)
+		return -ENOSPC;
 
 	head = vq->free_head;
 	flags = device_writes ? VRING_DESC_F_WRITE : 0;
@@ -201,9 +193,9 @@ int virtqueue_add(struct virtqueue *vq, uint32_t da, uint32_t len, bool device_w
 	put_le32(d, da);
 	put_le32(d + 4, 0); /* addr's high half: device addresses are 32-bit */
 	put_le32(d + 8, len);
-	put_le16_bytes(d + 12, flags);
+	put_le16(d + 12, flags);
 	/* Linux writes the free list's next even without NEXT; it stays free_next[head]. */
-	put_le16_bytes(d + 14, vq->free_next[head]);
+	put_le16(d + 14, vq->free_next[head]);
 
 	vq->shadow[head] = (struct vq_shadow){
 		.da = da, .len = len, .flags = flags, .posted = true, .token = token};
@@ -211,7 +203,7 @@ int virtqueue_add(struct virtqueue *vq, uint32_t da, uint32_t len, bool device_w
 	vq->num_free--;
 
 	slot = (uint16_t)(vq->avail_idx & (vq->num - 1u));
-	put_le16_bytes(vq->ring + vq->avail_off + VRING_RING_OFF + 2u * (size_t)slot, head);
+	put_le16(vq->ring + vq->avail_off + VRING_RING_OFF + 2u * (size_t)slot, head);
 	/* The entry before the index that publishes it (vq_store16 releases). */
 	vq->avail_idx++;
 	vq_store16(vq->ring + vq->avail_off + VRING_IDX_OFF, vq->avail_idx);
@@ -323,6 +315,19 @@ void virtqueue_disable_cb(struct virtqueue *vq)
 	if (vq->broken || !vq->shadow)
 		return;
 	vq_store16(vq->ring + vq->avail_off + VRING_FLAGS_OFF, VRING_AVAIL_F_NO_INTERRUPT);
+}
+
+bool virtqueue_enable_cb(struct virtqueue *vq)
+{
+	uint16_t used_idx;
+
+	if (vq->broken || !vq->shadow)
+		return false;
+	vq_store16(vq->ring + vq->avail_off + VRING_FLAGS_OFF, 0);
+	/* Linux's virtio_mb(): the flag is visible before used.idx is read again. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	used_idx = vq_load16(vq->ring + vq->used_off + VRING_IDX_OFF);
+	return used_idx == vq->last_used;
 }
 
 uint32_t virtqueue_num_free(const struct virtqueue *vq)

@@ -86,6 +86,13 @@ int virtqueue_get_used(struct virtqueue *vq, void **token, uint32_t *len, struct
 bool virtqueue_kick_prepare(struct virtqueue *vq);
 /* Ask the device not to kick us when it uses buffers (avail.flags; Linux disable_cb). */
 void virtqueue_disable_cb(struct virtqueue *vq);
+/*
+ * Ask the device to kick us again when it uses buffers (avail.flags cleared;
+ * Linux enable_cb): true if the caller may sleep until the next kick, false
+ * if used buffers are already waiting (take them with virtqueue_get_used
+ * first: their kick may have been skipped) or the queue is broken.
+ */
+bool virtqueue_enable_cb(struct virtqueue *vq);
 /* Descriptors not posted (free for virtqueue_add). */
 uint32_t virtqueue_num_free(const struct virtqueue *vq);
 bool virtqueue_is_broken(const struct virtqueue *vq);
