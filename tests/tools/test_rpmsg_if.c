@@ -54,6 +54,7 @@ struct fake_bus {
 	unsigned int n_sent;		       /* how many */
 	bool full;			       /* no free transmit buffer */
 	bool echo;			       /* every message comes back to its sender */
+	bool broken;			       /* the state op says BROKEN */
 };
 
 static void fb_init(struct fake_bus *fb, bool echo)
@@ -147,8 +148,18 @@ static int fb_sendto(struct rpmsg_endpoint *ept, uint32_t dst, const void *data,
 	return 0;
 }
 
+static enum virtio_rpmsg_state fb_state(void *bus, char *why, size_t len)
+{
+	struct fake_bus *fb = bus;
+
+	if (!fb->broken)
+		return VIRTIO_RPMSG_UP;
+	snprintf(why, len, "vring1: used.idx jumped");
+	return VIRTIO_RPMSG_BROKEN;
+}
+
 static const struct rpif_bus_ops fb_ops = {fb_set_listener, fb_create_ept, fb_destroy_ept,
-					   fb_ept_addr, fb_sendto};
+					   fb_ept_addr,	    fb_sendto,	   fb_state};
 
 static void fb_announce(struct fake_bus *fb, const char *name, uint32_t dst)
 {
@@ -793,6 +804,31 @@ static void test_hostile_name_shown_printable(void **state)
 	rpif_destroy(f);
 }
 
+/* The bus's state and why it is broken, for rpmsg list; a bus without the op is UP. */
+static void test_state(void **state)
+{
+	static const struct rpif_bus_ops no_state = {fb_set_listener, fb_create_ept, fb_destroy_ept,
+						     fb_ept_addr,     fb_sendto,     NULL};
+	const char *dir = fresh_dir();
+	struct rpt_error err = {0};
+	struct fake_bus fb, other;
+	char why[128];
+	struct rpif *f;
+
+	(void)state;
+	fb_init(&fb, true);
+	fb_init(&other, true);
+	f = make_if(dir, &fb, "remoteproc0");
+	assert_int_equal(rpif_add_proc(f, "remoteproc1", &other, &no_state, &err), 0);
+	assert_int_equal(rpif_state(f, "remoteproc0", why, sizeof(why)), VIRTIO_RPMSG_UP);
+	assert_string_equal(why, "");
+	fb.broken = true;
+	assert_int_equal(rpif_state(f, "remoteproc0", why, sizeof(why)), VIRTIO_RPMSG_BROKEN);
+	assert_string_equal(why, "vring1: used.idx jumped");
+	assert_int_equal(rpif_state(f, "remoteproc1", why, sizeof(why)), VIRTIO_RPMSG_UP);
+	rpif_destroy(f);
+}
+
 /*
  * A peer of another uid is refused even where the file modes would let it
  * in (a directory and a socket opened up by mistake). Tests run as root in
@@ -864,6 +900,7 @@ int main(void)
 		cmocka_unit_test(test_not_private_dir),
 		cmocka_unit_test(test_other_uid_refused),
 		cmocka_unit_test(test_hostile_name_shown_printable),
+		cmocka_unit_test(test_state),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,12 +14,22 @@ static struct rpmsg_endpoint *create_ept(void *bus, uint32_t addr, rpmsg_rx_cb c
 	return rpmsg_create_ept(bus, addr, cb, priv, err);
 }
 
+static enum virtio_rpmsg_state state(void *bus, char *why, size_t len)
+{
+	enum virtio_rpmsg_state st = virtio_rpmsg_state(bus);
+
+	if (st == VIRTIO_RPMSG_BROKEN)
+		virtio_rpmsg_broken_reason(bus, why, len);
+	return st;
+}
+
 const struct rpif_bus_ops rpif_virtio_ops = {
 	.set_listener = set_listener,
 	.create_ept = create_ept,
 	.destroy_ept = rpmsg_destroy_ept,
 	.ept_addr = rpmsg_ept_addr,
 	.sendto = rpmsg_sendto,
+	.state = state,
 };
 
 int rpif_add_board(struct rpif *f, struct vboard *vb, unsigned int num_procs, struct rpt_error *err)

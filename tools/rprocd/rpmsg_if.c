@@ -881,6 +881,21 @@ bool rpif_has_proc(struct rpif *f, const char *dev_name)
 	return ret;
 }
 
+enum virtio_rpmsg_state rpif_state(struct rpif *f, const char *dev_name, char *why, size_t len)
+{
+	struct rpif_proc *p;
+
+	if (len)
+		why[0] = '\0';
+	pthread_mutex_lock(&f->lock);
+	p = find_proc(f, dev_name);
+	pthread_mutex_unlock(&f->lock);
+	/* procs never move once added: p stays valid. */
+	if (!p || !p->ops->state)
+		return VIRTIO_RPMSG_UP;
+	return p->ops->state(p->bus, why, len);
+}
+
 size_t rpif_channels(struct rpif *f, const char *dev_name, struct rpif_chan_info *out, size_t max)
 {
 	struct rpif_chan *ch;

@@ -71,6 +71,8 @@ struct rpif_bus_ops {
 	/* rpmsg_sendto */
 	int (*sendto)(struct rpmsg_endpoint *ept, uint32_t dst, const void *data, size_t len,
 		      unsigned int timeout_ms, struct rpt_error *err);
+	/* virtio_rpmsg_state, and the broken reason into why ("" otherwise); NULL: always UP */
+	enum virtio_rpmsg_state (*state)(void *bus, char *why, size_t len);
 };
 
 /* The real bus (rpmsg_bus.c). */
@@ -121,6 +123,8 @@ void rpif_destroy(struct rpif *f);
 
 /* Whether dev_name has an rpmsg bus here. */
 bool rpif_has_proc(struct rpif *f, const char *dev_name);
+/* What dev_name's bus is doing (it must have one); why it is broken into why. */
+enum virtio_rpmsg_state rpif_state(struct rpif *f, const char *dev_name, char *why, size_t len);
 /* A snapshot of dev_name's channels (firmware's first, in order), at most max: how many exist. */
 size_t rpif_channels(struct rpif *f, const char *dev_name, struct rpif_chan_info *out, size_t max);
 

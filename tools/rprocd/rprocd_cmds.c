@@ -390,6 +390,7 @@ static enum ctl_status cmd_dump(struct rproc *rp, struct reply *r)
 /* `rpmsg list`: every channel and endpoint, and where users reach it. */
 static enum ctl_status cmd_rpmsg_list(struct rprocd *d, struct rproc *rp, struct reply *r)
 {
+	char why[RPT_ERROR_MSG_MAX];
 	struct rpif_chan_info *ch;
 	size_t cap, n, i;
 
@@ -419,6 +420,10 @@ static enum ctl_status cmd_rpmsg_list(struct rprocd *d, struct rproc *rp, struct
 		fputc('\n', r->f);
 	}
 	free(ch);
+	/* Why there is nothing: the firmware broke the rules (its daemon log line says it too). */
+	if (rpif_state(d->rpmsg, rp->dev_name, why, sizeof(why)) == VIRTIO_RPMSG_BROKEN)
+		fprintf(r->f, "%s: rpmsg device broken (nothing flows until a restart): %s\n",
+			rp->dev_name, why);
 	return CTL_OK;
 }
 
