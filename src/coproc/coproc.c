@@ -279,8 +279,7 @@ void coproc_destroy(struct coproc *c)
 
 /* ---- start ---- */
 
-/* The memory holding [da, da + size), or NULL. */
-static const struct coproc_region *find_region(const struct coproc *c, uint32_t da, uint32_t size)
+const struct coproc_region *coproc_find_region(const struct coproc *c, uint32_t da, uint32_t size)
 {
 	unsigned int i;
 
@@ -305,7 +304,7 @@ static int read_vectors(struct coproc *c, uint32_t vtor, struct rpt_error *err)
 				     "coprocessor: no vector table at 0x%08x: VTOR needs a "
 				     "128-byte aligned address",
 				     vtor);
-	m = find_region(c, vtor, 8);
+	m = coproc_find_region(c, vtor, 8);
 	if (!m)
 		return rpt_error_set(
 			err, RPT_ENOBOOT,
@@ -316,7 +315,7 @@ static int read_vectors(struct coproc *c, uint32_t vtor, struct rpt_error *err)
 	c->boot_sp = get_le32(m->host + (vtor - m->da));
 	c->boot_pc = get_le32(m->host + (vtor - m->da) + 4);
 	pc = c->boot_pc & ~1u; /* the Thumb bit */
-	if (!find_region(c, pc, 2))
+	if (!coproc_find_region(c, pc, 2))
 		return rpt_error_set(err, RPT_ENOBOOT,
 				     "coprocessor: reset vector 0x%08x (vector table at 0x%08x) is "
 				     "not in executable memory: no memory of the core holds it",

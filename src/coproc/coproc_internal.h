@@ -204,7 +204,21 @@ struct coproc {
 /* ---- time (coproc.c) ---- */
 uint64_t coproc_now_ns(void);
 
+/* The memory of the core holding [da, da + size) whole, or NULL (memories are fixed). */
+const struct coproc_region *coproc_find_region(const struct coproc *c, uint32_t da, uint32_t size);
+
 /* ---- the engine and the core thread (core.c) ---- */
+
+/*
+ * Core thread: read or write len bytes of the core's address space as the
+ * engine's uc_mem_read/uc_mem_write do (false where those fail), straight
+ * through the host mapping when one memory holds the whole range (Unicorn's
+ * own path costs a region lookup and, for writes, a translated-code
+ * invalidation with allocations: per exception frame, too dear).
+ */
+bool coproc_mem_read(const struct coproc *c, uc_engine *uc, uint32_t da, void *buf, uint32_t len);
+bool coproc_mem_write(const struct coproc *c, uc_engine *uc, uint32_t da, const void *buf,
+		      uint32_t len);
 
 /* err <- "coprocessor: <what>: <Unicorn's reason>" (EIO). */
 int coproc_uc_fail(struct rpt_error *err, uc_err e, const char *what);

@@ -258,11 +258,34 @@ static void lockup_outcome(struct coproc *c, struct coproc_outcome *out)
 	snprintf(out->why, sizeof(out->why), "%s", c->exc.why);
 }
 
-static bool read_insn16(uc_engine *uc, uint32_t addr, uint16_t *insn)
+bool coproc_mem_read(const struct coproc *c, uc_engine *uc, uint32_t da, void *buf, uint32_t len)
+{
+	const struct coproc_region *m = coproc_find_region(c, da, len);
+
+	if (m) {
+		memcpy(buf, m->host + (da - m->da), len);
+		return true;
+	}
+	return uc_mem_read(uc, da, buf, len) == UC_ERR_OK;
+}
+
+bool coproc_mem_write(const struct coproc *c, uc_engine *uc, uint32_t da, const void *buf,
+		      uint32_t len)
+{
+	const struct coproc_region *m = coproc_find_region(c, da, len);
+
+	if (m) {
+		memcpy(m->host + (da - m->da), buf, len);
+		return true;
+	}
+	return uc_mem_write(uc, da, buf, len) == UC_ERR_OK;
+}
+
+static bool read_insn16(const struct coproc *c, uc_engine *uc, uint32_t addr, uint16_t *insn)
 {
 	uint8_t b[2];
 
-	if (uc_mem_read(uc, addr, b, sizeof(b)) != UC_ERR_OK)
+	if (!coproc_mem_read(c, uc, addr, b, sizeof(b)))
 		return false;
 	*insn = (uint16_t)(b[0] | b[1] << 8);
 	return true;
@@ -275,19 +298,19 @@ static bool read_insn16(uc_engine *uc, uint32_t addr, uint16_t *insn)
  * permanently undefined instruction (UDF, T1 or T2 encoding). (Any other
  * undefined encoding placed right after a WFE would look like a hint too.)
  */
-static bool after_hint(uc_engine *uc, uint32_t pc)
+static bool after_hint(const struct coproc *c, uc_engine *uc, uint32_t pc)
 {
 	uint16_t prev, cur, next;
 
-	if (pc < 2 || !read_insn16(uc, pc - 2, &prev))
+	if (pc < 2 || !read_insn16(c, uc, pc - 2, &prev))
 		return false;
 	if (prev != THUMB_WFE && prev != THUMB_YIELD)
 		return false;
-	if (!read_insn16(uc, pc, &cur))
+	if (!read_insn16(c, uc, pc, &cur))
 		return true; /* the fetch will fault and be reported as such */
 	if ((cur & 0xFF00u) == THUMB_UDF_T1)
 		return false;
-	if ((cur & 0xFFF0u) == THUMB_UDF_T2_HI && read_insn16(uc, pc + 2, &next) &&
+	if ((cur & 0xFFF0u) == THUMB_UDF_T2_HI && read_insn16(c, uc, pc + 2, &next) &&
 	    (next & 0xF000u) == THUMB_UDF_T2_LO)
 		return false;
 	return true;
@@ -298,13 +321,13 @@ static bool after_hint(uc_engine *uc, uint32_t pc)
 #define THUMB_WFI_HI 0xF3AFu
 #define THUMB_WFI_LO 0x8003u
 
-static bool after_wfi(uc_engine *uc, uint32_t pc)
+static bool after_wfi(const struct coproc *c, uc_engine *uc, uint32_t pc)
 {
 	uint16_t a, b;
 
-	if (pc >= 2 && read_insn16(uc, pc - 2, &b) && b == THUMB_WFI)
+	if (pc >= 2 && read_insn16(c, uc, pc - 2, &b) && b == THUMB_WFI)
 		return true;
-	return pc >= 4 && read_insn16(uc, pc - 4, &a) && read_insn16(uc, pc - 2, &b) &&
+	return pc >= 4 && read_insn16(c, uc, pc - 4, &a) && read_insn16(c, uc, pc - 2, &b) &&
 	       a == THUMB_WFI_HI && b == THUMB_WFI_LO;
 }
 
@@ -333,14 +356,14 @@ static bool core_outcome(struct coproc *c, uc_err e, uint32_t *pc, struct coproc
 			c->exc.bfar = (uint32_t)c->fault.addr;
 	} else if (e == UC_ERR_OK) {
 		/* WFI (or a spurious return): sleep until an interrupt is due. */
-		if (after_wfi(c->uc, r.pc))
+		if (after_wfi(c, c->uc, r.pc))
 			coproc_exc_sleep(c, c->uc, false);
 		*pc = r.pc | 1u;
 		return false;
-	} else if (e == UC_ERR_INSN_INVALID && after_hint(c->uc, r.pc)) {
+	} else if (e == UC_ERR_INSN_INVALID && after_hint(c, c->uc, r.pc)) {
 		/* `sev; wfe` (SEV runs as a no-op in Unicorn): the event is set, no sleep. */
-		if (read_insn16(c->uc, r.pc - 2, &prev) && prev == THUMB_WFE &&
-		    !(read_insn16(c->uc, r.pc - 4, &prev) && prev == THUMB_SEV))
+		if (read_insn16(c, c->uc, r.pc - 2, &prev) && prev == THUMB_WFE &&
+		    !(read_insn16(c, c->uc, r.pc - 4, &prev) && prev == THUMB_SEV))
 			coproc_exc_sleep(c, c->uc, true);
 		*pc = r.pc | 1u; /* YIELD: nothing to yield to */
 		return false;

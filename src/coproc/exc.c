@@ -257,11 +257,11 @@ static void lockup(struct coproc *c, enum rproc_crash_type type, const char *fmt
 	va_end(ap);
 }
 
-static bool read32(uc_engine *uc, uint32_t addr, uint32_t *v)
+static bool read32(const struct coproc *c, uc_engine *uc, uint32_t addr, uint32_t *v)
 {
 	uint8_t b[4];
 
-	if (uc_mem_read(uc, addr, b, 4) != UC_ERR_OK)
+	if (!coproc_mem_read(c, uc, addr, b, 4))
 		return false;
 	*v = get_le32(b);
 	return true;
@@ -272,9 +272,9 @@ static bool vector(struct coproc *c, uc_engine *uc, unsigned int n, uint32_t *ha
 {
 	uint8_t insn[2];
 
-	if (!read32(uc, c->exc.vtor + 4u * n, handler))
+	if (!read32(c, uc, c->exc.vtor + 4u * n, handler))
 		return false;
-	return (*handler & 1u) && uc_mem_read(uc, *handler & ~1u, insn, 2) == UC_ERR_OK;
+	return (*handler & 1u) && coproc_mem_read(c, uc, *handler & ~1u, insn, 2);
 }
 
 static bool fpu_frame(struct coproc *c, uint32_t control)
@@ -316,7 +316,7 @@ static bool enter(struct coproc *c, uc_engine *uc, unsigned int n, uint32_t hand
 	}
 	for (i = 0; i < words; i++)
 		put_le32((uint8_t *)&frame[i], frame[i]);
-	if (uc_mem_write(uc, fsp, frame, (size_t)words * 4u) != UC_ERR_OK) {
+	if (!coproc_mem_write(c, uc, fsp, frame, words * 4u)) {
 		lockup(c, RPROC_FATAL_ERROR,
 		       "fatal: stack overflow: exception %u could not push its frame at 0x%08x "
 		       "(SP 0x%08x, PC 0x%08x): the core locks up",
@@ -368,7 +368,7 @@ static const char *no_hardfault(struct coproc *c, uc_engine *uc, uint32_t *handl
 	 * A handler that begins with `b .` only spins: real silicon would hang
 	 * there until a watchdog noticed; report the fault now instead.
 	 */
-	if (uc_mem_read(uc, *handler & ~1u, insn, 2) == UC_ERR_OK &&
+	if (coproc_mem_read(c, uc, *handler & ~1u, insn, 2) &&
 	    (uint32_t)(insn[0] | insn[1] << 8) == THUMB_SELF_LOOP)
 		return "the HardFault handler only spins";
 	return NULL;
@@ -535,7 +535,7 @@ static void exc_return(struct coproc *c, uc_engine *uc, uint32_t excret)
 		return;
 
 	fsp = rd(uc, psp ? UC_ARM_REG_PSP : UC_ARM_REG_MSP);
-	if (uc_mem_read(uc, fsp, frame, (size_t)words * 4u) != UC_ERR_OK) {
+	if (!coproc_mem_read(c, uc, fsp, frame, words * 4u)) {
 		lockup(c, RPROC_FATAL_ERROR,
 		       "fatal: exception return could not pop its frame at 0x%08x: the core "
 		       "locks up",
