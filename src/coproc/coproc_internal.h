@@ -124,7 +124,8 @@ struct coproc_systick {
 struct coproc_exc {
 	_Atomic uint32_t attn;	   /* look at pending work (block hook) */
 	pthread_mutex_t wake_lock; /* with wake_cond: the core thread sleeps in WFI on them */
-	pthread_cond_t wake_cond;  /* broadcast whenever attn is set from another thread */
+	pthread_cond_t wake_cond;  /* broadcast when attn is set from another thread, if sleeping */
+	_Atomic bool sleeping;	   /* the core thread waits (or is about to) on wake_cond */
 	_Atomic bool leave;	   /* the host decided the run ends */
 	_Atomic uint32_t pend[COPROC_IRQ_WORDS];  /* NVIC pending bits */
 	_Atomic uint32_t level[COPROC_IRQ_WORDS]; /* interrupt line levels */

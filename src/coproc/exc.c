@@ -680,8 +680,14 @@ static void wake(struct coproc *c)
 void coproc_exc_kick(struct coproc *c)
 {
 	atomic_store(&c->exc.attn, 1);
-	if (!coproc_on_core_thread(c))
-		wake(c); /* (on the core thread it is running, not sleeping) */
+	/*
+	 * Only a sleeping core needs the lock and the signal (most kicks find it
+	 * running). Sequentially consistent on both sides: either we see
+	 * `sleeping`, or the core, which sets it before it looks at attn, sees
+	 * our attn and does not wait. (On the core thread it is running.)
+	 */
+	if (atomic_load(&c->exc.sleeping) && !coproc_on_core_thread(c))
+		wake(c);
 }
 
 void coproc_exc_leave_locked(struct coproc *c)
@@ -707,8 +713,11 @@ void coproc_exc_sleep(struct coproc *c, uc_engine *uc, bool wfe)
 		if (atomic_load(&x->leave) || deliverable(c, uc, true, &masked))
 			break;
 		pthread_mutex_lock(&x->wake_lock);
+		/* Set before attn is looked at: see coproc_exc_kick(). */
+		atomic_store(&x->sleeping, true);
 		while (!atomic_load(&x->attn) && !atomic_load(&x->leave))
 			pthread_cond_wait(&x->wake_cond, &x->wake_lock);
+		atomic_store(&x->sleeping, false);
 		pthread_mutex_unlock(&x->wake_lock);
 		if (wfe)
 			break; /* any new pending exception is an event */
@@ -746,6 +755,7 @@ void coproc_exc_reset(struct coproc *c)
 	unsigned int i;
 
 	atomic_store(&x->leave, false);
+	atomic_store(&x->sleeping, false);
 	for (i = 0; i < COPROC_IRQ_WORDS; i++) {
 		atomic_store(&x->pend[i], 0);
 		atomic_store(&x->level[i], 0);
