@@ -112,6 +112,7 @@ struct coproc_systick {
 	bool flag;	    /* COUNTFLAG latched across a re-base, core thread only */
 	uint64_t fired;	    /* wraps already pended as SysTick exceptions (timer thread) */
 	uint64_t last_fire; /* when the timer thread last pended one */
+	uint64_t wait_ns;   /* the timer thread waits until then (UINT64_MAX: a state change) */
 	bool timer_live;    /* the timer thread exists and is not joined (under ctl) */
 	pthread_t timer;    /* that thread */
 };

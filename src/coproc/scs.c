@@ -109,6 +109,25 @@ static uint32_t st_read_csr(struct coproc *c)
 	return v;
 }
 
+/*
+ * With c->lock held: when the timer thread must pend the next SysTick
+ * exception (monotonic ns), UINT64_MAX while none is due (stopped, no
+ * TICKINT).
+ */
+static uint64_t st_next_fire(const struct coproc *c)
+{
+	const struct coproc_systick *st = &c->exc.systick;
+	uint64_t next, period;
+
+	if (!st_running(st) || !(st->csr & SYST_CSR_TICKINT))
+		return UINT64_MAX;
+	period = (uint64_t)st->rvr + 1u;
+	next = st->origin_ns + cycles_to_ns((st->fired + 1u) * period, st_hz(c));
+	if (st->last_fire && next < st->last_fire + TICK_MIN_NS)
+		next = st->last_fire + TICK_MIN_NS;
+	return next;
+}
+
 static void st_write(struct coproc *c, uint32_t reg, uint32_t val)
 {
 	struct coproc_systick *st = &c->exc.systick;
@@ -133,7 +152,15 @@ static void st_write(struct coproc *c, uint32_t reg, uint32_t val)
 		break;
 	}
 	st_rebase(c, now, v);
-	pthread_cond_broadcast(&c->cond); /* the timer thread looks again */
+	/*
+	 * The timer thread looks again only if it must fire sooner than it
+	 * waits for: the firmware's tickless idle writes SysTick half a dozen
+	 * times per sleep, and each broadcast woke the timer and watchdog
+	 * threads for nothing. A later or cancelled tick costs the timer one
+	 * early look, at the time it waited for.
+	 */
+	if (st_next_fire(c) < st->wait_ns)
+		pthread_cond_broadcast(&c->cond);
 	pthread_mutex_unlock(&c->lock);
 }
 
@@ -150,20 +177,18 @@ void *coproc_timer_main(void *arg)
 {
 	struct coproc *c = arg;
 	struct coproc_systick *st = &c->exc.systick;
-	uint64_t now, next, period;
+	uint64_t now, next;
 	struct timespec ts;
 
 	pthread_mutex_lock(&c->lock);
 	while (c->state == COPROC_RUNNING && !c->stop_req && !c->crash_req &&
 	       !atomic_load(&c->exc.leave)) {
-		if (!st_running(st) || !(st->csr & SYST_CSR_TICKINT)) {
+		next = st_next_fire(c);
+		st->wait_ns = next; /* what st_write compares with */
+		if (next == UINT64_MAX) {
 			pthread_cond_wait(&c->cond, &c->lock);
 			continue;
 		}
-		period = (uint64_t)st->rvr + 1u;
-		next = st->origin_ns + cycles_to_ns((st->fired + 1u) * period, st_hz(c));
-		if (st->last_fire && next < st->last_fire + TICK_MIN_NS)
-			next = st->last_fire + TICK_MIN_NS;
 		now = coproc_now_ns();
 		if (now >= next) {
 			st->fired = st_wraps(c, now);
