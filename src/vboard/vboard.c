@@ -24,23 +24,21 @@ static const struct vboard_backend *const backends[] = {
 
 /* ---- processors ---- */
 
-/* The acknowledgement wait uses CLOCK_MONOTONIC deadlines: so must its condition. */
 static void proc_init(struct vboard *vb, struct vboard_proc *p, const struct board_rproc *desc)
 {
 	p->vb = vb;
 	p->desc = desc;
-	pthread_mutex_init(&p->ack_lock, NULL);
-	vboard_cond_init(&p->ack_cond);
+	pthread_mutex_init(&p->lock, NULL);
 }
 
 static void proc_destroy(struct vboard_proc *p)
 {
 	struct rproc *rproc;
 
-	pthread_mutex_lock(&p->ack_lock);
+	pthread_mutex_lock(&p->lock);
 	rproc = p->rproc;
 	p->rproc = NULL;
-	pthread_mutex_unlock(&p->ack_lock);
+	pthread_mutex_unlock(&p->lock);
 	if (p->desc->tee)
 		tee_rproc_destroy(rproc);
 	else
@@ -86,8 +84,7 @@ void vboard_destroy(struct vboard *vb)
 	if (vb->be)
 		vb->backend->down(vb);
 	for (i = 0; i < vb->num_procs; i++) {
-		pthread_cond_destroy(&vb->procs[i].ack_cond);
-		pthread_mutex_destroy(&vb->procs[i].ack_lock);
+		pthread_mutex_destroy(&vb->procs[i].lock);
 	}
 	free(vb);
 }

@@ -122,38 +122,17 @@ void vboard_cond_init(pthread_cond_t *cond)
 	pthread_condattr_destroy(&attr);
 }
 
-void vboard_expect_shutdown_ack(struct vboard_proc *p)
-{
-	pthread_mutex_lock(&p->ack_lock);
-	p->shutdown_acked = false;
-	p->crashed_meanwhile = false;
-	pthread_mutex_unlock(&p->ack_lock);
-}
-
-int vboard_wait_shutdown_ack(void *priv, unsigned int timeout_ms)
-{
-	struct vboard_proc *p = priv;
-	struct timespec until;
-	int ret = 0;
-
-	vboard_deadline(&until, timeout_ms);
-	pthread_mutex_lock(&p->ack_lock);
-	while (!p->shutdown_acked && !p->crashed_meanwhile && !ret)
-		ret = pthread_cond_timedwait(&p->ack_cond, &p->ack_lock, &until);
-	/* A core that crashed meanwhile will never answer: stop it now, not at the timeout. */
-	ret = p->shutdown_acked ? 0 : p->crashed_meanwhile ? -ECANCELED : -ETIMEDOUT;
-	pthread_mutex_unlock(&p->ack_lock);
-	return ret;
-}
-
 /* ---- the mailbox: processor 1's stm32_ipcc driver, whichever backend it runs over ---- */
 
 static int mbox_request_shutdown(void *priv)
 {
-	struct vboard_proc *p = priv;
+	return stm32_ipcc_request_shutdown(vboard_proc_ipcc(priv));
+}
 
-	vboard_expect_shutdown_ack(p);
-	return stm32_ipcc_request_shutdown(vboard_proc_ipcc(p));
+/* The driver keeps the acknowledgement (and a crash ends the wait: vboard_proc_crashed). */
+static int mbox_wait_shutdown_ack(void *priv, unsigned int timeout_ms)
+{
+	return stm32_ipcc_wait_shutdown_ack(vboard_proc_ipcc(priv), timeout_ms);
 }
 
 static int mbox_kick(void *priv, unsigned int vqid)
@@ -173,27 +152,19 @@ static int mbox_request_detach(void *priv)
 
 const struct rproc_mbox_ops vboard_mbox_ops = {
 	.request_shutdown = mbox_request_shutdown,
-	.wait_shutdown_ack = vboard_wait_shutdown_ack,
+	.wait_shutdown_ack = mbox_wait_shutdown_ack,
 	.kick = mbox_kick,
 	.request_detach = mbox_request_detach,
 };
 
-void vboard_shutdown_acked(struct vboard_proc *p)
-{
-	pthread_mutex_lock(&p->ack_lock);
-	p->shutdown_acked = true;
-	pthread_cond_broadcast(&p->ack_cond);
-	pthread_mutex_unlock(&p->ack_lock);
-}
-
 void vboard_proc_kicked(struct vboard_proc *p, uint32_t vq)
 {
 	__atomic_add_fetch(&p->kicks, 1, __ATOMIC_RELAXED);
-	/* ack_lock guards kick_rproc against teardown; the bus only wakes its thread. */
-	pthread_mutex_lock(&p->ack_lock);
+	/* lock guards kick_rproc against teardown; the bus only wakes its thread. */
+	pthread_mutex_lock(&p->lock);
 	if (p->kick_rproc && vq <= (uint32_t)INT32_MAX)
 		rproc_vq_interrupt(p->kick_rproc, (int)vq);
-	pthread_mutex_unlock(&p->ack_lock);
+	pthread_mutex_unlock(&p->lock);
 }
 
 /* ---- the rpmsg bus of vdev 0 ---- */
@@ -207,10 +178,10 @@ static int rpmsg_add(void *priv, struct rproc *rproc, struct rpt_error *err)
 	if (!rp)
 		return err && err->code ? err->code : -ENOMEM;
 	/* Kicks reach the bus from now on: a firmware started at rproc_add() kicks early. */
-	pthread_mutex_lock(&p->ack_lock);
+	pthread_mutex_lock(&p->lock);
 	p->rpmsg = rp;
 	p->kick_rproc = rproc;
-	pthread_mutex_unlock(&p->ack_lock);
+	pthread_mutex_unlock(&p->lock);
 	return 0;
 }
 
@@ -220,11 +191,11 @@ static void rpmsg_remove(void *priv, struct rproc *rproc)
 	struct virtio_rpmsg *rp;
 
 	(void)rproc;
-	pthread_mutex_lock(&p->ack_lock);
+	pthread_mutex_lock(&p->lock);
 	rp = p->rpmsg;
 	p->rpmsg = NULL;
 	p->kick_rproc = NULL;
-	pthread_mutex_unlock(&p->ack_lock);
+	pthread_mutex_unlock(&p->lock);
 	virtio_rpmsg_destroy(rp);
 }
 
@@ -235,14 +206,14 @@ struct rproc_subdev_hooks vboard_rpmsg_hooks(struct vboard_proc *p)
 
 void vboard_proc_crashed(struct vboard_proc *p, enum rproc_crash_type type, const char *why)
 {
-	/* ack_lock also guards p->rproc against teardown; reporting only queues work. */
-	pthread_mutex_lock(&p->ack_lock);
-	p->crashed_meanwhile = true;
-	pthread_cond_broadcast(&p->ack_cond);
+	/* lock also guards p->rproc against teardown; reporting only queues work. */
+	pthread_mutex_lock(&p->lock);
 	if (p->rproc) {
+		/* A core that crashed will never acknowledge a shutdown request. */
+		stm32_ipcc_cancel_shutdown_wait(vboard_proc_ipcc(p));
 		rproc_log(p->rproc, RPT_LOG_ERR, "coprocessor crashed (%s): %s",
 			  rproc_crash_to_string((enum rproc_crash_type)type), why);
 		rproc_report_crash(p->rproc, (enum rproc_crash_type)type);
 	}
-	pthread_mutex_unlock(&p->ack_lock);
+	pthread_mutex_unlock(&p->lock);
 }

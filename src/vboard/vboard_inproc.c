@@ -53,14 +53,6 @@ static void world_kick(void *priv, uint32_t rproc_id, uint32_t vq)
 		vboard_proc_kicked(p, vq);
 }
 
-static void world_shutdown_ack(void *priv, uint32_t rproc_id)
-{
-	struct vboard_proc *p = vboard_proc_of_id(priv, rproc_id);
-
-	if (p)
-		vboard_shutdown_acked(p);
-}
-
 /* The core stopped on its own: the SoC's fault/watchdog interrupt reaches remoteproc. */
 static void world_crash(void *priv, uint32_t rproc_id, enum rproc_crash_type type, const char *why)
 {
@@ -72,7 +64,6 @@ static void world_crash(void *priv, uint32_t rproc_id, enum rproc_crash_type typ
 
 static const struct secure_world_events world_events = {
 	.kick = world_kick,
-	.shutdown_ack = world_shutdown_ack,
 	.crash = world_crash,
 };
 
@@ -81,11 +72,6 @@ static const struct secure_world_events world_events = {
 static void elf_kick(void *priv, uint32_t vq)
 {
 	vboard_proc_kicked(priv, vq);
-}
-
-static void elf_shutdown_ack(void *priv)
-{
-	vboard_shutdown_acked(priv);
 }
 
 static void elf_crash(void *priv, enum rproc_crash_type type, const char *why)
@@ -99,7 +85,6 @@ static const struct coproc_events elf_core_events = {
 
 static const struct stm32_ipcc_events elf_ipcc_events = {
 	.kick = elf_kick,
-	.shutdown_ack = elf_shutdown_ack,
 };
 
 /* Direct-ELF boards: the normal world owns the memories. */

@@ -50,15 +50,12 @@ extern const struct vboard_backend vboard_tee_dev_backend;
 struct vboard_proc {
 	struct vboard *vb;		/* back pointer */
 	const struct board_rproc *desc; /* its board description */
-	struct rproc *rproc;		/* the remoteproc (ack_lock guards it against teardown) */
-	pthread_mutex_t ack_lock;	/* protects shutdown_acked, crashed_meanwhile, rproc */
-	pthread_cond_t ack_cond;	/* signalled when the firmware acknowledges or crashes */
-	bool shutdown_acked;		/* acknowledgement of the pending request */
-	bool crashed_meanwhile; /* the core crashed since the request: no answer will come */
-	unsigned long kicks;	/* doorbells the firmware rang (atomic) */
+	struct rproc *rproc;		/* the remoteproc (lock guards it against teardown) */
+	pthread_mutex_t lock;		/* protects rproc and kick_rproc */
+	unsigned long kicks;		/* doorbells the firmware rang (atomic) */
 	/* the rpmsg bus of vdev 0 (created before rproc_add, destroyed after rproc_del) */
 	struct virtio_rpmsg *rpmsg;
-	/* where the firmware's kicks go: set with rpmsg, before p->rproc is (ack_lock) */
+	/* where the firmware's kicks go: set with rpmsg, before p->rproc is (lock) */
 	struct rproc *kick_rproc;
 };
 
@@ -72,7 +69,7 @@ struct vboard {
 	struct tee_context *tee;	      /* the TEE the drivers use (the backend's), or NULL */
 	char where[160];		      /* vboard_where() */
 	struct vboard_proc procs[BOARD_MAX_RPROCS]; /* one per coprocessor of the board */
-	unsigned int num_procs;			    /* procs set up (their ack_lock exists) */
+	unsigned int num_procs;			    /* procs set up (their lock exists) */
 };
 
 /* ---- shared by every backend (vboard_common.c) ---- */
@@ -102,17 +99,11 @@ int vboard_proc_made(const struct vboard_proc *p, const struct rpt_error *err);
 /* Only what a secure world elsewhere can drive: every processor a TEE one, no local keys. */
 int vboard_check_remote_board(struct vboard *vb, struct rpt_error *err);
 
-/* Mailbox: wait (bounded) for the acknowledgement of the pending shutdown request. */
-int vboard_wait_shutdown_ack(void *priv, unsigned int timeout_ms);
-/* Forget any earlier acknowledgement before a new request. */
-void vboard_expect_shutdown_ack(struct vboard_proc *p);
 /*
  * A TEE processor's mailbox (priv: its struct vboard_proc): the stm32_ipcc
  * driver of vboard_proc_ipcc(), over whichever backend reaches the IPCC.
  */
 extern const struct rproc_mbox_ops vboard_mbox_ops;
-/* The firmware acknowledged the shutdown request. */
-void vboard_shutdown_acked(struct vboard_proc *p);
 /* The firmware rang the doorbell of vring vq (IPCC channel index = notify id): to the bus. */
 void vboard_proc_kicked(struct vboard_proc *p, uint32_t vq);
 /*

@@ -288,7 +288,7 @@ static int ipcc_write32(void *priv, uint32_t offset, uint32_t value)
  * No running(): whether the core runs is the daemon's to know (a core the
  * boot loader started runs without a START_FW of ours). A request to a
  * stopped core sets its channel, as on the SoC; a crash ends the wait for
- * an acknowledgement (vboard_wait_shutdown_ack).
+ * an acknowledgement (stm32_ipcc_wait_shutdown_ack).
  */
 static const struct stm32_ipcc_hw_ops ipcc_hw_ops = {
 	.read32 = ipcc_read32,
@@ -300,14 +300,8 @@ static void ipcc_kicked(void *priv, uint32_t vq)
 	vboard_proc_kicked(priv, vq);
 }
 
-static void ipcc_shutdown_acked(void *priv)
-{
-	vboard_shutdown_acked(priv);
-}
-
 static const struct stm32_ipcc_events ipcc_events = {
 	.kick = ipcc_kicked,
-	.shutdown_ack = ipcc_shutdown_acked,
 };
 
 static struct stm32_ipcc *socket_ipcc(const struct vboard_proc *p)

@@ -260,6 +260,28 @@ static void test_shutdown_completes_on_clear(void **state)
 	stm32_ipcc_destroy(d.drv);
 }
 
+/*
+ * A core that crashed never answers: the wait ends at once with -ECANCELED
+ * (not at its timeout), and the next request waits afresh.
+ */
+static void test_shutdown_wait_cancelled_by_crash(void **state)
+{
+	struct dbl d;
+
+	(void)state;
+	up(&d, NULL);
+	assert_int_equal(stm32_ipcc_request_shutdown(d.drv), 0);
+	stm32_ipcc_cancel_shutdown_wait(d.drv);
+	/* A long timeout: only the cancellation can end this wait quickly. */
+	assert_int_equal(stm32_ipcc_wait_shutdown_ack(d.drv, 60000), -ECANCELED);
+	assert_int_equal(stm32_ipcc_request_shutdown(d.drv), 0);
+	assert_int_equal(stm32_ipcc_wait_shutdown_ack(d.drv, 1), -ETIMEDOUT);
+	fw_clear(&d, IPCC_CH_SHUTDOWN);
+	assert_int_equal(stm32_ipcc_wait_shutdown_ack(d.drv, 1), 0);
+	assert_int_equal(stm32_ipcc_wait_shutdown_ack(NULL, 1), -ENODEV);
+	stm32_ipcc_destroy(d.drv);
+}
+
 /* The firmware answers before TX free is unmasked: its interrupt was lost in the guard. */
 static void test_shutdown_answered_at_once(void **state)
 {
@@ -371,6 +393,7 @@ int main(void)
 		cmocka_unit_test(test_kick_posts_and_does_not_wait),
 		cmocka_unit_test(test_firmware_kick_is_acknowledged),
 		cmocka_unit_test(test_shutdown_completes_on_clear),
+		cmocka_unit_test(test_shutdown_wait_cancelled_by_crash),
 		cmocka_unit_test(test_shutdown_answered_at_once),
 		cmocka_unit_test(test_detach_and_crash),
 		cmocka_unit_test(test_unwired_and_absent),

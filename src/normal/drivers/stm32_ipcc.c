@@ -37,9 +37,10 @@ struct stm32_ipcc {
 	struct stm32_ipcc_chans chans;	    /* what each channel is for */
 	uint32_t channels;		    /* HWCFGR.CHANNELS of the instance */
 	pthread_mutex_t lock;		    /* one handler or send at a time (recursive) */
-	pthread_mutex_t ack_lock;	    /* with ack_cond: protects acked */
-	pthread_cond_t ack_cond;	    /* broadcast when acked becomes true */
+	pthread_mutex_t ack_lock;	    /* with ack_cond: protects acked, cancelled */
+	pthread_cond_t ack_cond;	    /* broadcast when acked or cancelled becomes true */
 	bool acked;			    /* the last shutdown request was acknowledged */
+	bool cancelled;			    /* the core crashed since: no answer will come */
 };
 
 /* A handler's own register writes must not run the handlers again (Linux: the irq is masked). */
@@ -211,6 +212,7 @@ int stm32_ipcc_request_shutdown(struct stm32_ipcc *ipcc)
 		return -ENODEV;
 	pthread_mutex_lock(&ipcc->ack_lock);
 	ipcc->acked = false;
+	ipcc->cancelled = false;
 	pthread_mutex_unlock(&ipcc->ack_lock);
 	return send(ipcc, ipcc->chans.shutdown, true);
 }
@@ -236,6 +238,7 @@ struct stm32_ipcc *stm32_ipcc_create(const struct stm32_ipcc_hw_ops *hw, void *h
 {
 	struct stm32_ipcc *ipcc;
 	pthread_mutexattr_t attr;
+	pthread_condattr_t cattr;
 	uint32_t hwcfg = 0;
 	int ret;
 
@@ -267,7 +270,13 @@ struct stm32_ipcc *stm32_ipcc_create(const struct stm32_ipcc_hw_ops *hw, void *h
 		goto fail_attr;
 	if (pthread_mutex_init(&ipcc->ack_lock, NULL))
 		goto fail_lock;
-	if (pthread_cond_init(&ipcc->ack_cond, NULL))
+	if (pthread_condattr_init(&cattr))
+		goto fail_ack_lock;
+	/* Timed waits on the monotonic clock: a wall-clock step must not end or stretch them. */
+	pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC);
+	ret = pthread_cond_init(&ipcc->ack_cond, &cattr);
+	pthread_condattr_destroy(&cattr);
+	if (ret)
 		goto fail_ack_lock;
 	stm32_ipcc_setup(ipcc);
 	return ipcc;
@@ -299,13 +308,24 @@ static int mbox_request_shutdown(void *priv)
 	return stm32_ipcc_request_shutdown(priv);
 }
 
-static int mbox_wait_shutdown_ack(void *priv, unsigned int timeout_ms)
+void stm32_ipcc_cancel_shutdown_wait(struct stm32_ipcc *ipcc)
 {
-	struct stm32_ipcc *ipcc = priv;
+	if (!ipcc)
+		return;
+	pthread_mutex_lock(&ipcc->ack_lock);
+	ipcc->cancelled = true;
+	pthread_cond_broadcast(&ipcc->ack_cond);
+	pthread_mutex_unlock(&ipcc->ack_lock);
+}
+
+int stm32_ipcc_wait_shutdown_ack(struct stm32_ipcc *ipcc, unsigned int timeout_ms)
+{
 	struct timespec until;
 	int ret = 0;
 
-	clock_gettime(CLOCK_REALTIME, &until);
+	if (!ipcc)
+		return -ENODEV;
+	clock_gettime(CLOCK_MONOTONIC, &until);
 	until.tv_sec += timeout_ms / 1000u;
 	until.tv_nsec += (long)(timeout_ms % 1000u) * 1000000L;
 	if (until.tv_nsec >= 1000000000L) {
@@ -313,11 +333,17 @@ static int mbox_wait_shutdown_ack(void *priv, unsigned int timeout_ms)
 		until.tv_nsec -= 1000000000L;
 	}
 	pthread_mutex_lock(&ipcc->ack_lock);
-	while (!ipcc->acked && !ret)
+	while (!ipcc->acked && !ipcc->cancelled && !ret)
 		ret = pthread_cond_timedwait(&ipcc->ack_cond, &ipcc->ack_lock, &until);
-	ret = ipcc->acked ? 0 : -ETIMEDOUT;
+	/* A core that crashed meanwhile will never answer: say so now, not at the timeout. */
+	ret = ipcc->acked ? 0 : ipcc->cancelled ? -ECANCELED : -ETIMEDOUT;
 	pthread_mutex_unlock(&ipcc->ack_lock);
 	return ret;
+}
+
+static int mbox_wait_shutdown_ack(void *priv, unsigned int timeout_ms)
+{
+	return stm32_ipcc_wait_shutdown_ack(priv, timeout_ms);
 }
 
 static int mbox_kick(void *priv, unsigned int vqid)

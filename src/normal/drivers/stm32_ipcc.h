@@ -95,6 +95,14 @@ int stm32_ipcc_request_shutdown(struct stm32_ipcc *ipcc);
 int stm32_ipcc_request_detach(struct stm32_ipcc *ipcc);
 /* Debug: ask the demo firmware to crash itself (it never acknowledges). */
 int stm32_ipcc_request_crash(struct stm32_ipcc *ipcc);
+/*
+ * Wait up to timeout_ms for the acknowledgement of the last shutdown
+ * request: 0, -ETIMEDOUT, -ECANCELED when stm32_ipcc_cancel_shutdown_wait()
+ * said none will come, -ENODEV without an IPCC.
+ */
+int stm32_ipcc_wait_shutdown_ack(struct stm32_ipcc *ipcc, unsigned int timeout_ms);
+/* The core crashed: end a wait for the acknowledgement now (until the next request). */
+void stm32_ipcc_cancel_shutdown_wait(struct stm32_ipcc *ipcc);
 
 /*
  * The driver as the STM32 remoteproc drivers' mailbox (priv: the struct
