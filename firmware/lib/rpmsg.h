@@ -167,6 +167,7 @@ struct rpmsg_dev {
 	const char *why;	 /* RPMSG_BROKEN: the rule broken, naming the field */
 	bool ns;		 /* the host took VIRTIO_RPMSG_F_NS: announce endpoints */
 	bool in_service;	 /* inside rpmsg_service: kicks wait for its end */
+	bool fpu;		 /* the FPU is on: payloads are copied with it (copy_bytes) */
 	struct rpmsg_vq vq[2];	 /* RPMSG_VQ_TX, RPMSG_VQ_RX */
 	struct rpmsg_ept *epts;	 /* endpoints, in creation order */
 	uint32_t next_addr;	 /* next address for RPMSG_ADDR_ANY */
