@@ -197,7 +197,7 @@ out:
 
 /* ---- rpmsg through the bus and the demo firmware's "rpmsg-ping" ---- */
 
-/* What the endpoint's callback (the bus's receive thread) saw. */
+/* What the endpoint's callback (in the firmware's kick) saw. */
 struct ping {
 	pthread_mutex_t mu; /* guards what follows; with cv */
 	pthread_cond_t cv;  /* signalled on every echo */

@@ -189,8 +189,8 @@ static void track_status(struct rpmsg_dev *d)
  * header) in *da, *len and its index in *head; 0 if none; -1 if the ring
  * broke a rule (the device is then broken).
  */
-static inline __attribute__((always_inline)) int vq_peek(struct rpmsg_dev *d, struct rpmsg_vq *vq, uint32_t *da, uint32_t *len,
-		   uint16_t *head)
+static inline __attribute__((always_inline)) int
+vq_peek(struct rpmsg_dev *d, struct rpmsg_vq *vq, uint32_t *da, uint32_t *len, uint16_t *head)
 {
 	uint16_t idx = rd16(vq->avail + AVAIL_IDX), h;
 	uint32_t desc, addr_hi;
@@ -304,8 +304,8 @@ static void copy_bytes(const struct rpmsg_dev *d, volatile uint8_t *dst,
 }
 
 /* One message from src to dst in the next empty buffer of vring 0. */
-static inline __attribute__((always_inline)) int send_raw(struct rpmsg_dev *d, uint32_t src, uint32_t dst, const volatile void *data,
-		    uint32_t len)
+static inline __attribute__((always_inline)) int
+send_raw(struct rpmsg_dev *d, uint32_t src, uint32_t dst, const volatile void *data, uint32_t len)
 {
 	struct rpmsg_vq *vq = &d->vq[RPMSG_VQ_TX];
 	uint32_t da, blen;

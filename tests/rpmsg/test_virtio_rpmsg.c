@@ -639,6 +639,132 @@ static void test_receive(void **st)
 	sys_free(s);
 }
 
+/* ---- where messages are delivered ---- */
+
+/* An endpoint that notes the thread its callback ran on. */
+struct where {
+	pthread_mutex_t lock;
+	unsigned int n;	   /* callbacks so far */
+	pthread_t thread;  /* the last one's thread */
+	unsigned int adds; /* channel_add calls seen before the last callback */
+	struct gate *gate; /* the listener, for adds */
+};
+
+/* A listener whose channel_add waits until opened (or GATE_MS passed). */
+#define GATE_MS 5000u
+struct gate {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool open;	   /* channel_add may return */
+	bool timed_out;	   /* it returned because GATE_MS passed */
+	unsigned int adds; /* channel_add calls that returned */
+	pthread_t thread;  /* the last one's thread */
+};
+
+static void gate_add(void *priv, const struct rpmsg_channel_info *ch)
+{
+	struct gate *g = priv;
+	struct timespec until;
+	int ret = 0;
+
+	(void)ch;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += GATE_MS / 1000;
+	pthread_mutex_lock(&g->lock);
+	while (!g->open && ret != ETIMEDOUT)
+		ret = pthread_cond_timedwait(&g->cond, &g->lock, &until);
+	g->timed_out |= !g->open;
+	g->thread = pthread_self();
+	g->adds++;
+	pthread_mutex_unlock(&g->lock);
+}
+
+static const struct virtio_rpmsg_listener gate_listener = {.channel_add = gate_add};
+
+static unsigned int gate_adds(struct gate *g)
+{
+	unsigned int n;
+
+	pthread_mutex_lock(&g->lock);
+	n = g->adds;
+	pthread_mutex_unlock(&g->lock);
+	return n;
+}
+
+static void where_cb(void *priv, const void *data, size_t len, uint32_t src)
+{
+	struct where *w = priv;
+
+	(void)data;
+	(void)len;
+	(void)src;
+	pthread_mutex_lock(&w->lock);
+	w->n++;
+	w->thread = pthread_self();
+	w->adds = gate_adds(w->gate);
+	pthread_mutex_unlock(&w->lock);
+}
+
+static unsigned int where_count(struct where *w)
+{
+	unsigned int n;
+
+	pthread_mutex_lock(&w->lock);
+	n = w->n;
+	pthread_mutex_unlock(&w->lock);
+	return n;
+}
+
+/*
+ * A message reaches its endpoint in the kick's own context, before the kick
+ * returns (Linux: vring_interrupt in the mailbox's interrupt path). An
+ * announcement goes to the receive thread: a kick never waits for the
+ * listener, and a message that follows an announcement still comes after
+ * it, on the thread that heard it.
+ */
+static void test_delivery_contexts(void **st)
+{
+	struct gate g = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
+	struct where w = {.lock = PTHREAD_MUTEX_INITIALIZER, .gate = &g};
+	struct rpt_error err = {0};
+	struct rpmsg_endpoint *e;
+	struct sys *s = sys_up();
+
+	(void)st;
+	virtio_rpmsg_set_listener(s->rp, &gate_listener, &g);
+	e = rpmsg_create_ept(s->rp, 0x500, where_cb, &w, &err);
+	assert_non_null(e);
+
+	fw_send(s, FW_ADDR, 0x500, "now", 3);
+	assert_int_equal(where_count(&w), 1); /* no waiting: it ran inside fw_kick */
+	assert_true(pthread_equal(w.thread, pthread_self()));
+
+	/* The announcement blocks the receive thread in channel_add... */
+	fw_announce(s, "rpmsg-gate", FW_ADDR, RPMSG_NS_CREATE);
+	/* ...and the next message may not overtake it, nor make the kick wait. */
+	fw_send(s, FW_ADDR, 0x500, "after", 5);
+	sleep_ms(50);
+	assert_int_equal(where_count(&w), 1);
+	pthread_mutex_lock(&g.lock);
+	assert_false(g.timed_out); /* neither kick waited for the listener */
+	g.open = true;
+	pthread_cond_broadcast(&g.cond);
+	pthread_mutex_unlock(&g.lock);
+	WAIT_FOR(where_count(&w) == 2);
+	assert_int_equal(w.adds, 1); /* the listener heard of the channel first */
+	assert_false(pthread_equal(w.thread, pthread_self()));
+	assert_true(pthread_equal(w.thread, g.thread)); /* both on the receive thread */
+	assert_int_equal(channels(s), 1);
+
+	/* With the thread idle again, delivery is back in the kick. */
+	fw_send(s, FW_ADDR, 0x500, "again", 5);
+	assert_int_equal(where_count(&w), 3);
+	assert_true(pthread_equal(w.thread, pthread_self()));
+	assert_false(g.timed_out);
+	rpmsg_destroy_ept(e);
+	sys_free(s);
+}
+
 /* ---- no free transmit buffer ---- */
 
 struct sender {
@@ -1094,6 +1220,7 @@ int main(void)
 		cmocka_unit_test(test_send_bytes),
 		cmocka_unit_test(test_endpoints),
 		cmocka_unit_test(test_receive),
+		cmocka_unit_test(test_delivery_contexts),
 		cmocka_unit_test(test_send_no_free_buffer),
 		cmocka_unit_test(test_stop_crash_restart),
 		cmocka_unit_test(test_hostile_used_idx),

@@ -356,7 +356,7 @@ static void chan_remove_locked(struct rpif_chan *ch)
 	chan_put_locked(ch);
 }
 
-/* The bus's receive thread: never blocks on a reader, drops the oldest when full. */
+/* An endpoint callback (the kick's context): never blocks on a reader, drops the oldest when full. */
 static void chan_rx(void *priv, const void *data, size_t len, uint32_t src)
 {
 	struct rpif_chan *ch = priv;

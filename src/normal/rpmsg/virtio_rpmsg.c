@@ -3,7 +3,19 @@
  * The rpmsg bus over a vdev (virtio_rpmsg.h), as Linux's virtio_rpmsg_bus.c
  * with remoteproc_virtio.c under it.
  *
+ * Where messages are delivered: in the kick's own context, as Linux's
+ * vring_interrupt() -> rpmsg_recv_done() does in the mailbox's interrupt
+ * path (with the in-process board, that is the emulated core's thread,
+ * inside the firmware's IPCC write), so an answer reaches its endpoint
+ * without a thread hand-off. What may block or call back into the
+ * remoteproc stays on the bus's receive thread: name-service announcements
+ * (the listener), removing a broken device's channels, and any kick that
+ * finds the thread draining (rx_lock taken), so messages keep their order.
+ *
  * Locks, in the order they nest (never the other way round):
+ *  - rx_lock: one drain of the receive ring at a time, and the name-service
+ *    message handed to the thread (ns_deferred); the kick's context only
+ *    tries it;
  *  - ept_lock: held while an endpoint's callback runs, so that
  *    rpmsg_destroy_ept() can wait for a running one; the stop path never
  *    takes it (a callback may call the remoteproc's public API);
@@ -11,10 +23,12 @@
  *    changes, so every channel_add has its one channel_remove, in order;
  *  - lock: the device itself (state, virtqueues, buffers, endpoints, stats);
  *    held only for short work, never while a callback or a kick runs;
- *  - wake_lock: the receive thread's wake-up (what vq_interrupt touches:
- *    nothing else, so a kick delivered inside a mailbox handler never waits
- *    for the bus).
- * Every start and stop bumps `epoch`: work the receive thread picked up
+ *  - wake_lock: the receive thread's wake-up.
+ * A kick's context takes lock only for short work and ept_lock only while a
+ * callback runs, never listener_lock: it never waits for a stop, a start or
+ * the listener.
+ *
+ * Every start and stop bumps `epoch`: work a drain picked up
  * before a stop (a message, an announcement) is dropped when it finds the
  * epoch changed, so an old firmware's message never reaches the new run.
  */
@@ -77,6 +91,12 @@ struct virtio_rpmsg {
 	bool exit;		  /* destroy asks the thread to end */
 	bool thread_up;		  /* thread was started (constant after create) */
 
+	/* ---- the drain of vring0, under rx_lock ---- */
+	pthread_mutex_t rx_lock;	  /* see the top of the file */
+	struct rpmsg_ns_info ns_deferred; /* an announcement a kick's drain left to the thread */
+	unsigned long ns_deferred_epoch;  /* the run it came in */
+	bool ns_deferred_valid;		  /* ns_deferred waits for the thread: no drain before it */
+
 	pthread_mutex_t ept_lock;		      /* see the top of the file */
 	pthread_mutex_t listener_lock;		      /* see the top of the file */
 	const struct virtio_rpmsg_listener *listener; /* who hears of channels, or NULL */
@@ -108,8 +128,11 @@ struct virtio_rpmsg {
 	bool ns;						/* name service negotiated */
 	char why[RPT_ERROR_MSG_MAX];				/* why it is broken */
 
-	uint8_t rx_payload[RPMSG_MAX_PAYLOAD]; /* receive thread: private copy of a payload */
+	uint8_t rx_payload[RPMSG_MAX_PAYLOAD]; /* the drain (rx_lock): private copy of a payload */
 };
+
+/* The bus whose endpoint callback this thread runs, if any (rpmsg_destroy_ept). */
+static _Thread_local const struct virtio_rpmsg *in_callback;
 
 static struct virtio_rpmsg *rp_of(struct rproc_subdev *sd)
 {
@@ -409,23 +432,46 @@ static void rp_stop(struct rproc_subdev *sd, bool crashed)
 	pthread_mutex_unlock(&rp->listener_lock);
 }
 
+static void rx_drain(struct virtio_rpmsg *rp, bool in_kick);
+static void tx_reclaim_locked(struct virtio_rpmsg *rp);
+
+/*
+ * The firmware kicked vring notifyid: receive in this context (see the top
+ * of the file), or leave it to the receive thread while that one drains.
+ */
 static void rp_vq_interrupt(struct rproc_subdev *sd, int notifyid)
 {
 	struct virtio_rpmsg *rp = rp_of(sd);
+	unsigned int bits = 0;
+	bool to_thread;
 
 	pthread_mutex_lock(&rp->wake_lock);
-	if (notifyid >= 0 && notifyid == rp->rx_notifyid) {
-		rp->pending |= WAKE_RX;
+	if (notifyid >= 0 && notifyid == rp->rx_notifyid)
+		bits = WAKE_RX;
+	else if (notifyid >= 0 && notifyid == rp->tx_notifyid)
+		bits = WAKE_TX;
+	if (bits)
 		rp->kicks_in++;
-	} else if (notifyid >= 0 && notifyid == rp->tx_notifyid) {
-		rp->pending |= WAKE_TX;
-		rp->kicks_in++;
-	}
-	pthread_cond_signal(&rp->wake_cond);
 	pthread_mutex_unlock(&rp->wake_lock);
+	if (!bits)
+		return;
+	if (pthread_mutex_trylock(&rp->rx_lock)) {
+		wake(rp, bits); /* the thread drains now: it looks again when done */
+		return;
+	}
+	if ((bits & WAKE_RX) && !rp->ns_deferred_valid)
+		rx_drain(rp, true);
+	to_thread = rp->ns_deferred_valid;
+	pthread_mutex_unlock(&rp->rx_lock);
+	pthread_mutex_lock(&rp->lock);
+	if ((bits & WAKE_TX) || rp->tx_waiters)
+		tx_reclaim_locked(rp);
+	pthread_mutex_unlock(&rp->lock);
+	if (to_thread)
+		wake(rp, WAKE_RX);
 }
 
-/* ---- receiving (the receive thread) ---- */
+/* ---- receiving ---- */
 
 /* Take back the transmit buffers the firmware used (lock held). */
 static void tx_reclaim_locked(struct virtio_rpmsg *rp)
@@ -530,8 +576,11 @@ static void deliver_ept(struct virtio_rpmsg *rp, unsigned long epoch,
 		}
 	}
 	pthread_mutex_unlock(&rp->lock);
-	if (cb)
+	if (cb) {
+		in_callback = rp;
 		cb(priv, rp->rx_payload, hdr->len, hdr->src);
+		in_callback = NULL;
+	}
 out:
 	pthread_mutex_unlock(&rp->ept_lock);
 }
@@ -539,9 +588,11 @@ out:
 /*
  * Linux rpmsg_recv_done(): every used receive buffer, one at a time: read
  * and check it (private copy), post it again, deliver; kick once at the end
- * if the firmware wants it.
+ * if the firmware wants it. rx_lock held. In a kick's context (in_kick) a
+ * name-service message goes to the thread (ns_deferred) and the drain ends
+ * there, so what follows it is delivered after it.
  */
-static void rx_drain(struct virtio_rpmsg *rp)
+static void rx_drain(struct virtio_rpmsg *rp, bool in_kick)
 {
 	struct rpmsg_hdr_info hdr;
 	struct rpmsg_ns_info ns;
@@ -568,7 +619,8 @@ static void rx_drain(struct virtio_rpmsg *rp)
 			pthread_mutex_unlock(&rp->lock);
 			return;
 		}
-		ret = virtqueue_get_used(&rp->rvq, &token, &len, &e);
+		/* After an announcement left to the thread, only the kick is left. */
+		ret = rp->ns_deferred_valid ? 0 : virtqueue_get_used(&rp->rvq, &token, &len, &e);
 		if (ret <= 0) {
 			if (ret < 0)
 				broken_locked(rp, "%s", rpt_error_msg(&e));
@@ -602,7 +654,14 @@ static void rx_drain(struct virtio_rpmsg *rp)
 			pthread_mutex_unlock(&rp->lock);
 			return;
 		}
+		if (is_ns && in_kick) {
+			rp->ns_deferred = ns;
+			rp->ns_deferred_epoch = epoch;
+			rp->ns_deferred_valid = true;
+		}
 		pthread_mutex_unlock(&rp->lock);
+		if (rp->ns_deferred_valid)
+			continue;
 		if (is_ns)
 			deliver_ns(rp, epoch, &ns);
 		else
@@ -626,8 +685,14 @@ static void *rx_thread(void *arg)
 			return NULL;
 		}
 		pthread_mutex_unlock(&rp->wake_lock);
+		pthread_mutex_lock(&rp->rx_lock);
+		if (rp->ns_deferred_valid) {
+			rp->ns_deferred_valid = false;
+			deliver_ns(rp, rp->ns_deferred_epoch, &rp->ns_deferred);
+		}
 		if (bits & WAKE_RX)
-			rx_drain(rp);
+			rx_drain(rp, false);
+		pthread_mutex_unlock(&rp->rx_lock);
 		/*
 		 * A firmware that answers a message has usually given its buffer
 		 * back too: a waiting sender gets it now, not at its next look.
@@ -666,6 +731,7 @@ struct virtio_rpmsg *virtio_rpmsg_create(struct rproc *rproc, unsigned int vdev,
 	rp->sd.vq_interrupt = rp_vq_interrupt;
 	pthread_mutex_init(&rp->wake_lock, NULL);
 	pthread_cond_init(&rp->wake_cond, NULL);
+	pthread_mutex_init(&rp->rx_lock, NULL);
 	pthread_mutex_init(&rp->ept_lock, NULL);
 	pthread_mutex_init(&rp->listener_lock, NULL);
 	pthread_mutex_init(&rp->lock, NULL);
@@ -708,6 +774,7 @@ void virtio_rpmsg_destroy(struct virtio_rpmsg *rp)
 	pthread_mutex_destroy(&rp->lock);
 	pthread_mutex_destroy(&rp->listener_lock);
 	pthread_mutex_destroy(&rp->ept_lock);
+	pthread_mutex_destroy(&rp->rx_lock);
 	pthread_cond_destroy(&rp->wake_cond);
 	pthread_mutex_destroy(&rp->wake_lock);
 	free(rp);
@@ -867,7 +934,7 @@ void rpmsg_destroy_ept(struct rpmsg_endpoint *ept)
 	}
 	pthread_mutex_unlock(&rp->lock);
 	/* A callback running now finishes first (unless this is that callback). */
-	if (!(rp->thread_up && pthread_equal(pthread_self(), rp->thread))) {
+	if (in_callback != rp) {
 		pthread_mutex_lock(&rp->ept_lock);
 		pthread_mutex_unlock(&rp->ept_lock);
 	}

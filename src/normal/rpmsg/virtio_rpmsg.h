@@ -19,11 +19,16 @@
  * else in the process is affected. The next start of the processor starts
  * afresh.
  *
- * Threads: the firmware's kicks (rproc_vq_interrupt, any thread) only wake
- * the bus's own receive thread; endpoint callbacks and the listener's
- * channel_add run there. channel_remove runs there, or in the stop path of
- * the remoteproc (rproc lock held: the listener must not call the rproc's
- * public API from it). Sends may come from any thread but a callback's.
+ * Threads: endpoint callbacks run in the context of the firmware's kick
+ * (rproc_vq_interrupt: with the in-process board, the emulated core's own
+ * thread; with rproc-teed, the connection's event thread), as Linux's run
+ * in the mailbox's interrupt path; or on the bus's receive thread when that
+ * one is busy. Like Linux's, they must not block, send, or call the rproc's
+ * public API: the firmware waits while they run. The listener's
+ * channel_add runs on the receive thread; channel_remove there, or in the
+ * stop path of the remoteproc (rproc lock held: the listener must not call
+ * the rproc's public API from it). Sends may come from any thread but a
+ * callback's.
  */
 #ifndef RPT_NORMAL_RPMSG_VIRTIO_RPMSG_H
 #define RPT_NORMAL_RPMSG_VIRTIO_RPMSG_H
@@ -89,7 +94,7 @@ struct virtio_rpmsg_stats {
 struct virtio_rpmsg;
 struct rpmsg_endpoint;
 
-/* A message for an endpoint (receive thread): payload of len bytes from address src. */
+/* A message for an endpoint (see Threads above): payload of len bytes from address src. */
 typedef void (*rpmsg_rx_cb)(void *priv, const void *data, size_t len, uint32_t src);
 
 /*
