@@ -76,6 +76,11 @@ static void test_boot_loader_start_is_attached(void **state)
 	assert_int_equal(ctl("remoteproc0 resource-table"), 0);
 	assert_non_null(strstr(output(), "vdev0buffer"));
 	assert_true(wait_output("remoteproc0 trace", HELLO, WAIT_MS));
+	/* rpmsg to the firmware we attached to. */
+	assert_true(wait_output("remoteproc0 rpmsg list", "rpmsg-ping", WAIT_MS));
+	assert_int_equal(ctl("remoteproc0 rpmsg send rpmsg-ping 'ping 1'"), 0);
+	assert_int_equal(ctl("remoteproc0 rpmsg recv rpmsg-ping --timeout 20000"), 0);
+	assert_string_equal(output(), "ping 1");
 
 	/* echo detach > state: it runs on without us. */
 	assert_int_equal(ctl("remoteproc0 state detach"), 0);
@@ -90,6 +95,11 @@ static void test_boot_loader_start_is_attached(void **state)
 	assert_int_equal(log_count("Booting fw image"), 0);
 	assert_true(
 		wait_output("remoteproc0 trace", "rproc-demo: host detached, running on", WAIT_MS));
+	/* Its channels again, as after a restart: the bus starts afresh. */
+	assert_true(wait_output("remoteproc0 rpmsg list", "rpmsg-ping", WAIT_MS));
+	assert_int_equal(ctl("remoteproc0 rpmsg send rpmsg-ping 'ping 2'"), 0);
+	assert_int_equal(ctl("remoteproc0 rpmsg recv rpmsg-ping --timeout 20000"), 0);
+	assert_string_equal(output(), "ping 2");
 
 	/* echo stop > state: stopped and released like a firmware we booted. */
 	assert_int_equal(ctl("remoteproc0 state stop"), 0);
