@@ -37,6 +37,7 @@
 #include <time.h>
 #include <unicorn/unicorn.h>
 
+#include "bench_clock.h"
 #include "common/file_io.h"
 #include "common/safe_math.h"
 #include "coproc/coproc_internal.h"
@@ -57,37 +58,11 @@
 #define CORE_CLOCK_HZ	209000000u    /* STM32MP15's Cortex-M4, the bare core's default */
 #define UNTIL_NEVER	0xFFFFFFFFull /* odd: never a Thumb PC */
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void nap_us(long us)
 {
 	struct timespec ts = {.tv_sec = us / 1000000, .tv_nsec = us % 1000000 * 1000};
 
 	nanosleep(&ts, NULL);
-}
-
-/* User + system CPU seconds of the whole process (every core thread). */
-static double process_cpu(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* CPU seconds of the calling thread. */
-static double thread_cpu(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -218,7 +193,7 @@ static void core_halt(struct bench_core *bc)
 /* Has the run ended on its own, or has timeout_s passed since t0? */
 static bool core_gave_up(struct bench_core *bc, double t0, double timeout_s)
 {
-	return atomic_load(&bc->crashed) || now() - t0 > timeout_s;
+	return atomic_load(&bc->crashed) || bench_now() - t0 > timeout_s;
 }
 
 /*
@@ -229,7 +204,7 @@ static bool core_gave_up(struct bench_core *bc, double t0, double timeout_s)
 static bool core_wait(struct bench_core *bc, volatile uint32_t *word, uint32_t want,
 		      double timeout_s, long nap)
 {
-	double t0 = now();
+	double t0 = bench_now();
 
 	while (*word != want) {
 		if (core_gave_up(bc, t0, timeout_s))
@@ -243,12 +218,12 @@ static bool core_wait(struct bench_core *bc, volatile uint32_t *word, uint32_t w
 /* Boot in `mode` and wait for the ready marker: seconds, or -1. */
 static double boot_to_ready(struct bench_core *bc, enum bench_mode mode, uint32_t param)
 {
-	double t0 = now();
+	double t0 = bench_now();
 
 	core_boot(bc, mode, param);
 	if (!core_wait(bc, &ctl_of(&bc->mem)->ready, BENCH_READY, READY_TIMEOUT_S, 0))
 		return -1;
-	return now() - t0;
+	return bench_now() - t0;
 }
 
 /* ---- compiled C: ours against raw Unicorn ---- */
@@ -303,12 +278,12 @@ static void raw_compute(struct bench_mem *m, struct compute_time *t, uint32_t *r
 	ctl_set(m, BENCH_MODE_COMPUTE, COMPUTE_ROUNDS);
 	uc = raw_engine(m);
 	uc_check(uc_reg_write(uc, UC_ARM_REG_SP, &sp), "SP");
-	t0 = now();
-	c0 = thread_cpu();
+	t0 = bench_now();
+	c0 = bench_thread_cpu();
 	/* No timeout: Unicorn's timer thread would wake every few microseconds beside it. */
 	uc_check(uc_emu_start(uc, pc, UNTIL_NEVER, 0, 0), "running");
-	t->cpu = thread_cpu() - c0;
-	t->wall = now() - t0;
+	t->cpu = bench_thread_cpu() - c0;
+	t->wall = bench_now() - t0;
 	uc_close(uc);
 	if (ctl_of(m)->done != BENCH_DONE) {
 		fprintf(stderr, "bench: raw Unicorn stopped before the compute rounds ended\n");
@@ -331,14 +306,14 @@ static void our_compute(struct bench_core *bc, struct compute_time *t, uint32_t 
 		fprintf(stderr, "bench: the compute firmware did not start\n");
 		exit(1);
 	}
-	t0 = now();
-	c0 = process_cpu();
+	t0 = bench_now();
+	c0 = bench_process_cpu();
 	if (!core_wait(bc, &ctl->done, BENCH_DONE, 60, 1000)) {
 		fprintf(stderr, "bench: the compute rounds did not end on our core\n");
 		exit(1);
 	}
-	t->cpu = process_cpu() - c0;
-	t->wall = now() - t0;
+	t->cpu = bench_process_cpu() - c0;
+	t->wall = bench_now() - t0;
 	*result = ctl->result;
 	core_halt(bc);
 }
@@ -384,9 +359,9 @@ static double engine_ms(const struct fw_image *fw)
 
 	mem_init(&m, fw);
 	for (i = 0; i < ENGINE_RUNS; i++) {
-		t0 = now();
+		t0 = bench_now();
 		uc = raw_engine(&m);
-		t[i] = now() - t0;
+		t[i] = bench_now() - t0;
 		uc_close(uc);
 	}
 	mem_fini(&m);
@@ -424,14 +399,14 @@ static double irq_round_trip_us(struct bench_core *bc, uint32_t wfi)
 		n = ctl->irq_count;
 		if (!core_wait(bc, &ctl->armed, n, IRQ_TIMEOUT_S, 0))
 			goto out;
-		for (t0 = now(); now() - t0 < IRQ_SETTLE_S;)
+		for (t0 = bench_now(); bench_now() - t0 < IRQ_SETTLE_S;)
 			;
-		t0 = now();
+		t0 = bench_now();
 		coproc_irq_set(bc->c, BENCH_IRQ_HOST, true);
 		if (!core_wait(bc, &ctl->irq_count, n + 1, IRQ_TIMEOUT_S, 0))
 			goto out;
 		if (i >= 0)
-			t[i] = now() - t0;
+			t[i] = bench_now() - t0;
 		coproc_irq_set(bc->c, BENCH_IRQ_HOST, false);
 		ctl->host_done = n + 1;
 	}
@@ -495,17 +470,17 @@ static double wake_round_trip_us(void)
 			asleep = s.asleep;
 			pthread_mutex_unlock(&s.lock);
 		} while (!asleep);
-		for (t0 = now(); now() - t0 < IRQ_SETTLE_S;)
+		for (t0 = bench_now(); bench_now() - t0 < IRQ_SETTLE_S;)
 			;
 		n = atomic_load(&s.count);
-		t0 = now();
+		t0 = bench_now();
 		pthread_mutex_lock(&s.lock);
 		s.go = true;
 		pthread_cond_signal(&s.wake);
 		pthread_mutex_unlock(&s.lock);
 		while (atomic_load(&s.count) == n)
 			;
-		t[i] = now() - t0;
+		t[i] = bench_now() - t0;
 	}
 	pthread_mutex_lock(&s.lock);
 	s.quit = true;
@@ -532,11 +507,11 @@ static double count_rate(struct bench_core *bc, enum bench_mode mode, uint32_t p
 	if (atomic_load(&bc->crashed))
 		goto out;
 	n0 = *count;
-	c0 = process_cpu();
-	t0 = now();
+	c0 = bench_process_cpu();
+	t0 = bench_now();
 	nap_us((long)(RATE_WINDOW_S * 1e6));
-	t0 = now() - t0;
-	*cpu = (process_cpu() - c0) / t0;
+	t0 = bench_now() - t0;
+	*cpu = (bench_process_cpu() - c0) / t0;
 	if (!atomic_load(&bc->crashed) && *count != n0)
 		rate = (double)(uint32_t)(*count - n0) / t0;
 out:
@@ -625,14 +600,15 @@ struct idle_usage {
  */
 static void idle_usage(struct idle_usage *u)
 {
-	double t0 = now(), c0 = process_cpu(), r0 = process_runnable(), m0 = (t0 + now()) / 2;
+	double t0 = bench_now(), c0 = bench_process_cpu(), r0 = process_runnable(),
+	       m0 = (t0 + bench_now()) / 2;
 	double t1, c1, r1, m1;
 
 	nap_us((long)(IDLE_WINDOW_S * 1e6));
-	t1 = now();
-	c1 = process_cpu();
+	t1 = bench_now();
+	c1 = bench_process_cpu();
 	r1 = process_runnable();
-	m1 = (t1 + now()) / 2;
+	m1 = (t1 + bench_now()) / 2;
 	u->cpu_pct = (c1 - c0) / (t1 - t0) * 100;
 	u->runnable_pct = r0 < 0 || r1 < 0 ? -1 : (r1 - r0) / (m1 - m0) * 100;
 }

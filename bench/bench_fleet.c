@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
 #include "bench_tmp.h"
 #include "board/board.h"
 #include "vboard/vboard.h"
@@ -66,14 +67,6 @@ static const struct fleet_mem fleet_mems[] = {
 };
 
 #define FLEET_NMEMS (sizeof(fleet_mems) / sizeof(fleet_mems[0]))
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void nap_ms(int ms)
 {
@@ -223,12 +216,12 @@ static double single_boot_ms(const char *src, const char *fw)
 	rp = vboard_proc_rproc(vboard_proc(vb, 0));
 	rproc_set_firmware(rp, fw);
 	for (i = 0; i < SINGLE_RUNS; i++) {
-		t0 = now();
+		t0 = bench_now();
 		if (rproc_boot(rp)) {
 			fprintf(stderr, "bench: boot of %s failed\n", fw);
 			exit(1);
 		}
-		total += now() - t0;
+		total += bench_now() - t0;
 		rproc_shutdown(rp);
 	}
 	vboard_destroy(vb);
@@ -246,11 +239,11 @@ static double wait_all(struct vboard **vbs, const char *needle, double t0)
 {
 	unsigned int g, done;
 
-	while (now() - t0 < GREET_LIMIT_S) {
+	while (bench_now() - t0 < GREET_LIMIT_S) {
 		for (g = 0, done = 0; g < FLEET_PROCS; g++)
 			done += trace_has(fleet_proc(vbs, g), needle);
 		if (done == FLEET_PROCS)
-			return now() - t0;
+			return bench_now() - t0;
 		nap_ms(10);
 	}
 	return -1;
@@ -262,22 +255,22 @@ static double wait_all(struct vboard **vbs, const char *needle, double t0)
  */
 static void boot_fleet(struct vboard **vbs, const char *fw)
 {
-	double t0 = now(), t, one, slowest = 0, boot, greet;
+	double t0 = bench_now(), t, one, slowest = 0, boot, greet;
 	unsigned int g;
 
 	for (g = 0; g < FLEET_PROCS; g++) {
 		struct rproc *rp = fleet_proc(vbs, g);
 
 		rproc_set_firmware(rp, fw);
-		t = now();
+		t = bench_now();
 		if (rproc_boot(rp)) {
 			fprintf(stderr, "bench: boot of coprocessor %u failed\n", g);
 			exit(1);
 		}
-		one = now() - t;
+		one = bench_now() - t;
 		slowest = one > slowest ? one : slowest;
 	}
-	boot = now() - t0;
+	boot = bench_now() - t0;
 	greet = wait_all(vbs, GREETING, t0);
 	printf("fleet_boot_all_ms %.1f ms\n", boot * 1e3);
 	printf("fleet_boot_per_proc_ms %.2f ms\n", boot * 1e3 / FLEET_PROCS);
@@ -297,10 +290,10 @@ static void idle_cpu(struct vboard **vbs)
 	double t0, wall;
 
 	usage_now(&a);
-	t0 = now();
+	t0 = bench_now();
 	nap_ms((int)(CPU_WINDOW_S * 1000));
 	usage_now(&b);
-	wall = now() - t0;
+	wall = bench_now() - t0;
 	for (g = 0; g < FLEET_PROCS; g++)
 		alive += trace_has(fleet_proc(vbs, g), HEARTBEAT);
 	printf("fleet_host_cores %ld cores\n", sysconf(_SC_NPROCESSORS_ONLN));
@@ -319,12 +312,12 @@ static void per_proc(const char *tag, const struct fleet_usage *base, const stru
 
 static void shutdown_fleet(struct vboard **vbs)
 {
-	double t0 = now();
+	double t0 = bench_now();
 	unsigned int g;
 
 	for (g = 0; g < FLEET_PROCS; g++)
 		rproc_shutdown(fleet_proc(vbs, g));
-	printf("fleet_shutdown_all_ms %.1f ms\n", (now() - t0) * 1e3);
+	printf("fleet_shutdown_all_ms %.1f ms\n", (bench_now() - t0) * 1e3);
 }
 
 int main(int argc, char **argv)

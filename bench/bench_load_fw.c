@@ -34,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
 #include "bench_tmp.h"
 #include "common/file_io.h"
 #include "normal/tee_client/tee_socket.h"
@@ -52,14 +53,6 @@ struct bench_paths {
 	char key[4096];	  /* the public key to trust */
 	char teed[4096];  /* the rproc-teed binary */
 };
-
-static double clock_secs(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void quiet(void *priv, enum rpt_log_level level, const char *line)
 {
@@ -119,19 +112,19 @@ static int time_loads(struct tee_session *sess, const uint8_t *img, size_t len, 
 
 	*t = (struct load_times){0};
 	for (i = 0; i <= RUNS; i++) {
-		w0 = clock_secs(CLOCK_MONOTONIC);
-		c0 = clock_secs(CLOCK_THREAD_CPUTIME_ID);
+		w0 = bench_clock(CLOCK_MONOTONIC);
+		c0 = bench_clock(CLOCK_THREAD_CPUTIME_ID);
 		if (peer != CLOCK_MONOTONIC)
-			p0 = clock_secs(peer);
+			p0 = bench_clock(peer);
 		res = invoke(sess, TA_RPROC_CMD_LOAD_FW, img, len);
-		w = clock_secs(CLOCK_MONOTONIC) - w0;
+		w = bench_clock(CLOCK_MONOTONIC) - w0;
 		if (!i) {
 			t->first_wall = w;
 		} else {
 			t->wall += w / RUNS;
-			t->cpu += (clock_secs(CLOCK_THREAD_CPUTIME_ID) - c0) / RUNS;
+			t->cpu += (bench_clock(CLOCK_THREAD_CPUTIME_ID) - c0) / RUNS;
 			if (peer != CLOCK_MONOTONIC)
-				t->peer_cpu += (clock_secs(peer) - p0) / RUNS;
+				t->peer_cpu += (bench_clock(peer) - p0) / RUNS;
 		}
 		if (res != TEE_SUCCESS) {
 			fprintf(stderr, "bench: %s LOAD_FW: 0x%08x\n", how, res);

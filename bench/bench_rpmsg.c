@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
 #include "normal/rpmsg/virtio_rpmsg.h"
 #include "vboard/vboard.h"
 
@@ -39,23 +40,6 @@
 #define TP_WINDOW  64		     /* messages in flight at most */
 #define UP_TIMEOUT 10000	     /* ms: boot -> DRIVER_OK -> "rpmsg-ping" announced */
 #define RX_TIMEOUT 10		     /* s: an echo that does not come in this fails the bench */
-
-/* CPU time of the whole process (every thread: ours, the bus's, the emulated core's), s. */
-static double process_cpu(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -151,25 +135,25 @@ static int bench_unix(struct figures *f)
 	}
 	for (i = -RT_WARMUP; i < RT_RUNS; i++) {
 		if (!i)
-			c0 = process_cpu();
+			c0 = bench_process_cpu();
 		fill(out, (uint32_t)i);
-		t0 = now();
+		t0 = bench_now();
 		if (send(sv[0], out, PAYLOAD, MSG_NOSIGNAL) != PAYLOAD)
 			goto out;
 		n = recv(sv[0], in, sizeof(in), 0);
 		if (n < 0 || !check(in, (size_t)n, (uint32_t)i))
 			goto out;
 		if (i >= 0)
-			rt[i] = now() - t0;
+			rt[i] = bench_now() - t0;
 	}
-	f->rt_cpu_us = (process_cpu() - c0) / RT_RUNS * 1e6;
+	f->rt_cpu_us = (bench_process_cpu() - c0) / RT_RUNS * 1e6;
 	qsort(rt, RT_RUNS, sizeof(rt[0]), cmp_double);
 	f->rt_median_us = quantile(rt, RT_RUNS, 0.5) * 1e6;
 	f->rt_p99_us = quantile(rt, RT_RUNS, 0.99) * 1e6;
 
 	/* Throughput: TP_WINDOW out, then one more for every echo (same two threads). */
-	t0 = now();
-	c0 = process_cpu();
+	t0 = bench_now();
+	c0 = bench_process_cpu();
 	for (i = 0; i < TP_WINDOW + TP_MSGS; i++) {
 		if (i >= TP_WINDOW) {
 			n = recv(sv[0], in, sizeof(in), 0);
@@ -182,8 +166,8 @@ static int bench_unix(struct figures *f)
 		if (send(sv[0], out, PAYLOAD, MSG_NOSIGNAL) != PAYLOAD)
 			goto out;
 	}
-	f->msgs_per_s = TP_MSGS / (now() - t0);
-	f->tp_cpu_us = (process_cpu() - c0) / TP_MSGS * 1e6;
+	f->msgs_per_s = TP_MSGS / (bench_now() - t0);
+	f->tp_cpu_us = (bench_process_cpu() - c0) / TP_MSGS * 1e6;
 	ret = 0;
 out:
 	shutdown(sv[0], SHUT_RDWR);
@@ -249,10 +233,10 @@ static void quiet(void *priv, enum rpt_log_level level, const char *line)
 static int find_ping(struct virtio_rpmsg *bus, uint32_t *dst)
 {
 	struct rpmsg_channel_info ch[16];
-	double t0 = now();
+	double t0 = bench_now();
 	size_t n, i;
 
-	while (now() - t0 < UP_TIMEOUT / 1e3) {
+	while (bench_now() - t0 < UP_TIMEOUT / 1e3) {
 		n = virtio_rpmsg_channels(bus, ch, 16);
 		for (i = 0; i < n && i < 16; i++) {
 			if (!strcmp(ch[i].name, "rpmsg-ping")) {
@@ -276,9 +260,9 @@ static int ping_runs(struct rpmsg_endpoint *ept, uint32_t dst, struct ping *p, s
 
 	for (i = -RT_WARMUP; i < RT_RUNS; i++, sent++) {
 		if (!i)
-			c0 = process_cpu();
+			c0 = bench_process_cpu();
 		fill(out, sent);
-		t0 = now();
+		t0 = bench_now();
 		if (rpmsg_sendto(ept, dst, out, PAYLOAD, RX_TIMEOUT * 1000, &err)) {
 			fprintf(stderr, "bench_rpmsg: send: %s\n", rpt_error_msg(&err));
 			return -1;
@@ -288,16 +272,16 @@ static int ping_runs(struct rpmsg_endpoint *ept, uint32_t dst, struct ping *p, s
 			return -1;
 		}
 		if (i >= 0)
-			rt[i] = now() - t0;
+			rt[i] = bench_now() - t0;
 	}
-	f->rt_cpu_us = (process_cpu() - c0) / RT_RUNS * 1e6;
+	f->rt_cpu_us = (bench_process_cpu() - c0) / RT_RUNS * 1e6;
 	qsort(rt, RT_RUNS, sizeof(rt[0]), cmp_double);
 	f->rt_median_us = quantile(rt, RT_RUNS, 0.5) * 1e6;
 	f->rt_p99_us = quantile(rt, RT_RUNS, 0.99) * 1e6;
 
 	/* Throughput: the window, and the bus's own wait for a free transmit buffer. */
-	t0 = now();
-	c0 = process_cpu();
+	t0 = bench_now();
+	c0 = bench_process_cpu();
 	for (i = 0; i < TP_MSGS; i++, sent++) {
 		if (sent >= TP_WINDOW && ping_wait(p, sent - TP_WINDOW + 1)) {
 			fprintf(stderr, "bench_rpmsg: echo %u lost or wrong\n", sent - TP_WINDOW);
@@ -313,8 +297,8 @@ static int ping_runs(struct rpmsg_endpoint *ept, uint32_t dst, struct ping *p, s
 		fprintf(stderr, "bench_rpmsg: the last echoes did not come\n");
 		return -1;
 	}
-	f->msgs_per_s = TP_MSGS / (now() - t0);
-	f->tp_cpu_us = (process_cpu() - c0) / TP_MSGS * 1e6;
+	f->msgs_per_s = TP_MSGS / (bench_now() - t0);
+	f->tp_cpu_us = (bench_process_cpu() - c0) / TP_MSGS * 1e6;
 	return 0;
 }
 

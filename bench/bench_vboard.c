@@ -13,6 +13,7 @@
 #include <unicorn/unicorn.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
 #include "bench_tmp.h"
 #include "common/file_io.h"
 #include "common/safe_math.h"
@@ -23,14 +24,6 @@
 #define RUNS	  20
 #define BOOT_RUNS 60 /* boots of each kind: medians */
 #define MIPS_RUNS 3  /* busy loops of each kind: best of */
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void quiet(void *priv, enum rpt_log_level level, const char *line)
 {
@@ -60,29 +53,11 @@ static double wait_trace(struct rproc *rp, const char *needle, double t0)
 {
 	char buf[4096];
 
-	while (now() - t0 < 5) {
+	while (bench_now() - t0 < 5) {
 		if (rproc_trace_read(rp, 0, buf, sizeof(buf)) > 0 && strstr(buf, needle))
-			return now() - t0;
+			return bench_now() - t0;
 	}
 	return -1;
-}
-
-/* CPU time of the calling thread, in seconds. */
-static double thread_cpu(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* CPU time of the whole process (every thread), in seconds. */
-static double process_cpu(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* One way to boot the demo firmware, and what its boots measured. */
@@ -112,14 +87,14 @@ static double median(double *v, size_t n)
 /* Boot, wait for the greeting, shut down: run i's figures (i < 0: the first boot). */
 static void boot_once(struct boot_way *w, int i)
 {
-	double t0 = now(), c0 = thread_cpu(), cpu, wall;
+	double t0 = bench_now(), c0 = bench_thread_cpu(), cpu, wall;
 
 	if (rproc_boot(w->rp)) {
 		fprintf(stderr, "bench: %s boot failed\n", w->tag);
 		exit(1);
 	}
-	cpu = thread_cpu() - c0;
-	wall = now() - t0;
+	cpu = bench_thread_cpu() - c0;
+	wall = bench_now() - t0;
 	if (i < 0) {
 		w->first_wall = wall;
 	} else {
@@ -260,14 +235,14 @@ static void bench_recovery(const char *src, const char *build)
 	if (rproc_boot(rp))
 		exit(1);
 	for (i = 0; i < RUNS; i++) {
-		t0 = now();
+		t0 = bench_now();
 		vboard_inject_crash(vboard_proc(vb, 0), RPROC_FATAL_ERROR);
 		/* The report arrives like an interrupt: wait for this recovery to be counted. */
 		do {
 			usleep(20); /* polling without a pause would starve the worker of the lock */
 			rproc_get_stats(rp, &st);
-		} while (st.recoveries < (unsigned int)i + 1 && now() - t0 < 5);
-		total += now() - t0;
+		} while (st.recoveries < (unsigned int)i + 1 && bench_now() - t0 < 5);
+		total += bench_now() - t0;
 		core += (double)st.last_recovery_us / 1e6;
 	}
 	printf("crash_to_running_ms %.3f ms\n", total / RUNS * 1e3);
@@ -315,9 +290,9 @@ static double raw_unicorn(uint8_t *code)
 	uc_mem_map_ptr(uc, 0, 0x10000, UC_PROT_ALL, code);
 	uc_mem_map(uc, MARK_DA, 0x1000, UC_PROT_ALL);
 	uc_reg_write(uc, UC_ARM_REG_SP, &sp);
-	t0 = thread_cpu();
+	t0 = bench_thread_cpu();
 	uc_emu_start(uc, pc, CODE_DA + 12, 0, 0); /* until the marker store */
-	t = thread_cpu() - t0;
+	t = bench_thread_cpu() - t0;
 	uc_close(uc);
 	return t;
 }
@@ -341,11 +316,11 @@ static double our_emulator(uint8_t *code, uint8_t *ram)
 	if (!c)
 		exit(1);
 	*mark = 0;
-	t0 = process_cpu();
+	t0 = bench_process_cpu();
 	coproc_boot(c, 0, &err);
 	while (!*mark)
 		nanosleep(&(struct timespec){.tv_nsec = 1000000}, NULL);
-	t = process_cpu() - t0;
+	t = bench_process_cpu() - t0;
 	coproc_destroy(c);
 	return t;
 }
