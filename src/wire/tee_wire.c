@@ -332,14 +332,6 @@ static int get_reason(struct rcur *r, struct tee_wire_msg *m, char *member, stru
 
 /* ---- what each op adds to the layout ---- */
 
-static int check_kick(const struct tee_wire_msg *m, struct rpt_error *err)
-{
-	if (m->arg >= TEE_WIRE_MAX_VQ)
-		return rpt_error_set(err, RPT_EFORMAT, "vq %u, a mailbox has %u doorbells", m->arg,
-				     TEE_WIRE_MAX_VQ);
-	return 0;
-}
-
 static int check_inject_crash(const struct tee_wire_msg *m, struct rpt_error *err)
 {
 	if (m->arg > TEE_WIRE_CRASH_MAX)
@@ -383,21 +375,10 @@ int tee_wire_event_check(const struct tee_wire_event *ev, struct rpt_error *err)
 		if (ev->arg > TEE_WIRE_CRASH_MAX)
 			return rpt_error_set(err, RPT_EFORMAT, "crash of unknown type %u", ev->arg);
 		return check_text(ev->why, sizeof(ev->why), true, "crash reason", err);
-	case TEE_WIRE_EVENT_KICK:
-		if (ev->arg >= TEE_WIRE_MAX_VQ)
-			return rpt_error_set(err, RPT_EFORMAT,
-					     "doorbell of vq %u, a mailbox has %u", ev->arg,
-					     TEE_WIRE_MAX_VQ);
-		break;
 	case TEE_WIRE_EVENT_IPCC_IRQ:
 		if (ev->arg & ~(TEE_WIRE_IPCC_IRQ_RX | TEE_WIRE_IPCC_IRQ_TX))
 			return rpt_error_set(err, RPT_EFORMAT, "IPCC lines 0x%x, known 0x%x",
 					     ev->arg, TEE_WIRE_IPCC_IRQ_RX | TEE_WIRE_IPCC_IRQ_TX);
-		break;
-	case TEE_WIRE_EVENT_SHUTDOWN_ACK:
-		if (ev->arg)
-			return rpt_error_set(err, RPT_EFORMAT,
-					     "shutdown acknowledgement with argument %u", ev->arg);
 		break;
 	default:
 		return rpt_error_set(err, RPT_EFORMAT, "unknown event kind %u", ev->kind);
@@ -551,11 +532,6 @@ static const struct wire_op wire_ops[] = {
 				 .request = {.fields = {F_U32(rproc_id), F_RSV}},
 				 .reply = {.fields = {F_U32(num_shm), F_RSV, F_SHM_LIST},
 					   .check = check_get_shm_reply}},
-	[TEE_WIRE_OP_KICK] = {.name = "KICK",
-			      .request = {.fields = {F_U32(rproc_id), F_U32(arg)},
-					  .check = check_kick}},
-	[TEE_WIRE_OP_REQUEST_SHUTDOWN] = {.name = "REQUEST_SHUTDOWN",
-					  .request = {.fields = {F_U32(rproc_id), F_RSV}}},
 	[TEE_WIRE_OP_INJECT_CRASH] = {.name = "INJECT_CRASH",
 				      .request = {.fields = {F_U32(rproc_id), F_U32(arg)},
 						  .check = check_inject_crash}},
@@ -566,8 +542,6 @@ static const struct wire_op wire_ops[] = {
 			       .request = {.fields = {F_U32(rproc_id), F_U32(kind), F_U32(arg),
 						      F_RSV, F_TEXT(why)},
 					   .check = check_event}},
-	[TEE_WIRE_OP_REQUEST_DETACH] = {.name = "REQUEST_DETACH",
-					.request = {.fields = {F_U32(rproc_id), F_RSV}}},
 	[TEE_WIRE_OP_REGISTER_SHM] =
 		{.name = "REGISTER_SHM",
 		 .request = {.fields = {F_U64(shm_size)}, .fds = 1, .check = check_register_shm},

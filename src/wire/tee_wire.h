@@ -25,12 +25,9 @@
  *   INVOKE         req: session, cmd, param[4]       reply: result, origin, param[4], reason
  *   CLOSE_SESSION  req: session, rsv                 reply: result, origin
  *   GET_SHM        req: rproc_id, rsv                reply: result, origin, count, rsv, shm[count]
- *   KICK           req: rproc_id, vq                 reply: result, origin
- *   REQUEST_SHUTDOWN req: rproc_id, rsv              reply: result, origin
  *   INJECT_CRASH   req: rproc_id, type               reply: result, origin
  *   SUBSCRIBE      req: rproc_id, rsv                reply: result, origin
  *   EVENT          (server -> client, unasked, seq 0): rproc_id, kind, arg, rsv, why[96]
- *   REQUEST_DETACH req: rproc_id, rsv                reply: result, origin
  *   REGISTER_SHM   req: u64 size (1 descriptor)      reply: result, origin, shm_id, rsv
  *   UNREGISTER_SHM req: shm_id, rsv                  reply: result, origin
  *   IPCC_READ      req: rproc_id, reg                reply: result, origin, value, rsv
@@ -70,34 +67,34 @@
  * UNREGISTER_SHM or the connection closes. Memrefs then name the id and a
  * range, and no descriptor, copy or mapping is made per call.
  *
- * The hardware channel (KICK, REQUEST_SHUTDOWN, INJECT_CRASH, SUBSCRIBE,
- * EVENT, REQUEST_DETACH): on the real SoC the mailbox (IPCC) and the
+ * The hardware channel (INJECT_CRASH, SUBSCRIBE, EVENT, IPCC_READ,
+ * IPCC_WRITE): on the real SoC the mailbox (IPCC) and the
  * coprocessor's fault and watchdog interrupts reach Linux directly, not
- * through the TEE. Here the
- * emulated cores live in the daemon, on the hardware side of the process
- * boundary, so the daemon relays them: doorbells and the shutdown request go
- * in as requests, and a connection that SUBSCRIBEd to an rproc id gets its
- * EVENTs (crash with type and reason, doorbell with vq, shutdown
- * acknowledgement) pushed unasked. EVENT is the only op a server sends
- * without being asked; it never carries the reply bit and its seq is 0. A
- * client should read events on a connection of their own, so that an event
- * never sits between a request and its reply.
+ * through the TEE. Here the emulated cores live in the daemon, on the
+ * hardware side of the process boundary, so the daemon relays them: a
+ * connection that SUBSCRIBEd to an rproc id gets its EVENTs (a crash with
+ * type and reason, processor 1's IPCC lines) pushed unasked. EVENT is the
+ * only op a server sends without being asked; it never carries the reply
+ * bit and its seq is 0. A client should read events on a connection of
+ * their own, so that an event never sits between a request and its reply.
  *
- * Processor 1's IPCC (version 6): the normal world runs the stm32_ipcc driver
- * itself, as Linux does; its register accesses go in as IPCC_READ and
- * IPCC_WRITE, and processor 1's interrupt lines come back as IPCC_IRQ events
- * (levels: sent after every access while a line is high). The client runs
- * the driver's handler on its event connection's thread; the requests the
- * handler makes go out on request connections, so nothing waits on itself.
- * rproc-teed then runs no driver of its own and answers KICK,
- * REQUEST_SHUTDOWN and REQUEST_DETACH with NOT_SUPPORTED.
+ * Processor 1's IPCC: the normal world runs the stm32_ipcc driver itself, as
+ * Linux does; its register accesses go in as IPCC_READ and IPCC_WRITE, and
+ * processor 1's interrupt lines come back as IPCC_IRQ events (levels: sent
+ * after every access while a line is high). The client runs the driver's
+ * handler on its event connection's thread; the requests the handler makes
+ * go out on request connections, so nothing waits on itself. Doorbells, the
+ * shutdown request and its acknowledgement are that driver's, in the IPCC
+ * registers. (Version 7 retired ops 6, 7 and 11 and event kinds 2 and 3,
+ * the doorbell, shutdown and detach requests and events of a daemon that
+ * ran the driver itself: a server refuses them as unknown.)
  *
  * Everything is checked when decoded: magic, version, op, lengths (exact for
  * each op), reserved fields, parameter types, descriptor indexes (in a request
  * every descriptor is named by exactly one memref, and every memref with a
  * buffer names one), the fields each type leaves unused (must be 0), and
- * for the hardware channel the argument of each op and event kind (a vq below
- * TEE_WIRE_MAX_VQ, a known crash type, a reason text only on a crash, an IPCC
+ * for the hardware channel the argument of each op and event kind (a known
+ * crash type, a reason text only on a crash, an IPCC
  * register offset 4-byte aligned inside TEE_WIRE_IPCC_SIZE, IPCC_IRQ lines
  * among TEE_WIRE_IPCC_IRQ_*).
  */
@@ -119,9 +116,11 @@
  * shared memory (REGISTER_SHM, UNREGISTER_SHM, memrefs by shm id). A peer of
  * another version is refused. 5: OPEN_SESSION and INVOKE replies end with the
  * failure's reason text. 6: processor 1's IPCC registers (IPCC_READ,
- * IPCC_WRITE) and its interrupt lines (the IPCC_IRQ event).
+ * IPCC_WRITE) and its interrupt lines (the IPCC_IRQ event). 7: KICK,
+ * REQUEST_SHUTDOWN, REQUEST_DETACH and the doorbell and shutdown events
+ * retired (the client's IPCC driver does all of that).
  */
-#define TEE_WIRE_VERSION    6u
+#define TEE_WIRE_VERSION    7u
 #define TEE_WIRE_HDR_SIZE   24u
 #define TEE_WIRE_BODY_MAX   (64u << 10)
 #define TEE_WIRE_MSG_MAX    (TEE_WIRE_HDR_SIZE + TEE_WIRE_BODY_MAX)
@@ -155,8 +154,6 @@
 #define TEE_WIRE_FD_NONE 0xFFFFFFFFu
 /* fd_index of a memref inside a registered shared memory (a = its shm id). */
 #define TEE_WIRE_FD_SHM 0xFFFFFFFEu
-/* Doorbells of one mailbox: a KICK's or kick EVENT's vq is below this. */
-#define TEE_WIRE_MAX_VQ 32u
 /*
  * Bytes of processor 1's IPCC register window (coproc/stm32_ipcc_regs.h's
  * IPCC_SIZE): an IPCC_READ's or IPCC_WRITE's reg is 4-byte aligned and below it.
@@ -169,29 +166,24 @@
 #define TEE_WIRE_CRASH_MAX RPROC_CRASH_MAX
 
 enum tee_wire_op {
-	TEE_WIRE_OP_HELLO = 1,		  /* handshake: protocol version, is this peer served */
-	TEE_WIRE_OP_OPEN_SESSION = 2,	  /* open a session on a TA by UUID */
-	TEE_WIRE_OP_INVOKE = 3,		  /* invoke a command in a session */
-	TEE_WIRE_OP_CLOSE_SESSION = 4,	  /* close a session */
-	TEE_WIRE_OP_GET_SHM = 5,	  /* the shared memories of one rproc, as memfds */
-	TEE_WIRE_OP_KICK = 6,		  /* ring the doorbell of one of the rproc's virtqueues */
-	TEE_WIRE_OP_REQUEST_SHUTDOWN = 7, /* ask the rproc's firmware to shut down */
-	TEE_WIRE_OP_INJECT_CRASH = 8,	  /* debug: make the core fail as a real fault would */
-	TEE_WIRE_OP_SUBSCRIBE = 9,	  /* push the rproc's EVENTs to this connection */
-	TEE_WIRE_OP_EVENT = 10,		  /* server -> client: something the hardware did */
-	TEE_WIRE_OP_REQUEST_DETACH = 11,  /* tell the rproc's firmware the host detached */
-	TEE_WIRE_OP_REGISTER_SHM = 12,	  /* map a client memfd once, for memrefs by id */
-	TEE_WIRE_OP_UNREGISTER_SHM = 13,  /* forget a registered shared memory */
-	TEE_WIRE_OP_IPCC_READ = 14,	  /* read one of processor 1's IPCC registers */
-	TEE_WIRE_OP_IPCC_WRITE = 15,	  /* write one of processor 1's IPCC registers */
+	TEE_WIRE_OP_HELLO = 1,		 /* handshake: protocol version, is this peer served */
+	TEE_WIRE_OP_OPEN_SESSION = 2,	 /* open a session on a TA by UUID */
+	TEE_WIRE_OP_INVOKE = 3,		 /* invoke a command in a session */
+	TEE_WIRE_OP_CLOSE_SESSION = 4,	 /* close a session */
+	TEE_WIRE_OP_GET_SHM = 5,	 /* the shared memories of one rproc, as memfds */
+	TEE_WIRE_OP_INJECT_CRASH = 8,	 /* debug: make the core fail as a real fault would */
+	TEE_WIRE_OP_SUBSCRIBE = 9,	 /* push the rproc's EVENTs to this connection */
+	TEE_WIRE_OP_EVENT = 10,		 /* server -> client: something the hardware did */
+	TEE_WIRE_OP_REGISTER_SHM = 12,	 /* map a client memfd once, for memrefs by id */
+	TEE_WIRE_OP_UNREGISTER_SHM = 13, /* forget a registered shared memory */
+	TEE_WIRE_OP_IPCC_READ = 14,	 /* read one of processor 1's IPCC registers */
+	TEE_WIRE_OP_IPCC_WRITE = 15,	 /* write one of processor 1's IPCC registers */
 };
 
 /* What an EVENT reports. */
 enum tee_wire_event_kind {
-	TEE_WIRE_EVENT_CRASH = 1,	 /* the core stopped on its own: arg = type, why = reason */
-	TEE_WIRE_EVENT_KICK = 2,	 /* the firmware rang the doorbell of vq arg */
-	TEE_WIRE_EVENT_SHUTDOWN_ACK = 3, /* the firmware acknowledged the shutdown request */
-	TEE_WIRE_EVENT_IPCC_IRQ = 4,	 /* processor 1's IPCC lines: arg = TEE_WIRE_IPCC_IRQ_* */
+	TEE_WIRE_EVENT_CRASH = 1,    /* the core stopped on its own: arg = type, why = reason */
+	TEE_WIRE_EVENT_IPCC_IRQ = 4, /* processor 1's IPCC lines: arg = TEE_WIRE_IPCC_IRQ_* */
 };
 
 /*
@@ -212,17 +204,17 @@ enum tee_wire_event_kind {
  * post and what a client reads, the same struct everywhere.
  */
 struct tee_wire_event {
-	uint32_t rproc_id; /* whose core */
-	uint32_t kind;	   /* enum tee_wire_event_kind */
-	uint32_t arg; /* crash: type (Linux rproc_crash_type); kick: vq; IPCC_IRQ: lines; else 0 */
+	uint32_t rproc_id;	    /* whose core */
+	uint32_t kind;		    /* enum tee_wire_event_kind */
+	uint32_t arg;		    /* crash: type (Linux rproc_crash_type); IPCC_IRQ: lines */
 	char why[TEE_WIRE_WHY_MAX]; /* crash: what happened (NUL-terminated, zeros after); else "" */
 };
 
 /*
  * The one validity rule of an event, for whoever builds or receives one: a
- * known kind, an argument that fits it (a known crash type, a vq below
- * TEE_WIRE_MAX_VQ, 0 for a shutdown acknowledgement), and a reason text only
- * on a crash, NUL-terminated with zeros after. -RPT_EFORMAT, err says why.
+ * known kind, an argument that fits it (a known crash type, IPCC lines among
+ * TEE_WIRE_IPCC_IRQ_*), and a reason text only on a crash, NUL-terminated
+ * with zeros after. -RPT_EFORMAT, err says why.
  */
 int tee_wire_event_check(const struct tee_wire_event *ev, struct rpt_error *err);
 

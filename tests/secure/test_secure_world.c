@@ -17,6 +17,7 @@
 #include "coproc/coproc.h"
 #include "demo_sign.h"
 #include "rprocd_fixture.h"
+#include "normal/drivers/stm32_ipcc.h"
 #include "secure/world/secure_world.h"
 #include "testutil.h"
 
@@ -274,7 +275,7 @@ static void test_boot_loader_start_and_crash_events(void **state)
 	assert_true(secure_world_crashed(w, 0, &type));
 	assert_int_equal(type, RPROC_WATCHDOG);
 	/* The mailbox of a core that no longer runs. */
-	assert_int_equal(secure_world_kick(w, 0, 0), -RPT_ESTATE);
+	assert_int_equal(stm32_ipcc_kick(secure_world_ipcc(w, 0), 0), -RPT_ESTATE);
 	secure_world_destroy(w);
 	free(b);
 }
@@ -303,9 +304,7 @@ static void test_no_cores(void **state)
 	assert_null(secure_world_rproc(w, 7));
 	assert_int_equal(secure_world_core(w, 0, &core), -EOPNOTSUPP);
 	assert_null(core);
-	assert_int_equal(secure_world_kick(w, 0, 0), -EOPNOTSUPP);
-	assert_int_equal(secure_world_request_shutdown(w, 0), -EOPNOTSUPP);
-	assert_int_equal(secure_world_request_detach(w, 0), -EOPNOTSUPP);
+	assert_null(secure_world_ipcc(w, 0));
 	assert_int_equal(secure_world_inject_crash(w, 0, RPROC_FATAL_ERROR), -EOPNOTSUPP);
 	assert_false(secure_world_crashed(w, 0, &type));
 	secure_world_destroy(w);

@@ -221,10 +221,10 @@ static TEE_Result open_session(struct tee_context *ctx, struct tee_session *sess
 	return tee_open_session(ctx, &uuid, p, sess, &origin);
 }
 
-/* A doorbell, on a thread so that a blocked one fails the test instead of hanging it. */
+/* A doorbell (processor 1's IPCC write), on a thread so that a blocked one fails the test instead of hanging it. */
 struct kicker {
 	struct tee_context *ctx; /* the context */
-	int ret;		 /* tee_hwchan_kick's result */
+	int ret;		 /* tee_hwchan_ipcc_write's result */
 	atomic_int done;	 /* set once it returned */
 	pthread_t thread;
 };
@@ -234,7 +234,7 @@ static void *kick_thread(void *arg)
 	struct kicker *k = arg;
 	struct rpt_error err = {0};
 
-	k->ret = tee_hwchan_kick(k->ctx, 0, 1, &err);
+	k->ret = tee_hwchan_ipcc_write(k->ctx, 0, 0x00c, 1u << 1, &err); /* C1SCR: CH2S */
 	atomic_store(&k->done, 1);
 	return NULL;
 }

@@ -219,12 +219,12 @@ static void bad_event(int fd)
 	memset(&m, 0, sizeof(m));
 	if (mode == FAKE_EVENT_GARBAGE) {
 		m.op = TEE_WIRE_OP_EVENT;
-		m.kind = TEE_WIRE_EVENT_KICK;
-		m.arg = 3;
+		m.kind = TEE_WIRE_EVENT_IPCC_IRQ;
+		m.arg = TEE_WIRE_IPCC_IRQ_RX;
 		len = encode(&m, buf, sizeof(buf));
-		put_le32(buf + TEE_WIRE_HDR_SIZE + 8, 99); /* a doorbell the mailbox lacks */
+		put_le32(buf + TEE_WIRE_HDR_SIZE + 8, 99); /* IPCC lines the block lacks */
 	} else {
-		m.op = TEE_WIRE_OP_KICK | TEE_WIRE_OP_REPLY;
+		m.op = TEE_WIRE_OP_INJECT_CRASH | TEE_WIRE_OP_REPLY;
 		m.seq = 77;
 		m.origin = TEE_WIRE_ORIGIN_TEE;
 		len = encode(&m, buf, sizeof(buf));
@@ -501,7 +501,8 @@ static void test_shm_garbage(void **state)
 }
 
 /* The first event (or failure) of ch, waiting at most 10 s. */
-static int next_event(struct tee_event_channel *ch, struct tee_wire_event *ev, struct rpt_error *err)
+static int next_event(struct tee_event_channel *ch, struct tee_wire_event *ev,
+		      struct rpt_error *err)
 {
 	struct pollfd pfd = {.fd = tee_event_fd(ch), .events = POLLIN};
 	int ret;

@@ -42,23 +42,9 @@ static int double_stop(void *priv)
 static const struct coproc_ops double_ops = {.start = double_start, .stop = double_stop};
 
 /*
- * Hardware double: an echo. A doorbell rings back on the same vq, a shutdown
- * request is acknowledged, an injected crash is reported, all as events.
+ * Hardware double: an echo. An injected crash is reported, and an IPCC
+ * write raises processor 1's lines its low two bits name, as events.
  */
-static int hw_kick(void *priv, uint32_t rproc_id, uint32_t vq)
-{
-	teed_post_event(((struct child_world *)priv)->server, rproc_id, TEE_WIRE_EVENT_KICK, vq,
-			NULL);
-	return 0;
-}
-
-static int hw_request_shutdown(void *priv, uint32_t rproc_id)
-{
-	teed_post_event(((struct child_world *)priv)->server, rproc_id, TEE_WIRE_EVENT_SHUTDOWN_ACK,
-			0, NULL);
-	return 0;
-}
-
 static int hw_inject_crash(void *priv, uint32_t rproc_id, uint32_t type)
 {
 	teed_post_event(((struct child_world *)priv)->server, rproc_id, TEE_WIRE_EVENT_CRASH, type,
@@ -79,17 +65,17 @@ static int hw_ipcc_read(void *priv, uint32_t rproc_id, uint32_t reg, uint32_t *v
 
 static int hw_ipcc_write(void *priv, uint32_t rproc_id, uint32_t reg, uint32_t value)
 {
-	(void)priv;
-	(void)rproc_id;
+	uint32_t lines = value & (TEE_WIRE_IPCC_IRQ_RX | TEE_WIRE_IPCC_IRQ_TX);
+
 	ipcc_regs[reg / 4] = value;
+	if (lines)
+		teed_post_event(((struct child_world *)priv)->server, rproc_id,
+				TEE_WIRE_EVENT_IPCC_IRQ, lines, NULL);
 	return 0;
 }
 
-static const struct teed_hw_ops double_hw = {.kick = hw_kick,
-					     .request_shutdown = hw_request_shutdown,
-					     .inject_crash = hw_inject_crash,
-					     .ipcc_read = hw_ipcc_read,
-					     .ipcc_write = hw_ipcc_write};
+static const struct teed_hw_ops double_hw = {
+	.inject_crash = hw_inject_crash, .ipcc_read = hw_ipcc_read, .ipcc_write = hw_ipcc_write};
 
 static void child_stop(int sig)
 {

@@ -24,8 +24,9 @@ struct teed_server {
 
 /*
  * Fork a server that serves peers of uid `uid`; returns once it listens. Its
- * hardware is an echo: a KICK rings back on the same vq, a REQUEST_SHUTDOWN
- * is acknowledged, an INJECT_CRASH is reported ("injected by the test").
+ * hardware is an echo: an INJECT_CRASH is reported ("injected by the test"),
+ * an IPCC_WRITE raises the lines its value's low two bits name (an IPCC_IRQ
+ * event), and the IPCC window reads back what was written.
  */
 void teed_server_start(struct teed_server *s, uid_t uid);
 /* Start a server again at s->path (after the last one died). */

@@ -658,8 +658,18 @@ static void bad_protocol_cases(void)
 	sock = raw_session(srv.path, &session);
 	memset(&m, 0, sizeof(m));
 	m.op = TEE_WIRE_OP_EVENT;
-	m.kind = TEE_WIRE_EVENT_SHUTDOWN_ACK;
+	m.kind = TEE_WIRE_EVENT_IPCC_IRQ;
+	m.arg = TEE_WIRE_IPCC_IRQ_RX;
 	assert_int_equal(tee_wire_encode(&m, buf, sizeof(buf), &len, &err), 0);
+	send_expect_close(sock, buf, len, NULL, 0);
+
+	/* Ops version 7 retired (KICK, REQUEST_SHUTDOWN, REQUEST_DETACH): unknown. */
+	sock = raw_session(srv.path, &session);
+	memset(&m, 0, sizeof(m));
+	m.op = TEE_WIRE_OP_SUBSCRIBE;
+	m.seq = 9;
+	assert_int_equal(tee_wire_encode(&m, buf, sizeof(buf), &len, &err), 0);
+	buf[6] = 6; /* KICK's number, with a body of its shape */
 	send_expect_close(sock, buf, len, NULL, 0);
 
 	/* A client that leaves mid-session: its sessions are closed for it. */
@@ -971,7 +981,7 @@ static void test_server_gone_and_back(void **state)
 	/* Nobody listens: every call fails, saying so, and nothing hangs. */
 	assert_int_equal(teed_load(&c.sess, image, image_size), TEE_ERROR_COMMUNICATION);
 	assert_non_null(strstr(tee_socket_last_error(&c.ctx), "no rproc-teed listening"));
-	assert_int_equal(tee_hwchan_kick(&c.ctx, 0, 0, &err), -ECONNREFUSED);
+	assert_int_equal(tee_hwchan_inject_crash(&c.ctx, 0, 0, &err), -ECONNREFUSED);
 	/* Only we still map the dead server's memory: make it differ from what a load writes. */
 	memset(table, 0, RSC_SIZE);
 
@@ -1090,15 +1100,12 @@ static void test_hw_channel(void **state)
 	assert_int_equal(tee_event_open(&ch, srv.path, &id0, 1, &err), 0);
 	assert_int_equal(tee_event_open(&idle, srv.path, NULL, 0, &err), 0);
 
-	assert_int_equal(tee_hwchan_kick(&ctx, 0, 5, &err), 0);
+	assert_int_equal(tee_hwchan_ipcc_write(&ctx, 0, 0x008, TEE_WIRE_IPCC_IRQ_RX, &err), 0);
 	next_event(ch, &ev);
 	assert_int_equal(ev.rproc_id, 0);
-	assert_int_equal(ev.kind, TEE_WIRE_EVENT_KICK);
-	assert_int_equal(ev.arg, 5);
+	assert_int_equal(ev.kind, TEE_WIRE_EVENT_IPCC_IRQ);
+	assert_int_equal(ev.arg, TEE_WIRE_IPCC_IRQ_RX);
 	assert_string_equal(ev.why, "");
-	assert_int_equal(tee_hwchan_request_shutdown(&ctx, 0, &err), 0);
-	next_event(ch, &ev);
-	assert_int_equal(ev.kind, TEE_WIRE_EVENT_SHUTDOWN_ACK);
 	assert_int_equal(tee_hwchan_inject_crash(&ctx, 0, 1, &err), 0);
 	next_event(ch, &ev);
 	assert_int_equal(ev.kind, TEE_WIRE_EVENT_CRASH);
@@ -1109,17 +1116,17 @@ static void test_hw_channel(void **state)
 	tee_event_close(idle);
 
 	/* Not on the board, out of range: refused, named. */
-	assert_int_equal(tee_hwchan_kick(&ctx, 9, 0, &err), -ENOENT);
+	assert_int_equal(tee_hwchan_ipcc_write(&ctx, 9, 0x008, 1, &err), -ENOENT);
 	assert_non_null(strstr(rpt_error_msg(&err), "rproc 9"));
-	assert_int_equal(tee_hwchan_kick(&ctx, 0, TEE_WIRE_MAX_VQ, &err), -EINVAL);
+	assert_int_equal(tee_hwchan_ipcc_write(&ctx, 0, 0x006, 1, &err), -EINVAL);
 	assert_int_equal(tee_hwchan_inject_crash(&ctx, 0, 3, &err), -EINVAL);
 	rpt_error_clear(&err);
 	assert_int_equal(tee_event_open(&idle, srv.path, &id9, 1, &err), -ENOENT);
 	assert_non_null(strstr(rpt_error_msg(&err), "rproc 9"));
 	/* The request connection still works after all that. */
-	assert_int_equal(tee_hwchan_kick(&ctx, 0, 6, &err), 0);
+	assert_int_equal(tee_hwchan_ipcc_write(&ctx, 0, 0x008, TEE_WIRE_IPCC_IRQ_TX, &err), 0);
 	next_event(ch, &ev);
-	assert_int_equal(ev.arg, 6);
+	assert_int_equal(ev.arg, TEE_WIRE_IPCC_IRQ_TX);
 	tee_event_close(ch);
 	tee_finalize(&ctx);
 }
@@ -1180,14 +1187,15 @@ static void test_slow_subscriber_dropped(void **state)
 	teed_connect(&srv, &ctx);
 	/* Far more events than the slow one's socket and queue hold: every request answered. */
 	for (i = 0; i < 4 * TEED_CLIENT_EVENTS + 100; i++) {
-		assert_int_equal(tee_hwchan_kick(&ctx, 0, i % TEE_WIRE_MAX_VQ, &err), 0);
+		assert_int_equal(
+			tee_hwchan_inject_crash(&ctx, 0, i % (TEE_WIRE_CRASH_MAX + 1), &err), 0);
 		got += drain(good);
 	}
-	/* The reader is still subscribed and served. */
-	assert_int_equal(tee_hwchan_kick(&ctx, 0, 31, &err), 0);
+	/* The reader is still subscribed and served: the IPCC lines come after the crashes. */
+	assert_int_equal(tee_hwchan_ipcc_write(&ctx, 0, 0x008, TEE_WIRE_IPCC_IRQ_TX, &err), 0);
 	do
 		next_event(good, &ev);
-	while (ev.arg != 31 || ++got == 0);
+	while (ev.kind != TEE_WIRE_EVENT_IPCC_IRQ || ++got == 0);
 	assert_true(got > 0);
 	/* The slow one: what fitted before the server gave up on it, then the hang-up. */
 	while ((n = recv(slow, buf, sizeof(buf), 0)) > 0)
@@ -1328,7 +1336,7 @@ static void test_daemon(void **state)
 	free(iso);
 	/* No coprocessor attached (--no-coproc): START cannot succeed, no mailbox to ring. */
 	assert_int_equal(teed_simple(&sess, TA_RPROC_CMD_START_FW), TEE_ERROR_BAD_STATE);
-	assert_int_equal(tee_hwchan_kick(&ctx, 0, 0, &err), -EOPNOTSUPP);
+	assert_int_equal(tee_hwchan_ipcc_write(&ctx, 0, 0x008, 1, &err), -EOPNOTSUPP);
 	assert_int_equal(tee_hwchan_inject_crash(&ctx, 0, 0, &err), -EOPNOTSUPP);
 	tee_close_session(&sess);
 	tee_finalize(&ctx);

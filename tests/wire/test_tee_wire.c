@@ -247,7 +247,14 @@ static void test_header_refused(void **state)
 	bad[4] = TEE_WIRE_VERSION - 1; /* version: the one before the hardware channel */
 	assert_int_equal(decode(bad, len, 1, &out), -RPT_EFORMAT);
 	memcpy(bad, buf, len);
-	bad[6] = TEE_WIRE_OP_EVENT + 1; /* op */
+	bad[6] = TEE_WIRE_OP_IPCC_WRITE + 1; /* op */
+	assert_int_equal(decode(bad, len, 1, &out), -RPT_EFORMAT);
+	/* Version 7 retired KICK (6), REQUEST_SHUTDOWN (7) and REQUEST_DETACH (11). */
+	bad[6] = 6;
+	assert_int_equal(decode(bad, len, 1, &out), -RPT_EFORMAT);
+	bad[6] = 7;
+	assert_int_equal(decode(bad, len, 1, &out), -RPT_EFORMAT);
+	bad[6] = 11;
 	assert_int_equal(decode(bad, len, 1, &out), -RPT_EFORMAT);
 	memcpy(bad, buf, len);
 	bad[6] = 0;
@@ -485,23 +492,15 @@ static void event_msg(struct tee_wire_msg *m, uint32_t kind, uint32_t arg, const
 
 static void test_roundtrip_hw_channel(void **state)
 {
-	static const uint16_t ops[] = {TEE_WIRE_OP_KICK, TEE_WIRE_OP_REQUEST_SHUTDOWN,
-				       TEE_WIRE_OP_INJECT_CRASH, TEE_WIRE_OP_SUBSCRIBE,
-				       TEE_WIRE_OP_REQUEST_DETACH};
+	static const uint16_t ops[] = {TEE_WIRE_OP_INJECT_CRASH, TEE_WIRE_OP_SUBSCRIBE};
 	struct tee_wire_msg m;
 	char name[32];
 	unsigned int i;
 
 	(void)state;
-	hw_request(&m, TEE_WIRE_OP_KICK, 7, TEE_WIRE_MAX_VQ - 1);
-	roundtrip(&m);
 	hw_request(&m, TEE_WIRE_OP_INJECT_CRASH, 0, TEE_WIRE_CRASH_MAX);
 	roundtrip(&m);
-	hw_request(&m, TEE_WIRE_OP_REQUEST_SHUTDOWN, 0xFFFFFFFF, 0);
-	roundtrip(&m);
 	hw_request(&m, TEE_WIRE_OP_SUBSCRIBE, 2, 0);
-	roundtrip(&m);
-	hw_request(&m, TEE_WIRE_OP_REQUEST_DETACH, 3, 0);
 	roundtrip(&m);
 	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
 		memset(&m, 0, sizeof(m));
@@ -515,9 +514,7 @@ static void test_roundtrip_hw_channel(void **state)
 	roundtrip(&m);
 	event_msg(&m, TEE_WIRE_EVENT_CRASH, 0, NULL); /* a crash may say nothing */
 	roundtrip(&m);
-	event_msg(&m, TEE_WIRE_EVENT_KICK, 31, NULL);
-	roundtrip(&m);
-	event_msg(&m, TEE_WIRE_EVENT_SHUTDOWN_ACK, 0, NULL);
+	event_msg(&m, TEE_WIRE_EVENT_IPCC_IRQ, TEE_WIRE_IPCC_IRQ_RX | TEE_WIRE_IPCC_IRQ_TX, NULL);
 	roundtrip(&m);
 	/* A reason as long as the field allows is cut, never unterminated. */
 	event_msg(&m, TEE_WIRE_EVENT_CRASH, 2, NULL);
@@ -553,28 +550,21 @@ static void test_hw_channel_refused(void **state)
 	size_t len;
 
 	(void)state;
-	/* Requests: a vq past the mailbox, an unknown crash type, reserved fields. */
-	hw_request(&m, TEE_WIRE_OP_KICK, 0, 0);
-	assert_body_edit_refused(&m, 4, TEE_WIRE_MAX_VQ);
+	/* Requests: an unknown crash type, reserved fields. */
 	hw_request(&m, TEE_WIRE_OP_INJECT_CRASH, 0, 0);
 	assert_body_edit_refused(&m, 4, TEE_WIRE_CRASH_MAX + 1);
-	hw_request(&m, TEE_WIRE_OP_REQUEST_SHUTDOWN, 0, 0);
-	assert_body_edit_refused(&m, 4, 1);
 	hw_request(&m, TEE_WIRE_OP_SUBSCRIBE, 0, 0);
 	assert_body_edit_refused(&m, 4, 1);
 
 	/* Events: unknown kind, arguments out of range, reserved, text where none belongs. */
-	event_msg(&m, TEE_WIRE_EVENT_KICK, 0, NULL);
-	assert_body_edit_refused(&m, 4, 0);
-	assert_body_edit_refused(&m, 4, 5); /* past IPCC_IRQ, the last kind */
-	assert_body_edit_refused(&m, 8, TEE_WIRE_MAX_VQ);
-	assert_body_edit_refused(&m, 12, 1);
-	assert_body_edit_refused(&m, 16, 'x');
-	assert_body_edit_refused(&m, 16 + TEE_WIRE_WHY_MAX - 4, 0x01000000);
-	event_msg(&m, TEE_WIRE_EVENT_SHUTDOWN_ACK, 0, NULL);
-	assert_body_edit_refused(&m, 8, 1);
-	/* IPCC lines: only RX occupied and TX free exist; no text. */
 	event_msg(&m, TEE_WIRE_EVENT_IPCC_IRQ, TEE_WIRE_IPCC_IRQ_RX, NULL);
+	assert_body_edit_refused(&m, 4, 0);
+	assert_body_edit_refused(&m, 4, 2); /* version 7 retired the doorbell event */
+	assert_body_edit_refused(&m, 4, 3); /* and the shutdown acknowledgement */
+	assert_body_edit_refused(&m, 4, 5); /* past IPCC_IRQ, the last kind */
+	assert_body_edit_refused(&m, 12, 1);
+	assert_body_edit_refused(&m, 16 + TEE_WIRE_WHY_MAX - 4, 0x01000000);
+	/* IPCC lines: only RX occupied and TX free exist; no text. */
 	assert_body_edit_refused(&m, 8, 4);
 	assert_body_edit_refused(&m, 16, 'x');
 	event_msg(&m, TEE_WIRE_EVENT_CRASH, 0, "fault");
@@ -586,7 +576,7 @@ static void test_hw_channel_refused(void **state)
 	assert_int_equal(decode(buf, len, 0, &out), -RPT_EFORMAT);
 
 	/* An event has seq 0, no descriptors, never the reply bit, and its exact size. */
-	event_msg(&m, TEE_WIRE_EVENT_KICK, 1, NULL);
+	event_msg(&m, TEE_WIRE_EVENT_IPCC_IRQ, TEE_WIRE_IPCC_IRQ_TX, NULL);
 	len = encode_ok(&m, buf, sizeof(buf));
 	assert_int_equal(decode(buf, len, 0, &out), 0);
 	put_le32(buf + 8, 1);
@@ -605,7 +595,7 @@ static void test_hw_channel_refused(void **state)
 	assert_int_equal(tee_wire_encode(&m, buf, sizeof(buf), &len, NULL), -EINVAL);
 	event_msg(&m, 9, 0, NULL);
 	assert_int_equal(tee_wire_encode(&m, buf, sizeof(buf), &len, NULL), -EINVAL);
-	hw_request(&m, TEE_WIRE_OP_KICK, 0, 32);
+	hw_request(&m, TEE_WIRE_OP_INJECT_CRASH, 0, TEE_WIRE_CRASH_MAX + 1);
 	assert_int_equal(tee_wire_encode(&m, buf, sizeof(buf), &len, NULL), -EINVAL);
 }
 

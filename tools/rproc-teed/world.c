@@ -142,7 +142,7 @@ static int hw_ipcc_write(void *priv, uint32_t rproc_id, uint32_t reg, uint32_t v
 	return ret == -ENODEV ? -EOPNOTSUPP : ret;
 }
 
-/* KICK, REQUEST_SHUTDOWN, REQUEST_DETACH: NOT_SUPPORTED, the clients drive the IPCC. */
+/* The clients drive the IPCC themselves: doorbells and shutdown go through its registers. */
 const struct teed_hw_ops world_hw_ops = {
 	.inject_crash = hw_inject_crash,
 	.crashed = hw_crashed,

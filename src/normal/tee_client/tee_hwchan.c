@@ -89,24 +89,6 @@ int tee_hwchan_ipcc_write(struct tee_context *ctx, uint32_t rproc_id, uint32_t r
 	return hw_call(ctx, &req, &reply, err);
 }
 
-int tee_hwchan_kick(struct tee_context *ctx, uint32_t rproc_id, uint32_t vq, struct rpt_error *err)
-{
-	if (vq >= TEE_WIRE_MAX_VQ)
-		return rpt_error_set(err, EINVAL, "vq %u: a mailbox has %u doorbells", vq,
-				     TEE_WIRE_MAX_VQ);
-	return hw_request(ctx, TEE_WIRE_OP_KICK, rproc_id, vq, err);
-}
-
-int tee_hwchan_request_shutdown(struct tee_context *ctx, uint32_t rproc_id, struct rpt_error *err)
-{
-	return hw_request(ctx, TEE_WIRE_OP_REQUEST_SHUTDOWN, rproc_id, 0, err);
-}
-
-int tee_hwchan_request_detach(struct tee_context *ctx, uint32_t rproc_id, struct rpt_error *err)
-{
-	return hw_request(ctx, TEE_WIRE_OP_REQUEST_DETACH, rproc_id, 0, err);
-}
-
 int tee_hwchan_inject_crash(struct tee_context *ctx, uint32_t rproc_id, uint32_t type,
 			    struct rpt_error *err)
 {

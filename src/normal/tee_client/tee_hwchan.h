@@ -26,12 +26,6 @@
  * path).
  */
 
-/* Ring the firmware's doorbell of virtqueue vq (below TEE_WIRE_MAX_VQ). */
-int tee_hwchan_kick(struct tee_context *ctx, uint32_t rproc_id, uint32_t vq, struct rpt_error *err);
-/* Ask the firmware to shut down; its acknowledgement comes as an event. */
-int tee_hwchan_request_shutdown(struct tee_context *ctx, uint32_t rproc_id, struct rpt_error *err);
-/* Tell the firmware the host detached (the "detach" mailbox channel); it runs on. */
-int tee_hwchan_request_detach(struct tee_context *ctx, uint32_t rproc_id, struct rpt_error *err);
 /* Debug (debugfs "crash"): make the core fail as a fault of type would; the crash comes as an event. */
 int tee_hwchan_inject_crash(struct tee_context *ctx, uint32_t rproc_id, uint32_t type,
 			    struct rpt_error *err);

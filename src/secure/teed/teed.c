@@ -177,8 +177,7 @@ void teed_post_event(struct teed *d, uint32_t rproc_id, enum tee_wire_event_kind
 		return;
 	}
 	pthread_mutex_lock(&in->lock);
-	if ((kind == TEE_WIRE_EVENT_KICK || kind == TEE_WIRE_EVENT_IPCC_IRQ) &&
-	    line_pending(in, rproc_id, kind, arg))
+	if (kind == TEE_WIRE_EVENT_IPCC_IRQ && line_pending(in, rproc_id, kind, arg))
 		goto out;
 	if (in->count == TEED_INBOX_EVENTS) {
 		in->lost++;

@@ -67,10 +67,6 @@
  * member answers NOT_SUPPORTED.
  */
 struct teed_hw_ops {
-	/* Ring the firmware's doorbell of virtqueue vq (below TEE_WIRE_MAX_VQ). */
-	int (*kick)(void *priv, uint32_t rproc_id, uint32_t vq);
-	/* Post the shutdown request; the acknowledgement comes back as an event. */
-	int (*request_shutdown)(void *priv, uint32_t rproc_id);
 	/* Debug: make the core fail as a fault of this type would (the crash comes as an event). */
 	int (*inject_crash)(void *priv, uint32_t rproc_id, uint32_t type);
 	/*
@@ -80,8 +76,6 @@ struct teed_hw_ops {
 	 * would otherwise attach to a core that does not run.
 	 */
 	bool (*crashed)(void *priv, uint32_t rproc_id, uint32_t *type);
-	/* Optional: tell the firmware the host detached (the "detach" mailbox channel). */
-	int (*request_detach)(void *priv, uint32_t rproc_id);
 	/*
 	 * Optional: processor 1's access to the rproc's IPCC register at reg
 	 * (decode made it 4-byte aligned and below TEE_WIRE_IPCC_SIZE):

@@ -351,9 +351,9 @@ int teed_rproc_index(struct teed *d, uint32_t rproc_id)
 /* ---- the hardware channel ---- */
 
 /*
- * KICK, REQUEST_SHUTDOWN, INJECT_CRASH, REQUEST_DETACH, IPCC_READ, IPCC_WRITE:
- * straight to the hardware of an rproc on the board (decode bounded the args:
- * a vq, a crash type, an aligned register inside the IPCC block).
+ * INJECT_CRASH, IPCC_READ, IPCC_WRITE: straight to the hardware of an rproc
+ * on the board (decode bounded the args: a crash type, an aligned register
+ * inside the IPCC block).
  */
 static void op_hw(struct teed *d, const struct tee_wire_msg *req, struct tee_wire_msg *reply)
 {
@@ -365,14 +365,8 @@ static void op_hw(struct teed *d, const struct tee_wire_msg *req, struct tee_wir
 		reply->result = TEE_ERROR_ITEM_NOT_FOUND;
 		return;
 	}
-	if (req->op == TEE_WIRE_OP_KICK && hw && hw->kick)
-		ret = hw->kick(d->hw_priv, req->rproc_id, req->arg);
-	else if (req->op == TEE_WIRE_OP_REQUEST_SHUTDOWN && hw && hw->request_shutdown)
-		ret = hw->request_shutdown(d->hw_priv, req->rproc_id);
-	else if (req->op == TEE_WIRE_OP_INJECT_CRASH && hw && hw->inject_crash)
+	if (req->op == TEE_WIRE_OP_INJECT_CRASH && hw && hw->inject_crash)
 		ret = hw->inject_crash(d->hw_priv, req->rproc_id, req->arg);
-	else if (req->op == TEE_WIRE_OP_REQUEST_DETACH && hw && hw->request_detach)
-		ret = hw->request_detach(d->hw_priv, req->rproc_id);
 	else if (req->op == TEE_WIRE_OP_IPCC_READ && hw && hw->ipcc_read)
 		ret = hw->ipcc_read(d->hw_priv, req->rproc_id, req->reg, &reply->value);
 	else if (req->op == TEE_WIRE_OP_IPCC_WRITE && hw && hw->ipcc_write)
@@ -524,10 +518,7 @@ int teed_handle(struct teed *d, struct teed_client *c, const struct tee_wire_msg
 	case TEE_WIRE_OP_GET_SHM:
 		op_get_shm(d, req, reply, reply_fds);
 		return 0;
-	case TEE_WIRE_OP_KICK:
-	case TEE_WIRE_OP_REQUEST_SHUTDOWN:
 	case TEE_WIRE_OP_INJECT_CRASH:
-	case TEE_WIRE_OP_REQUEST_DETACH:
 	case TEE_WIRE_OP_IPCC_READ:
 	case TEE_WIRE_OP_IPCC_WRITE:
 		op_hw(d, req, reply);

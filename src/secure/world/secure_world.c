@@ -447,36 +447,6 @@ struct stm32_ipcc *secure_world_ipcc(struct secure_world *w, uint32_t rproc_id)
 	return wc ? wc->ipcc : NULL;
 }
 
-int secure_world_kick(struct secure_world *w, uint32_t rproc_id, uint32_t vq)
-{
-	int ret;
-	struct world_core *wc = core_of(w, rproc_id, &ret);
-
-	return wc ? stm32_ipcc_kick(wc->ipcc, vq) : ret;
-}
-
-int secure_world_request_shutdown(struct secure_world *w, uint32_t rproc_id)
-{
-	int ret;
-	struct world_core *wc = core_of(w, rproc_id, &ret);
-
-	return wc ? stm32_ipcc_request_shutdown(wc->ipcc) : ret;
-}
-
-/* Only where the board wires ST's "detach" channel; otherwise there is nobody to tell. */
-int secure_world_request_detach(struct secure_world *w, uint32_t rproc_id)
-{
-	int ret;
-	struct world_core *wc = core_of(w, rproc_id, &ret);
-	const struct board_rproc *desc = board_find_rproc(w->cfg.board, rproc_id);
-
-	if (!wc)
-		return ret;
-	if (!desc || desc->mbox.detach == BOARD_MBOX_NONE)
-		return 0;
-	return stm32_ipcc_request_detach(wc->ipcc);
-}
-
 int secure_world_inject_crash(struct secure_world *w, uint32_t rproc_id, uint32_t type)
 {
 	int ret;

@@ -102,16 +102,6 @@ struct stm32_ipcc;
 struct stm32_ipcc *secure_world_ipcc(struct secure_world *w, uint32_t rproc_id);
 
 /*
- * The mailbox of rproc_id, as on the SoC: its stm32_ipcc driver (errors as
- * secure_world_core, then the driver's: -ENODEV without an IPCC or such a
- * channel, -RPT_ESTATE when the firmware does not run). request_detach
- * does nothing (0) on a board that wires no detach channel.
- */
-int secure_world_kick(struct secure_world *w, uint32_t rproc_id, uint32_t vq);
-int secure_world_request_shutdown(struct secure_world *w, uint32_t rproc_id);
-int secure_world_request_detach(struct secure_world *w, uint32_t rproc_id);
-
-/*
  * Debug: make the core of rproc_id fail as a fault of `type` (enum
  * coproc_crash_type) would; the crash comes back as an event, with the
  * core's "injected ..." reason. -EINVAL for an unknown type.
