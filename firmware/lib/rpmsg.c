@@ -16,13 +16,6 @@
 
 #include "cm.h"
 
-#define AVAIL_FLAGS 0u /* offsets in the avail ring */
-#define AVAIL_IDX   2u
-#define AVAIL_RING  4u
-#define USED_IDX    2u /* offsets in the used ring */
-#define USED_RING   4u
-#define USED_ELEM   8u /* id u32, len u32 */
-
 static inline uint16_t rd16(uint32_t da)
 {
 	return *(const volatile uint16_t *)(uintptr_t)da;
@@ -59,7 +52,7 @@ static uint32_t vring_bytes(uint32_t num, uint32_t align)
 {
 	uint32_t avail_end = VRING_DESC_SIZE * num + 2u * (3u + num);
 
-	return ((avail_end + align - 1u) & ~(align - 1u)) + 2u * 3u + USED_ELEM * num;
+	return ((avail_end + align - 1u) & ~(align - 1u)) + 2u * 3u + VRING_USED_ELEM_SIZE * num;
 }
 
 static void set_broken(struct rpmsg_dev *d, const char *why)
@@ -80,7 +73,7 @@ int rpmsg_init(struct rpmsg_dev *d, const struct rpmsg_config *cfg)
 	if (!cfg->rsc || !cfg->notify || !cfg->bufs.size || !cfg->vrings.size)
 		return RPMSG_ERR_INVAL;
 	for (i = 0; i < 2; i++)
-		if (!is_pow2(cfg->num[i]) || cfg->num[i] > RPMSG_VRING_NUM_MAX ||
+		if (!is_pow2(cfg->num[i]) || cfg->num[i] > VRING_NUM_MAX ||
 		    !is_pow2(cfg->align[i]) || cfg->align[i] > 4096u ||
 		    vring_bytes(cfg->num[i], cfg->align[i]) > cfg->vrings.size)
 			return RPMSG_ERR_INVAL;
@@ -192,7 +185,7 @@ static void track_status(struct rpmsg_dev *d)
 static inline __attribute__((always_inline)) int
 vq_peek(struct rpmsg_dev *d, struct rpmsg_vq *vq, uint32_t *da, uint32_t *len, uint16_t *head)
 {
-	uint16_t idx = rd16(vq->avail + AVAIL_IDX), h;
+	uint16_t idx = rd16(vq->avail + VRING_IDX_OFF), h;
 	uint32_t desc, addr_hi;
 
 	if (idx == vq->last_avail)
@@ -202,7 +195,7 @@ vq_peek(struct rpmsg_dev *d, struct rpmsg_vq *vq, uint32_t *da, uint32_t *len, u
 		return -1;
 	}
 	cm_dmb(); /* the entry is read after the index that published it */
-	h = rd16(vq->avail + AVAIL_RING + 2u * (vq->last_avail & (vq->num - 1u)));
+	h = rd16(vq->avail + VRING_RING_OFF + 2u * (vq->last_avail & (vq->num - 1u)));
 	if (h >= vq->num) {
 		set_broken(d, "avail ring entry: descriptor index out of range");
 		return -1;
@@ -227,13 +220,14 @@ vq_peek(struct rpmsg_dev *d, struct rpmsg_vq *vq, uint32_t *da, uint32_t *len, u
 /* Hand buffer head back to the host with len bytes used, and take the avail entry. */
 static void vq_put_used(struct rpmsg_vq *vq, uint16_t head, uint32_t len)
 {
-	uint32_t elem = vq->used + USED_RING + USED_ELEM * (vq->used_idx & (vq->num - 1u));
+	uint32_t elem =
+		vq->used + VRING_RING_OFF + VRING_USED_ELEM_SIZE * (vq->used_idx & (vq->num - 1u));
 
 	wr32(elem, head);
 	wr32(elem + 4u, len);
 	cm_dmb(); /* the entry before the index that publishes it */
 	vq->used_idx++;
-	wr16(vq->used + USED_IDX, vq->used_idx);
+	wr16(vq->used + VRING_IDX_OFF, vq->used_idx);
 	vq->last_avail++;
 	vq->to_notify = true;
 }
@@ -250,7 +244,7 @@ static void kick_used(struct rpmsg_dev *d)
 			continue;
 		vq->to_notify = false;
 		cm_dmb(); /* the used ring is written before the host hears of it */
-		if (!(rd16(vq->avail + AVAIL_FLAGS) & VRING_AVAIL_F_NO_INTERRUPT))
+		if (!(rd16(vq->avail + VRING_FLAGS_OFF) & VRING_AVAIL_F_NO_INTERRUPT))
 			d->cfg.notify(d->cfg.priv, i);
 	}
 }

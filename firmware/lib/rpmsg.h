@@ -41,23 +41,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define VIRTIO_ID_RPMSG		   7u	 /* vdev resource id */
-#define VIRTIO_RPMSG_F_NS	   0u	 /* feature bit: name service announcements */
-#define VIRTIO_CONFIG_S_DRIVER_OK  4u	 /* status bit: the host's driver is ready */
-#define VIRTIO_CONFIG_S_FAILED	   0x80u /* status bit: the host gave up on the device */
-#define VRING_DESC_SIZE		   16u	 /* addr u64, len u32, flags u16, next u16 */
-#define VRING_AVAIL_F_NO_INTERRUPT 1u	 /* avail.flags: the host wants no kick on used */
-#define RPMSG_VRING_NUM_MAX	   1024u /* largest ring accepted (a power of two) */
-#define RPMSG_HDR_SIZE		   16u
-#define RPMSG_BUF_SIZE		   512u				     /* Linux RPMSG_BUF_SIZE */
-#define RPMSG_MAX_PAYLOAD	   (RPMSG_BUF_SIZE - RPMSG_HDR_SIZE) /* 496 */
-#define RPMSG_NAME_SIZE		   32u
-#define RPMSG_NS_ADDR		   0x35u /* the name service */
-#define RPMSG_NS_SIZE		   40u	 /* name[32], addr u32, flags u32 */
-#define RPMSG_NS_CREATE		   0u
-#define RPMSG_NS_DESTROY	   1u
-#define RPMSG_FIRST_ADDR	   0x400u /* our endpoints' addresses start here */
-#define RPMSG_ADDR_ANY		   0xFFFFFFFFu
+/* The wire (vring layout, status bits, header, name service): the host's bus uses the same. */
+#include "formats/virtio_rpmsg_wire.h"
+
+#define RPMSG_FIRST_ADDR 0x400u /* our endpoints' addresses start here */
 
 /* Results (0 = done). */
 #define RPMSG_ERR_NOT_READY (-1) /* before DRIVER_OK, or the device is broken */

@@ -12,12 +12,12 @@
 #include <string.h>
 
 #include "common/safe_math.h"
+#include "formats/virtio_rpmsg_wire.h"
 #include "normal/core/remoteproc_internal.h"
 
 #define RPROC_PAGE_SIZE 0x1000u /* carveouts and vrings are page-aligned, as in Linux */
-#define VRING_MAX_NUM	32768u	/* virtio's largest queue size */
-#define VRING_DESC_SIZE 16u	/* struct vring_desc */
-#define VRING_USED_ELEM 8u	/* struct vring_used_elem */
+#define VRING_MAX_NUM                                                                              \
+	32768u /* virtio's largest queue size (the table may say; our bus takes VRING_NUM_MAX) */
 
 /* ---- memories ---- */
 
@@ -326,7 +326,7 @@ static int handle_trace(struct rsc_walk *w, struct fw_rsc_trace *rsc)
 static uint64_t vring_bytes(uint32_t num, uint32_t align)
 {
 	uint64_t head = (uint64_t)VRING_DESC_SIZE * num + 2ull * (3 + num);
-	uint64_t used = 2ull * 3 + (uint64_t)VRING_USED_ELEM * num;
+	uint64_t used = 2ull * 3 + (uint64_t)VRING_USED_ELEM_SIZE * num;
 
 	return align_up(align_up(head, align) + used, RPROC_PAGE_SIZE);
 }

@@ -50,12 +50,10 @@
 #include "normal/rpmsg/rpmsg_msg.h"
 #include "normal/rpmsg/virtqueue.h"
 
-#define RPMSG_MAX_CHANNELS	    64u	  /* announced channels kept per device; more are refused */
-#define RPMSG_MAX_EPTS		    1024u /* host endpoints per device */
-#define RPMSG_NO_EPT_LOGS	    8u	  /* "no recipient" lines logged per start, then counted */
-#define RPMSG_TX_POLL_MS	    1u	  /* a waiting sender looks at the used ring this often */
-#define VIRTIO_CONFIG_S_FAILED	    0x80u /* Linux: the driver gave up on the device */
-#define VIRTIO_CONFIG_S_NEEDS_RESET 0x40u /* virtio 1.0: the device says it is broken */
+#define RPMSG_MAX_CHANNELS 64u	 /* announced channels kept per device; more are refused */
+#define RPMSG_MAX_EPTS	   1024u /* host endpoints per device */
+#define RPMSG_NO_EPT_LOGS  8u	 /* "no recipient" lines logged per start, then counted */
+#define RPMSG_TX_POLL_MS   1u	 /* a waiting sender looks at the used ring this often */
 
 /* What the receive thread is woken for (wake_lock). */
 #define WAKE_RX	    1u /* vring0 kicked: messages to read */

@@ -38,25 +38,12 @@
 #include <stdint.h>
 
 #include "common/error.h"
+#include "formats/virtio_rpmsg_wire.h"
 
 struct rproc;
 
-#define VIRTIO_ID_RPMSG		    7u /* vdev resource id */
-#define VIRTIO_RPMSG_F_NS	    0u /* feature bit: name service */
-#define VIRTIO_CONFIG_S_ACKNOWLEDGE 1u /* status bits, legacy device */
-#define VIRTIO_CONFIG_S_DRIVER	    2u
-#define VIRTIO_CONFIG_S_DRIVER_OK   4u
-#define RPMSG_BUF_SIZE		    512u /* Linux RPMSG_BUF_SIZE */
-#define RPMSG_HDR_SIZE		    16u	 /* src, dst, reserved, len, flags */
-#define RPMSG_MAX_PAYLOAD	    (RPMSG_BUF_SIZE - RPMSG_HDR_SIZE) /* 496 */
-#define RPMSG_MAX_BUFS		    512u			      /* Linux MAX_RPMSG_NUM_BUFS */
-#define RPMSG_NAME_SIZE		    32u
-#define RPMSG_NS_ADDR		    53u /* 0x35 */
-#define RPMSG_NS_SIZE		    40u /* name[32], addr, flags */
-#define RPMSG_NS_CREATE		    0u
-#define RPMSG_NS_DESTROY	    1u
-#define RPMSG_FIRST_HOST_ADDR	    1024u /* 0x400, Linux RPMSG_RESERVED_ADDRESSES */
-#define RPMSG_ADDR_ANY		    0xFFFFFFFFu
+#define RPMSG_MAX_BUFS	      512u  /* Linux MAX_RPMSG_NUM_BUFS */
+#define RPMSG_FIRST_HOST_ADDR 1024u /* 0x400, Linux RPMSG_RESERVED_ADDRESSES */
 
 /* A channel the firmware announced. */
 struct rpmsg_channel_info {

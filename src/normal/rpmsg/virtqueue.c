@@ -22,14 +22,6 @@
 #include "common/safe_math.h"
 #include "normal/rpmsg/virtqueue.h"
 
-#define VRING_DESC_SIZE	     16u /* struct vring_desc: addr u64, len u32, flags u16, next u16 */
-#define VRING_USED_ELEM_SIZE 8u	 /* struct vring_used_elem: id u32, len u32 */
-
-/* Offsets inside the avail and used rings. */
-#define VRING_FLAGS_OFF 0u /* avail.flags, used.flags */
-#define VRING_IDX_OFF	2u /* avail.idx, used.idx */
-#define VRING_RING_OFF	4u /* avail.ring[], used.ring[] */
-
 static bool is_pow2(uint32_t v)
 {
 	return v && !(v & (v - 1));
@@ -75,7 +67,7 @@ static void vq_store16(uint8_t *p, uint16_t v)
 /* Bytes of the desc table + avail ring, and of the used ring, for num entries. */
 static void ring_parts(uint32_t num, size_t *desc_avail, size_t *used)
 {
-	/* num <= VIRTQUEUE_MAX_NUM: none of these products can overflow. */
+	/* num <= VRING_NUM_MAX: none of these products can overflow. */
 	*desc_avail = (size_t)num * VRING_DESC_SIZE + 2u * (3u + (size_t)num);
 	*used = (size_t)6 + (size_t)num * VRING_USED_ELEM_SIZE; /* flags, idx, ring, avail_event */
 }
@@ -84,7 +76,7 @@ size_t virtqueue_ring_bytes(uint32_t num, uint32_t align)
 {
 	size_t desc_avail, used, off, total;
 
-	if (!is_pow2(num) || num > VIRTQUEUE_MAX_NUM || !is_pow2(align))
+	if (!is_pow2(num) || num > VRING_NUM_MAX || !is_pow2(align))
 		return 0;
 	ring_parts(num, &desc_avail, &used);
 	if (add_overflow(desc_avail, (size_t)align - 1u, &off))
@@ -104,9 +96,9 @@ int virtqueue_init(struct virtqueue *vq, const char *name, void *ring, size_t ri
 	memset(vq, 0, sizeof(*vq));
 	if (!name)
 		name = "virtqueue";
-	if (!is_pow2(num) || num > VIRTQUEUE_MAX_NUM)
+	if (!is_pow2(num) || num > VRING_NUM_MAX)
 		return rpt_error_set(err, -EINVAL, "%s: num %u is not a power of two <= %u", name,
-				     num, VIRTQUEUE_MAX_NUM);
+				     num, VRING_NUM_MAX);
 	if (!is_pow2(align))
 		return rpt_error_set(err, -EINVAL, "%s: align %u is not a power of two", name,
 				     align);

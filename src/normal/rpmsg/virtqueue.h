@@ -20,12 +20,7 @@
 #include <stdint.h>
 
 #include "common/error.h"
-
-#define VRING_DESC_F_NEXT	   1u	 /* the chain goes on in desc.next */
-#define VRING_DESC_F_WRITE	   2u	 /* the device writes this buffer */
-#define VRING_AVAIL_F_NO_INTERRUPT 1u	 /* driver: no need to kick me on used */
-#define VRING_USED_F_NO_NOTIFY	   1u	 /* device: no need to kick me on avail */
-#define VIRTQUEUE_MAX_NUM	   1024u /* largest queue accepted (a power of two) */
+#include "formats/virtio_rpmsg_wire.h"
 
 /* One posted buffer as the host knows it (the shadow of its descriptor). */
 struct vq_shadow {
@@ -60,7 +55,7 @@ size_t virtqueue_ring_bytes(uint32_t num, uint32_t align);
 
 /*
  * Set up vq over ring_len bytes at ring (zeroed here: a fresh queue). num a
- * power of two <= VIRTQUEUE_MAX_NUM, align a power of two, the rings must
+ * power of two <= VRING_NUM_MAX, align a power of two, the rings must
  * fit in ring_len. 0 or a negative errno (err says which value is wrong).
  */
 int virtqueue_init(struct virtqueue *vq, const char *name, void *ring, size_t ring_len,
