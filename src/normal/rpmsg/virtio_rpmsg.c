@@ -18,7 +18,7 @@
  *    tries it;
  *  - ept_lock: held while an endpoint's callback runs, so that
  *    rpmsg_destroy_ept() can wait for a running one; the stop path never
- *    takes it (a callback may call the remoteproc's public API);
+ *    takes it;
  *  - listener_lock: held while the listener runs and while the channel list
  *    changes, so every channel_add has its one channel_remove, in order;
  *  - lock: the device itself (state, virtqueues, buffers, endpoints, stats);
