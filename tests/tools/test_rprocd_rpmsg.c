@@ -179,8 +179,8 @@ static void assert_tty_still_echoes(void)
 }
 
 /*
- * picocom and screen as users type them (ST's examples: `picocom
- * /dev/ttyRPMSG0`; `screen /dev/ttyRPMSG0 115200`): a typed line comes back
+ * picocom and screen as users type them on a board (`picocom
+ * /dev/ttyRPMSG0`, `screen /dev/ttyRPMSG0 115200`): a typed line comes back
  * on their screen, their own way out ends them with status 0, and the tty is
  * anyone's again afterwards (screen leaves it exclusive: TIOCEXCL).
  */
