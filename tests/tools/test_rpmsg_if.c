@@ -12,8 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -436,6 +439,80 @@ static void test_tty_hangup_and_back(void **state)
 	read_exact(fd, buf, 2);
 	assert_memory_equal(buf, "ab", 2);
 	assert_int_equal(fb.sent[0].dst, 0x401);
+	close(fd);
+	rpif_destroy(f);
+}
+
+/*
+ * open(path) as the daemon's own user sees it: in a child without
+ * CAP_SYS_ADMIN (which passes a tty's exclusive use); 0 or the errno.
+ */
+static int open_as_user(const char *path)
+{
+	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct d[2];
+	pid_t pid;
+	int st;
+
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (syscall(SYS_capget, &h, d))
+			_exit(120);
+		d[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
+		if (syscall(SYS_capset, &h, d))
+			_exit(121);
+		_exit(open(path, O_RDWR | O_NOCTTY) < 0 ? errno & 0x7f : 0);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_true(WEXITSTATUS(st) < 120);
+	return WEXITSTATUS(st);
+}
+
+/*
+ * screen makes the tty exclusive (TIOCEXCL) and never says otherwise: while
+ * its user holds it, another open is refused as on Linux; once it closed, the
+ * tty is the user's again (Linux's last close), not EBUSY until the firmware
+ * restarts.
+ */
+static void test_tty_exclusive_use_ends_with_its_user(void **state)
+{
+	const char *dir = fresh_dir();
+	struct fake_bus fb;
+	char link[300], buf[2];
+	struct rpif *f;
+	int fd, excl = 1, ret = EBUSY, i;
+
+	(void)state;
+	fb_init(&fb, true);
+	f = make_if(dir, &fb, "remoteproc0");
+	fb_announce(&fb, "rpmsg-tty", 0x400);
+	snprintf(link, sizeof(link), "%s/ttyRPMSG0", dir);
+	assert_true(wait_exists(link, true));
+	fd = open(link, O_RDWR | O_NOCTTY);
+	assert_true(fd >= 0);
+	assert_int_equal(ioctl(fd, TIOCEXCL), 0);
+	assert_int_equal(open_as_user(link), EBUSY);
+	assert_int_equal(ioctl(fd, TIOCGEXCL, &excl), 0);
+	assert_int_equal(excl, 1);
+	close(fd);
+
+	for (i = 0; i < WAIT_MS / 5 && ret == EBUSY; i++) {
+		ret = open_as_user(link);
+		if (ret == EBUSY)
+			usleep(5000);
+	}
+	assert_int_equal(ret, 0);
+	fd = open(link, O_RDWR | O_NOCTTY);
+	assert_true(fd >= 0);
+	assert_int_equal(ioctl(fd, TIOCGEXCL, &excl), 0);
+	assert_int_equal(excl, 0);
+	/* Still the same raw tty, bytes both ways. */
+	assert_int_equal(write(fd, "ok", 2), 2);
+	read_exact(fd, buf, 2);
+	assert_memory_equal(buf, "ok", 2);
 	close(fd);
 	rpif_destroy(f);
 }
@@ -892,6 +969,7 @@ int main(void)
 		cmocka_unit_test(test_tty_echo),
 		cmocka_unit_test(test_tty_hangup_and_back),
 		cmocka_unit_test(test_tty_numbering_and_planted_files),
+		cmocka_unit_test(test_tty_exclusive_use_ends_with_its_user),
 		cmocka_unit_test(test_msg_socket),
 		cmocka_unit_test(test_full_buffer_waits),
 		cmocka_unit_test(test_slow_reader),

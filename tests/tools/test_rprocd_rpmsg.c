@@ -2,21 +2,24 @@
 /*
  * Issue 14 end to end: the demo firmware's rpmsg channels through rprocd.
  * Its "rpmsg-tty" channel is a pseudo-terminal behind <dir>/ttyRPMSG0 that
- * standard tools use as a serial line (stty, printf, head, cat, pyserial); its
- * "rpmsg-ping" channel a message socket <dir>/rpmsg0 and rprocctl's rpmsg
- * list/send/recv. Stop, crash and recovery hang the tty up (a reader never
+ * standard tools use as a serial line (stty, printf, head, cat, pyserial,
+ * picocom, screen); its "rpmsg-ping" channel a message socket <dir>/rpmsg0
+ * and rprocctl's rpmsg list/send/recv. Stop, crash and recovery hang the tty up (a reader never
  * blocks forever) and the channels come back with the firmware.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "demo_sign.h"
@@ -40,6 +43,21 @@ static void start_running(void)
 	daemon_pid = rpd_start(rpd_log, NULL);
 	assert_int_equal(ctl("remoteproc0 firmware %s", img), 0);
 	assert_int_equal(ctl("remoteproc0 state start"), 0);
+}
+
+/*
+ * After each test: a daemon a failed assertion left running goes, so that it
+ * holds neither the output ctest waits on nor the next test's names.
+ */
+static int reap_daemon(void **state)
+{
+	(void)state;
+	if (daemon_pid > 0 && waitpid(daemon_pid, NULL, WNOHANG) == 0) {
+		kill(daemon_pid, SIGKILL);
+		waitpid(daemon_pid, NULL, 0);
+	}
+	daemon_pid = 0;
+	return 0;
 }
 
 static bool wait_path(const char *path, bool exists)
@@ -132,6 +150,68 @@ static void test_tty_with_standard_tools(void **state)
 	assert_string_equal(rpt_captured(rpd_out), "pyserial\n");
 	rpd_stop(daemon_pid);
 	/* The daemon gone: its link too. */
+	assert_true(wait_path(tty, false));
+}
+
+/* A shell line that must succeed; its output shown when it does not. */
+static void sh_ok(const char *line)
+{
+	if (sh(line))
+		fail_msg("`%s` failed:\n%s", line, rpt_captured(rpd_out));
+}
+
+/* An interactive program (picocom, screen) on ttyRPMSG0: tests/tools/rpmsg_terminal.py. */
+static void terminal(const char *prog_args)
+{
+	char line[700];
+
+	snprintf(line, sizeof(line), "/usr/bin/python3 %s %s",
+		 rpt_source_path("tests/tools/rpmsg_terminal.py"), prog_args);
+	sh_ok(line);
+	assert_string_equal(rpt_captured(rpd_out), "echoed, exit 0\n");
+}
+
+/* Left by the last program as a plain `echo >` and `head` still use it: no stty first. */
+static void assert_tty_still_echoes(void)
+{
+	sh_ok("printf \"again\\n\" >ttyRPMSG0 && timeout 20 head -c 6 ttyRPMSG0");
+	assert_string_equal(rpt_captured(rpd_out), "again\n");
+}
+
+/*
+ * picocom and screen as users type them on a board (`picocom
+ * /dev/ttyRPMSG0`, `screen /dev/ttyRPMSG0 115200`): a typed line comes back
+ * on their screen, their own way out ends them with status 0, and the tty is
+ * anyone's again afterwards (screen leaves it exclusive: TIOCEXCL).
+ */
+static void test_tty_with_picocom_and_screen(void **state)
+{
+	int fd, excl = 1, i;
+
+	(void)state;
+	start_running();
+	assert_true(wait_path(tty, true));
+	terminal("picocom ttyRPMSG0");
+	assert_tty_still_echoes();
+	/* A baud rate is a pty's to accept (and ignore). */
+	terminal("picocom ttyRPMSG0 -b 115200");
+	assert_tty_still_echoes();
+	terminal("screen ttyRPMSG0 115200");
+	fd = open(tty, O_RDWR | O_NOCTTY);
+	assert_true(fd >= 0);
+	for (i = 0; i < WAIT_MS / 10 && excl; i++) {
+		assert_int_equal(ioctl(fd, TIOCGEXCL, &excl), 0);
+		if (excl)
+			usleep(10 * 1000);
+	}
+	close(fd);
+	assert_int_equal(excl, 0);
+	assert_tty_still_echoes();
+	/* And once more: screen again, then picocom after it. */
+	terminal("screen ttyRPMSG0 115200");
+	terminal("picocom ttyRPMSG0 -b 115200");
+	assert_tty_still_echoes();
+	rpd_stop(daemon_pid);
 	assert_true(wait_path(tty, false));
 }
 
@@ -261,9 +341,11 @@ static void test_stop_crash_recovery_hang_up_and_come_back(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tty_with_standard_tools),
-		cmocka_unit_test(test_list_send_recv),
-		cmocka_unit_test(test_stop_crash_recovery_hang_up_and_come_back),
+		cmocka_unit_test_teardown(test_tty_with_standard_tools, reap_daemon),
+		cmocka_unit_test_teardown(test_tty_with_picocom_and_screen, reap_daemon),
+		cmocka_unit_test_teardown(test_list_send_recv, reap_daemon),
+		cmocka_unit_test_teardown(test_stop_crash_recovery_hang_up_and_come_back,
+					  reap_daemon),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -52,6 +54,7 @@ struct rpif_chan {
 	/* The descriptors below belong to the relay thread once it runs. */
 	int master;	   /* tty: the pty's master side (non-blocking), -1: none */
 	int slave;	   /* tty: its slave, held open (keeps raw mode and input while unread) */
+	int closes;	   /* tty: inotify, a user closed the slave (ends TIOCEXCL), -1: none */
 	int listen_fd;	   /* socket: the listening socket, -1: none */
 	int client;	   /* socket: the one connected client, -1: none */
 	int wake;	   /* eventfd: a message queued, or the channel went */
@@ -180,6 +183,30 @@ static int tty_link(struct rpif_chan *ch, const char *pts, struct rpt_error *err
 			     RPIF_MAX_IFACES);
 }
 
+/*
+ * Linux ends a tty's exclusive use (TIOCEXCL: screen sets it, never clears it)
+ * at its last close. Ours never comes (we hold the slave, and the master keeps
+ * the pair anyway), so the daemon's own user could never open the tty again
+ * after screen (EBUSY; only CAP_SYS_ADMIN passes). A close by any user ends it
+ * here: while the tty is exclusive only a CAP_SYS_ADMIN opener can close
+ * besides the one who made it so. Without inotify (its per-user instance
+ * limit) the tty still works, exclusive use just stays (f->lock held).
+ */
+static void tty_watch_closes(struct rpif_chan *ch, const char *pts)
+{
+	ch->closes = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (ch->closes >= 0 &&
+	    inotify_add_watch(ch->closes, pts, IN_CLOSE_WRITE | IN_CLOSE_NOWRITE) >= 0)
+		return;
+	rpif_log(ch->f,
+		 "rprocd: %s: rpmsg %s: %s: exclusive use (TIOCEXCL) will outlive its user: "
+		 "inotify: %s",
+		 ch->proc->name, ch->name, base_name(ch), strerror(errno));
+	if (ch->closes >= 0)
+		close(ch->closes);
+	ch->closes = -1;
+}
+
 /* A pseudo-terminal in raw mode, owner-only, and its link (f->lock held). */
 static int tty_make(struct rpif_chan *ch, struct rpt_error *err)
 {
@@ -218,6 +245,7 @@ static int tty_make(struct rpif_chan *ch, struct rpt_error *err)
 	ret = tty_link(ch, pts, err);
 	if (ret)
 		goto out_slave;
+	tty_watch_closes(ch, pts);
 	return 0;
 
 out_slave:
@@ -533,6 +561,20 @@ static void relay_accept(struct rpif_chan *ch)
 	pthread_mutex_unlock(&ch->lock);
 }
 
+/* A user closed the tty: its exclusive use ends (tty_watch_closes). */
+static void relay_closed(struct rpif_chan *ch, int closes)
+{
+	struct inotify_event ev[16]; /* a watched file's events carry no name */
+
+	/* Which user closed tells nothing more: drained, the events wake us once. */
+	while (read(closes, ev, sizeof(ev)) > 0)
+		;
+	pthread_mutex_lock(&ch->lock);
+	if (ch->slave >= 0)
+		ioctl(ch->slave, TIOCNXCL);
+	pthread_mutex_unlock(&ch->lock);
+}
+
 /* Hang up: the tty's readers see EOF/EIO, the socket's client EOF. */
 static void relay_hangup(struct rpif_chan *ch)
 {
@@ -541,19 +583,21 @@ static void relay_hangup(struct rpif_chan *ch)
 		close(ch->master);
 	if (ch->slave >= 0)
 		close(ch->slave);
+	if (ch->closes >= 0)
+		close(ch->closes);
 	if (ch->client >= 0)
 		close(ch->client);
 	if (ch->listen_fd >= 0)
 		close(ch->listen_fd);
-	ch->master = ch->slave = ch->client = ch->listen_fd = -1;
+	ch->master = ch->slave = ch->closes = ch->client = ch->listen_fd = -1;
 	pthread_mutex_unlock(&ch->lock);
 }
 
 static void relay_loop(struct rpif_chan *ch)
 {
 	struct relay_tx *t = calloc(1, sizeof(*t));
-	struct pollfd pfd[3];
-	int io, n, i_io, i_listen;
+	struct pollfd pfd[4];
+	int io, closes, n, i_io, i_listen, i_closes;
 	bool have_rx;
 	uint64_t drain;
 
@@ -570,9 +614,10 @@ static void relay_loop(struct rpif_chan *ch)
 		}
 		have_rx = ch->qlen > 0;
 		io = ch->tty ? ch->master : ch->client;
+		closes = ch->closes;
 		pthread_mutex_unlock(&ch->lock);
 		n = 0;
-		i_io = i_listen = -1;
+		i_io = i_listen = i_closes = -1;
 		pfd[n++] = (struct pollfd){.fd = ch->wake, .events = POLLIN};
 		if (io >= 0) {
 			/* While a message waits for a buffer, its writer waits too: no reading. */
@@ -585,6 +630,10 @@ static void relay_loop(struct rpif_chan *ch)
 		if (!ch->tty && io < 0 && ch->listen_fd >= 0) {
 			pfd[n] = (struct pollfd){.fd = ch->listen_fd, .events = POLLIN};
 			i_listen = n++;
+		}
+		if (closes >= 0) {
+			pfd[n] = (struct pollfd){.fd = closes, .events = POLLIN};
+			i_closes = n++;
 		}
 		if (poll(pfd, (nfds_t)n, t->len ? 0 : -1) < 0 && errno != EINTR) {
 			rpif_log(ch->f, "rprocd: %s: rpmsg %s: poll: %s", ch->proc->name, ch->name,
@@ -603,6 +652,8 @@ static void relay_loop(struct rpif_chan *ch)
 		}
 		if (i_listen >= 0 && pfd[i_listen].revents)
 			relay_accept(ch);
+		if (i_closes >= 0 && pfd[i_closes].revents)
+			relay_closed(ch, closes);
 	}
 	free(t);
 }
@@ -680,7 +731,7 @@ static struct rpif_chan *chan_new(struct rpif_proc *p, const char *name, uint32_
 	ch->tty = !user && (!strcmp(ch->info.name, RPIF_TTY_CHANNEL) ||
 			    !strcmp(ch->info.name, RPIF_TTY_CHANNEL_ST));
 	ch->num = RPIF_MAX_IFACES;
-	ch->master = ch->slave = ch->listen_fd = ch->client = -1;
+	ch->master = ch->slave = ch->closes = ch->listen_fd = ch->client = -1;
 	ch->addr = RPMSG_ADDR_ANY;
 	ch->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (ch->wake < 0) {
