@@ -266,9 +266,9 @@ struct signer_segment {
 struct signer_hasher {
 	pthread_t thread; /* hashes all segments (hasher_thread) */
 	bool started;	  /* thread created and not yet joined */
-	bool placed;	  /* thread created on another CPU than ours: see place_thread() */
-	cpu_set_t cpus;	  /* the CPUs we may run on, given back to the thread */
 	bool done;	  /* hashing finished: ret and digests are final */
+	bool placed;	  /* thread created on another CPU than ours (place_thread) */
+	cpu_set_t cpus;	  /* the CPUs we may run on, given back to the thread */
 	const struct signer_input *inputs; /* the caller's; outlive the hasher */
 	unsigned int num_inputs;	   /* entries in inputs */
 	int fds[SIMG_MAX_IMAGES];    /* input i read with pread from fds[i], from its bytes if -1 */
@@ -398,12 +398,14 @@ static int list_segments(struct signer_hasher *hs, struct rpt_error *err)
 	size_t n = 0;
 	int ret;
 
-	for (i = 0; i < hs->num_inputs; i++, n += elf32_phnum(&elf), elf32_close(&elf)) {
+	for (i = 0; i < hs->num_inputs; i++) {
 		ret = elf32_open(&elf, hs->inputs[i].elf, hs->inputs[i].size, err);
 		if (ret) {
 			rpt_error_prefix(err, "%s: ", hs->inputs[i].name);
 			return ret;
 		}
+		n += elf32_phnum(&elf);
+		elf32_close(&elf);
 	}
 	hs->segs = calloc(n ? n : 1, sizeof(*hs->segs));
 	hs->ctx = calloc(n ? n : 1, sizeof(*hs->ctx));
