@@ -370,11 +370,13 @@ static void *hasher_thread(void *arg)
 /*
  * Have the thread start on another CPU than the caller's, if there is one.
  * Measured on the project's 2-CPU VM with the other CPU idle: left to itself,
- * the scheduler queues a new thread on its creator's CPU, where it waits until
- * the creator sleeps or has run its slice (2 ms and more): the hashing then
- * follows the key load instead of running beside it, and nothing is gained.
- * Started elsewhere, it runs 0.3-0.5 ms later, beside the caller. Best effort:
- * without it the thread simply starts where the scheduler puts it.
+ * the scheduler queues a new thread on its creator's CPU (that guest kernel
+ * packs tasks onto few virtual CPUs: sched_vcpu_pack on its command line),
+ * where it waits until the creator sleeps or has run its slice (2 ms and
+ * more): the hashing then follows the key load instead of running beside it,
+ * and nothing is gained. Started elsewhere, it runs 0.3-0.5 ms later, beside
+ * the caller. Best effort: without it the thread starts where the scheduler
+ * puts it.
  */
 static void place_thread(struct signer_hasher *hs, pthread_attr_t *attr)
 {
