@@ -4,7 +4,8 @@
  * SHA-256 throughput our wrapper reaches. Prints "key value unit" lines that
  * scripts/bench turns into a table next to `openssl speed` from the same run.
  * sign_ms is what `rproc-sign sign` does after its key is loaded: the ELF
- * streamed from its file into a new image file (signer_write_image);
+ * copied from its file into a new image file while a second thread hashes its
+ * segments (signer_write_image);
  * sign_mem_ms builds the image in memory from a copy (signer_build).
  */
 #include <fcntl.h>
@@ -61,7 +62,7 @@ static int fill_image(int fd, const char *tmp, void *ctx, struct rpt_error *err)
 {
 	struct stream_job *job = ctx;
 
-	return signer_write_image(job->req, job->fds, fd, tmp, &job->total, err);
+	return signer_write_image(job->req, job->fds, NULL, fd, tmp, &job->total, err);
 }
 
 int main(int argc, char **argv)

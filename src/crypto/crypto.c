@@ -79,7 +79,7 @@ static const char *ossl_reason(void)
 	return reason ? reason : "no detail from OpenSSL";
 }
 
-/* ---- SHA-256 ---------------------------------------------------------- */
+/* ---- SHA-256 as the digest of signatures and of the DRBG -------------- */
 
 static EVP_MD *sha256_fetched;
 static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
@@ -91,81 +91,15 @@ static void sha256_fetch(void)
 }
 
 /*
- * SHA-256, fetched from the provider once per process: EVP_sha256() makes
- * OpenSSL 3 look the algorithm up again at every init (a lock and a hash
- * table walk each time, as long as hashing a few KiB). Never freed: one
- * object for the process's life.
+ * SHA-256 for signing and verifying contexts, fetched from the provider once
+ * per process: EVP_sha256() makes OpenSSL 3 look the algorithm up again at
+ * every use (a lock and a hash table walk). Never freed: one object for the
+ * process's life. Hashing data does not go through it (sha256.c).
  */
 static const EVP_MD *sha256_md(void)
 {
 	pthread_once(&sha256_once, sha256_fetch);
 	return sha256_fetched ? sha256_fetched : EVP_sha256();
-}
-
-int crypto_sha256_init(struct crypto_sha256 *h)
-{
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-
-	h->md_ctx = NULL;
-	if (!ctx)
-		return -ENOMEM;
-	if (!EVP_DigestInit_ex2(ctx, sha256_md(), NULL)) {
-		EVP_MD_CTX_free(ctx);
-		ERR_clear_error();
-		return -EIO;
-	}
-	h->md_ctx = ctx;
-	return 0;
-}
-
-int crypto_sha256_update(struct crypto_sha256 *h, const void *data, size_t len)
-{
-	if (!h->md_ctx)
-		return -EINVAL;
-	if (!len)
-		return 0;
-	if (!EVP_DigestUpdate(h->md_ctx, data, len)) {
-		ERR_clear_error();
-		return -EIO;
-	}
-	return 0;
-}
-
-int crypto_sha256_final(struct crypto_sha256 *h, uint8_t out[CRYPTO_SHA256_SIZE])
-{
-	unsigned int len = 0;
-	int ret = 0;
-
-	if (!h->md_ctx)
-		return -EINVAL;
-	if (!EVP_DigestFinal_ex(h->md_ctx, out, &len) || len != CRYPTO_SHA256_SIZE) {
-		ERR_clear_error();
-		ret = -EIO;
-	}
-	crypto_sha256_abort(h);
-	return ret;
-}
-
-void crypto_sha256_abort(struct crypto_sha256 *h)
-{
-	EVP_MD_CTX_free(h->md_ctx);
-	h->md_ctx = NULL;
-}
-
-int crypto_sha256(const void *data, size_t len, uint8_t out[CRYPTO_SHA256_SIZE])
-{
-	struct crypto_sha256 h;
-	int ret;
-
-	ret = crypto_sha256_init(&h);
-	if (ret)
-		return ret;
-	ret = crypto_sha256_update(&h, data, len);
-	if (ret) {
-		crypto_sha256_abort(&h);
-		return ret;
-	}
-	return crypto_sha256_final(&h, out);
 }
 
 /* ---- key checks and wrapping ------------------------------------------ */

@@ -17,9 +17,18 @@
 #define CRYPTO_ECDSA_P256_SIG_SIZE 64
 #define CRYPTO_SIG_MAX		   512 /* RSA-4096 */
 
-/* Incremental SHA-256. */
+/* Room for OpenSSL's SHA256_CTX (112 bytes), checked when sha256.c is built. */
+#define CRYPTO_SHA256_STATE_SIZE 128
+
+/*
+ * Incremental SHA-256 (sha256.c). Nothing allocated and no OpenSSL start
+ * needed: any thread may hash at any time, even while another one starts
+ * OpenSSL. A zeroed struct is "not started": update and final refuse it,
+ * abort ignores it.
+ */
 struct crypto_sha256 {
-	void *md_ctx; /* EVP_MD_CTX *, owned */
+	unsigned char state[CRYPTO_SHA256_STATE_SIZE]; /* OpenSSL's SHA256_CTX, copied in and out */
+	bool live;				       /* between init and final/abort */
 };
 
 int crypto_sha256_init(struct crypto_sha256 *h);

@@ -4,6 +4,7 @@
  * OP-TEE's signer, verification results and exit codes, info, keys.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -617,6 +618,126 @@ static void test_sign_streams_odd_segments(void **state)
 	crypto_key_free(key);
 }
 
+/*
+ * The kernel copies a leased input into the image (copy_file_range); between
+ * file systems of different types it refuses (EXDEV) and the copy goes
+ * through a buffer instead. An input on tmpfs (/dev/shm), signed into the
+ * test directory (/tmp), gives the reference image all the same.
+ */
+static void test_sign_input_on_another_file_system(void **state)
+{
+	char elf[4096];
+	struct stat in_st, out_st;
+	size_t len;
+	uint8_t *data = rpt_slurp(V("elf/large.elf"), &len);
+	const char *out = tmp("other-fs.sign");
+	int rc;
+
+	(void)state;
+	snprintf(elf, sizeof(elf), "/dev/shm/rpt-sign-%ld.elf", (long)getpid());
+	assert_int_equal(rpt_write_file(elf, data, len, RPT_WRITE_NO_SYNC, &(struct rpt_error){0}),
+			 0);
+	free(data);
+	assert_int_equal(stat(elf, &in_st), 0);
+	assert_int_equal(stat(rpt_tmpdir(), &out_st), 0);
+	if (in_st.st_dev == out_st.st_dev)
+		print_message("note: /dev/shm and %s share a file system here\n", rpt_tmpdir());
+	rc = run("sign --in %s --out %s --key %s", elf, out, V("keys/rsa2048.pem"));
+	unlink(elf); /* before any assertion: /dev/shm is not the test's directory */
+	assert_int_equal(rc, 0);
+	assert_same_file(out, V("signed/large.rsa2048.sign"));
+}
+
+/*
+ * The segment hasher runs on a thread of its own: every way out joins it
+ * before the inputs go (ASan: no use after free, no leak), and its failures
+ * come back to the caller with their reason.
+ */
+static void test_segment_hasher_lifecycle(void **state)
+{
+	struct signer_input in = {.name = "large.elf"}, other = {.name = "other.elf"};
+	struct signer_request req = {.inputs = &in, .num_inputs = 1};
+	struct signer_hasher *hs = NULL;
+	struct rpt_error err = {0};
+	struct crypto_key *key = NULL;
+	const char *short_file = tmp("short.elf"), *out = tmp("hasher.sign");
+	uint8_t junk[64] = {0};
+	size_t total = 0;
+	int fd, out_fd;
+
+	(void)state;
+	in.elf = rpt_slurp(V("elf/large.elf"), &in.size);
+	other.elf = in.elf;
+	other.size = in.size;
+	assert_int_equal(crypto_key_load_private(V("keys/rsa2048.pem"), NULL, &key, &err), 0);
+	req.key = key;
+
+	/* Refused before any thread: no input, or one that is not an ELF (named). */
+	assert_int_not_equal(signer_hasher_start(&in, 0, NULL, &hs, &err), 0);
+	assert_null(hs);
+	other.elf = junk;
+	other.size = sizeof(junk);
+	assert_int_not_equal(signer_hasher_start(&other, 1, NULL, &hs, &err), 0);
+	assert_null(hs);
+	assert_non_null(strstr(rpt_error_msg(&err), "other.elf"));
+
+	/* Freed while it may still be hashing 4 MiB: joined, nothing leaks. */
+	assert_int_equal(signer_hasher_start(&in, 1, NULL, &hs, &err), 0);
+	signer_hasher_free(hs);
+	signer_hasher_free(NULL);
+
+	/* Waited for twice: the same answer; used for other inputs: refused. */
+	assert_int_equal(signer_hasher_start(&in, 1, NULL, &hs, &err), 0);
+	assert_int_equal(signer_hasher_wait(hs, &err), 0);
+	assert_int_equal(signer_hasher_wait(hs, &err), 0);
+	other.elf = in.elf;
+	other.size = in.size;
+	req.inputs = &other;
+	out_fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	assert_true(out_fd >= 0);
+	assert_int_equal(signer_write_image(&req, NULL, hs, out_fd, out, &total, &err), -EINVAL);
+	assert_non_null(strstr(rpt_error_msg(&err), "other inputs"));
+	req.inputs = &in;
+	signer_hasher_free(hs);
+
+	/* A read that fails on the thread (the file is shorter than said) fails the image. */
+	assert_int_equal(rpt_write_file(short_file, in.elf, 4096, RPT_WRITE_NO_SYNC, &err), 0);
+	fd = open(short_file, O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(signer_hasher_start(&in, 1, &fd, &hs, &err), 0);
+	assert_int_not_equal(signer_hasher_wait(hs, &err), 0);
+	assert_non_null(strstr(rpt_error_msg(&err), "short read"));
+	assert_int_not_equal(signer_hasher_wait(hs, &err), 0);
+	signer_hasher_free(hs);
+	assert_int_not_equal(signer_write_image(&req, &fd, NULL, out_fd, out, &total, &err), 0);
+	assert_non_null(strstr(rpt_error_msg(&err), "short read"));
+	close(fd);
+	close(out_fd);
+
+	/* And whole: the image that signer_build makes in memory. */
+	assert_int_equal(run("sign --in %s --out %s --key %s", V("elf/large.elf"), out,
+			     V("keys/rsa2048.pem")),
+			 0);
+	assert_same_file(out, V("signed/large.rsa2048.sign"));
+	free((void *)in.elf);
+	crypto_key_free(key);
+}
+
+/* The key fails to load while the inputs are being hashed: exit 1, nothing written. */
+static void test_sign_key_failure_while_hashing(void **state)
+{
+	const char *out = tmp("nokey.sign");
+
+	(void)state;
+	unlink(out);
+	assert_int_equal(run("sign --in %s --out %s --key %s", V("elf/large.elf"), out,
+			     V("keys/rsa2048.pub.pem")),
+			 1);
+	assert_non_null(strstr(output(), "rsa2048.pub.pem"));
+	assert_int_equal(access(out, F_OK), -1);
+	assert_int_equal(temp_files_of(out), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -637,6 +758,9 @@ int main(void)
 		cmocka_unit_test(test_known_platform_tlv_sizes),
 		cmocka_unit_test(test_sign_refuses_two_resource_tables),
 		cmocka_unit_test(test_sign_streams_odd_segments),
+		cmocka_unit_test(test_sign_input_on_another_file_system),
+		cmocka_unit_test(test_segment_hasher_lifecycle),
+		cmocka_unit_test(test_sign_key_failure_while_hashing),
 	};
 
 	snprintf(tool, sizeof(tool), "%s", rpt_binary_path("bin/rproc-sign"));

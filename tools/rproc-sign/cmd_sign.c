@@ -145,6 +145,7 @@ static int check_key_type(const struct sign_args *a, const struct crypto_key *ke
 struct image_job {
 	const struct signer_request *req; /* the inputs, key and TLVs */
 	const int *fds;			  /* each input's leased descriptor, or -1 */
+	struct signer_hasher *hasher;	  /* hashing the inputs' segments meanwhile */
 	size_t total;			  /* out: bytes written */
 };
 
@@ -152,17 +153,19 @@ static int fill_image(int fd, const char *tmp, void *ctx, struct rpt_error *err)
 {
 	struct image_job *job = ctx;
 
-	return signer_write_image(job->req, job->fds, fd, tmp, &job->total, err);
+	return signer_write_image(job->req, job->fds, job->hasher, fd, tmp, &job->total, err);
 }
 
 /*
- * Open every input, then write the image: atomic (a new file renamed over
- * a->out, never a half-written image), durable (fsync) only with --sync. The
- * inputs stream through a small buffer (signer_write_image): no image-sized
- * buffer, and no access to their bytes through a mapping but the headers.
+ * Open every input, start hashing their segments on a second thread, and
+ * meanwhile load the key (OpenSSL starts then: a few ms) and write the image:
+ * atomic (a new file renamed over a->out, never a half-written image),
+ * durable (fsync) only with --sync. The inputs' bytes never pass through an
+ * image-sized buffer, nor through a mapping but for their headers: the
+ * hashing thread reads them with pread into a small buffer, the kernel copies
+ * them into the image (signer_write_image).
  */
-static int sign_files(const struct sign_args *a, const struct crypto_key *key, const uint8_t *info,
-		      size_t info_len)
+static int sign_files(const struct sign_args *a)
 {
 	struct input_file files[SIMG_MAX_IMAGES];
 	struct signer_input inputs[SIMG_MAX_IMAGES] = {0};
@@ -170,15 +173,15 @@ static int sign_files(const struct sign_args *a, const struct crypto_key *key, c
 	struct signer_request req = {
 		.inputs = inputs,
 		.num_inputs = a->num_in,
-		.key = key,
-		.key_info = info,
-		.key_info_len = info_len,
 		.plat = a->plat,
 		.num_plat = a->num_plat,
 	};
 	struct image_job job = {.req = &req, .fds = fds};
+	struct crypto_key *key = NULL;
 	struct rpt_error err = {0};
 	unsigned int i, num_open = 0;
+	uint8_t *info = NULL;
+	size_t info_len = 0;
 	int rc = EXIT_FAIL;
 
 	for (i = 0; i < a->num_in; i++, num_open++) {
@@ -187,6 +190,19 @@ static int sign_files(const struct sign_args *a, const struct crypto_key *key, c
 		inputs[i] = (struct signer_input){files[i].data, files[i].size, a->in[i]};
 		fds[i] = files[i].fd;
 	}
+	if (signer_hasher_start(inputs, a->num_in, fds, &job.hasher, &err))
+		goto out;
+	if (crypto_key_load_private(a->key, a->key_pwd, &key, &err))
+		goto out;
+	rc = check_key_type(a, key);
+	if (rc)
+		goto out;
+	rc = EXIT_FAIL;
+	if (a->key_info && rpt_read_file(a->key_info, &info, &info_len, &err))
+		goto out;
+	req.key = key;
+	req.key_info = info;
+	req.key_info_len = info_len;
 	if (rpt_write_file_with(a->out, fill_image, &job,
 				RPT_WRITE_SHARED | (a->sync ? 0 : RPT_WRITE_NO_SYNC), &err))
 		goto out;
@@ -194,8 +210,12 @@ static int sign_files(const struct sign_args *a, const struct crypto_key *key, c
 	       job.total);
 	rc = EXIT_OK;
 out:
-	if (rc)
+	if (rc == EXIT_FAIL)
 		cli_fail_err(rc, "sign", &err);
+	/* Joins the hashing thread first: it reads the inputs closed below. */
+	signer_hasher_free(job.hasher);
+	free(info);
+	crypto_key_free(key);
 	for (i = 0; i < num_open; i++)
 		input_close(&files[i]);
 	return rc;
@@ -204,27 +224,8 @@ out:
 int cmd_sign(int argc, char **argv)
 {
 	struct sign_args a = {0};
-	struct rpt_error err = {0};
-	struct crypto_key *key = NULL;
-	uint8_t *info = NULL;
-	size_t info_len = 0;
 	int rc;
 
 	rc = parse_sign_args(argc, argv, &a);
-	if (rc)
-		return rc;
-	if (crypto_key_load_private(a.key, a.key_pwd, &key, &err))
-		return cli_fail_err(EXIT_FAIL, "sign", &err);
-	rc = check_key_type(&a, key);
-	if (rc)
-		goto out;
-	if (a.key_info && rpt_read_file(a.key_info, &info, &info_len, &err)) {
-		rc = cli_fail_err(EXIT_FAIL, "sign", &err);
-		goto out;
-	}
-	rc = sign_files(&a, key, info, info_len);
-out:
-	free(info);
-	crypto_key_free(key);
-	return rc;
+	return rc ? rc : sign_files(&a);
 }

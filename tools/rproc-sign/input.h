@@ -34,12 +34,13 @@ struct input_file {
 
 /*
  * input_open() flag: the caller reads only a few pages through data (headers)
- * and the bulk with pread() on fd (fd >= 0; without a lease, from data). Such
- * a mapping is not populated up front. Why pread: measured on the project's
- * VM, hashing large.elf through the mapping took 6-7 ms (3 ms even a second
- * time), through a 64 KiB buffer refilled by pread 4 ms, copy included: pages
- * touched through a user mapping cost TLB walks (4 KiB pages; nested paging
- * likely) that the kernel's copy through its direct map does not.
+ * and the bulk with pread() or copy_file_range() on fd (fd >= 0; without a
+ * lease, from data). Such a mapping is not populated up front. Why: measured
+ * on the project's VM, hashing large.elf through the mapping took 6-7 ms (3 ms
+ * even a second time), through a 64 KiB buffer refilled by pread 4 ms, copy
+ * included. The VM runs under PVM (shadow page tables): the first touch of
+ * each 4 KiB page of a user mapping costs 7-15 us in the hypervisor, even
+ * when populated; the kernel's copy through its direct map does not.
  */
 #define INPUT_SPARSE 1u
 

@@ -2,8 +2,12 @@
 #include "signer.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/file_io.h"
 #include "common/safe_math.h"
@@ -240,10 +244,258 @@ int signer_build_prefix(const struct signer_request *req, uint8_t **out, size_t 
 	return ret ? ret : sign_prefix(req, NULL, out, out_len, err);
 }
 
-/* ---- streaming the inputs into the image file ---- */
+/* ---- the image file: segments hashed on a thread while the inputs are copied ---- */
 
-/* Input bytes read, hashed and written at a time: small enough to stay in L2. */
+/* Input bytes read and hashed at a time: small enough to stay in L2. */
 #define SIGNER_CHUNK ((size_t)64 << 10)
+
+/* One program header's file bytes: what one hash table entry covers. */
+struct signer_segment {
+	unsigned int input; /* index of its input */
+	uint64_t off;	    /* p_offset */
+	uint64_t len;	    /* p_filesz */
+};
+
+/*
+ * Everything the hashing thread touches is allocated here, on the caller's
+ * thread, before it starts: the thread itself allocates nothing (a thread's
+ * first malloc creates an arena of its own, page faults included). Until
+ * joined, the thread alone writes ctx, digests, buf, ret and err; the caller
+ * reads them only after the join.
+ */
+struct signer_hasher {
+	pthread_t thread; /* hashes all segments (hasher_thread) */
+	bool started;	  /* thread created and not yet joined */
+	bool done;	  /* hashing finished: ret and digests are final */
+	bool placed;	  /* thread created on another CPU than ours (place_thread) */
+	cpu_set_t cpus;	  /* the CPUs we may run on, given back to the thread */
+	const struct signer_input *inputs; /* the caller's; outlive the hasher */
+	unsigned int num_inputs;	   /* entries in inputs */
+	int fds[SIMG_MAX_IMAGES];    /* input i read with pread from fds[i], from its bytes if -1 */
+	struct signer_segment *segs; /* every program header of every input, in order */
+	size_t num_segs;	     /* entries in segs, ctx and digests */
+	struct crypto_sha256 *ctx;   /* one running hash per segment */
+	uint8_t (*digests)[CRYPTO_SHA256_SIZE]; /* one per segment, once done with ret 0 */
+	uint8_t *buf;				/* SIGNER_CHUNK bytes for pread */
+	int ret;				/* 0, or why hashing failed (negative) */
+	struct rpt_error err;			/* the reason, when ret != 0 */
+};
+
+/* Feed h the part of [off, off + len) that lies in seg's file bytes, if any. */
+static int hash_overlap(struct crypto_sha256 *h, const struct signer_segment *seg, uint64_t off,
+			const uint8_t *chunk, size_t len)
+{
+	uint64_t lo = seg->off > off ? seg->off : off;
+	uint64_t hi = seg->off + seg->len < off + len ? seg->off + seg->len : off + len;
+
+	return lo < hi ? crypto_sha256_update(h, chunk + (lo - off), (size_t)(hi - lo)) : 0;
+}
+
+/* Does any of the n segments have bytes in [off, off + len)? */
+static bool segs_overlap(const struct signer_segment *seg, size_t n, uint64_t off, size_t len)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (seg[k].off < off + len && off < seg[k].off + seg[k].len)
+			return true;
+	return false;
+}
+
+/*
+ * Hash the n segments of input i from SIGNER_CHUNK pieces read in file order
+ * (one read per piece, however many segments share it; pieces outside every
+ * segment are not read), into ctx[0..n).
+ */
+static int hash_input(struct signer_hasher *hs, unsigned int i, const struct signer_segment *seg,
+		      struct crypto_sha256 *ctx, size_t n)
+{
+	const struct signer_input *in = &hs->inputs[i];
+	const uint8_t *chunk;
+	size_t off, len, k;
+	int ret = 0;
+
+	for (off = 0; !ret && off < in->size; off += len) {
+		len = in->size - off < SIGNER_CHUNK ? in->size - off : SIGNER_CHUNK;
+		if (!segs_overlap(seg, n, off, len))
+			continue;
+		chunk = in->elf + off;
+		if (hs->fds[i] >= 0) {
+			ret = rpt_pread_all(hs->fds[i], in->name, hs->buf, len, off, &hs->err);
+			chunk = hs->buf;
+		}
+		for (k = 0; !ret && k < n; k++)
+			if (hash_overlap(&ctx[k], &seg[k], off, chunk, len))
+				ret = rpt_error_set(&hs->err, EIO,
+						    "%s: segment %zu: hashing failed", in->name, k);
+	}
+	return ret;
+}
+
+/* Every segment of every input into hs->digests; 0 or negative (hs->err says why). */
+static int hash_segments(struct signer_hasher *hs)
+{
+	size_t first = 0, n = 0, k;
+	unsigned int i;
+	int ret = 0;
+
+	for (k = 0; !ret && k < hs->num_segs; k++)
+		if (crypto_sha256_init(&hs->ctx[k]))
+			ret = rpt_error_set(&hs->err, EIO, "cannot start a segment hash");
+	for (i = 0; !ret && i < hs->num_inputs; i++, first += n) {
+		for (n = 0; first + n < hs->num_segs && hs->segs[first + n].input == i; n++)
+			;
+		ret = hash_input(hs, i, &hs->segs[first], &hs->ctx[first], n);
+	}
+	for (k = 0; k < hs->num_segs; k++) {
+		if (ret)
+			crypto_sha256_abort(&hs->ctx[k]);
+		else if (crypto_sha256_final(&hs->ctx[k], hs->digests[k]))
+			ret = rpt_error_set(&hs->err, EIO, "segment hash %zu: hashing failed", k);
+	}
+	return ret;
+}
+
+static void *hasher_thread(void *arg)
+{
+	struct signer_hasher *hs = arg;
+
+	/* Running on its own CPU now: the scheduler may move it again as load requires. */
+	if (hs->placed)
+		pthread_setaffinity_np(pthread_self(), sizeof(hs->cpus), &hs->cpus);
+	hs->ret = hash_segments(hs);
+	return NULL;
+}
+
+/*
+ * Have the thread start on another CPU than the caller's, if there is one.
+ * Measured on the project's 2-CPU VM with the other CPU idle: left to itself,
+ * the scheduler queues a new thread on its creator's CPU (that guest kernel
+ * packs tasks onto few virtual CPUs: sched_vcpu_pack on its command line),
+ * where it waits until the creator sleeps or has run its slice (2 ms and
+ * more): the hashing then follows the key load instead of running beside it,
+ * and nothing is gained. Started elsewhere, it runs 0.3-0.5 ms later, beside
+ * the caller. Best effort: without it the thread starts where the scheduler
+ * puts it.
+ */
+static void place_thread(struct signer_hasher *hs, pthread_attr_t *attr)
+{
+	int here = sched_getcpu(), cpu;
+	cpu_set_t other;
+
+	if (here < 0 || sched_getaffinity(0, sizeof(hs->cpus), &hs->cpus))
+		return;
+	CPU_ZERO(&other);
+	for (cpu = 0; cpu < CPU_SETSIZE && !CPU_COUNT(&other); cpu++)
+		if (cpu != here && CPU_ISSET(cpu, &hs->cpus))
+			CPU_SET(cpu, &other);
+	hs->placed = CPU_COUNT(&other) && !pthread_attr_setaffinity_np(attr, sizeof(other), &other);
+}
+
+/* The program headers of every input (their ELF headers checked), and room for their hashes. */
+static int list_segments(struct signer_hasher *hs, struct rpt_error *err)
+{
+	struct elf32_file elf;
+	unsigned int i, ph;
+	size_t n = 0;
+	int ret;
+
+	for (i = 0; i < hs->num_inputs; i++) {
+		ret = elf32_open(&elf, hs->inputs[i].elf, hs->inputs[i].size, err);
+		if (ret) {
+			rpt_error_prefix(err, "%s: ", hs->inputs[i].name);
+			return ret;
+		}
+		n += elf32_phnum(&elf);
+		elf32_close(&elf);
+	}
+	hs->segs = calloc(n ? n : 1, sizeof(*hs->segs));
+	hs->ctx = calloc(n ? n : 1, sizeof(*hs->ctx));
+	hs->digests = calloc(n ? n : 1, sizeof(*hs->digests));
+	hs->buf = malloc(SIGNER_CHUNK);
+	if (!hs->segs || !hs->ctx || !hs->digests || !hs->buf)
+		return rpt_error_set(err, ENOMEM, "out of memory for %zu segment hashes", n);
+	for (i = 0; i < hs->num_inputs; i++) {
+		/* Opened and checked just above: cannot fail now. */
+		ret = elf32_open(&elf, hs->inputs[i].elf, hs->inputs[i].size, err);
+		if (ret)
+			return ret;
+		for (ph = 0; ph < elf32_phnum(&elf); ph++, hs->num_segs++)
+			hs->segs[hs->num_segs] = (struct signer_segment){
+				.input = i,
+				.off = elf32_phdr(&elf, ph)->p_offset,
+				.len = elf32_phdr(&elf, ph)->p_filesz,
+			};
+		elf32_close(&elf);
+	}
+	return 0;
+}
+
+int signer_hasher_start(const struct signer_input *inputs, unsigned int num_inputs, const int *fds,
+			struct signer_hasher **out, struct rpt_error *err)
+{
+	struct signer_hasher *hs;
+	pthread_attr_t attr;
+	unsigned int i;
+	int ret;
+
+	*out = NULL;
+	if (!num_inputs || num_inputs > SIMG_MAX_IMAGES)
+		return rpt_error_set(err, EINVAL, "%u input images, expected 1..%d", num_inputs,
+				     SIMG_MAX_IMAGES);
+	hs = calloc(1, sizeof(*hs));
+	if (!hs)
+		return rpt_error_set(err, ENOMEM, "out of memory for the segment hasher");
+	hs->inputs = inputs;
+	hs->num_inputs = num_inputs;
+	for (i = 0; i < num_inputs; i++)
+		hs->fds[i] = fds ? fds[i] : -1;
+	ret = list_segments(hs, err);
+	if (ret) {
+		signer_hasher_free(hs);
+		return ret;
+	}
+	/*
+	 * Without a thread (a process limit), signer_hasher_wait() hashes on the
+	 * caller's thread instead: no overlap, the same digests.
+	 */
+	if (!pthread_attr_init(&attr)) {
+		place_thread(hs, &attr);
+		hs->started = !pthread_create(&hs->thread, &attr, hasher_thread, hs);
+		pthread_attr_destroy(&attr);
+	}
+	*out = hs;
+	return 0;
+}
+
+int signer_hasher_wait(struct signer_hasher *hs, struct rpt_error *err)
+{
+	if (hs->started) {
+		pthread_join(hs->thread, NULL);
+		hs->started = false;
+		hs->done = true;
+	}
+	if (!hs->done) {
+		hs->ret = hash_segments(hs);
+		hs->done = true;
+	}
+	if (hs->ret)
+		return rpt_error_set(err, hs->ret, "%s", rpt_error_msg(&hs->err));
+	return 0;
+}
+
+void signer_hasher_free(struct signer_hasher *hs)
+{
+	if (!hs)
+		return;
+	if (hs->started)
+		pthread_join(hs->thread, NULL);
+	free(hs->segs);
+	free(hs->ctx);
+	free(hs->digests);
+	free(hs->buf);
+	free(hs);
+}
 
 /* Where signer_write_image() writes. */
 struct image_out {
@@ -251,148 +503,135 @@ struct image_out {
 	const char *name; /* its name, for messages */
 };
 
-/* Feed h the part of [off, off + len) that lies in ph's file bytes, if any. */
-static int hash_overlap(struct crypto_sha256 *h, const Elf32_Phdr *ph, uint64_t off,
-			const uint8_t *chunk, size_t len)
+/* in's bytes [from, size) from fd to the image at base + from, through a buffer. */
+static int copy_buffered(const struct signer_input *in, int fd, const struct image_out *out,
+			 uint64_t base, size_t from, struct rpt_error *err)
 {
-	uint64_t lo = ph->p_offset, hi = (uint64_t)ph->p_offset + ph->p_filesz;
-
-	lo = lo > off ? lo : off;
-	hi = hi < off + len ? hi : off + len;
-	return lo < hi ? crypto_sha256_update(h, chunk + (lo - off), (size_t)(hi - lo)) : 0;
-}
-
-/*
- * Copy one input to the image at offset base, zero-padded to 8, in
- * SIGNER_CHUNK pieces read with pread from fd (taken from in->elf when fd < 0),
- * and hash every program header's file bytes from the same pieces as they pass
- * (one SHA-256 per header, fed in file order): each byte is read once and
- * written from a buffer still in cache. digests gets one hash per header.
- */
-static int stream_input(const struct signer_input *in, int fd, const struct elf32_file *elf,
-			uint8_t *buf, const struct image_out *out, uint64_t base,
-			uint8_t (*digests)[CRYPTO_SHA256_SIZE], struct rpt_error *err)
-{
-	static const uint8_t zeros[8];
-	struct crypto_sha256 h[ELF32_MAX_PHDRS] = {{0}};
-	unsigned int i, n = elf32_phnum(elf);
-	size_t off, len, pad = (8 - in->size % 8) % 8;
-	const uint8_t *chunk;
-	int ret = 0;
-
-	for (i = 0; i < n && !ret; i++)
-		ret = crypto_sha256_init(&h[i]);
-	for (off = 0; !ret && off < in->size; off += len) {
-		len = in->size - off < SIGNER_CHUNK ? in->size - off : SIGNER_CHUNK;
-		chunk = fd >= 0 ? buf : in->elf + off;
-		if (fd >= 0) {
-			ret = rpt_pread_all(fd, in->name, buf, len, off, err);
-			if (ret)
-				break;
-		}
-		ret = rpt_pwrite_all(out->fd, out->name, chunk, len, base + off, err);
-		for (i = 0; !ret && i < n; i++)
-			if (hash_overlap(&h[i], elf32_phdr(elf, i), off, chunk, len))
-				ret = rpt_error_set(err, EIO, "%s: segment %u: hashing failed",
-						    in->name, i);
-	}
-	if (!ret && pad)
-		ret = rpt_pwrite_all(out->fd, out->name, zeros, pad, base + in->size, err);
-	for (i = 0; i < n; i++) {
-		if (ret) {
-			crypto_sha256_abort(&h[i]);
-		} else if (crypto_sha256_final(&h[i], digests[i])) {
-			ret = rpt_error_set(err, EIO, "%s: segment %u: hashing failed", in->name,
-					    i);
-		}
-	}
-	return ret;
-}
-
-/* Program headers of all inputs together: how many digests the hash table takes. */
-static int count_phdrs(const struct signer_request *req, size_t *count, struct rpt_error *err)
-{
-	struct elf32_file elf;
-	unsigned int i;
-	int ret;
-
-	*count = 0;
-	for (i = 0; i < req->num_inputs; i++) {
-		ret = elf32_open(&elf, req->inputs[i].elf, req->inputs[i].size, err);
-		if (ret) {
-			rpt_error_prefix(err, "%s: ", req->inputs[i].name);
-			return ret;
-		}
-		*count += elf32_phnum(&elf);
-		elf32_close(&elf);
-	}
-	return 0;
-}
-
-/* Stream every input to its place after a prefix of prefix_len bytes; *end: the image size. */
-static int stream_inputs(const struct signer_request *req, const int *fds, size_t prefix_len,
-			 const struct image_out *out, uint8_t (*digests)[CRYPTO_SHA256_SIZE],
-			 size_t *end, struct rpt_error *err)
-{
-	struct elf32_file elf;
 	uint8_t *buf = malloc(SIGNER_CHUNK);
-	uint64_t pos = prefix_len;
-	unsigned int i;
+	size_t len;
 	int ret = 0;
 
 	if (!buf)
 		return rpt_error_set(err, ENOMEM, "out of memory for a copy buffer");
-	for (i = 0; !ret && i < req->num_inputs; i++) {
-		const struct signer_input *in = &req->inputs[i];
-
-		ret = elf32_open(&elf, in->elf, in->size, err);
-		if (ret) {
-			rpt_error_prefix(err, "%s: ", in->name);
-			break;
-		}
-		ret = stream_input(in, fds ? fds[i] : -1, &elf, buf, out, pos, digests, err);
-		digests += elf32_phnum(&elf);
-		elf32_close(&elf);
-		/* No overflow: build_tlvs checked that the padded sizes fit 32 bits. */
-		pos += (in->size + 7) & ~(size_t)7;
+	for (; !ret && from < in->size; from += len) {
+		len = in->size - from < SIGNER_CHUNK ? in->size - from : SIGNER_CHUNK;
+		ret = rpt_pread_all(fd, in->name, buf, len, from, err);
+		if (!ret)
+			ret = rpt_pwrite_all(out->fd, out->name, buf, len, base + from, err);
 	}
 	free(buf);
+	return ret;
+}
+
+/*
+ * in's bytes from fd to the image at base, copied by the kernel from page
+ * cache to page cache (copy_file_range): they never pass through this
+ * process, whose hashing thread reads them on its own. Where the kernel
+ * cannot (file systems of different types, an old kernel), through a buffer.
+ */
+static int copy_fd(const struct signer_input *in, int fd, const struct image_out *out,
+		   uint64_t base, struct rpt_error *err)
+{
+	loff_t from = 0, to;
+	ssize_t n;
+
+	if (base > (uint64_t)INT64_MAX - in->size)
+		return rpt_error_set(err, EFBIG, "%s: offset past the largest file", out->name);
+	to = (loff_t)base;
+	while ((size_t)from < in->size) {
+		n = copy_file_range(fd, &from, out->fd, &to, in->size - (size_t)from, 0);
+		if (n > 0 || (n < 0 && errno == EINTR))
+			continue;
+		if (n == 0)
+			return rpt_error_set(err, EIO, "%s: short read", in->name);
+		if (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP)
+			return copy_buffered(in, fd, out, base, (size_t)from, err);
+		return rpt_error_set(err, errno, "%s: write failed (copying %s): %s", out->name,
+				     in->name, strerror(errno));
+	}
+	return 0;
+}
+
+/* Copy input in to the image at offset base, zero-padded to 8: from fd if >= 0, else its bytes. */
+static int copy_input(const struct signer_input *in, int fd, const struct image_out *out,
+		      uint64_t base, struct rpt_error *err)
+{
+	static const uint8_t zeros[8];
+	size_t pad = (8 - in->size % 8) % 8;
+	int ret;
+
+	if (fd >= 0)
+		ret = copy_fd(in, fd, out, base, err);
+	else
+		ret = rpt_pwrite_all(out->fd, out->name, in->elf, in->size, base, err);
+	if (!ret && pad)
+		ret = rpt_pwrite_all(out->fd, out->name, zeros, pad, base + in->size, err);
+	return ret;
+}
+
+/* Copy every input to its place after a prefix of prefix_len bytes; *end: the image size. */
+static int copy_inputs(const struct signer_request *req, const int *fds, size_t prefix_len,
+		       const struct image_out *out, size_t *end, struct rpt_error *err)
+{
+	uint64_t pos = prefix_len;
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < req->num_inputs; i++) {
+		ret = copy_input(&req->inputs[i], fds ? fds[i] : -1, out, pos, err);
+		/* No overflow: build_tlvs checked that the padded sizes fit 32 bits. */
+		pos += (req->inputs[i].size + 7) & ~(size_t)7;
+	}
 	*end = (size_t)pos;
 	return ret;
 }
 
-int signer_write_image(const struct signer_request *req, const int *fds, int out_fd,
-		       const char *out_name, size_t *total, struct rpt_error *err)
+int signer_write_image(const struct signer_request *req, const int *fds,
+		       struct signer_hasher *hasher, int out_fd, const char *out_name,
+		       size_t *total, struct rpt_error *err)
 {
 	const struct image_out out = {.fd = out_fd, .name = out_name};
-	uint8_t(*digests)[CRYPTO_SHA256_SIZE] = NULL;
+	uint8_t(*placeholders)[CRYPTO_SHA256_SIZE] = NULL;
+	struct signer_hasher *own = NULL;
 	struct simg_tlv_builder tlv;
 	uint8_t *prefix = NULL;
-	size_t num_ph, prefix_len, signed_len = 0, end = 0;
+	size_t prefix_len, signed_len = 0, end = 0;
 	uint32_t img_len;
 	int ret;
 
 	ret = check_request(req, err);
-	if (!ret)
-		ret = count_phdrs(req, &num_ph, err);
 	if (ret)
 		return ret;
-	digests = calloc(num_ph ? num_ph : 1, sizeof(*digests));
-	if (!digests)
-		return rpt_error_set(err, ENOMEM, "out of memory for %zu segment hashes", num_ph);
+	if (!hasher) {
+		ret = signer_hasher_start(req->inputs, req->num_inputs, fds, &own, err);
+		if (ret)
+			return ret;
+		hasher = own;
+	} else if (hasher->inputs != req->inputs || hasher->num_inputs != req->num_inputs) {
+		return rpt_error_set(err, EINVAL, "the segment hasher was started on other inputs");
+	}
+	placeholders = calloc(hasher->num_segs ? hasher->num_segs : 1, sizeof(*placeholders));
+	if (!placeholders) {
+		ret = rpt_error_set(err, ENOMEM, "out of memory for %zu segment hashes",
+				    hasher->num_segs);
+		goto out;
+	}
 	/*
 	 * The TLV area with placeholder hashes has its final size: where the images
 	 * start. Building it also checks every input before a byte is written.
 	 */
 	simg_tlv_builder_init(&tlv);
-	ret = build_tlvs(req, (const uint8_t(*)[CRYPTO_SHA256_SIZE])digests, &tlv, &img_len, err);
+	ret = build_tlvs(req, (const uint8_t(*)[CRYPTO_SHA256_SIZE])placeholders, &tlv, &img_len,
+			 err);
 	prefix_len = prefix_size(tlv.len, crypto_key_sig_size(req->key));
 	simg_tlv_builder_free(&tlv);
 	if (!ret)
-		ret = stream_inputs(req, fds, prefix_len, &out, digests, &end, err);
+		ret = copy_inputs(req, fds, prefix_len, &out, &end, err);
 	if (!ret)
-		ret = sign_prefix(req, (const uint8_t(*)[CRYPTO_SHA256_SIZE])digests, &prefix,
-				  &signed_len, err);
+		ret = signer_hasher_wait(hasher, err);
+	if (!ret)
+		ret = sign_prefix(req, (const uint8_t(*)[CRYPTO_SHA256_SIZE])hasher->digests,
+				  &prefix, &signed_len, err);
 	if (!ret && signed_len != prefix_len)
 		ret = rpt_error_set(err, EIO, "header of %zu bytes, %zu expected", signed_len,
 				    prefix_len);
@@ -400,8 +639,10 @@ int signer_write_image(const struct signer_request *req, const int *fds, int out
 		ret = rpt_pwrite_all(out_fd, out_name, prefix, prefix_len, 0, err);
 	if (!ret)
 		*total = end;
+out:
+	signer_hasher_free(own);
 	free(prefix);
-	free(digests);
+	free(placeholders);
 	return ret;
 }
 

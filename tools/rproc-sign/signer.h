@@ -50,17 +50,37 @@ int signer_build_prefix(const struct signer_request *req, uint8_t **out, size_t 
 			struct rpt_error *err);
 
 /*
- * Write the signed image into out_fd (a new, empty file; out_name names it in
- * messages) and set *total to its size. Each input is copied in 64 KiB pieces,
- * read with pread from fds[i] when fds is given and fds[i] >= 0 (a file holding
- * exactly inputs[i]'s bytes, that nobody changes meanwhile), else from
- * inputs[i].elf; its segments are hashed from the same pieces, and the prefix
- * (signer_build_prefix) written last at offset 0. Every input is checked
- * before anything is written. Nothing is undone on failure: the caller
- * discards the file.
+ * Hashing of the inputs' segments (one SHA-256 per program header, the hash
+ * table's entries) on a thread of its own, started as soon as the inputs are
+ * open: it needs neither the key nor OpenSSL started (crypto_sha256), so it
+ * runs while the caller starts OpenSSL, loads the key and copies the inputs
+ * into the image. Input i is read with pread from fds[i] when fds is given and
+ * fds[i] >= 0 (a file holding exactly inputs[i]'s bytes, that nobody changes
+ * meanwhile), else from inputs[i].elf; inputs and their files must outlive the
+ * hasher. Start checks every input's ELF header; the thread allocates nothing.
  */
-int signer_write_image(const struct signer_request *req, const int *fds, int out_fd,
-		       const char *out_name, size_t *total, struct rpt_error *err);
+struct signer_hasher;
+
+int signer_hasher_start(const struct signer_input *inputs, unsigned int num_inputs, const int *fds,
+			struct signer_hasher **out, struct rpt_error *err);
+/* Join the thread; 0 when every segment was hashed, else why not. Again: the same answer. */
+int signer_hasher_wait(struct signer_hasher *hs, struct rpt_error *err);
+/* Join the thread if still running (error paths) and free; NULL is ignored. */
+void signer_hasher_free(struct signer_hasher *hs);
+
+/*
+ * Write the signed image into out_fd (a new, empty file; out_name names it in
+ * messages) and set *total to its size. Every input is checked before
+ * anything is written; then each is copied to its place (by the kernel,
+ * copy_file_range, from fds[i] as signer_hasher_start() reads them, else
+ * written from its bytes) while hasher hashes its segments; hasher NULL: one
+ * is started here. The prefix (signer_build_prefix) is written last, at
+ * offset 0. Nothing is undone on failure: the caller discards the file; a
+ * caller's hasher is still the caller's to free.
+ */
+int signer_write_image(const struct signer_request *req, const int *fds,
+		       struct signer_hasher *hasher, int out_fd, const char *out_name,
+		       size_t *total, struct rpt_error *err);
 
 /*
  * Parse a --plat-tlv pair the way the reference does: ID (decimal or 0x-hex)
