@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
 #include "bench_tmp.h"
 
 #include "crypto/crypto.h"
@@ -22,14 +23,6 @@
 #include "common/file_io.h"
 #include "formats/image_verify.h"
 #include "signer.h"
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static double sha256_mbps(void)
 {
@@ -42,9 +35,9 @@ static double sha256_mbps(void)
 		return 0;
 	memset(buf, 0xa5, len); /* fault the pages in before timing */
 	for (i = 0; i < 3; i++) {
-		t0 = now();
+		t0 = bench_now();
 		crypto_sha256(buf, len, digest);
-		t = now() - t0;
+		t = bench_now() - t0;
 		best = t < best ? t : best;
 	}
 	free(buf);
@@ -98,17 +91,17 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	job.fds = &fd;
-	t0 = now();
+	t0 = bench_now();
 	for (i = 0; i < runs; i++)
 		if (rpt_write_file_with(out, fill_image, &job, RPT_WRITE_NO_SYNC | RPT_WRITE_SHARED,
 					&err)) {
 			fprintf(stderr, "bench_sign: %s\n", rpt_error_msg(&err));
 			return 1;
 		}
-	sign_s = (now() - t0) / runs;
+	sign_s = (bench_now() - t0) / runs;
 	close(fd);
 	unlink(out);
-	t0 = now();
+	t0 = bench_now();
 	for (i = 0; i < runs; i++) {
 		free(img);
 		if (signer_build(&req, &img, &img_len, &err)) {
@@ -116,18 +109,18 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	sign_mem_s = (now() - t0) / runs;
+	sign_mem_s = (bench_now() - t0) / runs;
 	if (job.total != img_len) {
 		fprintf(stderr, "bench_sign: streamed %zu bytes, built %zu\n", job.total, img_len);
 		return 1;
 	}
-	t0 = now();
+	t0 = bench_now();
 	for (i = 0; i < runs; i++)
 		if (simg_verify(img, img_len, &ring, &sum, &err)) {
 			fprintf(stderr, "bench_sign: verify: %s\n", rpt_error_msg(&err));
 			return 1;
 		}
-	verify_s = (now() - t0) / runs;
+	verify_s = (bench_now() - t0) / runs;
 	printf("image_bytes %zu B\n", img_len);
 	printf("sign_ms %.2f ms\n", sign_s * 1e3);
 	printf("sign_mbps %.1f MB/s\n", (double)in.size / sign_s / 1e6);
