@@ -604,8 +604,8 @@ int signer_write_image(const struct signer_request *req, const int *fds,
 		return ret;
 	if (!hasher) {
 		ret = signer_hasher_start(req->inputs, req->num_inputs, fds, &own, err);
-		if (ret)
-			return ret;
+		if (ret || !own)
+			return ret ? ret : -ENOMEM;
 		hasher = own;
 	} else if (hasher->inputs != req->inputs || hasher->num_inputs != req->num_inputs) {
 		return rpt_error_set(err, EINVAL, "the segment hasher was started on other inputs");
