@@ -250,7 +250,7 @@ struct tee_wire_msg {
 	uint32_t session;  /* INVOKE / CLOSE_SESSION request, OPEN_SESSION reply */
 	uint32_t cmd;	   /* INVOKE request: the TA command */
 	uint32_t rproc_id; /* GET_SHM and hardware-channel requests, EVENT */
-	uint32_t arg;	   /* KICK: vq; INJECT_CRASH: crash type; EVENT: crash type or vq */
+	uint32_t arg;	   /* INJECT_CRASH: crash type; EVENT: crash type or IPCC lines */
 	uint32_t kind;	   /* EVENT: enum tee_wire_event_kind */
 	uint32_t reg;	   /* IPCC_READ / IPCC_WRITE: register offset in processor 1's window */
 	uint32_t value;	   /* IPCC_READ reply, IPCC_WRITE request: the register's value */

@@ -143,8 +143,8 @@ static void inbox_exit(struct teed_inbox *in)
 }
 
 /*
- * An interrupt already pending (a doorbell of the same rproc and vq, the
- * same IPCC lines of the same rproc): raising it again changes nothing.
+ * An interrupt already pending (the same IPCC lines of the same rproc):
+ * raising it again changes nothing.
  */
 static bool line_pending(const struct teed_inbox *in, uint32_t rproc_id, uint32_t kind,
 			 uint32_t arg)

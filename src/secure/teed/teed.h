@@ -21,9 +21,9 @@
  * memrefs name it by id, with no descriptor or mapping per call (why a
  * writable shared input is safe for LOAD_FW: teed_ops.c).
  *
- * The hardware channel (tee_wire.h): the server also relays the coprocessors'
- * mailbox (doorbells, shutdown request), a debug crash injection, and pushes
- * the hardware's events (crash, doorbell, shutdown acknowledgement) to the
+ * The hardware channel (tee_wire.h): the server also relays processor 1's
+ * accesses to the coprocessors' IPCC, a debug crash injection, and pushes
+ * the hardware's events (a crash, processor 1's IPCC lines) to the
  * connections that subscribed to an rproc. Events come from any thread
  * (teed_post_event, e.g. an emulated core's) into a bounded inbox that the
  * server thread drains; each client has a bounded queue of its own, written

@@ -3,7 +3,7 @@
  * What each request of the wire protocol does in the secure world: sessions
  * on the TA, invoking it with the client's buffers mapped from the memfds
  * that came with the request, handing out the shared memories, and the
- * hardware channel (doorbells, shutdown request, crash injection, event
+ * hardware channel (processor 1's IPCC registers, crash injection, event
  * subscriptions).
  *
  * A client's descriptor is hostile: it may be no memfd at all, smaller than

@@ -183,15 +183,6 @@ static void on_kick(void *priv, uint32_t vq)
 		ev->kick(wc->w->cfg.events_priv, wc->id, vq);
 }
 
-static void on_shutdown_ack(void *priv)
-{
-	struct world_core *wc = priv;
-	const struct secure_world_events *ev = wc->w->cfg.events;
-
-	if (ev && ev->shutdown_ack)
-		ev->shutdown_ack(wc->w->cfg.events_priv, wc->id);
-}
-
 static void on_crash(void *priv, enum rproc_crash_type type, const char *why)
 {
 	struct world_core *wc = priv;
@@ -209,7 +200,6 @@ static const struct coproc_events core_events = {
 /* The mailbox's events: the same driver as the normal world's, run here (DESIGN section 10). */
 static const struct stm32_ipcc_events ipcc_events = {
 	.kick = on_kick,
-	.shutdown_ack = on_shutdown_ack,
 };
 
 /* Processor 1's lines, for a driver that runs elsewhere (secure_world_events.ipcc_irq). */

@@ -14,8 +14,8 @@
  *
  * Two users: rproc-teed serves it over its socket; vboard's in-process
  * backend calls the TA directly. Both get the cores' events (doorbells,
- * shutdown acknowledgements, crashes) by rproc id through one callback table,
- * and reach the mailbox and crash injection through the functions below
+ * crashes, IPCC lines) by rproc id through one callback table, and reach
+ * the mailbox and crash injection through the functions below
  * (the hardware side: on the real SoC, the IPCC and the core's fault lines).
  * Nothing here knows the normal world.
  */
@@ -38,8 +38,6 @@ struct rproc_ta;
 struct secure_world_events {
 	/* The firmware of rproc_id rang the doorbell of virtqueue vq. */
 	void (*kick)(void *priv, uint32_t rproc_id, uint32_t vq);
-	/* The firmware of rproc_id acknowledged the pending shutdown request. */
-	void (*shutdown_ack)(void *priv, uint32_t rproc_id);
 	/* The core of rproc_id stopped on its own: type is an enum coproc_crash_type. */
 	void (*crash)(void *priv, uint32_t rproc_id, enum rproc_crash_type type, const char *why);
 	/*
