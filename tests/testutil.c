@@ -172,3 +172,17 @@ const char *rpt_captured(const char *capture)
 	fclose(f);
 	return buf;
 }
+
+bool rpt_wait_path(const char *path, bool exists, unsigned int timeout_ms)
+{
+	struct stat st;
+	unsigned int waited;
+
+	for (waited = 0;; waited += 5) {
+		if ((lstat(path, &st) == 0) == exists)
+			return true;
+		if (waited >= timeout_ms)
+			return false;
+		usleep(5000);
+	}
+}

@@ -5,6 +5,7 @@
 
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
@@ -41,5 +42,12 @@ const char *rpt_captured(const char *capture);
  * removed by the next test process that makes one.
  */
 const char *rpt_tmpdir(void);
+
+/*
+ * Poll every 5 ms, at most timeout_ms, until path exists (lstat: a link
+ * counts by itself, whatever it points to) or, with exists false, is gone.
+ * True when it came to pass.
+ */
+bool rpt_wait_path(const char *path, bool exists, unsigned int timeout_ms);
 
 #endif

@@ -20,24 +20,12 @@
 #define TEE_BOARD "boards/vstm32mp15-m4-tee.dts"
 #define WAIT_MS	  20000 /* generous: the machine is shared and loaded */
 
-static bool wait_path(const char *path, bool exists)
-{
-	int i;
-
-	for (i = 0; i < WAIT_MS / 10; i++) {
-		if (!access(path, F_OK) == exists)
-			return true;
-		usleep(10 * 1000);
-	}
-	return false;
-}
-
 /* printf to the tty, the echo read back with head, in the interfaces' directory. */
 static void assert_tty_echoes(const char *tty)
 {
 	char out[600], args[1024];
 
-	assert_true(wait_path(tty, true));
+	assert_true(rpt_wait_path(tty, true, WAIT_MS));
 	snprintf(out, sizeof(out), "%s/sh.out", rpt_tmpdir());
 	snprintf(args, sizeof(args),
 		 "-c 'stty -F \"%s\" raw -echo && printf \"split\\n\" >\"%s\" && "

@@ -276,19 +276,6 @@ static const char *fresh_dir(void)
 	return dir;
 }
 
-static bool wait_exists(const char *path, bool exists)
-{
-	struct stat st;
-	int i;
-
-	for (i = 0; i < WAIT_MS / 5; i++) {
-		if (!lstat(path, &st) == exists)
-			return true;
-		usleep(5000);
-	}
-	return false;
-}
-
 static struct rpif *make_if(const char *dir, struct fake_bus *fb, const char *dev)
 {
 	struct rpt_error err = {0};
@@ -367,7 +354,7 @@ static void test_tty_echo(void **state)
 	f = make_if(dir, &fb, "remoteproc0");
 	fb_announce(&fb, "rpmsg-tty", 0x400);
 	snprintf(link, sizeof(link), "%s/ttyRPMSG0", dir);
-	assert_true(wait_exists(link, true));
+	assert_true(rpt_wait_path(link, true, WAIT_MS));
 	assert_int_equal(lstat(link, &st), 0);
 	assert_true(S_ISLNK(st.st_mode));
 	n = readlink(link, target, sizeof(target) - 1);
@@ -403,7 +390,7 @@ static void test_tty_echo(void **state)
 	assert_true(wait_log("remoteproc0: rpmsg rpmsg-tty: firmware 0x400, host 0x400: "));
 	close(fd);
 	rpif_destroy(f);
-	assert_true(wait_exists(link, false));
+	assert_true(rpt_wait_path(link, false, WAIT_MS));
 }
 
 /* The channel goes: link removed at once, readers see hang-up; announced again: back. */
@@ -420,7 +407,7 @@ static void test_tty_hangup_and_back(void **state)
 	f = make_if(dir, &fb, "remoteproc0");
 	fb_announce(&fb, "rpmsg-tty", 0x400);
 	snprintf(link, sizeof(link), "%s/ttyRPMSG0", dir);
-	assert_true(wait_exists(link, true));
+	assert_true(rpt_wait_path(link, true, WAIT_MS));
 	fd = open(link, O_RDWR | O_NOCTTY);
 	assert_true(fd >= 0);
 	fb_remove(&fb, 0x400);
@@ -432,7 +419,7 @@ static void test_tty_hangup_and_back(void **state)
 
 	/* The new firmware announces again (another address): ttyRPMSG0 again, working. */
 	fb_announce(&fb, "rpmsg-tty", 0x401);
-	assert_true(wait_exists(link, true));
+	assert_true(rpt_wait_path(link, true, WAIT_MS));
 	fd = open(link, O_RDWR | O_NOCTTY);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "ab", 2), 2);
@@ -490,7 +477,7 @@ static void test_tty_exclusive_use_ends_with_its_user(void **state)
 	f = make_if(dir, &fb, "remoteproc0");
 	fb_announce(&fb, "rpmsg-tty", 0x400);
 	snprintf(link, sizeof(link), "%s/ttyRPMSG0", dir);
-	assert_true(wait_exists(link, true));
+	assert_true(rpt_wait_path(link, true, WAIT_MS));
 	fd = open(link, O_RDWR | O_NOCTTY);
 	assert_true(fd >= 0);
 	assert_int_equal(ioctl(fd, TIOCEXCL), 0);
@@ -549,11 +536,11 @@ static void test_tty_numbering_and_planted_files(void **state)
 	fb_announce(&fb, "rpmsg-tty", 0x400);
 	fb_announce(&fb, "rpmsg-tty-channel", 0x401); /* ST's older examples' name */
 	snprintf(path, sizeof(path), "%s/ttyRPMSG2", dir);
-	assert_true(wait_exists(path, true));
+	assert_true(rpt_wait_path(path, true, WAIT_MS));
 	assert_int_equal(stat(path, &st), 0); /* reclaimed: now a live pty */
 	assert_true(S_ISCHR(st.st_mode));
 	snprintf(path, sizeof(path), "%s/ttyRPMSG3", dir);
-	assert_true(wait_exists(path, true));
+	assert_true(rpt_wait_path(path, true, WAIT_MS));
 	assert_string_equal(chan_info(f, "remoteproc0", 0).path + strlen(dir), "/ttyRPMSG2");
 	assert_string_equal(chan_info(f, "remoteproc0", 1).path + strlen(dir), "/ttyRPMSG3");
 	/* The planted ones are as they were. */
@@ -570,7 +557,7 @@ static void test_tty_numbering_and_planted_files(void **state)
 	fb_remove(&fb, 0x400);
 	fb_announce(&fb, "rpmsg-tty", 0x402);
 	snprintf(path, sizeof(path), "%s/ttyRPMSG2", dir);
-	assert_true(wait_exists(path, true));
+	assert_true(rpt_wait_path(path, true, WAIT_MS));
 	assert_int_equal(chan_info(f, "remoteproc0", 1).dst, 0x402);
 	assert_string_equal(chan_info(f, "remoteproc0", 1).path + strlen(dir), "/ttyRPMSG2");
 	rpif_destroy(f);
@@ -593,7 +580,7 @@ static void test_msg_socket(void **state)
 	f = make_if(dir, &fb, "remoteproc0");
 	fb_announce(&fb, "rpmsg-ping", 0x401);
 	snprintf(path, sizeof(path), "%s/rpmsg0", dir);
-	assert_true(wait_exists(path, true));
+	assert_true(rpt_wait_path(path, true, WAIT_MS));
 	assert_int_equal(lstat(path, &st), 0);
 	assert_true(S_ISSOCK(st.st_mode));
 	assert_int_equal(st.st_mode & 0777, 0600);
@@ -648,8 +635,8 @@ static void test_full_buffer_waits(void **state)
 	fb_announce(&b, "rpmsg-ping", 0x401);
 	snprintf(pa, sizeof(pa), "%s/rpmsg0", dir);
 	snprintf(pb, sizeof(pb), "%s/rpmsg1", dir);
-	assert_true(wait_exists(pa, true));
-	assert_true(wait_exists(pb, true));
+	assert_true(rpt_wait_path(pa, true, WAIT_MS));
+	assert_true(rpt_wait_path(pb, true, WAIT_MS));
 	fa = connect_seqpacket(pa);
 	fbd = connect_seqpacket(pb);
 
@@ -691,7 +678,7 @@ static void test_slow_reader(void **state)
 	fb_announce(&fb, "rpmsg-ping", 0x401);
 	fb_announce(&fb, "rpmsg-tty", 0x402);
 	snprintf(path, sizeof(path), "%s/rpmsg0", dir);
-	assert_true(wait_exists(path, true));
+	assert_true(rpt_wait_path(path, true, WAIT_MS));
 	fd = connect_seqpacket(path);
 	for (i = 0; i < WAIT_MS / 5; i++) {
 		if (chan_info(f, "remoteproc0", 0).src != RPMSG_ADDR_ANY)
@@ -714,7 +701,7 @@ static void test_slow_reader(void **state)
 	assert_true(log_has("rpmsg rpmsg-ping: reader too slow: dropping the oldest messages"));
 	/* The other channel goes on. */
 	snprintf(path, sizeof(path), "%s/ttyRPMSG0", dir);
-	assert_true(wait_exists(path, true));
+	assert_true(rpt_wait_path(path, true, WAIT_MS));
 	tty = open(path, O_RDWR | O_NOCTTY);
 	assert_true(tty >= 0);
 	assert_int_equal(write(tty, "ok", 2), 2);
@@ -926,7 +913,7 @@ static void test_other_uid_refused(void **state)
 	f = make_if(dir, &fb, "remoteproc0");
 	fb_announce(&fb, "rpmsg-ping", 0x401);
 	snprintf(path, sizeof(path), "%s/rpmsg0", dir);
-	assert_true(wait_exists(path, true));
+	assert_true(rpt_wait_path(path, true, WAIT_MS));
 	assert_int_equal(chmod(rpt_tmpdir(), 0711), 0);
 	assert_int_equal(chmod(dir, 0711), 0);
 	assert_int_equal(chmod(path, 0666), 0);

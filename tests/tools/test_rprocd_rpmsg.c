@@ -60,18 +60,6 @@ static int reap_daemon(void **state)
 	return 0;
 }
 
-static bool wait_path(const char *path, bool exists)
-{
-	int i;
-
-	for (i = 0; i < WAIT_MS / 10; i++) {
-		if (!access(path, F_OK) == exists)
-			return true;
-		usleep(10 * 1000);
-	}
-	return false;
-}
-
 /* Run a shell line in the interfaces' directory; output in rpd_out. */
 static int sh(const char *line)
 {
@@ -84,7 +72,7 @@ static int sh(const char *line)
 /* The tty echoes what standard tools write: one line and raw binary bytes. */
 static void assert_tty_echoes(void)
 {
-	assert_true(wait_path(tty, true));
+	assert_true(rpt_wait_path(tty, true, WAIT_MS));
 	assert_int_equal(sh("stty -F ttyRPMSG0 raw -echo && printf \"hello\\n\" >ttyRPMSG0 && "
 			    "timeout 20 head -c 6 ttyRPMSG0"),
 			 0);
@@ -150,7 +138,7 @@ static void test_tty_with_standard_tools(void **state)
 	assert_string_equal(rpt_captured(rpd_out), "pyserial\n");
 	rpd_stop(daemon_pid);
 	/* The daemon gone: its link too. */
-	assert_true(wait_path(tty, false));
+	assert_true(rpt_wait_path(tty, false, WAIT_MS));
 }
 
 /* A shell line that must succeed; its output shown when it does not. */
@@ -190,7 +178,7 @@ static void test_tty_with_picocom_and_screen(void **state)
 
 	(void)state;
 	start_running();
-	assert_true(wait_path(tty, true));
+	assert_true(rpt_wait_path(tty, true, WAIT_MS));
 	terminal("picocom ttyRPMSG0");
 	assert_tty_still_echoes();
 	/* A baud rate is a pty's to accept (and ignore). */
@@ -212,7 +200,7 @@ static void test_tty_with_picocom_and_screen(void **state)
 	terminal("picocom ttyRPMSG0 -b 115200");
 	assert_tty_still_echoes();
 	rpd_stop(daemon_pid);
-	assert_true(wait_path(tty, false));
+	assert_true(rpt_wait_path(tty, false, WAIT_MS));
 }
 
 static void test_list_send_recv(void **state)
@@ -225,8 +213,8 @@ static void test_list_send_recv(void **state)
 
 	(void)state;
 	start_running();
-	assert_true(wait_path(sock, true));
-	assert_true(wait_path(tty, true));
+	assert_true(rpt_wait_path(sock, true, WAIT_MS));
+	assert_true(rpt_wait_path(tty, true, WAIT_MS));
 	assert_int_equal(ctl("remoteproc0 rpmsg list"), 0);
 	assert_non_null(strstr(output(), "CHANNEL"));
 	assert_non_null(strstr(output(), "rpmsg-tty"));
@@ -321,7 +309,7 @@ static void test_stop_crash_recovery_hang_up_and_come_back(void **state)
 	/* Start: announced again, the same names. */
 	assert_int_equal(ctl("remoteproc0 state start"), 0);
 	assert_tty_echoes();
-	assert_true(wait_path(sock, true));
+	assert_true(rpt_wait_path(sock, true, WAIT_MS));
 
 	/* Crash with recovery: hang-up, then back with the recovered firmware. */
 	fd = open(tty, O_RDWR | O_NOCTTY);
