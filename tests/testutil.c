@@ -186,3 +186,17 @@ bool rpt_wait_path(const char *path, bool exists, unsigned int timeout_ms)
 		usleep(5000);
 	}
 }
+
+void rpt_log_append(char *buf, size_t size, size_t *len, const char *line)
+{
+	size_t n = strlen(line);
+
+	if (*len + n + 2 < size) {
+		memcpy(buf + *len, line, n);
+		*len += n;
+		buf[(*len)++] = '\n';
+		buf[*len] = '\0';
+	}
+	if (getenv("RPT_TEST_VERBOSE"))
+		fprintf(stderr, "%s\n", line);
+}

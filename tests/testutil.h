@@ -50,4 +50,12 @@ const char *rpt_tmpdir(void);
  */
 bool rpt_wait_path(const char *path, bool exists, unsigned int timeout_ms);
 
+/*
+ * A captured log (the caller holds its own lock): append `line` and a
+ * newline to the NUL-terminated text in buf (size bytes, *len used), or
+ * nothing when it would not fit whole. Echoed to stderr when
+ * RPT_TEST_VERBOSE is set.
+ */
+void rpt_log_append(char *buf, size_t size, size_t *len, const char *line);
+
 #endif

@@ -41,20 +41,11 @@ static struct {
 
 static void capture(void *priv, enum rpt_log_level level, const char *line)
 {
-	size_t n = strlen(line);
-
 	(void)priv;
 	pthread_mutex_lock(&cap.lock);
-	if (cap.log_len + n + 2 < sizeof(cap.log)) {
-		memcpy(cap.log + cap.log_len, line, n);
-		cap.log_len += n;
-		cap.log[cap.log_len++] = '\n';
-		cap.log[cap.log_len] = '\0';
-	}
+	rpt_log_append(cap.log, sizeof(cap.log), &cap.log_len, line);
 	cap.warns += level == RPT_LOG_WARN;
 	pthread_mutex_unlock(&cap.lock);
-	if (getenv("RPT_TEST_VERBOSE"))
-		fprintf(stderr, "%s\n", line);
 }
 
 static void ev_kick(void *priv, uint32_t rproc_id, uint32_t vq)

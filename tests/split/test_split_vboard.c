@@ -47,20 +47,11 @@ static struct world w;
 
 static void capture(void *priv, enum rpt_log_level level, const char *line)
 {
-	size_t n = strlen(line);
-
 	(void)priv;
 	(void)level;
 	pthread_mutex_lock(&w.lock);
-	if (w.log_len + n + 2 < sizeof(w.log)) {
-		memcpy(w.log + w.log_len, line, n);
-		w.log_len += n;
-		w.log[w.log_len++] = '\n';
-		w.log[w.log_len] = '\0';
-	}
+	rpt_log_append(w.log, sizeof(w.log), &w.log_len, line);
 	pthread_mutex_unlock(&w.lock);
-	if (getenv("RPT_TEST_VERBOSE"))
-		fprintf(stderr, "%s\n", line);
 }
 
 static bool logged(const char *needle)

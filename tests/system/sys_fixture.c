@@ -11,19 +11,11 @@
 static void capture(void *priv, enum rpt_log_level level, const char *line)
 {
 	struct sys *s = priv;
-	size_t n = strlen(line);
 
 	(void)level;
 	pthread_mutex_lock(&s->lock);
-	if (s->log_len + n + 2 < sizeof(s->log)) {
-		memcpy(s->log + s->log_len, line, n);
-		s->log_len += n;
-		s->log[s->log_len++] = '\n';
-		s->log[s->log_len] = '\0';
-	}
+	rpt_log_append(s->log, sizeof(s->log), &s->log_len, line);
 	pthread_mutex_unlock(&s->lock);
-	if (getenv("RPT_TEST_VERBOSE"))
-		fprintf(stderr, "%s\n", line);
 }
 
 struct sys *sys_up(const char *board, const char *trust)

@@ -30,20 +30,11 @@ static struct {
 
 static void capture(void *priv, enum rpt_log_level level, const char *line)
 {
-	size_t n = strlen(line);
-
 	(void)priv;
 	(void)level;
 	pthread_mutex_lock(&logged.lock);
-	if (logged.len + n + 2 < sizeof(logged.text)) {
-		memcpy(logged.text + logged.len, line, n);
-		logged.len += n;
-		logged.text[logged.len++] = '\n';
-		logged.text[logged.len] = '\0';
-	}
+	rpt_log_append(logged.text, sizeof(logged.text), &logged.len, line);
 	pthread_mutex_unlock(&logged.lock);
-	if (getenv("RPT_TEST_VERBOSE"))
-		fprintf(stderr, "%s\n", line);
 }
 
 static unsigned int log_count(const char *needle)
