@@ -672,8 +672,8 @@ static void drbg_choose(void)
  * DRBG, created at first use. Its default, CTR-DRBG over AES-256, makes
  * OpenSSL 3.0 load every cipher of the provider first: 1.3 ms of a 20 ms
  * `rproc-sign sign`. Hash_DRBG over SHA-256 (NIST SP 800-90A, the same
- * 256-bit strength, seeded from the same OS source) reuses the digest already
- * fetched for hashing the image.
+ * 256-bit strength, seeded from the same OS source) needs only that one
+ * digest of the provider.
  */
 static void drbg_setup(void)
 {

@@ -698,6 +698,13 @@ static void test_segment_hasher_lifecycle(void **state)
 	assert_int_equal(signer_write_image(&req, NULL, hs, out_fd, out, &total, &err), -EINVAL);
 	assert_non_null(strstr(rpt_error_msg(&err), "other inputs"));
 	req.inputs = &in;
+	/* The same inputs read from another descriptor: what is hashed would not be what is copied. */
+	fd = open(rpt_vector_path("elf/large.elf"), O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	rpt_error_clear(&err);
+	assert_int_equal(signer_write_image(&req, &fd, hs, out_fd, out, &total, &err), -EINVAL);
+	assert_non_null(strstr(rpt_error_msg(&err), "other inputs"));
+	close(fd);
 	signer_hasher_free(hs);
 
 	/* A read that fails on the thread (the file is shorter than said) fails the image. */

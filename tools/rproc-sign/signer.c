@@ -297,7 +297,7 @@ static bool segs_overlap(const struct signer_segment *seg, size_t n, uint64_t of
 	size_t k;
 
 	for (k = 0; k < n; k++)
-		if (seg[k].off < off + len && off < seg[k].off + seg[k].len)
+		if (ranges_overlap(seg[k].off, seg[k].len, off, len))
 			return true;
 	return false;
 }
@@ -542,6 +542,9 @@ static int copy_fd(const struct signer_input *in, int fd, const struct image_out
 		n = copy_file_range(fd, &from, out->fd, &to, in->size - (size_t)from, 0);
 		if (n > 0 || (n < 0 && errno == EINTR))
 			continue;
+		/* Some kernels and file systems copy nothing rather than say EXDEV/EOPNOTSUPP. */
+		if (n == 0 && from == 0)
+			return copy_buffered(in, fd, out, base, 0, err);
 		if (n == 0)
 			return rpt_error_set(err, EIO, "%s: short read", in->name);
 		if (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP)
@@ -586,6 +589,20 @@ static int copy_inputs(const struct signer_request *req, const int *fds, size_t 
 	return ret;
 }
 
+/* The bytes hashed are the bytes copied: the same inputs, read from the same descriptors. */
+static bool same_inputs(const struct signer_hasher *hs, const struct signer_request *req,
+			const int *fds)
+{
+	unsigned int i;
+
+	if (hs->inputs != req->inputs || hs->num_inputs != req->num_inputs)
+		return false;
+	for (i = 0; i < hs->num_inputs; i++)
+		if (hs->fds[i] != (fds ? fds[i] : -1))
+			return false;
+	return true;
+}
+
 int signer_write_image(const struct signer_request *req, const int *fds,
 		       struct signer_hasher *hasher, int out_fd, const char *out_name,
 		       size_t *total, struct rpt_error *err)
@@ -607,7 +624,7 @@ int signer_write_image(const struct signer_request *req, const int *fds,
 		if (ret || !own)
 			return ret ? ret : -ENOMEM;
 		hasher = own;
-	} else if (hasher->inputs != req->inputs || hasher->num_inputs != req->num_inputs) {
+	} else if (!same_inputs(hasher, req, fds)) {
 		return rpt_error_set(err, EINVAL, "the segment hasher was started on other inputs");
 	}
 	placeholders = calloc(hasher->num_segs ? hasher->num_segs : 1, sizeof(*placeholders));
