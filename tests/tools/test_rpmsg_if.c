@@ -807,6 +807,13 @@ static void test_user_endpoint(void **state)
 		-EINVAL);
 	assert_int_equal(rpif_create_ept(f, "remoteproc9", "x", 0x410, path, sizeof(path), &err),
 			 -ENODEV);
+	/* A name of an interface's form would be found as that interface. */
+	assert_int_equal(
+		rpif_create_ept(f, "remoteproc0", "rpmsg5", 0x410, path, sizeof(path), &err),
+		-EINVAL);
+	assert_int_equal(
+		rpif_create_ept(f, "remoteproc0", "ttyRPMSG0", 0x410, path, sizeof(path), &err),
+		-EINVAL);
 	snprintf(path, sizeof(path), "%s/rpmsg0", dir);
 	fd = connect_seqpacket(path);
 	assert_int_equal(send(fd, "u", 1, 0), 1);

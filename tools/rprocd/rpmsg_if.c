@@ -1035,6 +1035,18 @@ static struct timespec deadline_in(unsigned int ms)
 	return ts;
 }
 
+/* Milliseconds left until `until` (0 once it passed): one deadline for a whole call. */
+static unsigned int ms_left(const struct timespec *until)
+{
+	struct timespec now;
+	long long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long long)(until->tv_sec - now.tv_sec) * 1000 +
+	     (until->tv_nsec - now.tv_nsec) / 1000000;
+	return ms > 0 ? (unsigned int)ms : 0;
+}
+
 int rpif_send(struct rpif *f, const char *dev_name, const char *chan, const void *data, size_t len,
 	      unsigned int timeout_ms, struct rpt_error *err)
 {
@@ -1066,7 +1078,8 @@ int rpif_send(struct rpif *f, const char *dev_name, const char *chan, const void
 	}
 	pthread_mutex_unlock(&ch->lock);
 	if (!ret) {
-		ret = ch->proc->ops->sendto(ept, ch->info.dst, data, len, timeout_ms, err);
+		/* The wait for the endpoint came out of the same timeout. */
+		ret = ch->proc->ops->sendto(ept, ch->info.dst, data, len, ms_left(&until), err);
 		pthread_mutex_lock(&ch->lock);
 		ch->senders--;
 		if (!ret)
@@ -1117,6 +1130,19 @@ long rpif_recv(struct rpif *f, const char *dev_name, const char *chan, void *buf
 	return ret;
 }
 
+/* Is name prefix followed by decimal digits only (and at least one)? */
+static bool iface_like(const char *name, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	if (strncmp(name, prefix, n) || !name[n])
+		return false;
+	for (name += n; *name; name++)
+		if (*name < '0' || *name > '9')
+			return false;
+	return true;
+}
+
 int rpif_create_ept(struct rpif *f, const char *dev_name, const char *name, uint32_t dst,
 		    char *path, size_t path_len, struct rpt_error *err)
 {
@@ -1131,6 +1157,13 @@ int rpif_create_ept(struct rpif *f, const char *dev_name, const char *name, uint
 		if (*c <= ' ' || *c > '~' || *c == '/')
 			return rpt_error_set(err, EINVAL,
 					     "endpoint name: printable, no space or '/'");
+	/* Channels are found by name or interface: an endpoint may not take an interface's. */
+	if (iface_like(name, "ttyRPMSG") || iface_like(name, "rpmsg"))
+		return rpt_error_set(
+			err, EINVAL,
+			"endpoint name %s: the form of an interface's name (ttyRPMSG<N>, "
+			"rpmsg<N>)",
+			name);
 	pthread_mutex_lock(&f->lock);
 	p = find_proc(f, dev_name);
 	if (!p) {

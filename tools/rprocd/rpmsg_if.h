@@ -125,7 +125,7 @@ void rpif_destroy(struct rpif *f);
 bool rpif_has_proc(struct rpif *f, const char *dev_name);
 /* What dev_name's bus is doing (it must have one); why it is broken into why. */
 enum virtio_rpmsg_state rpif_state(struct rpif *f, const char *dev_name, char *why, size_t len);
-/* A snapshot of dev_name's channels (firmware's first, in order), at most max: how many exist. */
+/* A snapshot of dev_name's channels (in creation order), at most max: how many exist. */
 size_t rpif_channels(struct rpif *f, const char *dev_name, struct rpif_chan_info *out, size_t max);
 
 /*
